@@ -1,0 +1,78 @@
+//! Shared by the benchmarks: the large synthetic project and timing helpers.
+//!
+//! Benchmarks print their figures; they assert nothing about time (timing
+//! depends on the machine, so it belongs in a report, not in `cargo test`).
+
+#![allow(dead_code)] // each benchmark uses a different subset
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use marginalia::model::Project;
+use marginalia::synth::synthetic_project;
+
+/// The size the issues' targets are stated for.
+pub const DOC_BYTES: usize = 10 * 1024 * 1024;
+pub const ANNOTATIONS: usize = 100_000;
+
+/// The texts of the sample project, the raw material of synthetic documents.
+pub fn seed_texts() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_projects/karabakh");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("sample project folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("seed text"))
+        .collect()
+}
+
+/// The 10 MB / 100,000-annotation project.
+pub fn large_project() -> Project {
+    let texts = seed_texts();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    synthetic_project(&refs, DOC_BYTES, ANNOTATIONS, 42)
+}
+
+/// Writes `project`'s documents and project file into `dir`.
+pub fn write_project(project: &Project, dir: &Path) -> PathBuf {
+    for doc in &project.documents {
+        std::fs::write(dir.join(&doc.path), doc.text.as_str()).expect("write document");
+    }
+    let path = dir.join("synthetic.ron");
+    marginalia::persist::save(project, &path).expect("save");
+    path
+}
+
+/// Runs `f` `runs` times and returns the durations, sorted.
+pub fn measure<T>(runs: usize, mut f: impl FnMut() -> T) -> Vec<Duration> {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(f());
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times
+}
+
+/// Milliseconds, for printing.
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Prints `name: median, min, max` against a target.
+pub fn report(name: &str, times: &[Duration], target_ms: f64) {
+    let median = times[times.len() / 2];
+    let verdict = if ms(median) <= target_ms { "ok" } else { "OVER TARGET" };
+    println!(
+        "{name:<34} median {:>8.1} ms   min {:>8.1} ms   max {:>8.1} ms   target < {target_ms} ms   {verdict}",
+        ms(median),
+        ms(times[0]),
+        ms(times[times.len() - 1]),
+    );
+}

@@ -1,0 +1,159 @@
+//! `marginalia annotate`: tagging spans from the shell through the same
+//! commands the GUI uses.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{ArgGroup, Args};
+use marginalia::edit::{Command, new_annotations};
+use marginalia::model::{Annotation, Timestamp};
+use marginalia::persist::load::describe;
+use marginalia::session::Session;
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("target").required(true).args(["find", "start"])))]
+pub struct AnnotateArgs {
+    /// The project file.
+    project: PathBuf,
+    /// Id of the document to tag (see `marginalia stats`).
+    #[arg(long)]
+    doc: String,
+    /// Label id to apply (`event`, `claim`, `actor`, ...).
+    #[arg(long)]
+    label: String,
+    /// Tag an occurrence of this exact text (case-sensitive).
+    #[arg(long, conflicts_with_all = ["start", "end"])]
+    find: Option<String>,
+    // `--nth` and `--all` only make sense with `--find`. They state their
+    // conflict with `--start`/`--end` explicitly because clap lets a member
+    // of a required group satisfy `requires` (clap-rs/clap#4707, #5910).
+    /// Which occurrence of --find to tag, counting from 1.
+    #[arg(long, requires = "find", conflicts_with_all = ["all", "start", "end"], value_parser = clap::value_parser!(u64).range(1..))]
+    nth: Option<u64>,
+    /// Tag every occurrence of --find not already tagged with this label, as one edit.
+    #[arg(long, requires = "find", conflicts_with_all = ["start", "end"])]
+    all: bool,
+    /// Start offset in code points (Unicode scalar values), inclusive.
+    #[arg(long, requires = "end")]
+    start: Option<usize>,
+    /// End offset in code points, exclusive.
+    #[arg(long, requires = "start")]
+    end: Option<usize>,
+    /// Author recorded on the annotations (default: $MARGINALIA_AUTHOR or the login name).
+    #[arg(long)]
+    author: Option<String>,
+    /// Note attached to the new annotations.
+    #[arg(long)]
+    note: Option<String>,
+}
+
+/// Opens a project for editing, refusing one with problems (editing on top
+/// of a broken project would bury the problems under new work).
+pub fn open_for_editing(path: &Path) -> anyhow::Result<Session> {
+    let session = Session::open(path)?;
+    if !session.problems().is_empty() {
+        let list: Vec<String> = session.problems().iter().map(|p| describe(path, p)).collect();
+        bail!(
+            "{} has {} problem(s); fix them before editing:\n{}",
+            path.display(),
+            list.len(),
+            list.join("\n")
+        );
+    }
+    Ok(session)
+}
+
+pub fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
+    let mut session = open_for_editing(&args.project)?;
+    if let Some(author) = &args.author {
+        session.author = author.clone();
+    }
+    let project = session.project();
+    let doc = project
+        .document(&args.doc)
+        .with_context(|| format!("no document {:?} in {}", args.doc, args.project.display()))?;
+    if !project.schema.contains(&args.label) {
+        let known: Vec<&str> = project.schema.labels.iter().map(|l| l.id.as_str()).collect();
+        bail!("no label {:?} in the schema (labels: {})", args.label, known.join(", "));
+    }
+    let ranges: Vec<Range<usize>> = match (&args.find, args.start, args.end) {
+        (Some(needle), _, _) => {
+            let text = &doc.text;
+            let found: Vec<Range<usize>> = text
+                .as_str()
+                .match_indices(needle.as_str())
+                .filter_map(|(byte, m)| {
+                    let start = text.char_of_byte(byte)?;
+                    Some(start..start + m.chars().count())
+                })
+                .collect();
+            if found.is_empty() {
+                bail!("{needle:?} does not occur in document {:?}", args.doc);
+            }
+            let tagged = |r: &Range<usize>| {
+                project
+                    .annotations_of(&args.doc)
+                    .iter()
+                    .any(|a| a.range() == *r && a.label == args.label)
+            };
+            if args.all {
+                let untagged: Vec<_> = found.iter().filter(|r| !tagged(r)).cloned().collect();
+                if untagged.is_empty() {
+                    println!(
+                        "all {} occurrence(s) of {needle:?} are already tagged as {}",
+                        found.len(),
+                        args.label
+                    );
+                    return Ok(ExitCode::SUCCESS);
+                }
+                untagged
+            } else {
+                let nth = args.nth.unwrap_or(1) as usize;
+                let Some(r) = found.get(nth - 1) else {
+                    bail!(
+                        "{needle:?} occurs {} time(s) in document {:?}, not {nth}",
+                        found.len(),
+                        args.doc
+                    );
+                };
+                if tagged(r) {
+                    bail!(
+                        "occurrence {nth} of {needle:?} at [{}, {}) is already tagged as {}",
+                        r.start,
+                        r.end,
+                        args.label
+                    );
+                }
+                vec![r.clone()]
+            }
+        }
+        (None, Some(start), Some(end)) => std::iter::once(start..end).collect(),
+        _ => bail!("give --find TEXT or --start N --end N"),
+    };
+    let mut new = new_annotations(
+        project,
+        &args.doc,
+        &ranges,
+        &args.label,
+        &session.author,
+        Timestamp::now(),
+    )?;
+    if let Some(note) = &args.note {
+        for a in &mut new {
+            a.note = note.clone();
+        }
+    }
+    let summary: Vec<String> = new.iter().map(describe_annotation).collect();
+    session.apply(Command::AddAnnotations(new))?;
+    session.save()?;
+    for line in summary {
+        println!("added {line}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn describe_annotation(a: &Annotation) -> String {
+    format!("{} [{}, {}) {} {:?}", a.id, a.start, a.end, a.label, a.text)
+}

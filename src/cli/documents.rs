@@ -1,0 +1,110 @@
+//! `marginalia new` and `marginalia add`: creating projects and adding documents.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use marginalia::edit::Command;
+use marginalia::model::Project;
+use marginalia::persist::documents::{NewDocument, read_new_document};
+use marginalia::session::Session;
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The project file to create (it must not exist yet).
+    project: PathBuf,
+    /// Project name (defaults to the file name without extension).
+    #[arg(long)]
+    name: Option<String>,
+    /// Text files to add as documents.
+    docs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The project file.
+    project: PathBuf,
+    /// Text files (.txt, .md) to add as documents.
+    #[arg(required = true)]
+    docs: Vec<PathBuf>,
+}
+
+pub fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
+    if args.project.exists() {
+        bail!(
+            "{} already exists; use `marginalia add` to add documents to it",
+            args.project.display()
+        );
+    }
+    if let Some(dir) = args.project.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let name = args.name.unwrap_or_else(|| {
+        args.project
+            .file_stem()
+            .map_or_else(|| "Untitled".to_owned(), |s| s.to_string_lossy().into_owned())
+    });
+    let mut project = Project::new(name);
+    let docs = read_documents(&args.project, &project, &args.docs)?;
+    report_documents(&docs);
+    project.documents = docs.into_iter().map(|d| d.document).collect();
+    let mut session = Session::new(project);
+    session.save_as(&args.project)?;
+    println!(
+        "created {} with {} document(s)",
+        args.project.display(),
+        session.project().documents.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn add(args: AddArgs) -> anyhow::Result<ExitCode> {
+    let mut session = super::annotate::open_for_editing(&args.project)?;
+    let docs = read_documents(&args.project, session.project(), &args.docs)?;
+    for d in &docs {
+        if let Some(existing) = session.project().documents.iter().find(|e| e.hash == d.document.hash) {
+            bail!(
+                "{} is already in the project as document {:?}; nothing was added",
+                d.document.path,
+                existing.id
+            );
+        }
+    }
+    report_documents(&docs);
+    let start = session.project().documents.len();
+    let entries = docs
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| (start + i, d.document))
+        .collect();
+    session.apply(Command::AddDocuments(entries))?;
+    session.save()?;
+    println!(
+        "{} now has {} document(s)",
+        args.project.display(),
+        session.project().documents.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads every file, or fails on the first that cannot be a document
+/// (before anything is written).
+fn read_documents(project_path: &Path, project: &Project, files: &[PathBuf]) -> anyhow::Result<Vec<NewDocument>> {
+    let mut out: Vec<NewDocument> = Vec::new();
+    for file in files {
+        let taken: Vec<String> = out.iter().map(|d| d.document.id.clone()).collect();
+        out.push(read_new_document(project_path, file, project, &taken)?);
+    }
+    Ok(out)
+}
+
+fn report_documents(docs: &[NewDocument]) {
+    for d in docs {
+        let doc = &d.document;
+        println!("  {}  {} ({} characters)", doc.id, doc.path, doc.length);
+        if let Some(how) = &d.decoding {
+            println!("      {how}");
+        }
+    }
+}

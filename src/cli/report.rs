@@ -1,0 +1,114 @@
+//! `marginalia validate` and `marginalia stats`: reading a project and
+//! reporting on it (never writing).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+use marginalia::persist::{self, load::describe};
+use serde::Serialize;
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// The project file.
+    project: PathBuf,
+    /// Print `{"documents", "annotations", "by_label", "by_document"}` as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn validate(path: &Path) -> anyhow::Result<ExitCode> {
+    let loaded = match persist::load(path) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    for (doc, how) in &loaded.decodings {
+        println!("note: document {doc:?} {how}");
+    }
+    if loaded.problems.is_empty() {
+        let p = &loaded.project;
+        println!(
+            "{}: OK ({} documents, {} annotations, {} labels)",
+            path.display(),
+            p.documents.len(),
+            p.annotations().len(),
+            p.schema.labels.len()
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for problem in &loaded.problems {
+            println!("{}", describe(path, problem));
+        }
+        eprintln!("{}: {} problem(s)", path.display(), loaded.problems.len());
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+/// The JSON shape of `stats --json`.
+#[derive(Serialize)]
+struct Stats {
+    documents: usize,
+    annotations: usize,
+    by_label: BTreeMap<String, usize>,
+    by_document: BTreeMap<String, usize>,
+}
+
+pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
+    let loaded = persist::load(&args.project)?;
+    if !loaded.problems.is_empty() {
+        eprintln!(
+            "warning: {} has {} problem(s); run `marginalia validate` to list them",
+            args.project.display(),
+            loaded.problems.len()
+        );
+    }
+    let p = &loaded.project;
+    let mut by_label: BTreeMap<String, usize> = p.schema.labels.iter().map(|l| (l.id.clone(), 0)).collect();
+    for a in p.annotations() {
+        *by_label.entry(a.label.clone()).or_default() += 1;
+    }
+    let by_document: BTreeMap<String, usize> = p
+        .documents
+        .iter()
+        .map(|d| (d.id.clone(), p.annotations_of(&d.id).len()))
+        .collect();
+    if args.json {
+        let stats = Stats {
+            documents: p.documents.len(),
+            annotations: p.annotations().len(),
+            by_label,
+            by_document,
+        };
+        println!("{}", serde_json::to_string_pretty(&stats)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{} ({})", p.name, args.project.display());
+    println!("{} documents, {} annotations", p.documents.len(), p.annotations().len());
+    println!("\nby label:");
+    for label in &p.schema.labels {
+        println!(
+            "  {:<24} {:>7}",
+            label.name,
+            by_label.get(&label.id).copied().unwrap_or(0)
+        );
+    }
+    for (id, n) in by_label.iter().filter(|(id, _)| !p.schema.contains(id)) {
+        println!("  {:<24} {:>7}  (not in the schema)", id, n);
+    }
+    println!("\nby document:");
+    let width = p.documents.iter().map(|d| d.id.chars().count()).max().unwrap_or(0);
+    for d in &p.documents {
+        println!(
+            "  {:<width$}  {:<11} {:>7}  {}",
+            d.id,
+            d.status.name(),
+            by_document.get(&d.id).copied().unwrap_or(0),
+            d.title
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

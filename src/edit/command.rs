@@ -1,0 +1,413 @@
+//! Every change to a project, as a value.
+//!
+//! A [`Command`] is validated and applied in one step by [`Command::apply`],
+//! which returns the command that undoes it. Either the whole command applies
+//! or the project is left untouched, so a failed edit never leaves half a
+//! change behind (a [`Command::Batch`] rolls back its applied parts).
+//! Commands carry every value they need, timestamps included, so applying
+//! one twice (redo) gives the same project both times.
+
+use std::collections::HashSet;
+
+use crate::model::{Annotation, AnnotationId, Document, Label, Project, Status, Timestamp};
+
+/// One undoable change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Add annotations (fresh ids, valid spans, quoted text matching).
+    AddAnnotations(Vec<Annotation>),
+    /// Delete annotations by id.
+    DeleteAnnotations(Vec<AnnotationId>),
+    /// Give annotations another label.
+    Relabel {
+        ids: Vec<AnnotationId>,
+        label: String,
+        at: Timestamp,
+    },
+    /// Move an annotation's boundaries; the quoted text follows.
+    Resize {
+        id: AnnotationId,
+        start: usize,
+        end: usize,
+        at: Timestamp,
+    },
+    /// Replace an annotation's note.
+    SetNote {
+        id: AnnotationId,
+        note: String,
+        at: Timestamp,
+    },
+    /// Put existing annotations back to exactly these values (the inverse of
+    /// relabel, resize and note edits; also used to adopt another version's
+    /// annotation in the diff view).
+    RestoreAnnotations(Vec<Annotation>),
+    /// Set a document's annotation status.
+    SetStatus { doc: String, status: Status },
+    /// Insert a label at a palette position.
+    AddLabel { label: Label, index: usize },
+    /// Change a label's name, colour, hotkey or guideline (matched by id).
+    UpdateLabel(Label),
+    /// Remove a label no annotation uses.
+    RemoveLabel(String),
+    /// Move a label to another palette position.
+    MoveLabel { id: String, index: usize },
+    /// Insert documents at positions in the document list, in order.
+    AddDocuments(Vec<(usize, Document)>),
+    /// Remove documents that have no annotations.
+    RemoveDocuments(Vec<String>),
+    /// Rename the project.
+    SetProjectName(String),
+    /// Several commands as one undoable step.
+    Batch(Vec<Command>),
+}
+
+/// Why a command was refused. The project is unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("no annotation with id {0}")]
+    UnknownAnnotation(AnnotationId),
+    #[error("annotation id {0} is already in use")]
+    DuplicateAnnotation(AnnotationId),
+    #[error("no document {0:?} in the project")]
+    UnknownDocument(String),
+    #[error("document {0:?} is already in the project")]
+    DuplicateDocument(String),
+    #[error("no label {0:?} in the schema")]
+    UnknownLabel(String),
+    #[error("label {0:?} is already in the schema")]
+    DuplicateLabel(String),
+    #[error("hotkey {key:?} is already bound to label {label:?}")]
+    HotkeyTaken { key: char, label: String },
+    #[error("label {label:?} is used by {count} annotations; relabel or delete them first")]
+    LabelInUse { label: String, count: usize },
+    #[error("document {doc:?} has {count} annotations; delete them first")]
+    DocumentInUse { doc: String, count: usize },
+    #[error("empty span [{start}, {end}) in document {doc:?}: an annotation must cover at least one character")]
+    EmptySpan { doc: String, start: usize, end: usize },
+    #[error("span [{start}, {end}) is outside document {doc:?} ({length} code points)")]
+    OutOfBounds {
+        doc: String,
+        start: usize,
+        end: usize,
+        length: usize,
+    },
+    #[error("annotation {id} quotes {quoted:?} but document {doc:?} has {actual:?} at [{start}, {end})")]
+    QuoteMismatch {
+        id: AnnotationId,
+        doc: String,
+        start: usize,
+        end: usize,
+        quoted: String,
+        actual: String,
+    },
+    #[error("label position {index} is past the end of the palette ({len} labels)")]
+    BadPosition { index: usize, len: usize },
+}
+
+impl Command {
+    /// Validates and applies the command, returning its inverse. On error
+    /// the project is unchanged.
+    pub fn apply(&self, project: &mut Project) -> Result<Command, EditError> {
+        match self {
+            Command::AddAnnotations(new) => add_annotations(project, new),
+            Command::DeleteAnnotations(ids) => {
+                let set = existing_ids(project, ids)?;
+                Ok(Command::AddAnnotations(project.remove_annotations(&set)))
+            }
+            Command::Relabel { ids, label, at } => {
+                if !project.schema.contains(label) {
+                    return Err(EditError::UnknownLabel(label.clone()));
+                }
+                let set = existing_ids(project, ids)?;
+                let changed = project
+                    .annotations()
+                    .iter()
+                    .filter(|a| set.contains(&a.id))
+                    .map(|a| Annotation {
+                        label: label.clone(),
+                        modified: *at,
+                        ..a.clone()
+                    })
+                    .collect();
+                Ok(Command::RestoreAnnotations(project.replace_annotations(changed)))
+            }
+            Command::Resize { id, start, end, at } => {
+                let old = project.annotation(*id).ok_or(EditError::UnknownAnnotation(*id))?;
+                let text = span_text(project, &old.doc, *start, *end)?;
+                let new = Annotation {
+                    start: *start,
+                    end: *end,
+                    text,
+                    modified: *at,
+                    ..old.clone()
+                };
+                Ok(Command::RestoreAnnotations(project.replace_annotations(vec![new])))
+            }
+            Command::SetNote { id, note, at } => {
+                let old = project.annotation(*id).ok_or(EditError::UnknownAnnotation(*id))?;
+                let new = Annotation {
+                    note: note.clone(),
+                    modified: *at,
+                    ..old.clone()
+                };
+                Ok(Command::RestoreAnnotations(project.replace_annotations(vec![new])))
+            }
+            Command::RestoreAnnotations(values) => {
+                let ids: Vec<AnnotationId> = values.iter().map(|a| a.id).collect();
+                existing_ids(project, &ids)?;
+                for a in values {
+                    check_annotation(project, a)?;
+                }
+                Ok(Command::RestoreAnnotations(project.replace_annotations(values.clone())))
+            }
+            Command::SetStatus { doc, status } => {
+                let d = project
+                    .document_mut(doc)
+                    .ok_or_else(|| EditError::UnknownDocument(doc.clone()))?;
+                let old = std::mem::replace(&mut d.status, *status);
+                Ok(Command::SetStatus {
+                    doc: doc.clone(),
+                    status: old,
+                })
+            }
+            Command::AddLabel { label, index } => {
+                let len = project.schema.labels.len();
+                if *index > len {
+                    return Err(EditError::BadPosition { index: *index, len });
+                }
+                if project.schema.contains(&label.id) {
+                    return Err(EditError::DuplicateLabel(label.id.clone()));
+                }
+                check_hotkey(project, label)?;
+                project.schema.labels.insert(*index, label.clone());
+                Ok(Command::RemoveLabel(label.id.clone()))
+            }
+            Command::UpdateLabel(label) => {
+                let index = project
+                    .schema
+                    .position(&label.id)
+                    .ok_or_else(|| EditError::UnknownLabel(label.id.clone()))?;
+                check_hotkey(project, label)?;
+                let old = std::mem::replace(&mut project.schema.labels[index], label.clone());
+                Ok(Command::UpdateLabel(old))
+            }
+            Command::RemoveLabel(id) => {
+                let index = project
+                    .schema
+                    .position(id)
+                    .ok_or_else(|| EditError::UnknownLabel(id.clone()))?;
+                let count = project.annotations().iter().filter(|a| &a.label == id).count();
+                if count > 0 {
+                    return Err(EditError::LabelInUse {
+                        label: id.clone(),
+                        count,
+                    });
+                }
+                let label = project.schema.labels.remove(index);
+                Ok(Command::AddLabel { label, index })
+            }
+            Command::MoveLabel { id, index } => {
+                let from = project
+                    .schema
+                    .position(id)
+                    .ok_or_else(|| EditError::UnknownLabel(id.clone()))?;
+                let len = project.schema.labels.len();
+                if *index >= len {
+                    return Err(EditError::BadPosition { index: *index, len });
+                }
+                let label = project.schema.labels.remove(from);
+                project.schema.labels.insert(*index, label);
+                Ok(Command::MoveLabel {
+                    id: id.clone(),
+                    index: from,
+                })
+            }
+            Command::AddDocuments(docs) => add_documents(project, docs),
+            Command::RemoveDocuments(ids) => remove_documents(project, ids),
+            Command::SetProjectName(name) => Ok(Command::SetProjectName(std::mem::replace(
+                &mut project.name,
+                name.clone(),
+            ))),
+            Command::Batch(commands) => {
+                let mut inverses = Vec::with_capacity(commands.len());
+                for command in commands {
+                    match command.apply(project) {
+                        Ok(inverse) => inverses.push(inverse),
+                        Err(e) => {
+                            for inverse in inverses.iter().rev() {
+                                // Inverses of commands that just applied are valid
+                                // by construction; a failure here is a bug.
+                                let undone = inverse.apply(project);
+                                debug_assert!(undone.is_ok(), "rollback failed: {undone:?}");
+                            }
+                            return Err(e);
+                        }
+                    }
+                }
+                inverses.reverse();
+                Ok(Command::Batch(inverses))
+            }
+        }
+    }
+
+    /// A short description for the Edit menu ("Undo tag 3 spans as event").
+    pub fn describe(&self) -> String {
+        fn plural(n: usize, what: &str) -> String {
+            if n == 1 {
+                format!("1 {what}")
+            } else {
+                format!("{n} {what}s")
+            }
+        }
+        match self {
+            Command::AddAnnotations(v) => match v.as_slice() {
+                [a] => format!("tag “{}” as {}", shorten(&a.text), a.label),
+                _ => format!("add {}", plural(v.len(), "annotation")),
+            },
+            Command::DeleteAnnotations(ids) => format!("delete {}", plural(ids.len(), "annotation")),
+            Command::Relabel { ids, label, .. } => format!("relabel {} as {label}", plural(ids.len(), "annotation")),
+            Command::Resize { .. } => "resize annotation".to_owned(),
+            Command::SetNote { .. } => "edit note".to_owned(),
+            Command::RestoreAnnotations(v) => format!("restore {}", plural(v.len(), "annotation")),
+            Command::SetStatus { doc, status } => format!("mark {doc} as {status}"),
+            Command::AddLabel { label, .. } => format!("add label {}", label.name),
+            Command::UpdateLabel(label) => format!("edit label {}", label.name),
+            Command::RemoveLabel(id) => format!("remove label {id}"),
+            Command::MoveLabel { id, .. } => format!("move label {id}"),
+            Command::AddDocuments(d) => format!("add {}", plural(d.len(), "document")),
+            Command::RemoveDocuments(d) => format!("remove {}", plural(d.len(), "document")),
+            Command::SetProjectName(_) => "rename project".to_owned(),
+            Command::Batch(v) => match v.as_slice() {
+                [one] => one.describe(),
+                _ => format!("{} changes", v.len()),
+            },
+        }
+    }
+}
+
+fn shorten(s: &str) -> String {
+    const MAX: usize = 30;
+    match s.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
+/// The ids as a set, after checking each exists.
+fn existing_ids(project: &Project, ids: &[AnnotationId]) -> Result<HashSet<AnnotationId>, EditError> {
+    let all = project.annotation_ids();
+    for id in ids {
+        if !all.contains(id) {
+            return Err(EditError::UnknownAnnotation(*id));
+        }
+    }
+    Ok(ids.iter().copied().collect())
+}
+
+/// The text of `[start, end)` in `doc`, after checking the span is valid.
+pub(crate) fn span_text(project: &Project, doc: &str, start: usize, end: usize) -> Result<String, EditError> {
+    let d = project
+        .document(doc)
+        .ok_or_else(|| EditError::UnknownDocument(doc.to_owned()))?;
+    if start >= end {
+        return Err(EditError::EmptySpan {
+            doc: doc.to_owned(),
+            start,
+            end,
+        });
+    }
+    d.text
+        .slice(start..end)
+        .map(str::to_owned)
+        .ok_or_else(|| EditError::OutOfBounds {
+            doc: doc.to_owned(),
+            start,
+            end,
+            length: d.text.len_chars(),
+        })
+}
+
+/// Checks an annotation's document, label, span and quoted text.
+fn check_annotation(project: &Project, a: &Annotation) -> Result<(), EditError> {
+    if !project.schema.contains(&a.label) {
+        return Err(EditError::UnknownLabel(a.label.clone()));
+    }
+    let actual = span_text(project, &a.doc, a.start, a.end)?;
+    if actual != a.text {
+        return Err(EditError::QuoteMismatch {
+            id: a.id,
+            doc: a.doc.clone(),
+            start: a.start,
+            end: a.end,
+            quoted: a.text.clone(),
+            actual,
+        });
+    }
+    Ok(())
+}
+
+fn check_hotkey(project: &Project, label: &Label) -> Result<(), EditError> {
+    if let Some(key) = label.hotkey
+        && let Some(other) = project.schema.by_hotkey(key)
+        && other.id != label.id
+    {
+        return Err(EditError::HotkeyTaken {
+            key,
+            label: other.id.clone(),
+        });
+    }
+    Ok(())
+}
+
+fn add_annotations(project: &mut Project, new: &[Annotation]) -> Result<Command, EditError> {
+    let mut ids = project.annotation_ids();
+    for a in new {
+        if !ids.insert(a.id) {
+            return Err(EditError::DuplicateAnnotation(a.id));
+        }
+        check_annotation(project, a)?;
+    }
+    project.insert_annotations(new.to_vec());
+    Ok(Command::DeleteAnnotations(new.iter().map(|a| a.id).collect()))
+}
+
+fn add_documents(project: &mut Project, docs: &[(usize, Document)]) -> Result<Command, EditError> {
+    let mut ids: HashSet<&str> = project.documents.iter().map(|d| d.id.as_str()).collect();
+    // Each insertion lengthens the list the next position refers to.
+    for (len, (index, doc)) in (project.documents.len()..).zip(docs) {
+        if !ids.insert(&doc.id) {
+            return Err(EditError::DuplicateDocument(doc.id.clone()));
+        }
+        if *index > len {
+            return Err(EditError::BadPosition { index: *index, len });
+        }
+    }
+    for (index, doc) in docs {
+        project.documents.insert(*index, doc.clone());
+    }
+    Ok(Command::RemoveDocuments(
+        docs.iter().map(|(_, d)| d.id.clone()).collect(),
+    ))
+}
+
+fn remove_documents(project: &mut Project, ids: &[String]) -> Result<Command, EditError> {
+    for id in ids {
+        if project.document(id).is_none() {
+            return Err(EditError::UnknownDocument(id.clone()));
+        }
+        let count = project.annotations_of(id).len();
+        if count > 0 {
+            return Err(EditError::DocumentInUse { doc: id.clone(), count });
+        }
+    }
+    // Remove from the back so recorded positions are those to re-insert at,
+    // in ascending order.
+    let mut removed = Vec::new();
+    for i in (0..project.documents.len()).rev() {
+        if ids.contains(&project.documents[i].id) {
+            removed.push((i, project.documents.remove(i)));
+        }
+    }
+    removed.reverse();
+    Ok(Command::AddDocuments(removed))
+}

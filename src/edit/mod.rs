@@ -1,0 +1,65 @@
+//! Edits: every change to a project is a [`Command`] with an inverse, and a
+//! [`History`] of them gives undo and redo. The GUI, the command line and the
+//! tests all change projects this way.
+
+mod command;
+mod history;
+#[cfg(test)]
+mod tests;
+
+use std::ops::Range;
+
+pub use command::{Command, EditError};
+pub use history::History;
+
+use crate::model::{Annotation, AnnotationId, Project, Timestamp};
+
+/// New annotations of `ranges` in `doc`, each with a fresh id and its
+/// quoted text taken from the document. Checks the document, label and spans.
+pub fn new_annotations(
+    project: &Project,
+    doc: &str,
+    ranges: &[Range<usize>],
+    label: &str,
+    author: &str,
+    at: Timestamp,
+) -> Result<Vec<Annotation>, EditError> {
+    if !project.schema.contains(label) {
+        return Err(EditError::UnknownLabel(label.to_owned()));
+    }
+    let mut taken = project.annotation_ids();
+    ranges
+        .iter()
+        .map(|range| {
+            let text = command::span_text(project, doc, range.start, range.end)?;
+            let id = AnnotationId::fresh(|id| taken.contains(&id));
+            taken.insert(id);
+            Ok(Annotation {
+                id,
+                doc: doc.to_owned(),
+                start: range.start,
+                end: range.end,
+                label: label.to_owned(),
+                text,
+                note: String::new(),
+                author: author.to_owned(),
+                created: at,
+                modified: at,
+                meta: Default::default(),
+            })
+        })
+        .collect()
+}
+
+/// One new annotation; see [`new_annotations`].
+pub fn new_annotation(
+    project: &Project,
+    doc: &str,
+    range: Range<usize>,
+    label: &str,
+    author: &str,
+    at: Timestamp,
+) -> Result<Annotation, EditError> {
+    let mut one = new_annotations(project, doc, &[range], label, author, at)?;
+    Ok(one.remove(0))
+}

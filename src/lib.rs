@@ -1,0 +1,17 @@
+//! Marginalia: an annotation workbench for researchers.
+//!
+//! The library holds everything but drawing, in layers (see `ARCHITECTURE.md`):
+//!
+//! - [`model`]: projects, documents, annotations, labels; offsets and words.
+//! - [`edit`]: every change as an undoable [`edit::Command`].
+//! - [`persist`]: RON project files (validated loading, atomic saving) and
+//!   the import of text files as documents.
+//! - [`session`]: an open project with its path, undo history and dirty state,
+//!   shared by the command line and the GUI.
+//! - [`synth`]: deterministic synthetic projects for benchmarks.
+
+pub mod edit;
+pub mod model;
+pub mod persist;
+pub mod session;
+pub mod synth;

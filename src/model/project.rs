@@ -1,0 +1,150 @@
+//! The project: schema, documents and annotations, with its invariants.
+//!
+//! Annotations are kept sorted by [`Annotation::sort_key`] at all times, so
+//! a document's annotations are one contiguous slice (found by binary
+//! search), files are written without sorting, and diffs and merges can walk
+//! two projects in step. Low-level mutators keep that order but do not
+//! validate: undoable edits go through [`crate::edit::Command`], which
+//! validates first.
+
+use std::collections::HashSet;
+
+use super::annotation::Annotation;
+use super::document::Document;
+use super::ids::AnnotationId;
+use super::schema::Schema;
+
+/// A whole project in memory.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Project {
+    pub name: String,
+    pub schema: Schema,
+    pub documents: Vec<Document>,
+    annotations: Vec<Annotation>,
+}
+
+impl Project {
+    /// An empty project with the default schema.
+    pub fn new(name: impl Into<String>) -> Project {
+        Project {
+            name: name.into(),
+            schema: Schema::default_political(),
+            documents: Vec::new(),
+            annotations: Vec::new(),
+        }
+    }
+
+    /// Assembles a project, sorting `annotations` into canonical order.
+    pub fn from_parts(
+        name: String,
+        schema: Schema,
+        documents: Vec<Document>,
+        mut annotations: Vec<Annotation>,
+    ) -> Project {
+        annotations.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        Project {
+            name,
+            schema,
+            documents,
+            annotations,
+        }
+    }
+
+    /// All annotations in canonical order.
+    pub fn annotations(&self) -> &[Annotation] {
+        &self.annotations
+    }
+
+    /// The annotations of document `doc`, in order of position.
+    pub fn annotations_of(&self, doc: &str) -> &[Annotation] {
+        let lo = self.annotations.partition_point(|a| a.doc.as_str() < doc);
+        let hi = lo + self.annotations[lo..].partition_point(|a| a.doc.as_str() == doc);
+        &self.annotations[lo..hi]
+    }
+
+    /// The annotation with `id`.
+    pub fn annotation(&self, id: AnnotationId) -> Option<&Annotation> {
+        self.annotations.iter().find(|a| a.id == id)
+    }
+
+    /// The document with `id`.
+    pub fn document(&self, id: &str) -> Option<&Document> {
+        self.documents.iter().find(|d| d.id == id)
+    }
+
+    /// The document with `id`, mutably.
+    pub fn document_mut(&mut self, id: &str) -> Option<&mut Document> {
+        self.documents.iter_mut().find(|d| d.id == id)
+    }
+
+    /// A set of every annotation id, for bulk membership tests.
+    pub fn annotation_ids(&self) -> HashSet<AnnotationId> {
+        self.annotations.iter().map(|a| a.id).collect()
+    }
+
+    /// A random annotation id not used in this project.
+    pub fn fresh_annotation_id(&self) -> AnnotationId {
+        let ids = self.annotation_ids();
+        AnnotationId::fresh(|id| ids.contains(&id))
+    }
+
+    /// A document id derived from `stem` that no document uses yet.
+    pub fn fresh_document_id(&self, stem: &str) -> String {
+        let base: String = stem
+            .trim()
+            .chars()
+            .map(|c| {
+                if c.is_whitespace() || c.is_control() || c == '"' {
+                    '-'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let base = if base.is_empty() { "document".to_owned() } else { base };
+        let mut id = base.clone();
+        let mut n = 2;
+        while self.document(&id).is_some() {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+
+    /// Inserts annotations, keeping canonical order. Does not validate.
+    pub fn insert_annotations(&mut self, new: Vec<Annotation>) {
+        if new.len() == 1 {
+            let a = new.into_iter().next().expect("one element");
+            let at = self.annotations.partition_point(|x| x.sort_key() < a.sort_key());
+            self.annotations.insert(at, a);
+        } else {
+            self.annotations.extend(new);
+            self.annotations.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        }
+    }
+
+    /// Removes the annotations whose ids are in `ids`, returning them in
+    /// canonical order.
+    pub fn remove_annotations(&mut self, ids: &HashSet<AnnotationId>) -> Vec<Annotation> {
+        let mut removed = Vec::new();
+        self.annotations.retain(|a| {
+            if ids.contains(&a.id) {
+                removed.push(a.clone());
+                false
+            } else {
+                true
+            }
+        });
+        removed
+    }
+
+    /// Replaces annotations by id with the given values (which may move
+    /// them), returning the previous values. Ids not present are ignored.
+    pub fn replace_annotations(&mut self, new: Vec<Annotation>) -> Vec<Annotation> {
+        let ids: HashSet<AnnotationId> = new.iter().map(|a| a.id).collect();
+        let old = self.remove_annotations(&ids);
+        let present: HashSet<AnnotationId> = old.iter().map(|a| a.id).collect();
+        self.insert_annotations(new.into_iter().filter(|a| present.contains(&a.id)).collect());
+        old
+    }
+}

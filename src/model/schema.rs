@@ -1,0 +1,176 @@
+//! The label schema: which tags exist, how they look and what they mean.
+//!
+//! Labels are ordered (the palette and the hotkeys follow the order). A label's
+//! `id` is what annotations refer to and never changes; its display name,
+//! colour, hotkey and guideline can all be edited. The default schema is the
+//! one political scientists start from: event, claim, actor.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An sRGB colour, written `"#rrggbb"` in project files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Colour(pub [u8; 3]);
+
+impl Colour {
+    /// Parses `#rrggbb` (the `#` is optional).
+    pub fn parse(s: &str) -> Option<Colour> {
+        let hex = s.strip_prefix('#').unwrap_or(s);
+        if hex.len() != 6 || !hex.is_ascii() {
+            return None;
+        }
+        let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+        Some(Colour([byte(0)?, byte(2)?, byte(4)?]))
+    }
+}
+
+impl fmt::Display for Colour {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [r, g, b] = self.0;
+        write!(f, "#{r:02x}{g:02x}{b:02x}")
+    }
+}
+
+impl Serialize for Colour {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Colour {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Colour, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        Colour::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("invalid colour {s:?}, expected \"#rrggbb\"")))
+    }
+}
+
+/// One tag type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Label {
+    /// Stable identifier referenced by annotations (`event`).
+    pub id: String,
+    /// Name shown in the palette (`Event`).
+    pub name: String,
+    pub colour: Colour,
+    /// Key that applies the label to the selection in the GUI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hotkey: Option<char>,
+    /// What counts as this label: shown when hovering it in the palette.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub guideline: String,
+}
+
+/// The ordered list of labels of a project.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Schema {
+    pub labels: Vec<Label>,
+}
+
+impl Schema {
+    /// The label with `id`.
+    pub fn get(&self, id: &str) -> Option<&Label> {
+        self.labels.iter().find(|l| l.id == id)
+    }
+
+    /// Position of the label with `id` in the palette.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.labels.iter().position(|l| l.id == id)
+    }
+
+    /// True when a label with `id` exists.
+    pub fn contains(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// The label bound to `key`, if any.
+    pub fn by_hotkey(&self, key: char) -> Option<&Label> {
+        self.labels.iter().find(|l| l.hotkey == Some(key))
+    }
+
+    /// A label id derived from `name` that no label uses yet.
+    pub fn fresh_id(&self, name: &str) -> String {
+        let base: String = name
+            .trim()
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { '_' })
+            .collect();
+        let base = if base.is_empty() { "label".to_owned() } else { base };
+        let mut id = base.clone();
+        let mut n = 2;
+        while self.contains(&id) {
+            id = format!("{base}_{n}");
+            n += 1;
+        }
+        id
+    }
+
+    /// The schema every new project starts with.
+    pub fn default_political() -> Schema {
+        Schema {
+            labels: vec![
+                Label {
+                    id: "event".into(),
+                    name: "Event".into(),
+                    colour: Colour([0xf2, 0x8e, 0x2b]),
+                    hotkey: Some('1'),
+                    guideline: EVENT_GUIDELINE.into(),
+                },
+                Label {
+                    id: "claim".into(),
+                    name: "Claim".into(),
+                    colour: Colour([0x4e, 0x79, 0xa7]),
+                    hotkey: Some('2'),
+                    guideline: CLAIM_GUIDELINE.into(),
+                },
+                Label {
+                    id: "actor".into(),
+                    name: "Actor".into(),
+                    colour: Colour([0x59, 0xa1, 0x4f]),
+                    hotkey: Some('3'),
+                    guideline: ACTOR_GUIDELINE.into(),
+                },
+            ],
+        }
+    }
+}
+
+const EVENT_GUIDELINE: &str = "Something that happened or is reported to have happened at a particular time: an attack, a shelling, a battle, a ceasefire, a round of talks, a mobilisation, an evacuation, a declaration of martial law, an election, a speech as an act. Tag the shortest span that names the happening together with what distinguishes it (the verb or nominalisation and its core complement: \"ont attaqué des zones frontalières\", \"un cessez-le-feu\"), not the whole sentence. Do not tag states (\"le conflit qui couvait\"), generic or hypothetical events (\"une guerre à grande échelle\" that is only feared) or the act of saying itself when it is only the frame of a claim; tag those as events only when the statement is itself the news (a televised address, an ultimatum).";
+
+const CLAIM_GUIDELINE: &str = "A proposition that a source asserts and that could be true or false, attributed in the text to someone: figures of casualties or destroyed equipment, accusations, denials, justifications, assessments (\"leur attaque était une représailles\"). Tag the content of the claim, from the first word of what is asserted to its last, without the attribution verb (\"a déclaré que\") but including reported figures and quoted words; tag the speaker separately as an actor, which is then nested in or next to the claim. The reporter's own narration is not a claim unless it is hedged (\"il semble que\", \"présumées\"). When unsure whether a statement is the source's or the journalist's, tag it and say so in the note.";
+
+const ACTOR_GUIDELINE: &str = "A person, group or institution that acts, speaks or is acted upon in the political sense: heads of state and officials (\"Ilham Aliyev\"), governments and ministries (\"le ministère azerbaïdjanais de la Défense\"), armed forces and units, parties, separatist authorities, international organisations, news agencies as sources. Tag the full name phrase including title and nationality adjectives that identify it (\"le président azerbaïdjanais Ilham Aliyev\"), without the leading article. Tag every mention that refers to a specific actor, including inside claims; do not tag places used only as places (\"à Stepanakert\"), nor countries used as places, but do tag a country name when it stands for its government or army (\"l’Azerbaïdjan a lancé\").";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_round_trip_through_hex() {
+        let c = Colour::parse("#4E79A7").unwrap();
+        assert_eq!(c, Colour([0x4e, 0x79, 0xa7]));
+        assert_eq!(c.to_string(), "#4e79a7");
+        assert_eq!(Colour::parse("#4e79a"), None);
+        assert_eq!(Colour::parse("#zz79a7"), None);
+        assert_eq!(Colour::parse("#é79a7f"), None);
+    }
+
+    #[test]
+    fn default_schema_has_three_labels_with_hotkeys() {
+        let s = Schema::default_political();
+        let ids: Vec<_> = s.labels.iter().map(|l| l.id.as_str()).collect();
+        assert_eq!(ids, ["event", "claim", "actor"]);
+        assert_eq!(s.by_hotkey('2').map(|l| l.id.as_str()), Some("claim"));
+        assert!(s.labels.iter().all(|l| l.guideline.len() > 200));
+    }
+
+    #[test]
+    fn fresh_ids_do_not_collide() {
+        let s = Schema::default_political();
+        assert_eq!(s.fresh_id("Event"), "event_2");
+        assert_eq!(s.fresh_id("Place name"), "place_name");
+        assert_eq!(s.fresh_id("  "), "label");
+    }
+}

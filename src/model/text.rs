@@ -1,0 +1,137 @@
+//! A document's text together with its offset index.
+//!
+//! [`Text`] is immutable and cheap to clone (an `Arc`), so the session, the
+//! GUI's layout cache and background jobs can all hold the same text. All
+//! offsets in its API are code points, the unit of project files; the other
+//! units go through [`OffsetIndex`].
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::offsets::{OffsetIndex, OffsetUnit};
+
+/// An immutable document text with O(1)/O(log n) offset conversions.
+#[derive(Clone, Default)]
+pub struct Text(Arc<TextInner>);
+
+#[derive(Default)]
+struct TextInner {
+    string: String,
+    index: OffsetIndex,
+}
+
+impl Text {
+    /// Wraps `string`, building its offset index (O(n)).
+    pub fn new(string: impl Into<String>) -> Text {
+        let string = string.into();
+        let index = OffsetIndex::new(&string);
+        Text(Arc::new(TextInner { string, index }))
+    }
+
+    /// The whole text.
+    pub fn as_str(&self) -> &str {
+        &self.0.string
+    }
+
+    /// The offset index.
+    pub fn index(&self) -> &OffsetIndex {
+        &self.0.index
+    }
+
+    /// Length in code points.
+    pub fn len_chars(&self) -> usize {
+        self.0.index.len_chars()
+    }
+
+    /// True for the empty text.
+    pub fn is_empty(&self) -> bool {
+        self.0.string.is_empty()
+    }
+
+    /// Byte offset of code point `cp`, or `None` past the end.
+    pub fn byte_of(&self, cp: usize) -> Option<usize> {
+        self.0.index.char_to_byte(&self.0.string, cp)
+    }
+
+    /// Code point of byte offset `byte` (`None` if not on a character boundary).
+    pub fn char_of_byte(&self, byte: usize) -> Option<usize> {
+        self.0.index.byte_to_char(&self.0.string, byte)
+    }
+
+    /// Byte range of a code point range, or `None` if it is out of bounds or reversed.
+    pub fn byte_range(&self, range: Range<usize>) -> Option<Range<usize>> {
+        if range.start > range.end {
+            return None;
+        }
+        Some(self.byte_of(range.start)?..self.byte_of(range.end)?)
+    }
+
+    /// The text of code points `[start, end)`, or `None` if out of bounds.
+    pub fn slice(&self, range: Range<usize>) -> Option<&str> {
+        let bytes = self.byte_range(range)?;
+        Some(&self.0.string[bytes])
+    }
+
+    /// Converts a code point offset to `unit`.
+    pub fn offset_in(&self, cp: usize, unit: OffsetUnit) -> Option<usize> {
+        self.0.index.from_char(&self.0.string, cp, unit)
+    }
+
+    /// Converts an offset in `unit` to code points.
+    pub fn char_from(&self, offset: usize, unit: OffsetUnit) -> Option<usize> {
+        self.0.index.to_char(&self.0.string, offset, unit)
+    }
+
+    /// True when both values share one allocation (a cheap identity check).
+    pub fn ptr_eq(&self, other: &Text) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.ptr_eq(other) || self.0.string == other.0.string
+    }
+}
+
+impl Eq for Text {}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const SHOWN: usize = 40;
+        let s = self.as_str();
+        match s.char_indices().nth(SHOWN) {
+            Some((cut, _)) => write!(f, "Text({:?}… {} chars)", &s[..cut], self.len_chars()),
+            None => write!(f, "Text({s:?})"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slices_by_code_points() {
+        let t = Text::new("Հայաստան и Россия");
+        assert_eq!(t.slice(0..8), Some("Հայաստան"));
+        assert_eq!(t.slice(11..17), Some("Россия"));
+        assert_eq!(t.slice(11..18), None);
+        #[allow(clippy::reversed_empty_ranges)]
+        let reversed = 5..4;
+        assert_eq!(t.slice(reversed), None);
+    }
+
+    #[test]
+    fn crlf_counts_as_two_code_points() {
+        let t = Text::new("a\r\nb");
+        assert_eq!(t.len_chars(), 4);
+        assert_eq!(t.slice(3..4), Some("b"));
+    }
+
+    #[test]
+    fn equality_compares_content() {
+        assert_eq!(Text::new("x"), Text::new("x"));
+        assert_ne!(Text::new("x"), Text::new("y"));
+    }
+}

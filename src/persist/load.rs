@@ -1,0 +1,206 @@
+//! Loading a project file: parse, read the documents, validate.
+//!
+//! Loading never writes anything. Syntax errors and files from a newer
+//! format stop the load with an error naming the file, line and column.
+//! Everything else (a missing or changed document, bad offsets, unknown
+//! labels, duplicate ids, quotes that do not match the text) is collected
+//! into one list of [`Problem`]s, each located at its line of the file when
+//! possible, so that `validate` and the GUI can show them all at once.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use super::format::{self, FORMAT_VERSION, FileIn};
+use super::textfile::{self, Decoded, TextFileError};
+use crate::model::{Problem, ProblemKind, Project, Text, check, content_hash};
+
+/// A loaded project and what is wrong with it (nothing, ideally).
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub project: Project,
+    pub problems: Vec<Problem>,
+    /// Documents that were not plain UTF-8, with how they were decoded.
+    pub decodings: Vec<(String, String)>,
+}
+
+/// Why a project could not be loaded at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error(
+        "{} was written by a newer version of Marginalia (format version {found}; this build reads up to {supported}); update Marginalia to open it",
+        path.display()
+    )]
+    NewerFormat { path: PathBuf, found: u32, supported: u32 },
+    #[error("{} has {} problem(s):\n{}", path.display(), problems.len(), list(path, problems))]
+    Invalid { path: PathBuf, problems: Vec<Problem> },
+}
+
+fn list(path: &Path, problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| describe(path, p))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `file:line: problem`, the form editors and terminals link to.
+pub fn describe(path: &Path, problem: &Problem) -> String {
+    match problem.line {
+        Some(line) => format!("{}:{line}: {}", path.display(), problem.kind),
+        None => format!("{}: {}", path.display(), problem.kind),
+    }
+}
+
+/// Loads the project at `path`, reading its documents from beside it.
+/// Problems are collected, not fatal: see [`open`] for the strict form.
+pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    let source = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let base = base_dir(path);
+    parse(&source, path, &|rel| textfile::read_text_file(&base.join(rel)))
+}
+
+/// Loads the project at `path` and refuses it if it has any problem.
+pub fn open(path: &Path) -> Result<Project, LoadError> {
+    let loaded = load(path)?;
+    if loaded.problems.is_empty() {
+        Ok(loaded.project)
+    } else {
+        Err(LoadError::Invalid {
+            path: path.to_owned(),
+            problems: loaded.problems,
+        })
+    }
+}
+
+/// The folder relative document paths start from.
+pub fn base_dir(project_path: &Path) -> PathBuf {
+    match project_path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Parses project file text. `path` names the file in messages;
+/// `read_document` reads a document by its path relative to the project
+/// (from disk, or from a git revision).
+pub fn parse(
+    source: &str,
+    path: &Path,
+    read_document: &dyn Fn(&str) -> Result<Decoded, TextFileError>,
+) -> Result<Loaded, LoadError> {
+    if let Some(found) = format::declared_version(source)
+        && found > FORMAT_VERSION
+    {
+        return Err(LoadError::NewerFormat {
+            path: path.to_owned(),
+            found,
+            supported: FORMAT_VERSION,
+        });
+    }
+    let file: FileIn = format::parse(source).map_err(|e| LoadError::Syntax {
+        path: path.to_owned(),
+        line: e.span.start.line,
+        column: e.span.start.col,
+        message: e.code.to_string(),
+    })?;
+    let (name, schema, entries, annotations) = file.into_parts();
+
+    let mut kinds = Vec::new();
+    let mut skip = HashSet::new();
+    let mut decodings = Vec::new();
+    let mut documents = Vec::with_capacity(entries.len());
+    for mut entry in entries {
+        let text = match read_document(&entry.path) {
+            Ok(decoded) => {
+                if let Some(report) = decoded.report() {
+                    decodings.push((entry.id.clone(), report));
+                }
+                let text = Text::new(decoded.text);
+                if content_hash(text.as_str()) == entry.hash {
+                    // The length is derived from the text; trust the text.
+                    entry.length = text.len_chars();
+                } else {
+                    skip.insert(entry.id.clone());
+                    kinds.push(ProblemKind::DocumentChanged {
+                        doc: entry.id.clone(),
+                        path: entry.path.clone(),
+                        annotations: annotations.iter().filter(|a| a.doc == entry.id).count(),
+                    });
+                }
+                text
+            }
+            Err(e) => {
+                skip.insert(entry.id.clone());
+                kinds.push(ProblemKind::DocumentUnreadable {
+                    doc: entry.id.clone(),
+                    path: entry.path.clone(),
+                    reason: reason(&e),
+                });
+                Text::default()
+            }
+        };
+        documents.push(entry.into_document(text));
+    }
+
+    let project = Project::from_parts(name, schema, documents, annotations);
+    let skip_refs: HashSet<&str> = skip.iter().map(String::as_str).collect();
+    kinds.extend(check(&project, &skip_refs));
+    let problems = locate(source, kinds);
+    Ok(Loaded {
+        project,
+        problems,
+        decodings,
+    })
+}
+
+/// The part of a document read error worth showing after its path.
+fn reason(e: &TextFileError) -> String {
+    match e {
+        TextFileError::Io { source, .. } => source.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Attaches file lines to problems, by finding the line that defines the
+/// annotation or document they are about.
+fn locate(source: &str, kinds: Vec<ProblemKind>) -> Vec<Problem> {
+    if kinds.is_empty() {
+        return Vec::new();
+    }
+    let mut lines: HashMap<&str, usize> = HashMap::new();
+    for (i, line) in source.lines().enumerate() {
+        if let Some(rest) = line.trim_start().strip_prefix("(id: \"")
+            && let Some(end) = rest.find('"')
+        {
+            lines.entry(&rest[..end]).or_insert(i + 1);
+        }
+    }
+    kinds
+        .into_iter()
+        .map(|kind| {
+            let key = match (kind.annotation(), kind.document()) {
+                (Some(id), _) => Some(id.to_string()),
+                (None, Some(doc)) => Some(doc.to_owned()),
+                _ => None,
+            };
+            let line = key.and_then(|k| lines.get(k.as_str()).copied());
+            Problem { line, kind }
+        })
+        .collect()
+}

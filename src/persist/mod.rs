@@ -1,0 +1,16 @@
+//! Persistence: RON project files and the text files they reference.
+//!
+//! - [`format`]: the canonical, line-per-annotation file layout.
+//! - [`load`]: parsing and validation (never writes).
+//! - [`save`]: atomic saving with a backup.
+//! - [`textfile`]: decoding documents in any common encoding.
+//! - [`documents`]: turning text files into project documents.
+
+pub mod documents;
+pub mod format;
+pub mod load;
+pub mod save;
+pub mod textfile;
+
+pub use load::{LoadError, Loaded, load, open};
+pub use save::{SaveError, save};

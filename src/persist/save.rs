@@ -1,0 +1,169 @@
+//! Atomic saving.
+//!
+//! A save writes the whole file to a temporary file in the same folder,
+//! flushes it to disk (fsync), and renames it over the project file; the
+//! rename is atomic, so a crash or a kill at any moment leaves either the
+//! old file or the new one, never a truncated mix. Before the rename, the
+//! old content is kept as `NAME.ron.bak` (a hard link, so no copying; a
+//! copy where the file system has no hard links), itself put in place by an
+//! atomic rename. The project file keeps its permissions.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::format;
+use crate::model::Project;
+
+/// Why a save failed. The project file on disk is unchanged.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("cannot save {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Saves `project` to `path` atomically, keeping the previous file as a backup.
+pub fn save(project: &Project, path: &Path) -> Result<(), SaveError> {
+    let text = format::to_string(project);
+    write_atomic(path, text.as_bytes(), true).map_err(|source| SaveError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// The backup path of a project file: `NAME.ron.bak`.
+pub fn backup_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().map(OsString::from).unwrap_or_default();
+    name.push(".bak");
+    path.with_file_name(name)
+}
+
+/// Writes `bytes` to `path` atomically (temp file, fsync, rename, fsync of
+/// the folder). With `backup`, an existing file is first kept at
+/// [`backup_path`].
+pub fn write_atomic(path: &Path, bytes: &[u8], backup: bool) -> std::io::Result<()> {
+    let dir = super::load::base_dir(path);
+    let prefix = temp_prefix(path);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // A new file gets the usual mode (0666 less the umask), not the
+    // owner-only mode temporary files default to.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(&dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        tmp.as_file().set_permissions(meta.permissions())?;
+        if backup {
+            keep_backup(path, &dir, &prefix)?;
+        }
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    sync_dir(&dir);
+    Ok(())
+}
+
+fn temp_prefix(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!(".{name}.")
+}
+
+/// Puts the current content of `path` at its backup path, atomically.
+fn keep_backup(path: &Path, dir: &Path, prefix: &str) -> std::io::Result<()> {
+    let builder = {
+        let mut b = tempfile::Builder::new();
+        b.prefix(prefix).suffix(".bak.tmp");
+        b
+    };
+    let staged = match builder.make_in(dir, |p| std::fs::hard_link(path, p)) {
+        Ok(linked) => linked.into_temp_path(),
+        Err(_) => {
+            let mut copy = builder.tempfile_in(dir)?;
+            copy.write_all(&std::fs::read(path)?)?;
+            copy.as_file().sync_all()?;
+            copy.into_temp_path()
+        }
+    };
+    staged.persist(backup_path(path)).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Flushes the folder entry of a rename to disk, where the platform allows it.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        // Best effort: the rename itself has already happened atomically.
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backup_keeps_the_previous_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.ron");
+        write_atomic(&path, b"one", true).unwrap();
+        assert!(!backup_path(&path).exists(), "no backup of a file that did not exist");
+        write_atomic(&path, b"two", true).unwrap();
+        write_atomic(&path, b"three", true).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"three");
+        assert_eq!(std::fs::read(backup_path(&path)).unwrap(), b"two");
+        // No temporary files are left behind.
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_are_not_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.ron");
+        write_atomic(&path, b"new", true).unwrap();
+        let plain = dir.path().join("plain");
+        std::fs::write(&plain, b"x").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode(&path),
+            mode(&plain),
+            "a saved project gets the mode of any new file"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn permissions_survive_a_save() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.ron");
+        std::fs::write(&path, b"old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).unwrap();
+        write_atomic(&path, b"new", true).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o664);
+    }
+
+    #[test]
+    fn a_failed_save_leaves_the_file_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("no-such-folder").join("p.ron");
+        assert!(write_atomic(&missing, b"x", true).is_err());
+        assert!(!missing.exists());
+    }
+}

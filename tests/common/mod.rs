@@ -1,0 +1,63 @@
+//! Helpers shared by the integration tests: temporary projects on disk.
+
+#![allow(dead_code)] // each test crate uses a different subset
+
+use std::path::{Path, PathBuf};
+
+use marginalia::edit::{Command, new_annotation};
+use marginalia::model::{Document, Project, Text, Timestamp};
+use marginalia::persist;
+
+/// Text with the scripts and encodings edge cases the offsets must survive.
+pub const MIXED_TEXT: &str = "Le président Ilham Aliyev a déclaré la victoire.\r\n\
+Pompier 👨🏻‍🚒 à Stepanakert, café\u{301} noir.\r\n\
+Հայաստան — Россия — مرحبا — 中文文本 — 🇦🇲\r\n";
+
+/// The repository's sample project.
+pub fn sample_project_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_projects/karabakh/karabakh.ron")
+}
+
+/// A project folder in a temporary directory with one document
+/// (`MIXED_TEXT`) and three annotations, saved as `p.ron`.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("doc.txt"), MIXED_TEXT).expect("write doc");
+        let path = dir.path().join("p.ron");
+        let mut project = Project::new("fixture");
+        project
+            .documents
+            .push(Document::new("doc", "Doc", "doc.txt", Text::new(MIXED_TEXT)));
+        let at = Timestamp::from_unix(1_700_000_000);
+        let find = |s: &str| {
+            let byte = MIXED_TEXT.find(s).expect("needle");
+            let start = MIXED_TEXT[..byte].chars().count();
+            start..start + s.chars().count()
+        };
+        let a = new_annotation(&project, "doc", find("Ilham Aliyev"), "actor", "ana", at).unwrap();
+        let b = new_annotation(&project, "doc", find("👨🏻‍🚒"), "event", "ana", at).unwrap();
+        let c = new_annotation(&project, "doc", find("Հայաստան"), "actor", "ana", at).unwrap();
+        Command::AddAnnotations(vec![a, b, c]).apply(&mut project).unwrap();
+        persist::save(&project, &path).expect("save");
+        Fixture { dir, path }
+    }
+
+    pub fn source(&self) -> String {
+        std::fs::read_to_string(&self.path).expect("read project")
+    }
+
+    /// Rewrites the project file with `edit` applied to its text.
+    pub fn edit(&self, edit: impl FnOnce(String) -> String) {
+        std::fs::write(&self.path, edit(self.source())).expect("write project");
+    }
+
+    pub fn doc_path(&self) -> PathBuf {
+        self.dir.path().join("doc.txt")
+    }
+}
