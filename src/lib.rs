@@ -9,8 +9,11 @@
 //! - [`session`]: an open project with its path, undo history and dirty state,
 //!   shared by the command line and the GUI.
 //! - [`synth`]: deterministic synthetic projects for benchmarks.
+//! - `gui` (feature `gui`): the eframe workbench, on top of all of the above.
 
 pub mod edit;
+#[cfg(feature = "gui")]
+pub mod gui;
 pub mod model;
 pub mod persist;
 pub mod session;

@@ -4,12 +4,19 @@
 //! The command line and the GUI both edit through a [`Session`], so an edit
 //! made by `marginalia annotate` takes exactly the path a keypress in the
 //! GUI takes: build a [`Command`], [`Session::apply`] it, save.
+//!
+//! The session also guards the files on disk: it remembers the state of the
+//! project file as last read or written, refuses to save over a file some
+//! other program changed since (unless told to), and keeps the recovery
+//! copy of unsaved work up to date for the GUI's autosave.
 
 use std::path::{Path, PathBuf};
 
 use crate::edit::{Command, EditError, History};
 use crate::model::{Problem, Project};
-use crate::persist::{self, LoadError, SaveError, documents::relative_path, load::base_dir};
+use crate::persist::recovery::{self, RecoverySummary};
+use crate::persist::watch::{DiskChange, DiskWatch};
+use crate::persist::{self, LoadError, Loaded, SaveError, documents::relative_path, load::base_dir};
 
 /// The name recorded as author when none is configured.
 pub const UNKNOWN_AUTHOR: &str = "unknown";
@@ -32,7 +39,12 @@ pub struct Session {
     path: Option<PathBuf>,
     history: History,
     saved_state: Option<u64>,
+    /// History state last written to the recovery copy.
+    recovery_state: Option<u64>,
     problems: Vec<Problem>,
+    watch: DiskWatch,
+    /// Counts every change to the project, for caches derived from it.
+    revision: u64,
     pub author: String,
 }
 
@@ -44,7 +56,10 @@ impl Session {
             path: None,
             history: History::default(),
             saved_state: None,
+            recovery_state: None,
             problems: Vec::new(),
+            watch: DiskWatch::default(),
+            revision: 0,
             author: default_author(),
         }
     }
@@ -55,13 +70,31 @@ impl Session {
     pub fn open(path: &Path) -> Result<Session, LoadError> {
         let loaded = persist::load(path)?;
         Ok(Session {
+            watch: DiskWatch::new(path, &loaded.project),
             project: loaded.project,
             path: Some(path.to_owned()),
             history: History::default(),
             saved_state: Some(0),
+            recovery_state: Some(0),
             problems: loaded.problems,
+            revision: 0,
             author: default_author(),
         })
+    }
+
+    /// Reads the project again from disk, dropping unsaved changes and the
+    /// undo history (they refer to the old state).
+    pub fn reload(&mut self) -> Result<(), LoadError> {
+        let path = self.path.clone().ok_or_else(|| LoadError::Io {
+            path: PathBuf::new(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "the project has never been saved"),
+        })?;
+        let author = std::mem::take(&mut self.author);
+        let revision = self.revision;
+        *self = Session::open(&path)?;
+        self.author = author;
+        self.revision = revision + 1;
+        Ok(())
     }
 
     /// The project as it is now.
@@ -84,19 +117,31 @@ impl Session {
         &self.history
     }
 
+    /// A number that changes whenever the project changes (edits, undo,
+    /// redo, reload, restore), for caches derived from the project.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
     /// Applies an edit (recorded for undo).
     pub fn apply(&mut self, command: Command) -> Result<(), EditError> {
-        self.history.apply(&mut self.project, command)
+        self.history.apply(&mut self.project, command)?;
+        self.revision += 1;
+        Ok(())
     }
 
     /// Undoes the last edit; returns its description.
     pub fn undo(&mut self) -> Result<Option<String>, EditError> {
-        self.history.undo(&mut self.project)
+        let done = self.history.undo(&mut self.project)?;
+        self.revision += u64::from(done.is_some());
+        Ok(done)
     }
 
     /// Redoes the last undone edit; returns its description.
     pub fn redo(&mut self) -> Result<Option<String>, EditError> {
-        self.history.redo(&mut self.project)
+        let done = self.history.redo(&mut self.project)?;
+        self.revision += u64::from(done.is_some());
+        Ok(done)
     }
 
     /// True when the project differs from the file it was loaded from or
@@ -105,12 +150,89 @@ impl Session {
         self.saved_state != Some(self.history.state())
     }
 
-    /// Saves to the current path.
+    /// Saves to the current path, unless another program changed the file
+    /// since it was read or last saved ([`SessionError::ChangedOnDisk`]).
     pub fn save(&mut self) -> Result<(), SessionError> {
+        if self.watch.project_changed() {
+            return Err(SessionError::ChangedOnDisk);
+        }
+        self.save_overwriting()
+    }
+
+    /// Saves to the current path even if the file changed on disk (after
+    /// the user chose to keep their version).
+    pub fn save_overwriting(&mut self) -> Result<(), SessionError> {
         let path = self.path.clone().ok_or(SessionError::NoPath)?;
         persist::save(&self.project, &path)?;
-        self.saved_state = Some(self.history.state());
+        self.after_save(&path);
         Ok(())
+    }
+
+    fn after_save(&mut self, path: &Path) {
+        self.saved_state = Some(self.history.state());
+        self.recovery_state = self.saved_state;
+        self.watch = DiskWatch::new(path, &self.project);
+        // The saved file now holds everything the copy held.
+        let _ = recovery::remove_recovery(path);
+    }
+
+    /// Files of the project that other programs changed since we read or
+    /// wrote them.
+    pub fn disk_changes(&self) -> Vec<DiskChange> {
+        self.watch.changes()
+    }
+
+    /// Forgets changes on disk (the user chose to keep the open version).
+    pub fn acknowledge_disk_changes(&mut self) {
+        if let Some(path) = &self.path {
+            // Keep the project stamp as it was: saving must still ask.
+            let project_changed = self.watch.project_changed();
+            let mut watch = DiskWatch::new(path, &self.project);
+            if project_changed {
+                watch.mark_project_changed();
+            }
+            self.watch = watch;
+        }
+    }
+
+    /// True when the recovery copy is behind the unsaved changes.
+    pub fn recovery_outdated(&self) -> bool {
+        self.path.is_some() && self.is_dirty() && self.recovery_state != Some(self.history.state())
+    }
+
+    /// Writes the unsaved state to the recovery copy.
+    pub fn write_recovery(&mut self) -> std::io::Result<()> {
+        let Some(path) = &self.path else { return Ok(()) };
+        recovery::write_recovery(&self.project, path)?;
+        self.recovery_state = Some(self.history.state());
+        Ok(())
+    }
+
+    /// Removes the recovery copy (the user discarded the unsaved changes).
+    pub fn discard_recovery(&mut self) -> std::io::Result<()> {
+        match &self.path {
+            Some(path) => recovery::remove_recovery(path),
+            None => Ok(()),
+        }
+    }
+
+    /// A recovery copy left by an earlier session that differs from the
+    /// saved project, with a summary of the differences.
+    pub fn pending_recovery(&self) -> Option<(Loaded, RecoverySummary)> {
+        let path = self.path.as_ref()?;
+        let loaded = recovery::read_recovery(path).ok()??;
+        let summary = recovery::summarize(&self.project, &loaded.project);
+        (!summary.is_empty()).then_some((loaded, summary))
+    }
+
+    /// Replaces the project with a recovered one. The result is unsaved
+    /// and the undo history starts afresh.
+    pub fn restore(&mut self, recovered: Project) {
+        self.project = recovered;
+        self.history = History::default();
+        self.saved_state = None;
+        self.recovery_state = None;
+        self.revision += 1;
     }
 
     /// Saves to `path` and makes it the current path. Document paths are
@@ -129,7 +251,8 @@ impl Session {
         persist::save(&moved, path)?;
         self.project = moved;
         self.path = Some(path.to_owned());
-        self.saved_state = Some(self.history.state());
+        self.revision += 1;
+        self.after_save(path);
         Ok(())
     }
 }
@@ -139,6 +262,8 @@ impl Session {
 pub enum SessionError {
     #[error("the project has not been saved yet; choose a file with Save As")]
     NoPath,
+    #[error("the project file was changed on disk by another program since it was opened")]
+    ChangedOnDisk,
     #[error(transparent)]
     Save(#[from] SaveError),
 }
@@ -176,6 +301,108 @@ mod tests {
         assert_eq!(reopened.project(), s.project());
         assert!(!reopened.is_dirty());
         assert!(reopened.problems().is_empty());
+    }
+
+    fn saved_session(dir: &Path) -> Session {
+        std::fs::write(dir.join("d.txt"), "Bakou et Erevan").unwrap();
+        let mut project = Project::new("p");
+        project
+            .documents
+            .push(Document::new("d", "D", "d.txt", Text::new("Bakou et Erevan")));
+        let mut s = Session::new(project);
+        s.save_as(&dir.join("p.ron")).unwrap();
+        s
+    }
+
+    fn mark_done(s: &mut Session) {
+        s.apply(Command::SetStatus {
+            doc: "d".into(),
+            status: Status::Done,
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn saving_over_a_file_changed_on_disk_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = saved_session(dir.path());
+        assert!(s.disk_changes().is_empty());
+        let path = dir.path().join("p.ron");
+        let theirs = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("name: \"p\"", "name: \"theirs\"");
+        std::fs::write(&path, &theirs).unwrap();
+        assert_eq!(s.disk_changes(), [DiskChange::Project]);
+        mark_done(&mut s);
+        assert!(matches!(s.save(), Err(SessionError::ChangedOnDisk)));
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            theirs,
+            "their file is untouched"
+        );
+        // Acknowledging the change does not make saving silent.
+        s.acknowledge_disk_changes();
+        assert!(matches!(s.save(), Err(SessionError::ChangedOnDisk)));
+        s.save_overwriting().unwrap();
+        assert!(s.disk_changes().is_empty());
+        assert!(s.save().is_ok());
+    }
+
+    #[test]
+    fn reload_reads_the_new_file_and_drops_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = saved_session(dir.path());
+        mark_done(&mut s);
+        let path = dir.path().join("p.ron");
+        let theirs = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("name: \"p\"", "name: \"theirs\"");
+        std::fs::write(&path, theirs).unwrap();
+        let before = s.revision();
+        s.reload().unwrap();
+        assert_eq!(s.project().name, "theirs");
+        assert_eq!(s.project().documents[0].status, Status::Todo);
+        assert!(!s.is_dirty());
+        assert!(s.history().undo_description().is_none());
+        assert!(s.revision() > before);
+    }
+
+    #[test]
+    fn recovery_copies_follow_unsaved_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = saved_session(dir.path());
+        assert!(!s.recovery_outdated());
+        mark_done(&mut s);
+        assert!(s.recovery_outdated());
+        s.write_recovery().unwrap();
+        assert!(!s.recovery_outdated());
+
+        // A new session (after a crash) finds the copy and what it holds.
+        let path = dir.path().join("p.ron");
+        let mut after_crash = Session::open(&path).unwrap();
+        let (loaded, summary) = after_crash.pending_recovery().expect("a recovery copy");
+        assert_eq!(summary.other, ["document statuses differ"]);
+        after_crash.restore(loaded.project);
+        assert!(after_crash.is_dirty());
+        assert_eq!(after_crash.project().documents[0].status, Status::Done);
+
+        // A clean save removes the copy.
+        after_crash.save().unwrap();
+        assert!(after_crash.pending_recovery().is_none());
+        assert!(!crate::persist::recovery::recovery_path(&path).exists());
+    }
+
+    #[test]
+    fn revision_counts_every_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = saved_session(dir.path());
+        let r0 = s.revision();
+        mark_done(&mut s);
+        s.undo().unwrap();
+        s.redo().unwrap();
+        assert_eq!(s.revision(), r0 + 3);
+        s.redo().unwrap(); // nothing to redo
+        assert_eq!(s.revision(), r0 + 3);
     }
 
     #[test]

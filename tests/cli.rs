@@ -49,6 +49,7 @@ fn every_subcommand_has_help() {
     );
 }
 
+#[cfg(not(feature = "gui"))]
 #[test]
 fn without_the_gui_feature_opening_a_project_explains_itself() {
     let o = marginalia(&[]);

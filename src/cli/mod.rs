@@ -62,6 +62,21 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+#[cfg(feature = "gui")]
+fn open_gui(project: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    if let Some(path) = &project
+        && !path.exists()
+    {
+        anyhow::bail!(
+            "{} does not exist (use `marginalia new` to create a project)",
+            path.display()
+        );
+    }
+    marginalia::gui::run(project).map_err(|e| anyhow::anyhow!("the workbench failed: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "gui"))]
 fn open_gui(project: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let _ = project;
     eprintln!(

@@ -5,12 +5,16 @@
 //! - [`save`]: atomic saving with a backup.
 //! - [`textfile`]: decoding documents in any common encoding.
 //! - [`documents`]: turning text files into project documents.
+//! - [`recovery`]: recovery copies of unsaved work.
+//! - [`watch`]: noticing changes other programs make to the files.
 
 pub mod documents;
 pub mod format;
 pub mod load;
+pub mod recovery;
 pub mod save;
 pub mod textfile;
+pub mod watch;
 
 pub use load::{LoadError, Loaded, load, open};
 pub use save::{SaveError, save};

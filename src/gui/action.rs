@@ -1,0 +1,98 @@
+//! What the user asked for this frame.
+//!
+//! Panels draw from a read-only view of the session and propose
+//! [`Action`]s; the workbench applies them all in one place after drawing
+//! (as rerun does), so every change to the project goes through the same
+//! path: actions become core [`Command`]s applied by the session.
+
+use std::path::PathBuf;
+
+use crate::edit::Command;
+use crate::model::AnnotationId;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    // Projects. Those that would drop unsaved changes are guarded.
+    NewProject,
+    CreateProject(PathBuf),
+    OpenProject,
+    Open(PathBuf),
+    CloseProject,
+    Quit,
+    AddDocuments,
+    AddDocumentFiles(Vec<PathBuf>),
+    Save,
+    SaveAs,
+    SaveTo(PathBuf),
+    /// Save even though the file changed on disk (the user chose so).
+    SaveOverwriting,
+    /// Save, and if that worked, carry on with the action.
+    SaveThen(Box<Action>),
+    /// Drop the unsaved changes and carry on with the action.
+    DiscardChangesThen(Box<Action>),
+    ReloadFromDisk,
+    KeepMine,
+    RestoreRecovery,
+    DiscardRecovery,
+
+    // Edits.
+    Edit(Command),
+    Undo,
+    Redo,
+    /// Tag the current text selection with a label.
+    TagSelection(String),
+    /// Give the selected annotation another label.
+    RelabelSelected(String),
+    DeleteSelected,
+    /// Move the selected annotation's boundaries by code points.
+    NudgeSelected {
+        start: isize,
+        end: isize,
+        by_word: bool,
+    },
+    SetNote {
+        id: AnnotationId,
+        note: String,
+    },
+    CycleStatus(String),
+    TagAllMatches(String),
+    /// Ask what to do with the annotations of a label being deleted.
+    ConfirmDeleteLabel(String),
+    /// Delete a label, handling its annotations (`None`: delete them too;
+    /// `Some(label)`: relabel them).
+    DeleteLabel {
+        id: String,
+        relabel_to: Option<String>,
+    },
+
+    // Navigation and view.
+    SelectDocument(String),
+    SelectAnnotation(Option<AnnotationId>),
+    ClearSelection,
+    OpenFind,
+    FindNext,
+    FindPrevious,
+    ToggleTheme,
+    ZoomIn,
+    ZoomOut,
+    ZoomReset,
+    ToggleSnap,
+    OpenSchemaEditor,
+    ShowShortcuts,
+}
+
+impl Action {
+    /// Actions that would drop the open project, and so ask first when it
+    /// has unsaved changes.
+    pub fn drops_project(&self) -> bool {
+        matches!(
+            self,
+            Action::NewProject
+                | Action::CreateProject(_)
+                | Action::OpenProject
+                | Action::Open(_)
+                | Action::CloseProject
+                | Action::Quit
+        )
+    }
+}

@@ -1,0 +1,54 @@
+//! The eframe app: the [`Workbench`] in a native window. It adds only what
+//! needs the window: its title, the unsaved-changes guard on closing, and
+//! the fonts.
+
+use super::action::Action;
+use super::dialogs::{Modal, NativeDialogs};
+use super::settings::Settings;
+use super::workbench::Workbench;
+
+pub struct MarginaliaApp {
+    workbench: Workbench,
+    title: String,
+}
+
+impl MarginaliaApp {
+    pub fn new(cc: &eframe::CreationContext<'_>, project: Option<std::path::PathBuf>) -> MarginaliaApp {
+        super::fonts::install(&cc.egui_ctx);
+        cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = false);
+        let settings = Settings::load(Settings::default_file());
+        let mut workbench = Workbench::new(settings, Box::new(NativeDialogs));
+        if let Some(path) = project {
+            workbench.open_path(&path);
+        }
+        MarginaliaApp {
+            workbench,
+            title: String::new(),
+        }
+    }
+}
+
+impl eframe::App for MarginaliaApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        if ctx.input(|i| i.viewport().close_requested()) && !self.workbench.quit_confirmed {
+            if self.workbench.has_unsaved_changes() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                if self.workbench.modal.is_none() {
+                    self.workbench.modal = Some(Modal::UnsavedChanges { then: Action::Quit });
+                }
+            } else {
+                self.workbench.quit_confirmed = true;
+            }
+        }
+        self.workbench.ui(ui);
+        let title = self.workbench.title();
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+        if self.workbench.quit_confirmed {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! The commands of menus and keyboard shortcuts, in one list (as rerun's
+//! `UICommand`): each has its menu text and shortcut, so menus show the
+//! keys and the keyboard handler needs no second table.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use super::action::Action;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UiCommand {
+    NewProject,
+    OpenProject,
+    AddDocuments,
+    Save,
+    SaveAs,
+    CloseProject,
+    Quit,
+    Undo,
+    Redo,
+    RedoAlt,
+    Find,
+    FindNext,
+    FindPrevious,
+    Delete,
+    EditLabels,
+    CycleStatus,
+    ToggleTheme,
+    ZoomIn,
+    ZoomInAlt,
+    ZoomOut,
+    ZoomReset,
+    ToggleSnap,
+    Shortcuts,
+}
+
+impl UiCommand {
+    /// Every command, in menu order.
+    pub const ALL: &[UiCommand] = &[
+        UiCommand::NewProject,
+        UiCommand::OpenProject,
+        UiCommand::AddDocuments,
+        UiCommand::Save,
+        UiCommand::SaveAs,
+        UiCommand::CloseProject,
+        UiCommand::Quit,
+        UiCommand::Undo,
+        UiCommand::Redo,
+        UiCommand::RedoAlt,
+        UiCommand::Find,
+        UiCommand::FindNext,
+        UiCommand::FindPrevious,
+        UiCommand::Delete,
+        UiCommand::EditLabels,
+        UiCommand::CycleStatus,
+        UiCommand::ToggleTheme,
+        UiCommand::ZoomIn,
+        UiCommand::ZoomInAlt,
+        UiCommand::ZoomOut,
+        UiCommand::ZoomReset,
+        UiCommand::ToggleSnap,
+        UiCommand::Shortcuts,
+    ];
+
+    /// Menu text.
+    pub fn text(self) -> &'static str {
+        match self {
+            UiCommand::NewProject => "New project…",
+            UiCommand::OpenProject => "Open project…",
+            UiCommand::AddDocuments => "Add documents…",
+            UiCommand::Save => "Save",
+            UiCommand::SaveAs => "Save As…",
+            UiCommand::CloseProject => "Close project",
+            UiCommand::Quit => "Quit",
+            UiCommand::Undo => "Undo",
+            UiCommand::Redo | UiCommand::RedoAlt => "Redo",
+            UiCommand::Find => "Find…",
+            UiCommand::FindNext => "Find next",
+            UiCommand::FindPrevious => "Find previous",
+            UiCommand::Delete => "Delete annotation",
+            UiCommand::EditLabels => "Edit labels…",
+            UiCommand::CycleStatus => "Cycle document status",
+            UiCommand::ToggleTheme => "Dark theme",
+            UiCommand::ZoomIn | UiCommand::ZoomInAlt => "Larger text",
+            UiCommand::ZoomOut => "Smaller text",
+            UiCommand::ZoomReset => "Reset text size",
+            UiCommand::ToggleSnap => "Snap selections to words",
+            UiCommand::Shortcuts => "Keyboard shortcuts",
+        }
+    }
+
+    /// The keyboard shortcut, if any.
+    pub fn shortcut(self) -> Option<KeyboardShortcut> {
+        let cmd = Modifiers::COMMAND;
+        let cmd_shift = Modifiers::COMMAND.plus(Modifiers::SHIFT);
+        let k = |m, key| Some(KeyboardShortcut::new(m, key));
+        match self {
+            UiCommand::NewProject => k(cmd, Key::N),
+            UiCommand::OpenProject => k(cmd, Key::O),
+            UiCommand::AddDocuments => k(cmd_shift, Key::O),
+            UiCommand::Save => k(cmd, Key::S),
+            UiCommand::SaveAs => k(cmd_shift, Key::S),
+            UiCommand::CloseProject => k(cmd, Key::W),
+            UiCommand::Quit => k(cmd, Key::Q),
+            UiCommand::Undo => k(cmd, Key::Z),
+            UiCommand::Redo => k(cmd_shift, Key::Z),
+            UiCommand::RedoAlt => k(cmd, Key::Y),
+            UiCommand::Find => k(cmd, Key::F),
+            UiCommand::FindNext => k(Modifiers::NONE, Key::F3),
+            UiCommand::FindPrevious => k(Modifiers::SHIFT, Key::F3),
+            UiCommand::Delete => k(Modifiers::NONE, Key::Delete),
+            UiCommand::EditLabels => k(cmd, Key::L),
+            UiCommand::CycleStatus => k(cmd, Key::D),
+            UiCommand::ToggleTheme => None,
+            UiCommand::ZoomIn => k(cmd, Key::Plus),
+            UiCommand::ZoomInAlt => k(cmd, Key::Equals),
+            UiCommand::ZoomOut => k(cmd, Key::Minus),
+            UiCommand::ZoomReset => k(cmd, Key::Num0),
+            UiCommand::ToggleSnap => None,
+            UiCommand::Shortcuts => k(Modifiers::NONE, Key::F1),
+        }
+    }
+
+    /// True for commands that must not fire while a text field has the
+    /// keyboard (there, Delete and Ctrl+Z belong to the field).
+    pub fn yields_to_text_fields(self) -> bool {
+        matches!(
+            self,
+            UiCommand::Undo | UiCommand::Redo | UiCommand::RedoAlt | UiCommand::Delete
+        )
+    }
+
+    /// What the command does, given the current document (for commands
+    /// that act on it).
+    pub fn action(self, current_doc: Option<&str>) -> Option<Action> {
+        Some(match self {
+            UiCommand::NewProject => Action::NewProject,
+            UiCommand::OpenProject => Action::OpenProject,
+            UiCommand::AddDocuments => Action::AddDocuments,
+            UiCommand::Save => Action::Save,
+            UiCommand::SaveAs => Action::SaveAs,
+            UiCommand::CloseProject => Action::CloseProject,
+            UiCommand::Quit => Action::Quit,
+            UiCommand::Undo => Action::Undo,
+            UiCommand::Redo | UiCommand::RedoAlt => Action::Redo,
+            UiCommand::Find => Action::OpenFind,
+            UiCommand::FindNext => Action::FindNext,
+            UiCommand::FindPrevious => Action::FindPrevious,
+            UiCommand::Delete => Action::DeleteSelected,
+            UiCommand::EditLabels => Action::OpenSchemaEditor,
+            UiCommand::CycleStatus => Action::CycleStatus(current_doc?.to_owned()),
+            UiCommand::ToggleTheme => Action::ToggleTheme,
+            UiCommand::ZoomIn | UiCommand::ZoomInAlt => Action::ZoomIn,
+            UiCommand::ZoomOut => Action::ZoomOut,
+            UiCommand::ZoomReset => Action::ZoomReset,
+            UiCommand::ToggleSnap => Action::ToggleSnap,
+            UiCommand::Shortcuts => Action::ShowShortcuts,
+        })
+    }
+
+    /// A menu button for the command (with its shortcut shown); returns
+    /// the action when clicked.
+    pub fn menu_button(self, ui: &mut egui::Ui, current_doc: Option<&str>) -> Option<Action> {
+        let mut button = egui::Button::new(self.text());
+        if let Some(shortcut) = self.shortcut() {
+            button = button.shortcut_text(ui.ctx().format_shortcut(&shortcut));
+        }
+        let enabled = self.action(current_doc).is_some();
+        if ui.add_enabled(enabled, button).clicked() {
+            return self.action(current_doc);
+        }
+        None
+    }
+
+    /// Commands whose shortcut was pressed this frame (consuming the keys).
+    ///
+    /// egui matches shortcuts "logically" (Ctrl+Z also matches Ctrl+Shift+Z),
+    /// so shortcuts with more modifiers are tried first.
+    pub fn pressed(ctx: &egui::Context, text_field_focused: bool) -> Vec<UiCommand> {
+        let mut commands: Vec<(UiCommand, KeyboardShortcut)> = UiCommand::ALL
+            .iter()
+            .copied()
+            .filter(|c| !(text_field_focused && c.yields_to_text_fields()))
+            .filter_map(|c| c.shortcut().map(|s| (c, s)))
+            .collect();
+        let count = |m: Modifiers| {
+            [m.alt, m.ctrl, m.shift, m.mac_cmd, m.command]
+                .iter()
+                .filter(|b| **b)
+                .count()
+        };
+        commands.sort_by_key(|(_, s)| std::cmp::Reverse(count(s.modifiers)));
+        ctx.input_mut(|input| {
+            commands
+                .into_iter()
+                .filter(|(_, s)| input.consume_shortcut(s))
+                .map(|(c, _)| c)
+                .collect()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortcuts_are_unique() {
+        let shortcuts: Vec<_> = UiCommand::ALL.iter().filter_map(|c| c.shortcut()).collect();
+        for (i, a) in shortcuts.iter().enumerate() {
+            for b in &shortcuts[i + 1..] {
+                assert_ne!(a, b, "two commands share a shortcut");
+            }
+        }
+    }
+
+    #[test]
+    fn status_cycling_needs_a_document() {
+        assert_eq!(UiCommand::CycleStatus.action(None), None);
+        assert_eq!(
+            UiCommand::CycleStatus.action(Some("d")),
+            Some(Action::CycleStatus("d".into()))
+        );
+    }
+}

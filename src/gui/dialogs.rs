@@ -1,0 +1,237 @@
+//! Dialogs: the operating system's file choosers and the workbench's own
+//! questions (unsaved changes, recovery, a file changed on disk, errors).
+//!
+//! File choosers sit behind [`FileDialogs`] so that every path that starts
+//! with a dialog can be tested without one: the app uses rfd, tests script
+//! the answers (under Xvfb rfd returns nothing at once anyway).
+
+use std::path::PathBuf;
+
+use egui::{Id, RichText};
+
+use super::action::Action;
+use super::workbench::Workbench;
+use crate::model::Project;
+use crate::persist::documents::DOCUMENT_EXTENSIONS;
+use crate::persist::recovery::RecoverySummary;
+
+/// Choosing files.
+pub trait FileDialogs {
+    /// A project file to open.
+    fn open_project(&mut self) -> Option<PathBuf>;
+    /// Where to save a project (`suggested` is a file name).
+    fn save_project(&mut self, suggested: &str) -> Option<PathBuf>;
+    /// Text files to add as documents.
+    fn pick_documents(&mut self) -> Vec<PathBuf>;
+}
+
+/// The platform's dialogs, through rfd.
+pub struct NativeDialogs;
+
+impl FileDialogs for NativeDialogs {
+    fn open_project(&mut self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Open project")
+            .add_filter("Marginalia project", &["ron"])
+            .pick_file()
+    }
+
+    fn save_project(&mut self, suggested: &str) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Save project")
+            .add_filter("Marginalia project", &["ron"])
+            .set_file_name(suggested)
+            .save_file()
+    }
+
+    fn pick_documents(&mut self) -> Vec<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Add documents")
+            .add_filter("Text", DOCUMENT_EXTENSIONS)
+            .pick_files()
+            .unwrap_or_default()
+    }
+}
+
+/// Answers given in advance (tests).
+#[derive(Default)]
+pub struct ScriptedDialogs {
+    pub open: Vec<PathBuf>,
+    pub save: Vec<PathBuf>,
+    pub documents: Vec<Vec<PathBuf>>,
+}
+
+impl FileDialogs for ScriptedDialogs {
+    fn open_project(&mut self) -> Option<PathBuf> {
+        (!self.open.is_empty()).then(|| self.open.remove(0))
+    }
+
+    fn save_project(&mut self, _suggested: &str) -> Option<PathBuf> {
+        (!self.save.is_empty()).then(|| self.save.remove(0))
+    }
+
+    fn pick_documents(&mut self) -> Vec<PathBuf> {
+        if self.documents.is_empty() {
+            Vec::new()
+        } else {
+            self.documents.remove(0)
+        }
+    }
+}
+
+/// A question the workbench is waiting on.
+pub enum Modal {
+    /// Unsaved changes would be lost by `then`.
+    UnsavedChanges {
+        then: Action,
+    },
+    /// A recovery copy was found on opening.
+    Recovery {
+        recovered: Box<Project>,
+        summary: RecoverySummary,
+    },
+    /// Saving found the file changed by another program.
+    ChangedOnDisk,
+    /// A label in use is being deleted.
+    DeleteLabel {
+        id: String,
+        count: usize,
+        relabel_to: Option<String>,
+    },
+    Error {
+        title: String,
+        message: String,
+    },
+}
+
+/// Shows the pending modal, if any; returns the answer as actions.
+pub fn modal_ui(ctx: &egui::Context, wb: &mut Workbench) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let labels: Vec<(String, String)> = wb
+        .project()
+        .map(|p| p.schema.labels.iter().map(|l| (l.id.clone(), l.name.clone())).collect())
+        .unwrap_or_default();
+    let Some(modal) = &mut wb.modal else { return actions };
+    let mut close = false;
+    egui::Modal::new(Id::unique("marginalia-modal")).show(ctx, |ui| {
+        ui.set_max_width(460.0);
+        match modal {
+            Modal::UnsavedChanges { then } => {
+                ui.heading("Unsaved changes");
+                ui.label("The project has changes that are not saved. Save them first?");
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Save").clicked() {
+                        actions.push(Action::SaveThen(Box::new(then.clone())));
+                        close = true;
+                    }
+                    if ui.button("Discard").clicked() {
+                        actions.push(Action::DiscardChangesThen(Box::new(then.clone())));
+                        close = true;
+                    }
+                    if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                        close = true;
+                    }
+                });
+            }
+            Modal::Recovery { summary, .. } => {
+                ui.heading("Recover unsaved work?");
+                ui.label(
+                    "Marginalia found a recovery copy with work that was never saved (the program may have crashed).",
+                );
+                ui.add_space(4.0);
+                ui.label(RichText::new(describe_summary(summary)).strong());
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Restore").clicked() {
+                        actions.push(Action::RestoreRecovery);
+                    }
+                    if ui.button("Discard the copy").clicked() {
+                        actions.push(Action::DiscardRecovery);
+                    }
+                });
+            }
+            Modal::ChangedOnDisk => {
+                ui.heading("The project changed on disk");
+                ui.label(
+                    "Another program (git, a sync client, an editor) changed the project file since you opened it. \
+                     Saving now replaces their version with yours.",
+                );
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Overwrite with my version").clicked() {
+                        actions.push(Action::SaveOverwriting);
+                        close = true;
+                    }
+                    if ui.button("Reload theirs (lose my changes)").clicked() {
+                        actions.push(Action::ReloadFromDisk);
+                        close = true;
+                    }
+                    if ui.button("Cancel").clicked() {
+                        close = true;
+                    }
+                });
+            }
+            Modal::DeleteLabel { id, count, relabel_to } => {
+                ui.heading(format!("Delete label “{id}”?"));
+                ui.label(format!("{count} annotation(s) use this label."));
+                ui.horizontal(|ui| {
+                    ui.label("Relabel them as");
+                    let shown = relabel_to
+                        .as_deref()
+                        .map_or("(delete them)".to_owned(), |l| l.to_owned());
+                    egui::ComboBox::from_id_salt("relabel-to")
+                        .selected_text(shown)
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(relabel_to, None, "(delete them)");
+                            for (lid, name) in labels.iter().filter(|(lid, _)| lid != id) {
+                                ui.selectable_value(relabel_to, Some(lid.clone()), name);
+                            }
+                        })
+                        .response
+                        .accessible_name("Relabel them as");
+                });
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Delete label").clicked() {
+                        actions.push(Action::DeleteLabel {
+                            id: id.clone(),
+                            relabel_to: relabel_to.clone(),
+                        });
+                        close = true;
+                    }
+                    if ui.button("Cancel").clicked() {
+                        close = true;
+                    }
+                });
+            }
+            Modal::Error { title, message } => {
+                ui.heading(title.as_str());
+                ui.label(message.as_str());
+                if ui.button("OK").clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                    close = true;
+                }
+            }
+        }
+    });
+    if close {
+        wb.modal = None;
+    }
+    actions
+}
+
+/// "3 annotations added, 1 removed, 2 changed; document statuses differ".
+pub fn describe_summary(s: &RecoverySummary) -> String {
+    let mut parts = Vec::new();
+    if s.added > 0 {
+        parts.push(format!("{} annotation(s) added", s.added));
+    }
+    if s.removed > 0 {
+        parts.push(format!("{} removed", s.removed));
+    }
+    if s.changed > 0 {
+        parts.push(format!("{} changed", s.changed));
+    }
+    parts.extend(s.other.iter().cloned());
+    format!("Compared with the saved file: {}.", parts.join(", "))
+}

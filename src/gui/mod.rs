@@ -1,0 +1,44 @@
+//! The graphical workbench (feature `gui`): eframe/egui 0.37.
+//!
+//! - [`workbench`]: all GUI state, the frame's panels and the one place
+//!   where actions are applied; testable headless with egui_kittest.
+//! - [`view`]: the document view, drawn virtually for long documents.
+//! - [`panels`]: menu, palette, document list, annotation list and
+//!   inspector, status bar, banners, find bar, schema editor, start screen.
+//! - [`action`], [`commands`]: what the user can ask for, and the menu and
+//!   keyboard commands that ask for it.
+//! - [`dialogs`]: file choosers (rfd) and the workbench's questions.
+//! - [`app`]: the eframe window around the workbench.
+
+pub mod action;
+mod app;
+pub mod commands;
+pub mod dialogs;
+pub mod find;
+pub mod fonts;
+pub mod panels;
+pub mod settings;
+pub mod view;
+pub mod workbench;
+
+use std::path::PathBuf;
+
+pub use workbench::Workbench;
+
+/// Opens the workbench window, on `project` if given. Returns when the
+/// window is closed.
+pub fn run(project: Option<PathBuf>) -> eframe::Result {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Marginalia")
+            .with_inner_size([1400.0, 900.0])
+            .with_min_inner_size([720.0, 480.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Marginalia",
+        options,
+        Box::new(move |cc| Ok(Box::new(app::MarginaliaApp::new(cc, project)))),
+    )
+}

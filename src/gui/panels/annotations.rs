@@ -1,0 +1,263 @@
+//! The right panel: the current document's annotations (filtered by label
+//! and text, sorted by position or label; clicking one jumps to it) and the
+//! inspector of the selected annotation (label, quoted text, note, author,
+//! times, delete).
+
+use egui::{RichText, Sense, Ui, vec2};
+
+use crate::gui::action::Action;
+use crate::gui::view::{label_colour, shorten};
+use crate::gui::workbench::{SortBy, UiState};
+use crate::model::{Annotation, Project};
+
+/// Rows of the filtered list, cached until the project or the filter changes.
+#[derive(Default)]
+pub struct ListCache {
+    key: Option<(u64, String, Vec<String>, String, SortBy)>,
+    rows: Vec<usize>,
+}
+
+const ROW_HEIGHT: f32 = 22.0;
+
+pub fn annotations_panel(ui: &mut Ui, project: &Project, revision: u64, state: &mut UiState) -> Vec<Action> {
+    let mut actions = Vec::new();
+    egui::Panel::right("annotations")
+        .resizable(true)
+        .default_size(340.0)
+        .show(ui, |ui| {
+            egui::Panel::bottom("inspector")
+                .resizable(true)
+                .default_size(260.0)
+                .show(ui, |ui| {
+                    actions.extend(inspector_ui(ui, project, state));
+                });
+            actions.extend(list_ui(ui, project, revision, state));
+        });
+    actions
+}
+
+fn list_ui(ui: &mut Ui, project: &Project, revision: u64, state: &mut UiState) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let Some(doc) = state.current_doc.clone() else {
+        return actions;
+    };
+    let annotations = project.annotations_of(&doc);
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.strong("Annotations");
+        ui.weak(format!("{} in this document", annotations.len()));
+    });
+    ui.horizontal_wrapped(|ui| {
+        for label in &project.schema.labels {
+            let mut shown = !state.list.hidden_labels.contains(&label.id);
+            let text = RichText::new(&label.name).color(label_colour(label.colour));
+            if ui.checkbox(&mut shown, text).changed() {
+                if shown {
+                    state.list.hidden_labels.retain(|l| l != &label.id);
+                } else {
+                    state.list.hidden_labels.push(label.id.clone());
+                }
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.add(
+            egui::TextEdit::singleline(&mut state.list.search)
+                .hint_text("Search text and notes")
+                .desired_width(ui.available_width() - 110.0),
+        );
+        egui::ComboBox::from_id_salt("sort")
+            .selected_text(match state.list.sort {
+                SortBy::Position => "By position",
+                SortBy::Label => "By label",
+            })
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut state.list.sort, SortBy::Position, "By position");
+                ui.selectable_value(&mut state.list.sort, SortBy::Label, "By label");
+            })
+            .response
+            .accessible_name("Sort annotations");
+    });
+    let key = (
+        revision,
+        doc.clone(),
+        state.list.hidden_labels.clone(),
+        state.list.search.clone(),
+        state.list.sort,
+    );
+    if state.list_cache.key.as_ref() != Some(&key) {
+        state.list_cache.rows = filtered(project, annotations, state);
+        state.list_cache.key = Some(key);
+    }
+    let rows = &state.list_cache.rows;
+    ui.separator();
+    let mut area = egui::ScrollArea::vertical()
+        .id_salt("annotation-list")
+        .auto_shrink(false);
+    if std::mem::take(&mut state.reveal_in_list)
+        && let Some(i) = state
+            .selection
+            .annotation
+            .and_then(|id| rows.iter().position(|&r| annotations[r].id == id))
+    {
+        let spacing = ui.spacing().item_spacing.y;
+        area = area.vertical_scroll_offset((i as f32 * (ROW_HEIGHT + spacing) - 100.0).max(0.0));
+    }
+    area.show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
+        for &i in &rows[range] {
+            let a = &annotations[i];
+            let selected = state.selection.annotation == Some(a.id);
+            if row_ui(ui, project, a, selected).clicked() {
+                actions.push(Action::SelectAnnotation(Some(a.id)));
+            }
+        }
+    });
+    actions
+}
+
+/// Indices (into the document's annotations) of the rows to show.
+fn filtered(project: &Project, annotations: &[Annotation], state: &UiState) -> Vec<usize> {
+    let needle = state.list.search.to_lowercase();
+    let mut rows: Vec<usize> = annotations
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| !state.list.hidden_labels.contains(&a.label))
+        .filter(|(_, a)| {
+            needle.is_empty() || a.text.to_lowercase().contains(&needle) || a.note.to_lowercase().contains(&needle)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if state.list.sort == SortBy::Label {
+        let position = |label: &str| project.schema.position(label).unwrap_or(usize::MAX);
+        rows.sort_by_key(|&i| (position(&annotations[i].label), annotations[i].start));
+    }
+    rows
+}
+
+fn row_ui(ui: &mut Ui, project: &Project, a: &Annotation, selected: bool) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(vec2(ui.available_width(), ROW_HEIGHT), Sense::click());
+    let visuals = ui.visuals();
+    if selected {
+        ui.painter().rect_filled(rect, 3.0, visuals.selection.bg_fill);
+    } else if response.hovered() {
+        ui.painter()
+            .rect_filled(rect, 3.0, visuals.widgets.hovered.weak_bg_fill);
+    }
+    let colour = project
+        .schema
+        .get(&a.label)
+        .map_or(egui::Color32::GRAY, |l| label_colour(l.colour));
+    let chip = egui::Rect::from_center_size(rect.left_center() + vec2(8.0, 0.0), vec2(10.0, 10.0));
+    ui.painter().rect_filled(chip, 2.0, colour);
+    let note = if a.note.is_empty() { "" } else { "  ✎" };
+    let text = format!("{}{note}", shorten(&a.text.replace(['\n', '\r'], " "), 60));
+    let colour_text = if selected {
+        visuals.selection.stroke.color
+    } else {
+        visuals.text_color()
+    };
+    let mut job = egui::text::LayoutJob::simple_singleline(text.clone(), egui::FontId::proportional(14.0), colour_text);
+    job.wrap = egui::text::TextWrapping::truncate_at_width(rect.width() - 24.0);
+    let galley = ui.fonts_mut(|f| f.layout_job(job));
+    ui.painter()
+        .galley(rect.left_top() + vec2(18.0, 3.0), galley, colour_text);
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ListItem, true, &text));
+    response
+}
+
+fn inspector_ui(ui: &mut Ui, project: &Project, state: &mut UiState) -> Vec<Action> {
+    let mut actions = Vec::new();
+    ui.add_space(4.0);
+    let Some(a) = state.selection.annotation.and_then(|id| project.annotation(id)) else {
+        ui.weak("Select an annotation to see it here.");
+        if let Some(sel) = &state.selection.text {
+            ui.add_space(8.0);
+            ui.label(format!(
+                "Selected text: [{}, {}), {} characters",
+                sel.start,
+                sel.end,
+                sel.end - sel.start
+            ));
+            ui.weak("Press a label's key or click it in the palette to tag it.");
+        }
+        return actions;
+    };
+    ui.horizontal(|ui| {
+        ui.strong("Label");
+        let current = project.schema.get(&a.label).map_or(a.label.clone(), |l| l.name.clone());
+        egui::ComboBox::from_id_salt("inspector-label")
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                for l in &project.schema.labels {
+                    if ui.selectable_label(l.id == a.label, &l.name).clicked() && l.id != a.label {
+                        actions.push(Action::RelabelSelected(l.id.clone()));
+                    }
+                }
+            })
+            .response
+            .accessible_name("Label of the selected annotation");
+        if ui
+            .button("Delete")
+            .on_hover_text("Delete this annotation (Delete)")
+            .clicked()
+        {
+            actions.push(Action::DeleteSelected);
+        }
+    });
+    egui::ScrollArea::vertical().id_salt("inspector-scroll").show(ui, |ui| {
+        ui.add_space(4.0);
+        ui.label(RichText::new(format!("“{}”", a.text)).italics());
+        ui.weak(format!(
+            "[{}, {}) · {} code points · {}",
+            a.start,
+            a.end,
+            a.end - a.start,
+            a.doc
+        ));
+        ui.add_space(6.0);
+        ui.strong("Note");
+        if state.note_draft.as_ref().is_none_or(|(id, _)| *id != a.id) {
+            state.note_draft = Some((a.id, a.note.clone()));
+        }
+        if let Some((id, draft)) = &mut state.note_draft {
+            let response = ui.add(
+                egui::TextEdit::multiline(draft)
+                    .hint_text("Why this tag, doubts, sources…")
+                    .desired_rows(3)
+                    .desired_width(f32::INFINITY),
+            );
+            let commit = response.lost_focus()
+                || (response.has_focus() && ui.input(|i| i.modifiers.command && i.key_pressed(egui::Key::Enter)));
+            if commit && *draft != a.note {
+                actions.push(Action::SetNote {
+                    id: *id,
+                    note: draft.clone(),
+                });
+            } else if !response.has_focus() && *draft != a.note && !commit {
+                // Changed elsewhere (undo): show the project's note.
+                *draft = a.note.clone();
+            }
+        }
+        ui.add_space(6.0);
+        egui::Grid::new("inspector-facts").num_columns(2).show(ui, |ui| {
+            ui.weak("Author");
+            ui.label(&a.author);
+            ui.end_row();
+            ui.weak("Created");
+            ui.label(a.created.to_string());
+            ui.end_row();
+            ui.weak("Modified");
+            ui.label(a.modified.to_string());
+            ui.end_row();
+            ui.weak("Id");
+            ui.label(a.id.to_string());
+            ui.end_row();
+            for (k, v) in &a.meta {
+                ui.weak(k);
+                ui.label(v);
+                ui.end_row();
+            }
+        });
+    });
+    actions
+}

@@ -1,0 +1,61 @@
+//! The document list: title, status (click to cycle), annotation count,
+//! and the project's overall progress.
+
+use egui::{RichText, Ui};
+
+use crate::gui::action::Action;
+use crate::gui::workbench::UiState;
+use crate::model::{Project, Status};
+
+/// The symbol shown for a status.
+pub fn status_symbol(status: Status) -> &'static str {
+    match status {
+        Status::Todo => "○",
+        Status::InProgress => "◐",
+        Status::Done => "●",
+    }
+}
+
+pub fn documents_panel(ui: &mut Ui, project: &Project, state: &UiState) -> Vec<Action> {
+    let mut actions = Vec::new();
+    egui::Panel::left("documents")
+        .resizable(true)
+        .default_size(250.0)
+        .show(ui, |ui| {
+            ui.add_space(4.0);
+            ui.heading(&project.name);
+            let done = project.documents.iter().filter(|d| d.status == Status::Done).count();
+            let total = project.documents.len();
+            ui.add(
+                egui::ProgressBar::new(if total == 0 { 0.0 } else { done as f32 / total as f32 })
+                    .text(format!("{done} of {total} documents done")),
+            );
+            ui.add_space(4.0);
+            ui.separator();
+            egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
+                for doc in &project.documents {
+                    let count = project.annotations_of(&doc.id).len();
+                    let selected = state.current_doc.as_deref() == Some(&doc.id);
+                    ui.horizontal(|ui| {
+                        let status = ui
+                            .add(egui::Button::new(status_symbol(doc.status)).frame(false))
+                            .on_hover_text(format!("{} — click to change (Ctrl+D)", doc.status.name()));
+                        if status.clicked() {
+                            actions.push(Action::CycleStatus(doc.id.clone()));
+                        }
+                        let title = RichText::new(&doc.title);
+                        let row = ui.add(egui::Button::selectable(selected, title).truncate());
+                        let row = row.on_hover_text(format!("{}\n{} · {count} annotations", doc.title, doc.path));
+                        if row.clicked() {
+                            actions.push(Action::SelectDocument(doc.id.clone()));
+                        }
+                    });
+                    ui.horizontal(|ui| {
+                        ui.add_space(22.0);
+                        ui.weak(format!("{count} annotations · {}", doc.status.name().replace('_', " ")));
+                    });
+                }
+            });
+        });
+    actions
+}

@@ -1,0 +1,79 @@
+//! The find bar (Ctrl+F): query, match count, next/previous, case, and
+//! "Tag all matches as …" in one undoable edit.
+
+use egui::Ui;
+
+use crate::gui::action::Action;
+use crate::gui::find::FindState;
+use crate::model::Project;
+
+pub fn find_bar(ui: &mut Ui, project: &Project, find: &mut FindState) -> Vec<Action> {
+    let mut actions = Vec::new();
+    ui.horizontal(|ui| {
+        let label = ui.label("Find");
+        let response = ui
+            .add(
+                egui::TextEdit::singleline(&mut find.query)
+                    .id_salt("find-query")
+                    .hint_text("text in this document")
+                    .desired_width(240.0),
+            )
+            .labelled_by(label.id);
+        if std::mem::take(&mut find.focus_query) {
+            response.request_focus();
+        }
+        if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            actions.push(if ui.input(|i| i.modifiers.shift) {
+                Action::FindPrevious
+            } else {
+                Action::FindNext
+            });
+            response.request_focus();
+        }
+        ui.checkbox(&mut find.case_sensitive, "Aa").on_hover_text("Match case");
+        let count = match (find.current, find.matches.len()) {
+            (_, 0) if !find.query.is_empty() => "no matches".to_owned(),
+            (_, 0) => String::new(),
+            (Some(i), n) => format!("{} of {n}", i + 1),
+            (None, n) => format!("{n} matches{}", if find.truncated { " (first ones)" } else { "" }),
+        };
+        ui.label(count);
+        if ui.small_button("▲").on_hover_text("Previous (Shift+F3)").clicked() {
+            actions.push(Action::FindPrevious);
+        }
+        if ui.small_button("▼").on_hover_text("Next (F3)").clicked() {
+            actions.push(Action::FindNext);
+        }
+        ui.separator();
+        let label = find
+            .tag_label
+            .clone()
+            .filter(|l| project.schema.contains(l))
+            .or_else(|| project.schema.labels.first().map(|l| l.id.clone()));
+        if let Some(label) = label {
+            let name = project.schema.get(&label).map_or(label.clone(), |l| l.name.clone());
+            let tag = ui.add_enabled(!find.matches.is_empty(), egui::Button::new("Tag all matches as"));
+            if tag.clicked() {
+                actions.push(Action::TagAllMatches(label.clone()));
+            }
+            let mut chosen = label.clone();
+            egui::ComboBox::from_id_salt("find-tag-label")
+                .selected_text(name)
+                .show_ui(ui, |ui| {
+                    for l in &project.schema.labels {
+                        ui.selectable_value(&mut chosen, l.id.clone(), &l.name);
+                    }
+                })
+                .response
+                .accessible_name("Label for all matches");
+            find.tag_label = Some(chosen);
+        }
+        if ui.small_button("✕").on_hover_text("Close (Esc)").clicked()
+            || (response.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)))
+        {
+            find.open = false;
+        }
+    });
+    ui.separator();
+    actions
+}

@@ -1,0 +1,97 @@
+//! The menu bar: File, Edit, View, Help.
+
+use egui::Ui;
+
+use crate::gui::action::Action;
+use crate::gui::commands::UiCommand;
+use crate::gui::workbench::Workbench;
+
+pub fn menu_bar(ui: &mut Ui, wb: &Workbench) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let doc = wb.state.current_doc.as_deref();
+    let open = wb.session().is_some();
+    egui::Panel::top("menu-bar").show(ui, |ui| {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                for c in [UiCommand::NewProject, UiCommand::OpenProject] {
+                    actions.extend(c.menu_button(ui, doc));
+                }
+                ui.menu_button("Recent", |ui| {
+                    if wb.settings.recent.is_empty() {
+                        ui.weak("No recent projects");
+                    }
+                    for path in &wb.settings.recent {
+                        if ui.button(path.display().to_string()).clicked() {
+                            actions.push(Action::Open(path.clone()));
+                        }
+                    }
+                });
+                ui.separator();
+                ui.add_enabled_ui(open, |ui| {
+                    for c in [
+                        UiCommand::AddDocuments,
+                        UiCommand::Save,
+                        UiCommand::SaveAs,
+                        UiCommand::CloseProject,
+                    ] {
+                        actions.extend(c.menu_button(ui, doc));
+                    }
+                });
+                ui.separator();
+                actions.extend(UiCommand::Quit.menu_button(ui, doc));
+            });
+            ui.add_enabled_ui(open, |ui| {
+                ui.menu_button("Edit", |ui| {
+                    let history = wb.session().map(|s| s.history());
+                    let undo = history.and_then(|h| h.undo_description());
+                    let redo = history.and_then(|h| h.redo_description());
+                    let undo_text = undo.as_ref().map_or("Undo".to_owned(), |d| format!("Undo {d}"));
+                    let redo_text = redo.as_ref().map_or("Redo".to_owned(), |d| format!("Redo {d}"));
+                    let shortcut =
+                        |c: UiCommand| c.shortcut().map(|s| ui.ctx().format_shortcut(&s)).unwrap_or_default();
+                    let (undo_keys, redo_keys) = (shortcut(UiCommand::Undo), shortcut(UiCommand::Redo));
+                    if ui
+                        .add_enabled(undo.is_some(), egui::Button::new(undo_text).shortcut_text(undo_keys))
+                        .clicked()
+                    {
+                        actions.push(Action::Undo);
+                    }
+                    if ui
+                        .add_enabled(redo.is_some(), egui::Button::new(redo_text).shortcut_text(redo_keys))
+                        .clicked()
+                    {
+                        actions.push(Action::Redo);
+                    }
+                    ui.separator();
+                    for c in [UiCommand::Find, UiCommand::FindNext, UiCommand::FindPrevious] {
+                        actions.extend(c.menu_button(ui, doc));
+                    }
+                    ui.separator();
+                    for c in [UiCommand::Delete, UiCommand::CycleStatus, UiCommand::EditLabels] {
+                        actions.extend(c.menu_button(ui, doc));
+                    }
+                });
+            });
+            ui.menu_button("View", |ui| {
+                let mut dark = wb.settings.dark;
+                if ui.checkbox(&mut dark, UiCommand::ToggleTheme.text()).changed() {
+                    actions.push(Action::ToggleTheme);
+                }
+                let mut snap = wb.settings.snap_to_words;
+                if ui.checkbox(&mut snap, UiCommand::ToggleSnap.text()).changed() {
+                    actions.push(Action::ToggleSnap);
+                }
+                ui.separator();
+                for c in [UiCommand::ZoomIn, UiCommand::ZoomOut, UiCommand::ZoomReset] {
+                    actions.extend(c.menu_button(ui, doc));
+                }
+            });
+            ui.menu_button("Help", |ui| {
+                actions.extend(UiCommand::Shortcuts.menu_button(ui, doc));
+                ui.separator();
+                ui.label(format!("Marginalia {}", env!("CARGO_PKG_VERSION")));
+            });
+        });
+    });
+    actions
+}

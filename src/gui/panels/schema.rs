@@ -1,0 +1,196 @@
+//! The schema editor: add, rename, recolour, reorder and delete labels,
+//! set hotkeys and guidelines.
+//!
+//! Text and colour edits are drafts until "Apply changes", which commits
+//! them as one undoable edit; adding, moving and deleting apply at once.
+//! Deleting a label that is in use asks what to do with its annotations.
+//! If the schema changes under the editor (undo), the drafts follow it.
+
+use egui::{RichText, Ui};
+
+use crate::edit::Command;
+use crate::gui::action::Action;
+use crate::model::{Colour, Label, Project};
+
+/// Colours offered to new labels, in turn (Tableau 10).
+const NEW_COLOURS: [[u8; 3]; 7] = [
+    [0xe1, 0x57, 0x59],
+    [0x76, 0xb7, 0xb2],
+    [0xed, 0xc9, 0x48],
+    [0xb0, 0x7a, 0xa1],
+    [0xff, 0x9d, 0xa7],
+    [0x9c, 0x75, 0x5f],
+    [0xba, 0xb0, 0xac],
+];
+
+pub struct SchemaEditor {
+    /// The schema the drafts were made from.
+    pristine: Vec<Label>,
+    drafts: Vec<Label>,
+    hotkeys: Vec<String>,
+}
+
+impl SchemaEditor {
+    pub fn new(project: &Project) -> SchemaEditor {
+        let mut editor = SchemaEditor {
+            pristine: Vec::new(),
+            drafts: Vec::new(),
+            hotkeys: Vec::new(),
+        };
+        editor.refresh(project);
+        editor
+    }
+
+    /// Starts again from the project's schema.
+    pub fn refresh(&mut self, project: &Project) {
+        self.pristine = project.schema.labels.clone();
+        self.drafts = self.pristine.clone();
+        self.hotkeys = self
+            .drafts
+            .iter()
+            .map(|l| l.hotkey.map(String::from).unwrap_or_default())
+            .collect();
+    }
+
+    /// Mutable access to a label's draft, for tests that type into it.
+    pub fn draft_mut(&mut self, id: &str) -> Option<&mut Label> {
+        self.drafts.iter_mut().find(|l| l.id == id)
+    }
+
+    /// The drafts that differ from the schema, as one command.
+    pub fn pending(&self) -> Option<Command> {
+        let changed: Vec<Command> = self
+            .drafts
+            .iter()
+            .zip(&self.hotkeys)
+            .filter_map(|(d, key)| {
+                let mut label = d.clone();
+                label.hotkey = key.trim().chars().next();
+                let original = self.pristine.iter().find(|p| p.id == d.id)?;
+                (label != *original).then_some(Command::UpdateLabel(label))
+            })
+            .collect();
+        (!changed.is_empty()).then_some(Command::Batch(changed))
+    }
+
+    /// Shows the editor window. Returns whether it stays open and the edits.
+    pub fn ui(&mut self, ctx: &egui::Context, project: &Project) -> (bool, Vec<Action>) {
+        if project.schema.labels != self.pristine {
+            self.refresh(project);
+        }
+        let mut actions = Vec::new();
+        let mut open = true;
+        egui::Window::new("Labels")
+            .open(&mut open)
+            .default_width(520.0)
+            .show(ctx, |ui| {
+                actions = self.contents_ui(ui, project);
+            });
+        (open, actions)
+    }
+
+    fn contents_ui(&mut self, ui: &mut Ui, project: &Project) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let n = self.drafts.len();
+        for i in 0..n {
+            let count = project
+                .annotations()
+                .iter()
+                .filter(|a| a.label == self.drafts[i].id)
+                .count();
+            ui.push_id(("label", self.drafts[i].id.clone()), |ui| {
+                ui.horizontal(|ui| {
+                    let id = self.drafts[i].id.clone();
+                    let mut rgb = self.drafts[i].colour.0;
+                    let colour = egui::color_picker::color_edit_button_srgb(ui, &mut rgb)
+                        .accessible_name(format!("Colour of {id}"));
+                    if colour.changed() {
+                        self.drafts[i].colour = Colour(rgb);
+                    }
+                    ui.add(egui::TextEdit::singleline(&mut self.drafts[i].name).desired_width(140.0))
+                        .accessible_name(format!("Name of {id}"))
+                        .on_hover_text(format!("Label name (id: {id})"));
+                    let key = ui.label("key");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.hotkeys[i])
+                            .char_limit(1)
+                            .desired_width(18.0),
+                    )
+                    .labelled_by(key.id);
+                    ui.weak(format!("{count} used"));
+                    if ui
+                        .add_enabled(i > 0, egui::Button::new("⏶"))
+                        .on_hover_text("Move up")
+                        .clicked()
+                    {
+                        actions.push(Action::Edit(Command::MoveLabel {
+                            id: id.clone(),
+                            index: i - 1,
+                        }));
+                    }
+                    if ui
+                        .add_enabled(i + 1 < n, egui::Button::new("⏷"))
+                        .on_hover_text("Move down")
+                        .clicked()
+                    {
+                        actions.push(Action::Edit(Command::MoveLabel {
+                            id: id.clone(),
+                            index: i + 1,
+                        }));
+                    }
+                    if ui.button("Delete").clicked() {
+                        actions.push(if count == 0 {
+                            Action::DeleteLabel { id, relabel_to: None }
+                        } else {
+                            Action::ConfirmDeleteLabel(id)
+                        });
+                    }
+                });
+                egui::CollapsingHeader::new("Guideline")
+                    .id_salt("guideline")
+                    .show(ui, |ui| {
+                        ui.add(
+                            egui::TextEdit::multiline(&mut self.drafts[i].guideline)
+                                .desired_rows(4)
+                                .desired_width(f32::INFINITY),
+                        )
+                        .accessible_name(format!("Guideline of {}", self.drafts[i].id));
+                    });
+            });
+            ui.separator();
+        }
+        ui.horizontal(|ui| {
+            if ui.button("Add label").clicked() {
+                let id = project.schema.fresh_id("label");
+                let used: Vec<char> = project.schema.labels.iter().filter_map(|l| l.hotkey).collect();
+                let hotkey = ('1'..='9').find(|c| !used.contains(c));
+                actions.push(Action::Edit(Command::AddLabel {
+                    label: Label {
+                        id: id.clone(),
+                        name: format!("Label {}", n + 1),
+                        colour: Colour(NEW_COLOURS[n % NEW_COLOURS.len()]),
+                        hotkey,
+                        guideline: String::new(),
+                    },
+                    index: n,
+                }));
+            }
+            let pending = self.pending();
+            if ui
+                .add_enabled(pending.is_some(), egui::Button::new("Apply changes"))
+                .clicked()
+                && let Some(command) = pending
+            {
+                actions.push(Action::Edit(command));
+            }
+            if ui
+                .add_enabled(self.pending().is_some(), egui::Button::new("Revert"))
+                .clicked()
+            {
+                self.refresh(project);
+            }
+        });
+        ui.weak(RichText::new("Every change here can be undone with Ctrl+Z.").small());
+        actions
+    }
+}

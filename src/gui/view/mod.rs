@@ -1,0 +1,746 @@
+//! The document view: a document's text with its annotations, scrolled,
+//! selected and clicked.
+//!
+//! Long documents are drawn virtually. The text is split into blocks
+//! ([`blocks`]); only blocks in or near the viewport are laid out, each
+//! block's galley is cached with a signature of the annotations it shows,
+//! and a block is laid out again only when that signature, the width, the
+//! text size or the theme changes. Blocks never laid out have estimated
+//! heights; when a block above the first visible one gets its real height,
+//! the scroll offset moves by the difference so that what the reader looks
+//! at stays put.
+//!
+//! The view changes the transient selection state directly and proposes
+//! edits (resizing with the handles) as actions.
+
+pub mod blocks;
+pub mod layout;
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::ops::Range;
+use std::sync::Arc;
+
+use egui::{Color32, CursorIcon, FontId, Id, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, Vec2, pos2, vec2};
+
+use self::blocks::{Block, MAX_BLOCK_BYTES, block_at, blocks_overlapping, split_blocks};
+use self::layout::{
+    BlockLayout, Span, TextStyle, block_job, caret_rect, char_at, nesting_depths, range_rects, underlines,
+};
+use super::action::Action;
+use crate::edit::Command;
+use crate::model::{AnnotationId, Document, Project, Text, Timestamp, words};
+
+/// Margin around the text, in points.
+const MARGIN: f32 = 16.0;
+/// How far beyond the viewport blocks are laid out (pre-fetch), in points.
+const OVERSCAN: f32 = 200.0;
+/// Cached layouts kept before old ones are dropped.
+const CACHE_SIZE: usize = 400;
+/// Row height as a multiple of the text size (room for stacked underlines).
+const LINE_SPACING: f32 = 1.65;
+/// Distance within which a press grabs a resize handle.
+const HANDLE_REACH: f32 = 7.0;
+
+/// The selection state the view edits directly.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Selection {
+    /// Selected text (code points), if any.
+    pub text: Option<Range<usize>>,
+    /// The selected annotation, if any.
+    pub annotation: Option<AnnotationId>,
+    /// Where the caret was put last (code point), for the status bar.
+    pub cursor: Option<usize>,
+}
+
+/// What the view needs to know about the project this frame.
+pub struct ViewInput<'a> {
+    pub project: &'a Project,
+    pub doc: &'a Document,
+    pub revision: u64,
+    pub text_size: f32,
+    pub dark: bool,
+    pub snap_to_words: bool,
+    /// Find matches (code points) and the current one.
+    pub matches: &'a [Range<usize>],
+    pub current_match: Option<usize>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+struct LayoutKey {
+    width: f32,
+    size: f32,
+    dark: bool,
+}
+
+struct Cached {
+    layout: BlockLayout,
+    signature: u64,
+    last_used: u64,
+}
+
+#[derive(Clone, Debug)]
+enum Drag {
+    Select {
+        anchor: usize,
+    },
+    Resize {
+        id: AnnotationId,
+        fixed: usize,
+        current: usize,
+    },
+}
+
+/// The per-document state of the view.
+pub struct DocumentView {
+    doc_id: String,
+    text: Text,
+    blocks: Vec<Block>,
+    heights: Vec<f32>,
+    measured: Vec<bool>,
+    /// `tops[i]` is the y of block `i` from the top of the content;
+    /// `tops[len]` is the content height.
+    tops: Vec<f32>,
+    tops_stale: bool,
+    spans: Vec<Vec<Span>>,
+    signatures: Vec<u64>,
+    index_revision: Option<(u64, usize)>,
+    key: Option<LayoutKey>,
+    cache: HashMap<usize, Cached>,
+    frame: u64,
+    /// Blocks painted in the last frame, with their galley rectangles on screen.
+    painted: Vec<(usize, Rect)>,
+    /// The part of the screen the text was shown in, in the last frame.
+    visible: Rect,
+    offset: f32,
+    pending_offset: Option<f32>,
+    scroll_target: Option<usize>,
+    drag: Option<Drag>,
+    /// A galley laid out through egui's own cache every frame. egui clears
+    /// that cache exactly when galleys stop being valid (new fonts, a full
+    /// glyph atlas, another scale); a different canary means ours must go too.
+    canary: Option<Arc<egui::Galley>>,
+    /// Blocks laid out in the last frame (for tests and benchmarks).
+    pub layouts_last_frame: usize,
+}
+
+impl DocumentView {
+    /// A view of `doc`'s current text.
+    pub fn new(doc: &Document) -> DocumentView {
+        let blocks = split_blocks(&doc.text, MAX_BLOCK_BYTES);
+        let n = blocks.len();
+        DocumentView {
+            doc_id: doc.id.clone(),
+            text: doc.text.clone(),
+            blocks,
+            heights: vec![0.0; n],
+            measured: vec![false; n],
+            tops: vec![0.0; n + 1],
+            tops_stale: true,
+            spans: vec![Vec::new(); n],
+            signatures: vec![0; n],
+            index_revision: None,
+            key: None,
+            cache: HashMap::new(),
+            frame: 0,
+            painted: Vec::new(),
+            visible: Rect::NOTHING,
+            offset: 0.0,
+            pending_offset: None,
+            scroll_target: None,
+            drag: None,
+            canary: None,
+            layouts_last_frame: 0,
+        }
+    }
+
+    /// True when the view was made for this text (documents can be reloaded).
+    pub fn shows(&self, doc: &Document) -> bool {
+        self.doc_id == doc.id && self.text.ptr_eq(&doc.text)
+    }
+
+    /// Number of blocks the text is split into.
+    pub fn block_count(&self) -> usize {
+        self.blocks.len()
+    }
+
+    /// Number of blocks with a cached layout.
+    pub fn cached_layouts(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// Scrolls so that code point `cp` is in view, at the next frame.
+    pub fn scroll_to(&mut self, cp: usize) {
+        self.scroll_target = Some(cp);
+    }
+
+    /// The screen rectangle of a caret before code point `cp`, if it was on
+    /// screen in the last frame.
+    pub fn char_rect(&self, cp: usize) -> Option<Rect> {
+        let b = block_at(&self.blocks, cp);
+        let (_, rect) = self.painted.iter().find(|(i, _)| *i == b)?;
+        let cached = self.cache.get(&b)?;
+        let local = cp.clamp(self.blocks[b].start, self.blocks[b].text_end) - self.blocks[b].start;
+        let caret = caret_rect(&cached.layout.galley, local).translate(rect.min.to_vec2());
+        self.visible.contains_rect(caret).then_some(caret)
+    }
+
+    /// The blocks on screen in the last frame, as code points (whole blocks).
+    pub fn visible_range(&self) -> Option<Range<usize>> {
+        let mut on_screen = self.painted.iter().filter(|(_, r)| r.intersects(self.visible));
+        let first = on_screen.next()?.0;
+        let last = on_screen.next_back().map_or(first, |(b, _)| *b);
+        Some(self.blocks[first].start..self.blocks[last].end)
+    }
+
+    /// Draws the view and handles the pointer. Returns proposed edits.
+    pub fn ui(&mut self, ui: &mut Ui, input: &ViewInput<'_>, selection: &mut Selection) -> Vec<Action> {
+        self.frame += 1;
+        self.layouts_last_frame = 0;
+        self.ensure_index(input);
+        let style = text_style(ui, input);
+        let width = (ui.available_width() - 2.0 * MARGIN).max(50.0);
+        let key = LayoutKey {
+            width,
+            size: input.text_size,
+            dark: input.dark,
+        };
+        if self.key != Some(key) || self.atlas_changed(ui, &style) {
+            self.relayout_all(key, &style);
+        }
+        if self.tops_stale {
+            self.recompute_tops();
+        }
+
+        // Dragging selects text: only the wheel and the scroll bar scroll.
+        let mut area = egui::ScrollArea::vertical()
+            .id_salt(("document-view", &self.doc_id))
+            .scroll_source(
+                egui::containers::scroll_area::ScrollSource::SCROLL_BAR
+                    | egui::containers::scroll_area::ScrollSource::MOUSE_WHEEL,
+            )
+            .auto_shrink(false);
+        if let Some(offset) = self.pending_offset.take() {
+            area = area.vertical_scroll_offset(offset);
+        }
+        let mut actions = Vec::new();
+        let output = area.show_viewport(ui, |ui, viewport| {
+            actions = self.content_ui(ui, viewport, input, &style, selection);
+        });
+        self.offset = output.state.clamped_offset().y;
+        self.evict();
+        actions
+    }
+
+    /// Rebuilds the per-block annotation spans when the project changed.
+    fn ensure_index(&mut self, input: &ViewInput<'_>) {
+        let schema_key = input.project.schema.labels.len();
+        if self.index_revision == Some((input.revision, schema_key)) {
+            return;
+        }
+        self.index_revision = Some((input.revision, schema_key));
+        let colours: HashMap<&str, Color32> = input
+            .project
+            .schema
+            .labels
+            .iter()
+            .map(|l| (l.id.as_str(), label_colour(l.colour)))
+            .collect();
+        let annotations = input.project.annotations_of(&self.doc_id);
+        let mut order: Vec<usize> = (0..annotations.len()).collect();
+        order.sort_by_key(|&i| (annotations[i].start, std::cmp::Reverse(annotations[i].end)));
+        let ranges: Vec<Range<usize>> = order.iter().map(|&i| annotations[i].range()).collect();
+        let depths = nesting_depths(&ranges);
+        for spans in &mut self.spans {
+            spans.clear();
+        }
+        for (k, &i) in order.iter().enumerate() {
+            let a = &annotations[i];
+            if a.end > self.text.len_chars() {
+                continue; // a changed document: nothing sensible to show
+            }
+            let colour = colours.get(a.label.as_str()).copied().unwrap_or(Color32::GRAY);
+            for b in blocks_overlapping(&self.blocks, a.range()) {
+                let block = self.blocks[b];
+                let (s, e) = (a.start.max(block.start), a.end.min(block.text_end));
+                if s < e {
+                    self.spans[b].push(Span {
+                        range: s - block.start..e - block.start,
+                        colour,
+                        depth: depths[k],
+                        id: a.id,
+                    });
+                }
+            }
+        }
+        for (b, spans) in self.spans.iter().enumerate() {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            for s in spans {
+                (s.range.start, s.range.end, s.colour.to_array(), s.depth).hash(&mut h);
+            }
+            self.signatures[b] = h.finish();
+        }
+    }
+
+    /// True when egui dropped its galleys since the last frame (see `canary`).
+    fn atlas_changed(&mut self, ui: &Ui, style: &TextStyle) -> bool {
+        let canary = ui.fonts_mut(|f| f.layout_no_wrap("Marginalia".to_owned(), style.font.clone(), Color32::WHITE));
+        let changed = !self.canary.as_ref().is_some_and(|c| Arc::ptr_eq(c, &canary));
+        self.canary = Some(canary);
+        changed
+    }
+
+    /// The width, text size or theme changed: every layout is stale and
+    /// heights go back to estimates.
+    fn relayout_all(&mut self, key: LayoutKey, style: &TextStyle) {
+        self.key = Some(key);
+        self.cache.clear();
+        for (i, b) in self.blocks.iter().enumerate() {
+            self.heights[i] = estimate_height(b, key.width, style);
+            self.measured[i] = false;
+        }
+        self.tops_stale = true;
+    }
+
+    fn recompute_tops(&mut self) {
+        let mut y = 0.0;
+        for (i, h) in self.heights.iter().enumerate() {
+            self.tops[i] = y;
+            y += h;
+        }
+        self.tops[self.heights.len()] = y;
+        self.tops_stale = false;
+    }
+
+    /// Index of the block at content y.
+    fn block_at_y(&self, y: f32) -> usize {
+        self.tops[..self.blocks.len()]
+            .partition_point(|&top| top <= y)
+            .saturating_sub(1)
+    }
+
+    /// The layout of block `b`, laid out now if needed. Updates its height.
+    fn layout(&mut self, ui: &Ui, b: usize, style: &TextStyle) -> &BlockLayout {
+        let signature = self.signatures[b];
+        let stale = self.cache.get(&b).is_none_or(|c| c.signature != signature);
+        if stale {
+            let block = self.blocks[b];
+            let text = &self.text.as_str()[block.byte_start..block.byte_text_end];
+            let width = self.key.map_or(400.0, |k| k.width);
+            let job = block_job(text, &self.spans[b], style, width);
+            let galley = ui.fonts_mut(|f| f.layout_job(job));
+            let underlines = underlines(&galley, &self.spans[b]);
+            let height = galley.size().y.max(style.line_height);
+            if !self.measured[b] || (self.heights[b] - height).abs() > 0.01 {
+                self.heights[b] = height;
+                self.measured[b] = true;
+                self.tops_stale = true;
+            }
+            self.layouts_last_frame += 1;
+            self.cache.insert(
+                b,
+                Cached {
+                    layout: BlockLayout { galley, underlines },
+                    signature,
+                    last_used: self.frame,
+                },
+            );
+        }
+        let cached = self.cache.get_mut(&b).expect("inserted above");
+        cached.last_used = self.frame;
+        &cached.layout
+    }
+
+    fn content_ui(
+        &mut self,
+        ui: &mut Ui,
+        viewport: Rect,
+        input: &ViewInput<'_>,
+        style: &TextStyle,
+        selection: &mut Selection,
+    ) -> Vec<Action> {
+        let mut actions = Vec::new();
+        if let Some(target) = self.scroll_target.take() {
+            self.scroll_to_now(ui, target, viewport.height(), style);
+        }
+        ui.set_min_height(self.tops[self.blocks.len()] + 2.0 * MARGIN);
+        let origin = ui.min_rect().min + vec2(MARGIN, MARGIN);
+
+        // The anchor: the first visible block already measured. Blocks laid
+        // out above it this frame move it; the offset follows.
+        let view_top = (viewport.min.y - MARGIN).max(0.0);
+        let first = self.block_at_y(view_top);
+        let anchor = (first..self.blocks.len()).find(|&b| self.measured[b]).unwrap_or(first);
+        let anchor_top_before = self.tops[anchor];
+
+        // Lay out what is visible (plus overscan), top to bottom.
+        let lo = self.block_at_y((view_top - OVERSCAN).max(0.0));
+        let mut b = lo;
+        let bottom = viewport.max.y - MARGIN + OVERSCAN;
+        let mut y = self.tops[lo];
+        while b < self.blocks.len() && y <= bottom {
+            self.layout(ui, b, style);
+            y += self.heights[b];
+            b += 1;
+        }
+        let hi = b;
+        if self.tops_stale {
+            self.recompute_tops();
+        }
+        let shift = self.tops[anchor] - anchor_top_before;
+        if shift.abs() > 0.01 {
+            // Keep the anchor where it was on screen, now and from next frame on.
+            self.pending_offset = Some(self.offset + shift);
+        }
+        let shift = vec2(0.0, -shift);
+
+        // Paint.
+        let painter = ui.painter().clone();
+        self.painted.clear();
+        let visuals = ui.visuals().clone();
+        for b in lo..hi {
+            let Some(cached) = self.cache.get(&b) else { continue };
+            let galley = &cached.layout.galley;
+            let min = origin + vec2(0.0, self.tops[b]) + shift;
+            let rect = Rect::from_min_size(min, galley.size());
+            self.painted.push((b, rect));
+            let block = self.blocks[b];
+            // Find matches and the selection go under the text.
+            for (i, m) in input.matches.iter().enumerate() {
+                if m.end <= block.start || m.start >= block.text_end.max(block.start + 1) {
+                    continue;
+                }
+                let fill = if Some(i) == input.current_match {
+                    Color32::from_rgba_unmultiplied(255, 170, 0, 170)
+                } else {
+                    Color32::from_rgba_unmultiplied(255, 220, 0, 90)
+                };
+                for r in range_rects(galley, local(m, &block)) {
+                    painter.rect_filled(r.translate(min.to_vec2()), 2.0, fill);
+                }
+            }
+            let shown_selection = match &self.drag {
+                Some(Drag::Resize { fixed, current, .. }) => Some(*fixed.min(current)..*fixed.max(current)),
+                _ => selection.text.clone(),
+            };
+            if let Some(sel) = &shown_selection {
+                for r in range_rects(galley, local(sel, &block)) {
+                    painter.rect_filled(
+                        r.translate(min.to_vec2()),
+                        0.0,
+                        visuals.selection.bg_fill.gamma_multiply(0.6),
+                    );
+                }
+            }
+            painter.galley(min, galley.clone(), style.colour);
+            for shape in &cached.layout.underlines {
+                let mut s = shape.clone();
+                s.translate(min.to_vec2());
+                painter.add(s);
+            }
+        }
+        let selected = selection
+            .annotation
+            .and_then(|id| input.project.annotations_of(&self.doc_id).iter().find(|a| a.id == id));
+        let mut handles = Vec::new();
+        if let Some(a) = selected {
+            let outline = Stroke::new(2.0, visuals.strong_text_color());
+            let rects = self.screen_rects(a.range());
+            for r in &rects {
+                painter.rect_stroke(r.expand(1.0), 2.0, outline, StrokeKind::Outside);
+            }
+            if let (Some(first), Some(last)) = (rects.first(), rects.last()) {
+                handles.push((true, first.left_top(), first.left_bottom()));
+                handles.push((false, last.right_top(), last.right_bottom()));
+            }
+            for (_, top, bottom) in &handles {
+                painter.line_segment([*top, *bottom], Stroke::new(3.0, visuals.strong_text_color()));
+                painter.circle_filled(*bottom + vec2(0.0, 2.5), 4.0, visuals.strong_text_color());
+            }
+        }
+
+        // The pointer.
+        let id = Id::unique(("document-view-content", &self.doc_id));
+        let visible = Rect::from_min_max(
+            pos2(viewport.min.x, viewport.min.y),
+            pos2(viewport.max.x, viewport.max.y),
+        )
+        .translate(ui.min_rect().min.to_vec2());
+        self.visible = visible;
+        let response = ui
+            .interact(visible, id, Sense::click_and_drag())
+            .on_hover_cursor(CursorIcon::Text);
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, "Document text"));
+
+        if response.drag_started() {
+            let press = ui.input(|i| i.pointer.press_origin());
+            if let Some(press) = press {
+                let handle = handles.iter().find(|(_, top, bottom)| {
+                    let seg = Rect::from_two_pos(*top, *bottom).expand(HANDLE_REACH);
+                    seg.contains(press)
+                });
+                self.drag = match (handle, selected) {
+                    (Some((moving_start, _, _)), Some(a)) => Some(Drag::Resize {
+                        id: a.id,
+                        fixed: if *moving_start { a.end } else { a.start },
+                        current: if *moving_start { a.start } else { a.end },
+                    }),
+                    _ => self.char_at_screen(press).map(|cp| {
+                        let shift = ui.input(|i| i.modifiers.shift);
+                        let anchor = match (&selection.text, shift) {
+                            (Some(sel), true) => {
+                                if cp >= sel.start {
+                                    sel.start
+                                } else {
+                                    sel.end
+                                }
+                            }
+                            _ => cp,
+                        };
+                        selection.annotation = None;
+                        selection.text = None;
+                        Drag::Select { anchor }
+                    }),
+                };
+            }
+        }
+        if let (Some(drag), Some(pointer)) = (&mut self.drag, response.interact_pointer_pos()) {
+            // Scroll when dragging past the edges.
+            let edge = 24.0;
+            if pointer.y < visible.min.y + edge {
+                ui.scroll_with_delta(vec2(0.0, 12.0));
+            } else if pointer.y > visible.max.y - edge {
+                ui.scroll_with_delta(vec2(0.0, -12.0));
+            }
+            let cp = char_at_screen(&self.painted, &self.cache, &self.blocks, pointer);
+            if let Some(cp) = cp {
+                match drag {
+                    Drag::Select { anchor } => {
+                        let (a, b) = ((*anchor).min(cp), (*anchor).max(cp));
+                        selection.text = (a < b).then_some(a..b);
+                        selection.cursor = Some(cp);
+                    }
+                    Drag::Resize { current, .. } => *current = cp,
+                }
+            }
+        }
+        if response.drag_stopped() {
+            match self.drag.take() {
+                Some(Drag::Select { .. }) => {
+                    if let Some(sel) = selection.text.take() {
+                        let snapped = if input.snap_to_words {
+                            words::snap_to_words(&self.text, sel.clone())
+                        } else {
+                            words::snap_to_graphemes(&self.text, sel.clone())
+                        };
+                        selection.text = (snapped.start < snapped.end).then_some(snapped);
+                    }
+                }
+                Some(Drag::Resize { id, fixed, current, .. }) => {
+                    let (start, end) = (fixed.min(current), fixed.max(current));
+                    let range = if input.snap_to_words {
+                        words::snap_to_words(&self.text, start..end)
+                    } else {
+                        start..end
+                    };
+                    if range.start < range.end {
+                        actions.push(Action::Edit(Command::Resize {
+                            id,
+                            start: range.start,
+                            end: range.end,
+                            at: Timestamp::now(),
+                        }));
+                    }
+                }
+                None => {}
+            }
+        }
+        if response.double_clicked() {
+            if let Some(cp) = response.interact_pointer_pos().and_then(|p| self.char_at_screen(p))
+                && let Some(word) = words::word_at(&self.text, cp)
+            {
+                selection.text = Some(word);
+                selection.annotation = None;
+                selection.cursor = Some(cp);
+            }
+        } else if response.clicked() {
+            let shift = ui.input(|i| i.modifiers.shift);
+            if let Some(cp) = response.interact_pointer_pos().and_then(|p| self.char_at_screen(p)) {
+                selection.cursor = Some(cp);
+                match (&selection.text, shift) {
+                    (Some(sel), true) => {
+                        let range = sel.start.min(cp)..sel.end.max(cp);
+                        selection.text = Some(if input.snap_to_words {
+                            words::snap_to_words(&self.text, range)
+                        } else {
+                            range
+                        });
+                    }
+                    _ => {
+                        selection.text = None;
+                        let under = self.annotations_at(input.project, cp);
+                        // Clicking again on the selected annotation picks the
+                        // next one under the pointer (nested annotations).
+                        selection.annotation = match under.iter().position(|&id| Some(id) == selection.annotation) {
+                            Some(i) => under.get((i + 1) % under.len()).copied(),
+                            None => under.first().copied(),
+                        };
+                    }
+                }
+            }
+        }
+        if let Some(pos) = response.hover_pos()
+            && self.drag.is_none()
+            && let Some(cp) = self.char_at_screen(pos)
+        {
+            let under = self.annotations_at(input.project, cp);
+            if !under.is_empty() {
+                response.on_hover_ui_at_pointer(|ui| {
+                    for id in &under {
+                        if let Some(a) = input.project.annotations_of(&self.doc_id).iter().find(|a| a.id == *id) {
+                            annotation_summary_ui(ui, input.project, a);
+                        }
+                    }
+                });
+            }
+        }
+        actions
+    }
+
+    /// Lays out the target's neighbourhood and asks for the offset that
+    /// shows code point `cp` a third down the view.
+    fn scroll_to_now(&mut self, ui: &Ui, cp: usize, view_height: f32, style: &TextStyle) {
+        if self.blocks.is_empty() {
+            return;
+        }
+        let b = block_at(&self.blocks, cp);
+        for k in b.saturating_sub(3)..(b + 4).min(self.blocks.len()) {
+            self.layout(ui, k, style);
+        }
+        self.recompute_tops();
+        let local_cp = cp.clamp(self.blocks[b].start, self.blocks[b].text_end) - self.blocks[b].start;
+        let within = self
+            .cache
+            .get(&b)
+            .map_or(0.0, |c| caret_rect(&c.layout.galley, local_cp).min.y);
+        self.pending_offset = Some((self.tops[b] + within - view_height / 3.0).max(0.0));
+        ui.ctx().request_repaint();
+    }
+
+    /// Screen rectangles (one per row) of a code point range, from the
+    /// blocks painted this frame.
+    fn screen_rects(&self, range: Range<usize>) -> Vec<Rect> {
+        let mut out = Vec::new();
+        for (b, rect) in &self.painted {
+            let block = self.blocks[*b];
+            if range.end <= block.start || range.start >= block.end {
+                continue;
+            }
+            if let Some(c) = self.cache.get(b) {
+                for r in range_rects(&c.layout.galley, local(&range, &block)) {
+                    out.push(r.translate(rect.min.to_vec2()));
+                }
+            }
+        }
+        out
+    }
+
+    fn char_at_screen(&self, pos: Pos2) -> Option<usize> {
+        char_at_screen(&self.painted, &self.cache, &self.blocks, pos)
+    }
+
+    /// Annotations covering code point `cp`, innermost first.
+    fn annotations_at(&self, project: &Project, cp: usize) -> Vec<AnnotationId> {
+        let mut under: Vec<_> = project
+            .annotations_of(&self.doc_id)
+            .iter()
+            .take_while(|a| a.start <= cp)
+            .filter(|a| a.start <= cp && cp < a.end)
+            .map(|a| (a.len(), a.id))
+            .collect();
+        under.sort();
+        under.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// Drops layouts not used for a while once the cache is full.
+    fn evict(&mut self) {
+        if self.cache.len() <= CACHE_SIZE {
+            return;
+        }
+        let mut ages: Vec<u64> = self.cache.values().map(|c| c.last_used).collect();
+        ages.sort_unstable();
+        let cutoff = ages[ages.len() - CACHE_SIZE / 2];
+        self.cache.retain(|_, c| c.last_used >= cutoff);
+    }
+}
+
+/// The range relative to a block, clipped to its shown text.
+fn local(range: &Range<usize>, block: &Block) -> Range<usize> {
+    let s = range.start.clamp(block.start, block.text_end) - block.start;
+    let e = range.end.clamp(block.start, block.text_end) - block.start;
+    s..e
+}
+
+fn char_at_screen(
+    painted: &[(usize, Rect)],
+    cache: &HashMap<usize, Cached>,
+    blocks: &[Block],
+    pos: Pos2,
+) -> Option<usize> {
+    let (b, rect) = painted
+        .iter()
+        .find(|(_, r)| pos.y < r.max.y)
+        .or_else(|| painted.last())?;
+    let c = cache.get(b)?;
+    let block = blocks[*b];
+    let local_pos = pos - rect.min.to_vec2();
+    Some(block.start + char_at(&c.layout.galley, local_pos).min(block.len()))
+}
+
+fn text_style(ui: &Ui, input: &ViewInput<'_>) -> TextStyle {
+    TextStyle {
+        font: FontId::proportional(input.text_size),
+        colour: ui.visuals().text_color(),
+        line_height: (input.text_size * LINE_SPACING).round(),
+        tint_alpha: if input.dark { 80 } else { 60 },
+    }
+}
+
+fn estimate_height(block: &Block, width: f32, style: &TextStyle) -> f32 {
+    let chars_per_row = (width / (style.font.size * 0.5)).max(8.0);
+    let rows = ((block.len() as f32) / chars_per_row).ceil().max(1.0);
+    rows * style.line_height
+}
+
+/// An egui colour for a label colour.
+pub fn label_colour(c: crate::model::Colour) -> Color32 {
+    let [r, g, b] = c.0;
+    Color32::from_rgb(r, g, b)
+}
+
+/// One annotation in a tooltip: label chip, quoted text, note.
+pub fn annotation_summary_ui(ui: &mut Ui, project: &Project, a: &crate::model::Annotation) {
+    let (name, colour) = project
+        .schema
+        .get(&a.label)
+        .map_or((a.label.as_str(), Color32::GRAY), |l| {
+            (l.name.as_str(), label_colour(l.colour))
+        });
+    ui.horizontal(|ui| {
+        let (rect, _) = ui.allocate_exact_size(Vec2::splat(10.0), Sense::hover());
+        ui.painter().rect_filled(rect, 2.0, colour);
+        ui.strong(name);
+        ui.label(shorten(&a.text, 80));
+    });
+    if !a.note.is_empty() {
+        ui.label(egui::RichText::new(shorten(&a.note, 200)).italics());
+    }
+}
+
+/// `s` cut to `max` characters with an ellipsis.
+pub fn shorten(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}

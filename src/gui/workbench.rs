@@ -1,0 +1,923 @@
+//! The workbench: everything the GUI holds, drawn each frame, and the one
+//! place where what the user asked for is carried out.
+//!
+//! [`Workbench::ui`] draws the panels, which read the session and propose
+//! [`Action`]s; then [`Workbench::apply`] carries them out. Edits become
+//! core commands applied through the [`Session`], so undo covers them all.
+//! The workbench knows nothing of eframe: tests drive it headless with
+//! egui_kittest, and the eframe app (`app.rs`) only wraps it in a window.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use egui::Ui;
+
+use super::action::Action;
+use super::commands::UiCommand;
+use super::dialogs::{FileDialogs, Modal};
+use super::find::FindState;
+use super::panels;
+use super::settings::Settings;
+use super::view::{DocumentView, Selection, ViewInput};
+use crate::edit::{Command, new_annotation};
+use crate::model::{AnnotationId, Project, Status, Timestamp, words};
+use crate::persist::documents::read_new_document;
+use crate::persist::watch::DiskChange;
+use crate::session::{Session, SessionError};
+
+/// Unsaved work is written to the recovery copy this often.
+pub const AUTOSAVE_INTERVAL: Duration = Duration::from_secs(30);
+/// Files on disk are checked for outside changes this often.
+const DISK_CHECK_INTERVAL: Duration = Duration::from_secs(1);
+
+/// How the annotation list is sorted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortBy {
+    #[default]
+    Position,
+    Label,
+}
+
+/// The annotation list's filters.
+#[derive(Clone, Debug, Default)]
+pub struct ListState {
+    /// Labels hidden from the list.
+    pub hidden_labels: Vec<String>,
+    pub search: String,
+    pub sort: SortBy,
+}
+
+/// Transient UI state that panels may change directly.
+#[derive(Default)]
+pub struct UiState {
+    pub current_doc: Option<String>,
+    pub selection: Selection,
+    pub find: FindState,
+    pub list: ListState,
+    /// The note being edited in the inspector, before it is committed.
+    pub note_draft: Option<(AnnotationId, String)>,
+    pub schema_editor: Option<panels::schema::SchemaEditor>,
+    pub show_shortcuts: bool,
+    /// Files changed on disk by other programs, not yet answered.
+    pub disk_changes: Vec<DiskChange>,
+    /// The last message for the status bar.
+    pub message: Option<String>,
+    /// Scroll the annotation list to the selected annotation.
+    pub reveal_in_list: bool,
+    pub list_cache: panels::annotations::ListCache,
+}
+
+/// The whole GUI state.
+pub struct Workbench {
+    pub session: Option<Session>,
+    pub state: UiState,
+    pub settings: Settings,
+    pub modal: Option<Modal>,
+    views: HashMap<String, DocumentView>,
+    dialogs: Box<dyn FileDialogs>,
+    /// Set when the user confirmed quitting; the window closes.
+    pub quit_confirmed: bool,
+    last_autosave: Instant,
+    last_disk_check: Instant,
+    applied_theme: Option<bool>,
+}
+
+impl Workbench {
+    /// A workbench showing the start screen.
+    pub fn new(settings: Settings, dialogs: Box<dyn FileDialogs>) -> Workbench {
+        Workbench {
+            session: None,
+            state: UiState::default(),
+            settings,
+            modal: None,
+            views: HashMap::new(),
+            dialogs,
+            quit_confirmed: false,
+            last_autosave: Instant::now(),
+            last_disk_check: Instant::now(),
+            applied_theme: None,
+        }
+    }
+
+    /// The open session, if any.
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    /// The project, if one is open.
+    pub fn project(&self) -> Option<&Project> {
+        self.session.as_ref().map(Session::project)
+    }
+
+    /// The document view of the current document, if it was drawn.
+    pub fn current_view(&self) -> Option<&DocumentView> {
+        self.views.get(self.state.current_doc.as_deref()?)
+    }
+
+    /// The window title: project name, with a marker for unsaved changes.
+    pub fn title(&self) -> String {
+        match &self.session {
+            None => "Marginalia".to_owned(),
+            Some(s) => {
+                let marker = if s.is_dirty() { "● " } else { "" };
+                format!("{marker}{} — Marginalia", s.project().name)
+            }
+        }
+    }
+
+    /// True when closing now would lose work.
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.session.as_ref().is_some_and(Session::is_dirty)
+    }
+
+    /// Draws one frame and carries out what was asked.
+    pub fn ui(&mut self, ui: &mut Ui) {
+        if self.applied_theme != Some(self.settings.dark) {
+            ui.ctx().set_visuals(if self.settings.dark {
+                egui::Visuals::dark()
+            } else {
+                egui::Visuals::light()
+            });
+            self.applied_theme = Some(self.settings.dark);
+        }
+        let mut actions = self.keyboard(ui.ctx());
+        actions.extend(self.dropped_files(ui.ctx()));
+        actions.extend(panels::menu::menu_bar(ui, self));
+        if self.session.is_none() {
+            actions.extend(panels::start::start_ui(ui, &self.settings));
+        } else {
+            actions.extend(self.project_ui(ui));
+        }
+        actions.extend(super::dialogs::modal_ui(ui.ctx(), self));
+        if let Some(session) = &self.session
+            && let Some(editor) = &mut self.state.schema_editor
+        {
+            let (keep, edits) = editor.ui(ui.ctx(), session.project());
+            actions.extend(edits);
+            if !keep {
+                self.state.schema_editor = None;
+            }
+        }
+        if self.state.show_shortcuts {
+            panels::help::shortcuts_window(ui.ctx(), &mut self.state.show_shortcuts);
+        }
+        for action in actions {
+            self.apply(action);
+        }
+        self.periodic(ui.ctx());
+    }
+
+    fn project_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let Some(session) = &self.session else { return actions };
+        actions.extend(panels::palette::palette_bar(ui, session.project(), &self.state));
+        panels::status::status_bar(ui, session, &self.state, self.current_view());
+        actions.extend(panels::documents::documents_panel(ui, session.project(), &self.state));
+        actions.extend(panels::annotations::annotations_panel(
+            ui,
+            session.project(),
+            session.revision(),
+            &mut self.state,
+        ));
+        let mut central = Vec::new();
+        egui::CentralPanel::default().show(ui, |ui| {
+            central = self.central_ui(ui);
+        });
+        actions.extend(central);
+        actions
+    }
+
+    fn central_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let Some(session) = &self.session else { return actions };
+        actions.extend(panels::banners::banners(ui, session, &self.state));
+        let project = session.project();
+        let Some(doc) = self.state.current_doc.as_deref().and_then(|id| project.document(id)) else {
+            ui.centered_and_justified(|ui| {
+                ui.label(if project.documents.is_empty() {
+                    "No documents yet: File → Add documents… or drop .txt/.md files here."
+                } else {
+                    "Choose a document on the left."
+                });
+            });
+            return actions;
+        };
+        if self.state.find.open {
+            self.state.find.update(&doc.id, &doc.text);
+            actions.extend(panels::find_bar::find_bar(ui, project, &mut self.state.find));
+        }
+        if !self.views.get(&doc.id).is_some_and(|v| v.shows(doc)) {
+            self.views.insert(doc.id.clone(), DocumentView::new(doc));
+        }
+        let input = ViewInput {
+            project,
+            doc,
+            revision: session.revision(),
+            text_size: self.settings.text_size(),
+            dark: self.settings.dark,
+            snap_to_words: self.settings.snap_to_words,
+            matches: if self.state.find.open {
+                &self.state.find.matches
+            } else {
+                &[]
+            },
+            current_match: self.state.find.current,
+        };
+        let before = self.state.selection.annotation;
+        if let Some(view) = self.views.get_mut(&doc.id) {
+            actions.extend(view.ui(ui, &input, &mut self.state.selection));
+        }
+        if self.state.selection.annotation != before && self.state.selection.annotation.is_some() {
+            self.state.reveal_in_list = true;
+        }
+        actions
+    }
+
+    /// Shortcuts, label hotkeys and the keys that act on the selection.
+    fn keyboard(&mut self, ctx: &egui::Context) -> Vec<Action> {
+        let typing = ctx.text_edit_focused();
+        let current = self.state.current_doc.clone();
+        let mut actions: Vec<Action> = UiCommand::pressed(ctx, typing)
+            .into_iter()
+            .filter_map(|c| c.action(current.as_deref()))
+            .collect();
+        if typing || self.modal.is_some() || self.session.is_none() {
+            return actions;
+        }
+        let Some(project) = self.project() else { return actions };
+        let hotkeys = panels::palette::hotkeys(project);
+        ctx.input(|i| {
+            for event in &i.events {
+                match event {
+                    egui::Event::Text(t) if !i.modifiers.ctrl && !i.modifiers.command && !i.modifiers.alt => {
+                        let mut chars = t.chars();
+                        if let (Some(c), None) = (chars.next(), chars.next())
+                            && let Some((_, label)) = hotkeys.iter().find(|(k, _)| *k == c)
+                        {
+                            actions.push(Action::TagSelection(label.clone()));
+                        }
+                    }
+                    egui::Event::Key {
+                        key,
+                        pressed: true,
+                        modifiers,
+                        ..
+                    } => match key {
+                        egui::Key::Escape => actions.push(Action::ClearSelection),
+                        egui::Key::ArrowLeft | egui::Key::ArrowRight if modifiers.shift => {
+                            let step = if *key == egui::Key::ArrowLeft { -1 } else { 1 };
+                            let by_word = modifiers.command || modifiers.ctrl;
+                            actions.push(if modifiers.alt {
+                                Action::NudgeSelected {
+                                    start: step,
+                                    end: 0,
+                                    by_word,
+                                }
+                            } else {
+                                Action::NudgeSelected {
+                                    start: 0,
+                                    end: step,
+                                    by_word,
+                                }
+                            });
+                        }
+                        egui::Key::Backspace => actions.push(Action::DeleteSelected),
+                        _ => {}
+                    },
+                    _ => {}
+                }
+            }
+        });
+        actions
+    }
+
+    fn dropped_files(&self, ctx: &egui::Context) -> Option<Action> {
+        let paths: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_owned()).collect());
+        if paths.is_empty() {
+            return None;
+        }
+        let projects: Vec<&PathBuf> = paths
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+            .collect();
+        match projects.first() {
+            Some(p) => Some(Action::Open((*p).clone())),
+            None if self.session.is_some() => Some(Action::AddDocumentFiles(paths)),
+            None => None,
+        }
+    }
+
+    /// Autosave of the recovery copy and checks for outside changes.
+    fn periodic(&mut self, ctx: &egui::Context) {
+        let Some(session) = &mut self.session else { return };
+        if self.last_autosave.elapsed() >= AUTOSAVE_INTERVAL {
+            self.last_autosave = Instant::now();
+            if session.recovery_outdated()
+                && let Err(e) = session.write_recovery()
+            {
+                self.state.message = Some(format!("Could not write the recovery copy: {e}"));
+            }
+        }
+        if self.last_disk_check.elapsed() >= DISK_CHECK_INTERVAL {
+            self.last_disk_check = Instant::now();
+            self.state.disk_changes = session.disk_changes();
+        }
+        ctx.request_repaint_after(DISK_CHECK_INTERVAL);
+    }
+
+    /// Writes the recovery copy now if it is behind (what the 30 s timer does).
+    pub fn autosave_now(&mut self) -> std::io::Result<()> {
+        match &mut self.session {
+            Some(s) if s.recovery_outdated() => s.write_recovery(),
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks the disk now (what the 1 s timer does).
+    pub fn check_disk_now(&mut self) {
+        if let Some(s) = &self.session {
+            self.state.disk_changes = s.disk_changes();
+        }
+    }
+
+    /// Opens a project directly (command line, tests).
+    pub fn open_path(&mut self, path: &Path) {
+        self.apply(Action::Open(path.to_owned()));
+    }
+
+    /// Carries out one action, asking first if it would drop unsaved changes.
+    pub fn apply(&mut self, action: Action) {
+        if action.drops_project() && self.has_unsaved_changes() {
+            self.modal = Some(Modal::UnsavedChanges { then: action });
+            return;
+        }
+        self.run(action);
+    }
+
+    fn run(&mut self, action: Action) {
+        match action {
+            Action::NewProject => {
+                if let Some(path) = self.dialogs.save_project("project.ron") {
+                    self.apply(Action::CreateProject(path));
+                }
+            }
+            Action::CreateProject(path) => self.create_project(&path),
+            Action::OpenProject => {
+                if let Some(path) = self.dialogs.open_project() {
+                    self.apply(Action::Open(path));
+                }
+            }
+            Action::Open(path) => self.open(&path),
+            Action::CloseProject => {
+                if let Some(s) = &mut self.session {
+                    let _ = s.discard_recovery();
+                }
+                self.session = None;
+                self.views.clear();
+                self.state = UiState::default();
+            }
+            Action::Quit => {
+                if let Some(s) = &mut self.session {
+                    let _ = s.discard_recovery();
+                }
+                self.quit_confirmed = true;
+            }
+            Action::AddDocuments => {
+                let files = self.dialogs.pick_documents();
+                if !files.is_empty() {
+                    self.apply(Action::AddDocumentFiles(files));
+                }
+            }
+            Action::AddDocumentFiles(files) => self.add_documents(&files),
+            Action::Save => {
+                self.save(false);
+            }
+            Action::SaveOverwriting => {
+                self.save(true);
+            }
+            Action::SaveThen(then) => {
+                if self.save(false) {
+                    self.run(*then);
+                }
+            }
+            Action::DiscardChangesThen(then) => {
+                if let Some(s) = &mut self.session {
+                    let _ = s.discard_recovery();
+                }
+                self.run(*then);
+            }
+            Action::SaveAs => {
+                let suggested = self
+                    .session
+                    .as_ref()
+                    .and_then(|s| s.path())
+                    .and_then(|p| p.file_name())
+                    .map_or_else(|| "project.ron".to_owned(), |n| n.to_string_lossy().into_owned());
+                if let Some(path) = self.dialogs.save_project(&suggested) {
+                    self.apply(Action::SaveTo(path));
+                }
+            }
+            Action::SaveTo(path) => {
+                if let Some(s) = &mut self.session {
+                    match s.save_as(&path) {
+                        Ok(()) => {
+                            self.settings.remember(&path);
+                            let _ = self.settings.save();
+                            self.state.message = Some(format!("Saved as {}", path.display()));
+                        }
+                        Err(e) => self.error("Could not save", e.to_string()),
+                    }
+                }
+            }
+            Action::ReloadFromDisk => {
+                if let Some(s) = &mut self.session {
+                    match s.reload() {
+                        Ok(()) => {
+                            self.views.clear();
+                            self.state.disk_changes.clear();
+                            self.state.selection = Selection::default();
+                            self.state.message = Some("Reloaded from disk".to_owned());
+                        }
+                        Err(e) => self.error("Could not reload", e.to_string()),
+                    }
+                }
+            }
+            Action::KeepMine => {
+                if let Some(s) = &mut self.session {
+                    s.acknowledge_disk_changes();
+                }
+                self.state.disk_changes.clear();
+            }
+            Action::RestoreRecovery => {
+                if let (Some(Modal::Recovery { recovered, .. }), Some(s)) = (self.modal.take(), &mut self.session) {
+                    s.restore(*recovered);
+                    self.views.clear();
+                    self.state.message = Some("Restored the unsaved work from the recovery copy".to_owned());
+                }
+            }
+            Action::DiscardRecovery => {
+                self.modal = None;
+                if let Some(s) = &mut self.session {
+                    let _ = s.discard_recovery();
+                }
+            }
+            Action::Edit(command) => self.edit(command),
+            Action::Undo => self.undo_redo(true),
+            Action::Redo => self.undo_redo(false),
+            Action::TagSelection(label) => self.tag_selection(&label),
+            Action::RelabelSelected(label) => {
+                if let Some(id) = self.state.selection.annotation {
+                    self.edit(Command::Relabel {
+                        ids: vec![id],
+                        label,
+                        at: Timestamp::now(),
+                    });
+                }
+            }
+            Action::DeleteSelected => {
+                if let Some(id) = self.state.selection.annotation.take() {
+                    self.edit(Command::DeleteAnnotations(vec![id]));
+                }
+            }
+            Action::NudgeSelected { start, end, by_word } => self.nudge(start, end, by_word),
+            Action::SetNote { id, note } => {
+                let current = self.project().and_then(|p| p.annotation(id)).map(|a| a.note.clone());
+                if current.is_some_and(|n| n != note) {
+                    self.edit(Command::SetNote {
+                        id,
+                        note,
+                        at: Timestamp::now(),
+                    });
+                }
+            }
+            Action::CycleStatus(doc) => {
+                if let Some(status) = self.project().and_then(|p| p.document(&doc)).map(|d| d.status) {
+                    self.edit(Command::SetStatus {
+                        doc,
+                        status: status.next(),
+                    });
+                }
+            }
+            Action::TagAllMatches(label) => self.tag_all_matches(&label),
+            Action::ConfirmDeleteLabel(id) => {
+                let count = self
+                    .project()
+                    .map_or(0, |p| p.annotations().iter().filter(|a| a.label == id).count());
+                self.modal = Some(Modal::DeleteLabel {
+                    id,
+                    count,
+                    relabel_to: None,
+                });
+            }
+            Action::DeleteLabel { id, relabel_to } => self.delete_label(&id, relabel_to),
+            Action::SelectDocument(doc) => {
+                if self.state.current_doc.as_deref() != Some(&doc) {
+                    self.state.current_doc = Some(doc);
+                    self.state.selection = Selection::default();
+                    self.state.note_draft = None;
+                }
+            }
+            Action::SelectAnnotation(id) => self.select_annotation(id),
+            Action::ClearSelection => {
+                self.state.selection.text = None;
+                self.state.selection.annotation = None;
+            }
+            Action::OpenFind => {
+                self.state.find.open = true;
+                self.state.find.focus_query = true;
+                if let (Some(sel), Some(doc)) = (&self.state.selection.text, self.current_text())
+                    && let Some(s) = doc.slice(sel.clone())
+                    && !s.contains('\n')
+                    && s.chars().count() < 100
+                {
+                    self.state.find.query = s.to_owned();
+                }
+            }
+            Action::FindNext | Action::FindPrevious => {
+                let from = self.state.selection.cursor.unwrap_or(0);
+                let found = if action == Action::FindNext {
+                    self.state.find.next(from)
+                } else {
+                    self.state.find.previous(from)
+                };
+                if let Some(m) = found {
+                    self.state.selection.text = Some(m.clone());
+                    self.state.selection.cursor = Some(m.start);
+                    self.scroll_current_to(m.start);
+                }
+            }
+            Action::ToggleTheme => {
+                self.settings.dark = !self.settings.dark;
+                let _ = self.settings.save();
+            }
+            Action::ZoomIn => {
+                self.settings.zoom_in();
+                let _ = self.settings.save();
+            }
+            Action::ZoomOut => {
+                self.settings.zoom_out();
+                let _ = self.settings.save();
+            }
+            Action::ZoomReset => {
+                self.settings.zoom = 1.0;
+                let _ = self.settings.save();
+            }
+            Action::ToggleSnap => {
+                self.settings.snap_to_words = !self.settings.snap_to_words;
+                let _ = self.settings.save();
+            }
+            Action::OpenSchemaEditor => {
+                if let Some(p) = self.project() {
+                    self.state.schema_editor = Some(panels::schema::SchemaEditor::new(p));
+                }
+            }
+            Action::ShowShortcuts => self.state.show_shortcuts = true,
+        }
+    }
+
+    fn current_text(&self) -> Option<&crate::model::Text> {
+        let doc = self.state.current_doc.as_deref()?;
+        Some(&self.project()?.document(doc)?.text)
+    }
+
+    fn error(&mut self, title: &str, message: String) {
+        self.state.message = Some(format!("{title}: {message}"));
+        self.modal = Some(Modal::Error {
+            title: title.to_owned(),
+            message,
+        });
+    }
+
+    fn create_project(&mut self, path: &Path) {
+        if path.exists() {
+            self.error(
+                "Could not create the project",
+                format!("{} already exists; open it instead", path.display()),
+            );
+            return;
+        }
+        let name = path
+            .file_stem()
+            .map_or_else(|| "Untitled".to_owned(), |s| s.to_string_lossy().into_owned());
+        let mut session = Session::new(Project::new(name));
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            self.error("Could not create the project", e.to_string());
+            return;
+        }
+        match session.save_as(path) {
+            Ok(()) => {
+                self.set_session(session, path);
+            }
+            Err(e) => self.error("Could not create the project", e.to_string()),
+        }
+    }
+
+    fn open(&mut self, path: &Path) {
+        match Session::open(path) {
+            Ok(session) => {
+                let problems = session.problems().len();
+                let recovery = session.pending_recovery();
+                self.set_session(session, path);
+                if problems > 0 {
+                    self.state.message = Some(format!("{problems} problem(s) found while loading; see the banner"));
+                }
+                if let Some((loaded, summary)) = recovery {
+                    self.modal = Some(Modal::Recovery {
+                        recovered: Box::new(loaded.project),
+                        summary,
+                    });
+                }
+            }
+            Err(e) => self.error("Could not open the project", e.to_string()),
+        }
+    }
+
+    fn set_session(&mut self, session: Session, path: &Path) {
+        self.state = UiState {
+            current_doc: session.project().documents.first().map(|d| d.id.clone()),
+            ..UiState::default()
+        };
+        self.views.clear();
+        self.session = Some(session);
+        self.settings.remember(path);
+        let _ = self.settings.save();
+        self.last_autosave = Instant::now();
+    }
+
+    fn add_documents(&mut self, files: &[PathBuf]) {
+        let Some(session) = &mut self.session else { return };
+        let Some(project_path) = session.path().map(Path::to_owned) else {
+            return;
+        };
+        let mut docs = Vec::new();
+        let mut problems = Vec::new();
+        let mut notes = Vec::new();
+        for file in files {
+            let taken: Vec<String> = docs.iter().map(|d: &crate::model::Document| d.id.clone()).collect();
+            match read_new_document(&project_path, file, session.project(), &taken) {
+                Ok(new) => {
+                    if session.project().documents.iter().any(|d| d.hash == new.document.hash) {
+                        problems.push(format!("{} is already in the project", file.display()));
+                        continue;
+                    }
+                    if let Some(how) = new.decoding {
+                        notes.push(format!("{}: {how}", new.document.id));
+                    }
+                    docs.push(new.document);
+                }
+                Err(e) => problems.push(e.to_string()),
+            }
+        }
+        let first_new = docs.first().map(|d| d.id.clone());
+        if !docs.is_empty() {
+            let start = session.project().documents.len();
+            let entries = docs.into_iter().enumerate().map(|(i, d)| (start + i, d)).collect();
+            if let Err(e) = session.apply(Command::AddDocuments(entries)) {
+                problems.push(e.to_string());
+            }
+        }
+        if let Some(doc) = first_new {
+            self.state.current_doc = Some(doc);
+            self.state.selection = Selection::default();
+        }
+        self.state.message = Some(if notes.is_empty() {
+            format!("Added {} document(s)", files.len() - problems.len())
+        } else {
+            notes.join("; ")
+        });
+        if !problems.is_empty() {
+            self.error("Some files were not added", problems.join("\n"));
+        }
+    }
+
+    /// Saves; true if the project is now saved.
+    fn save(&mut self, overwrite: bool) -> bool {
+        let Some(s) = &mut self.session else { return false };
+        let result = if overwrite { s.save_overwriting() } else { s.save() };
+        match result {
+            Ok(()) => {
+                self.state.disk_changes.clear();
+                self.state.message = Some("Saved".to_owned());
+                true
+            }
+            Err(SessionError::ChangedOnDisk) => {
+                self.modal = Some(Modal::ChangedOnDisk);
+                false
+            }
+            Err(SessionError::NoPath) => {
+                self.run(Action::SaveAs);
+                !self.has_unsaved_changes()
+            }
+            Err(e) => {
+                self.error("Could not save", e.to_string());
+                false
+            }
+        }
+    }
+
+    fn edit(&mut self, command: Command) {
+        let Some(s) = &mut self.session else { return };
+        let description = command.describe();
+        match s.apply(command) {
+            Ok(()) => self.state.message = Some(capitalise(&description)),
+            Err(e) => self.state.message = Some(format!("Could not {description}: {e}")),
+        }
+        self.drop_stale_selection();
+    }
+
+    fn undo_redo(&mut self, undo: bool) {
+        let Some(s) = &mut self.session else { return };
+        let result = if undo { s.undo() } else { s.redo() };
+        self.state.message = Some(match result {
+            Ok(Some(what)) => format!("{} {what}", if undo { "Undid" } else { "Redid" }),
+            Ok(None) => format!("Nothing to {}", if undo { "undo" } else { "redo" }),
+            Err(e) => format!("Could not {}: {e}", if undo { "undo" } else { "redo" }),
+        });
+        self.drop_stale_selection();
+    }
+
+    /// Forgets selections that refer to annotations or documents that are gone.
+    fn drop_stale_selection(&mut self) {
+        let Some(p) = self.project() else { return };
+        let gone = self
+            .state
+            .selection
+            .annotation
+            .is_some_and(|id| p.annotation(id).is_none());
+        let doc_gone = self
+            .state
+            .current_doc
+            .as_deref()
+            .is_some_and(|d| p.document(d).is_none());
+        let first_doc = p.documents.first().map(|d| d.id.clone());
+        if gone {
+            self.state.selection.annotation = None;
+        }
+        if doc_gone {
+            self.state.current_doc = first_doc;
+            self.state.selection = Selection::default();
+        }
+    }
+
+    fn select_annotation(&mut self, id: Option<AnnotationId>) {
+        self.state.selection.annotation = id;
+        self.state.selection.text = None;
+        let Some(a) = id.and_then(|id| self.project().and_then(|p| p.annotation(id)).cloned()) else {
+            return;
+        };
+        if self.state.current_doc.as_deref() != Some(&a.doc) {
+            self.state.current_doc = Some(a.doc.clone());
+        }
+        self.state.selection.cursor = Some(a.start);
+        self.scroll_current_to(a.start);
+    }
+
+    /// Scrolls the current document to code point `cp` at the next frame.
+    pub fn reveal(&mut self, cp: usize) {
+        self.scroll_current_to(cp);
+    }
+
+    fn scroll_current_to(&mut self, cp: usize) {
+        if let Some(doc) = self.state.current_doc.clone() {
+            if let Some(view) = self.views.get_mut(&doc) {
+                view.scroll_to(cp);
+            } else if let Some(d) = self.project().and_then(|p| p.document(&doc)) {
+                let mut view = DocumentView::new(d);
+                view.scroll_to(cp);
+                self.views.insert(doc, view);
+            }
+        }
+    }
+
+    fn tag_selection(&mut self, label: &str) {
+        let (Some(doc), Some(range)) = (self.state.current_doc.clone(), self.state.selection.text.clone()) else {
+            // No text selected: a hotkey relabels the selected annotation.
+            if self.state.selection.annotation.is_some() {
+                self.apply(Action::RelabelSelected(label.to_owned()));
+            }
+            return;
+        };
+        let Some(s) = &mut self.session else { return };
+        if let Some(existing) = s
+            .project()
+            .annotations_of(&doc)
+            .iter()
+            .find(|a| a.range() == range && a.label == label)
+        {
+            self.state.selection.annotation = Some(existing.id);
+            self.state.selection.text = None;
+            self.state.message = Some("That span already has this label".to_owned());
+            return;
+        }
+        match new_annotation(s.project(), &doc, range, label, &s.author.clone(), Timestamp::now()) {
+            Ok(a) => {
+                let id = a.id;
+                self.edit(Command::AddAnnotations(vec![a]));
+                if self.project().is_some_and(|p| p.annotation(id).is_some()) {
+                    self.state.selection.text = None;
+                    self.state.selection.annotation = Some(id);
+                }
+            }
+            Err(e) => self.state.message = Some(format!("Could not tag: {e}")),
+        }
+    }
+
+    fn tag_all_matches(&mut self, label: &str) {
+        let Some(doc) = self.state.current_doc.clone() else {
+            return;
+        };
+        let Some(s) = &self.session else { return };
+        let existing = s.project().annotations_of(&doc);
+        let ranges: Vec<Range<usize>> = self
+            .state
+            .find
+            .matches
+            .iter()
+            .filter(|m| !existing.iter().any(|a| a.range() == **m && a.label == label))
+            .cloned()
+            .collect();
+        if ranges.is_empty() {
+            self.state.message = Some(format!("Every match is already tagged as {label}"));
+            return;
+        }
+        match crate::edit::new_annotations(s.project(), &doc, &ranges, label, &s.author, Timestamp::now()) {
+            Ok(list) => self.edit(Command::AddAnnotations(list)),
+            Err(e) => self.state.message = Some(format!("Could not tag the matches: {e}")),
+        }
+    }
+
+    fn nudge(&mut self, start: isize, end: isize, by_word: bool) {
+        let Some(id) = self.state.selection.annotation else {
+            return;
+        };
+        let Some(p) = self.project() else { return };
+        let Some(a) = p.annotation(id) else { return };
+        let Some(text) = p.document(&a.doc).map(|d| d.text.clone()) else {
+            return;
+        };
+        let step = |pos: usize, delta: isize| -> usize {
+            if delta == 0 {
+                return pos;
+            }
+            if by_word {
+                let word = if delta > 0 {
+                    words::word_at(&text, pos).map(|w| if w.start == pos { w.end } else { pos + 1 })
+                } else {
+                    words::word_at(&text, pos.saturating_sub(1)).map(|w| w.start)
+                };
+                word.unwrap_or(pos).min(text.len_chars())
+            } else {
+                pos.saturating_add_signed(delta).min(text.len_chars())
+            }
+        };
+        let (s, e) = (step(a.start, start), step(a.end, end));
+        if s < e && (s, e) != (a.start, a.end) {
+            self.edit(Command::Resize {
+                id,
+                start: s,
+                end: e,
+                at: Timestamp::now(),
+            });
+        }
+    }
+
+    fn delete_label(&mut self, id: &str, relabel_to: Option<String>) {
+        let Some(p) = self.project() else { return };
+        let ids: Vec<AnnotationId> = p.annotations().iter().filter(|a| a.label == id).map(|a| a.id).collect();
+        let mut commands = Vec::new();
+        if !ids.is_empty() {
+            commands.push(match relabel_to {
+                Some(label) => Command::Relabel {
+                    ids,
+                    label,
+                    at: Timestamp::now(),
+                },
+                None => Command::DeleteAnnotations(ids),
+            });
+        }
+        commands.push(Command::RemoveLabel(id.to_owned()));
+        self.edit(Command::Batch(commands));
+        if let (Some(editor), Some(p)) = (&mut self.state.schema_editor, &self.session) {
+            editor.refresh(p.project());
+        }
+    }
+
+    /// The status of every document (for tests and the progress display).
+    pub fn statuses(&self) -> Vec<(String, Status)> {
+        self.project()
+            .map(|p| p.documents.iter().map(|d| (d.id.clone(), d.status)).collect())
+            .unwrap_or_default()
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

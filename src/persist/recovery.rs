@@ -1,0 +1,181 @@
+//! Recovery copies: unsaved work written aside while the user annotates.
+//!
+//! The workbench writes the project's current state to
+//! `.marginalia/recovery/NAME.ron` beside the project file every 30 seconds
+//! while there are unsaved changes. The project file itself is only written
+//! when the user saves. After a crash, opening the project finds the copy
+//! and offers to restore it, showing how it differs from the saved file. A
+//! clean save, or discarding the changes, removes the copy.
+//!
+//! The copy is an ordinary project file whose document paths stay relative
+//! to the project file (not to the recovery folder), so it is read with the
+//! project's folder as base.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::load::{LoadError, Loaded, base_dir, parse};
+use super::{format, save::write_atomic, textfile};
+use crate::model::Project;
+
+/// The folder Marginalia keeps its own files in, beside a project file.
+pub const STATE_DIR: &str = ".marginalia";
+
+/// Where the recovery copy of the project at `project_path` is kept.
+pub fn recovery_path(project_path: &Path) -> PathBuf {
+    let name = project_path.file_name().map(|n| n.to_owned()).unwrap_or_default();
+    base_dir(project_path).join(STATE_DIR).join("recovery").join(name)
+}
+
+/// Writes the recovery copy of `project` (atomically, without backup).
+pub fn write_recovery(project: &Project, project_path: &Path) -> std::io::Result<()> {
+    let path = recovery_path(project_path);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    write_atomic(&path, format::to_string(project).as_bytes(), false)
+}
+
+/// Reads the recovery copy, if there is one.
+pub fn read_recovery(project_path: &Path) -> Result<Option<Loaded>, LoadError> {
+    let path = recovery_path(project_path);
+    let source = match std::fs::read_to_string(&path) {
+        Ok(s) => s,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(LoadError::Io { path, source }),
+    };
+    let base = base_dir(project_path);
+    parse(&source, &path, &|rel| textfile::read_text_file(&base.join(rel))).map(Some)
+}
+
+/// Removes the recovery copy (no error if there is none).
+pub fn remove_recovery(project_path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(recovery_path(project_path)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// How a recovered project differs from the saved one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecoverySummary {
+    /// Annotations only in the recovery copy.
+    pub added: usize,
+    /// Annotations only in the saved file.
+    pub removed: usize,
+    /// Annotations in both whose label, span, note or other field differs.
+    pub changed: usize,
+    /// Other differences, in words (labels, documents, statuses, name).
+    pub other: Vec<String>,
+}
+
+impl RecoverySummary {
+    /// True when the copy holds nothing the saved file lacks.
+    pub fn is_empty(&self) -> bool {
+        self.added == 0 && self.removed == 0 && self.changed == 0 && self.other.is_empty()
+    }
+}
+
+/// Compares the saved project with the recovered one.
+pub fn summarize(saved: &Project, recovered: &Project) -> RecoverySummary {
+    let before: HashMap<_, _> = saved.annotations().iter().map(|a| (a.id, a)).collect();
+    let mut summary = RecoverySummary::default();
+    let mut seen = 0;
+    for a in recovered.annotations() {
+        match before.get(&a.id) {
+            None => summary.added += 1,
+            Some(old) => {
+                seen += 1;
+                if *old != a {
+                    summary.changed += 1;
+                }
+            }
+        }
+    }
+    summary.removed = before.len() - seen;
+    if saved.schema != recovered.schema {
+        summary.other.push("the labels differ".to_owned());
+    }
+    let ids = |p: &Project| p.documents.iter().map(|d| d.id.clone()).collect::<Vec<_>>();
+    if ids(saved) != ids(recovered) {
+        summary.other.push("the documents differ".to_owned());
+    } else if saved
+        .documents
+        .iter()
+        .zip(&recovered.documents)
+        .any(|(a, b)| a.status != b.status)
+    {
+        summary.other.push("document statuses differ".to_owned());
+    }
+    if saved.name != recovered.name {
+        summary.other.push(format!("the project is named {:?}", recovered.name));
+    }
+    summary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::{Command, new_annotation};
+    use crate::model::{Document, Status, Text, Timestamp};
+
+    #[test]
+    fn recovery_copies_round_trip_and_summarize() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("d.txt"), "Le cessez-le-feu de Bichkek").unwrap();
+        let path = dir.path().join("p.ron");
+        let mut saved = Project::new("p");
+        saved.documents.push(Document::new(
+            "d",
+            "D",
+            "d.txt",
+            Text::new("Le cessez-le-feu de Bichkek"),
+        ));
+        let at = Timestamp::from_unix(0);
+        let a = new_annotation(&saved, "d", 3..16, "event", "ana", at).unwrap();
+        let b = new_annotation(&saved, "d", 20..27, "actor", "ana", at).unwrap();
+        Command::AddAnnotations(vec![a.clone(), b.clone()])
+            .apply(&mut saved)
+            .unwrap();
+        super::super::save(&saved, &path).unwrap();
+        assert!(read_recovery(&path).unwrap().is_none());
+
+        let mut work = saved.clone();
+        let c = new_annotation(&work, "d", 0..2, "claim", "ana", at).unwrap();
+        Command::Batch(vec![
+            Command::AddAnnotations(vec![c]),
+            Command::DeleteAnnotations(vec![b.id]),
+            Command::SetNote {
+                id: a.id,
+                note: "Bishkek Protocol".into(),
+                at,
+            },
+            Command::SetStatus {
+                doc: "d".into(),
+                status: Status::Done,
+            },
+        ])
+        .apply(&mut work)
+        .unwrap();
+        write_recovery(&work, &path).unwrap();
+        assert!(recovery_path(&path).starts_with(dir.path().join(".marginalia")));
+        let recovered = read_recovery(&path).unwrap().unwrap();
+        assert!(recovered.problems.is_empty(), "{:?}", recovered.problems);
+        assert_eq!(recovered.project, work);
+        assert_eq!(
+            summarize(&saved, &recovered.project),
+            RecoverySummary {
+                added: 1,
+                removed: 1,
+                changed: 1,
+                other: vec!["document statuses differ".into()]
+            }
+        );
+        assert!(summarize(&saved, &saved).is_empty());
+        // The project file was never touched.
+        assert_eq!(crate::persist::open(&path).unwrap(), saved);
+        remove_recovery(&path).unwrap();
+        remove_recovery(&path).unwrap();
+        assert!(read_recovery(&path).unwrap().is_none());
+    }
+}

@@ -1,0 +1,125 @@
+//! Noticing when other programs change the files of an open project.
+//!
+//! A colleague's `git pull`, a sync client or a text editor may rewrite the
+//! project file or a document while the project is open. A [`DiskWatch`]
+//! remembers the size and modification time of each file as last read or
+//! written by us and reports which files differ now, so the GUI can offer
+//! to reload and the session can refuse to overwrite silently. Checking is
+//! a `stat` per file, cheap enough to poll every second.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use super::load::base_dir;
+use crate::model::Project;
+
+/// What identifies a version of a file without reading it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileStamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl FileStamp {
+    /// The stamp of the file at `path`, or `None` if it does not exist.
+    pub fn of(path: &Path) -> Option<FileStamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(FileStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+}
+
+/// A file of the project that changed on disk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DiskChange {
+    /// The project file itself.
+    Project,
+    /// The text file of a document (by document id).
+    Document(String),
+}
+
+/// Stamps of a project file and its documents.
+#[derive(Clone, Debug, Default)]
+pub struct DiskWatch {
+    project: Option<(PathBuf, Option<FileStamp>)>,
+    documents: Vec<(String, PathBuf, Option<FileStamp>)>,
+}
+
+impl DiskWatch {
+    /// Records the current state of `project_path` and the documents of `project`.
+    pub fn new(project_path: &Path, project: &Project) -> DiskWatch {
+        let base = base_dir(project_path);
+        DiskWatch {
+            project: Some((project_path.to_owned(), FileStamp::of(project_path))),
+            documents: project
+                .documents
+                .iter()
+                .map(|d| {
+                    let path = base.join(&d.path);
+                    let stamp = FileStamp::of(&path);
+                    (d.id.clone(), path, stamp)
+                })
+                .collect(),
+        }
+    }
+
+    /// Files whose stamp differs from the recorded one.
+    pub fn changes(&self) -> Vec<DiskChange> {
+        let mut out = Vec::new();
+        if let Some((path, stamp)) = &self.project
+            && FileStamp::of(path) != *stamp
+        {
+            out.push(DiskChange::Project);
+        }
+        for (id, path, stamp) in &self.documents {
+            if FileStamp::of(path) != *stamp {
+                out.push(DiskChange::Document(id.clone()));
+            }
+        }
+        out
+    }
+
+    /// Records the project file as changed whatever its stamp, so that a
+    /// later save still asks before overwriting it.
+    pub fn mark_project_changed(&mut self) {
+        if let Some((_, stamp)) = &mut self.project {
+            *stamp = None;
+            // `None` means "did not exist"; an existing file then differs.
+        }
+    }
+
+    /// True when the project file differs from the recorded stamp.
+    pub fn project_changed(&self) -> bool {
+        self.project
+            .as_ref()
+            .is_some_and(|(path, stamp)| FileStamp::of(path) != *stamp)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Document, Text};
+
+    #[test]
+    fn changes_to_the_project_and_documents_are_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.ron");
+        std::fs::write(&path, "one").unwrap();
+        std::fs::write(dir.path().join("d.txt"), "text").unwrap();
+        let mut project = Project::new("p");
+        project
+            .documents
+            .push(Document::new("d", "D", "d.txt", Text::new("text")));
+        let watch = DiskWatch::new(&path, &project);
+        assert_eq!(watch.changes(), []);
+        std::fs::write(&path, "one, two").unwrap();
+        assert!(watch.project_changed());
+        std::fs::write(dir.path().join("d.txt"), "other text").unwrap();
+        assert_eq!(watch.changes(), [DiskChange::Project, DiskChange::Document("d".into())]);
+        std::fs::remove_file(&path).unwrap();
+        assert!(watch.project_changed(), "deletion is a change");
+    }
+}

@@ -1,0 +1,446 @@
+//! The workbench driven headless with egui_kittest: pointer drags, keys,
+//! menus and dialogs, with assertions on the session's project.
+
+#![cfg(feature = "gui")]
+
+mod common;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use egui::{Event, Key, Modifiers, Pos2, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use marginalia::gui::action::Action;
+use marginalia::gui::dialogs::{Modal, ScriptedDialogs};
+use marginalia::gui::settings::Settings;
+use marginalia::gui::{Workbench, fonts};
+use marginalia::model::{Project, Status};
+use marginalia::persist;
+
+const DOC: &str = "report-2023-09-21";
+
+/// A copy of the sample project in a temporary folder.
+fn sample_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let src = common::sample_project_path();
+    for entry in std::fs::read_dir(src.parent().unwrap()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt" || e == "ron") {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let path = dir.path().join("karabakh.ron");
+    (dir, path)
+}
+
+fn harness<'a>(path: &Path) -> Harness<'a, Workbench> {
+    let mut wb = Workbench::new(Settings::default(), Box::new(ScriptedDialogs::default()));
+    wb.open_path(path);
+    wb.apply(Action::SelectDocument(DOC.into()));
+    let mut h = Harness::builder()
+        .with_size(vec2(1400.0, 900.0))
+        .with_context_setup(fonts::install)
+        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb);
+    settle(&mut h);
+    h
+}
+
+/// Runs a few frames (the workbench asks for a repaint every second to
+/// watch the disk, so `run` would never see it settle).
+fn settle(h: &mut Harness<'_, Workbench>) {
+    h.run_steps(3);
+}
+
+fn project<'h>(h: &'h Harness<'_, Workbench>) -> &'h Project {
+    h.state().project().expect("a project is open")
+}
+
+/// The code point range of the `nth` occurrence of `needle` in the document.
+fn find(h: &Harness<'_, Workbench>, needle: &str, nth: usize) -> Range<usize> {
+    let text = project(h).document(DOC).unwrap().text.clone();
+    let (byte, _) = text.as_str().match_indices(needle).nth(nth).expect("needle");
+    let start = text.char_of_byte(byte).unwrap();
+    start..start + needle.chars().count()
+}
+
+/// Screen position inside the character at `cp` (scrolled into view first).
+fn screen_pos(h: &mut Harness<'_, Workbench>, cp: usize) -> Pos2 {
+    if h.state().current_view().and_then(|v| v.char_rect(cp)).is_none() {
+        h.state_mut().reveal(cp);
+        settle(h);
+    }
+    let caret = h
+        .state()
+        .current_view()
+        .and_then(|v| v.char_rect(cp))
+        .expect("character on screen");
+    caret.left_center() + vec2(2.0, 0.0)
+}
+
+/// Selects `range` by dragging the pointer from its first to its last character.
+fn drag_select(h: &mut Harness<'_, Workbench>, range: Range<usize>) {
+    let from = screen_pos(h, range.start);
+    let to = screen_pos(h, range.end - 1);
+    h.hover_at(from);
+    h.step();
+    h.drag_at(from);
+    h.step();
+    h.hover_at(from + vec2(20.0, 0.0));
+    h.step();
+    h.hover_at(to);
+    h.step();
+    h.drop_at(to);
+    settle(h);
+}
+
+fn type_key(h: &mut Harness<'_, Workbench>, c: &str) {
+    h.event(Event::Text(c.to_owned()));
+    settle(h);
+}
+
+fn press(h: &mut Harness<'_, Workbench>, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    settle(h);
+}
+
+#[test]
+fn drag_and_hotkey_tag_a_span() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let before = project(&h).annotations().len();
+    let target = find(&h, "Les hostilités", 0);
+    // Drag from inside "Les" to inside "hostilités": snapping gives whole words.
+    drag_select(&mut h, target.start + 1..target.end - 2);
+    assert_eq!(h.state().state.selection.text, Some(target.clone()));
+    type_key(&mut h, "1");
+    let p = project(&h);
+    assert_eq!(p.annotations().len(), before + 1);
+    let added = p
+        .annotations_of(DOC)
+        .iter()
+        .find(|a| a.start == target.start)
+        .expect("the new annotation");
+    assert_eq!((added.start, added.end), (target.start, target.end));
+    assert_eq!(added.label, "event");
+    assert_eq!(added.text, "Les hostilités");
+    assert_eq!(
+        h.state().state.selection.annotation,
+        Some(added.id),
+        "the new tag is selected"
+    );
+    assert!(h.state().has_unsaved_changes());
+}
+
+#[test]
+fn relabel_delete_undo_redo() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let target = find(&h, "Les hostilités", 0);
+    drag_select(&mut h, target.clone());
+    type_key(&mut h, "1");
+    let id = h.state().state.selection.annotation.expect("selected");
+    // A hotkey with an annotation selected relabels it (here the letter key).
+    type_key(&mut h, "c");
+    assert_eq!(project(&h).annotation(id).unwrap().label, "claim");
+    press(&mut h, Modifiers::NONE, Key::Delete);
+    assert!(project(&h).annotation(id).is_none());
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(project(&h).annotation(id).unwrap().label, "claim");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(project(&h).annotation(id).unwrap().label, "event");
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert_eq!(project(&h).annotation(id).unwrap().label, "claim");
+    press(&mut h, Modifiers::COMMAND, Key::Y);
+    assert!(project(&h).annotation(id).is_none());
+}
+
+#[test]
+fn clicking_a_tag_selects_it_and_shift_arrows_resize_it() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let interfax = find(&h, "Interfax", 0);
+    let pos = screen_pos(&mut h, interfax.start + 2);
+    h.get_by_label("Document text").hover();
+    h.hover_at(pos);
+    h.drag_at(pos);
+    h.step();
+    h.drop_at(pos);
+    settle(&mut h);
+    let selected = h.state().state.selection.annotation.expect("an annotation is selected");
+    let a = project(&h).annotation(selected).unwrap().clone();
+    assert_eq!(a.text, "agence de presse russe Interfax");
+    press(&mut h, Modifiers::SHIFT, Key::ArrowLeft);
+    let resized = project(&h).annotation(selected).unwrap().clone();
+    assert_eq!((resized.start, resized.end), (a.start, a.end - 1));
+    assert_eq!(resized.text, "agence de presse russe Interfa");
+    press(&mut h, Modifiers::ALT | Modifiers::SHIFT, Key::ArrowRight);
+    assert_eq!(project(&h).annotation(selected).unwrap().start, a.start + 1);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(project(&h).annotation(selected).unwrap(), &a);
+}
+
+#[test]
+fn find_and_tag_all_matches_is_one_undoable_edit() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let before = project(&h).clone();
+    press(&mut h, Modifiers::COMMAND, Key::F);
+    h.get_by_label("Find").type_text("Moscou");
+    settle(&mut h);
+    let expected = h.state().state.find.matches.len();
+    let in_text = project(&h)
+        .document(DOC)
+        .unwrap()
+        .text
+        .as_str()
+        .matches("Moscou")
+        .count();
+    assert_eq!(expected, in_text);
+    assert!(expected > 1);
+    h.get_by_label("Tag all matches as").click();
+    settle(&mut h);
+    let p = project(&h);
+    let tagged = p
+        .annotations_of(DOC)
+        .iter()
+        .filter(|a| a.text == "Moscou" && a.label == "event")
+        .count();
+    assert_eq!(tagged, expected);
+    assert_eq!(p.annotations().len(), before.annotations().len() + expected);
+    h.state_mut().apply(Action::Undo);
+    settle(&mut h);
+    assert_eq!(project(&h), &before, "one undo removes them all");
+}
+
+#[test]
+fn document_status_cycles_from_the_keyboard() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    assert_eq!(project(&h).document(DOC).unwrap().status, Status::Done);
+    press(&mut h, Modifiers::COMMAND, Key::D);
+    assert_eq!(project(&h).document(DOC).unwrap().status, Status::Todo);
+    press(&mut h, Modifiers::COMMAND, Key::D);
+    assert_eq!(project(&h).document(DOC).unwrap().status, Status::InProgress);
+    assert!(h.state().title().starts_with("● "), "the title marks unsaved changes");
+}
+
+#[test]
+fn unsaved_changes_guard_asks_save_discard_or_cancel() {
+    let (_dir, path) = sample_copy();
+    let on_disk = std::fs::read(&path).unwrap();
+    let mut h = harness(&path);
+    press(&mut h, Modifiers::COMMAND, Key::D);
+    h.state_mut().apply(Action::CloseProject);
+    settle(&mut h);
+    assert!(matches!(h.state().modal, Some(Modal::UnsavedChanges { .. })));
+    h.get_by_label("Cancel").click();
+    settle(&mut h);
+    assert!(h.state().modal.is_none());
+    assert!(h.state().session().is_some(), "cancel keeps the project open");
+
+    h.state_mut().apply(Action::CloseProject);
+    settle(&mut h);
+    h.get_by_label("Discard").click();
+    settle(&mut h);
+    assert!(h.state().session().is_none(), "discard closes");
+    assert_eq!(std::fs::read(&path).unwrap(), on_disk, "discard writes nothing");
+
+    h.state_mut().open_path(&path);
+    h.state_mut().apply(Action::SelectDocument(DOC.into()));
+    settle(&mut h);
+    press(&mut h, Modifiers::COMMAND, Key::D);
+    h.state_mut().apply(Action::Quit);
+    settle(&mut h);
+    h.get_by_label("Save").click();
+    settle(&mut h);
+    assert!(h.state().quit_confirmed);
+    let saved = persist::open(&path).unwrap();
+    assert_eq!(
+        saved.document(DOC).unwrap().status,
+        Status::Todo,
+        "save wrote the change"
+    );
+}
+
+#[test]
+fn schema_editor_renames_and_deletes_labels_undoably() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let original = project(&h).clone();
+    h.state_mut().apply(Action::OpenSchemaEditor);
+    settle(&mut h);
+    let name = h.get_by_label("Name of claim");
+    name.focus();
+    name.type_text(" (attributed)");
+    settle(&mut h);
+    h.get_by_label("Apply changes").click();
+    settle(&mut h);
+    assert_eq!(project(&h).schema.get("claim").unwrap().name, "Claim (attributed)");
+
+    // Deleting a label in use asks what to do with its annotations.
+    let claims = original.annotations().iter().filter(|a| a.label == "claim").count();
+    h.get_all_by_label("Delete")
+        .nth(1)
+        .expect("claim's delete button")
+        .click();
+    settle(&mut h);
+    assert!(matches!(h.state().modal, Some(Modal::DeleteLabel { count, .. }) if count == claims));
+    h.get_by_label("Delete label").click();
+    settle(&mut h);
+    assert!(!project(&h).schema.contains("claim"));
+    assert!(project(&h).annotations().iter().all(|a| a.label != "claim"));
+
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(project(&h), &original);
+}
+
+#[test]
+fn recovery_copy_is_offered_after_a_crash() {
+    let (_dir, path) = sample_copy();
+    {
+        let mut h = harness(&path);
+        press(&mut h, Modifiers::COMMAND, Key::D);
+        h.state_mut().autosave_now().unwrap();
+        // The harness is dropped without saving: a crash.
+    }
+    let mut h = harness(&path);
+    assert!(matches!(h.state().modal, Some(Modal::Recovery { .. })));
+    h.get_by_label_contains("document statuses differ");
+    h.get_by_label("Restore").click();
+    settle(&mut h);
+    assert_eq!(project(&h).document(DOC).unwrap().status, Status::Todo);
+    assert!(h.state().has_unsaved_changes());
+    assert_eq!(
+        persist::open(&path).unwrap().document(DOC).unwrap().status,
+        Status::Done,
+        "the file is untouched"
+    );
+}
+
+#[test]
+fn changes_on_disk_are_offered_for_reload() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let theirs = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("Haut-Karabakh, 1988–2023", "Karabakh (theirs)");
+    std::fs::write(&path, theirs).unwrap();
+    h.state_mut().check_disk_now();
+    settle(&mut h);
+    h.get_by_label("Reload").click();
+    settle(&mut h);
+    assert_eq!(project(&h).name, "Karabakh (theirs)");
+}
+
+#[test]
+fn saving_over_a_changed_file_asks_first() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    press(&mut h, Modifiers::COMMAND, Key::D);
+    let theirs = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("Haut-Karabakh, 1988–2023", "Theirs");
+    std::fs::write(&path, &theirs).unwrap();
+    press(&mut h, Modifiers::COMMAND, Key::S);
+    assert!(matches!(h.state().modal, Some(Modal::ChangedOnDisk)));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        theirs,
+        "nothing was overwritten"
+    );
+    h.get_by_label("Overwrite with my version").click();
+    settle(&mut h);
+    assert_eq!(
+        persist::open(&path).unwrap().document(DOC).unwrap().status,
+        Status::Todo
+    );
+}
+
+#[test]
+fn new_project_and_add_documents_through_dialogs() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("note.txt");
+    std::fs::write(&doc, "Erevan, 2023 : une manifestation.").unwrap();
+    let dialogs = ScriptedDialogs {
+        save: vec![dir.path().join("study").join("study.ron")],
+        documents: vec![vec![doc]],
+        ..Default::default()
+    };
+    let wb = Workbench::new(Settings::default(), Box::new(dialogs));
+    let mut h = Harness::builder()
+        .with_size(vec2(1200.0, 800.0))
+        .with_context_setup(fonts::install)
+        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb);
+    settle(&mut h);
+    h.get_by_label("New project…").click();
+    settle(&mut h);
+    assert!(dir.path().join("study/study.ron").exists());
+    h.state_mut().apply(Action::AddDocuments);
+    settle(&mut h);
+    let p = project(&h);
+    assert_eq!(p.documents.len(), 1);
+    assert_eq!(p.documents[0].path, "../note.txt");
+    assert_eq!(h.state().state.current_doc.as_deref(), Some("note"));
+}
+
+#[test]
+fn a_ten_megabyte_document_is_drawn_without_laying_out_the_whole_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let texts: Vec<String> = ["report-2020-09-27.txt", "report-2023-09-21.txt"]
+        .iter()
+        .map(|f| std::fs::read_to_string(common::sample_project_path().parent().unwrap().join(f)).unwrap())
+        .collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let big = marginalia::synth::synthetic_project(&refs, 10 * 1024 * 1024, 20_000, 1);
+    std::fs::write(dir.path().join("synthetic.txt"), big.documents[0].text.as_str()).unwrap();
+    let path = dir.path().join("big.ron");
+    persist::save(&big, &path).unwrap();
+    let mut wb = Workbench::new(Settings::default(), Box::new(ScriptedDialogs::default()));
+    wb.open_path(&path);
+    let mut h = Harness::builder()
+        .with_size(vec2(1600.0, 1000.0))
+        .with_context_setup(fonts::install)
+        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb);
+    settle(&mut h);
+    let view = h.state().current_view().expect("the document view");
+    assert!(view.block_count() > 10_000, "{} blocks", view.block_count());
+    assert!(view.cached_layouts() < 80, "{} blocks laid out", view.cached_layouts());
+    // Jumping to the middle lays out only what is then visible.
+    let middle = big.documents[0].text.len_chars() / 2;
+    h.state_mut().reveal(middle);
+    settle(&mut h);
+    let view = h.state().current_view().unwrap();
+    let visible = view.visible_range().unwrap();
+    assert!(visible.contains(&middle), "{visible:?} should contain {middle}");
+    assert!(view.cached_layouts() < 160, "{} blocks laid out", view.cached_layouts());
+}
+
+#[test]
+fn every_character_of_the_sample_documents_has_a_glyph() {
+    let ctx = egui::Context::default();
+    fonts::install(&ctx);
+    // Fonts take effect at the next frame.
+    ctx.run_ui(egui::RawInput::default(), |_| {}).textures_delta.clear();
+    let project = persist::open(&common::sample_project_path()).unwrap();
+    let font = egui::FontId::proportional(16.0);
+    let mut missing = std::collections::BTreeSet::new();
+    for doc in &project.documents {
+        for c in doc.text.as_str().chars() {
+            if !c.is_control() && !ctx.fonts_mut(|f| f.has_glyph(&font, c)) {
+                missing.insert(c);
+            }
+        }
+    }
+    assert!(missing.is_empty(), "no glyph for {missing:?}");
+    // The scripts of the region beyond the samples, the symbols of the
+    // workbench's own interface, and emoji as found in quoted tweets.
+    let more = "Հայաստան ქართული العربية עברית Россия Ελλάδα · — ’ “ ” … ← → ⏶ ⏷ ▲ ▼ ○ ● ◐ ⚠ ✎ ✕ 👨 🚒 😀";
+    let missing: Vec<char> = more
+        .chars()
+        .filter(|c| !c.is_whitespace() && !ctx.fonts_mut(|f| f.has_glyph(&font, *c)))
+        .collect();
+    assert!(missing.is_empty(), "no glyph for {missing:?}");
+}
