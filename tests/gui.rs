@@ -38,8 +38,11 @@ fn harness<'a>(path: &Path) -> Harness<'a, Workbench> {
     let mut wb = Workbench::new(Settings::default(), Box::new(ScriptedDialogs::default()));
     wb.open_path(path);
     wb.apply(Action::SelectDocument(DOC.into()));
+    // Frames of 0.1 s, so that two clicks a frame apart make a double click
+    // (egui allows 0.3 s between them).
     let mut h = Harness::builder()
         .with_size(vec2(1400.0, 900.0))
+        .with_step_dt(0.1)
         .with_context_setup(fonts::install)
         .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb);
     settle(&mut h);
@@ -443,4 +446,146 @@ fn every_character_of_the_sample_documents_has_a_glyph() {
         .filter(|c| !c.is_whitespace() && !ctx.fonts_mut(|f| f.has_glyph(&font, *c)))
         .collect();
     assert!(missing.is_empty(), "no glyph for {missing:?}");
+}
+
+/// Clicks at the character `cp` (with `modifiers`), double if `double`.
+fn click_at(h: &mut Harness<'_, Workbench>, cp: usize, modifiers: Modifiers, double: bool) {
+    let pos = screen_pos(h, cp);
+    h.hover_at(pos);
+    // Held modifiers stay down across frames, as on a keyboard.
+    h.event(Event::ModifiersChanged(modifiers));
+    h.step();
+    for _ in 0..if double { 2 } else { 1 } {
+        for pressed in [true, false] {
+            h.event(Event::PointerButton {
+                pos,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers,
+            });
+        }
+        h.step();
+    }
+    h.event(Event::ModifiersChanged(Modifiers::NONE));
+    settle(h);
+}
+
+#[test]
+fn double_click_selects_a_word_and_shift_click_extends() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let word = find(&h, "hostilités", 0);
+    click_at(&mut h, word.start + 3, Modifiers::NONE, true);
+    assert_eq!(h.state().state.selection.text, Some(word.clone()));
+    let next = find(&h, "aggravé", 0);
+    click_at(&mut h, next.start + 2, Modifiers::SHIFT, false);
+    assert_eq!(
+        h.state().state.selection.text,
+        Some(word.start..next.end),
+        "extended to the whole word"
+    );
+}
+
+#[test]
+fn dragging_a_handle_resizes_the_selected_annotation() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let interfax = find(&h, "agence de presse russe Interfax", 0);
+    click_at(&mut h, interfax.start + 3, Modifiers::NONE, false);
+    let id = h.state().state.selection.annotation.expect("selected");
+    // Grab the start handle (just left of the first character) and drop it
+    // on "russe": the annotation now starts there.
+    let handle = h.state().current_view().unwrap().char_rect(interfax.start).unwrap();
+    let grab = handle.center() + vec2(-1.0, 0.0);
+    let russe = find(&h, "russe Interfax", 0).start;
+    let to = screen_pos(&mut h, russe + 1);
+    h.hover_at(grab);
+    h.step();
+    h.drag_at(grab);
+    h.step();
+    h.hover_at(grab + vec2(15.0, 0.0));
+    h.step();
+    h.hover_at(to);
+    h.step();
+    h.drop_at(to);
+    settle(&mut h);
+    let a = project(&h).annotation(id).unwrap();
+    assert_eq!(a.text, "russe Interfax");
+    assert_eq!((a.start, a.end), (russe, interfax.end));
+}
+
+#[test]
+fn notes_are_edited_in_the_inspector() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let interfax = find(&h, "Interfax", 0);
+    click_at(&mut h, interfax.start, Modifiers::NONE, false);
+    let id = h.state().state.selection.annotation.expect("selected");
+    let note = h.get_by_role(egui::Role::MultilineTextInput);
+    note.focus();
+    note.type_text("agence russe, source secondaire");
+    settle(&mut h);
+    assert_eq!(
+        project(&h).annotation(id).unwrap().note,
+        "",
+        "not committed while typing"
+    );
+    h.key_press(Key::Tab);
+    settle(&mut h);
+    h.remove_cursor();
+    h.state_mut().apply(Action::ClearSelection);
+    settle(&mut h);
+    assert_eq!(
+        project(&h).annotation(id).unwrap().note,
+        "agence russe, source secondaire"
+    );
+    h.state_mut().apply(Action::Undo);
+    settle(&mut h);
+    assert_eq!(project(&h).annotation(id).unwrap().note, "");
+}
+
+#[test]
+fn clicking_a_row_of_the_list_selects_and_reveals_the_annotation() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let target = project(&h)
+        .annotations_of(DOC)
+        .iter()
+        .find(|a| a.text == "bureau du procureur général azerbaïdjanais")
+        .unwrap()
+        .clone();
+    // The list is virtual: filter it down to the row, then click it.
+    let search = h.get_by_label("Search annotations");
+    search.focus();
+    search.type_text("procureur");
+    settle(&mut h);
+    assert_eq!(
+        h.query_all_by_role(egui::Role::ListItem).count(),
+        1,
+        "the search leaves one row"
+    );
+    h.get_by_label(&target.text).click();
+    settle(&mut h);
+    settle(&mut h);
+    assert_eq!(h.state().state.selection.annotation, Some(target.id));
+    let visible = h.state().current_view().unwrap().visible_range().unwrap();
+    assert!(
+        visible.contains(&target.start),
+        "{visible:?} does not show {}",
+        target.start
+    );
+}
+
+#[test]
+fn text_size_follows_ctrl_plus_and_minus() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let base = h.state().settings.text_size();
+    press(&mut h, Modifiers::COMMAND, Key::Plus);
+    assert!(h.state().settings.text_size() > base);
+    press(&mut h, Modifiers::COMMAND, Key::Minus);
+    press(&mut h, Modifiers::COMMAND, Key::Minus);
+    assert!(h.state().settings.text_size() < base);
+    press(&mut h, Modifiers::COMMAND, Key::Num0);
+    assert_eq!(h.state().settings.text_size(), base);
 }

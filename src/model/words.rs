@@ -158,12 +158,19 @@ pub fn snap_to_graphemes(text: &Text, range: Range<usize>) -> Range<usize> {
     }
 }
 
+/// Punctuation that ends clauses and sentences: a drag that ends on it
+/// almost never means to tag it.
+fn is_edge_punctuation(c: char) -> bool {
+    matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '…')
+}
+
 /// Snaps a selection (code points) to whole words: trims surrounding
-/// whitespace, then extends each end that falls inside a word to that word's
-/// boundary (elided prefixes count as their own word, so selecting inside
-/// `Azerbaïdjan` in `l’Azerbaïdjan` gives `Azerbaïdjan`). Ends outside words
-/// are kept but moved to grapheme boundaries. A selection of only whitespace
-/// is returned unchanged.
+/// whitespace and clause punctuation (`.,;:!?…`), then extends each end that
+/// falls inside a word to that word's boundary (elided prefixes count as
+/// their own word, so selecting inside `Azerbaïdjan` in `l’Azerbaïdjan`
+/// gives `Azerbaïdjan`). Ends outside words are kept but moved to grapheme
+/// boundaries. A selection of only whitespace or punctuation is returned
+/// unchanged.
 pub fn snap_to_words(text: &Text, range: Range<usize>) -> Range<usize> {
     let s = text.as_str();
     let (Some(mut start), Some(mut end)) = (text.byte_of(range.start), text.byte_of(range.end)) else {
@@ -172,9 +179,10 @@ pub fn snap_to_words(text: &Text, range: Range<usize>) -> Range<usize> {
     if start >= end {
         return range;
     }
-    let trimmed = s[start..end].trim_start();
+    let edge = |c: char| c.is_whitespace() || is_edge_punctuation(c);
+    let trimmed = s[start..end].trim_start_matches(edge);
     start = end - trimmed.len();
-    end = start + trimmed.trim_end().len();
+    end = start + trimmed.trim_end_matches(edge).len();
     if start == end {
         return range;
     }
@@ -255,6 +263,9 @@ mod tests {
             "Nikol [Pashinyan (@NikolPashinyan])"
         );
         assert_eq!(snap("a [ Stepanakert ] b"), "a  [Stepanakert]  b");
+        assert_eq!(snap("la [capitale de l’Artsakh.] En"), "la [capitale de l’Artsakh]. En");
+        assert_eq!(snap("dit[, « nous] allons"), "dit, [« nous] allons");
+        assert_eq!(snap("a [...] b"), "a [...] b");
     }
 
     #[test]

@@ -27,7 +27,8 @@ pub fn annotations_panel(ui: &mut Ui, project: &Project, revision: u64, state: &
         .show(ui, |ui| {
             egui::Panel::bottom("inspector")
                 .resizable(true)
-                .default_size(260.0)
+                .default_size(280.0)
+                .min_size(200.0)
                 .show(ui, |ui| {
                     actions.extend(inspector_ui(ui, project, state));
                 });
@@ -65,7 +66,8 @@ fn list_ui(ui: &mut Ui, project: &Project, revision: u64, state: &mut UiState) -
             egui::TextEdit::singleline(&mut state.list.search)
                 .hint_text("Search text and notes")
                 .desired_width(ui.available_width() - 110.0),
-        );
+        )
+        .accessible_name("Search annotations");
         egui::ComboBox::from_id_salt("sort")
             .selected_text(match state.list.sort {
                 SortBy::Position => "By position",

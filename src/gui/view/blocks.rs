@@ -115,17 +115,23 @@ pub fn split_blocks(text: &Text, max_bytes: usize) -> Vec<Block> {
 /// Where to cut a long line starting at `from`: after the last whitespace
 /// in the second half of the allowed length, else at a character boundary.
 fn cut_point(s: &str, from: usize, max_bytes: usize) -> usize {
-    let mut limit = from + max_bytes;
-    while !s.is_char_boundary(limit) {
-        limit -= 1;
-    }
-    let window = &s[from + max_bytes / 2..limit];
-    match window.rfind(char::is_whitespace) {
+    let floor = |mut i: usize| {
+        while !s.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let limit = floor(from + max_bytes);
+    let half = floor(from + max_bytes / 2).max(from);
+    match s[half..limit].rfind(char::is_whitespace) {
         Some(i) => {
-            let at = from + max_bytes / 2 + i;
+            let at = half + i;
             at + s[at..].chars().next().map_or(1, char::len_utf8)
         }
-        None => limit,
+        // A whole window without spaces: cut at a character boundary, and
+        // always make progress (a single character may exceed a tiny limit).
+        None if limit > from => limit,
+        None => from + s[from..].chars().next().map_or(1, char::len_utf8),
     }
 }
 
@@ -201,10 +207,15 @@ mod tests {
             assert!(shown(&t, b).ends_with(' '), "{:?}", shown(&t, b));
             assert!(!b.ends_line());
         }
-        // A line without spaces is cut at character boundaries.
-        let t = Text::new("Հայաստան".repeat(100));
-        let blocks = split_blocks(&t, 64);
-        check_cover(&t, &blocks);
+        // Lines without spaces, or with characters of every width, are cut
+        // at character boundaries whatever the limit.
+        for text in ["Հայաստան".repeat(100), "aé€👨 ".repeat(300), "é😀".repeat(500)] {
+            let t = Text::new(text);
+            for max in [5, 63, 64, 65, 127, 255, 1001] {
+                let blocks = split_blocks(&t, max);
+                check_cover(&t, &blocks);
+            }
+        }
     }
 
     #[test]

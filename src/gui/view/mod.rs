@@ -220,8 +220,10 @@ impl DocumentView {
                     | egui::containers::scroll_area::ScrollSource::MOUSE_WHEEL,
             )
             .auto_shrink(false);
-        if let Some(offset) = self.pending_offset.take() {
+        if let Some(offset) = self.paging(ui).or(self.pending_offset.take()) {
             area = area.vertical_scroll_offset(offset);
+            // The anchor correction below must start from this frame's offset.
+            self.offset = offset;
         }
         let mut actions = Vec::new();
         let output = area.show_viewport(ui, |ui, viewport| {
@@ -280,6 +282,29 @@ impl DocumentView {
             }
             self.signatures[b] = h.finish();
         }
+    }
+
+    /// Page Up/Down move by a screen, Ctrl+Home/End to the ends (unless a
+    /// text field has the keyboard).
+    fn paging(&mut self, ui: &Ui) -> Option<f32> {
+        if ui.ctx().text_edit_focused() {
+            return None;
+        }
+        let page = (self.visible.height() - 40.0).max(40.0);
+        let end = self.tops[self.blocks.len()];
+        ui.input(|i| {
+            if i.key_pressed(egui::Key::PageDown) {
+                Some((self.offset + page).min(end))
+            } else if i.key_pressed(egui::Key::PageUp) {
+                Some((self.offset - page).max(0.0))
+            } else if i.modifiers.command && i.key_pressed(egui::Key::Home) {
+                Some(0.0)
+            } else if i.modifiers.command && i.key_pressed(egui::Key::End) {
+                Some(end)
+            } else {
+                None
+            }
+        })
     }
 
     /// True when egui dropped its galleys since the last frame (see `canary`).

@@ -1,0 +1,156 @@
+//! Frame times of the document view on the 10 MB / 100,000-annotation
+//! project, headless: an `egui::Context` at 1600×1000 runs the whole
+//! workbench (`ctx.run_ui` + tessellation) for the first frame after the
+//! project opens, idle frames, wheel scrolling (50 px a frame) and page
+//! jumps (a screen a frame), then reports resident memory.
+//!
+//! Targets: first frame < 150 ms, idle p95 < 1 ms, wheel p95 < 4 ms,
+//! page jump p95 < 8 ms, resident memory < 300 MB.
+//!
+//! Run with `cargo bench --bench gui_frame`.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{large_project, ms, write_project};
+use egui::{Event, Key, Modifiers, MouseWheelUnit, Pos2, RawInput, Rect, vec2};
+use marginalia::gui::dialogs::ScriptedDialogs;
+use marginalia::gui::settings::Settings;
+use marginalia::gui::{Workbench, fonts};
+
+const SIZE: [f32; 2] = [1600.0, 1000.0];
+
+fn input(time: f64, events: Vec<Event>) -> RawInput {
+    RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, SIZE.into())),
+        time: Some(time),
+        events,
+        ..RawInput::default()
+    }
+}
+
+struct Runner {
+    ctx: egui::Context,
+    workbench: Workbench,
+    time: f64,
+}
+
+impl Runner {
+    /// One frame: `run_ui` and tessellation, timed.
+    fn frame(&mut self, events: Vec<Event>) -> Duration {
+        self.time += 1.0 / 60.0;
+        let raw = input(self.time, events);
+        let t = Instant::now();
+        let wb = &mut self.workbench;
+        let output = self.ctx.run_ui(raw, |ui| wb.ui(ui));
+        let primitives = self.ctx.tessellate(output.shapes, output.pixels_per_point);
+        let elapsed = t.elapsed();
+        std::hint::black_box(primitives);
+        let mut textures = output.textures_delta;
+        textures.clear();
+        elapsed
+    }
+}
+
+fn p95(times: &mut [Duration]) -> Duration {
+    times.sort();
+    times[(times.len() * 95 / 100).min(times.len() - 1)]
+}
+
+fn report(name: &str, value: f64, unit: &str, target: f64) {
+    let verdict = if value <= target { "ok" } else { "OVER TARGET" };
+    println!("{name:<28} {value:>9.2} {unit:<3} target < {target} {unit}   {verdict}");
+}
+
+/// The code points on screen.
+fn visible(r: &Runner) -> std::ops::Range<usize> {
+    r.workbench
+        .current_view()
+        .and_then(|v| v.visible_range())
+        .expect("the document view is on screen")
+}
+
+fn resident_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn main() {
+    let project = large_project();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write_project(&project, dir.path());
+    drop(project);
+
+    let ctx = egui::Context::default();
+    fonts::install(&ctx);
+    let workbench = Workbench::new(Settings::default(), Box::new(ScriptedDialogs::default()));
+    let mut r = Runner {
+        ctx,
+        workbench,
+        time: 0.0,
+    };
+    // Warm up: fonts take effect, the start screen is drawn.
+    r.frame(Vec::new());
+    r.frame(Vec::new());
+
+    let t = Instant::now();
+    r.workbench.open_path(&path);
+    let open = t.elapsed();
+    println!("open (load + validate, not a frame) {:>7.1} ms", ms(open));
+    let first = r.frame(Vec::new());
+    report("first frame after open", ms(first), "ms", 150.0);
+
+    for _ in 0..5 {
+        r.frame(Vec::new());
+    }
+    let mut idle: Vec<Duration> = (0..200).map(|_| r.frame(Vec::new())).collect();
+    report("idle frame p95", ms(p95(&mut idle)), "ms", 1.0);
+
+    // Wheel scrolling over the text, 50 points a frame.
+    let over_text = Pos2::new(700.0, 500.0);
+    r.frame(vec![Event::PointerMoved(over_text)]);
+    let wheel = || Event::MouseWheel {
+        unit: MouseWheelUnit::Point,
+        delta: vec2(0.0, -50.0),
+        modifiers: Modifiers::NONE,
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+    };
+    let before = visible(&r);
+    let mut scrolling: Vec<Duration> = (0..300).map(|_| r.frame(vec![wheel()])).collect();
+    report("wheel scroll p95 (50 px)", ms(p95(&mut scrolling)), "ms", 4.0);
+    let after = visible(&r);
+    println!("  visible text moved from {before:?} to {after:?}");
+    assert!(after.start > before.start, "the wheel did not scroll");
+
+    // Page Down: a whole screen of new text every frame.
+    let page = || Event::Key {
+        key: Key::PageDown,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: Modifiers::NONE,
+    };
+    let before = visible(&r);
+    let mut paging: Vec<Duration> = (0..200).map(|_| r.frame(vec![page()])).collect();
+    report("page jump p95 (a screen)", ms(p95(&mut paging)), "ms", 8.0);
+    let after = visible(&r);
+    println!("  visible text moved from {before:?} to {after:?}");
+    assert!(after.start > before.end, "paging did not move by screens");
+
+    if let Some(view) = r.workbench.current_view() {
+        println!(
+            "document: {} blocks, {} layouts cached, visible {:?}",
+            view.block_count(),
+            view.cached_layouts(),
+            view.visible_range()
+        );
+    }
+    match resident_mb() {
+        Some(mb) => report("resident memory", mb, "MB", 300.0),
+        None => println!("resident memory: not available on this platform"),
+    }
+}
