@@ -27,7 +27,7 @@ pub fn annotations_panel(ui: &mut Ui, project: &Project, revision: u64, state: &
         .show(ui, |ui| {
             egui::Panel::bottom("inspector")
                 .resizable(true)
-                .default_size(280.0)
+                .default_size(330.0)
                 .min_size(200.0)
                 .show(ui, |ui| {
                     actions.extend(inspector_ui(ui, project, state));
@@ -151,18 +151,28 @@ fn row_ui(ui: &mut Ui, project: &Project, a: &Annotation, selected: bool) -> egu
         .map_or(egui::Color32::GRAY, |l| label_colour(l.colour));
     let chip = egui::Rect::from_center_size(rect.left_center() + vec2(8.0, 0.0), vec2(10.0, 10.0));
     ui.painter().rect_filled(chip, 2.0, colour);
-    let note = if a.note.is_empty() { "" } else { "  ✎" };
-    let text = format!("{}{note}", shorten(&a.text.replace(['\n', '\r'], " "), 60));
+    let text = shorten(&a.text.replace(['\n', '\r'], " "), 60);
     let colour_text = if selected {
         visuals.selection.stroke.color
     } else {
         visuals.text_color()
     };
+    // A note marker in its own column, so that truncation never hides it.
+    const NOTE_COLUMN: f32 = 18.0;
     let mut job = egui::text::LayoutJob::simple_singleline(text.clone(), egui::FontId::proportional(14.0), colour_text);
-    job.wrap = egui::text::TextWrapping::truncate_at_width(rect.width() - 24.0);
+    job.wrap = egui::text::TextWrapping::truncate_at_width(rect.width() - 24.0 - NOTE_COLUMN);
     let galley = ui.fonts_mut(|f| f.layout_job(job));
     ui.painter()
         .galley(rect.left_top() + vec2(18.0, 3.0), galley, colour_text);
+    if !a.note.is_empty() {
+        ui.painter().text(
+            rect.right_center() - vec2(4.0, 0.0),
+            egui::Align2::RIGHT_CENTER,
+            "✎",
+            egui::FontId::proportional(13.0),
+            visuals.weak_text_color(),
+        );
+    }
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ListItem, true, &text));
     response
 }

@@ -37,7 +37,8 @@ pub fn palette_bar(ui: &mut Ui, project: &Project, state: &UiState) -> Vec<Actio
     let keys = hotkeys(project);
     let can_tag = state.selection.text.is_some() || state.selection.annotation.is_some();
     egui::Panel::top("palette").show(ui, |ui| {
-        ui.horizontal_wrapped(|ui| {
+        let centred = egui::Layout::left_to_right(egui::Align::Center).with_main_wrap(true);
+        ui.with_layout(centred, |ui| {
             ui.label(RichText::new("Labels").weak());
             for label in &project.schema.labels {
                 let colour = label_colour(label.colour);
