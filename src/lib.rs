@@ -4,6 +4,7 @@
 //!
 //! - [`model`]: projects, documents, annotations, labels; offsets and words.
 //! - [`edit`]: every change as an undoable [`edit::Command`].
+//! - [`diff`]: comparing versions (semantic and raw), re-anchoring.
 //! - [`persist`]: RON project files (validated loading, atomic saving) and
 //!   the import of text files as documents.
 //! - [`session`]: an open project with its path, undo history and dirty state,
@@ -11,6 +12,7 @@
 //! - [`synth`]: deterministic synthetic projects for benchmarks.
 //! - `gui` (feature `gui`): the eframe workbench, on top of all of the above.
 
+pub mod diff;
 pub mod edit;
 #[cfg(feature = "gui")]
 pub mod gui;

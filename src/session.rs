@@ -13,7 +13,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::edit::{Command, EditError, History};
-use crate::model::{Problem, Project};
+use crate::model::{Problem, Project, Timestamp};
+use crate::persist::history::VersionHistory;
 use crate::persist::recovery::{self, RecoverySummary};
 use crate::persist::watch::{DiskChange, DiskWatch};
 use crate::persist::{self, LoadError, Loaded, SaveError, documents::relative_path, load::base_dir};
@@ -45,6 +46,9 @@ pub struct Session {
     watch: DiskWatch,
     /// Counts every change to the project, for caches derived from it.
     revision: u64,
+    /// Why the last save could not record a snapshot, if it could not (the
+    /// save itself succeeded; the history is secondary).
+    history_warning: Option<String>,
     pub author: String,
 }
 
@@ -60,6 +64,7 @@ impl Session {
             problems: Vec::new(),
             watch: DiskWatch::default(),
             revision: 0,
+            history_warning: None,
             author: default_author(),
         }
     }
@@ -78,6 +83,7 @@ impl Session {
             recovery_state: Some(0),
             problems: loaded.problems,
             revision: 0,
+            history_warning: None,
             author: default_author(),
         })
     }
@@ -153,19 +159,42 @@ impl Session {
     /// Saves to the current path, unless another program changed the file
     /// since it was read or last saved ([`SessionError::ChangedOnDisk`]).
     pub fn save(&mut self) -> Result<(), SessionError> {
-        if self.watch.project_changed() {
-            return Err(SessionError::ChangedOnDisk);
-        }
-        self.save_overwriting()
+        self.save_version(false, "")
     }
 
     /// Saves to the current path even if the file changed on disk (after
     /// the user chose to keep their version).
     pub fn save_overwriting(&mut self) -> Result<(), SessionError> {
+        self.save_version(true, "")
+    }
+
+    /// Saves with a message recorded in the version history ("Save version
+    /// with note…"); refuses like [`Session::save`] if the file changed on
+    /// disk, unless `overwrite`.
+    pub fn save_version(&mut self, overwrite: bool, message: &str) -> Result<(), SessionError> {
+        if !overwrite && self.watch.project_changed() {
+            return Err(SessionError::ChangedOnDisk);
+        }
         let path = self.path.clone().ok_or(SessionError::NoPath)?;
-        persist::save(&self.project, &path)?;
+        let text = persist::save::save_text(&self.project, &path)?;
         self.after_save(&path);
+        self.record_history(&path, &text, message);
         Ok(())
+    }
+
+    /// Snapshots the saved text in the version history. A failure is kept
+    /// as a warning: the project itself is saved.
+    fn record_history(&mut self, path: &Path, text: &str, message: &str) {
+        let history = VersionHistory::of(path);
+        self.history_warning = history
+            .record(text, &self.project, &self.author, message, Timestamp::now())
+            .err()
+            .map(|e| format!("the version history could not be updated: {e}"));
+    }
+
+    /// Takes the warning left by the last save, if its snapshot failed.
+    pub fn take_history_warning(&mut self) -> Option<String> {
+        self.history_warning.take()
     }
 
     fn after_save(&mut self, path: &Path) {
@@ -248,11 +277,12 @@ impl Session {
                 }
             }
         }
-        persist::save(&moved, path)?;
+        let text = persist::save::save_text(&moved, path)?;
         self.project = moved;
         self.path = Some(path.to_owned());
         self.revision += 1;
         self.after_save(path);
+        self.record_history(path, &text, "");
         Ok(())
     }
 }

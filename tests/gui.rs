@@ -589,3 +589,167 @@ fn text_size_follows_ctrl_plus_and_minus() {
     press(&mut h, Modifiers::COMMAND, Key::Num0);
     assert_eq!(h.state().settings.text_size(), base);
 }
+
+#[test]
+fn compare_view_filters_and_takes_or_restores_versions() {
+    use marginalia::gui::compare::Source;
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    // Saving records version 1 of the history: the project as opened.
+    press(&mut h, Modifiers::COMMAND, Key::S);
+    let saved = project(&h).clone();
+    // Two unsaved edits: a new tag, and a deleted one.
+    let target = find(&h, "Les hostilités", 0);
+    drag_select(&mut h, target.clone());
+    type_key(&mut h, "1");
+    let added = h.state().state.selection.annotation.unwrap();
+    let interfax = id_of(&h, "agence de presse russe Interfax");
+    h.state_mut()
+        .apply(Action::Edit(marginalia::edit::Command::DeleteAnnotations(vec![
+            interfax,
+        ])));
+    settle(&mut h);
+
+    h.state_mut()
+        .apply(Action::StartComparison(Source::Snapshot(1), Source::Current));
+    settle(&mut h);
+    let counts = h.state().state.comparison.as_ref().expect("comparing").diff.counts();
+    assert_eq!((counts.added, counts.removed), (1, 1));
+
+    // Hide additions: one change is left in the list.
+    h.get_by_label("added").click();
+    settle(&mut h);
+    assert_eq!(h.state().state.comparison.as_ref().unwrap().visible_changes().len(), 1);
+
+    // Restore A's version of the deletion: Interfax is back in the project.
+    h.get_by_label_contains("agence de presse russe Interfax").click();
+    settle(&mut h);
+    h.get_by_label_contains("Restore A's version").click();
+    settle(&mut h);
+    assert!(project(&h).annotation(interfax).is_some());
+    assert_eq!(
+        h.state().state.comparison.as_ref().unwrap().diff.counts().removed,
+        0,
+        "compared again"
+    );
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(
+        project(&h).annotation(interfax).is_none(),
+        "taking a version is undoable"
+    );
+    press(&mut h, Modifiers::COMMAND, Key::Y);
+
+    // The other way round: B is the saved version, take B's version of the
+    // new tag (it is absent there), and the raw tab shows the files' diff.
+    h.get_by_label("Close comparison").click();
+    settle(&mut h);
+    h.state_mut()
+        .apply(Action::StartComparison(Source::Current, Source::Snapshot(1)));
+    settle(&mut h);
+    h.get_by_label_contains("Les hostilités").click();
+    settle(&mut h);
+    h.get_by_label_contains("Take B's version").click();
+    settle(&mut h);
+    assert!(project(&h).annotation(added).is_none());
+    let left = marginalia::diff::diff(&saved, project(&h));
+    assert!(
+        left.changes.is_empty(),
+        "the project has the saved annotations again: {:?}",
+        left.counts()
+    );
+    // The raw tab: the restored Interfax annotation differs from the saved
+    // line by its modification time, so its line shows as removed and added.
+    h.get_by_label("Raw RON diff").click();
+    settle(&mut h);
+    let raw = h
+        .state()
+        .state
+        .comparison
+        .as_ref()
+        .unwrap()
+        .raw_lines()
+        .expect("the raw diff was computed");
+    use marginalia::diff::raw::RawLine;
+    assert!(
+        raw.iter()
+            .any(|l| matches!(l, RawLine::Removed(t) if t.contains("agence de presse russe Interfax")))
+    );
+    assert!(
+        raw.iter()
+            .any(|l| matches!(l, RawLine::Added(t) if t.contains("agence de presse russe Interfax")))
+    );
+}
+
+fn id_of(h: &Harness<'_, Workbench>, text: &str) -> marginalia::model::AnnotationId {
+    project(h)
+        .annotations_of(DOC)
+        .iter()
+        .find(|a| a.text == text)
+        .expect(text)
+        .id
+}
+
+#[test]
+fn a_changed_document_is_reanchored_from_the_banner_and_orphans_can_be_attached() {
+    let (dir, path) = sample_copy();
+    let mut h = harness(&path);
+    // Saving keeps the document texts in the history.
+    press(&mut h, Modifiers::COMMAND, Key::S);
+    let doc_file = dir.path().join("report-2023-09-21.txt");
+    let old = std::fs::read_to_string(&doc_file).unwrap();
+    let new = format!("Mise à jour du 22 septembre.\n\n{old}").replace(
+        "Le bureau du procureur général azerbaïdjanais a déclaré",
+        "Le parquet a déclaré",
+    );
+    std::fs::write(&doc_file, &new).unwrap();
+    h.state_mut().open_path(&path);
+    h.state_mut().apply(Action::SelectDocument(DOC.into()));
+    settle(&mut h);
+    let before = project(&h).clone();
+    let moscou = id_of(&h, "Moscou");
+    let prosecutor = id_of(&h, "bureau du procureur général azerbaïdjanais");
+
+    h.get_by_label("Re-anchor").click();
+    settle(&mut h);
+    let p = project(&h);
+    assert!(
+        p.documents.iter().all(|d| d.text_matches()),
+        "the document now matches its text"
+    );
+    let a = p.annotation(moscou).unwrap();
+    assert_eq!(p.document(DOC).unwrap().text.slice(a.range()), Some("Moscou"));
+    // The prosecutor's office was replaced by "parquet": the span follows it.
+    assert_eq!(p.annotation(prosecutor).unwrap().text, "parquet");
+    assert!(p.orphans.is_empty());
+
+    // Undo brings back the old anchors; delete a sentence instead and
+    // attach the orphan to a new selection.
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(project(&h), &before);
+    let last = new.rfind("Le parquet a déclaré").unwrap();
+    let deleted = new[..last].to_owned();
+    std::fs::write(&doc_file, &deleted).unwrap();
+    h.state_mut().open_path(&path);
+    h.state_mut().apply(Action::SelectDocument(DOC.into()));
+    settle(&mut h);
+    h.get_by_label("Re-anchor").click();
+    settle(&mut h);
+    let orphans: Vec<_> = project(&h).orphans.iter().map(|o| o.text.clone()).collect();
+    assert_eq!(
+        orphans.len(),
+        2,
+        "the office and the claim of the deleted sentence: {orphans:?}"
+    );
+    assert!(project(&h).orphans.iter().any(|o| o.id == prosecutor));
+    let target = find(&h, "Mise à jour du 22 septembre", 0);
+    drag_select(&mut h, target.clone());
+    // The office's orphan is listed first (orphans are in document order).
+    h.get_all_by_label("Attach to selection")
+        .next()
+        .expect("an attach button")
+        .click();
+    settle(&mut h);
+    let attached = project(&h).annotation(prosecutor).expect("attached again");
+    assert_eq!(attached.text, "Mise à jour du 22 septembre");
+    assert_eq!(project(&h).orphans.len(), 1);
+}

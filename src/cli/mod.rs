@@ -7,6 +7,7 @@
 mod annotate;
 mod documents;
 mod report;
+mod versions;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +43,17 @@ enum Command {
     Stats(report::StatsArgs),
     /// Tag spans of a document from the shell, and save.
     Annotate(annotate::AnnotateArgs),
+    /// List the saved versions of a project (a snapshot is kept at every save).
+    History(versions::HistoryArgs),
+    /// Compare two versions of a project: annotations added, removed,
+    /// relabeled, resized, with changed notes; labels and documents.
+    ///
+    /// Exits 0 when they are the same, 1 when they differ, 2 on trouble.
+    Diff(versions::DiffArgs),
+    /// Move annotations onto the new text of documents changed since they
+    /// were annotated. Annotations whose text was deleted are kept as
+    /// orphans and listed.
+    Reanchor(versions::ReanchorArgs),
 }
 
 #[derive(Debug, Args)]
@@ -59,6 +71,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Validate(args)) => report::validate(&args.project),
         Some(Command::Stats(args)) => report::stats(args),
         Some(Command::Annotate(args)) => annotate::annotate(args),
+        Some(Command::History(args)) => versions::history(args),
+        Some(Command::Diff(args)) => Ok(versions::diff(args)),
+        Some(Command::Reanchor(args)) => versions::reanchor(args),
     }
 }
 

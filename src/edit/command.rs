@@ -57,6 +57,22 @@ pub enum Command {
     RemoveDocuments(Vec<String>),
     /// Rename the project.
     SetProjectName(String),
+    /// Replace a document's recorded text identity (hash, length) and all
+    /// its annotations and orphans at once: re-anchoring after the text
+    /// changed, and its undo. Annotations are checked against the loaded
+    /// text only when `hash` is that text's hash (otherwise their offsets
+    /// refer to the text the hash names).
+    SetAnchors {
+        doc: String,
+        hash: String,
+        length: usize,
+        annotations: Vec<Annotation>,
+        orphans: Vec<Annotation>,
+    },
+    /// Delete orphans (annotations whose text was deleted).
+    DeleteOrphans(Vec<AnnotationId>),
+    /// Put orphans back (the inverse of deleting them).
+    RestoreOrphans(Vec<Annotation>),
     /// Several commands as one undoable step.
     Batch(Vec<Command>),
 }
@@ -228,6 +244,39 @@ impl Command {
                 &mut project.name,
                 name.clone(),
             ))),
+            Command::SetAnchors {
+                doc,
+                hash,
+                length,
+                annotations,
+                orphans,
+            } => set_anchors(project, doc, hash, *length, annotations, orphans),
+            Command::DeleteOrphans(ids) => {
+                for id in ids {
+                    if !project.orphans.iter().any(|o| o.id == *id) {
+                        return Err(EditError::UnknownAnnotation(*id));
+                    }
+                }
+                let (gone, kept) = std::mem::take(&mut project.orphans)
+                    .into_iter()
+                    .partition(|o| ids.contains(&o.id));
+                project.orphans = kept;
+                Ok(Command::RestoreOrphans(gone))
+            }
+            Command::RestoreOrphans(orphans) => {
+                let taken = project.annotation_ids();
+                for o in orphans {
+                    if taken.contains(&o.id) {
+                        return Err(EditError::DuplicateAnnotation(o.id));
+                    }
+                    if project.document(&o.doc).is_none() {
+                        return Err(EditError::UnknownDocument(o.doc.clone()));
+                    }
+                }
+                project.orphans.extend(orphans.iter().cloned());
+                project.orphans.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                Ok(Command::DeleteOrphans(orphans.iter().map(|o| o.id).collect()))
+            }
             Command::Batch(commands) => {
                 let mut inverses = Vec::with_capacity(commands.len());
                 for command in commands {
@@ -277,6 +326,9 @@ impl Command {
             Command::AddDocuments(d) => format!("add {}", plural(d.len(), "document")),
             Command::RemoveDocuments(d) => format!("remove {}", plural(d.len(), "document")),
             Command::SetProjectName(_) => "rename project".to_owned(),
+            Command::SetAnchors { doc, .. } => format!("re-anchor {doc}"),
+            Command::DeleteOrphans(ids) => format!("delete {}", plural(ids.len(), "orphan")),
+            Command::RestoreOrphans(v) => format!("restore {}", plural(v.len(), "orphan")),
             Command::Batch(v) => match v.as_slice() {
                 [one] => one.describe(),
                 _ => format!("{} changes", v.len()),
@@ -369,6 +421,55 @@ fn add_annotations(project: &mut Project, new: &[Annotation]) -> Result<Command,
     }
     project.insert_annotations(new.to_vec());
     Ok(Command::DeleteAnnotations(new.iter().map(|a| a.id).collect()))
+}
+
+fn set_anchors(
+    project: &mut Project,
+    doc: &str,
+    hash: &str,
+    length: usize,
+    annotations: &[Annotation],
+    orphans: &[Annotation],
+) -> Result<Command, EditError> {
+    let d = project
+        .document(doc)
+        .ok_or_else(|| EditError::UnknownDocument(doc.to_owned()))?;
+    let checks_text = crate::model::content_hash(d.text.as_str()) == hash;
+    // Ids must stay unique across the rest of the project.
+    let mut ids: HashSet<AnnotationId> = project
+        .annotations()
+        .iter()
+        .chain(&project.orphans)
+        .filter(|a| a.doc != doc)
+        .map(|a| a.id)
+        .collect();
+    for a in annotations.iter().chain(orphans) {
+        if a.doc != doc {
+            return Err(EditError::UnknownDocument(a.doc.clone()));
+        }
+        if !ids.insert(a.id) {
+            return Err(EditError::DuplicateAnnotation(a.id));
+        }
+    }
+    if checks_text {
+        for a in annotations {
+            check_annotation(project, a)?;
+        }
+    }
+    let d = project
+        .document_mut(doc)
+        .ok_or_else(|| EditError::UnknownDocument(doc.to_owned()))?;
+    let old_hash = std::mem::replace(&mut d.hash, hash.to_owned());
+    let old_length = std::mem::replace(&mut d.length, length);
+    let (old_annotations, old_orphans) =
+        project.replace_document_annotations(doc, annotations.to_vec(), orphans.to_vec());
+    Ok(Command::SetAnchors {
+        doc: doc.to_owned(),
+        hash: old_hash,
+        length: old_length,
+        annotations: old_annotations,
+        orphans: old_orphans,
+    })
 }
 
 fn add_documents(project: &mut Project, docs: &[(usize, Document)]) -> Result<Command, EditError> {

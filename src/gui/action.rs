@@ -7,6 +7,8 @@
 
 use std::path::PathBuf;
 
+use super::compare::{PickSide, Source};
+use crate::diff::Side;
 use crate::edit::Command;
 use crate::model::AnnotationId;
 
@@ -30,6 +32,9 @@ pub enum Action {
     SaveThen(Box<Action>),
     /// Drop the unsaved changes and carry on with the action.
     DiscardChangesThen(Box<Action>),
+    /// Ask for a note, then save with it in the version history.
+    SaveVersionDialog,
+    SaveWithNote(String),
     ReloadFromDisk,
     KeepMine,
     RestoreRecovery,
@@ -63,6 +68,24 @@ pub enum Action {
     DeleteLabel {
         id: String,
         relabel_to: Option<String>,
+    },
+
+    /// Re-anchor a changed document from the text kept in the history.
+    Reanchor(String),
+    /// Re-anchor a changed document from a text file the user chooses.
+    ReanchorWithFile(String),
+    /// Attach an orphan to the current text selection.
+    AttachOrphan(AnnotationId),
+
+    // Comparing versions.
+    OpenCompare,
+    PickCompareFile(PickSide),
+    StartComparison(Source, Source),
+    CloseComparison,
+    /// Take B's (or restore A's) version of changes of the comparison.
+    Adopt {
+        changes: Vec<usize>,
+        side: Side,
     },
 
     // Navigation and view.

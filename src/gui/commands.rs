@@ -13,6 +13,7 @@ pub enum UiCommand {
     AddDocuments,
     Save,
     SaveAs,
+    SaveVersion,
     CloseProject,
     Quit,
     Undo,
@@ -30,6 +31,7 @@ pub enum UiCommand {
     ZoomOut,
     ZoomReset,
     ToggleSnap,
+    Compare,
     Shortcuts,
 }
 
@@ -41,6 +43,7 @@ impl UiCommand {
         UiCommand::AddDocuments,
         UiCommand::Save,
         UiCommand::SaveAs,
+        UiCommand::SaveVersion,
         UiCommand::CloseProject,
         UiCommand::Quit,
         UiCommand::Undo,
@@ -58,6 +61,7 @@ impl UiCommand {
         UiCommand::ZoomOut,
         UiCommand::ZoomReset,
         UiCommand::ToggleSnap,
+        UiCommand::Compare,
         UiCommand::Shortcuts,
     ];
 
@@ -69,6 +73,7 @@ impl UiCommand {
             UiCommand::AddDocuments => "Add documents…",
             UiCommand::Save => "Save",
             UiCommand::SaveAs => "Save As…",
+            UiCommand::SaveVersion => "Save version with note…",
             UiCommand::CloseProject => "Close project",
             UiCommand::Quit => "Quit",
             UiCommand::Undo => "Undo",
@@ -84,6 +89,7 @@ impl UiCommand {
             UiCommand::ZoomOut => "Smaller text",
             UiCommand::ZoomReset => "Reset text size",
             UiCommand::ToggleSnap => "Snap selections to words",
+            UiCommand::Compare => "Compare versions…",
             UiCommand::Shortcuts => "Keyboard shortcuts",
         }
     }
@@ -99,6 +105,7 @@ impl UiCommand {
             UiCommand::AddDocuments => k(cmd_shift, Key::O),
             UiCommand::Save => k(cmd, Key::S),
             UiCommand::SaveAs => k(cmd_shift, Key::S),
+            UiCommand::SaveVersion => k(Modifiers::COMMAND.plus(Modifiers::ALT), Key::S),
             UiCommand::CloseProject => k(cmd, Key::W),
             UiCommand::Quit => k(cmd, Key::Q),
             UiCommand::Undo => k(cmd, Key::Z),
@@ -116,6 +123,7 @@ impl UiCommand {
             UiCommand::ZoomOut => k(cmd, Key::Minus),
             UiCommand::ZoomReset => k(cmd, Key::Num0),
             UiCommand::ToggleSnap => None,
+            UiCommand::Compare => k(cmd_shift, Key::D),
             UiCommand::Shortcuts => k(Modifiers::NONE, Key::F1),
         }
     }
@@ -138,6 +146,7 @@ impl UiCommand {
             UiCommand::AddDocuments => Action::AddDocuments,
             UiCommand::Save => Action::Save,
             UiCommand::SaveAs => Action::SaveAs,
+            UiCommand::SaveVersion => Action::SaveVersionDialog,
             UiCommand::CloseProject => Action::CloseProject,
             UiCommand::Quit => Action::Quit,
             UiCommand::Undo => Action::Undo,
@@ -153,6 +162,7 @@ impl UiCommand {
             UiCommand::ZoomOut => Action::ZoomOut,
             UiCommand::ZoomReset => Action::ZoomReset,
             UiCommand::ToggleSnap => Action::ToggleSnap,
+            UiCommand::Compare => Action::OpenCompare,
             UiCommand::Shortcuts => Action::ShowShortcuts,
         })
     }

@@ -102,6 +102,10 @@ pub enum Modal {
         title: String,
         message: String,
     },
+    /// "Save version with note…".
+    SaveVersion {
+        note: String,
+    },
 }
 
 /// Shows the pending modal, if any; returns the answer as actions.
@@ -198,6 +202,34 @@ pub fn modal_ui(ctx: &egui::Context, wb: &mut Workbench) -> Vec<Action> {
                             id: id.clone(),
                             relabel_to: relabel_to.clone(),
                         });
+                        close = true;
+                    }
+                    if ui.button("Cancel").clicked() {
+                        close = true;
+                    }
+                });
+            }
+            Modal::SaveVersion { note } => {
+                ui.heading("Save version with note");
+                ui.label("The note is kept in the version history with this save (see Compare versions…).");
+                let label = ui.label("Note");
+                let field = ui
+                    .add(
+                        egui::TextEdit::singleline(note)
+                            .hint_text("e.g. before inter-annotator review")
+                            .desired_width(400.0),
+                    )
+                    .labelled_by(label.id);
+                field.request_focus();
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if ui
+                        .add_enabled(!note.trim().is_empty(), egui::Button::new("Save"))
+                        .clicked()
+                        || (enter && !note.trim().is_empty())
+                    {
+                        actions.push(Action::SaveWithNote(note.clone()));
                         close = true;
                     }
                     if ui.button("Cancel").clicked() {

@@ -8,11 +8,13 @@
 //! - [`action`], [`commands`]: what the user can ask for, and the menu and
 //!   keyboard commands that ask for it.
 //! - [`dialogs`]: file choosers (rfd) and the workbench's questions.
+//! - [`compare`]: the compare view (versions, diff, take/restore).
 //! - [`app`]: the eframe window around the workbench.
 
 pub mod action;
 mod app;
 pub mod commands;
+pub mod compare;
 pub mod dialogs;
 pub mod find;
 pub mod fonts;

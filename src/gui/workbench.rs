@@ -16,6 +16,7 @@ use egui::Ui;
 
 use super::action::Action;
 use super::commands::UiCommand;
+use super::compare::{ComparePicker, ComparedVersion, Comparison, Source};
 use super::dialogs::{FileDialogs, Modal};
 use super::find::FindState;
 use super::panels;
@@ -67,6 +68,10 @@ pub struct UiState {
     /// Scroll the annotation list to the selected annotation.
     pub reveal_in_list: bool,
     pub list_cache: panels::annotations::ListCache,
+    /// The "Compare versions" dialog, while open.
+    pub compare_picker: Option<ComparePicker>,
+    /// The open comparison, shown instead of the editing panels.
+    pub comparison: Option<Comparison>,
 }
 
 /// The whole GUI state.
@@ -163,6 +168,13 @@ impl Workbench {
         if self.state.show_shortcuts {
             panels::help::shortcuts_window(ui.ctx(), &mut self.state.show_shortcuts);
         }
+        if let Some(picker) = &mut self.state.compare_picker {
+            let (keep, picked) = picker.ui(ui.ctx());
+            actions.extend(picked);
+            if !keep {
+                self.state.compare_picker = None;
+            }
+        }
         for action in actions {
             self.apply(action);
         }
@@ -172,6 +184,19 @@ impl Workbench {
     fn project_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
         let mut actions = Vec::new();
         let Some(session) = &self.session else { return actions };
+        if let Some(cmp) = &mut self.state.comparison {
+            // Edits made while comparing (take/restore, undo) change the
+            // current side: compare again.
+            if cmp.current_revision != session.revision() && (cmp.a.is_current || cmp.b.is_current) {
+                let text = crate::persist::format::to_string(session.project());
+                cmp.refresh_current(session.project(), text, session.revision());
+            }
+            panels::status::status_bar(ui, session, &self.state, None);
+            if let Some(cmp) = &mut self.state.comparison {
+                actions.extend(cmp.ui(ui, self.settings.dark, self.settings.text_size()));
+            }
+            return actions;
+        }
         actions.extend(panels::palette::palette_bar(ui, session.project(), &self.state));
         panels::status::status_bar(ui, session, &self.state, self.current_view());
         actions.extend(panels::documents::documents_panel(ui, session.project(), &self.state));
@@ -224,6 +249,8 @@ impl Workbench {
                 &[]
             },
             current_match: self.state.find.current,
+            overlays: &[],
+            read_only: false,
         };
         let before = self.state.selection.annotation;
         if let Some(view) = self.views.get_mut(&doc.id) {
@@ -463,6 +490,79 @@ impl Workbench {
                     let _ = s.discard_recovery();
                 }
             }
+            Action::SaveVersionDialog => {
+                if self.session.is_some() {
+                    self.modal = Some(Modal::SaveVersion { note: String::new() });
+                }
+            }
+            Action::SaveWithNote(note) => {
+                let Some(s) = &mut self.session else { return };
+                match s.save_version(false, note.trim()) {
+                    Ok(()) => {
+                        self.state.disk_changes.clear();
+                        self.state.message = Some(match s.take_history_warning() {
+                            Some(w) => w,
+                            None => format!("Saved a version: {}", note.trim()),
+                        });
+                    }
+                    Err(SessionError::ChangedOnDisk) => self.modal = Some(Modal::ChangedOnDisk),
+                    Err(e) => self.error("Could not save", e.to_string()),
+                }
+            }
+            Action::Reanchor(doc) => {
+                let old = self.session.as_ref().and_then(|s| {
+                    let hash = &s.project().document(&doc)?.hash;
+                    crate::persist::history::VersionHistory::of(s.path()?).text(hash)
+                });
+                match old {
+                    Some(old) => self.reanchor(&doc, &old),
+                    None => self.error(
+                        "The annotated text is not in the history",
+                        format!(
+                            "Marginalia did not keep the text that {doc} was annotated on (it was annotated before                              its history began). Use “Choose the old text…” to give the file of that text."
+                        ),
+                    ),
+                }
+            }
+            Action::ReanchorWithFile(doc) => {
+                if let Some(file) = self.dialogs.pick_documents().into_iter().next() {
+                    match crate::persist::textfile::read_text_file(&file) {
+                        Ok(decoded) => self.reanchor(&doc, &decoded.text),
+                        Err(e) => self.error("Could not read the old text", e.to_string()),
+                    }
+                }
+            }
+            Action::AttachOrphan(id) => {
+                let (Some(range), Some(p)) = (self.state.selection.text.clone(), self.project()) else {
+                    self.state.message = Some("Select the text to attach the orphan to first".to_owned());
+                    return;
+                };
+                match crate::diff::reattach(p, id, range, Timestamp::now()) {
+                    Some(command) => self.edit(command),
+                    None => self.state.message = Some("The selection is not in the orphan's document".to_owned()),
+                }
+            }
+            Action::OpenCompare => {
+                let versions = self
+                    .session
+                    .as_ref()
+                    .and_then(|s| s.path())
+                    .map(|p| {
+                        crate::persist::history::VersionHistory::of(p)
+                            .versions()
+                            .unwrap_or_default()
+                    })
+                    .unwrap_or_default();
+                self.state.compare_picker = Some(ComparePicker::new(versions));
+            }
+            Action::PickCompareFile(side) => {
+                if let (Some(path), Some(picker)) = (self.dialogs.open_project(), &mut self.state.compare_picker) {
+                    picker.set_file(side, path);
+                }
+            }
+            Action::StartComparison(a, b) => self.start_comparison(&a, &b),
+            Action::CloseComparison => self.state.comparison = None,
+            Action::Adopt { changes, side } => self.adopt(&changes, side),
             Action::Edit(command) => self.edit(command),
             Action::Undo => self.undo_redo(true),
             Action::Redo => self.undo_redo(false),
@@ -574,6 +674,93 @@ impl Workbench {
                 }
             }
             Action::ShowShortcuts => self.state.show_shortcuts = true,
+        }
+    }
+
+    fn reanchor(&mut self, doc: &str, old: &str) {
+        let Some(p) = self.project() else { return };
+        match crate::diff::reanchor(p, doc, old, Timestamp::now()) {
+            Ok(r) => {
+                let report = r.report.clone();
+                self.edit(r.command);
+                self.views.remove(doc);
+                self.state.message = Some(format!(
+                    "Re-anchored {doc}: {} moved, {} resized, {} orphaned (undo with Ctrl+Z)",
+                    report.moved,
+                    report.resized,
+                    report.orphaned.len()
+                ));
+            }
+            Err(e) => self.error("Could not re-anchor", e.to_string()),
+        }
+    }
+
+    /// Loads one side of a comparison.
+    fn load_source(&self, source: &Source, name: String) -> Result<ComparedVersion, String> {
+        use crate::persist::versions::VersionRef;
+        let session = self.session.as_ref().ok_or("no project is open")?;
+        let path = || {
+            session
+                .path()
+                .map(Path::to_owned)
+                .ok_or("the project has not been saved yet")
+        };
+        let reference = match source {
+            Source::Current => {
+                return Ok(ComparedVersion {
+                    name,
+                    project: session.project().clone(),
+                    text: crate::persist::format::to_string(session.project()),
+                    is_current: true,
+                });
+            }
+            Source::Snapshot(n) => VersionRef::Snapshot(path()?, *n),
+            Source::File(p) => VersionRef::File(p.clone()),
+            Source::Git(rev) => VersionRef::Git(path()?, rev.clone()),
+        };
+        let loaded = reference.load().map_err(|e| e.to_string())?;
+        let text = reference.text().map_err(|e| e.to_string())?;
+        Ok(ComparedVersion {
+            name,
+            project: loaded.project,
+            text,
+            is_current: false,
+        })
+    }
+
+    fn start_comparison(&mut self, a: &Source, b: &Source) {
+        let describe = |s: &Source| {
+            self.state
+                .compare_picker
+                .as_ref()
+                .map_or_else(|| format!("{s:?}"), |p| p.describe(s))
+        };
+        let (name_a, name_b) = (describe(a), describe(b));
+        let loaded = self
+            .load_source(a, name_a)
+            .and_then(|va| Ok((va, self.load_source(b, name_b)?)));
+        match loaded {
+            Ok((va, vb)) => {
+                let revision = self.session.as_ref().map_or(0, Session::revision);
+                self.state.comparison = Some(Comparison::new(va, vb, revision));
+                self.state.compare_picker = None;
+            }
+            Err(e) => match &mut self.state.compare_picker {
+                Some(picker) => picker.error = Some(e),
+                None => self.error("Could not compare", e),
+            },
+        }
+    }
+
+    fn adopt(&mut self, indices: &[usize], side: crate::diff::Side) {
+        let (Some(cmp), Some(p)) = (&self.state.comparison, self.project()) else {
+            return;
+        };
+        let changes: Vec<&crate::diff::Change> = indices.iter().filter_map(|&i| cmp.diff.changes.get(i)).collect();
+        match crate::diff::adopt(p, &changes, side, Timestamp::now()) {
+            Ok(Some(command)) => self.edit(command),
+            Ok(None) => self.state.message = Some("The project already has that version".to_owned()),
+            Err(e) => self.error("Could not take that version", e.to_string()),
         }
     }
 

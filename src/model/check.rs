@@ -151,7 +151,27 @@ pub fn check(project: &Project, skip_docs: &HashSet<&str>) -> Vec<ProblemKind> {
         }
     }
 
-    let mut ids = HashSet::with_capacity(project.annotations().len());
+    let mut ids = HashSet::with_capacity(project.annotations().len() + project.orphans.len());
+    // Orphans' offsets refer to a text that no longer exists: only their
+    // ids, labels and documents are checked.
+    for a in &project.orphans {
+        if !ids.insert(a.id) {
+            problems.push(ProblemKind::DuplicateAnnotation { id: a.id });
+        }
+        if !labels.contains(a.label.as_str()) {
+            problems.push(ProblemKind::UnknownLabel {
+                id: a.id,
+                doc: a.doc.clone(),
+                label: a.label.clone(),
+            });
+        }
+        if !docs.contains_key(a.doc.as_str()) {
+            problems.push(ProblemKind::UnknownDocument {
+                id: a.id,
+                doc: a.doc.clone(),
+            });
+        }
+    }
     for a in project.annotations() {
         if !ids.insert(a.id) {
             problems.push(ProblemKind::DuplicateAnnotation { id: a.id });

@@ -1,4 +1,4 @@
-//! The project: schema, documents and annotations, with its invariants.
+//! The project: schema, documents, annotations and orphans, with its invariants.
 //!
 //! Annotations are kept sorted by [`Annotation::sort_key`] at all times, so
 //! a document's annotations are one contiguous slice (found by binary
@@ -21,6 +21,11 @@ pub struct Project {
     pub schema: Schema,
     pub documents: Vec<Document>,
     annotations: Vec<Annotation>,
+    /// Annotations whose text was deleted when their document changed.
+    /// They keep their old offsets and quoted text (which no longer match
+    /// the document) until the user deletes them or attaches them to a new
+    /// span; nothing is dropped silently.
+    pub orphans: Vec<Annotation>,
 }
 
 impl Project {
@@ -31,6 +36,7 @@ impl Project {
             schema: Schema::default_political(),
             documents: Vec::new(),
             annotations: Vec::new(),
+            orphans: Vec::new(),
         }
     }
 
@@ -47,6 +53,7 @@ impl Project {
             schema,
             documents,
             annotations,
+            orphans: Vec::new(),
         }
     }
 
@@ -77,9 +84,35 @@ impl Project {
         self.documents.iter_mut().find(|d| d.id == id)
     }
 
-    /// A set of every annotation id, for bulk membership tests.
+    /// A set of every annotation id (orphans included), for bulk
+    /// membership tests and fresh ids.
     pub fn annotation_ids(&self) -> HashSet<AnnotationId> {
-        self.annotations.iter().map(|a| a.id).collect()
+        self.annotations.iter().chain(&self.orphans).map(|a| a.id).collect()
+    }
+
+    /// The orphans of document `doc`.
+    pub fn orphans_of<'a>(&'a self, doc: &'a str) -> impl Iterator<Item = &'a Annotation> + 'a {
+        self.orphans.iter().filter(move |a| a.doc == doc)
+    }
+
+    /// Replaces every annotation and orphan of `doc`, returning the old ones
+    /// (annotations, orphans). Does not validate.
+    pub fn replace_document_annotations(
+        &mut self,
+        doc: &str,
+        annotations: Vec<Annotation>,
+        orphans: Vec<Annotation>,
+    ) -> (Vec<Annotation>, Vec<Annotation>) {
+        let old_annotations = self.annotations_of(doc).to_vec();
+        self.annotations.retain(|a| a.doc != doc);
+        let (old_orphans, kept): (Vec<Annotation>, Vec<Annotation>) = std::mem::take(&mut self.orphans)
+            .into_iter()
+            .partition(|a| a.doc == doc);
+        self.orphans = kept;
+        self.orphans.extend(orphans);
+        self.orphans.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.insert_annotations(annotations);
+        (old_annotations, old_orphans)
     }
 
     /// A random annotation id not used in this project.

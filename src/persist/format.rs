@@ -13,6 +13,9 @@
 //!     documents: [
 //!         (id: "report-2020", title: "…", path: "report-2020.txt", hash: "sha256:…", length: 4530, status: done),
 //!     ],
+//!     orphans: [  // only when some exist: annotations whose text was deleted
+//!         (id: …, doc: …, start: …, end: …, …),
+//!     ],
 //!     annotations: [
 //!         (id: "k3v9x2m7qp4r", doc: "report-2020", start: 120, end: 134, label: "actor", text: "…", author: "ana", created: "…", modified: "…"),
 //!     ],
@@ -94,18 +97,23 @@ pub(crate) struct FileIn {
     #[serde(default)]
     pub documents: Vec<DocumentEntry>,
     #[serde(default)]
+    pub orphans: Vec<Annotation>,
+    #[serde(default)]
     pub annotations: Vec<Annotation>,
 }
 
+/// A parsed file's parts: name, schema, document entries, annotations, orphans.
+pub(crate) type FileParts = (String, Schema, Vec<DocumentEntry>, Vec<Annotation>, Vec<Annotation>);
+
 impl FileIn {
-    /// Splits into the project's name and schema, the document entries and
-    /// the annotations.
-    pub fn into_parts(self) -> (String, Schema, Vec<DocumentEntry>, Vec<Annotation>) {
+    /// Splits into the project's parts.
+    pub fn into_parts(self) -> FileParts {
         (
             self.name,
             Schema { labels: self.labels },
             self.documents,
             self.annotations,
+            self.orphans,
         )
     }
 }
@@ -122,6 +130,11 @@ pub fn to_string(project: &Project) -> String {
     let _ = writeln!(out, "    name: {:?},", project.name);
     list(&mut out, "labels", &project.schema.labels, write_label);
     list(&mut out, "documents", &project.documents, write_document);
+    // Orphans come before the annotations, so that the annotations stay
+    // the canonical tail the fast reader expects.
+    if !project.orphans.is_empty() {
+        list(&mut out, "orphans", &project.orphans, write_annotation);
+    }
     list(&mut out, "annotations", annotations, write_annotation);
     out.push_str(")\n");
     out

@@ -72,7 +72,7 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
         source,
     })?;
     let base = base_dir(path);
-    parse(&source, path, &|rel| textfile::read_text_file(&base.join(rel)))
+    parse(&source, path, &|rel, _hash| textfile::read_text_file(&base.join(rel)))
 }
 
 /// Loads the project at `path` and refuses it if it has any problem.
@@ -97,12 +97,13 @@ pub fn base_dir(project_path: &Path) -> PathBuf {
 }
 
 /// Parses project file text. `path` names the file in messages;
-/// `read_document` reads a document by its path relative to the project
+/// `read_document` reads a document given its path relative to the project
+/// and the hash the file records
 /// (from disk, or from a git revision).
 pub fn parse(
     source: &str,
     path: &Path,
-    read_document: &dyn Fn(&str) -> Result<Decoded, TextFileError>,
+    read_document: &dyn Fn(&str, &str) -> Result<Decoded, TextFileError>,
 ) -> Result<Loaded, LoadError> {
     if let Some(found) = format::declared_version(source)
         && found > FORMAT_VERSION
@@ -119,14 +120,14 @@ pub fn parse(
         column: e.span.start.col,
         message: e.code.to_string(),
     })?;
-    let (name, schema, entries, annotations) = file.into_parts();
+    let (name, schema, entries, annotations, orphans) = file.into_parts();
 
     let mut kinds = Vec::new();
     let mut skip = HashSet::new();
     let mut decodings = Vec::new();
     let mut documents = Vec::with_capacity(entries.len());
     for mut entry in entries {
-        let text = match read_document(&entry.path) {
+        let text = match read_document(&entry.path, &entry.hash) {
             Ok(decoded) => {
                 if let Some(report) = decoded.report() {
                     decodings.push((entry.id.clone(), report));
@@ -158,7 +159,8 @@ pub fn parse(
         documents.push(entry.into_document(text));
     }
 
-    let project = Project::from_parts(name, schema, documents, annotations);
+    let mut project = Project::from_parts(name, schema, documents, annotations);
+    project.orphans = orphans;
     let skip_refs: HashSet<&str> = skip.iter().map(String::as_str).collect();
     kinds.extend(check(&project, &skip_refs));
     let problems = locate(source, kinds);

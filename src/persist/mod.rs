@@ -5,15 +5,19 @@
 //! - [`save`]: atomic saving with a backup.
 //! - [`textfile`]: decoding documents in any common encoding.
 //! - [`documents`]: turning text files into project documents.
+//! - [`history`]: a snapshot of the project at every save.
+//! - [`versions`]: version references (`P.ron@3`, `P.ron@git:HEAD~1`).
 //! - [`recovery`]: recovery copies of unsaved work.
 //! - [`watch`]: noticing changes other programs make to the files.
 
 pub mod documents;
 pub mod format;
+pub mod history;
 pub mod load;
 pub mod recovery;
 pub mod save;
 pub mod textfile;
+pub mod versions;
 pub mod watch;
 
 pub use load::{LoadError, Loaded, load, open};

@@ -45,7 +45,7 @@ pub fn read_recovery(project_path: &Path) -> Result<Option<Loaded>, LoadError> {
         Err(source) => return Err(LoadError::Io { path, source }),
     };
     let base = base_dir(project_path);
-    parse(&source, &path, &|rel| textfile::read_text_file(&base.join(rel))).map(Some)
+    parse(&source, &path, &|rel, _hash| textfile::read_text_file(&base.join(rel))).map(Some)
 }
 
 /// Removes the recovery copy (no error if there is none).

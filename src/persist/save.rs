@@ -28,11 +28,17 @@ pub enum SaveError {
 
 /// Saves `project` to `path` atomically, keeping the previous file as a backup.
 pub fn save(project: &Project, path: &Path) -> Result<(), SaveError> {
+    save_text(project, path).map(drop)
+}
+
+/// [`save`], returning the text written (for the version history).
+pub fn save_text(project: &Project, path: &Path) -> Result<String, SaveError> {
     let text = format::to_string(project);
     write_atomic(path, text.as_bytes(), true).map_err(|source| SaveError::Io {
         path: path.to_owned(),
         source,
-    })
+    })?;
+    Ok(text)
 }
 
 /// The backup path of a project file: `NAME.ron.bak`.

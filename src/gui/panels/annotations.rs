@@ -48,6 +48,7 @@ fn list_ui(ui: &mut Ui, project: &Project, revision: u64, state: &mut UiState) -
         ui.strong("Annotations");
         ui.weak(format!("{} in this document", annotations.len()));
     });
+    actions.extend(orphans_ui(ui, project, &doc, state.selection.text.is_some()));
     ui.horizontal_wrapped(|ui| {
         for label in &project.schema.labels {
             let mut shown = !state.list.hidden_labels.contains(&label.id);
@@ -112,6 +113,43 @@ fn list_ui(ui: &mut Ui, project: &Project, revision: u64, state: &mut UiState) -
             if row_ui(ui, project, a, selected).clicked() {
                 actions.push(Action::SelectAnnotation(Some(a.id)));
             }
+        }
+    });
+    actions
+}
+
+/// The document's orphans (annotations whose text was deleted), with what
+/// can be done about each.
+fn orphans_ui(ui: &mut Ui, project: &Project, doc: &str, has_selection: bool) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let orphans: Vec<&Annotation> = project.orphans_of(doc).collect();
+    if orphans.is_empty() {
+        return actions;
+    }
+    egui::CollapsingHeader::new(
+        RichText::new(format!(
+            "⚠ {} orphaned annotation(s): their text was deleted",
+            orphans.len()
+        ))
+        .color(ui.visuals().warn_fg_color),
+    )
+    .id_salt("orphans")
+    .default_open(true)
+    .show(ui, |ui| {
+        for o in orphans {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(&o.label).strong());
+                ui.label(format!("“{}”", shorten(&o.text, 50)));
+                let attach = ui
+                    .add_enabled(has_selection, egui::Button::new("Attach to selection").small())
+                    .on_disabled_hover_text("Select the text this annotation should now cover");
+                if attach.clicked() {
+                    actions.push(Action::AttachOrphan(o.id));
+                }
+                if ui.small_button("Delete").clicked() {
+                    actions.push(Action::Edit(crate::edit::Command::DeleteOrphans(vec![o.id])));
+                }
+            });
         }
     });
     actions

@@ -38,7 +38,43 @@ pub fn banners(ui: &mut Ui, session: &Session, state: &UiState) -> Vec<Action> {
                 });
             });
     }
-    let problems = session.problems();
+    for doc in session.project().documents.iter().filter(|d| !d.text_matches()) {
+        egui::Frame::group(ui.style())
+            .fill(ui.visuals().warn_fg_color.gamma_multiply(0.15))
+            .show(ui, |ui| {
+                let count = session.project().annotations_of(&doc.id).len();
+                ui.label(
+                    RichText::new(format!(
+                        "The text of {} changed since it was annotated: its {count} annotation(s) point into the old text.",
+                        doc.id
+                    ))
+                    .strong(),
+                );
+                ui.horizontal(|ui| {
+                    if ui
+                        .button("Re-anchor")
+                        .on_hover_text("Move the annotations onto the new text (undoable); spans whose text was deleted are kept as orphans")
+                        .clicked()
+                    {
+                        actions.push(Action::Reanchor(doc.id.clone()));
+                    }
+                    if ui.button("Choose the old text…").clicked() {
+                        actions.push(Action::ReanchorWithFile(doc.id.clone()));
+                    }
+                });
+            });
+    }
+    // Problems that no longer hold (a re-anchored document) are not shown.
+    let problems: Vec<_> = session
+        .problems()
+        .iter()
+        .filter(|p| match &p.kind {
+            crate::model::ProblemKind::DocumentChanged { doc, .. } => {
+                session.project().document(doc).is_some_and(|d| !d.text_matches())
+            }
+            _ => true,
+        })
+        .collect();
     if !problems.is_empty() {
         egui::CollapsingHeader::new(
             RichText::new(format!(
@@ -50,7 +86,7 @@ pub fn banners(ui: &mut Ui, session: &Session, state: &UiState) -> Vec<Action> {
         .id_salt("load-problems")
         .show(ui, |ui| {
             egui::ScrollArea::vertical().max_height(120.0).show(ui, |ui| {
-                for p in problems {
+                for p in &problems {
                     ui.label(p.to_string());
                 }
             });

@@ -32,6 +32,7 @@ pub fn menu_bar(ui: &mut Ui, wb: &Workbench) -> Vec<Action> {
                         UiCommand::AddDocuments,
                         UiCommand::Save,
                         UiCommand::SaveAs,
+                        UiCommand::SaveVersion,
                         UiCommand::CloseProject,
                     ] {
                         actions.extend(c.menu_button(ui, doc));
@@ -81,6 +82,8 @@ pub fn menu_bar(ui: &mut Ui, wb: &Workbench) -> Vec<Action> {
                 if ui.checkbox(&mut snap, UiCommand::ToggleSnap.text()).changed() {
                     actions.push(Action::ToggleSnap);
                 }
+                ui.separator();
+                ui.add_enabled_ui(open, |ui| actions.extend(UiCommand::Compare.menu_button(ui, doc)));
                 ui.separator();
                 for c in [UiCommand::ZoomIn, UiCommand::ZoomOut, UiCommand::ZoomReset] {
                     actions.extend(c.menu_button(ui, doc));

@@ -64,6 +64,18 @@ pub struct ViewInput<'a> {
     /// Find matches (code points) and the current one.
     pub matches: &'a [Range<usize>],
     pub current_match: Option<usize>,
+    /// Coloured marks with tooltips (the compare view's changes).
+    pub overlays: &'a [Overlay],
+    /// No edits from this view (resize handles are off).
+    pub read_only: bool,
+}
+
+/// A coloured mark over a range of the text, with a tooltip.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Overlay {
+    pub range: Range<usize>,
+    pub fill: Color32,
+    pub tip: String,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -172,6 +184,18 @@ impl DocumentView {
     /// Scrolls so that code point `cp` is in view, at the next frame.
     pub fn scroll_to(&mut self, cp: usize) {
         self.scroll_target = Some(cp);
+    }
+
+    /// The scroll offset of the last frame, in points.
+    pub fn offset(&self) -> f32 {
+        self.offset
+    }
+
+    /// Scrolls to an offset at the next frame (to keep two views together).
+    pub fn set_offset(&mut self, offset: f32) {
+        if (offset - self.offset).abs() > 0.5 {
+            self.pending_offset = Some(offset);
+        }
     }
 
     /// The screen rectangle of a caret before code point `cp`, if it was on
@@ -430,7 +454,15 @@ impl DocumentView {
             let rect = Rect::from_min_size(min, galley.size());
             self.painted.push((b, rect));
             let block = self.blocks[b];
-            // Find matches and the selection go under the text.
+            // Overlays, find matches and the selection go under the text.
+            for o in input.overlays {
+                if o.range.end <= block.start || o.range.start >= block.text_end.max(block.start + 1) {
+                    continue;
+                }
+                for r in range_rects(galley, local(&o.range, &block)) {
+                    painter.rect_filled(r.translate(min.to_vec2()).expand(1.0), 3.0, o.fill);
+                }
+            }
             for (i, m) in input.matches.iter().enumerate() {
                 if m.end <= block.start || m.start >= block.text_end.max(block.start + 1) {
                     continue;
@@ -468,7 +500,7 @@ impl DocumentView {
             .annotation
             .and_then(|id| input.project.annotations_of(&self.doc_id).iter().find(|a| a.id == id));
         let mut handles = Vec::new();
-        if let Some(a) = selected {
+        if let Some(a) = selected.filter(|_| !input.read_only) {
             let outline = Stroke::new(2.0, visuals.strong_text_color());
             let rects = self.screen_rects(a.range());
             for r in &rects {
@@ -619,8 +651,17 @@ impl DocumentView {
             && let Some(cp) = self.char_at_screen(pos)
         {
             let under = self.annotations_at(input.project, cp);
-            if !under.is_empty() {
+            let tips: Vec<&str> = input
+                .overlays
+                .iter()
+                .filter(|o| o.range.start <= cp && cp < o.range.end)
+                .map(|o| o.tip.as_str())
+                .collect();
+            if !under.is_empty() || !tips.is_empty() {
                 response.on_hover_ui_at_pointer(|ui| {
+                    for tip in &tips {
+                        ui.label(egui::RichText::new(*tip).strong());
+                    }
                     for id in &under {
                         if let Some(a) = input.project.annotations_of(&self.doc_id).iter().find(|a| a.id == *id) {
                             annotation_summary_ui(ui, input.project, a);

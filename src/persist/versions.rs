@@ -1,0 +1,226 @@
+//! Version references: naming a version of a project wherever a project
+//! file is expected.
+//!
+//! - `PROJECT.ron`: the file as it is on disk;
+//! - `PROJECT.ron@N`: the N-th snapshot of its history (1 is the oldest;
+//!   negative numbers count back from the newest, `@-1` being the newest);
+//! - `PROJECT.ron@git:REV`: the file at a git revision (`@git:HEAD~3`,
+//!   `@git:main`), read through the `git` command line.
+//!
+//! A snapshot's documents are read from the history's text store (the exact
+//! texts it was saved with); a git revision's from git at that revision.
+//! Either falls back to the files on disk when the text is not there.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::history::{HistoryError, VersionHistory};
+use super::load::{LoadError, Loaded, base_dir, parse};
+use super::textfile::{self, Decoded};
+
+/// A version of a project.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VersionRef {
+    /// The file on disk.
+    File(PathBuf),
+    /// A snapshot of the history (1 = oldest, -1 = newest).
+    Snapshot(PathBuf, i64),
+    /// The file at a git revision.
+    Git(PathBuf, String),
+}
+
+/// Why a version could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum VersionError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    History(#[from] HistoryError),
+    #[error("cannot run git ({0}); is git installed and on the PATH?")]
+    GitMissing(std::io::Error),
+    #[error("git: {0}")]
+    Git(String),
+}
+
+impl VersionRef {
+    /// Reads `PROJECT.ron`, `PROJECT.ron@N` or `PROJECT.ron@git:REV`. An `@`
+    /// followed by anything else is part of the file name.
+    pub fn parse(s: &str) -> VersionRef {
+        if let Some((path, suffix)) = s.rsplit_once('@') {
+            if let Some(rev) = suffix.strip_prefix("git:")
+                && !rev.is_empty()
+            {
+                return VersionRef::Git(PathBuf::from(path), rev.to_owned());
+            }
+            if let Ok(n) = suffix.parse::<i64>() {
+                return VersionRef::Snapshot(PathBuf::from(path), n);
+            }
+        }
+        VersionRef::File(PathBuf::from(s))
+    }
+
+    /// The project file the reference is about.
+    pub fn project_path(&self) -> &Path {
+        match self {
+            VersionRef::File(p) | VersionRef::Snapshot(p, _) | VersionRef::Git(p, _) => p,
+        }
+    }
+
+    /// The project file's text at this version.
+    pub fn text(&self) -> Result<String, VersionError> {
+        match self {
+            VersionRef::File(path) => std::fs::read_to_string(path).map_err(|source| {
+                VersionError::Load(LoadError::Io {
+                    path: path.clone(),
+                    source,
+                })
+            }),
+            VersionRef::Snapshot(path, n) => {
+                let history = VersionHistory::of(path);
+                Ok(history.read(&history.version(*n)?)?)
+            }
+            VersionRef::Git(path, rev) => {
+                let (root, rel) = git_location(path)?;
+                git_show(&root, rev, &rel)
+            }
+        }
+    }
+
+    /// Reads the version.
+    pub fn load(&self) -> Result<Loaded, VersionError> {
+        match self {
+            VersionRef::File(path) => Ok(super::load(path)?),
+            VersionRef::Snapshot(path, n) => {
+                let history = VersionHistory::of(path);
+                let version = history.version(*n)?;
+                let text = history.read(&version)?;
+                let base = base_dir(path);
+                let name = PathBuf::from(self.to_string());
+                Ok(parse(&text, &name, &|rel, hash| match history.text(hash) {
+                    Some(text) => Ok(plain(text)),
+                    None => textfile::read_text_file(&base.join(rel)),
+                })?)
+            }
+            VersionRef::Git(path, rev) => {
+                let (root, rel) = git_location(path)?;
+                let text = git_show(&root, rev, &rel)?;
+                let project_dir = rel.parent().map(Path::to_path_buf).unwrap_or_default();
+                let base = base_dir(path);
+                let name = PathBuf::from(self.to_string());
+                Ok(parse(&text, &name, &|doc_rel, _hash| {
+                    let in_repo = normalise(&project_dir.join(doc_rel));
+                    match git_show(&root, rev, &in_repo) {
+                        Ok(text) => Ok(plain(text)),
+                        Err(_) => textfile::read_text_file(&base.join(doc_rel)),
+                    }
+                })?)
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for VersionRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VersionRef::File(p) => write!(f, "{}", p.display()),
+            VersionRef::Snapshot(p, n) => write!(f, "{}@{n}", p.display()),
+            VersionRef::Git(p, rev) => write!(f, "{}@git:{rev}", p.display()),
+        }
+    }
+}
+
+/// A text known to be UTF-8 (from the history or git, as saved).
+fn plain(text: String) -> Decoded {
+    Decoded {
+        text,
+        encoding: "UTF-8",
+        bom: false,
+        guessed: false,
+        replaced: false,
+    }
+}
+
+/// The repository root and the file's path inside it.
+fn git_location(path: &Path) -> Result<(PathBuf, PathBuf), VersionError> {
+    let dir = base_dir(path);
+    let root = PathBuf::from(git(&dir, &["rev-parse", "--show-toplevel"])?.trim_end());
+    let root = std::fs::canonicalize(&root).unwrap_or(root);
+    let file = std::fs::canonicalize(path).map_err(|e| VersionError::Git(format!("{}: {e}", path.display())))?;
+    let rel = file
+        .strip_prefix(&root)
+        .map_err(|_| {
+            VersionError::Git(format!(
+                "{} is not inside the repository {}",
+                path.display(),
+                root.display()
+            ))
+        })?
+        .to_owned();
+    Ok((root, rel))
+}
+
+/// `git show REV:PATH` (PATH relative to the repository root).
+fn git_show(root: &Path, rev: &str, rel: &Path) -> Result<String, VersionError> {
+    let spec = format!("{rev}:{}", rel.to_string_lossy().replace('\\', "/"));
+    git(root, &["show", &spec])
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<String, VersionError> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(VersionError::GitMissing)?;
+    if !output.status.success() {
+        let err = String::from_utf8_lossy(&output.stderr);
+        return Err(VersionError::Git(err.trim().to_owned()));
+    }
+    String::from_utf8(output.stdout)
+        .map_err(|_| VersionError::Git(format!("git {} did not print UTF-8", args.join(" "))))
+}
+
+/// Resolves `..` and `.` in a relative path without touching the disk.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_parse() {
+        assert_eq!(VersionRef::parse("p.ron"), VersionRef::File("p.ron".into()));
+        assert_eq!(VersionRef::parse("p.ron@3"), VersionRef::Snapshot("p.ron".into(), 3));
+        assert_eq!(VersionRef::parse("p.ron@-1"), VersionRef::Snapshot("p.ron".into(), -1));
+        assert_eq!(
+            VersionRef::parse("dir/p.ron@git:HEAD~2"),
+            VersionRef::Git("dir/p.ron".into(), "HEAD~2".into())
+        );
+        assert_eq!(
+            VersionRef::parse("ana@uni/p.ron"),
+            VersionRef::File("ana@uni/p.ron".into())
+        );
+        assert_eq!(VersionRef::parse("p.ron@git:"), VersionRef::File("p.ron@git:".into()));
+        assert_eq!(VersionRef::parse("p.ron@-1").to_string(), "p.ron@-1");
+    }
+
+    #[test]
+    fn paths_are_normalised_inside_the_repository() {
+        assert_eq!(
+            normalise(Path::new("projects/../corpus/./a.txt")),
+            PathBuf::from("corpus/a.txt")
+        );
+    }
+}
