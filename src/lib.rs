@@ -5,6 +5,8 @@
 //! - [`model`]: projects, documents, annotations, labels; offsets and words.
 //! - [`edit`]: every change as an undoable [`edit::Command`].
 //! - [`diff`]: comparing versions (semantic and raw), re-anchoring.
+//! - [`formats`]: labeled datasets: JSONL, CoNLL, brat, CSV export and
+//!   JSONL, CoNLL, brat, plain text import, with exact offset units.
 //! - [`persist`]: RON project files (validated loading, atomic saving) and
 //!   the import of text files as documents.
 //! - [`session`]: an open project with its path, undo history and dirty state,
@@ -14,6 +16,8 @@
 
 pub mod diff;
 pub mod edit;
+pub mod formats;
+
 #[cfg(feature = "gui")]
 pub mod gui;
 pub mod model;

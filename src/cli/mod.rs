@@ -6,6 +6,8 @@
 
 mod annotate;
 mod documents;
+mod formats;
+
 mod report;
 mod versions;
 
@@ -54,6 +56,17 @@ enum Command {
     /// were annotated. Annotations whose text was deleted are kept as
     /// orphans and listed.
     Reanchor(versions::ReanchorArgs),
+    /// Write a labeled dataset: JSONL (doccano-compatible), CoNLL, brat standoff or CSV.
+    ///
+    /// Offsets are exact in the unit asked for (--offsets), and the unit is
+    /// written into the output. Exits 0 on success, 1 on trouble (nothing is
+    /// written then).
+    Export(formats::ExportArgs),
+    /// Create a project from a labeled dataset (JSONL, CoNLL, brat) or from text files.
+    ///
+    /// Bad input is refused with file, line and reason, and nothing is
+    /// written; --lenient imports what is valid and lists the rest.
+    Import(formats::ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -74,6 +87,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::History(args)) => versions::history(args),
         Some(Command::Diff(args)) => Ok(versions::diff(args)),
         Some(Command::Reanchor(args)) => versions::reanchor(args),
+        Some(Command::Export(args)) => formats::export(args),
+        Some(Command::Import(args)) => formats::import(args),
     }
 }
 

@@ -18,6 +18,6 @@ pub use check::{Problem, ProblemKind, check};
 pub use document::{Document, Status, content_hash, guess_title};
 pub use ids::{AnnotationId, Timestamp};
 pub use offsets::{OffsetIndex, OffsetUnit};
-pub use project::Project;
+pub use project::{Project, document_id_from};
 pub use schema::{Colour, Label, Schema};
 pub use text::Text;

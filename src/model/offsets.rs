@@ -36,6 +36,15 @@ impl OffsetUnit {
         }
     }
 
+    /// What the unit counts, for messages ("12 UTF-16 code units").
+    pub fn counts(self) -> &'static str {
+        match self {
+            OffsetUnit::CodePoint => "code points",
+            OffsetUnit::Utf16 => "UTF-16 code units",
+            OffsetUnit::Byte => "UTF-8 bytes",
+        }
+    }
+
     /// Parses [`OffsetUnit::name`]'s spelling (plus a few common aliases).
     pub fn parse(s: &str) -> Option<OffsetUnit> {
         match s.to_ascii_lowercase().as_str() {

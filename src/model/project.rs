@@ -123,25 +123,7 @@ impl Project {
 
     /// A document id derived from `stem` that no document uses yet.
     pub fn fresh_document_id(&self, stem: &str) -> String {
-        let base: String = stem
-            .trim()
-            .chars()
-            .map(|c| {
-                if c.is_whitespace() || c.is_control() || c == '"' {
-                    '-'
-                } else {
-                    c
-                }
-            })
-            .collect();
-        let base = if base.is_empty() { "document".to_owned() } else { base };
-        let mut id = base.clone();
-        let mut n = 2;
-        while self.document(&id).is_some() {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
-        id
+        document_id_from(stem, |id| self.document(id).is_some())
     }
 
     /// Inserts annotations, keeping canonical order. Does not validate.
@@ -180,4 +162,28 @@ impl Project {
         self.insert_annotations(new.into_iter().filter(|a| present.contains(&a.id)).collect());
         old
     }
+}
+
+/// A document id derived from `stem` (whitespace, control characters and
+/// quotes replaced by `-`) for which `taken` is false, numbered if need be.
+pub fn document_id_from(stem: &str, taken: impl Fn(&str) -> bool) -> String {
+    let base: String = stem
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() || c.is_control() || c == '"' {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let base = if base.is_empty() { "document".to_owned() } else { base };
+    let mut id = base.clone();
+    let mut n = 2;
+    while taken(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
 }

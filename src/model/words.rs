@@ -55,6 +55,12 @@ fn push_with_elisions(out: &mut Vec<Range<usize>>, segment: &str, offset: usize)
     out.push(at..at + rest.len());
 }
 
+/// Splits one UAX #29 word segment at elided prefixes, pushing the byte
+/// ranges (relative to the segment) of its pieces.
+pub fn split_elisions(segment: &str, out: &mut Vec<Range<usize>>) {
+    push_with_elisions(out, segment, 0);
+}
+
 /// Byte ranges of the word tokens of `text` (UAX #29 words containing a
 /// letter or digit, with elided prefixes split), in order.
 pub fn word_ranges(text: &str) -> Vec<Range<usize>> {

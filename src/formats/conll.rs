@@ -1,0 +1,387 @@
+//! CoNLL: one token per line (`token TAG`), a blank line between
+//! sentences, `-DOCSTART- O` before each document. Tags follow a scheme:
+//! IOB2 (default), IOB1 or BIOES.
+//!
+//! Tokens come from [`super::tokenize`]: Unicode words with French elisions
+//! split, always also split at annotation boundaries, so every exported
+//! annotation covers whole tokens exactly. One tag column cannot hold
+//! overlapping annotations: the outermost is kept by default
+//! (`--overlaps inner` keeps the innermost), ties going to the earlier, and
+//! every annotation dropped is listed in the export's warnings.
+//!
+//! Import rebuilds each document's text from its tokens (one space between
+//! tokens, one line per sentence) and the spans from the tags; a tag
+//! sequence the scheme does not allow (`I-X` after `O` in IOB2, `E-X`
+//! without `B-X` in BIOES) is refused, or with `--lenient` read as the
+//! start of an entity and reported. Files with more columns (CoNLL-2003)
+//! are read with the first column as token and the last as tag.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use super::project_builder::NewSpan;
+use super::tokenize::{Token, sentences};
+use super::{
+    Export, ExportFile, ExportOptions, Exporter, FormatError, ImportOptions, Imported, Importer, OverlapPolicy,
+    Problems, Progress, ProjectBuilder, Scheme, expand_inputs, select, type_name,
+};
+use crate::model::{Annotation, Project, Status, Text};
+
+pub struct Conll;
+
+/// The annotations one tag column keeps, in order of position.
+pub fn non_overlapping<'a>(
+    annotations: &[&'a Annotation],
+    policy: OverlapPolicy,
+) -> (Vec<&'a Annotation>, Vec<&'a Annotation>) {
+    // Ties between lengths go to the earlier, then by label and id (deterministic).
+    fn position(a: &Annotation) -> (usize, &str, crate::model::AnnotationId) {
+        (a.start, a.label.as_str(), a.id)
+    }
+    let mut order: Vec<&Annotation> = annotations.to_vec();
+    match policy {
+        OverlapPolicy::Outer => order.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| position(a).cmp(&position(b)))),
+        OverlapPolicy::Inner => order.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| position(a).cmp(&position(b)))),
+    }
+    // Kept annotations are disjoint, so ordered by start they are ordered
+    // by end too: the only one that can overlap `a` is the last starting
+    // before `a` ends.
+    let mut kept_at: BTreeMap<usize, &Annotation> = BTreeMap::new();
+    let mut dropped = Vec::new();
+    for a in order {
+        let overlaps = kept_at.range(..a.end).next_back().is_some_and(|(_, k)| a.start < k.end);
+        if overlaps {
+            dropped.push(a);
+        } else {
+            kept_at.insert(a.start, a);
+        }
+    }
+    let kept: Vec<&Annotation> = kept_at.into_values().collect();
+    dropped.sort_by_key(|a| (a.start, a.end));
+    (kept, dropped)
+}
+
+/// Tags of a sentence's tokens, given the kept annotations (sorted): the
+/// prefix and the annotation, or `None` for `O`.
+fn tags<'a>(tokens: &[Token], kept: &[&'a Annotation], scheme: Scheme) -> Vec<Option<(char, &'a Annotation)>> {
+    let covering: Vec<Option<&Annotation>> = tokens
+        .iter()
+        .map(|t| {
+            let i = kept.partition_point(|a| a.end <= t.chars.start);
+            kept.get(i)
+                .filter(|a| a.start <= t.chars.start && t.chars.end <= a.end)
+                .copied()
+        })
+        .collect();
+    let same = |i: Option<usize>, a: &Annotation| {
+        i.and_then(|i| covering.get(i).copied().flatten())
+            .is_some_and(|b| b.id == a.id)
+    };
+    let mut out = Vec::with_capacity(tokens.len());
+    for (i, a) in covering.iter().enumerate() {
+        let Some(a) = *a else {
+            out.push(None);
+            continue;
+        };
+        // First and last tokens of the annotation (which may begin or end
+        // on whitespace, which has no token).
+        let first = !same(i.checked_sub(1), a);
+        let last = !same(Some(i + 1), a);
+        let prefix = match scheme {
+            Scheme::Iob2 => {
+                if first {
+                    'B'
+                } else {
+                    'I'
+                }
+            }
+            // B- only where an entity directly follows one of the same type.
+            Scheme::Iob1 => {
+                let follows_same_type = i
+                    .checked_sub(1)
+                    .and_then(|p| covering[p])
+                    .is_some_and(|b| b.id != a.id && b.label == a.label);
+                if first && follows_same_type { 'B' } else { 'I' }
+            }
+            Scheme::Bioes => match (first, last) {
+                (true, true) => 'S',
+                (true, false) => 'B',
+                (false, true) => 'E',
+                (false, false) => 'I',
+            },
+        };
+        out.push(Some((prefix, a)));
+    }
+    out
+}
+
+impl Exporter for Conll {
+    fn export(&self, project: &Project, options: &ExportOptions, progress: &Progress) -> Result<Export, FormatError> {
+        let mut out = String::new();
+        let mut export = Export::default();
+        let mut renamed: Vec<String> = Vec::new();
+        let selected = select(project, options);
+        // Steps: code points of text.
+        progress.add_total(selected.iter().map(|s| s.doc.length as u64).sum());
+        for sel in selected {
+            let (kept, dropped) = non_overlapping(&sel.annotations, options.overlaps);
+            for a in &kept {
+                if a.text.chars().all(char::is_whitespace) {
+                    export.warnings.push(format!(
+                        "{}: {} [{}, {}) holds only whitespace, which has no tokens; it is not in the CoNLL file",
+                        a.doc, a.label, a.start, a.end
+                    ));
+                }
+                if type_name(&a.label) != a.label && !renamed.contains(&a.label) {
+                    renamed.push(a.label.clone());
+                    export.warnings.push(format!(
+                        "label {:?} is written as {:?}: CoNLL tags cannot hold spaces",
+                        a.label,
+                        type_name(&a.label)
+                    ));
+                }
+            }
+            for d in &dropped {
+                export.warnings.push(format!(
+                    "{}: {} [{}, {}) “{}” overlaps a kept annotation and is not in the CoNLL file",
+                    d.doc, d.label, d.start, d.end, d.text
+                ));
+            }
+            let cuts: Vec<usize> = kept.iter().flat_map(|a| [a.start, a.end]).collect();
+            let protected: Vec<Range<usize>> = kept.iter().map(|a| a.range()).collect();
+            out.push_str("-DOCSTART- O\n\n");
+            let text = &sel.doc.text;
+            out.reserve(text.as_str().len() * 2);
+            let mut at = 0;
+            for sentence in sentences(text, &cuts, &protected) {
+                if let Some(last) = sentence.last() {
+                    progress.advance((last.chars.end - at) as u64)?;
+                    at = last.chars.end;
+                }
+                for (token, tag) in sentence.iter().zip(tags(&sentence, &kept, options.scheme)) {
+                    out.push_str(&text.as_str()[token.bytes.clone()]);
+                    match tag {
+                        None => out.push_str(" O\n"),
+                        Some((prefix, a)) => {
+                            out.push(' ');
+                            out.push(prefix);
+                            out.push('-');
+                            out.push_str(&type_name(&a.label));
+                            out.push('\n');
+                        }
+                    }
+                }
+                out.push('\n');
+            }
+            progress.advance((sel.doc.length - at) as u64)?;
+            export.documents += 1;
+            export.annotations += kept.iter().filter(|a| !a.text.chars().all(char::is_whitespace)).count();
+        }
+        export.files.push(ExportFile {
+            name: None,
+            content: out,
+        });
+        Ok(export)
+    }
+}
+
+/// One token line of an input file.
+struct Line<'s> {
+    number: usize,
+    token: &'s str,
+    tag: &'s str,
+}
+
+impl Importer for Conll {
+    fn import(
+        &self,
+        inputs: &[PathBuf],
+        options: &ImportOptions,
+        progress: &Progress,
+    ) -> Result<Imported, FormatError> {
+        let files = expand_inputs(inputs, &["conll", "iob", "bio", "txt", "tsv"])?;
+        let mut builder = ProjectBuilder::new(&options.name, &options.author);
+        let mut problems = Problems::new(options.lenient);
+        // Steps: bytes of input.
+        progress.add_total(files.iter().map(|f| std::fs::metadata(f).map_or(0, |m| m.len())).sum());
+        for file in &files {
+            let source = std::fs::read_to_string(file).map_err(FormatError::io(file))?;
+            let stem = file
+                .file_stem()
+                .map_or_else(|| "document".to_owned(), |s| s.to_string_lossy().into_owned());
+            // Documents: lists of sentences of token lines.
+            // With -DOCSTART- markers, each starts a document (even an
+            // empty one: a document without tokens); without, the file is one.
+            let mut docs: Vec<Vec<Vec<Line>>> = vec![Vec::new()];
+            let mut markers = false;
+            let mut sentence: Vec<Line> = Vec::new();
+            for (i, raw) in source.lines().enumerate() {
+                if i.is_multiple_of(4096) {
+                    progress.advance(0)?;
+                }
+                let line = raw.trim_end_matches('\r');
+                if line.starts_with("-DOCSTART-") {
+                    if !sentence.is_empty() {
+                        docs.last_mut()
+                            .expect("one document")
+                            .push(std::mem::take(&mut sentence));
+                    }
+                    if markers || docs.last().is_some_and(|d| !d.is_empty()) {
+                        docs.push(Vec::new());
+                    }
+                    markers = true;
+                    continue;
+                }
+                if line.trim().is_empty() {
+                    if !sentence.is_empty() {
+                        docs.last_mut()
+                            .expect("one document")
+                            .push(std::mem::take(&mut sentence));
+                    }
+                    continue;
+                }
+                let mut cols = line.split_whitespace();
+                let token = cols.next().unwrap_or("");
+                match cols.next_back() {
+                    Some(tag) => sentence.push(Line {
+                        number: i + 1,
+                        token,
+                        tag,
+                    }),
+                    None => problems.report(file, Some(i + 1), format!("no tag after the token {token:?}"))?,
+                }
+            }
+            if !sentence.is_empty() {
+                docs.last_mut().expect("one document").push(sentence);
+            }
+            if !markers {
+                docs.retain(|d| !d.is_empty());
+            }
+            let count = docs.len();
+            for (k, doc) in docs.into_iter().enumerate() {
+                let id = if count == 1 {
+                    stem.clone()
+                } else {
+                    format!("{stem}-{}", k + 1)
+                };
+                read_document(&mut builder, &mut problems, file, &id, doc, options.scheme)?;
+            }
+            progress.advance(source.len() as u64)?;
+        }
+        Ok(Imported {
+            project: builder.finish(),
+            skipped: problems.skipped,
+            notes: Vec::new(),
+        })
+    }
+}
+
+/// Rebuilds a document's text and spans from its sentences.
+fn read_document(
+    builder: &mut ProjectBuilder,
+    problems: &mut Problems,
+    file: &Path,
+    id: &str,
+    sentences: Vec<Vec<Line>>,
+    scheme: Scheme,
+) -> Result<(), FormatError> {
+    let mut text = String::new();
+    let mut cp = 0usize;
+    let mut spans: Vec<(Range<usize>, String)> = Vec::new();
+    for (s, sentence) in sentences.iter().enumerate() {
+        if s > 0 {
+            text.push('\n');
+            cp += 1;
+        }
+        // The entity being read: (start, label).
+        let mut open: Option<(usize, String)> = None;
+        let mut last_end = cp;
+        for (t, line) in sentence.iter().enumerate() {
+            if t > 0 {
+                text.push(' ');
+                cp += 1;
+            }
+            let start = cp;
+            text.push_str(line.token);
+            cp += line.token.chars().count();
+            let (prefix, label) = match line.tag {
+                "O" => ("O", ""),
+                tag => match tag.split_once('-') {
+                    Some((p @ ("B" | "I" | "E" | "S"), l)) if !l.is_empty() => (p, l),
+                    _ => {
+                        problems.report(file, Some(line.number), format!("unknown tag {tag:?}"))?;
+                        ("O", "")
+                    }
+                },
+            };
+            let continues = open.as_ref().is_some_and(|(_, l)| l == label);
+            let allowed = match (scheme, prefix) {
+                // In BIOES an entity ends with E- or S-, never by O.
+                (Scheme::Bioes, "O") => open.is_none(),
+                (_, "O") => true,
+                (Scheme::Iob2, "B") | (Scheme::Iob1, "I") => true,
+                (Scheme::Iob2, "I") | (Scheme::Iob1, "B") => continues,
+                (Scheme::Bioes, "B" | "S") => open.is_none(),
+                (Scheme::Bioes, "I" | "E") => continues,
+                _ => false,
+            };
+            if !allowed {
+                let what = if matches!(prefix, "B" | "S" | "O") {
+                    let open = open.as_ref().map_or("", |(_, l)| l.as_str());
+                    format!("{} while the entity {open} is still open (it needs E-{open})", line.tag)
+                } else {
+                    format!("{} does not continue an entity", line.tag)
+                };
+                problems.report(file, Some(line.number), format!("{what} ({} scheme)", scheme.name()))?;
+            }
+            // Close the open entity unless this token continues it.
+            let continuing = allowed
+                && continues
+                && matches!(
+                    (scheme, prefix),
+                    (Scheme::Iob2 | Scheme::Iob1, "I") | (Scheme::Bioes, "I" | "E")
+                );
+            if !continuing && let Some((s, l)) = open.take() {
+                spans.push((s..last_end, l));
+            }
+            match prefix {
+                "O" => {}
+                _ if continuing => {}
+                _ => open = Some((start, label.to_owned())),
+            }
+            last_end = cp;
+            if scheme == Scheme::Bioes
+                && matches!(prefix, "E" | "S")
+                && let Some((s, l)) = open.take()
+            {
+                spans.push((s..cp, l));
+            }
+        }
+        if let Some((s, l)) = open.take() {
+            if scheme == Scheme::Bioes {
+                problems.report(
+                    file,
+                    sentence.last().map(|l| l.number),
+                    format!("the entity {l} is not closed by E- or S- at the end of the sentence"),
+                )?;
+            }
+            spans.push((s..last_end, l));
+        }
+    }
+    let title = id.to_owned();
+    let doc = builder.add_document(id, &title, Text::new(text), Status::Todo);
+    for (range, label) in spans {
+        if let Err(reason) = builder.add_span(
+            &doc,
+            NewSpan {
+                range,
+                label,
+                ..NewSpan::default()
+            },
+        ) {
+            problems.report(file, None, reason)?;
+        }
+    }
+    Ok(())
+}

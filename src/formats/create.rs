@@ -1,0 +1,69 @@
+//! Writing an imported project to disk: its documents' texts beside the
+//! project file, then the project file itself.
+//!
+//! Nothing that exists is overwritten: the project file must be new, and a
+//! document whose file name is taken by a different text gets a fresh name
+//! (`report-2.txt`). If anything fails, the files written so far are
+//! removed again, so a failed import leaves the folder as it was.
+
+use std::path::{Path, PathBuf};
+
+use super::{FormatError, Imported};
+use crate::persist::load::base_dir;
+use crate::persist::save::write_atomic;
+use crate::session::Session;
+
+/// Creates the project file `path` (and its folder) from `imported`, and
+/// returns it open in a session.
+pub fn create_project(imported: &Imported, path: &Path) -> Result<Session, FormatError> {
+    if path.exists() {
+        return Err(FormatError::Other(format!(
+            "{} already exists; imports create new projects only",
+            path.display()
+        )));
+    }
+    let dir = base_dir(path);
+    std::fs::create_dir_all(&dir).map_err(FormatError::io(&dir))?;
+    let mut written: Vec<PathBuf> = Vec::new();
+    let result = write_all(imported, path, &dir, &mut written);
+    if result.is_err() {
+        for file in written {
+            let _ = std::fs::remove_file(file);
+        }
+    }
+    result
+}
+
+fn write_all(imported: &Imported, path: &Path, dir: &Path, written: &mut Vec<PathBuf>) -> Result<Session, FormatError> {
+    let mut project = imported.project.clone();
+    for doc in &mut project.documents {
+        let (stem, ext) = match doc.path.rsplit_once('.') {
+            Some((s, e)) => (s.to_owned(), format!(".{e}")),
+            None => (doc.path.clone(), String::new()),
+        };
+        let mut name = doc.path.clone();
+        let mut n = 2;
+        loop {
+            let target = dir.join(&name);
+            match std::fs::read(&target) {
+                // The same text is already there (an earlier import): share it.
+                Ok(bytes) if bytes == doc.text.as_str().as_bytes() => break,
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    write_atomic(&target, doc.text.as_str().as_bytes(), false).map_err(FormatError::io(&target))?;
+                    written.push(target);
+                    break;
+                }
+                Err(e) => return Err(FormatError::io(&target)(e)),
+            }
+            name = format!("{stem}-{n}{ext}");
+            n += 1;
+        }
+        doc.path = name;
+    }
+    let mut session = Session::new(project);
+    session
+        .save_as(path)
+        .map_err(|e| FormatError::Other(format!("cannot save {}: {e}", path.display())))?;
+    Ok(session)
+}

@@ -1,0 +1,374 @@
+//! JSON Lines: one document per line.
+//!
+//! ```json
+//! {"id": "report", "title": "…", "text": "…",
+//!  "spans": [{"id": "k3v9x2m7qp4r", "start": 12, "end": 24, "label": "actor", "text": "Ilham Aliyev",
+//!             "note": "", "author": "ana", "created": "…", "modified": "…", "meta": {…}}],
+//!  "label": [[12, 24, "actor"]],
+//!  "meta": {"offsets": "codepoint", "status": "done", "path": "report.txt", "hash": "sha256:…", "project": "…"}}
+//! ```
+//!
+//! `spans` carries everything Marginalia knows (a round trip loses
+//! nothing); `label` is doccano's sequence-labelling form, so the file loads
+//! in doccano as it is. Offsets count in the unit named by `meta.offsets`.
+//!
+//! Import reads this format and doccano's variants: the text as `text` (or
+//! `data`, doccano 1.x), spans as `label` or `labels`
+//! lists of `[start, end, label]`, `entities` as such lists or as objects
+//! (`{"start_offset", "end_offset", "label"}`, doccano's entities/relations
+//! export, whose `relations` are reported as skipped).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::project_builder::NewSpan;
+use super::{
+    Export, ExportFile, ExportOptions, Exporter, FormatError, ImportOptions, Imported, Importer, Problems, Progress,
+    ProjectBuilder, expand_inputs, select,
+};
+use crate::model::{AnnotationId, OffsetUnit, Project, Status, Text, Timestamp};
+
+pub struct Jsonl;
+
+#[derive(Serialize)]
+struct Record<'a> {
+    id: &'a str,
+    title: &'a str,
+    text: &'a str,
+    spans: Spans<'a>,
+    label: Vec<(usize, usize, &'a str)>,
+    meta: Meta<'a>,
+}
+
+/// The spans of a record, ticking the progress as they are written (the
+/// bulk of the work on a long document).
+struct Spans<'a> {
+    spans: Vec<SpanOut<'a>>,
+    progress: &'a Progress,
+}
+
+impl Serialize for Spans<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = serializer.serialize_seq(Some(self.spans.len()))?;
+        for (i, span) in self.spans.iter().enumerate() {
+            seq.serialize_element(span)?;
+            if i % 1024 == 1023 {
+                self.progress.advance(1024).map_err(|_| S::Error::custom("cancelled"))?;
+            }
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct SpanOut<'a> {
+    id: String,
+    start: usize,
+    end: usize,
+    label: &'a str,
+    text: &'a str,
+    note: &'a str,
+    author: &'a str,
+    created: String,
+    modified: String,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    meta: &'a BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    offsets: &'static str,
+    status: &'static str,
+    path: &'a str,
+    hash: &'a str,
+    project: &'a str,
+}
+
+impl Exporter for Jsonl {
+    fn export(&self, project: &Project, options: &ExportOptions, progress: &Progress) -> Result<Export, FormatError> {
+        let unit = options.offsets;
+        let mut out = String::new();
+        let mut export = Export::default();
+        let selected = select(project, options);
+        // Steps: each annotation converted, then written; each document.
+        progress.add_total(selected.iter().map(|s| 2 * s.annotations.len() as u64 + 1).sum());
+        for sel in selected {
+            let text = &sel.doc.text;
+            let convert = |cp: usize| {
+                text.offset_in(cp, unit)
+                    .ok_or_else(|| FormatError::Other(format!("offset {cp} is outside document {}", sel.doc.id)))
+            };
+            let mut spans = Vec::with_capacity(sel.annotations.len());
+            let mut label = Vec::with_capacity(sel.annotations.len());
+            for a in &sel.annotations {
+                let (start, end) = (convert(a.start)?, convert(a.end)?);
+                spans.push(SpanOut {
+                    id: a.id.to_string(),
+                    start,
+                    end,
+                    label: &a.label,
+                    text: &a.text,
+                    note: &a.note,
+                    author: &a.author,
+                    created: a.created.to_string(),
+                    modified: a.modified.to_string(),
+                    meta: &a.meta,
+                });
+                label.push((start, end, a.label.as_str()));
+                if spans.len().is_multiple_of(1024) {
+                    progress.advance(1024)?;
+                }
+            }
+            export.annotations += spans.len();
+            export.documents += 1;
+            let written = spans.len() as u64;
+            let record = Record {
+                id: &sel.doc.id,
+                title: &sel.doc.title,
+                text: text.as_str(),
+                spans: Spans { spans, progress },
+                label,
+                meta: Meta {
+                    offsets: unit.name(),
+                    status: sel.doc.status.name(),
+                    path: &sel.doc.path,
+                    hash: &sel.doc.hash,
+                    project: &project.name,
+                },
+            };
+            let line = serde_json::to_string(&record).map_err(|e| match progress.advance(0) {
+                Err(cancelled) => cancelled,
+                Ok(()) => FormatError::Other(e.to_string()),
+            })?;
+            out.push_str(&line);
+            out.push('\n');
+            // What the 1024-step ticks left over, and the document itself.
+            progress.advance(written % 1024 * 2 + 1)?;
+        }
+        export.files.push(ExportFile {
+            name: None,
+            content: out,
+        });
+        Ok(export)
+    }
+}
+
+impl Importer for Jsonl {
+    fn import(
+        &self,
+        inputs: &[PathBuf],
+        options: &ImportOptions,
+        progress: &Progress,
+    ) -> Result<Imported, FormatError> {
+        let files = expand_inputs(inputs, &["jsonl", "json", "ndjson"])?;
+        // Steps: bytes of input.
+        progress.add_total(files.iter().map(|f| std::fs::metadata(f).map_or(0, |m| m.len())).sum());
+        let mut builder = ProjectBuilder::new(&options.name, &options.author);
+        let mut problems = Problems::new(options.lenient);
+        let mut notes = Vec::new();
+        for file in &files {
+            let source = std::fs::read_to_string(file).map_err(FormatError::io(file))?;
+            for (i, line) in source.lines().enumerate() {
+                let n = i + 1;
+                progress.advance(line.len() as u64 + 1)?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let value: Value = match serde_json::from_str(line) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        // serde_json counts lines inside this one line: give the column only.
+                        let message = e.to_string();
+                        let message = message.split(" at line ").next().unwrap_or(&message);
+                        problems.report(
+                            file,
+                            Some(n),
+                            format!("not valid JSON at column {}: {message}", e.column()),
+                        )?;
+                        continue;
+                    }
+                };
+                if let Err(reason) = read_record(&value, n, options, &mut builder, &mut problems, file, &mut notes)? {
+                    problems.report(file, Some(n), reason)?;
+                }
+            }
+        }
+        Ok(Imported {
+            project: builder.finish(),
+            skipped: problems.skipped,
+            notes,
+        })
+    }
+}
+
+/// Reads one document. The outer `Err` stops the import; the inner one
+/// rejects this record.
+fn read_record(
+    value: &Value,
+    line: usize,
+    options: &ImportOptions,
+    builder: &mut ProjectBuilder,
+    problems: &mut Problems,
+    file: &std::path::Path,
+    notes: &mut Vec<String>,
+) -> Result<Result<(), String>, FormatError> {
+    let Some(obj) = value.as_object() else {
+        return Ok(Err("a line must hold a JSON object".to_owned()));
+    };
+    // doccano 1.x called the text "data".
+    let Some(text) = obj.get("text").or_else(|| obj.get("data")).and_then(Value::as_str) else {
+        return Ok(Err("no \"text\" string".to_owned()));
+    };
+    let id = match obj.get("id") {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => format!("doc-{line}"),
+    };
+    let title = obj.get("title").and_then(Value::as_str).unwrap_or(&id).to_owned();
+    let meta = obj.get("meta").and_then(Value::as_object);
+    let unit = match meta.and_then(|m| m.get("offsets")).and_then(Value::as_str) {
+        Some(u) => match OffsetUnit::parse(u) {
+            Some(unit) => unit,
+            None => return Ok(Err(format!("unknown offset unit {u:?} in \"meta\""))),
+        },
+        None => options.offsets,
+    };
+    let status = meta
+        .and_then(|m| m.get("status"))
+        .and_then(Value::as_str)
+        .and_then(Status::parse)
+        .unwrap_or_default();
+    let spans = match spans_of(obj) {
+        Ok(spans) => spans,
+        Err(reason) => return Ok(Err(reason)),
+    };
+    if obj
+        .get("relations")
+        .and_then(Value::as_array)
+        .is_some_and(|r| !r.is_empty())
+    {
+        problems.skip(
+            file,
+            Some(line),
+            format!("relations of document {id} skipped (Marginalia has no relations yet)"),
+        );
+    }
+    // Check every span before adding the document, so that a rejected
+    // record leaves nothing behind.
+    let t = Text::new(text);
+    let mut checked = Vec::with_capacity(spans.len());
+    for span in spans {
+        let to_cp = |offset: usize| {
+            t.char_from(offset, unit).ok_or_else(|| {
+                if offset > t.index().len_in(unit) {
+                    format!(
+                        "offset {offset} is beyond the end of the text ({} {})",
+                        t.index().len_in(unit),
+                        unit.counts()
+                    )
+                } else {
+                    format!(
+                        "offset {offset} falls inside a character (offsets in {})",
+                        unit.counts()
+                    )
+                }
+            })
+        };
+        match (to_cp(span.range.start), to_cp(span.range.end)) {
+            (Ok(s), Ok(e)) => checked.push(NewSpan { range: s..e, ..span }),
+            (Err(reason), _) | (_, Err(reason)) => problems.report(file, Some(line), reason)?,
+        }
+    }
+    let doc = builder.add_document(&id, &title, t, status);
+    if doc != id {
+        notes.push(format!("document id {id:?} was taken; imported as {doc:?}"));
+    }
+    for span in checked {
+        if let Err(reason) = builder.add_span(&doc, span) {
+            problems.report(file, Some(line), reason)?;
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// The spans of a record, in the first form it has.
+fn spans_of(obj: &serde_json::Map<String, Value>) -> Result<Vec<NewSpan>, String> {
+    if let Some(spans) = obj.get("spans").and_then(Value::as_array) {
+        return spans.iter().map(span_object).collect();
+    }
+    for key in ["label", "labels", "entities"] {
+        let Some(list) = obj.get(key).and_then(Value::as_array) else {
+            continue;
+        };
+        if list.iter().all(Value::is_string) && !list.is_empty() {
+            return Err(format!(
+                "\"{key}\" holds document labels (text classification), not spans"
+            ));
+        }
+        return list
+            .iter()
+            .map(|item| match item {
+                Value::Array(triple) => triple_span(triple),
+                Value::Object(_) => span_object(item),
+                _ => Err(format!("\"{key}\" items must be [start, end, label] or objects")),
+            })
+            .collect();
+    }
+    Ok(Vec::new())
+}
+
+fn number(v: Option<&Value>, what: &str) -> Result<usize, String> {
+    v.and_then(Value::as_u64)
+        .and_then(|n| usize::try_from(n).ok())
+        .ok_or_else(|| format!("span {what} must be a non-negative integer"))
+}
+
+fn triple_span(triple: &[Value]) -> Result<NewSpan, String> {
+    match triple {
+        [s, e, l] => Ok(NewSpan {
+            range: number(Some(s), "start")?..number(Some(e), "end")?,
+            label: label_text(l)?,
+            ..NewSpan::default()
+        }),
+        _ => Err("a span must be [start, end, label]".to_owned()),
+    }
+}
+
+fn label_text(v: &Value) -> Result<String, String> {
+    match v {
+        Value::String(s) if !s.is_empty() => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        _ => Err("a span label must be a non-empty string".to_owned()),
+    }
+}
+
+fn span_object(v: &Value) -> Result<NewSpan, String> {
+    let o = v.as_object().ok_or("a span must be an object")?;
+    let get = |k: &str| o.get(k);
+    let start = number(get("start").or(get("start_offset")), "start")?;
+    let end = number(get("end").or(get("end_offset")), "end")?;
+    let label = label_text(get("label").ok_or("a span needs a label")?)?;
+    let string = |k: &str| get(k).and_then(Value::as_str).map(str::to_owned);
+    Ok(NewSpan {
+        range: start..end,
+        label,
+        quoted: string("text"),
+        note: string("note").unwrap_or_default(),
+        author: string("author"),
+        id: string("id").and_then(|s| AnnotationId::parse(&s)),
+        created: string("created").and_then(|s| Timestamp::parse(&s)),
+        modified: string("modified").and_then(|s| Timestamp::parse(&s)),
+        meta: get("meta")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    })
+}
