@@ -118,6 +118,20 @@ impl Session {
         &self.problems
     }
 
+    /// The problems found when loading that still hold (a document
+    /// re-anchored since no longer has its "changed" problem).
+    pub fn current_problems(&self) -> Vec<&Problem> {
+        self.problems
+            .iter()
+            .filter(|p| match &p.kind {
+                crate::model::ProblemKind::DocumentChanged { doc, .. } => {
+                    self.project.document(doc).is_some_and(|d| !d.text_matches())
+                }
+                _ => true,
+            })
+            .collect()
+    }
+
     /// The undo history.
     pub fn history(&self) -> &History {
         &self.history

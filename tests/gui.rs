@@ -35,7 +35,12 @@ fn sample_copy() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn harness<'a>(path: &Path) -> Harness<'a, Workbench> {
-    let mut wb = Workbench::new(Settings::default(), Box::new(ScriptedDialogs::default()));
+    harness_with(path, ScriptedDialogs::default())
+}
+
+/// [`harness`], with the answers the file dialogs will give.
+fn harness_with<'a>(path: &Path, dialogs: ScriptedDialogs) -> Harness<'a, Workbench> {
+    let mut wb = Workbench::new(Settings::default(), Box::new(dialogs));
     wb.open_path(path);
     wb.apply(Action::SelectDocument(DOC.into()));
     // Frames of 0.1 s, so that two clicks a frame apart make a double click
@@ -752,4 +757,126 @@ fn a_changed_document_is_reanchored_from_the_banner_and_orphans_can_be_attached(
     let attached = project(&h).annotation(prosecutor).expect("attached again");
     assert_eq!(attached.text, "Mise à jour du 22 septembre");
     assert_eq!(project(&h).orphans.len(), 1);
+}
+
+/// Runs frames until `done` holds (background work), for at most ~20 s.
+fn run_until(h: &mut Harness<'_, Workbench>, done: impl Fn(&Workbench) -> bool) {
+    for _ in 0..1000 {
+        if done(h.state()) {
+            settle(h);
+            return;
+        }
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("the background work did not finish");
+}
+
+#[test]
+fn export_dialog_previews_filters_and_exports_in_the_background() {
+    use egui_kittest::kittest::NodeT;
+    let (dir, path) = sample_copy();
+    let out = dir.path().join("out").join("claims-events.csv");
+    let dialogs = ScriptedDialogs {
+        export_targets: vec![out.clone()],
+        ..Default::default()
+    };
+    let mut h = harness_with(&path, dialogs);
+    press(&mut h, Modifiers::COMMAND, Key::E);
+    assert!(h.state().state.export.is_some(), "Ctrl+E opens the export dialog");
+    h.get_by_label("4 document(s), 153 annotation(s) will be exported.");
+    // The first record, key by key.
+    h.get_by_label("  \"id\": \"report-2020-09-27\",");
+
+    h.get_by_label("Export format").click();
+    settle(&mut h);
+    h.get_by_label_contains("CSV — one row per annotation").click();
+    settle(&mut h);
+    // Leave the actors out: the dialog's checkbox.
+    let window = h.get_by_label("Export dataset");
+    let actor = window
+        .query_all_by_label("Actor")
+        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::CheckBox)
+        .expect("the Actor checkbox");
+    actor.click();
+    settle(&mut h);
+    let project = persist::load(&path).unwrap().project;
+    let expected = project.annotations().iter().filter(|a| a.label != "actor").count();
+    h.get_by_label(&format!("4 document(s), {expected} annotation(s) will be exported."));
+    h.get_by_label_contains("document,start,end,label,text,note,author");
+
+    h.get_by_label("Choose…").click();
+    settle(&mut h);
+    assert_eq!(
+        h.state().state.export.as_ref().unwrap().target.as_deref(),
+        Some(out.as_path())
+    );
+    h.get_by_label("Export").click();
+    run_until(&mut h, |wb| {
+        wb.state.export.as_ref().is_some_and(|d| d.outcome.is_some())
+    });
+    h.get_by_label_contains(&format!("Exported 4 document(s), {expected} annotation(s) to"));
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().unwrap();
+    assert_eq!(rows.len(), expected);
+    assert!(rows.iter().all(|r| &r[3] != "actor" && &r[11] == "codepoint"));
+}
+
+#[test]
+fn import_dialog_reads_first_then_creates_and_opens_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("doccano.jsonl");
+    // doccano counts UTF-16 units: 👍 is two.
+    std::fs::write(
+        &good,
+        "{\"text\": \"👍 Bakou accuse Erevan\", \"label\": [[3, 8, \"LOC\"], [16, 22, \"LOC\"]]}\n\
+         {\"text\": \"Aliyev 🇦🇲 parle\", \"label\": [[0, 6, \"PER\"]]}\n\
+         {\"text\": broken}\n",
+    )
+    .unwrap();
+    let target = dir.path().join("new").join("imported.ron");
+    let dialogs = ScriptedDialogs {
+        import_inputs: vec![vec![good.clone()]],
+        save: vec![target.clone()],
+        ..Default::default()
+    };
+    let wb = Workbench::new(Settings::default(), Box::new(dialogs));
+    let mut h = Harness::builder()
+        .with_size(vec2(1200.0, 900.0))
+        .with_context_setup(fonts::install)
+        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb);
+    settle(&mut h);
+    h.get_by_label("Import dataset…").click();
+    settle(&mut h);
+    h.get_by_label("Import offsets").click();
+    settle(&mut h);
+    h.get_by_label_contains("UTF-16 code units").click();
+    settle(&mut h);
+    h.get_by_label("Choose files…").click();
+    run_until(&mut h, |wb| wb.state.import.as_ref().is_some_and(|d| d.read.is_some()));
+    // The broken line refuses the whole input, and nothing is written.
+    h.get_by_label_contains("doccano.jsonl:3: not valid JSON at column 10");
+    assert!(h.query_by_label("Create project…").is_none());
+    assert!(!dir.path().join("new").exists());
+
+    h.get_by_label("Import what is valid and list what is skipped").click();
+    run_until(&mut h, |wb| {
+        wb.state.import.as_ref().is_some_and(|d| d.imported().is_some())
+    });
+    h.get_by_label("2 document(s), 3 annotation(s); labels: LOC, PER");
+    h.get_by_label("1 skipped");
+    h.get_by_label("Create project…").click();
+    settle(&mut h);
+    assert!(h.state().state.import.is_none(), "the dialog closes");
+    let p = project(&h);
+    assert_eq!(p.name, "imported");
+    let spans: Vec<&str> = p.annotations().iter().map(|a| a.text.as_str()).collect();
+    assert_eq!(spans, ["Bakou", "Erevan", "Aliyev"]);
+    assert!(
+        p.annotations()
+            .iter()
+            .all(|a| a.author == h.state().session().unwrap().author)
+    );
+    assert!(target.exists());
+    assert!(persist::load(&target).unwrap().problems.is_empty());
 }

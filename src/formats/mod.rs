@@ -15,6 +15,8 @@ mod create;
 
 pub mod csv;
 pub mod jsonl;
+pub mod preview;
+
 mod project_builder;
 mod select;
 pub mod text;

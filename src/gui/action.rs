@@ -40,6 +40,18 @@ pub enum Action {
     RestoreRecovery,
     DiscardRecovery,
 
+    // Datasets.
+    OpenExport,
+    /// Choose the export's file (or folder).
+    PickExportTarget,
+    StartExport,
+    OpenImport,
+    PickImportInputs {
+        folder: bool,
+    },
+    /// Write the import read in the dialog as a new project, and open it.
+    CreateImportedProject,
+
     // Edits.
     Edit(Command),
     Undo,

@@ -32,6 +32,8 @@ pub enum UiCommand {
     ZoomReset,
     ToggleSnap,
     Compare,
+    Export,
+    Import,
     Shortcuts,
 }
 
@@ -62,6 +64,8 @@ impl UiCommand {
         UiCommand::ZoomReset,
         UiCommand::ToggleSnap,
         UiCommand::Compare,
+        UiCommand::Export,
+        UiCommand::Import,
         UiCommand::Shortcuts,
     ];
 
@@ -90,6 +94,8 @@ impl UiCommand {
             UiCommand::ZoomReset => "Reset text size",
             UiCommand::ToggleSnap => "Snap selections to words",
             UiCommand::Compare => "Compare versions…",
+            UiCommand::Export => "Export dataset…",
+            UiCommand::Import => "Import dataset…",
             UiCommand::Shortcuts => "Keyboard shortcuts",
         }
     }
@@ -124,6 +130,8 @@ impl UiCommand {
             UiCommand::ZoomReset => k(cmd, Key::Num0),
             UiCommand::ToggleSnap => None,
             UiCommand::Compare => k(cmd_shift, Key::D),
+            UiCommand::Export => k(cmd, Key::E),
+            UiCommand::Import => k(cmd, Key::I),
             UiCommand::Shortcuts => k(Modifiers::NONE, Key::F1),
         }
     }
@@ -163,6 +171,8 @@ impl UiCommand {
             UiCommand::ZoomReset => Action::ZoomReset,
             UiCommand::ToggleSnap => Action::ToggleSnap,
             UiCommand::Compare => Action::OpenCompare,
+            UiCommand::Export => Action::OpenExport,
+            UiCommand::Import => Action::OpenImport,
             UiCommand::Shortcuts => Action::ShowShortcuts,
         })
     }

@@ -11,6 +11,7 @@ use egui::{Id, RichText};
 
 use super::action::Action;
 use super::workbench::Workbench;
+use crate::formats::Format;
 use crate::model::Project;
 use crate::persist::documents::DOCUMENT_EXTENSIONS;
 use crate::persist::recovery::RecoverySummary;
@@ -23,6 +24,21 @@ pub trait FileDialogs {
     fn save_project(&mut self, suggested: &str) -> Option<PathBuf>;
     /// Text files to add as documents.
     fn pick_documents(&mut self) -> Vec<PathBuf>;
+    /// Where to export a dataset: a file, or a folder for brat.
+    fn export_target(&mut self, format: Format, suggested: &str) -> Option<PathBuf>;
+    /// Files (or one folder) to import.
+    fn import_inputs(&mut self, format: Format, folder: bool) -> Vec<PathBuf>;
+}
+
+/// File name extensions of a format's files, for file choosers.
+fn extensions(format: Format) -> &'static [&'static str] {
+    match format {
+        Format::Jsonl => &["jsonl", "json", "ndjson"],
+        Format::Conll => &["conll", "iob", "bio", "txt", "tsv"],
+        Format::Brat => &["ann"],
+        Format::Csv => &["csv"],
+        Format::Text => DOCUMENT_EXTENSIONS,
+    }
 }
 
 /// The platform's dialogs, through rfd.
@@ -51,6 +67,30 @@ impl FileDialogs for NativeDialogs {
             .pick_files()
             .unwrap_or_default()
     }
+
+    fn export_target(&mut self, format: Format, suggested: &str) -> Option<PathBuf> {
+        let dialog = rfd::FileDialog::new().set_title("Export dataset");
+        if format.exports_folder() {
+            dialog.pick_folder()
+        } else {
+            dialog
+                .add_filter(format.name(), extensions(format))
+                .set_file_name(suggested)
+                .save_file()
+        }
+    }
+
+    fn import_inputs(&mut self, format: Format, folder: bool) -> Vec<PathBuf> {
+        let dialog = rfd::FileDialog::new().set_title("Import dataset");
+        if folder {
+            dialog.pick_folder().into_iter().collect()
+        } else {
+            dialog
+                .add_filter(format.name(), extensions(format))
+                .pick_files()
+                .unwrap_or_default()
+        }
+    }
 }
 
 /// Answers given in advance (tests).
@@ -59,6 +99,8 @@ pub struct ScriptedDialogs {
     pub open: Vec<PathBuf>,
     pub save: Vec<PathBuf>,
     pub documents: Vec<Vec<PathBuf>>,
+    pub export_targets: Vec<PathBuf>,
+    pub import_inputs: Vec<Vec<PathBuf>>,
 }
 
 impl FileDialogs for ScriptedDialogs {
@@ -75,6 +117,18 @@ impl FileDialogs for ScriptedDialogs {
             Vec::new()
         } else {
             self.documents.remove(0)
+        }
+    }
+
+    fn export_target(&mut self, _format: Format, _suggested: &str) -> Option<PathBuf> {
+        (!self.export_targets.is_empty()).then(|| self.export_targets.remove(0))
+    }
+
+    fn import_inputs(&mut self, _format: Format, _folder: bool) -> Vec<PathBuf> {
+        if self.import_inputs.is_empty() {
+            Vec::new()
+        } else {
+            self.import_inputs.remove(0)
         }
     }
 }

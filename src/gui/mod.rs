@@ -9,15 +9,24 @@
 //!   keyboard commands that ask for it.
 //! - [`dialogs`]: file choosers (rfd) and the workbench's questions.
 //! - [`compare`]: the compare view (versions, diff, take/restore).
+//! - [`export_dialog`], [`import_dialog`]: labeled datasets in and out,
+//!   run in the background by a [`job::Job`] with a progress bar, built
+//!   from the shared choosers of `dataset_options`.
 //! - [`app`]: the eframe window around the workbench.
 
 pub mod action;
 mod app;
 pub mod commands;
 pub mod compare;
+mod dataset_options;
 pub mod dialogs;
+pub mod export_dialog;
+
 pub mod find;
 pub mod fonts;
+pub mod import_dialog;
+pub mod job;
+
 pub mod panels;
 pub mod settings;
 pub mod view;

@@ -18,7 +18,9 @@ use super::action::Action;
 use super::commands::UiCommand;
 use super::compare::{ComparePicker, ComparedVersion, Comparison, Source};
 use super::dialogs::{FileDialogs, Modal};
+use super::export_dialog::ExportDialog;
 use super::find::FindState;
+use super::import_dialog::ImportDialog;
 use super::panels;
 use super::settings::Settings;
 use super::view::{DocumentView, Selection, ViewInput};
@@ -72,6 +74,10 @@ pub struct UiState {
     pub compare_picker: Option<ComparePicker>,
     /// The open comparison, shown instead of the editing panels.
     pub comparison: Option<Comparison>,
+    /// File → Export dataset…, while open.
+    pub export: Option<ExportDialog>,
+    /// File → Import dataset…, while open.
+    pub import: Option<ImportDialog>,
 }
 
 /// The whole GUI state.
@@ -167,6 +173,21 @@ impl Workbench {
         }
         if self.state.show_shortcuts {
             panels::help::shortcuts_window(ui.ctx(), &mut self.state.show_shortcuts);
+        }
+        if let (Some(dialog), Some(session)) = (&mut self.state.export, &self.session) {
+            let problems = session.current_problems().len();
+            let (keep, asked) = dialog.ui(ui.ctx(), session.project(), session.revision(), problems);
+            actions.extend(asked);
+            if !keep {
+                self.state.export = None;
+            }
+        }
+        if let Some(dialog) = &mut self.state.import {
+            let (keep, asked) = dialog.ui(ui.ctx());
+            actions.extend(asked);
+            if !keep {
+                self.state.import = None;
+            }
         }
         if let Some(picker) = &mut self.state.compare_picker {
             let (keep, picked) = picker.ui(ui.ctx());
@@ -561,6 +582,42 @@ impl Workbench {
                 }
             }
             Action::StartComparison(a, b) => self.start_comparison(&a, &b),
+            Action::OpenExport => {
+                if let Some(p) = self.project() {
+                    self.state.export = Some(ExportDialog::new(p));
+                }
+            }
+            Action::PickExportTarget => {
+                let suggested = self.project().map_or_else(|| "dataset".to_owned(), |p| p.name.clone());
+                if let Some(dialog) = &mut self.state.export {
+                    let format = dialog.format;
+                    let suggested = format!("{suggested}.{}", format.name());
+                    if let Some(path) = self.dialogs.export_target(format, &suggested) {
+                        dialog.target = Some(path);
+                    }
+                }
+            }
+            Action::StartExport => {
+                if let (Some(dialog), Some(p)) = (&mut self.state.export, self.session.as_ref().map(Session::project)) {
+                    dialog.start(p.clone());
+                }
+            }
+            Action::OpenImport => {
+                let author = self
+                    .session
+                    .as_ref()
+                    .map_or_else(crate::session::default_author, |s| s.author.clone());
+                self.state.import = Some(ImportDialog::new(author));
+            }
+            Action::PickImportInputs { folder } => {
+                if let Some(dialog) = &mut self.state.import {
+                    let inputs = self.dialogs.import_inputs(dialog.format, folder);
+                    if !inputs.is_empty() {
+                        dialog.inputs = inputs;
+                    }
+                }
+            }
+            Action::CreateImportedProject => self.create_imported_project(),
             Action::CloseComparison => self.state.comparison = None,
             Action::Adopt { changes, side } => self.adopt(&changes, side),
             Action::Edit(command) => self.edit(command),
@@ -775,6 +832,36 @@ impl Workbench {
             title: title.to_owned(),
             message,
         });
+    }
+
+    /// Writes the import read in the import dialog as a new project (asking
+    /// where), then opens it (asking first about unsaved changes).
+    fn create_imported_project(&mut self) {
+        let Some(dialog) = &self.state.import else { return };
+        let Some(imported) = dialog.imported() else { return };
+        let suggested = dialog
+            .inputs
+            .first()
+            .and_then(|p| p.file_stem())
+            .map_or_else(|| "imported".to_owned(), |s| s.to_string_lossy().into_owned());
+        let Some(path) = self.dialogs.save_project(&format!("{suggested}.ron")) else {
+            return;
+        };
+        let mut imported = imported.clone();
+        if let Some(stem) = path.file_stem() {
+            imported.project.name = stem.to_string_lossy().into_owned();
+        }
+        match crate::formats::create_project(&imported, &path) {
+            Ok(_) => {
+                self.state.import = None;
+                self.apply(Action::Open(path));
+            }
+            Err(e) => {
+                if let Some(dialog) = &mut self.state.import {
+                    dialog.error = Some(e.to_string());
+                }
+            }
+        }
     }
 
     fn create_project(&mut self, path: &Path) {

@@ -31,6 +31,15 @@ impl Status {
         }
     }
 
+    /// The status in words, for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Status::Todo => "to do",
+            Status::InProgress => "in progress",
+            Status::Done => "done",
+        }
+    }
+
     /// Parses [`Status::name`]'s spelling (also `in-progress`).
     pub fn parse(s: &str) -> Option<Status> {
         match s {

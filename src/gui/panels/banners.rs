@@ -65,16 +65,7 @@ pub fn banners(ui: &mut Ui, session: &Session, state: &UiState) -> Vec<Action> {
             });
     }
     // Problems that no longer hold (a re-anchored document) are not shown.
-    let problems: Vec<_> = session
-        .problems()
-        .iter()
-        .filter(|p| match &p.kind {
-            crate::model::ProblemKind::DocumentChanged { doc, .. } => {
-                session.project().document(doc).is_some_and(|d| !d.text_matches())
-            }
-            _ => true,
-        })
-        .collect();
+    let problems = session.current_problems();
     if !problems.is_empty() {
         egui::CollapsingHeader::new(
             RichText::new(format!(

@@ -13,7 +13,7 @@ pub fn menu_bar(ui: &mut Ui, wb: &Workbench) -> Vec<Action> {
     egui::Panel::top("menu-bar").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
-                for c in [UiCommand::NewProject, UiCommand::OpenProject] {
+                for c in [UiCommand::NewProject, UiCommand::OpenProject, UiCommand::Import] {
                     actions.extend(c.menu_button(ui, doc));
                 }
                 ui.menu_button("Recent", |ui| {
@@ -33,6 +33,7 @@ pub fn menu_bar(ui: &mut Ui, wb: &Workbench) -> Vec<Action> {
                         UiCommand::Save,
                         UiCommand::SaveAs,
                         UiCommand::SaveVersion,
+                        UiCommand::Export,
                         UiCommand::CloseProject,
                     ] {
                         actions.extend(c.menu_button(ui, doc));

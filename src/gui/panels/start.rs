@@ -14,7 +14,7 @@ pub fn start_ui(ui: &mut Ui, settings: &Settings) -> Vec<Action> {
             ui.label("Read source documents; tag events, claims and actors.");
             ui.add_space(24.0);
             ui.horizontal(|ui| {
-                let width = 2.0 * 160.0 + ui.spacing().item_spacing.x;
+                let width = 3.0 * 160.0 + 2.0 * ui.spacing().item_spacing.x;
                 ui.add_space(((ui.available_width() - width) / 2.0).max(0.0));
                 if ui.add_sized([160.0, 32.0], egui::Button::new("New project…")).clicked() {
                     actions.push(Action::NewProject);
@@ -24,6 +24,13 @@ pub fn start_ui(ui: &mut Ui, settings: &Settings) -> Vec<Action> {
                     .clicked()
                 {
                     actions.push(Action::OpenProject);
+                }
+                if ui
+                    .add_sized([160.0, 32.0], egui::Button::new("Import dataset…"))
+                    .on_hover_text("JSONL (doccano), CoNLL, brat, or plain text files")
+                    .clicked()
+                {
+                    actions.push(Action::OpenImport);
                 }
             });
             ui.add_space(24.0);
