@@ -7,61 +7,13 @@
 
 mod common;
 
-use common::{large_project, measure, report};
+use common::{changed_copy, large_project, measure, report};
 use marginalia::diff::{diff, reanchor};
-use marginalia::model::{Annotation, AnnotationId, Project, Text, Timestamp};
-use marginalia::synth::Rng;
-
-/// A version of `p` with 5% of its annotations changed: relabeled,
-/// resized, deleted, or replaced by new ones.
-fn five_percent_changed(p: &Project) -> Project {
-    let text = p.documents[0].text.clone();
-    let mut rng = Rng::new(5);
-    let n = p.annotations().len();
-    let mut list: Vec<Annotation> = p.annotations().to_vec();
-    let changed = n / 20;
-    let mut deleted = std::collections::HashSet::new();
-    for k in 0..changed {
-        let i = rng.below(n);
-        let a = &mut list[i];
-        match k % 4 {
-            0 => {
-                a.label = if a.label == "claim" {
-                    "event".into()
-                } else {
-                    "claim".into()
-                }
-            }
-            1 if a.len() > 1 => {
-                a.end -= 1;
-                a.text = text.slice(a.range()).unwrap_or_default().to_owned();
-            }
-            2 => a.note = format!("revu {k}"),
-            _ => {
-                deleted.insert(a.id);
-            }
-        }
-    }
-    let mut added = Vec::new();
-    for (k, template) in list.iter().take(deleted.len()).enumerate() {
-        let start = rng.below(text.len_chars() - 20);
-        let mut a = template.clone();
-        a.id = AnnotationId::from_u64(0x0abc_0000_0000 + k as u64);
-        a.start = start;
-        a.end = start + 7;
-        a.text = text.slice(a.range()).unwrap_or_default().to_owned();
-        added.push(a);
-    }
-    list.retain(|a| !deleted.contains(&a.id));
-    list.extend(added);
-    let mut q = Project::from_parts(p.name.clone(), p.schema.clone(), p.documents.clone(), list);
-    q.orphans = p.orphans.clone();
-    q
-}
+use marginalia::model::{Text, Timestamp};
 
 fn main() {
     let a = large_project();
-    let b = five_percent_changed(&a);
+    let b = changed_copy(&a, 20, 5, 0x0abc_0000_0000);
     let times = measure(7, || diff(&a, &b));
     let d = diff(&a, &b);
     let c = d.counts();

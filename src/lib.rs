@@ -4,6 +4,8 @@
 //!
 //! - [`model`]: projects, documents, annotations, labels; offsets and words.
 //! - [`edit`]: every change as an undoable [`edit::Command`].
+//! - [`agreement`]: inter-annotator agreement (span F1, character kappa and
+//!   alpha, unitized alpha) between copies of a project.
 //! - [`diff`]: comparing versions (semantic and raw), re-anchoring.
 //! - [`formats`]: labeled datasets: JSONL, CoNLL, brat, CSV export and
 //!   JSONL, CoNLL, brat, plain text import, with exact offset units.
@@ -14,7 +16,9 @@
 //! - [`synth`]: deterministic synthetic projects for benchmarks.
 //! - `gui` (feature `gui`): the eframe workbench, on top of all of the above.
 
+pub mod agreement;
 pub mod diff;
+
 pub mod edit;
 pub mod formats;
 

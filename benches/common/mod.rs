@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use marginalia::model::Project;
-use marginalia::synth::synthetic_project;
+use marginalia::model::{Annotation, AnnotationId, Project};
+use marginalia::synth::{Rng, synthetic_project};
 
 /// The size the issues' targets are stated for.
 pub const DOC_BYTES: usize = 10 * 1024 * 1024;
@@ -75,4 +75,52 @@ pub fn report(name: &str, times: &[Duration], target_ms: f64) {
         ms(times[0]),
         ms(times[times.len() - 1]),
     );
+}
+
+/// A version of `p` with one annotation in `one_in` changed: relabeled,
+/// resized, its note edited, or deleted and replaced by a new one (ids
+/// from `new_ids`). `seed` picks which.
+pub fn changed_copy(p: &Project, one_in: usize, seed: u64, new_ids: u64) -> Project {
+    let text = p.documents[0].text.clone();
+    let mut rng = Rng::new(seed);
+    let n = p.annotations().len();
+    let mut list: Vec<Annotation> = p.annotations().to_vec();
+    let changed = n / one_in;
+    let mut deleted = std::collections::HashSet::new();
+    for k in 0..changed {
+        let i = rng.below(n);
+        let a = &mut list[i];
+        match k % 4 {
+            0 => {
+                a.label = if a.label == "claim" {
+                    "event".into()
+                } else {
+                    "claim".into()
+                }
+            }
+            1 if a.len() > 1 => {
+                a.end -= 1;
+                a.text = text.slice(a.range()).unwrap_or_default().to_owned();
+            }
+            2 => a.note = format!("revu {k}"),
+            _ => {
+                deleted.insert(a.id);
+            }
+        }
+    }
+    let mut added = Vec::new();
+    for (k, template) in list.iter().take(deleted.len()).enumerate() {
+        let start = rng.below(text.len_chars() - 20);
+        let mut a = template.clone();
+        a.id = AnnotationId::from_u64(new_ids + k as u64);
+        a.start = start;
+        a.end = start + 7;
+        a.text = text.slice(a.range()).unwrap_or_default().to_owned();
+        added.push(a);
+    }
+    list.retain(|a| !deleted.contains(&a.id));
+    list.extend(added);
+    let mut q = Project::from_parts(p.name.clone(), p.schema.clone(), p.documents.clone(), list);
+    q.orphans = p.orphans.clone();
+    q
 }

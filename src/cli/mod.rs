@@ -4,7 +4,9 @@
 //! the names, flags, JSON keys and exit codes here: change them only with
 //! care. Errors go to stderr with a non-zero exit status.
 
+mod agree;
 mod annotate;
+
 mod documents;
 mod formats;
 
@@ -67,6 +69,10 @@ enum Command {
     /// Bad input is refused with file, line and reason, and nothing is
     /// written; --lenient imports what is valid and lists the rest.
     Import(formats::ImportArgs),
+    /// Inter-annotator agreement between copies of a project: span F1 (exact and
+    /// overlapping), character-level Cohen's kappa and Krippendorff's alpha, and
+    /// Krippendorff's unitized alpha, overall, by label and by document.
+    Agree(agree::AgreeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -89,6 +95,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Reanchor(args)) => versions::reanchor(args),
         Some(Command::Export(args)) => formats::export(args),
         Some(Command::Import(args)) => formats::import(args),
+        Some(Command::Agree(args)) => agree::agree(args),
     }
 }
 

@@ -1,0 +1,219 @@
+//! `marginalia agree`: inter-annotator agreement between copies of a project.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::bail;
+use clap::Args;
+use marginalia::agreement::{self, Figures, Options, PairReport};
+use marginalia::model::Project;
+use marginalia::persist::{self, load::describe};
+
+#[derive(Debug, Args)]
+pub struct AgreeArgs {
+    /// Two or more project files: copies of the same documents annotated by different people.
+    /// The first is the reference for precision and recall.
+    #[arg(required = true, num_args = 2..)]
+    projects: Vec<PathBuf>,
+    /// Print {"pairs": [{"a", "b", "overall": {"f1_exact", "f1_overlap", "kappa_char", "alpha_char",
+    /// "alpha_u", ...}, "by_label", "by_document", "confusion", "disagreements", ...}], "mean": {...}};
+    /// a figure that cannot be computed is null, with its reason under "undefined".
+    #[arg(long)]
+    json: bool,
+    /// Only these labels (comma-separated label ids).
+    #[arg(long, value_delimiter = ',')]
+    labels: Option<Vec<String>>,
+    /// Disagreements listed per pair in the text report.
+    #[arg(long, default_value_t = 20)]
+    show: usize,
+}
+
+pub fn agree(args: AgreeArgs) -> anyhow::Result<ExitCode> {
+    let mut projects: Vec<(String, Project)> = Vec::new();
+    for path in &args.projects {
+        let loaded = persist::load(path)?;
+        if !loaded.problems.is_empty() {
+            for problem in &loaded.problems {
+                eprintln!("{}", describe(path, problem));
+            }
+            bail!(
+                "{} has {} problem(s); agreement needs exact offsets, so fix them first (see `marginalia validate`)",
+                path.display(),
+                loaded.problems.len()
+            );
+        }
+        projects.push((path.display().to_string(), loaded.project));
+    }
+    let options = Options { labels: args.labels };
+    let annotators: Vec<(String, &Project)> = projects.iter().map(|(n, p)| (n.clone(), p)).collect();
+    let report = agreement::agree(&annotators, &options);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    for pair in &report.pairs {
+        print_pair(pair, &projects, args.show);
+    }
+    if report.pairs.len() > 1 {
+        println!("mean over {} pairs", report.pairs.len());
+        header();
+        row("overall", &report.mean.0, false);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The authors of a project's annotations, most frequent first.
+fn authors(p: &Project) -> String {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for a in p.annotations() {
+        match counts.iter_mut().find(|(n, _)| *n == a.author) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((a.author.clone(), 1)),
+        }
+    }
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    counts
+        .into_iter()
+        .take(3)
+        .map(|(n, _)| n)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn header() {
+    println!(
+        "  {:<28} {:>8} {:>8} {:>8} {:>8} {:>8} {:>6} {:>6}",
+        "", "F1 exact", "F1 ovlp", "kappa", "alpha", "alpha_U", "A", "B"
+    );
+}
+
+fn row(name: &str, f: &Figures, counts: bool) {
+    let name: String = name.chars().take(28).collect();
+    let (a, b) = if counts {
+        (f.annotations_a.to_string(), f.annotations_b.to_string())
+    } else {
+        (String::new(), String::new())
+    };
+    println!(
+        "  {name:<28} {:>8} {:>8} {:>8} {:>8} {:>8} {a:>6} {b:>6}",
+        f.f1_exact.to_string(),
+        f.f1_overlap.to_string(),
+        f.kappa_char.to_string(),
+        f.alpha_char.to_string(),
+        f.alpha_u.to_string()
+    );
+}
+
+fn print_pair(pair: &PairReport, projects: &[(String, Project)], show: usize) {
+    let who = |name: &str| {
+        projects
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| authors(p))
+            .unwrap_or_default()
+    };
+    println!("A: {} ({})", pair.a, who(&pair.a));
+    println!("B: {} ({})", pair.b, who(&pair.b));
+    let mut left_out = Vec::new();
+    if !pair.only_in_a.is_empty() {
+        left_out.push(format!("only in A: {}", pair.only_in_a.join(", ")));
+    }
+    if !pair.only_in_b.is_empty() {
+        left_out.push(format!("only in B: {}", pair.only_in_b.join(", ")));
+    }
+    if !pair.text_differs.is_empty() {
+        left_out.push(format!("text differs: {}", pair.text_differs.join(", ")));
+    }
+    println!(
+        "{} shared document(s){}",
+        pair.documents.len(),
+        if left_out.is_empty() {
+            String::new()
+        } else {
+            format!("; left out: {}", left_out.join("; "))
+        }
+    );
+    println!();
+    header();
+    row("overall", &pair.overall, true);
+    for label in &pair.labels {
+        if let Some(f) = pair.by_label.get(label) {
+            row(label, f, true);
+        }
+    }
+    println!(
+        "  macro F1 over labels: exact {}, overlap {}",
+        pair.f1_exact_macro, pair.f1_overlap_macro
+    );
+
+    println!("\nby document, most disagreement first:");
+    let mut docs: Vec<(&String, &Figures)> = pair.by_document.iter().collect();
+    docs.sort_by(|x, y| y.1.disagreement().total_cmp(&x.1.disagreement()).then(x.0.cmp(y.0)));
+    header();
+    for (id, f) in docs {
+        row(id, f, true);
+    }
+
+    if !pair.confusion.is_empty() {
+        println!("\nlabels on identical spans (rows: A, columns: B):");
+        let width = pair.labels.iter().map(|l| l.chars().count()).max().unwrap_or(5).max(5);
+        print!("  {:<width$}", "");
+        for l in &pair.labels {
+            print!(" {l:>width$}");
+        }
+        println!();
+        for la in &pair.labels {
+            print!("  {la:<width$}");
+            for lb in &pair.labels {
+                let n = pair.confusion.get(la).and_then(|r| r.get(lb)).copied().unwrap_or(0);
+                print!(" {n:>width$}");
+            }
+            println!();
+        }
+    }
+
+    let total = pair.disagreements.len();
+    println!(
+        "\n{total} disagreement(s){}",
+        if total > show {
+            format!(", the first {show} (--json lists all)")
+        } else {
+            String::new()
+        }
+    );
+    for d in pair.disagreements.iter().take(show) {
+        let span = |s: &Option<agreement::SpanRef>| match s {
+            Some(s) => format!("[{}, {}) {} “{}”", s.start, s.end, s.label, shorten(&s.text, 40)),
+            None => "—".to_owned(),
+        };
+        println!(
+            "  {}  {:<18} A {}   B {}",
+            d.doc,
+            d.kind.describe(),
+            span(&d.a),
+            span(&d.b)
+        );
+    }
+
+    let undefined: Vec<String> = pair
+        .overall
+        .named()
+        .iter()
+        .filter_map(|(k, m)| m.reason().map(|r| format!("  {k}: {r}")))
+        .collect();
+    if !undefined.is_empty() {
+        println!("\nundefined (shown as —):");
+        for u in undefined {
+            println!("{u}");
+        }
+    }
+    println!();
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    let one_line = s.replace(['\r', '\n'], " ");
+    match one_line.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &one_line[..i]),
+        None => one_line,
+    }
+}
