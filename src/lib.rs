@@ -7,6 +7,8 @@
 //! - [`agreement`]: inter-annotator agreement (span F1, character kappa and
 //!   alpha, unitized alpha) between copies of a project.
 //! - [`diff`]: comparing versions (semantic and raw), re-anchoring.
+//! - [`merge`]: three-way merge of two edited copies of a project (the git
+//!   merge driver), per annotation and field, conflicts marked.
 //! - [`formats`]: labeled datasets: JSONL, CoNLL, brat, CSV export and
 //!   JSONL, CoNLL, brat, plain text import, with exact offset units.
 //! - [`persist`]: RON project files (validated loading, atomic saving) and
@@ -24,6 +26,7 @@ pub mod formats;
 
 #[cfg(feature = "gui")]
 pub mod gui;
+pub mod merge;
 pub mod model;
 pub mod persist;
 pub mod session;

@@ -9,6 +9,7 @@ mod annotate;
 
 mod documents;
 mod formats;
+mod merge;
 
 mod report;
 mod versions;
@@ -73,6 +74,15 @@ enum Command {
     /// overlapping), character-level Cohen's kappa and Krippendorff's alpha, and
     /// Krippendorff's unitized alpha, overall, by label and by document.
     Agree(agree::AgreeArgs),
+    /// Three-way merge of two edited copies of a project against their common
+    /// ancestor, per annotation: both sides' additions, deletions, relabels and
+    /// note edits combine. Usable as a git merge driver:
+    /// `git config merge.marginalia.driver "marginalia merge %O %A %B -o %A"`.
+    ///
+    /// Exits 0 when clean; 1 when the same thing changed differently on both
+    /// sides (ours is kept, conflicts are listed on stderr and marked in the
+    /// project for the workbench); 2 on trouble (nothing is written).
+    Merge(merge::MergeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -96,6 +106,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => formats::export(args),
         Some(Command::Import(args)) => formats::import(args),
         Some(Command::Agree(args)) => agree::agree(args),
+        Some(Command::Merge(args)) => Ok(merge::merge(args)),
     }
 }
 

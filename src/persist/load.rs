@@ -105,22 +105,7 @@ pub fn parse(
     path: &Path,
     read_document: &dyn Fn(&str, &str) -> Result<Decoded, TextFileError>,
 ) -> Result<Loaded, LoadError> {
-    if let Some(found) = format::declared_version(source)
-        && found > FORMAT_VERSION
-    {
-        return Err(LoadError::NewerFormat {
-            path: path.to_owned(),
-            found,
-            supported: FORMAT_VERSION,
-        });
-    }
-    let file: FileIn = format::parse(source).map_err(|e| LoadError::Syntax {
-        path: path.to_owned(),
-        line: e.span.start.line,
-        column: e.span.start.col,
-        message: e.code.to_string(),
-    })?;
-    let (name, schema, entries, annotations, orphans) = file.into_parts();
+    let (name, schema, entries, annotations, orphans) = parse_file(source, path)?.into_parts();
 
     let mut kinds = Vec::new();
     let mut skip = HashSet::new();
@@ -168,6 +153,42 @@ pub fn parse(
         project,
         problems,
         decodings,
+    })
+}
+
+/// Reads a project file alone, without its documents: each document keeps
+/// the hash and length the file records, with an empty text. For work on
+/// the file's content only, such as the three-way merge, where git hands
+/// over temporary copies with no documents beside them. Syntax errors and
+/// newer formats are refused as by [`load`]; nothing is validated.
+pub fn read_file_only(path: &Path) -> Result<Project, LoadError> {
+    let source = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let (name, schema, entries, annotations, orphans) = parse_file(&source, path)?.into_parts();
+    let documents = entries.into_iter().map(|e| e.into_document(Text::default())).collect();
+    let mut project = Project::from_parts(name, schema, documents, annotations);
+    project.orphans = orphans;
+    Ok(project)
+}
+
+/// Parses the file's syntax, refusing newer formats.
+fn parse_file(source: &str, path: &Path) -> Result<FileIn, LoadError> {
+    if let Some(found) = format::declared_version(source)
+        && found > FORMAT_VERSION
+    {
+        return Err(LoadError::NewerFormat {
+            path: path.to_owned(),
+            found,
+            supported: FORMAT_VERSION,
+        });
+    }
+    format::parse(source).map_err(|e| LoadError::Syntax {
+        path: path.to_owned(),
+        line: e.span.start.line,
+        column: e.span.start.col,
+        message: e.code.to_string(),
     })
 }
 

@@ -1,0 +1,199 @@
+//! Three-way merge of two edited copies of a project against their common
+//! ancestor: what `marginalia merge` does, and what git runs as a merge
+//! driver so that two branches' annotations combine without textual
+//! conflict markers.
+//!
+//! The merge is semantic, per annotation (by id) and per field (see
+//! [`annotations`]), and per label and document ([`parts`]). Both sides'
+//! additions, deletions, relabels, resizes and note edits combine; a value
+//! both sides changed differently is a conflict, which keeps ours, is
+//! listed in [`Merged::conflicts`] and, for annotations, is marked in the
+//! annotation's metadata so the workbench can show it for resolution.
+//!
+//! It works on project files alone (git hands over temporary copies with
+//! no documents beside them): document texts are neither needed nor read.
+
+pub mod annotations;
+pub mod parts;
+pub mod three_way;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+pub use annotations::{CONFLICT, CONFLICT_OTHER, Other, Tally};
+use annotations::{Entry, mark_misplaced};
+use three_way::From;
+
+use crate::model::{Annotation, Project, Schema};
+use crate::persist::LoadError;
+use crate::persist::load::read_file_only;
+
+/// The merged project and what happened.
+#[derive(Debug)]
+pub struct Merged {
+    pub project: Project,
+    /// Every conflict, one line each: annotation conflicts first, in file order.
+    pub conflicts: Vec<String>,
+    /// How many of the conflicts are on annotations (marked in their meta).
+    pub annotation_conflicts: usize,
+    pub tally: Tally,
+}
+
+impl Merged {
+    /// True when nothing conflicted.
+    pub fn is_clean(&self) -> bool {
+        self.conflicts.is_empty()
+    }
+}
+
+fn entries(p: &Project) -> Vec<Entry<'_>> {
+    let live = p.annotations().iter().map(|annotation| Entry {
+        annotation,
+        orphan: false,
+    });
+    let orphans = p.orphans.iter().map(|annotation| Entry {
+        annotation,
+        orphan: true,
+    });
+    live.chain(orphans).collect()
+}
+
+/// Merges `ours` and `theirs`, both descended from `base`.
+pub fn merge(base: &Project, ours: &Project, theirs: &Project) -> Merged {
+    let mut conflicts = Vec::new();
+    let name = parts::name(&base.name, &ours.name, &theirs.name, &mut conflicts);
+    let mut labels = parts::labels(
+        &base.schema.labels,
+        &ours.schema.labels,
+        &theirs.schema.labels,
+        &mut conflicts,
+    );
+    let mut documents = parts::documents(&base.documents, &ours.documents, &theirs.documents, &mut conflicts);
+    let (mut merged, tally) = annotations::merge(&entries(base), &entries(ours), &entries(theirs));
+
+    // A deleted document or label that merged annotations still use comes
+    // back: one side deleted it while the other was using it.
+    let doc_ids: HashSet<&str> = documents.iter().map(|d| d.value.id.as_str()).collect();
+    let missing_docs: HashSet<String> = merged
+        .iter()
+        .filter(|m| !doc_ids.contains(m.annotation.doc.as_str()))
+        .map(|m| m.annotation.doc.clone())
+        .collect();
+    for side in [ours, theirs] {
+        for d in &side.documents {
+            if missing_docs.contains(&d.id) && !documents.iter().any(|x| x.value.id == d.id) {
+                conflicts.push(format!(
+                    "document {:?}: deleted on one side, annotated on the other (kept)",
+                    d.id
+                ));
+                documents.push(parts::Item {
+                    value: d.clone(),
+                    from: if std::ptr::eq(side, ours) {
+                        From::Ours
+                    } else {
+                        From::Theirs
+                    },
+                });
+            }
+        }
+    }
+    let label_ids: HashSet<&str> = labels.iter().map(|l| l.value.id.as_str()).collect();
+    let missing_labels: HashSet<String> = merged
+        .iter()
+        .filter(|m| !label_ids.contains(m.annotation.label.as_str()))
+        .map(|m| m.annotation.label.clone())
+        .collect();
+    for side in [ours, theirs] {
+        for l in &side.schema.labels {
+            if missing_labels.contains(&l.id) && !labels.iter().any(|x| x.value.id == l.id) {
+                conflicts.push(format!(
+                    "label {:?}: deleted on one side, used on the other (kept)",
+                    l.id
+                ));
+                labels.push(parts::Item {
+                    value: l.clone(),
+                    from: From::Both,
+                });
+            }
+        }
+    }
+
+    // Annotations one side placed in a text the other side replaced.
+    let text_from: HashMap<&str, From> = documents.iter().map(|d| (d.value.id.as_str(), d.from)).collect();
+    for m in &mut merged {
+        let doc_from = text_from.get(m.annotation.doc.as_str()).copied().unwrap_or(From::Both);
+        let misplaced = matches!(
+            (m.placed_by, doc_from),
+            (From::Ours, From::Theirs) | (From::Theirs, From::Ours)
+        );
+        if misplaced {
+            mark_misplaced(m, if doc_from == From::Ours { "ours" } else { "theirs" });
+        }
+    }
+
+    merged.sort_by(|a, b| a.annotation.sort_key().cmp(&b.annotation.sort_key()));
+    let mut annotation_conflicts = Vec::new();
+    let mut live = Vec::with_capacity(merged.len());
+    let mut orphans = Vec::new();
+    for m in merged {
+        if let Some(what) = &m.conflict {
+            annotation_conflicts.push(describe(&m.annotation, what));
+        }
+        if m.orphan {
+            orphans.push(m.annotation);
+        } else {
+            live.push(m.annotation);
+        }
+    }
+
+    let schema = Schema {
+        labels: labels.into_iter().map(|l| l.value).collect(),
+    };
+    let documents = documents.into_iter().map(|d| d.value).collect();
+    let mut project = Project::from_parts(name, schema, documents, live);
+    project.orphans = orphans;
+
+    let annotation_count = annotation_conflicts.len();
+    annotation_conflicts.extend(conflicts);
+    Merged {
+        project,
+        conflicts: annotation_conflicts,
+        annotation_conflicts: annotation_count,
+        tally,
+    }
+}
+
+/// Reads three project files (in parallel: they can be large) and merges
+/// them. Only the files are read, not their documents.
+pub fn merge_files(base: &Path, ours: &Path, theirs: &Path) -> Result<Merged, LoadError> {
+    let (b, o, t) = std::thread::scope(|s| {
+        let b = s.spawn(|| read_file_only(base));
+        let o = s.spawn(|| read_file_only(ours));
+        let t = read_file_only(theirs);
+        (b.join(), o.join(), t)
+    });
+    // A panic while parsing is a bug; pass it on rather than hide it.
+    let unwrap = |r: std::thread::Result<_>| r.unwrap_or_else(|e| std::panic::resume_unwind(e));
+    let (b, o) = (unwrap(b)?, unwrap(o)?);
+    Ok(merge(&b, &o, &t?))
+}
+
+fn describe(a: &Annotation, what: &str) -> String {
+    format!(
+        "annotation {} in {:?} at [{}, {}) {:?}: {what}",
+        a.id, a.doc, a.start, a.end, a.text
+    )
+}
+
+/// True when the annotation carries an unresolved merge conflict.
+pub fn has_conflict(a: &Annotation) -> bool {
+    a.meta.contains_key(CONFLICT)
+}
+
+/// The annotation with its conflict markers removed (the conflict resolved).
+pub fn resolved(a: &Annotation) -> Annotation {
+    let mut a = a.clone();
+    a.meta.remove(CONFLICT);
+    a.meta.remove(CONFLICT_OTHER);
+    a
+}
