@@ -333,3 +333,127 @@ fn cli_json_has_the_documented_shape() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "clap refuses a single file");
 }
+
+/// The adjudication flow through commands on a session: decisions,
+/// provenance, accepting all agreements, and undo.
+#[test]
+fn adjudication_builds_a_gold_project_with_provenance_and_undo() {
+    use marginalia::agreement::adjudicate::{Adjudication, DECISION, Decision, SOURCE, SOURCE_A, SOURCE_B, State};
+    use marginalia::session::Session;
+
+    let text = "Aliyev met Pashinyan in Brussels. Michel hosted the talks.";
+    // A and B: one agreement (Aliyev), a label difference (Pashinyan),
+    // boundaries (Brussels), only in A (Michel), only in B (talks).
+    let a = project(
+        &[("d", text)],
+        &[("d", 0, 6, "actor"), ("d", 11, 20, "actor"), ("d", 24, 32, "event"), ("d", 34, 40, "actor")],
+        "ana",
+    );
+    // B's document has another id but the same text: matched by hash.
+    let b = project(
+        &[("doc-b", text)],
+        &[("doc-b", 0, 6, "actor"), ("doc-b", 11, 20, "claim"), ("doc-b", 21, 32, "event"), ("doc-b", 52, 57, "event")],
+        "ben",
+    );
+    let adj = Adjudication::new("ana.ron", &a, "ben.ron", &b);
+    let kinds: Vec<PairKind> = adj.items.iter().map(|i| i.kind).collect();
+    assert_eq!(
+        kinds,
+        [PairKind::Agree, PairKind::Label, PairKind::Boundaries, PairKind::OnlyA, PairKind::OnlyB]
+    );
+    assert!(adj.items.iter().all(|i| i.doc == "d"), "B's items are in gold (A's) document ids");
+    assert_eq!(adj.disagreements().count(), 4);
+
+    let gold = Adjudication::gold_project(&a, &b);
+    assert!(gold.annotations().is_empty());
+    assert_eq!(gold.documents.len(), 1);
+    assert!(gold.schema.contains("claim"));
+    let mut session = Session::new(gold);
+    let at = Timestamp::from_unix(1_800_000_000);
+    let states = |s: &Session| adj.states(s.project());
+    assert!(states(&session).iter().all(|s| *s == State::Open));
+
+    // Accept all agreements in one step.
+    let cmd = adj.accept_agreements(session.project(), at);
+    session.apply(cmd).unwrap();
+    assert_eq!(session.project().annotations().len(), 1);
+    let g = &session.project().annotations()[0];
+    assert_eq!(g.meta[SOURCE], "ana.ron + ben.ron");
+    assert_eq!(g.meta[DECISION], "agreement");
+    assert_eq!(g.meta[SOURCE_A], a.annotations()[0].id.to_string());
+    assert_eq!(g.meta[SOURCE_B], b.annotations()[0].id.to_string());
+    // Doing it again adds nothing.
+    let again = adj.accept_agreements(session.project(), at);
+    assert_eq!(again, marginalia::edit::Command::Batch(vec![]));
+
+    // Label difference: accept B. Boundaries: accept both. Only in A: reject. Only in B: accept B.
+    for (i, d) in [(1, Decision::AcceptB), (2, Decision::AcceptBoth), (3, Decision::RejectBoth), (4, Decision::AcceptB)] {
+        let cmd = adj.decide(i, d, session.project(), at);
+        session.apply(cmd).unwrap();
+    }
+    let labels: Vec<(usize, usize, &str, &str)> = session
+        .project()
+        .annotations()
+        .iter()
+        .map(|g| (g.start, g.end, g.label.as_str(), g.meta[SOURCE].as_str()))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            (0, 6, "actor", "ana.ron + ben.ron"),
+            (11, 20, "claim", "ben.ron"),
+            (21, 32, "event", "ben.ron"),
+            (24, 32, "event", "ana.ron"),
+            (52, 57, "event", "ben.ron"),
+        ]
+    );
+    assert!(session.project().annotations().iter().all(|g| g.doc == "d"));
+    let s = states(&session);
+    assert_eq!(s[1], State::Decided { decision: Decision::AcceptB, edited: false });
+    assert_eq!(s[2], State::Decided { decision: Decision::AcceptBoth, edited: false });
+    assert_eq!(s[3], State::Open, "rejecting leaves nothing in the gold project");
+
+    // Changing one's mind replaces the item's annotations.
+    let cmd = adj.decide(2, Decision::AcceptA, session.project(), at);
+    session.apply(cmd).unwrap();
+    assert_eq!(states(&session)[2], State::Decided { decision: Decision::AcceptA, edited: false });
+    assert_eq!(session.project().annotations().len(), 4);
+
+    // Editing a taken annotation shows as edited.
+    let id = session.project().annotations()[1].id;
+    session
+        .apply(marginalia::edit::Command::Relabel { ids: vec![id], label: "actor".into(), at })
+        .unwrap();
+    assert_eq!(states(&session)[1], State::Decided { decision: Decision::AcceptB, edited: true });
+
+    // Every step undoes.
+    for _ in 0..7 {
+        session.undo().unwrap().expect("an undoable step");
+    }
+    assert!(session.project().annotations().is_empty());
+    assert!(states(&session).iter().all(|s| *s == State::Open));
+    session.redo().unwrap();
+    assert_eq!(states(&session)[0], State::Decided { decision: Decision::AcceptA, edited: false });
+}
+
+/// Copies of one project share the ids of annotations made before they were
+/// handed out: accepting both sides must not collide.
+#[test]
+fn adjudication_of_copies_sharing_ids() {
+    use marginalia::agreement::adjudicate::{Adjudication, Decision};
+    let text = "Aliyev met Pashinyan in Brussels.";
+    let a = project(&[("d", text)], &[("d", 11, 20, "actor")], "ana");
+    let mut b = a.clone();
+    let id = b.annotations()[0].id;
+    marginalia::edit::Command::Resize { id, start: 11, end: 32, at: Timestamp::from_unix(1) }
+        .apply(&mut b)
+        .unwrap();
+    let adj = Adjudication::new("a", &a, "b", &b);
+    assert_eq!(adj.items.len(), 1);
+    assert_eq!(adj.items[0].kind, PairKind::Boundaries);
+    let mut gold = Adjudication::gold_project(&a, &b);
+    adj.decide(0, Decision::AcceptBoth, &gold, Timestamp::from_unix(2)).apply(&mut gold).unwrap();
+    let ids: std::collections::HashSet<_> = gold.annotations().iter().map(|g| g.id).collect();
+    assert_eq!(ids.len(), 2);
+    assert!(ids.contains(&id));
+}

@@ -16,7 +16,11 @@
 //!
 //! A figure that cannot be computed (no annotations, one category) is a
 //! [`Measure::Undefined`] with its reason, never NaN.
+//!
+//! [`adjudicate`] turns the same alignment into decisions that build one
+//! gold project out of two copies.
 
+pub mod adjudicate;
 pub mod align;
 pub mod chars;
 pub mod measures;

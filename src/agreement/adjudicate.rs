@@ -1,0 +1,329 @@
+//! Adjudication: building one gold project out of two annotators' copies.
+//!
+//! The two copies are aligned document by document ([`super::align`]);
+//! each aligned pair is an [`Item`] the adjudicator decides: accept A's
+//! annotation, B's, both, or neither (or accept one and then edit it in
+//! the workbench). Decisions are [`Command`]s on the gold project, so
+//! they go through the session's undo history like any edit.
+//!
+//! Every annotation taken into the gold project records where it came
+//! from in its metadata: [`SOURCE`] (the annotator's file name, or both
+//! names for an agreement), [`SOURCE_A`] / [`SOURCE_B`] (its id in A's or
+//! B's file) and [`DECISION`]. The state of an item is read back from those
+//! keys, so it is always what the gold project holds, after undo and redo
+//! too, and after the gold file is saved and opened again.
+
+use std::collections::{HashMap, HashSet};
+
+use super::align::{PairKind, align};
+use super::match_documents;
+use crate::edit::Command;
+use crate::model::{Annotation, AnnotationId, Document, Project, Timestamp};
+
+/// Meta key: which annotator's file the annotation came from.
+pub const SOURCE: &str = "source";
+/// Meta key: the annotation's id in A's file.
+pub const SOURCE_A: &str = "source_a";
+/// Meta key: the annotation's id in B's file.
+pub const SOURCE_B: &str = "source_b";
+/// Meta key: the adjudication decision that took it in.
+pub const DECISION: &str = "adjudication";
+
+/// A decision on one item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Decision {
+    AcceptA,
+    AcceptB,
+    AcceptBoth,
+    RejectBoth,
+}
+
+impl Decision {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Decision::AcceptA => "accept A",
+            Decision::AcceptB => "accept B",
+            Decision::AcceptBoth => "accept both",
+            Decision::RejectBoth => "reject both",
+        }
+    }
+}
+
+/// One aligned pair (or a lone annotation) of the two annotators, in
+/// gold coordinates: `doc` is the gold (A's) document id, and B's
+/// annotation has had its `doc` rewritten to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    pub doc: String,
+    pub kind: PairKind,
+    pub a: Option<Annotation>,
+    pub b: Option<Annotation>,
+}
+
+impl Item {
+    pub fn start(&self) -> usize {
+        self.a.iter().chain(&self.b).map(|x| x.start).min().unwrap_or(0)
+    }
+
+    pub fn end(&self) -> usize {
+        self.a.iter().chain(&self.b).map(|x| x.end).max().unwrap_or(0)
+    }
+
+    /// The decisions that make sense for this item (accepting both of an
+    /// agreement would duplicate it; a lone annotation has no other side).
+    pub fn choices(&self) -> Vec<Decision> {
+        let mut out = Vec::with_capacity(4);
+        if self.a.is_some() {
+            out.push(Decision::AcceptA);
+        }
+        if self.b.is_some() {
+            out.push(Decision::AcceptB);
+        }
+        if self.a.is_some() && self.b.is_some() && self.kind != PairKind::Agree {
+            out.push(Decision::AcceptBoth);
+        }
+        out.push(Decision::RejectBoth);
+        out
+    }
+}
+
+/// Where an item stands in the gold project.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    /// Nothing of it in the gold project.
+    Open,
+    /// Taken in as decided (possibly edited afterwards: see `edited`).
+    Decided { decision: Decision, edited: bool },
+}
+
+/// The adjudication of annotator A's copy against B's.
+#[derive(Clone, Debug)]
+pub struct Adjudication {
+    pub a_name: String,
+    pub b_name: String,
+    /// Every item, documents in A's order, by position within each.
+    pub items: Vec<Item>,
+}
+
+impl Adjudication {
+    /// Aligns `a` and `b` over the documents they share.
+    pub fn new(a_name: &str, a: &Project, b_name: &str, b: &Project) -> Adjudication {
+        let mut items = Vec::new();
+        for shared in match_documents(a, b).shared {
+            let xs: Vec<&Annotation> = a.annotations_of(&shared.a.id).iter().collect();
+            let ys: Vec<&Annotation> = b.annotations_of(&shared.b.id).iter().collect();
+            for pair in align(&xs, &ys) {
+                items.push(Item {
+                    doc: shared.a.id.clone(),
+                    kind: pair.kind,
+                    a: pair.a.cloned(),
+                    b: pair.b.map(|y| Annotation {
+                        doc: shared.a.id.clone(),
+                        ..y.clone()
+                    }),
+                });
+            }
+        }
+        Adjudication {
+            a_name: a_name.to_owned(),
+            b_name: b_name.to_owned(),
+            items,
+        }
+    }
+
+    /// The gold project to adjudicate into: A's name with " (gold)", the
+    /// labels of both files (A's first), the shared documents as A has
+    /// them, and no annotations yet.
+    pub fn gold_project(a: &Project, b: &Project) -> Project {
+        let shared: HashSet<&str> = match_documents(a, b).shared.iter().map(|s| s.a.id.as_str()).collect();
+        let documents: Vec<Document> = a
+            .documents
+            .iter()
+            .filter(|d| shared.contains(d.id.as_str()))
+            .cloned()
+            .collect();
+        let mut schema = a.schema.clone();
+        for label in &b.schema.labels {
+            if !schema.contains(&label.id) {
+                let mut label = label.clone();
+                // A hotkey A's labels use stays with A's label.
+                if label.hotkey.is_some_and(|k| schema.by_hotkey(k).is_some()) {
+                    label.hotkey = None;
+                }
+                schema.labels.push(label);
+            }
+        }
+        Project::from_parts(format!("{} (gold)", a.name), schema, documents, Vec::new())
+    }
+
+    /// Indices of the items that are disagreements.
+    pub fn disagreements(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.items.len()).filter(|&i| self.items[i].kind.is_disagreement())
+    }
+
+    /// Reads every item's state from the gold project's provenance keys.
+    pub fn states(&self, gold: &Project) -> Vec<State> {
+        let provenance = Provenance::of(gold);
+        self.items.iter().map(|item| provenance.state(item)).collect()
+    }
+
+    /// The command that applies `decision` to item `i` in `gold`: what the
+    /// item had put in before is removed, the chosen annotations added.
+    pub fn decide(&self, i: usize, decision: Decision, gold: &Project, at: Timestamp) -> Command {
+        let provenance = Provenance::of(gold);
+        let mut taken = gold.annotation_ids();
+        self.command(&[(i, decision)], &provenance, &mut taken, at)
+    }
+
+    /// The command accepting every agreement not yet in the gold project.
+    pub fn accept_agreements(&self, gold: &Project, at: Timestamp) -> Command {
+        let provenance = Provenance::of(gold);
+        let mut taken = gold.annotation_ids();
+        let todo: Vec<(usize, Decision)> = (0..self.items.len())
+            .filter(|&i| self.items[i].kind == PairKind::Agree && provenance.state(&self.items[i]) == State::Open)
+            .map(|i| (i, Decision::AcceptA))
+            .collect();
+        self.command(&todo, &provenance, &mut taken, at)
+    }
+
+    fn command(
+        &self,
+        decisions: &[(usize, Decision)],
+        provenance: &Provenance,
+        taken: &mut HashSet<AnnotationId>,
+        at: Timestamp,
+    ) -> Command {
+        let mut remove = Vec::new();
+        let mut add = Vec::new();
+        for &(i, decision) in decisions {
+            let item = &self.items[i];
+            remove.extend(provenance.ids(item));
+            let agreement = item.kind == PairKind::Agree;
+            let both_names = format!("{} + {}", self.a_name, self.b_name);
+            let mut take = |source: &Annotation, name: &str| {
+                let mut copy = source.clone();
+                // Keep the annotator's id unless the gold project has it
+                // already (copies of one project share pre-existing ids).
+                if !taken.insert(copy.id) {
+                    copy.id = AnnotationId::fresh(|id| taken.contains(&id));
+                    taken.insert(copy.id);
+                }
+                copy.modified = at;
+                copy.meta.insert(SOURCE.into(), name.to_owned());
+                copy.meta.insert(DECISION.into(), decision.describe().to_owned());
+                if agreement {
+                    copy.meta.insert(SOURCE.into(), both_names.clone());
+                    copy.meta.insert(DECISION.into(), "agreement".into());
+                }
+                copy
+            };
+            let a_copy = |take: &mut dyn FnMut(&Annotation, &str) -> Annotation| {
+                item.a.as_ref().map(|x| {
+                    let mut c = take(x, &self.a_name);
+                    c.meta.insert(SOURCE_A.into(), x.id.to_string());
+                    if let (true, Some(y)) = (agreement, &item.b) {
+                        c.meta.insert(SOURCE_B.into(), y.id.to_string());
+                    }
+                    c
+                })
+            };
+            let b_copy = |take: &mut dyn FnMut(&Annotation, &str) -> Annotation| {
+                item.b.as_ref().map(|y| {
+                    let mut c = take(y, &self.b_name);
+                    c.meta.insert(SOURCE_B.into(), y.id.to_string());
+                    if let (true, Some(x)) = (agreement, &item.a) {
+                        c.meta.insert(SOURCE_A.into(), x.id.to_string());
+                    }
+                    c
+                })
+            };
+            match decision {
+                Decision::AcceptA => add.extend(a_copy(&mut take)),
+                Decision::AcceptB => add.extend(b_copy(&mut take)),
+                Decision::AcceptBoth => {
+                    add.extend(a_copy(&mut take));
+                    add.extend(b_copy(&mut take));
+                }
+                Decision::RejectBoth => {}
+            }
+        }
+        let mut commands = Vec::with_capacity(2);
+        if !remove.is_empty() {
+            commands.push(Command::DeleteAnnotations(remove));
+        }
+        if !add.is_empty() {
+            commands.push(Command::AddAnnotations(add));
+        }
+        Command::Batch(commands)
+    }
+}
+
+/// The gold annotations each source annotation went into.
+struct Provenance<'g> {
+    from_a: HashMap<String, Vec<&'g Annotation>>,
+    from_b: HashMap<String, Vec<&'g Annotation>>,
+}
+
+impl<'g> Provenance<'g> {
+    fn of(gold: &'g Project) -> Provenance<'g> {
+        let mut from_a: HashMap<String, Vec<&Annotation>> = HashMap::new();
+        let mut from_b: HashMap<String, Vec<&Annotation>> = HashMap::new();
+        for g in gold.annotations() {
+            if let Some(id) = g.meta.get(SOURCE_A) {
+                from_a.entry(id.clone()).or_default().push(g);
+            }
+            if let Some(id) = g.meta.get(SOURCE_B) {
+                from_b.entry(id.clone()).or_default().push(g);
+            }
+        }
+        Provenance { from_a, from_b }
+    }
+
+    /// The gold annotations that came from this item, each once.
+    fn annotations(&self, item: &Item) -> Vec<&'g Annotation> {
+        let find = |map: &HashMap<String, Vec<&'g Annotation>>, x: &Option<Annotation>| {
+            x.as_ref()
+                .and_then(|x| map.get(&x.id.to_string()))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let mut out = find(&self.from_a, &item.a);
+        for g in find(&self.from_b, &item.b) {
+            if !out.iter().any(|o| o.id == g.id) {
+                out.push(g);
+            }
+        }
+        out
+    }
+
+    fn ids(&self, item: &Item) -> Vec<AnnotationId> {
+        self.annotations(item).iter().map(|g| g.id).collect()
+    }
+
+    fn state(&self, item: &Item) -> State {
+        let found = self.annotations(item);
+        let decision = found.iter().find_map(|g| match g.meta.get(DECISION).map(String::as_str) {
+            Some("accept A") => Some(Decision::AcceptA),
+            Some("accept B") => Some(Decision::AcceptB),
+            Some("accept both") => Some(Decision::AcceptBoth),
+            Some("agreement") => Some(Decision::AcceptA),
+            _ => None,
+        });
+        let Some(decision) = decision else {
+            return State::Open;
+        };
+        // Edited: the gold copy no longer has its source's span or label.
+        let unchanged = |g: &Annotation| {
+            let source = match (g.meta.get(SOURCE_A), g.meta.get(SOURCE_B)) {
+                (Some(id), _) if item.a.as_ref().is_some_and(|x| &x.id.to_string() == id) => item.a.as_ref(),
+                (_, Some(id)) if item.b.as_ref().is_some_and(|y| &y.id.to_string() == id) => item.b.as_ref(),
+                _ => None,
+            };
+            source.is_some_and(|s| s.start == g.start && s.end == g.end && s.label == g.label)
+        };
+        State::Decided {
+            decision,
+            edited: !found.iter().all(|g| unchanged(g)),
+        }
+    }
+}
