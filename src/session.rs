@@ -50,6 +50,9 @@ pub struct Session {
     /// save itself succeeded; the history is secondary).
     history_warning: Option<String>,
     pub author: String,
+    /// For a project not saved yet: the file its document paths are
+    /// relative to (Save As rewrites them from there).
+    origin: Option<PathBuf>,
 }
 
 impl Session {
@@ -66,6 +69,16 @@ impl Session {
             revision: 0,
             history_warning: None,
             author: default_author(),
+            origin: None,
+        }
+    }
+
+    /// A new, never saved project whose document paths are relative to
+    /// the folder of `origin` (a project file it was derived from).
+    pub fn new_beside(project: Project, origin: &Path) -> Session {
+        Session {
+            origin: Some(origin.to_owned()),
+            ..Session::new(project)
         }
     }
 
@@ -85,6 +98,7 @@ impl Session {
             revision: 0,
             history_warning: None,
             author: default_author(),
+            origin: None,
         })
     }
 
@@ -282,7 +296,7 @@ impl Session {
     /// rewritten relative to the new location.
     pub fn save_as(&mut self, path: &Path) -> Result<(), SessionError> {
         let mut moved = self.project.clone();
-        if let Some(old) = &self.path {
+        if let Some(old) = self.path.as_ref().or(self.origin.as_ref()) {
             let (old_base, new_base) = (base_dir(old), base_dir(path));
             for doc in &mut moved.documents {
                 let file = old_base.join(&doc.path);

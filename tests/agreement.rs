@@ -346,22 +346,41 @@ fn adjudication_builds_a_gold_project_with_provenance_and_undo() {
     // boundaries (Brussels), only in A (Michel), only in B (talks).
     let a = project(
         &[("d", text)],
-        &[("d", 0, 6, "actor"), ("d", 11, 20, "actor"), ("d", 24, 32, "event"), ("d", 34, 40, "actor")],
+        &[
+            ("d", 0, 6, "actor"),
+            ("d", 11, 20, "actor"),
+            ("d", 24, 32, "event"),
+            ("d", 34, 40, "actor"),
+        ],
         "ana",
     );
     // B's document has another id but the same text: matched by hash.
     let b = project(
         &[("doc-b", text)],
-        &[("doc-b", 0, 6, "actor"), ("doc-b", 11, 20, "claim"), ("doc-b", 21, 32, "event"), ("doc-b", 52, 57, "event")],
+        &[
+            ("doc-b", 0, 6, "actor"),
+            ("doc-b", 11, 20, "claim"),
+            ("doc-b", 21, 32, "event"),
+            ("doc-b", 52, 57, "event"),
+        ],
         "ben",
     );
     let adj = Adjudication::new("ana.ron", &a, "ben.ron", &b);
     let kinds: Vec<PairKind> = adj.items.iter().map(|i| i.kind).collect();
     assert_eq!(
         kinds,
-        [PairKind::Agree, PairKind::Label, PairKind::Boundaries, PairKind::OnlyA, PairKind::OnlyB]
+        [
+            PairKind::Agree,
+            PairKind::Label,
+            PairKind::Boundaries,
+            PairKind::OnlyA,
+            PairKind::OnlyB
+        ]
     );
-    assert!(adj.items.iter().all(|i| i.doc == "d"), "B's items are in gold (A's) document ids");
+    assert!(
+        adj.items.iter().all(|i| i.doc == "d"),
+        "B's items are in gold (A's) document ids"
+    );
     assert_eq!(adj.disagreements().count(), 4);
 
     let gold = Adjudication::gold_project(&a, &b);
@@ -387,7 +406,12 @@ fn adjudication_builds_a_gold_project_with_provenance_and_undo() {
     assert_eq!(again, marginalia::edit::Command::Batch(vec![]));
 
     // Label difference: accept B. Boundaries: accept both. Only in A: reject. Only in B: accept B.
-    for (i, d) in [(1, Decision::AcceptB), (2, Decision::AcceptBoth), (3, Decision::RejectBoth), (4, Decision::AcceptB)] {
+    for (i, d) in [
+        (1, Decision::AcceptB),
+        (2, Decision::AcceptBoth),
+        (3, Decision::RejectBoth),
+        (4, Decision::AcceptB),
+    ] {
         let cmd = adj.decide(i, d, session.project(), at);
         session.apply(cmd).unwrap();
     }
@@ -409,22 +433,50 @@ fn adjudication_builds_a_gold_project_with_provenance_and_undo() {
     );
     assert!(session.project().annotations().iter().all(|g| g.doc == "d"));
     let s = states(&session);
-    assert_eq!(s[1], State::Decided { decision: Decision::AcceptB, edited: false });
-    assert_eq!(s[2], State::Decided { decision: Decision::AcceptBoth, edited: false });
+    assert_eq!(
+        s[1],
+        State::Decided {
+            decision: Decision::AcceptB,
+            edited: false
+        }
+    );
+    assert_eq!(
+        s[2],
+        State::Decided {
+            decision: Decision::AcceptBoth,
+            edited: false
+        }
+    );
     assert_eq!(s[3], State::Open, "rejecting leaves nothing in the gold project");
 
     // Changing one's mind replaces the item's annotations.
     let cmd = adj.decide(2, Decision::AcceptA, session.project(), at);
     session.apply(cmd).unwrap();
-    assert_eq!(states(&session)[2], State::Decided { decision: Decision::AcceptA, edited: false });
+    assert_eq!(
+        states(&session)[2],
+        State::Decided {
+            decision: Decision::AcceptA,
+            edited: false
+        }
+    );
     assert_eq!(session.project().annotations().len(), 4);
 
     // Editing a taken annotation shows as edited.
     let id = session.project().annotations()[1].id;
     session
-        .apply(marginalia::edit::Command::Relabel { ids: vec![id], label: "actor".into(), at })
+        .apply(marginalia::edit::Command::Relabel {
+            ids: vec![id],
+            label: "actor".into(),
+            at,
+        })
         .unwrap();
-    assert_eq!(states(&session)[1], State::Decided { decision: Decision::AcceptB, edited: true });
+    assert_eq!(
+        states(&session)[1],
+        State::Decided {
+            decision: Decision::AcceptB,
+            edited: true
+        }
+    );
 
     // Every step undoes.
     for _ in 0..7 {
@@ -433,7 +485,13 @@ fn adjudication_builds_a_gold_project_with_provenance_and_undo() {
     assert!(session.project().annotations().is_empty());
     assert!(states(&session).iter().all(|s| *s == State::Open));
     session.redo().unwrap();
-    assert_eq!(states(&session)[0], State::Decided { decision: Decision::AcceptA, edited: false });
+    assert_eq!(
+        states(&session)[0],
+        State::Decided {
+            decision: Decision::AcceptA,
+            edited: false
+        }
+    );
 }
 
 /// Copies of one project share the ids of annotations made before they were
@@ -445,14 +503,21 @@ fn adjudication_of_copies_sharing_ids() {
     let a = project(&[("d", text)], &[("d", 11, 20, "actor")], "ana");
     let mut b = a.clone();
     let id = b.annotations()[0].id;
-    marginalia::edit::Command::Resize { id, start: 11, end: 32, at: Timestamp::from_unix(1) }
-        .apply(&mut b)
-        .unwrap();
+    marginalia::edit::Command::Resize {
+        id,
+        start: 11,
+        end: 32,
+        at: Timestamp::from_unix(1),
+    }
+    .apply(&mut b)
+    .unwrap();
     let adj = Adjudication::new("a", &a, "b", &b);
     assert_eq!(adj.items.len(), 1);
     assert_eq!(adj.items[0].kind, PairKind::Boundaries);
     let mut gold = Adjudication::gold_project(&a, &b);
-    adj.decide(0, Decision::AcceptBoth, &gold, Timestamp::from_unix(2)).apply(&mut gold).unwrap();
+    adj.decide(0, Decision::AcceptBoth, &gold, Timestamp::from_unix(2))
+        .apply(&mut gold)
+        .unwrap();
     let ids: std::collections::HashSet<_> = gold.annotations().iter().map(|g| g.id).collect();
     assert_eq!(ids.len(), 2);
     assert!(ids.contains(&id));

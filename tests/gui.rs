@@ -880,3 +880,232 @@ fn import_dialog_reads_first_then_creates_and_opens_the_project() {
     assert!(target.exists());
     assert!(persist::load(&target).unwrap().problems.is_empty());
 }
+
+/// A second annotator's copy of the sample: some tags relabeled, some
+/// missing, one added. Saved beside the sample as `ben.ron`.
+fn second_annotator(path: &Path) -> PathBuf {
+    use marginalia::edit::{Command, new_annotation};
+    let mut ben = persist::open(path).unwrap();
+    let ids: Vec<_> = ben.annotations().iter().map(|a| (a.id, a.label.clone())).collect();
+    for (k, (id, label)) in ids.iter().enumerate() {
+        if k % 9 == 0 {
+            Command::DeleteAnnotations(vec![*id]).apply(&mut ben).unwrap();
+        } else if k % 6 == 0 {
+            let other = if label == "claim" { "event" } else { "claim" };
+            Command::Relabel {
+                ids: vec![*id],
+                label: other.into(),
+                at: marginalia::model::Timestamp::now(),
+            }
+            .apply(&mut ben)
+            .unwrap();
+        }
+    }
+    let text = ben.document(DOC).unwrap().text.clone();
+    let byte = text.as_str().find("Les hostilités").unwrap();
+    let start = text.char_of_byte(byte).unwrap();
+    let a = new_annotation(
+        &ben,
+        DOC,
+        start..start + 14,
+        "event",
+        "ben",
+        marginalia::model::Timestamp::now(),
+    )
+    .unwrap();
+    Command::AddAnnotations(vec![a]).apply(&mut ben).unwrap();
+    let out = path.with_file_name("ben.ron");
+    persist::save(&ben, &out).unwrap();
+    out
+}
+
+#[test]
+fn review_compares_annotators_and_adjudicates_into_a_gold_project() {
+    use marginalia::agreement::adjudicate::{DECISION, SOURCE, SOURCE_A, SOURCE_B};
+    use marginalia::gui::review::ItemState;
+    let (dir, ana) = sample_copy();
+    let ben = second_annotator(&ana);
+    let gold_path = dir.path().join("gold").join("gold.ron");
+    std::fs::create_dir(gold_path.parent().unwrap()).unwrap();
+    let dialogs = ScriptedDialogs {
+        projects: vec![vec![ana.clone(), ben.clone()]],
+        save: vec![gold_path.clone()],
+        ..Default::default()
+    };
+    let wb = Workbench::new(Settings::default(), Box::new(dialogs));
+    let mut h = Harness::builder()
+        .with_size(vec2(1600.0, 1100.0))
+        .with_step_dt(0.1)
+        .with_context_setup(fonts::install)
+        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb);
+    settle(&mut h);
+    // Review → Compare annotators… (its shortcut), the files from the dialog.
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::R);
+    let review = h.state().state.review.as_ref().expect("a review is open");
+    let pair = &review.report.pairs[0];
+    let expected = marginalia::agreement::compare(
+        "karabakh.ron",
+        &persist::open(&ana).unwrap(),
+        "ben.ron",
+        &persist::open(&ben).unwrap(),
+        &Default::default(),
+    );
+    assert_eq!(pair.overall, expected.overall, "the panel shows the library's figures");
+    let disagreements = review.adjudication.disagreements().count();
+    assert!(disagreements > 10, "{disagreements}");
+    let agreements = review.adjudication.items.len() - disagreements;
+    assert!(project(&h).annotations().is_empty(), "the gold project starts empty");
+    assert_eq!(
+        review.current,
+        review.adjudication.disagreements().next(),
+        "focus on the first disagreement"
+    );
+    // The figures table is drawn.
+    h.get_by_label("overall");
+
+    // Accept all agreements in one step.
+    h.get_by_label(&format!("Accept all agreements ({agreements})")).click();
+    settle(&mut h);
+    assert_eq!(project(&h).annotations().len(), agreements);
+    assert!(
+        project(&h)
+            .annotations()
+            .iter()
+            .all(|g| g.meta[DECISION] == "agreement" && g.meta[SOURCE] == "karabakh.ron + ben.ron")
+    );
+
+    // Keyboard: accept the item in focus as A, then as B; focus moves on.
+    let first = h.state().state.review.as_ref().unwrap().current.unwrap();
+    press(&mut h, Modifiers::ALT, Key::A);
+    let review = h.state().state.review.as_ref().unwrap();
+    let history = h.state().session().unwrap().history();
+    assert_eq!(
+        review.state(first, history),
+        ItemState::Decided {
+            decision: marginalia::agreement::adjudicate::Decision::AcceptA,
+            edited: false
+        }
+    );
+    let second = review.current.unwrap();
+    assert_ne!(second, first, "on to the next open disagreement");
+    // Reject both from the button, then undo it: the item is open again.
+    h.get_by_label("Reject both").click();
+    settle(&mut h);
+    let wb = h.state();
+    assert_eq!(
+        wb.state
+            .review
+            .as_ref()
+            .unwrap()
+            .state(second, wb.session().unwrap().history()),
+        ItemState::Rejected
+    );
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    let wb = h.state();
+    assert_eq!(
+        wb.state
+            .review
+            .as_ref()
+            .unwrap()
+            .state(second, wb.session().unwrap().history()),
+        ItemState::Open
+    );
+    // Accept B of a label difference: B's version, with B's provenance.
+    let label_item = {
+        let review = h.state().state.review.as_ref().unwrap();
+        let history = h.state().session().unwrap().history();
+        (0..review.adjudication.items.len())
+            .find(|&i| {
+                review.adjudication.items[i].kind == marginalia::agreement::PairKind::Label
+                    && review.state(i, history) == ItemState::Open
+            })
+            .expect("an open label difference")
+    };
+    h.state_mut().apply(Action::ReviewSelect(label_item));
+    settle(&mut h);
+    let b = h.state().state.review.as_ref().unwrap().adjudication.items[label_item]
+        .b
+        .clone()
+        .expect("a label difference has B's side");
+    let before = project(&h).annotations().len();
+    press(&mut h, Modifiers::ALT, Key::B);
+    let taken = project(&h)
+        .annotations()
+        .iter()
+        .find(|g| g.meta.get(SOURCE_B) == Some(&b.id.to_string()))
+        .expect("B's annotation is in the gold project");
+    assert_eq!(
+        (taken.start, taken.end, taken.label.as_str()),
+        (b.start, b.end, b.label.as_str())
+    );
+    assert_eq!(taken.meta[SOURCE], "ben.ron");
+    assert_eq!(project(&h).annotations().len(), before + 1);
+    // Undo takes it out again.
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(project(&h).annotations().len(), before);
+
+    // Save As the gold project in another folder: documents are found from there.
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    let gold = persist::open(&gold_path).expect("the gold project loads without problems");
+    assert_eq!(gold.annotations().len(), before);
+    assert!(
+        gold.documents.iter().all(|d| d.path.starts_with("../")),
+        "paths relative to the gold file"
+    );
+    assert!(
+        gold.annotations()
+            .iter()
+            .all(|g| g.meta.contains_key(SOURCE_A) || g.meta.contains_key(SOURCE_B))
+    );
+}
+
+#[test]
+fn merge_conflicts_are_shown_and_resolved_from_the_banner() {
+    use marginalia::edit::Command;
+    let (_dir, path) = sample_copy();
+    let base = persist::open(&path).unwrap();
+    let target = base.annotations_of(DOC)[0].clone();
+    let relabel = |label: &str| {
+        let mut p = base.clone();
+        Command::Relabel {
+            ids: vec![target.id],
+            label: label.into(),
+            at: marginalia::model::Timestamp::now(),
+        }
+        .apply(&mut p)
+        .unwrap();
+        p
+    };
+    let (ours_label, theirs_label) = if target.label == "claim" {
+        ("event", "actor")
+    } else {
+        ("claim", "event")
+    };
+    let (ours, theirs) = (relabel(ours_label), relabel(theirs_label));
+    let merged = marginalia::merge::merge(&base, &ours, &theirs);
+    assert_eq!(merged.annotation_conflicts, 1);
+    persist::save(&merged.project, &path).unwrap();
+
+    let mut h = harness(&path);
+    assert_eq!(h.state().state.conflicts.ids, vec![target.id]);
+    h.get_by_label_contains("1 merge conflict(s)");
+    h.get_by_label("Next conflict").click();
+    settle(&mut h);
+    assert_eq!(h.state().state.selection.annotation, Some(target.id));
+    h.get_by_label("Use theirs' version").click();
+    settle(&mut h);
+    let a = project(&h).annotation(target.id).unwrap();
+    assert_eq!(a.label, theirs_label);
+    assert!(!marginalia::merge::has_conflict(a));
+    assert!(h.state().state.conflicts.ids.is_empty());
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    let a = project(&h).annotation(target.id).unwrap();
+    assert_eq!(a.label, ours_label, "undo brings the conflict back");
+    assert!(marginalia::merge::has_conflict(a));
+    // Keeping ours resolves it too.
+    h.get_by_label("Keep this version").click();
+    settle(&mut h);
+    let a = project(&h).annotation(target.id).unwrap();
+    assert_eq!(a.label, ours_label);
+    assert!(a.meta.is_empty());
+}

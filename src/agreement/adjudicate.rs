@@ -302,13 +302,15 @@ impl<'g> Provenance<'g> {
 
     fn state(&self, item: &Item) -> State {
         let found = self.annotations(item);
-        let decision = found.iter().find_map(|g| match g.meta.get(DECISION).map(String::as_str) {
-            Some("accept A") => Some(Decision::AcceptA),
-            Some("accept B") => Some(Decision::AcceptB),
-            Some("accept both") => Some(Decision::AcceptBoth),
-            Some("agreement") => Some(Decision::AcceptA),
-            _ => None,
-        });
+        let decision = found
+            .iter()
+            .find_map(|g| match g.meta.get(DECISION).map(String::as_str) {
+                Some("accept A") => Some(Decision::AcceptA),
+                Some("accept B") => Some(Decision::AcceptB),
+                Some("accept both") => Some(Decision::AcceptBoth),
+                Some("agreement") => Some(Decision::AcceptA),
+                _ => None,
+            });
         let Some(decision) = decision else {
             return State::Open;
         };

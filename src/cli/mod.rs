@@ -83,6 +83,17 @@ enum Command {
     /// sides (ours is kept, conflicts are listed on stderr and marked in the
     /// project for the workbench); 2 on trouble (nothing is written).
     Merge(merge::MergeArgs),
+    /// Open the workbench on a review of two or more annotators' copies
+    /// (what Review → Compare annotators… does): agreement figures, their
+    /// spans side by side, and adjudication into a new gold project.
+    Review(ReviewArgs),
+}
+
+#[derive(Debug, Args)]
+struct ReviewArgs {
+    /// Two or more project files; the first two are adjudicated first.
+    #[arg(required = true, num_args = 2..)]
+    projects: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -95,6 +106,7 @@ struct ProjectArg {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => open_gui(cli.project),
+        Some(Command::Review(args)) => open_review(args.projects),
         Some(Command::New(args)) => documents::new(args),
         Some(Command::Add(args)) => documents::add(args),
         Some(Command::Validate(args)) => report::validate(&args.project),
@@ -120,8 +132,25 @@ fn open_gui(project: Option<PathBuf>) -> anyhow::Result<ExitCode> {
             path.display()
         );
     }
-    marginalia::gui::run(project).map_err(|e| anyhow::anyhow!("the workbench failed: {e}"))?;
+    let start = project.map_or(marginalia::gui::Start::Nothing, marginalia::gui::Start::Project);
+    marginalia::gui::run(start).map_err(|e| anyhow::anyhow!("the workbench failed: {e}"))?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(feature = "gui")]
+fn open_review(projects: Vec<PathBuf>) -> anyhow::Result<ExitCode> {
+    if let Some(missing) = projects.iter().find(|p| !p.exists()) {
+        anyhow::bail!("{} does not exist", missing.display());
+    }
+    marginalia::gui::run(marginalia::gui::Start::Review(projects))
+        .map_err(|e| anyhow::anyhow!("the workbench failed: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "gui"))]
+fn open_review(projects: Vec<PathBuf>) -> anyhow::Result<ExitCode> {
+    let _ = projects;
+    open_gui(None)
 }
 
 #[cfg(not(feature = "gui"))]

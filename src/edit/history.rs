@@ -90,7 +90,7 @@ impl History {
         self.done.last().map_or(0, |e| e.serial)
     }
 
-        /// True when the entry that [`History::state`] named `serial` is
+    /// True when the entry that [`History::state`] named `serial` is
     /// applied now (not undone): a decision recorded with it still stands.
     pub fn is_applied(&self, serial: u64) -> bool {
         self.done.binary_search_by_key(&serial, |e| e.serial).is_ok()

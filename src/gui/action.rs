@@ -8,6 +8,7 @@
 use std::path::PathBuf;
 
 use super::compare::{PickSide, Source};
+use crate::agreement::adjudicate::Decision;
 use crate::diff::Side;
 use crate::edit::Command;
 use crate::model::AnnotationId;
@@ -100,6 +101,36 @@ pub enum Action {
         side: Side,
     },
 
+    // Reviewing annotators (Review menu) and merge conflicts.
+    /// Choose two or more annotators' project files.
+    OpenReview,
+    /// Compare these files and start adjudicating into a new gold project.
+    StartReview(Vec<PathBuf>),
+    CloseReview,
+    /// Adjudicate another pair of the annotators.
+    ReviewPair(usize, usize),
+    ReviewDecide {
+        item: usize,
+        decision: Decision,
+    },
+    /// Decide the item in focus (keyboard).
+    ReviewDecideCurrent(Decision),
+    /// Take an item's A version (or B's) and select it for editing.
+    ReviewEdit(usize),
+    ReviewAcceptAgreements,
+    /// Focus the next (true) or previous open disagreement.
+    ReviewNext(bool),
+    ReviewSelect(usize),
+    ReviewShowAgreements(bool),
+    /// Resolve a merge conflict marked on an annotation: keep it as it is,
+    /// or take the version the merge did not keep.
+    ResolveConflict {
+        id: AnnotationId,
+        take_other: bool,
+    },
+    /// Select the next annotation with a merge conflict.
+    NextConflict,
+
     // Navigation and view.
     SelectDocument(String),
     SelectAnnotation(Option<AnnotationId>),
@@ -127,6 +158,7 @@ impl Action {
                 | Action::OpenProject
                 | Action::Open(_)
                 | Action::CloseProject
+                | Action::StartReview(_)
                 | Action::Quit
         )
     }

@@ -13,13 +13,15 @@ pub struct MarginaliaApp {
 }
 
 impl MarginaliaApp {
-    pub fn new(cc: &eframe::CreationContext<'_>, project: Option<std::path::PathBuf>) -> MarginaliaApp {
+    pub fn new(cc: &eframe::CreationContext<'_>, start: super::Start) -> MarginaliaApp {
         super::fonts::install(&cc.egui_ctx);
         cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = false);
         let settings = Settings::load(Settings::default_file());
         let mut workbench = Workbench::new(settings, Box::new(NativeDialogs));
-        if let Some(path) = project {
-            workbench.open_path(&path);
+        match start {
+            super::Start::Nothing => {}
+            super::Start::Project(path) => workbench.open_path(&path),
+            super::Start::Review(paths) => workbench.apply(Action::StartReview(paths)),
         }
         MarginaliaApp {
             workbench,

@@ -5,6 +5,7 @@
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::action::Action;
+use crate::agreement::adjudicate::Decision;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UiCommand {
@@ -34,6 +35,15 @@ pub enum UiCommand {
     Compare,
     Export,
     Import,
+    Review,
+    ReviewAcceptA,
+    ReviewAcceptB,
+    ReviewAcceptBoth,
+    ReviewReject,
+    ReviewNext,
+    ReviewPrevious,
+    ReviewAgreements,
+    NextConflict,
     Shortcuts,
 }
 
@@ -66,6 +76,15 @@ impl UiCommand {
         UiCommand::Compare,
         UiCommand::Export,
         UiCommand::Import,
+        UiCommand::Review,
+        UiCommand::ReviewAcceptA,
+        UiCommand::ReviewAcceptB,
+        UiCommand::ReviewAcceptBoth,
+        UiCommand::ReviewReject,
+        UiCommand::ReviewNext,
+        UiCommand::ReviewPrevious,
+        UiCommand::ReviewAgreements,
+        UiCommand::NextConflict,
         UiCommand::Shortcuts,
     ];
 
@@ -96,6 +115,15 @@ impl UiCommand {
             UiCommand::Compare => "Compare versions…",
             UiCommand::Export => "Export dataset…",
             UiCommand::Import => "Import dataset…",
+            UiCommand::Review => "Compare annotators…",
+            UiCommand::ReviewAcceptA => "Accept A",
+            UiCommand::ReviewAcceptB => "Accept B",
+            UiCommand::ReviewAcceptBoth => "Accept both",
+            UiCommand::ReviewReject => "Reject both",
+            UiCommand::ReviewNext => "Next disagreement",
+            UiCommand::ReviewPrevious => "Previous disagreement",
+            UiCommand::ReviewAgreements => "Accept all agreements",
+            UiCommand::NextConflict => "Next merge conflict",
             UiCommand::Shortcuts => "Keyboard shortcuts",
         }
     }
@@ -132,6 +160,15 @@ impl UiCommand {
             UiCommand::Compare => k(cmd_shift, Key::D),
             UiCommand::Export => k(cmd, Key::E),
             UiCommand::Import => k(cmd, Key::I),
+            UiCommand::Review => k(cmd_shift, Key::R),
+            UiCommand::ReviewAcceptA => k(Modifiers::ALT, Key::A),
+            UiCommand::ReviewAcceptB => k(Modifiers::ALT, Key::B),
+            UiCommand::ReviewAcceptBoth => k(Modifiers::ALT, Key::D),
+            UiCommand::ReviewReject => k(Modifiers::ALT, Key::R),
+            UiCommand::ReviewNext => k(Modifiers::ALT, Key::N),
+            UiCommand::ReviewPrevious => k(Modifiers::ALT, Key::P),
+            UiCommand::ReviewAgreements => k(Modifiers::ALT, Key::G),
+            UiCommand::NextConflict => k(Modifiers::ALT, Key::C),
             UiCommand::Shortcuts => k(Modifiers::NONE, Key::F1),
         }
     }
@@ -139,9 +176,21 @@ impl UiCommand {
     /// True for commands that must not fire while a text field has the
     /// keyboard (there, Delete and Ctrl+Z belong to the field).
     pub fn yields_to_text_fields(self) -> bool {
+        // Alt+letter review keys could be meant for the field (AltGr layouts).
         matches!(
             self,
-            UiCommand::Undo | UiCommand::Redo | UiCommand::RedoAlt | UiCommand::Delete
+            UiCommand::Undo
+                | UiCommand::Redo
+                | UiCommand::RedoAlt
+                | UiCommand::Delete
+                | UiCommand::ReviewAcceptA
+                | UiCommand::ReviewAcceptB
+                | UiCommand::ReviewAcceptBoth
+                | UiCommand::ReviewReject
+                | UiCommand::ReviewNext
+                | UiCommand::ReviewPrevious
+                | UiCommand::ReviewAgreements
+                | UiCommand::NextConflict
         )
     }
 
@@ -173,6 +222,15 @@ impl UiCommand {
             UiCommand::Compare => Action::OpenCompare,
             UiCommand::Export => Action::OpenExport,
             UiCommand::Import => Action::OpenImport,
+            UiCommand::Review => Action::OpenReview,
+            UiCommand::ReviewAcceptA => Action::ReviewDecideCurrent(Decision::AcceptA),
+            UiCommand::ReviewAcceptB => Action::ReviewDecideCurrent(Decision::AcceptB),
+            UiCommand::ReviewAcceptBoth => Action::ReviewDecideCurrent(Decision::AcceptBoth),
+            UiCommand::ReviewReject => Action::ReviewDecideCurrent(Decision::RejectBoth),
+            UiCommand::ReviewNext => Action::ReviewNext(true),
+            UiCommand::ReviewPrevious => Action::ReviewNext(false),
+            UiCommand::ReviewAgreements => Action::ReviewAcceptAgreements,
+            UiCommand::NextConflict => Action::NextConflict,
             UiCommand::Shortcuts => Action::ShowShortcuts,
         })
     }

@@ -589,11 +589,12 @@ impl Comparison {
                 ui.columns(2, |cols| {
                     cols[0].weak(format!("A: {}", self.a.name));
                     cols[1].weak(format!("B: {}", self.b.name));
+                    // Two views of one document: each needs its own id space.
                     if let Some(v) = &mut self.view_a {
-                        v.ui(&mut cols[0], &input_a, &mut self.selection_a);
+                        cols[0].push_id("compare-a", |ui| v.ui(ui, &input_a, &mut self.selection_a));
                     }
                     if let Some(v) = &mut self.view_b {
-                        v.ui(&mut cols[1], &input_b, &mut self.selection_b);
+                        cols[1].push_id("compare-b", |ui| v.ui(ui, &input_b, &mut self.selection_b));
                     }
                 });
                 // Scrolled together: A follows B.

@@ -28,6 +28,8 @@ pub trait FileDialogs {
     fn export_target(&mut self, format: Format, suggested: &str) -> Option<PathBuf>;
     /// Files (or one folder) to import.
     fn import_inputs(&mut self, format: Format, folder: bool) -> Vec<PathBuf>;
+    /// Two or more annotators' copies of a project, to compare.
+    fn pick_projects(&mut self) -> Vec<PathBuf>;
 }
 
 /// File name extensions of a format's files, for file choosers.
@@ -68,6 +70,14 @@ impl FileDialogs for NativeDialogs {
             .unwrap_or_default()
     }
 
+    fn pick_projects(&mut self) -> Vec<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("Compare annotators: choose two or more project files")
+            .add_filter("Marginalia project", &["ron"])
+            .pick_files()
+            .unwrap_or_default()
+    }
+
     fn export_target(&mut self, format: Format, suggested: &str) -> Option<PathBuf> {
         let dialog = rfd::FileDialog::new().set_title("Export dataset");
         if format.exports_folder() {
@@ -101,6 +111,7 @@ pub struct ScriptedDialogs {
     pub documents: Vec<Vec<PathBuf>>,
     pub export_targets: Vec<PathBuf>,
     pub import_inputs: Vec<Vec<PathBuf>>,
+    pub projects: Vec<Vec<PathBuf>>,
 }
 
 impl FileDialogs for ScriptedDialogs {
@@ -129,6 +140,14 @@ impl FileDialogs for ScriptedDialogs {
             Vec::new()
         } else {
             self.import_inputs.remove(0)
+        }
+    }
+
+    fn pick_projects(&mut self) -> Vec<PathBuf> {
+        if self.projects.is_empty() {
+            Vec::new()
+        } else {
+            self.projects.remove(0)
         }
     }
 }

@@ -9,6 +9,8 @@
 //!   keyboard commands that ask for it.
 //! - [`dialogs`]: file choosers (rfd) and the workbench's questions.
 //! - [`compare`]: the compare view (versions, diff, take/restore).
+//! - [`review`]: comparing annotators (figures, side-by-side spans) and
+//!   adjudicating their disagreements into a gold project.
 //! - [`export_dialog`], [`import_dialog`]: labeled datasets in and out,
 //!   run in the background by a [`job::Job`] with a progress bar, built
 //!   from the shared choosers of `dataset_options`.
@@ -28,6 +30,7 @@ pub mod import_dialog;
 pub mod job;
 
 pub mod panels;
+pub mod review;
 pub mod settings;
 pub mod view;
 pub mod workbench;
@@ -36,9 +39,20 @@ use std::path::PathBuf;
 
 pub use workbench::Workbench;
 
-/// Opens the workbench window, on `project` if given. Returns when the
-/// window is closed.
-pub fn run(project: Option<PathBuf>) -> eframe::Result {
+/// What the window opens on.
+#[derive(Clone, Debug, Default)]
+pub enum Start {
+    /// The start screen.
+    #[default]
+    Nothing,
+    /// A project file.
+    Project(PathBuf),
+    /// A review of these annotators' project files (Review → Compare annotators…).
+    Review(Vec<PathBuf>),
+}
+
+/// Opens the workbench window. Returns when the window is closed.
+pub fn run(start: Start) -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Marginalia")
@@ -50,6 +64,6 @@ pub fn run(project: Option<PathBuf>) -> eframe::Result {
     eframe::run_native(
         "Marginalia",
         options,
-        Box::new(move |cc| Ok(Box::new(app::MarginaliaApp::new(cc, project)))),
+        Box::new(move |cc| Ok(Box::new(app::MarginaliaApp::new(cc, start)))),
     )
 }

@@ -22,8 +22,10 @@ use super::export_dialog::ExportDialog;
 use super::find::FindState;
 use super::import_dialog::ImportDialog;
 use super::panels;
+use super::review::{ItemState, Review};
 use super::settings::Settings;
 use super::view::{DocumentView, Selection, ViewInput};
+use crate::agreement::adjudicate::Decision;
 use crate::edit::{Command, new_annotation};
 use crate::model::{AnnotationId, Project, Status, Timestamp, words};
 use crate::persist::documents::read_new_document;
@@ -78,6 +80,10 @@ pub struct UiState {
     pub export: Option<ExportDialog>,
     /// File → Import dataset…, while open.
     pub import: Option<ImportDialog>,
+    /// Review → Compare annotators…: the open review (the session is its gold project).
+    pub review: Option<Review>,
+    /// Annotations marked with merge conflicts.
+    pub conflicts: panels::banners::ConflictList,
 }
 
 /// The whole GUI state.
@@ -218,6 +224,11 @@ impl Workbench {
             }
             return actions;
         }
+        self.state.conflicts.refresh(session.project(), session.revision());
+        if let Some(review) = &mut self.state.review {
+            review.refresh(session.project(), session.revision());
+            actions.extend(review.panel_ui(ui, self.state.current_doc.as_deref(), session.history()));
+        }
         actions.extend(panels::palette::palette_bar(ui, session.project(), &self.state));
         panels::status::status_bar(ui, session, &self.state, self.current_view());
         actions.extend(panels::documents::documents_panel(ui, session.project(), &self.state));
@@ -254,6 +265,22 @@ impl Workbench {
             self.state.find.update(&doc.id, &doc.text);
             actions.extend(panels::find_bar::find_bar(ui, project, &mut self.state.find));
         }
+        if let Some(review) = &mut self.state.review {
+            let height = (ui.available_height() * 0.45).max(120.0);
+            let width = ui.available_width();
+            ui.allocate_ui(egui::vec2(width, height), |ui| {
+                ui.set_min_height(height);
+                review.sides_ui(ui, &doc.id, self.settings.dark, self.settings.text_size());
+            });
+            ui.separator();
+            ui.weak("Gold (edit here; Save As to keep it)");
+        }
+        let gold_overlays = self
+            .state
+            .review
+            .as_ref()
+            .map(|r| r.gold_overlays(&doc.id))
+            .unwrap_or_default();
         if !self.views.get(&doc.id).is_some_and(|v| v.shows(doc)) {
             self.views.insert(doc.id.clone(), DocumentView::new(doc));
         }
@@ -270,7 +297,7 @@ impl Workbench {
                 &[]
             },
             current_match: self.state.find.current,
-            overlays: &[],
+            overlays: &gold_overlays,
             read_only: false,
         };
         let before = self.state.selection.annotation;
@@ -619,6 +646,49 @@ impl Workbench {
             }
             Action::CreateImportedProject => self.create_imported_project(),
             Action::CloseComparison => self.state.comparison = None,
+            Action::OpenReview => {
+                let paths = self.dialogs.pick_projects();
+                if !paths.is_empty() {
+                    self.apply(Action::StartReview(paths));
+                }
+            }
+            Action::StartReview(paths) => self.start_review(&paths),
+            Action::CloseReview => self.state.review = None,
+            Action::ReviewPair(a, b) => {
+                if let Some(r) = &mut self.state.review {
+                    r.set_pair(a, b);
+                }
+            }
+            Action::ReviewDecide { item, decision } => self.review_decide(item, decision),
+            Action::ReviewDecideCurrent(decision) => {
+                if let Some(item) = self.state.review.as_ref().and_then(|r| r.current) {
+                    self.review_decide(item, decision);
+                }
+            }
+            Action::ReviewEdit(item) => self.review_edit(item),
+            Action::ReviewAcceptAgreements => {
+                let Some((r, s)) = self.state.review.as_ref().zip(self.session.as_ref()) else {
+                    return;
+                };
+                let command = r.adjudication.accept_agreements(s.project(), Timestamp::now());
+                self.edit(command);
+            }
+            Action::ReviewNext(forward) => {
+                let Some((r, s)) = self.state.review.as_ref().zip(self.session.as_ref()) else {
+                    return;
+                };
+                if let Some(i) = r.next(forward, s.history()) {
+                    self.review_select(i);
+                }
+            }
+            Action::ReviewSelect(i) => self.review_select(i),
+            Action::ReviewShowAgreements(show) => {
+                if let Some(r) = &mut self.state.review {
+                    r.show_agreements = show;
+                }
+            }
+            Action::ResolveConflict { id, take_other } => self.resolve_conflict(id, take_other),
+            Action::NextConflict => self.next_conflict(),
             Action::Adopt { changes, side } => self.adopt(&changes, side),
             Action::Edit(command) => self.edit(command),
             Action::Undo => self.undo_redo(true),
@@ -908,6 +978,231 @@ impl Workbench {
             }
             Err(e) => self.error("Could not open the project", e.to_string()),
         }
+    }
+
+    /// Loads the annotators' files, compares them, and opens a new gold
+    /// project for adjudication (the first file's documents and labels).
+    fn start_review(&mut self, paths: &[PathBuf]) {
+        if paths.len() < 2 {
+            self.error(
+                "Compare annotators",
+                "Choose at least two project files (hold Ctrl or Shift to pick several).".into(),
+            );
+            return;
+        }
+        let mut annotators = Vec::new();
+        for path in paths {
+            match crate::persist::load(path) {
+                Ok(loaded) if loaded.problems.is_empty() => {
+                    let name = path
+                        .file_name()
+                        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+                    annotators.push((name, path.clone(), loaded.project));
+                }
+                Ok(loaded) => {
+                    let list: Vec<String> = loaded
+                        .problems
+                        .iter()
+                        .take(10)
+                        .map(|p| crate::persist::load::describe(path, p))
+                        .collect();
+                    let message = format!(
+                        "{} has {} problem(s); agreement needs exact offsets, so fix them first:\n{}",
+                        path.display(),
+                        loaded.problems.len(),
+                        list.join("\n")
+                    );
+                    self.error("Compare annotators", message);
+                    return;
+                }
+                Err(e) => {
+                    self.error("Compare annotators", e.to_string());
+                    return;
+                }
+            }
+        }
+        // Two copies of one file would be told apart by nothing.
+        let mut names: Vec<&String> = annotators.iter().map(|(n, _, _)| n).collect();
+        names.sort();
+        names.dedup();
+        if names.len() < annotators.len() {
+            for (i, a) in annotators.iter_mut().enumerate() {
+                a.0 = format!("{} ({})", a.0, i + 1);
+            }
+        }
+        let review = Review::new(annotators);
+        let gold = review.gold_project();
+        if gold.documents.is_empty() {
+            self.error(
+                "Compare annotators",
+                "The first two files share no document with the same text: nothing to compare.".into(),
+            );
+            return;
+        }
+        let session = Session::new_beside(gold, &review.paths[0]);
+        let first = review.adjudication.items.iter().position(|i| i.kind.is_disagreement());
+        self.state = UiState {
+            current_doc: session.project().documents.first().map(|d| d.id.clone()),
+            review: Some(review),
+            ..UiState::default()
+        };
+        self.views.clear();
+        self.session = Some(session);
+        self.last_autosave = Instant::now();
+        if let Some(i) = first {
+            self.review_select(i);
+        }
+        self.state.message = Some("Review: Alt+A/B/D/R decide, Alt+N next; Save As keeps the gold".into());
+    }
+
+    fn review_select(&mut self, i: usize) {
+        let Some(review) = &mut self.state.review else { return };
+        let Some(item) = review.adjudication.items.get(i) else {
+            return;
+        };
+        let (doc, at) = (item.doc.clone(), item.start());
+        review.focus(i);
+        if self.state.current_doc.as_deref() != Some(&doc) {
+            self.state.current_doc = Some(doc);
+            self.state.selection = Selection::default();
+        }
+        self.scroll_current_to(at);
+    }
+
+    fn review_decide(&mut self, item: usize, decision: Decision) {
+        let Some((r, s)) = self.state.review.as_ref().zip(self.session.as_ref()) else {
+            return;
+        };
+        if !r
+            .adjudication
+            .items
+            .get(item)
+            .is_some_and(|it| it.choices().contains(&decision))
+        {
+            return;
+        }
+        let command = r.adjudication.decide(item, decision, s.project(), Timestamp::now());
+        self.edit(command);
+        if decision == Decision::RejectBoth
+            && let (Some(r), Some(s)) = (&mut self.state.review, &self.session)
+        {
+            r.record_rejection(item, s.history().state());
+        }
+        self.state.message = Some(format!(
+            "{}: {}",
+            capitalise(decision.describe()),
+            self.state.message.take().unwrap_or_default()
+        ));
+        // On to the next open disagreement, as a keyboard-driven pass expects.
+        let next = self
+            .state
+            .review
+            .as_ref()
+            .zip(self.session.as_ref())
+            .and_then(|(r, s)| r.next(true, s.history()));
+        if let Some(i) = next {
+            self.review_select(i);
+        }
+    }
+
+    /// Takes the item's A version (B's if A has none) into the gold
+    /// project unless it is there already, and selects it for editing.
+    fn review_edit(&mut self, item: usize) {
+        let Some(r) = &self.state.review else { return };
+        let Some(it) = r.adjudication.items.get(item).cloned() else {
+            return;
+        };
+        let decision = if it.a.is_some() {
+            Decision::AcceptA
+        } else {
+            Decision::AcceptB
+        };
+        let open = self
+            .session
+            .as_ref()
+            .is_some_and(|s| !matches!(r.state(item, s.history()), ItemState::Decided { .. }));
+        if open {
+            let Some(s) = &self.session else { return };
+            let command = r.adjudication.decide(item, decision, s.project(), Timestamp::now());
+            self.edit(command);
+        }
+        let source = it.a.as_ref().or(it.b.as_ref()).map(|x| x.id.to_string());
+        let gold = self.project().and_then(|p| {
+            p.annotations_of(&it.doc)
+                .iter()
+                .find(|g| {
+                    let from = |k: &str| g.meta.get(k) == source.as_ref();
+                    from(crate::agreement::adjudicate::SOURCE_A) || from(crate::agreement::adjudicate::SOURCE_B)
+                })
+                .map(|g| g.id)
+        });
+        if let Some(r) = &mut self.state.review {
+            r.focus(item);
+        }
+        self.select_annotation(gold);
+        self.state.reveal_in_list = true;
+    }
+
+    /// Resolves the merge conflict marked on annotation `id`.
+    fn resolve_conflict(&mut self, id: AnnotationId, take_other: bool) {
+        let Some(a) = self.project().and_then(|p| p.annotation(id)).cloned() else {
+            return;
+        };
+        let resolved = crate::merge::resolved(&a);
+        let command = match (take_other, crate::merge::Other::of(&a)) {
+            (false, _) => Command::RestoreAnnotations(vec![resolved]),
+            (true, Some(crate::merge::Other::Deleted { .. })) => Command::DeleteAnnotations(vec![id]),
+            (
+                true,
+                Some(crate::merge::Other::Version {
+                    doc,
+                    start,
+                    end,
+                    text,
+                    label,
+                    note,
+                    orphan: false,
+                    ..
+                }),
+            ) if doc == a.doc => Command::RestoreAnnotations(vec![crate::model::Annotation {
+                start,
+                end,
+                text,
+                label,
+                note,
+                modified: Timestamp::now(),
+                ..resolved
+            }]),
+            (true, _) => {
+                self.state.message =
+                    Some("The other version cannot be applied here; edit the annotation by hand".into());
+                return;
+            }
+        };
+        self.edit(command);
+    }
+
+    /// Selects the next annotation (after the selected one) with a merge conflict.
+    fn next_conflict(&mut self) {
+        let Some(p) = self.project() else { return };
+        let conflicts: Vec<AnnotationId> = p
+            .annotations()
+            .iter()
+            .filter(|a| crate::merge::has_conflict(a))
+            .map(|a| a.id)
+            .collect();
+        if conflicts.is_empty() {
+            self.state.message = Some("No merge conflicts in this project".into());
+            return;
+        }
+        let at = self
+            .state
+            .selection
+            .annotation
+            .and_then(|s| conflicts.iter().position(|c| *c == s))
+            .map_or(0, |k| (k + 1) % conflicts.len());
+        self.select_annotation(Some(conflicts[at]));
+        self.state.reveal_in_list = true;
     }
 
     fn set_session(&mut self, session: Session, path: &Path) {

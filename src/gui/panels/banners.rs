@@ -1,10 +1,13 @@
 //! Banners above the document: files changed on disk by other programs,
-//! and problems found when the project was loaded.
+//! documents whose text changed, merge conflicts to resolve, and problems
+//! found when the project was loaded.
 
 use egui::{RichText, Ui};
 
 use crate::gui::action::Action;
 use crate::gui::workbench::UiState;
+use crate::merge::{self, Other};
+use crate::model::{AnnotationId, Project};
 use crate::persist::watch::DiskChange;
 use crate::session::Session;
 
@@ -64,6 +67,7 @@ pub fn banners(ui: &mut Ui, session: &Session, state: &UiState) -> Vec<Action> {
                 });
             });
     }
+    actions.extend(conflicts(ui, session, state));
     // Problems that no longer hold (a re-anchored document) are not shown.
     let problems = session.current_problems();
     if !problems.is_empty() {
@@ -87,4 +91,99 @@ pub fn banners(ui: &mut Ui, session: &Session, state: &UiState) -> Vec<Action> {
         });
     }
     actions
+}
+
+/// The annotations a merge marked as conflicting, with the selected one's
+/// choices: keep the version the merge kept (ours), or take the other.
+fn conflicts(ui: &mut Ui, session: &Session, state: &UiState) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let count = state.conflicts.ids.len();
+    if count == 0 {
+        return actions;
+    }
+    egui::Frame::group(ui.style())
+        .fill(ui.visuals().warn_fg_color.gamma_multiply(0.15))
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(
+                    RichText::new(format!(
+                        "{count} merge conflict(s): the merge kept one side's version of these annotations."
+                    ))
+                    .strong(),
+                );
+                if ui.button("Next conflict").on_hover_text("Alt+C").clicked() {
+                    actions.push(Action::NextConflict);
+                }
+            });
+            let selected = state
+                .selection
+                .annotation
+                .and_then(|id| session.project().annotation(id))
+                .filter(|a| merge::has_conflict(a));
+            let Some(a) = selected else {
+                ui.weak("Select one (Next conflict) to resolve it.");
+                return;
+            };
+            ui.label(format!("“{}” [{}, {}) {}", a.text, a.start, a.end, a.label));
+            if let Some(what) = a.meta.get(merge::CONFLICT) {
+                ui.label(format!("Conflict: {what}"));
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Keep this version").clicked() {
+                    actions.push(Action::ResolveConflict {
+                        id: a.id,
+                        take_other: false,
+                    });
+                }
+                let other = match Other::of(a) {
+                    Some(Other::Deleted { by }) => Some((format!("Delete it (as {by} did)"), String::new())),
+                    Some(Other::Version {
+                        by,
+                        label,
+                        start,
+                        end,
+                        note,
+                        ..
+                    }) => {
+                        let note = if note.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", note: {note}")
+                        };
+                        Some((format!("Use {by}' version"), format!("{label} [{start}, {end}){note}")))
+                    }
+                    None => None,
+                };
+                if let Some((text, tip)) = other
+                    && ui.button(text).on_hover_text(tip).clicked()
+                {
+                    actions.push(Action::ResolveConflict {
+                        id: a.id,
+                        take_other: true,
+                    });
+                }
+            });
+        });
+    actions
+}
+
+/// The annotations marked with merge conflicts, recomputed when the project changes.
+#[derive(Default)]
+pub struct ConflictList {
+    revision: Option<u64>,
+    pub ids: Vec<AnnotationId>,
+}
+
+impl ConflictList {
+    pub fn refresh(&mut self, project: &Project, revision: u64) {
+        if self.revision != Some(revision) {
+            self.ids = project
+                .annotations()
+                .iter()
+                .filter(|a| merge::has_conflict(a))
+                .map(|a| a.id)
+                .collect();
+            self.revision = Some(revision);
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! The menu bar: File, Edit, View, Help.
+//! The menu bar: File, Edit, View, Review, Help.
 
 use egui::Ui;
 
@@ -89,6 +89,28 @@ pub fn menu_bar(ui: &mut Ui, wb: &Workbench) -> Vec<Action> {
                 for c in [UiCommand::ZoomIn, UiCommand::ZoomOut, UiCommand::ZoomReset] {
                     actions.extend(c.menu_button(ui, doc));
                 }
+            });
+            ui.menu_button("Review", |ui| {
+                actions.extend(UiCommand::Review.menu_button(ui, doc));
+                ui.separator();
+                ui.add_enabled_ui(wb.state.review.is_some(), |ui| {
+                    for c in [
+                        UiCommand::ReviewNext,
+                        UiCommand::ReviewPrevious,
+                        UiCommand::ReviewAcceptA,
+                        UiCommand::ReviewAcceptB,
+                        UiCommand::ReviewAcceptBoth,
+                        UiCommand::ReviewReject,
+                        UiCommand::ReviewAgreements,
+                    ] {
+                        actions.extend(c.menu_button(ui, doc));
+                    }
+                    if ui.button("Close review").clicked() {
+                        actions.push(Action::CloseReview);
+                    }
+                });
+                ui.separator();
+                ui.add_enabled_ui(open, |ui| actions.extend(UiCommand::NextConflict.menu_button(ui, doc)));
             });
             ui.menu_button("Help", |ui| {
                 actions.extend(UiCommand::Shortcuts.menu_button(ui, doc));

@@ -21,7 +21,7 @@ use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::sync::Arc;
 
-use egui::{Color32, CursorIcon, FontId, Id, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, Vec2, pos2, vec2};
+use egui::{Color32, CursorIcon, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, Vec2, pos2, vec2};
 
 use self::blocks::{Block, MAX_BLOCK_BYTES, block_at, blocks_overlapping, split_blocks};
 use self::layout::{
@@ -517,7 +517,9 @@ impl DocumentView {
         }
 
         // The pointer.
-        let id = Id::unique(("document-view-content", &self.doc_id));
+        // From the enclosing ui, so that two views of one document (compare,
+        // review) do not share their pointer state.
+        let id = ui.scope_id().with(("document-view-content", &self.doc_id));
         let visible = Rect::from_min_max(
             pos2(viewport.min.x, viewport.min.y),
             pos2(viewport.max.x, viewport.max.y),

@@ -1,0 +1,576 @@
+//! Review → Compare annotators…: the agreement figures of two or more
+//! annotators' copies, their spans side by side with the disagreements
+//! marked, and adjudication into a gold project.
+//!
+//! The gold project is the workbench's open session (new and unsaved
+//! until Save As), so the usual editing, undo and saving apply to it; the
+//! review only proposes decisions as commands
+//! ([`crate::agreement::adjudicate`]) and reads each item's state back
+//! from the gold project's provenance keys. "Reject both" leaves nothing
+//! in the gold project, so it is remembered here with the history entry
+//! that made it, and undoing that entry reopens the item.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use egui::{Color32, RichText, Ui};
+
+use super::action::Action;
+use super::view::{DocumentView, Overlay, Selection, ViewInput, shorten};
+use crate::agreement::adjudicate::{Adjudication, Decision, Item, State};
+use crate::agreement::{Figures, PairKind, Report};
+use crate::edit::History;
+use crate::model::{Annotation, Project};
+
+/// Where an item stands, as the review shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemState {
+    Open,
+    Rejected,
+    Decided { decision: Decision, edited: bool },
+}
+
+impl ItemState {
+    pub fn describe(self) -> String {
+        match self {
+            ItemState::Open => "open".into(),
+            ItemState::Rejected => "rejected both".into(),
+            ItemState::Decided { decision, edited } => {
+                format!("{}{}", decision.describe(), if edited { ", edited" } else { "" })
+            }
+        }
+    }
+}
+
+/// An open review.
+pub struct Review {
+    pub paths: Vec<PathBuf>,
+    pub names: Vec<String>,
+    annotators: Vec<Project>,
+    pub report: Report,
+    /// The pair being adjudicated (indices into `names`).
+    pub pair: (usize, usize),
+    pub adjudication: Adjudication,
+    states: Vec<State>,
+    states_revision: Option<u64>,
+    /// Items rejected, with the history entry that did it.
+    rejected: HashMap<usize, u64>,
+    /// The item in focus.
+    pub current: Option<usize>,
+    pub show_agreements: bool,
+    views: [Option<DocumentView>; 2],
+    selections: [Selection; 2],
+    revision: u64,
+}
+
+impl Review {
+    /// A review of `annotators` (name, file, project), adjudicating the first two.
+    pub fn new(annotators: Vec<(String, PathBuf, Project)>) -> Review {
+        let list: Vec<(String, &Project)> = annotators.iter().map(|(n, _, p)| (n.clone(), p)).collect();
+        let report = crate::agreement::agree(&list, &Default::default());
+        let adjudication = Adjudication::new(&annotators[0].0, &annotators[0].2, &annotators[1].0, &annotators[1].2);
+        let mut names = Vec::new();
+        let mut paths = Vec::new();
+        let mut projects = Vec::new();
+        for (n, path, p) in annotators {
+            names.push(n);
+            paths.push(path);
+            projects.push(p);
+        }
+        Review {
+            paths,
+            names,
+            annotators: projects,
+            report,
+            pair: (0, 1),
+            adjudication,
+            states: Vec::new(),
+            states_revision: None,
+            rejected: HashMap::new(),
+            current: None,
+            show_agreements: false,
+            views: [None, None],
+            selections: [Selection::default(), Selection::default()],
+            revision: 0,
+        }
+    }
+
+    /// The gold project to start from.
+    pub fn gold_project(&self) -> Project {
+        Adjudication::gold_project(&self.annotators[self.pair.0], &self.annotators[self.pair.1])
+    }
+
+    /// Adjudicate another pair (the gold project stays as it is).
+    pub fn set_pair(&mut self, a: usize, b: usize) {
+        if a == b || a >= self.names.len() || b >= self.names.len() {
+            return;
+        }
+        self.pair = (a, b);
+        self.adjudication = Adjudication::new(&self.names[a], &self.annotators[a], &self.names[b], &self.annotators[b]);
+        self.states_revision = None;
+        self.rejected.clear();
+        self.current = None;
+        self.views = [None, None];
+        self.revision += 1;
+    }
+
+    /// Brings the item states up to date with the gold project.
+    pub fn refresh(&mut self, gold: &Project, revision: u64) {
+        if self.states_revision != Some(revision) {
+            self.states = self.adjudication.states(gold);
+            self.states_revision = Some(revision);
+        }
+    }
+
+    /// The state of item `i` (after [`Review::refresh`]).
+    pub fn state(&self, i: usize, history: &History) -> ItemState {
+        match self.states.get(i) {
+            Some(State::Decided { decision, edited }) => ItemState::Decided {
+                decision: *decision,
+                edited: *edited,
+            },
+            _ if self.rejected.get(&i).is_some_and(|s| history.is_applied(*s)) => ItemState::Rejected,
+            _ => ItemState::Open,
+        }
+    }
+
+    /// Remembers that item `i` was rejected by history entry `serial`.
+    pub fn record_rejection(&mut self, i: usize, serial: u64) {
+        self.rejected.insert(i, serial);
+    }
+
+    /// Disagreements still open, counted.
+    pub fn open_disagreements(&self, history: &History) -> usize {
+        self.adjudication
+            .disagreements()
+            .filter(|&i| self.state(i, history) == ItemState::Open)
+            .count()
+    }
+
+    /// Agreements not yet in the gold project.
+    pub fn open_agreements(&self) -> usize {
+        (0..self.adjudication.items.len())
+            .filter(|&i| self.adjudication.items[i].kind == PairKind::Agree && self.states.get(i) == Some(&State::Open))
+            .count()
+    }
+
+    /// The next (or previous) open disagreement after the current item,
+    /// wrapping around; any disagreement when none is open.
+    pub fn next(&self, forward: bool, history: &History) -> Option<usize> {
+        let n = self.adjudication.items.len();
+        if n == 0 {
+            return None;
+        }
+        let start = self.current.unwrap_or(if forward { n - 1 } else { 0 });
+        let order = (1..=n).map(|k| {
+            if forward {
+                (start + k) % n
+            } else {
+                (start + n * 2 - k) % n
+            }
+        });
+        let candidates: Vec<usize> = order
+            .filter(|&i| self.adjudication.items[i].kind.is_disagreement())
+            .collect();
+        candidates
+            .iter()
+            .copied()
+            .find(|&i| self.state(i, history) == ItemState::Open)
+            .or(candidates.first().copied())
+    }
+
+    /// Focuses item `i`: its document, and both views scrolled to it.
+    pub fn focus(&mut self, i: usize) {
+        if let Some(item) = self.adjudication.items.get(i) {
+            self.current = Some(i);
+            let at = item.start();
+            for v in self.views.iter_mut().flatten() {
+                v.scroll_to(at);
+            }
+        }
+    }
+
+    /// The figures of the pair being adjudicated.
+    fn pair_report(&self) -> Option<&crate::agreement::PairReport> {
+        let (a, b) = (&self.names[self.pair.0], &self.names[self.pair.1]);
+        self.report.pairs.iter().find(|p| &p.a == a && &p.b == b)
+    }
+
+    // ------------------------------------------------------------ drawing
+
+    /// The side panel: figures, progress, the item in focus and the list.
+    pub fn panel_ui(&self, ui: &mut Ui, current_doc: Option<&str>, history: &History) -> Vec<Action> {
+        let mut actions = Vec::new();
+        egui::Panel::right("review-panel")
+            .resizable(true)
+            .default_size(420.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    actions.extend(self.header_ui(ui));
+                    ui.separator();
+                    actions.extend(self.figures_ui(ui));
+                    ui.separator();
+                    actions.extend(self.adjudication_ui(ui, current_doc, history));
+                });
+            });
+        actions
+    }
+
+    fn header_ui(&self, ui: &mut Ui) -> Vec<Action> {
+        let mut actions = Vec::new();
+        ui.horizontal(|ui| {
+            ui.heading("Review");
+            if ui.button("Close review").clicked() {
+                actions.push(Action::CloseReview);
+            }
+        });
+        for (i, name) in self.names.iter().enumerate() {
+            let role = match i {
+                _ if i == self.pair.0 => "A",
+                _ if i == self.pair.1 => "B",
+                _ => " ",
+            };
+            ui.label(format!("{role}  {name}"));
+        }
+        if self.names.len() > 2 {
+            ui.horizontal(|ui| {
+                ui.label("Adjudicate:");
+                for (a, b) in (0..self.names.len()).flat_map(|a| (a + 1..self.names.len()).map(move |b| (a, b))) {
+                    let text = format!("{}–{}", a + 1, b + 1);
+                    if ui.selectable_label(self.pair == (a, b), text).clicked() {
+                        actions.push(Action::ReviewPair(a, b));
+                    }
+                }
+            });
+        }
+        actions
+    }
+
+    fn figures_ui(&self, ui: &mut Ui) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let Some(pair) = self.pair_report() else { return actions };
+        ui.strong("Agreement (A as reference)");
+        egui::Grid::new("review-figures").striped(true).show(ui, |ui| {
+            for h in ["", "F1 exact", "F1 overlap", "κ char", "α char", "α_U", "A", "B"] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            figure_row(ui, "overall", &pair.overall);
+            for (label, f) in &pair.by_label {
+                figure_row(ui, label, f);
+            }
+        });
+        let undefined: Vec<String> = pair
+            .overall
+            .named()
+            .iter()
+            .filter_map(|(k, m)| Some(format!("{k}: {}", m.reason()?)))
+            .collect();
+        if !undefined.is_empty() {
+            ui.weak(format!("– undefined: {}", undefined.join("; ")));
+        }
+        if self.report.pairs.len() > 1 {
+            ui.add_space(4.0);
+            ui.strong("Every pair");
+            egui::Grid::new("review-pairs").striped(true).show(ui, |ui| {
+                for h in ["", "F1 exact", "F1 overlap", "κ char", "α char", "α_U", "A", "B"] {
+                    ui.strong(h);
+                }
+                ui.end_row();
+                for p in &self.report.pairs {
+                    let a = self.names.iter().position(|n| n == &p.a).map_or(0, |i| i + 1);
+                    let b = self.names.iter().position(|n| n == &p.b).map_or(0, |i| i + 1);
+                    figure_row(ui, &format!("{a}–{b}"), &p.overall);
+                }
+                ui.label("mean");
+                for m in [
+                    &self.report.mean.0.f1_exact,
+                    &self.report.mean.0.f1_overlap,
+                    &self.report.mean.0.kappa_char,
+                    &self.report.mean.0.alpha_char,
+                    &self.report.mean.0.alpha_u,
+                ] {
+                    ui.label(m.to_string());
+                }
+                ui.end_row();
+            });
+        }
+        ui.add_space(4.0);
+        ui.strong("Documents, most disagreement first");
+        let mut docs: Vec<(&String, &Figures)> = pair.by_document.iter().collect();
+        docs.sort_by(|x, y| y.1.disagreement().total_cmp(&x.1.disagreement()).then(x.0.cmp(y.0)));
+        let disagreements = |doc: &str| pair.disagreements.iter().filter(|d| d.doc == doc).count();
+        egui::Grid::new("review-docs").striped(true).show(ui, |ui| {
+            for h in ["document", "F1 overlap", "α_U", "disagreements"] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            for (doc, f) in docs {
+                if ui.link(shorten(doc, 28)).on_hover_text(doc.as_str()).clicked() {
+                    actions.push(Action::SelectDocument(doc.clone()));
+                }
+                ui.label(f.f1_overlap.to_string());
+                ui.label(f.alpha_u.to_string());
+                ui.label(disagreements(doc).to_string());
+                ui.end_row();
+            }
+        });
+        if !pair.only_in_a.is_empty() || !pair.only_in_b.is_empty() || !pair.text_differs.is_empty() {
+            ui.weak(format!(
+                "Not compared: only in A {:?}, only in B {:?}, text differs {:?}",
+                pair.only_in_a, pair.only_in_b, pair.text_differs
+            ));
+        }
+        actions
+    }
+
+    fn adjudication_ui(&self, ui: &mut Ui, current_doc: Option<&str>, history: &History) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let adj = &self.adjudication;
+        let total = adj.disagreements().count();
+        let open = self.open_disagreements(history);
+        ui.strong("Adjudication into the gold project");
+        ui.label(format!("{} of {total} disagreements decided", total - open));
+        let agreements = self.open_agreements();
+        if ui
+            .add_enabled(
+                agreements > 0,
+                egui::Button::new(format!("Accept all agreements ({agreements})")),
+            )
+            .on_hover_text("Alt+G")
+            .clicked()
+        {
+            actions.push(Action::ReviewAcceptAgreements);
+        }
+        ui.horizontal(|ui| {
+            if ui.button("◀ Previous").on_hover_text("Alt+P").clicked() {
+                actions.push(Action::ReviewNext(false));
+            }
+            if ui.button("Next disagreement ▶").on_hover_text("Alt+N").clicked() {
+                actions.push(Action::ReviewNext(true));
+            }
+        });
+        if let Some(i) = self.current
+            && let Some(item) = adj.items.get(i)
+        {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.strong(format!(
+                    "{} — {}",
+                    item.kind.describe(),
+                    self.state(i, history).describe()
+                ));
+                side_line(ui, "A", item.a.as_ref());
+                side_line(ui, "B", item.b.as_ref());
+                ui.horizontal_wrapped(|ui| {
+                    for d in item.choices() {
+                        let key = match d {
+                            Decision::AcceptA => "Alt+A",
+                            Decision::AcceptB => "Alt+B",
+                            Decision::AcceptBoth => "Alt+D",
+                            Decision::RejectBoth => "Alt+R",
+                        };
+                        if ui.button(capital(d.describe())).on_hover_text(key).clicked() {
+                            actions.push(Action::ReviewDecide { item: i, decision: d });
+                        }
+                    }
+                    if ui
+                        .button("Edit…")
+                        .on_hover_text("Take A's version (B's when A has none) and select it to edit")
+                        .clicked()
+                    {
+                        actions.push(Action::ReviewEdit(i));
+                    }
+                });
+            });
+        }
+        ui.add_space(4.0);
+
+        let mut show = self.show_agreements;
+        if ui.checkbox(&mut show, "List agreements too").changed() {
+            actions.push(Action::ReviewShowAgreements(show));
+        }
+        let Some(doc) = current_doc else { return actions };
+        let items: Vec<usize> = (0..adj.items.len())
+            .filter(|&i| adj.items[i].doc == doc && (self.show_agreements || adj.items[i].kind.is_disagreement()))
+            .collect();
+        ui.weak(format!("{} item(s) in {doc}", items.len()));
+        egui::Grid::new("review-items").striped(true).show(ui, |ui| {
+            for i in items.into_iter().take(500) {
+                let item = &adj.items[i];
+                let text = format!("[{}, {}) {}", item.start(), item.end(), shorten(&span_text(item), 30));
+                if ui
+                    .selectable_label(self.current == Some(i), text)
+                    .on_hover_text(item_tip(item))
+                    .clicked()
+                {
+                    actions.push(Action::ReviewSelect(i));
+                }
+                ui.label(RichText::new(item.kind.describe()).color(kind_colour(item.kind, ui.visuals().dark_mode)));
+                ui.weak(self.state(i, history).describe());
+                ui.end_row();
+            }
+        });
+        actions
+    }
+
+    /// A's and B's views of document `doc`, side by side, read-only, with
+    /// the disagreements marked.
+    pub fn sides_ui(&mut self, ui: &mut Ui, doc: &str, dark: bool, text_size: f32) {
+        let (ia, ib) = self.pair;
+        let (pa, pb) = (&self.annotators[ia], &self.annotators[ib]);
+        let Some(doc_a) = pa.document(doc) else { return };
+        // B's copy of the document: the one with the same text.
+        let Some(doc_b) = pb
+            .documents
+            .iter()
+            .find(|d| d.hash == doc_a.hash && d.id == doc_a.id)
+            .or_else(|| pb.documents.iter().find(|d| d.hash == doc_a.hash))
+        else {
+            ui.weak("B has no copy of this document with the same text.");
+            return;
+        };
+        let overlays = [self.overlays(doc, true, dark), self.overlays(doc, false, dark)];
+        for (k, d) in [doc_a, doc_b].into_iter().enumerate() {
+            if !self.views[k].as_ref().is_some_and(|v| v.shows(d)) {
+                let mut view = DocumentView::new(d);
+                if let Some(item) = self.current.and_then(|i| self.adjudication.items.get(i)) {
+                    view.scroll_to(item.start());
+                }
+                self.views[k] = Some(view);
+            }
+        }
+        let input = |project, d, overlays| ViewInput {
+            project,
+            doc: d,
+            revision: self.revision,
+            text_size,
+            dark,
+            snap_to_words: true,
+            matches: &[],
+            current_match: None,
+            overlays,
+            read_only: true,
+        };
+        let inputs = [input(pa, doc_a, &overlays[0]), input(pb, doc_b, &overlays[1])];
+        let names = [&self.names[ia], &self.names[ib]];
+        let [va, vb] = &mut self.views;
+        let [sa, sb] = &mut self.selections;
+        ui.columns(2, |cols| {
+            cols[0].weak(format!("A: {}", names[0]));
+            cols[1].weak(format!("B: {}", names[1]));
+            // Three views of one document: each needs its own id space.
+            if let Some(v) = va {
+                cols[0].push_id("review-a", |ui| v.ui(ui, &inputs[0], sa));
+            }
+            if let Some(v) = vb {
+                cols[1].push_id("review-b", |ui| v.ui(ui, &inputs[1], sb));
+            }
+        });
+        // Scrolled together: B follows A.
+        if let [Some(a), Some(b)] = &mut self.views {
+            b.set_offset(a.offset());
+        }
+    }
+
+    /// Marks for the disagreements of `doc` on A's side (or B's).
+    fn overlays(&self, doc: &str, a_side: bool, dark: bool) -> Vec<Overlay> {
+        self.adjudication
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| item.doc == doc && item.kind.is_disagreement())
+            .filter_map(|(i, item)| {
+                let span = if a_side { item.a.as_ref() } else { item.b.as_ref() }?;
+                let strength = if self.current == Some(i) { 0.85 } else { 0.4 };
+                Some(Overlay {
+                    range: span.range(),
+                    fill: kind_colour(item.kind, dark).gamma_multiply(strength),
+                    tip: item_tip(item),
+                })
+            })
+            .collect()
+    }
+
+    /// A mark on the gold view where the item in focus is.
+    pub fn gold_overlays(&self, doc: &str) -> Vec<Overlay> {
+        self.current
+            .and_then(|i| self.adjudication.items.get(i))
+            .filter(|item| item.doc == doc)
+            .map(|item| Overlay {
+                range: item.start()..item.end(),
+                fill: Color32::from_rgba_unmultiplied(255, 200, 0, 60),
+                tip: item_tip(item),
+            })
+            .into_iter()
+            .collect()
+    }
+}
+
+fn figure_row(ui: &mut Ui, name: &str, f: &Figures) {
+    ui.label(shorten(name, 20));
+    for m in [&f.f1_exact, &f.f1_overlap, &f.kappa_char, &f.alpha_char, &f.alpha_u] {
+        let r = ui.label(m.to_string());
+        if let Some(why) = m.reason() {
+            r.on_hover_text(why);
+        }
+    }
+    ui.label(f.annotations_a.to_string());
+    ui.label(f.annotations_b.to_string());
+    ui.end_row();
+}
+
+fn side_line(ui: &mut Ui, side: &str, a: Option<&Annotation>) {
+    match a {
+        Some(a) => ui.label(format!(
+            "{side}: {} [{}, {}) “{}”",
+            a.label,
+            a.start,
+            a.end,
+            shorten(&a.text, 60)
+        )),
+        None => ui.weak(format!("{side}: —")),
+    };
+}
+
+fn span_text(item: &Item) -> String {
+    item.a
+        .as_ref()
+        .or(item.b.as_ref())
+        .map_or(String::new(), |a| a.text.clone())
+}
+
+fn item_tip(item: &Item) -> String {
+    let side = |s: &str, a: Option<&Annotation>| match a {
+        Some(a) => format!("{s}: {} [{}, {}) “{}”", a.label, a.start, a.end, shorten(&a.text, 80)),
+        None => format!("{s}: —"),
+    };
+    format!(
+        "{}\n{}\n{}",
+        item.kind.describe(),
+        side("A", item.a.as_ref()),
+        side("B", item.b.as_ref())
+    )
+}
+
+/// One colour per kind of disagreement.
+pub fn kind_colour(kind: PairKind, dark: bool) -> Color32 {
+    let (r, g, b) = match kind {
+        PairKind::Agree => (120, 170, 120),
+        PairKind::OnlyA => (66, 133, 244),
+        PairKind::OnlyB => (230, 120, 20),
+        PairKind::Label => (170, 80, 200),
+        PairKind::Boundaries => (210, 170, 0),
+    };
+    if dark {
+        Color32::from_rgb(r.max(90), g.max(90), b.max(90))
+    } else {
+        Color32::from_rgb(r, g, b)
+    }
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
