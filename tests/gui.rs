@@ -928,7 +928,7 @@ fn review_compares_annotators_and_adjudicates_into_a_gold_project() {
     let gold_path = dir.path().join("gold").join("gold.ron");
     std::fs::create_dir(gold_path.parent().unwrap()).unwrap();
     let dialogs = ScriptedDialogs {
-        projects: vec![vec![ana.clone(), ben.clone()]],
+        projects: vec![vec![ana.clone(), ben.clone()], vec![ana.clone(), ben.clone()]],
         save: vec![gold_path.clone()],
         ..Default::default()
     };
@@ -1044,8 +1044,24 @@ fn review_compares_annotators_and_adjudicates_into_a_gold_project() {
     press(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(project(&h).annotations().len(), before);
 
-    // Save As the gold project in another folder: documents are found from there.
+    // Reject `second` for good, then Save As the gold project in another
+    // folder: documents are found from there, the rejection is kept beside it.
+    h.state_mut().apply(Action::ReviewDecide {
+        item: second,
+        decision: marginalia::agreement::adjudicate::Decision::RejectBoth,
+    });
+    settle(&mut h);
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    assert!(!h.state().has_unsaved_changes());
+    assert!(persist::review::rejections_path(&gold_path).exists());
+    let states_before: Vec<ItemState> = {
+        let wb = h.state();
+        let review = wb.state.review.as_ref().unwrap();
+        (0..review.adjudication.items.len())
+            .map(|i| review.state(i, wb.session().unwrap().history()))
+            .collect()
+    };
+    assert_eq!(states_before[second], ItemState::Rejected);
     let gold = persist::open(&gold_path).expect("the gold project loads without problems");
     assert_eq!(gold.annotations().len(), before);
     assert!(
@@ -1056,6 +1072,30 @@ fn review_compares_annotators_and_adjudicates_into_a_gold_project() {
         gold.annotations()
             .iter()
             .all(|g| g.meta.contains_key(SOURCE_A) || g.meta.contains_key(SOURCE_B))
+    );
+
+    // Another day: open the gold project and continue the adjudication in it.
+    h.state_mut().apply(Action::CloseReview);
+    h.state_mut().open_path(&gold_path);
+    settle(&mut h);
+    assert!(h.state().state.review.is_none());
+    h.state_mut().apply(Action::OpenReview { into_current: true });
+    settle(&mut h);
+    let wb = h.state();
+    assert_eq!(
+        wb.session().unwrap().path(),
+        Some(gold_path.as_path()),
+        "still the gold project"
+    );
+    let review = wb.state.review.as_ref().expect("reviewing again");
+    let states_after: Vec<ItemState> = (0..review.adjudication.items.len())
+        .map(|i| review.state(i, wb.session().unwrap().history()))
+        .collect();
+    assert_eq!(states_after, states_before, "decisions and rejections read back");
+    assert_eq!(
+        review.current.map(|i| states_after[i]),
+        Some(ItemState::Open),
+        "focus on an open one"
     );
 }
 

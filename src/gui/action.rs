@@ -102,10 +102,17 @@ pub enum Action {
     },
 
     // Reviewing annotators (Review menu) and merge conflicts.
-    /// Choose two or more annotators' project files.
-    OpenReview,
-    /// Compare these files and start adjudicating into a new gold project.
-    StartReview(Vec<PathBuf>),
+    /// Choose two or more annotators' project files; adjudicate into a new
+    /// gold project, or `into_current`: into the open one (to continue an
+    /// adjudication saved earlier).
+    OpenReview {
+        into_current: bool,
+    },
+    /// Compare these files and start adjudicating.
+    StartReview {
+        paths: Vec<PathBuf>,
+        into_current: bool,
+    },
     CloseReview,
     /// Adjudicate another pair of the annotators.
     ReviewPair(usize, usize),
@@ -158,7 +165,10 @@ impl Action {
                 | Action::OpenProject
                 | Action::Open(_)
                 | Action::CloseProject
-                | Action::StartReview(_)
+                | Action::StartReview {
+                    into_current: false,
+                    ..
+                }
                 | Action::Quit
         )
     }

@@ -21,7 +21,10 @@ impl MarginaliaApp {
         match start {
             super::Start::Nothing => {}
             super::Start::Project(path) => workbench.open_path(&path),
-            super::Start::Review(paths) => workbench.apply(Action::StartReview(paths)),
+            super::Start::Review(paths) => workbench.apply(Action::StartReview {
+                paths,
+                into_current: false,
+            }),
         }
         MarginaliaApp {
             workbench,

@@ -222,7 +222,7 @@ impl UiCommand {
             UiCommand::Compare => Action::OpenCompare,
             UiCommand::Export => Action::OpenExport,
             UiCommand::Import => Action::OpenImport,
-            UiCommand::Review => Action::OpenReview,
+            UiCommand::Review => Action::OpenReview { into_current: false },
             UiCommand::ReviewAcceptA => Action::ReviewDecideCurrent(Decision::AcceptA),
             UiCommand::ReviewAcceptB => Action::ReviewDecideCurrent(Decision::AcceptB),
             UiCommand::ReviewAcceptBoth => Action::ReviewDecideCurrent(Decision::AcceptBoth),

@@ -21,6 +21,7 @@ use crate::agreement::adjudicate::{Adjudication, Decision, Item, State};
 use crate::agreement::{Figures, PairKind, Report};
 use crate::edit::History;
 use crate::model::{Annotation, Project};
+use crate::persist::review::Rejection;
 
 /// Where an item stands, as the review shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,8 +54,9 @@ pub struct Review {
     pub adjudication: Adjudication,
     states: Vec<State>,
     states_revision: Option<u64>,
-    /// Items rejected, with the history entry that did it.
-    rejected: HashMap<usize, u64>,
+    /// Items rejected, with the history entry that did it (`None`: read
+    /// from the file kept beside the gold project, so not undoable here).
+    rejected: HashMap<usize, Option<u64>>,
     /// The item in focus.
     pub current: Option<usize>,
     pub show_agreements: bool,
@@ -129,14 +131,61 @@ impl Review {
                 decision: *decision,
                 edited: *edited,
             },
-            _ if self.rejected.get(&i).is_some_and(|s| history.is_applied(*s)) => ItemState::Rejected,
+            _ if self
+                .rejected
+                .get(&i)
+                .is_some_and(|s| s.is_none_or(|s| history.is_applied(s))) =>
+            {
+                ItemState::Rejected
+            }
             _ => ItemState::Open,
         }
     }
 
     /// Remembers that item `i` was rejected by history entry `serial`.
     pub fn record_rejection(&mut self, i: usize, serial: u64) {
-        self.rejected.insert(i, serial);
+        self.rejected.insert(i, Some(serial));
+    }
+
+    /// The rejections that stand, by the ids of their annotations (to keep
+    /// beside the gold project).
+    pub fn rejections(&self, history: &History) -> Vec<Rejection> {
+        let mut items: Vec<usize> = self
+            .rejected
+            .keys()
+            .copied()
+            .filter(|&i| self.state(i, history) == ItemState::Rejected)
+            .collect();
+        items.sort_unstable();
+        items
+            .into_iter()
+            .map(|i| {
+                let item = &self.adjudication.items[i];
+                Rejection {
+                    a: item.a.as_ref().map(|x| x.id.to_string()),
+                    b: item.b.as_ref().map(|x| x.id.to_string()),
+                }
+            })
+            .collect()
+    }
+
+    /// Marks the items of rejections kept earlier as rejected. Returns how
+    /// many were found among this pair's items.
+    pub fn restore_rejections(&mut self, kept: &[Rejection]) -> usize {
+        let id = |x: &Option<Annotation>| x.as_ref().map(|x| x.id.to_string());
+        let kept: std::collections::HashSet<&Rejection> = kept.iter().collect();
+        let mut found = 0;
+        for (i, item) in self.adjudication.items.iter().enumerate() {
+            let key = Rejection {
+                a: id(&item.a),
+                b: id(&item.b),
+            };
+            if kept.contains(&key) {
+                self.rejected.insert(i, None);
+                found += 1;
+            }
+        }
+        found
     }
 
     /// Disagreements still open, counted.
@@ -330,6 +379,12 @@ impl Review {
         let total = adj.disagreements().count();
         let open = self.open_disagreements(history);
         ui.strong("Adjudication into the gold project");
+        ui.horizontal_wrapped(|ui| {
+            let dark = ui.visuals().dark_mode;
+            for kind in [PairKind::OnlyA, PairKind::OnlyB, PairKind::Label, PairKind::Boundaries] {
+                ui.label(RichText::new(format!("■ {}", kind.describe())).color(kind_colour(kind, dark)));
+            }
+        });
         ui.label(format!("{} of {total} disagreements decided", total - open));
         let agreements = self.open_agreements();
         if ui

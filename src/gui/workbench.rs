@@ -501,6 +501,7 @@ impl Workbench {
                             self.settings.remember(&path);
                             let _ = self.settings.save();
                             self.state.message = Some(format!("Saved as {}", path.display()));
+                            self.keep_rejections();
                         }
                         Err(e) => self.error("Could not save", e.to_string()),
                     }
@@ -646,13 +647,13 @@ impl Workbench {
             }
             Action::CreateImportedProject => self.create_imported_project(),
             Action::CloseComparison => self.state.comparison = None,
-            Action::OpenReview => {
+            Action::OpenReview { into_current } => {
                 let paths = self.dialogs.pick_projects();
                 if !paths.is_empty() {
-                    self.apply(Action::StartReview(paths));
+                    self.apply(Action::StartReview { paths, into_current });
                 }
             }
-            Action::StartReview(paths) => self.start_review(&paths),
+            Action::StartReview { paths, into_current } => self.start_review(&paths, into_current),
             Action::CloseReview => self.state.review = None,
             Action::ReviewPair(a, b) => {
                 if let Some(r) = &mut self.state.review {
@@ -981,8 +982,10 @@ impl Workbench {
     }
 
     /// Loads the annotators' files, compares them, and opens a new gold
-    /// project for adjudication (the first file's documents and labels).
-    fn start_review(&mut self, paths: &[PathBuf]) {
+    /// project for adjudication (the first file's documents and labels),
+    /// or, `into_current`, adjudicates into the open project, which must
+    /// hold the first file's documents (a gold project saved earlier).
+    fn start_review(&mut self, paths: &[PathBuf], into_current: bool) {
         if paths.len() < 2 {
             self.error(
                 "Compare annotators",
@@ -1030,7 +1033,7 @@ impl Workbench {
                 a.0 = format!("{} ({})", a.0, i + 1);
             }
         }
-        let review = Review::new(annotators);
+        let mut review = Review::new(annotators);
         let gold = review.gold_project();
         if gold.documents.is_empty() {
             self.error(
@@ -1039,20 +1042,84 @@ impl Workbench {
             );
             return;
         }
-        let session = Session::new_beside(gold, &review.paths[0]);
-        let first = review.adjudication.items.iter().position(|i| i.kind.is_disagreement());
-        self.state = UiState {
-            current_doc: session.project().documents.first().map(|d| d.id.clone()),
-            review: Some(review),
-            ..UiState::default()
+        if into_current {
+            let Some(session) = &self.session else { return };
+            let current = session.project();
+            let missing: Vec<&str> = gold
+                .documents
+                .iter()
+                .filter(|d| current.document(&d.id).is_none_or(|c| c.hash != d.hash))
+                .map(|d| d.id.as_str())
+                .collect();
+            if !missing.is_empty() {
+                let message = format!(
+                    "The open project does not hold these documents of {} with the same text: {}. \
+                     Continue an adjudication in the gold project made from these files.",
+                    review.names[0],
+                    missing.join(", ")
+                );
+                self.error("Continue adjudication", message);
+                return;
+            }
+            // Labels the annotators use that the gold project lacks come in first.
+            let adds: Vec<Command> = gold
+                .schema
+                .labels
+                .iter()
+                .filter(|l| !current.schema.contains(&l.id))
+                .enumerate()
+                .map(|(k, l)| Command::AddLabel {
+                    label: l.clone(),
+                    index: current.schema.labels.len() + k,
+                })
+                .collect();
+            if !adds.is_empty() {
+                self.edit(Command::Batch(adds));
+            }
+            if let Some(path) = self.session.as_ref().and_then(Session::path) {
+                match crate::persist::review::read_rejections(path) {
+                    Ok(kept) => {
+                        review.restore_rejections(&kept);
+                    }
+                    Err(e) => self.state.message = Some(format!("Earlier rejections could not be read: {e}")),
+                }
+            }
+            self.state.review = Some(review);
+            self.state.comparison = None;
+        } else {
+            let session = Session::new_beside(gold, &review.paths[0]);
+            review.refresh(session.project(), session.revision());
+            self.state = UiState {
+                current_doc: session.project().documents.first().map(|d| d.id.clone()),
+                review: Some(review),
+                ..UiState::default()
+            };
+            self.views.clear();
+            self.session = Some(session);
+            self.last_autosave = Instant::now();
+        }
+        let first = match (&mut self.state.review, &self.session) {
+            (Some(r), Some(s)) => {
+                r.refresh(s.project(), s.revision());
+                r.next(true, s.history())
+            }
+            _ => None,
         };
-        self.views.clear();
-        self.session = Some(session);
-        self.last_autosave = Instant::now();
         if let Some(i) = first {
             self.review_select(i);
         }
         self.state.message = Some("Review: Alt+A/B/D/R decide, Alt+N next; Save As keeps the gold".into());
+    }
+
+    /// After saving the gold project of a review: keeps its rejections beside it.
+    fn keep_rejections(&mut self) {
+        let (Some(review), Some(session)) = (&self.state.review, &self.session) else {
+            return;
+        };
+        let Some(path) = session.path() else { return };
+        if let Err(e) = crate::persist::review::write_rejections(path, &review.rejections(session.history())) {
+            self.state.message = Some(format!("Saved, but the review's rejections could not be kept: {e}"));
+        }
     }
 
     fn review_select(&mut self, i: usize) {
@@ -1271,6 +1338,7 @@ impl Workbench {
             Ok(()) => {
                 self.state.disk_changes.clear();
                 self.state.message = Some("Saved".to_owned());
+                self.keep_rejections();
                 true
             }
             Err(SessionError::ChangedOnDisk) => {

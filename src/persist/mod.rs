@@ -8,6 +8,7 @@
 //! - [`history`]: a snapshot of the project at every save.
 //! - [`versions`]: version references (`P.ron@3`, `P.ron@git:HEAD~1`).
 //! - [`recovery`]: recovery copies of unsaved work.
+//! - [`review`]: the rejected pairs of an adjudication, beside its gold project.
 //! - [`watch`]: noticing changes other programs make to the files.
 
 pub mod documents;
@@ -15,6 +16,7 @@ pub mod format;
 pub mod history;
 pub mod load;
 pub mod recovery;
+pub mod review;
 pub mod save;
 pub mod textfile;
 pub mod versions;

@@ -92,6 +92,13 @@ pub fn menu_bar(ui: &mut Ui, wb: &Workbench) -> Vec<Action> {
             });
             ui.menu_button("Review", |ui| {
                 actions.extend(UiCommand::Review.menu_button(ui, doc));
+                if ui
+                    .add_enabled(open, egui::Button::new("Continue adjudication in this project…"))
+                    .on_hover_text("Compare annotators again and adjudicate into the open (gold) project")
+                    .clicked()
+                {
+                    actions.push(Action::OpenReview { into_current: true });
+                }
                 ui.separator();
                 ui.add_enabled_ui(wb.state.review.is_some(), |ui| {
                     for c in [
