@@ -37,6 +37,14 @@ fn every_subcommand_has_help() {
         ("validate", "PROJECT"),
         ("stats", "--json"),
         ("annotate", "--nth"),
+        ("history", "PROJECT"),
+        ("diff", "--json"),
+        ("reanchor", "PROJECT"),
+        ("export", "--offsets"),
+        ("import", "--lenient"),
+        ("agree", "--labels"),
+        ("merge", "--output"),
+        ("review", "PROJECTS"),
     ] {
         let o = marginalia(&[cmd, "--help"]);
         assert!(o.status.success(), "{cmd} --help");
@@ -47,6 +55,22 @@ fn every_subcommand_has_help() {
         stdout(&o).contains("code points"),
         "annotate --help states the offset unit"
     );
+}
+
+#[test]
+fn review_refuses_a_missing_file_before_opening_a_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.ron");
+    let o = marginalia(&["review", p(&common::sample_project_path()), p(&missing)]);
+    if cfg!(feature = "gui") {
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains("missing.ron does not exist"), "{}", stderr(&o));
+    } else {
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("built without the `gui` feature"));
+    }
+    let o = marginalia(&["review", p(&missing)]);
+    assert_eq!(o.status.code(), Some(2), "clap: at least two files");
 }
 
 #[cfg(not(feature = "gui"))]

@@ -133,14 +133,18 @@ impl Adjudication {
 
     /// The gold project to adjudicate into: A's name with " (gold)", the
     /// labels of both files (A's first), the shared documents as A has
-    /// them, and no annotations yet.
+    /// them (status "to do"), and no annotations yet.
     pub fn gold_project(a: &Project, b: &Project) -> Project {
         let shared: HashSet<&str> = match_documents(a, b).shared.iter().map(|s| s.a.id.as_str()).collect();
+        // Every document starts "to do" in the gold project, whatever A's status.
         let documents: Vec<Document> = a
             .documents
             .iter()
             .filter(|d| shared.contains(d.id.as_str()))
-            .cloned()
+            .map(|d| Document {
+                status: Default::default(),
+                ..d.clone()
+            })
             .collect();
         let mut schema = a.schema.clone();
         for label in &b.schema.labels {
