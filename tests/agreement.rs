@@ -403,7 +403,11 @@ fn adjudication_builds_a_gold_project_with_provenance_and_undo() {
     assert_eq!(g.meta[SOURCE_B], b.annotations()[0].id.to_string());
     // Doing it again adds nothing.
     let again = adj.accept_agreements(session.project(), at);
-    assert_eq!(again, marginalia::edit::Command::Batch(vec![]));
+    assert!(
+        matches!(&again, marginalia::edit::Command::Named { commands, .. } if commands.is_empty()),
+        "{again:?}"
+    );
+    assert_eq!(cmd_description(&adj, &session), "accept B on “Pashinyan”");
 
     // Label difference: accept B. Boundaries: accept both. Only in A: reject. Only in B: accept B.
     for (i, d) in [
@@ -521,4 +525,14 @@ fn adjudication_of_copies_sharing_ids() {
     let ids: std::collections::HashSet<_> = gold.annotations().iter().map(|g| g.id).collect();
     assert_eq!(ids.len(), 2);
     assert!(ids.contains(&id));
+}
+
+/// What Undo would say after deciding item 1 as "accept B".
+fn cmd_description(
+    adj: &marginalia::agreement::adjudicate::Adjudication,
+    session: &marginalia::session::Session,
+) -> String {
+    use marginalia::agreement::adjudicate::Decision;
+    adj.decide(1, Decision::AcceptB, session.project(), Timestamp::from_unix(0))
+        .describe()
 }

@@ -176,7 +176,9 @@ impl Adjudication {
     pub fn decide(&self, i: usize, decision: Decision, gold: &Project, at: Timestamp) -> Command {
         let provenance = Provenance::of(gold);
         let mut taken = gold.annotation_ids();
-        self.command(&[(i, decision)], &provenance, &mut taken, at)
+        let text = self.items.get(i).map(span_text).unwrap_or_default();
+        let what = format!("{} on “{text}”", decision.describe());
+        self.command(what, &[(i, decision)], &provenance, &mut taken, at)
     }
 
     /// The command accepting every agreement not yet in the gold project.
@@ -187,11 +189,16 @@ impl Adjudication {
             .filter(|&i| self.items[i].kind == PairKind::Agree && provenance.state(&self.items[i]) == State::Open)
             .map(|i| (i, Decision::AcceptA))
             .collect();
-        self.command(&todo, &provenance, &mut taken, at)
+        let what = match todo.len() {
+            1 => "accept 1 agreement".to_owned(),
+            n => format!("accept {n} agreements"),
+        };
+        self.command(what, &todo, &provenance, &mut taken, at)
     }
 
     fn command(
         &self,
+        what: String,
         decisions: &[(usize, Decision)],
         provenance: &Provenance,
         taken: &mut HashSet<AnnotationId>,
@@ -258,7 +265,16 @@ impl Adjudication {
         if !add.is_empty() {
             commands.push(Command::AddAnnotations(add));
         }
-        Command::Batch(commands)
+        Command::Named { what, commands }
+    }
+}
+
+/// The item's text, shortened, for descriptions.
+fn span_text(item: &Item) -> String {
+    let text = item.a.as_ref().or(item.b.as_ref()).map_or("", |a| a.text.as_str());
+    match text.char_indices().nth(40) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
     }
 }
 

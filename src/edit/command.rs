@@ -75,6 +75,9 @@ pub enum Command {
     RestoreOrphans(Vec<Annotation>),
     /// Several commands as one undoable step.
     Batch(Vec<Command>),
+    /// Several commands as one undoable step, described as `what` in the
+    /// undo and redo menus ("accept A on “Aliyev”" rather than "2 changes").
+    Named { what: String, commands: Vec<Command> },
 }
 
 /// Why a command was refused. The project is unchanged.
@@ -277,25 +280,11 @@ impl Command {
                 project.orphans.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
                 Ok(Command::DeleteOrphans(orphans.iter().map(|o| o.id).collect()))
             }
-            Command::Batch(commands) => {
-                let mut inverses = Vec::with_capacity(commands.len());
-                for command in commands {
-                    match command.apply(project) {
-                        Ok(inverse) => inverses.push(inverse),
-                        Err(e) => {
-                            for inverse in inverses.iter().rev() {
-                                // Inverses of commands that just applied are valid
-                                // by construction; a failure here is a bug.
-                                let undone = inverse.apply(project);
-                                debug_assert!(undone.is_ok(), "rollback failed: {undone:?}");
-                            }
-                            return Err(e);
-                        }
-                    }
-                }
-                inverses.reverse();
-                Ok(Command::Batch(inverses))
-            }
+            Command::Batch(commands) => apply_all(commands, project).map(Command::Batch),
+            Command::Named { what, commands } => apply_all(commands, project).map(|commands| Command::Named {
+                what: what.clone(),
+                commands,
+            }),
         }
     }
 
@@ -333,8 +322,31 @@ impl Command {
                 [one] => one.describe(),
                 _ => format!("{} changes", v.len()),
             },
+            Command::Named { what, .. } => what.clone(),
         }
     }
+}
+
+/// Applies `commands` in order, all or none; returns their inverses in
+/// the order that undoes them.
+fn apply_all(commands: &[Command], project: &mut Project) -> Result<Vec<Command>, EditError> {
+    let mut inverses = Vec::with_capacity(commands.len());
+    for command in commands {
+        match command.apply(project) {
+            Ok(inverse) => inverses.push(inverse),
+            Err(e) => {
+                for inverse in inverses.iter().rev() {
+                    // Inverses of commands that just applied are valid
+                    // by construction; a failure here is a bug.
+                    let undone = inverse.apply(project);
+                    debug_assert!(undone.is_ok(), "rollback failed: {undone:?}");
+                }
+                return Err(e);
+            }
+        }
+    }
+    inverses.reverse();
+    Ok(inverses)
 }
 
 fn shorten(s: &str) -> String {

@@ -282,6 +282,42 @@ fn deleting_a_used_label_is_a_batch() {
 }
 
 #[test]
+fn a_named_batch_undoes_as_one_step_under_its_name() {
+    let p = fixture();
+    let id = first_id(&p);
+    let named = Command::Named {
+        what: "accept A on “Aliyev”".into(),
+        commands: vec![
+            Command::SetNote {
+                id,
+                note: "vérifié".into(),
+                at: t(2),
+            },
+            Command::DeleteAnnotations(vec![id]),
+        ],
+    };
+    assert_eq!(named.describe(), "accept A on “Aliyev”");
+    let after = check_round_trip(&p, named.clone());
+    assert!(after.annotation(id).is_none());
+    let mut q = p.clone();
+    let inverse = named.apply(&mut q).unwrap();
+    assert_eq!(inverse.describe(), "accept A on “Aliyev”");
+    // A failing part rolls the named batch back too.
+    let mut r = p.clone();
+    let err = Command::Named {
+        what: "x".into(),
+        commands: vec![
+            Command::DeleteAnnotations(vec![id]),
+            Command::DeleteAnnotations(vec![id]),
+        ],
+    }
+    .apply(&mut r)
+    .unwrap_err();
+    assert!(matches!(err, EditError::UnknownAnnotation(_)), "{err:?}");
+    assert_eq!(r, p);
+}
+
+#[test]
 fn failed_batch_rolls_back_its_applied_parts() {
     let mut p = fixture();
     let before = p.clone();

@@ -1155,11 +1155,7 @@ impl Workbench {
         {
             r.record_rejection(item, s.history().state());
         }
-        self.state.message = Some(format!(
-            "{}: {}",
-            capitalise(decision.describe()),
-            self.state.message.take().unwrap_or_default()
-        ));
+
         // On to the next open disagreement, as a keyboard-driven pass expects.
         let next = self
             .state
