@@ -7,6 +7,12 @@
 //! Targets: first frame < 150 ms, idle p95 < 1 ms, wheel p95 < 4 ms,
 //! page jump p95 < 8 ms, resident memory < 300 MB.
 //!
+//! Then the same for a review of that project against a changed copy
+//! (Review → Compare annotators), reported without targets: start, first
+//! and idle frames, accepting all agreements, and deciding disagreements
+//! from the keyboard with the gold project full (the worst case: one
+//! document holding 90,000 gold annotations).
+//!
 //! Run with `cargo bench --bench gui_frame`.
 
 mod common;
@@ -61,6 +67,11 @@ fn p95(times: &mut [Duration]) -> Duration {
 fn report(name: &str, value: f64, unit: &str, target: f64) {
     let verdict = if value <= target { "ok" } else { "OVER TARGET" };
     println!("{name:<28} {value:>9.2} {unit:<3} target < {target} {unit}   {verdict}");
+}
+
+/// A figure the issues set no target for, reported all the same.
+fn figure(name: &str, value: f64, unit: &str) {
+    println!("{name:<28} {value:>9.2} {unit:<3} (no target)");
 }
 
 /// The code points on screen.
@@ -151,6 +162,67 @@ fn main() {
     }
     match resident_mb() {
         Some(mb) => report("resident memory", mb, "MB", 300.0),
+        None => println!("resident memory: not available on this platform"),
+    }
+    review(&mut r, &path, dir.path());
+}
+
+/// Review → Compare annotators on the large project against a copy with
+/// one annotation in ten changed: starting the review (two 22 MB files
+/// loaded, compared, aligned), then frames of the review layout (A and B
+/// side by side above the gold view, the figures and item panel).
+fn review(r: &mut Runner, path: &std::path::Path, dir: &std::path::Path) {
+    use marginalia::gui::action::Action;
+    let a = marginalia::persist::open(path).expect("the project");
+    let b = common::changed_copy(&a, 10, 7, 0x0bcd_0000_0000);
+    let other = dir.join("b");
+    std::fs::create_dir(&other).expect("folder");
+    let b_path = write_project(&b, &other);
+    drop((a, b));
+    let t = Instant::now();
+    r.workbench.apply(Action::StartReview {
+        paths: vec![path.to_owned(), b_path],
+        into_current: false,
+    });
+    println!(
+        "review: start (2 files loaded, compared, aligned) {:>7.1} ms",
+        ms(t.elapsed())
+    );
+    let review = r.workbench.state.review.as_ref().expect("a review");
+    println!(
+        "review: {} items, {} disagreements",
+        review.adjudication.items.len(),
+        review.adjudication.disagreements().count()
+    );
+    let first = r.frame(Vec::new());
+    figure("review: first frame", ms(first), "ms");
+    let key = |k: Key| Event::Key {
+        key: k,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: Modifiers::ALT,
+    };
+    for _ in 0..5 {
+        r.frame(Vec::new());
+    }
+    let mut idle: Vec<Duration> = (0..100).map(|_| r.frame(Vec::new())).collect();
+    figure("review: idle frame p95", ms(p95(&mut idle)), "ms");
+    // Accept all agreements (one step), then decide from the keyboard:
+    // Alt+A, Alt+N, a frame each, with the gold project full.
+    let t = Instant::now();
+    r.frame(vec![key(Key::G)]);
+    println!("review: accept all agreements (a frame) {:>7.1} ms", ms(t.elapsed()));
+
+    let mut deciding: Vec<Duration> = (0..50)
+        .map(|i| r.frame(vec![key(if i % 2 == 0 { Key::A } else { Key::N })]))
+        .collect();
+    figure("review: decide/next frame p95", ms(p95(&mut deciding)), "ms");
+    let gold = r.workbench.project().map_or(0, |p| p.annotations().len());
+    println!("review: {gold} annotations in the gold project after the keyboard pass");
+    assert!(gold > 0, "the keyboard pass accepted nothing");
+    match resident_mb() {
+        Some(mb) => println!("resident memory with the review open: {mb:.0} MB"),
         None => println!("resident memory: not available on this platform"),
     }
 }

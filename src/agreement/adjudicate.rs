@@ -14,6 +14,7 @@
 //! too, and after the gold file is saved and opened again.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::align::{PairKind, align};
 use super::match_documents;
@@ -175,16 +176,17 @@ impl Adjudication {
     /// item had put in before is removed, the chosen annotations added.
     pub fn decide(&self, i: usize, decision: Decision, gold: &Project, at: Timestamp) -> Command {
         let provenance = Provenance::of(gold);
-        let mut taken = gold.annotation_ids();
         let text = self.items.get(i).map(span_text).unwrap_or_default();
         let what = format!("{} on “{text}”", decision.describe());
-        self.command(what, &[(i, decision)], &provenance, &mut taken, at)
+        // One or two new ids to check: a scan beats hashing every id.
+        let in_gold = |id: AnnotationId| gold.annotations().iter().chain(&gold.orphans).any(|a| a.id == id);
+        self.command(what, &[(i, decision)], &provenance, &in_gold, at)
     }
 
     /// The command accepting every agreement not yet in the gold project.
     pub fn accept_agreements(&self, gold: &Project, at: Timestamp) -> Command {
         let provenance = Provenance::of(gold);
-        let mut taken = gold.annotation_ids();
+        let ids = gold.annotation_ids();
         let todo: Vec<(usize, Decision)> = (0..self.items.len())
             .filter(|&i| self.items[i].kind == PairKind::Agree && provenance.state(&self.items[i]) == State::Open)
             .map(|i| (i, Decision::AcceptA))
@@ -193,7 +195,7 @@ impl Adjudication {
             1 => "accept 1 agreement".to_owned(),
             n => format!("accept {n} agreements"),
         };
-        self.command(what, &todo, &provenance, &mut taken, at)
+        self.command(what, &todo, &provenance, &|id| ids.contains(&id), at)
     }
 
     fn command(
@@ -201,24 +203,31 @@ impl Adjudication {
         what: String,
         decisions: &[(usize, Decision)],
         provenance: &Provenance,
-        taken: &mut HashSet<AnnotationId>,
+        in_gold: &dyn Fn(AnnotationId) -> bool,
         at: Timestamp,
     ) -> Command {
-        let mut remove = Vec::new();
+        let remove: Vec<AnnotationId> = decisions
+            .iter()
+            .flat_map(|&(i, _)| provenance.ids(&self.items[i]))
+            .collect();
+        let removed: HashSet<AnnotationId> = remove.iter().copied().collect();
+        let mut added: HashSet<AnnotationId> = HashSet::new();
         let mut add = Vec::new();
         for &(i, decision) in decisions {
             let item = &self.items[i];
-            remove.extend(provenance.ids(item));
             let agreement = item.kind == PairKind::Agree;
             let both_names = format!("{} + {}", self.a_name, self.b_name);
             let mut take = |source: &Annotation, name: &str| {
                 let mut copy = source.clone();
                 // Keep the annotator's id unless the gold project has it
                 // already (copies of one project share pre-existing ids).
-                if !taken.insert(copy.id) {
-                    copy.id = AnnotationId::fresh(|id| taken.contains(&id));
-                    taken.insert(copy.id);
+                let taken = |id: AnnotationId, added: &HashSet<AnnotationId>| {
+                    added.contains(&id) || (in_gold(id) && !removed.contains(&id))
+                };
+                if taken(copy.id, &added) {
+                    copy.id = AnnotationId::fresh(|id| taken(id, &added));
                 }
+                added.insert(copy.id);
                 copy.modified = at;
                 copy.meta.insert(SOURCE.into(), name.to_owned());
                 copy.meta.insert(DECISION.into(), decision.describe().to_owned());
@@ -278,53 +287,119 @@ fn span_text(item: &Item) -> String {
     }
 }
 
-/// The gold annotations each source annotation went into.
+/// The gold annotations each source annotation went into, by the source's
+/// id. Built once per change of the gold project and queried for every
+/// item, so it must be cheap for a gold project of 100,000 annotations:
+/// ids are parsed once and hashed as the random numbers they are.
 struct Provenance<'g> {
-    from_a: HashMap<String, Vec<&'g Annotation>>,
-    from_b: HashMap<String, Vec<&'g Annotation>>,
+    gold: &'g [Annotation],
+    from_a: IdMap,
+    from_b: IdMap,
+}
+
+/// Gold annotation indices by source id (almost always one each).
+type IdMap = HashMap<AnnotationId, Indices, BuildHasherDefault<IdHasher>>;
+
+#[derive(Clone)]
+enum Indices {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl Indices {
+    fn push(&mut self, i: u32) {
+        match self {
+            Indices::One(j) => *self = Indices::Many(vec![*j, i]),
+            Indices::Many(v) => v.push(i),
+        }
+    }
+
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            Indices::One(i) => std::slice::from_ref(i),
+            Indices::Many(v) => v,
+        }
+    }
+}
+
+/// Annotation ids are random: their value is already a good hash.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        // Spread the 60 random bits over the whole word for hashbrown's top-bit tags.
+        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
 }
 
 impl<'g> Provenance<'g> {
     fn of(gold: &'g Project) -> Provenance<'g> {
-        let mut from_a: HashMap<String, Vec<&Annotation>> = HashMap::new();
-        let mut from_b: HashMap<String, Vec<&Annotation>> = HashMap::new();
-        for g in gold.annotations() {
-            if let Some(id) = g.meta.get(SOURCE_A) {
-                from_a.entry(id.clone()).or_default().push(g);
+        let annotations = gold.annotations();
+        let mut from_a = IdMap::default();
+        let mut from_b = IdMap::default();
+        for (i, g) in annotations.iter().enumerate() {
+            if g.meta.is_empty() {
+                continue;
             }
-            if let Some(id) = g.meta.get(SOURCE_B) {
-                from_b.entry(id.clone()).or_default().push(g);
+            for (key, map) in [(SOURCE_A, &mut from_a), (SOURCE_B, &mut from_b)] {
+                if let Some(id) = g.meta.get(key).and_then(|s| AnnotationId::parse(s)) {
+                    map.entry(id)
+                        .and_modify(|x| x.push(i as u32))
+                        .or_insert(Indices::One(i as u32));
+                }
             }
         }
-        Provenance { from_a, from_b }
+        Provenance {
+            gold: annotations,
+            from_a,
+            from_b,
+        }
     }
 
-    /// The gold annotations that came from this item, each once.
-    fn annotations(&self, item: &Item) -> Vec<&'g Annotation> {
-        let find = |map: &HashMap<String, Vec<&'g Annotation>>, x: &Option<Annotation>| {
-            x.as_ref()
-                .and_then(|x| map.get(&x.id.to_string()))
-                .cloned()
-                .unwrap_or_default()
-        };
-        let mut out = find(&self.from_a, &item.a);
-        for g in find(&self.from_b, &item.b) {
-            if !out.iter().any(|o| o.id == g.id) {
-                out.push(g);
-            }
-        }
-        out
+    fn find(map: &IdMap, id: AnnotationId) -> impl Iterator<Item = u32> + '_ {
+        map.get(&id).map_or(&[][..], Indices::as_slice).iter().copied()
+    }
+
+    /// The gold annotations that came from this item, each once, with
+    /// the source they came from (A's annotation, else B's). No allocation:
+    /// this runs for every item each time the gold project changes.
+    fn annotations<'s>(&'s self, item: &'s Item) -> impl Iterator<Item = (&'g Annotation, &'s Annotation)> + 's {
+        let from_a = item
+            .a
+            .iter()
+            .flat_map(move |x| Self::find(&self.from_a, x.id).map(move |i| (i, x)));
+        let from_b = item.b.iter().flat_map(move |y| {
+            Self::find(&self.from_b, y.id)
+                .filter(move |&i| {
+                    !item
+                        .a
+                        .as_ref()
+                        .is_some_and(|x| Self::find(&self.from_a, x.id).any(|j| j == i))
+                })
+                .map(move |i| (i, y))
+        });
+        from_a.chain(from_b).map(|(i, source)| (&self.gold[i as usize], source))
     }
 
     fn ids(&self, item: &Item) -> Vec<AnnotationId> {
-        self.annotations(item).iter().map(|g| g.id).collect()
+        self.annotations(item).map(|(g, _)| g.id).collect()
     }
 
     fn state(&self, item: &Item) -> State {
-        let found = self.annotations(item);
-        let decision = found
-            .iter()
-            .find_map(|g| match g.meta.get(DECISION).map(String::as_str) {
+        let decision = self
+            .annotations(item)
+            .find_map(|(g, _)| match g.meta.get(DECISION).map(String::as_str) {
                 Some("accept A") => Some(Decision::AcceptA),
                 Some("accept B") => Some(Decision::AcceptB),
                 Some("accept both") => Some(Decision::AcceptBoth),
@@ -334,18 +409,10 @@ impl<'g> Provenance<'g> {
         let Some(decision) = decision else {
             return State::Open;
         };
-        // Edited: the gold copy no longer has its source's span or label.
-        let unchanged = |g: &Annotation| {
-            let source = match (g.meta.get(SOURCE_A), g.meta.get(SOURCE_B)) {
-                (Some(id), _) if item.a.as_ref().is_some_and(|x| &x.id.to_string() == id) => item.a.as_ref(),
-                (_, Some(id)) if item.b.as_ref().is_some_and(|y| &y.id.to_string() == id) => item.b.as_ref(),
-                _ => None,
-            };
-            source.is_some_and(|s| s.start == g.start && s.end == g.end && s.label == g.label)
-        };
-        State::Decided {
-            decision,
-            edited: !found.iter().all(|g| unchanged(g)),
-        }
+        // Edited: a gold copy no longer has its source's span or label.
+        let edited = self
+            .annotations(item)
+            .any(|(g, s)| s.start != g.start || s.end != g.end || s.label != g.label);
+        State::Decided { decision, edited }
     }
 }

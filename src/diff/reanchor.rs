@@ -81,7 +81,7 @@ pub fn reanchor(project: &Project, doc: &str, old_text: &str, at: Timestamp) -> 
     let mut report = ReanchorReport {
         doc: doc.to_owned(),
         old_hash: d.hash.clone(),
-        new_hash: content_hash(new_text.as_str()),
+        new_hash: new_text.content_hash().to_owned(),
         ..ReanchorReport::default()
     };
     let mut annotations = Vec::with_capacity(project.annotations_of(doc).len());

@@ -446,7 +446,7 @@ fn set_anchors(
     let d = project
         .document(doc)
         .ok_or_else(|| EditError::UnknownDocument(doc.to_owned()))?;
-    let checks_text = crate::model::content_hash(d.text.as_str()) == hash;
+    let checks_text = d.text.content_hash() == hash;
     // Ids must stay unique across the rest of the project.
     let mut ids: HashSet<AnnotationId> = project
         .annotations()

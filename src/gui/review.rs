@@ -23,6 +23,25 @@ use crate::edit::History;
 use crate::model::{Annotation, Project};
 use crate::persist::review::Rejection;
 
+/// A's and B's disagreement marks of one document, and the item of each.
+struct OverlayCache {
+    key: (String, bool, (usize, usize)),
+    /// The item drawn as focused.
+    focus: Option<usize>,
+    overlays: [Vec<Overlay>; 2],
+    /// Item of each overlay, ascending (items are in document order).
+    items: [Vec<usize>; 2],
+}
+
+const FOCUSED: f32 = 0.85;
+const UNFOCUSED: f32 = 0.4;
+
+/// Where `item` is in `items` (sorted): its overlays.
+fn positions(items: &[usize], item: usize) -> std::ops::Range<usize> {
+    let lo = items.partition_point(|&i| i < item);
+    lo..lo + items[lo..].partition_point(|&i| i == item)
+}
+
 /// Where an item stands, as the review shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ItemState {
@@ -54,12 +73,21 @@ pub struct Review {
     pub adjudication: Adjudication,
     states: Vec<State>,
     states_revision: Option<u64>,
+    /// Counts for the panel, kept with the states: (disagreements, open
+    /// disagreements, open agreements).
+    counts: (usize, usize, usize),
+    /// The items of each document, in order.
+    by_doc: HashMap<String, Vec<usize>>,
     /// Items rejected, with the history entry that did it (`None`: read
     /// from the file kept beside the gold project, so not undoable here).
     rejected: HashMap<usize, Option<u64>>,
     /// The item in focus.
     pub current: Option<usize>,
     pub show_agreements: bool,
+    /// Scroll the item list to the item in focus at the next frame.
+    scroll_list: bool,
+    /// A's and B's disagreement marks, for (document, focus, theme, pair).
+    overlay_cache: Option<OverlayCache>,
     views: [Option<DocumentView>; 2],
     selections: [Selection; 2],
     revision: u64,
@@ -88,9 +116,13 @@ impl Review {
             adjudication,
             states: Vec::new(),
             states_revision: None,
+            counts: (0, 0, 0),
+            by_doc: HashMap::new(),
             rejected: HashMap::new(),
             current: None,
             show_agreements: false,
+            scroll_list: false,
+            overlay_cache: None,
             views: [None, None],
             selections: [Selection::default(), Selection::default()],
             revision: 0,
@@ -109,6 +141,7 @@ impl Review {
         }
         self.pair = (a, b);
         self.adjudication = Adjudication::new(&self.names[a], &self.annotators[a], &self.names[b], &self.annotators[b]);
+        self.by_doc.clear();
         self.states_revision = None;
         self.rejected.clear();
         self.current = None;
@@ -116,12 +149,33 @@ impl Review {
         self.revision += 1;
     }
 
-    /// Brings the item states up to date with the gold project.
-    pub fn refresh(&mut self, gold: &Project, revision: u64) {
+    /// Brings the item states (and the counts drawn from them) up to date
+    /// with the gold project; cheap when nothing changed, so that drawing
+    /// a review of 100,000 items does not walk them every frame.
+    pub fn refresh(&mut self, gold: &Project, revision: u64, history: &History) {
+        if self.by_doc.is_empty() {
+            for (i, item) in self.adjudication.items.iter().enumerate() {
+                self.by_doc.entry(item.doc.clone()).or_default().push(i);
+            }
+        }
         if self.states_revision != Some(revision) {
             self.states = self.adjudication.states(gold);
             self.states_revision = Some(revision);
+            let disagreements: Vec<usize> = self.adjudication.disagreements().collect();
+            let open = disagreements
+                .iter()
+                .filter(|&&i| self.state(i, history) == ItemState::Open)
+                .count();
+            let agreements = (0..self.adjudication.items.len())
+                .filter(|&i| self.adjudication.items[i].kind == PairKind::Agree && self.states[i] == State::Open)
+                .count();
+            self.counts = (disagreements.len(), open, agreements);
         }
+    }
+
+    /// The items of document `doc`, in order.
+    fn items_of(&self, doc: &str) -> &[usize] {
+        self.by_doc.get(doc).map_or(&[], Vec::as_slice)
     }
 
     /// The state of item `i` (after [`Review::refresh`]).
@@ -188,19 +242,14 @@ impl Review {
         found
     }
 
-    /// Disagreements still open, counted.
-    pub fn open_disagreements(&self, history: &History) -> usize {
-        self.adjudication
-            .disagreements()
-            .filter(|&i| self.state(i, history) == ItemState::Open)
-            .count()
+    /// Disagreements still open, counted (as of the last refresh).
+    pub fn open_disagreements(&self) -> usize {
+        self.counts.1
     }
 
-    /// Agreements not yet in the gold project.
+    /// Agreements not yet in the gold project (as of the last refresh).
     pub fn open_agreements(&self) -> usize {
-        (0..self.adjudication.items.len())
-            .filter(|&i| self.adjudication.items[i].kind == PairKind::Agree && self.states.get(i) == Some(&State::Open))
-            .count()
+        self.counts.2
     }
 
     /// The next (or previous) open disagreement after the current item,
@@ -232,6 +281,7 @@ impl Review {
     pub fn focus(&mut self, i: usize) {
         if let Some(item) = self.adjudication.items.get(i) {
             self.current = Some(i);
+            self.scroll_list = true;
             let at = item.start();
             for v in self.views.iter_mut().flatten() {
                 v.scroll_to(at);
@@ -248,19 +298,27 @@ impl Review {
     // ------------------------------------------------------------ drawing
 
     /// The side panel: figures, progress, the item in focus and the list.
-    pub fn panel_ui(&self, ui: &mut Ui, current_doc: Option<&str>, history: &History) -> Vec<Action> {
+    pub fn panel_ui(&mut self, ui: &mut Ui, current_doc: Option<&str>, history: &History) -> Vec<Action> {
         let mut actions = Vec::new();
         egui::Panel::right("review-panel")
             .resizable(true)
             .default_size(420.0)
             .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    actions.extend(self.header_ui(ui));
-                    ui.separator();
-                    actions.extend(self.figures_ui(ui));
-                    ui.separator();
-                    actions.extend(self.adjudication_ui(ui, current_doc, history));
-                });
+                let top = ui.available_height() * 0.62;
+                egui::ScrollArea::vertical()
+                    .id_salt("review-top")
+                    .max_height(top)
+                    .show(ui, |ui| {
+                        actions.extend(self.header_ui(ui));
+                        ui.separator();
+                        actions.extend(self.figures_ui(ui));
+                        ui.separator();
+                        actions.extend(self.adjudication_ui(ui, history));
+                    });
+                ui.separator();
+                if let Some(doc) = current_doc {
+                    actions.extend(self.list_ui(ui, doc, history));
+                }
             });
         actions
     }
@@ -373,11 +431,10 @@ impl Review {
         actions
     }
 
-    fn adjudication_ui(&self, ui: &mut Ui, current_doc: Option<&str>, history: &History) -> Vec<Action> {
+    fn adjudication_ui(&self, ui: &mut Ui, history: &History) -> Vec<Action> {
         let mut actions = Vec::new();
         let adj = &self.adjudication;
-        let total = adj.disagreements().count();
-        let open = self.open_disagreements(history);
+        let (total, open) = (self.counts.0, self.counts.1);
         ui.strong("Adjudication into the gold project");
         ui.horizontal_wrapped(|ui| {
             let dark = ui.visuals().dark_mode;
@@ -438,31 +495,54 @@ impl Review {
                 });
             });
         }
-        ui.add_space(4.0);
+        actions
+    }
 
-        let mut show = self.show_agreements;
-        if ui.checkbox(&mut show, "List agreements too").changed() {
-            actions.push(Action::ReviewShowAgreements(show));
-        }
-        let Some(doc) = current_doc else { return actions };
-        let items: Vec<usize> = (0..adj.items.len())
-            .filter(|&i| adj.items[i].doc == doc && (self.show_agreements || adj.items[i].kind.is_disagreement()))
+    /// The document's items: only the rows on screen are laid out, so a
+    /// document with thousands of disagreements scrolls as fast as one.
+    fn list_ui(&mut self, ui: &mut Ui, doc: &str, history: &History) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let adj = &self.adjudication;
+        let items: Vec<usize> = self
+            .items_of(doc)
+            .iter()
+            .copied()
+            .filter(|&i| self.show_agreements || adj.items[i].kind.is_disagreement())
             .collect();
-        ui.weak(format!("{} item(s) in {doc}", items.len()));
-        egui::Grid::new("review-items").striped(true).show(ui, |ui| {
-            for i in items.into_iter().take(500) {
+        ui.horizontal(|ui| {
+            let mut show = self.show_agreements;
+            if ui.checkbox(&mut show, "List agreements too").changed() {
+                actions.push(Action::ReviewShowAgreements(show));
+            }
+            ui.weak(format!("{} item(s) in {doc}", items.len()));
+        });
+        let row_height = ui.spacing().interact_size.y;
+        let mut area = egui::ScrollArea::vertical().id_salt("review-items").auto_shrink(false);
+        if self.scroll_list {
+            self.scroll_list = false;
+            if let Some(at) = self.current.and_then(|c| items.iter().position(|&i| i == c)) {
+                let row = row_height + ui.spacing().item_spacing.y;
+                area = area.vertical_scroll_offset((at as f32 * row - 3.0 * row).max(0.0));
+            }
+        }
+        let dark = ui.visuals().dark_mode;
+        area.show_rows(ui, row_height, items.len(), |ui, rows| {
+            for &i in &items[rows] {
                 let item = &adj.items[i];
-                let text = format!("[{}, {}) {}", item.start(), item.end(), shorten(&span_text(item), 30));
-                if ui
-                    .selectable_label(self.current == Some(i), text)
-                    .on_hover_text(item_tip(item))
-                    .clicked()
-                {
-                    actions.push(Action::ReviewSelect(i));
-                }
-                ui.label(RichText::new(item.kind.describe()).color(kind_colour(item.kind, ui.visuals().dark_mode)));
-                ui.weak(self.state(i, history).describe());
-                ui.end_row();
+                ui.horizontal(|ui| {
+                    let text = format!("[{}, {}) {}", item.start(), item.end(), shorten(&span_text(item), 30));
+                    if ui
+                        .selectable_label(self.current == Some(i), text)
+                        .on_hover_ui(|ui| {
+                            ui.label(item_tip(item));
+                        })
+                        .clicked()
+                    {
+                        actions.push(Action::ReviewSelect(i));
+                    }
+                    ui.label(RichText::new(item.kind.describe()).color(kind_colour(item.kind, dark)));
+                    ui.weak(self.state(i, history).describe());
+                });
             }
         });
         actions
@@ -484,7 +564,35 @@ impl Review {
             ui.weak("B has no copy of this document with the same text.");
             return;
         };
-        let overlays = [self.overlays(doc, true, dark), self.overlays(doc, false, dark)];
+        // Thousands of marks with their tooltips: built when the document,
+        // theme or pair changes; a change of focus only repaints two marks.
+        let key = (doc.to_owned(), dark, self.pair);
+        if self.overlay_cache.as_ref().is_none_or(|c| c.key != key) {
+            let (a, items_a) = self.overlays(doc, true, dark);
+            let (b, items_b) = self.overlays(doc, false, dark);
+            self.overlay_cache = Some(OverlayCache {
+                key,
+                focus: None,
+                overlays: [a, b],
+                items: [items_a, items_b],
+            });
+        }
+        let Some(cache) = &mut self.overlay_cache else { return };
+        if cache.focus != self.current {
+            for (old, strength) in [(cache.focus, UNFOCUSED), (self.current, FOCUSED)] {
+                let Some(old) = old else { continue };
+                let Some(item) = self.adjudication.items.get(old) else {
+                    continue;
+                };
+                for side in 0..2 {
+                    for k in positions(&cache.items[side], old) {
+                        cache.overlays[side][k].fill = kind_colour(item.kind, dark).gamma_multiply(strength);
+                    }
+                }
+            }
+            cache.focus = self.current;
+        }
+        let overlays = &cache.overlays;
         for (k, d) in [doc_a, doc_b].into_iter().enumerate() {
             if !self.views[k].as_ref().is_some_and(|v| v.shows(d)) {
                 let mut view = DocumentView::new(d);
@@ -528,22 +636,23 @@ impl Review {
     }
 
     /// Marks for the disagreements of `doc` on A's side (or B's).
-    fn overlays(&self, doc: &str, a_side: bool, dark: bool) -> Vec<Overlay> {
-        self.adjudication
-            .items
+    /// The disagreement marks of `doc` on A's side (or B's), unfocused,
+    /// with the item each one belongs to.
+    fn overlays(&self, doc: &str, a_side: bool, dark: bool) -> (Vec<Overlay>, Vec<usize>) {
+        self.items_of(doc)
             .iter()
-            .enumerate()
-            .filter(|(_, item)| item.doc == doc && item.kind.is_disagreement())
+            .map(|&i| (i, &self.adjudication.items[i]))
+            .filter(|(_, item)| item.kind.is_disagreement())
             .filter_map(|(i, item)| {
                 let span = if a_side { item.a.as_ref() } else { item.b.as_ref() }?;
-                let strength = if self.current == Some(i) { 0.85 } else { 0.4 };
-                Some(Overlay {
+                let overlay = Overlay {
                     range: span.range(),
-                    fill: kind_colour(item.kind, dark).gamma_multiply(strength),
+                    fill: kind_colour(item.kind, dark).gamma_multiply(UNFOCUSED),
                     tip: item_tip(item),
-                })
+                };
+                Some((overlay, i))
             })
-            .collect()
+            .unzip()
     }
 
     /// A mark on the gold view where the item in focus is.

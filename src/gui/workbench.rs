@@ -226,7 +226,7 @@ impl Workbench {
         }
         self.state.conflicts.refresh(session.project(), session.revision());
         if let Some(review) = &mut self.state.review {
-            review.refresh(session.project(), session.revision());
+            review.refresh(session.project(), session.revision(), session.history());
             actions.extend(review.panel_ui(ui, self.state.current_doc.as_deref(), session.history()));
         }
         actions.extend(panels::palette::palette_bar(ui, session.project(), &self.state));
@@ -1088,7 +1088,7 @@ impl Workbench {
             self.state.comparison = None;
         } else {
             let session = Session::new_beside(gold, &review.paths[0]);
-            review.refresh(session.project(), session.revision());
+            review.refresh(session.project(), session.revision(), session.history());
             self.state = UiState {
                 current_doc: session.project().documents.first().map(|d| d.id.clone()),
                 review: Some(review),
@@ -1100,7 +1100,7 @@ impl Workbench {
         }
         let first = match (&mut self.state.review, &self.session) {
             (Some(r), Some(s)) => {
-                r.refresh(s.project(), s.revision());
+                r.refresh(s.project(), s.revision(), s.history());
                 r.next(true, s.history())
             }
             _ => None,

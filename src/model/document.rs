@@ -91,7 +91,7 @@ impl Document {
             id: id.into(),
             title: title.into(),
             path: path.into(),
-            hash: content_hash(text.as_str()),
+            hash: text.content_hash().to_owned(),
             length: text.len_chars(),
             status: Status::Todo,
             text,
@@ -100,7 +100,7 @@ impl Document {
 
     /// True when the loaded text is the one the annotations were made on.
     pub fn text_matches(&self) -> bool {
-        self.hash == content_hash(self.text.as_str())
+        self.hash == self.text.content_hash()
     }
 }
 

@@ -54,17 +54,38 @@ impl AnnotationId {
         }
         let mut n = 0u64;
         for c in s.bytes() {
-            let c = match c.to_ascii_lowercase() {
-                b'i' | b'l' => b'1',
-                b'o' => b'0',
-                c => c,
-            };
-            let digit = ALPHABET.iter().position(|&a| a == c)? as u64;
-            n = (n << 5) | digit;
+            let digit = DIGITS[c as usize];
+            if digit == INVALID {
+                return None;
+            }
+            n = (n << 5) | digit as u64;
         }
         Some(AnnotationId(n))
     }
 }
+
+const INVALID: u8 = 0xff;
+
+/// The value of each byte as an id digit (a table, not a search: ids are
+/// parsed for every annotation of every file loaded).
+const DIGITS: [u8; 256] = {
+    let mut table = [INVALID; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        let c = ALPHABET[i];
+        table[c as usize] = i as u8;
+        table[c.to_ascii_uppercase() as usize] = i as u8;
+        i += 1;
+    }
+    // Crockford's readings of the letters the alphabet leaves out.
+    table[b'i' as usize] = table[b'1' as usize];
+    table[b'I' as usize] = table[b'1' as usize];
+    table[b'l' as usize] = table[b'1' as usize];
+    table[b'L' as usize] = table[b'1' as usize];
+    table[b'o' as usize] = table[b'0' as usize];
+    table[b'O' as usize] = table[b'0' as usize];
+    table
+};
 
 fn random_u64() -> u64 {
     // If the OS generator is unavailable, std's randomly keyed SipHash over
@@ -195,6 +216,8 @@ mod tests {
         }
         assert_eq!(AnnotationId::from_u64(1).to_string(), "000000000001");
         assert_eq!(AnnotationId::parse("00000000000l"), Some(AnnotationId::from_u64(1)));
+        assert_eq!(AnnotationId::parse("0000000000OI"), Some(AnnotationId::from_u64(1)));
+        assert_eq!(AnnotationId::parse("0000000000Z1"), AnnotationId::parse("0000000000z1"));
         assert_eq!(AnnotationId::parse("0000000000u1"), None);
         assert_eq!(AnnotationId::parse("short"), None);
     }

@@ -6,7 +6,7 @@
 //! units go through [`OffsetIndex`].
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::offsets::{OffsetIndex, OffsetUnit};
 
@@ -18,6 +18,10 @@ pub struct Text(Arc<TextInner>);
 struct TextInner {
     string: String,
     index: OffsetIndex,
+    /// The content hash, computed once on first use: the GUI asks every
+    /// frame whether a document still has the text its annotations were
+    /// made on, and hashing 10 MB takes milliseconds.
+    hash: OnceLock<String>,
 }
 
 impl Text {
@@ -25,7 +29,18 @@ impl Text {
     pub fn new(string: impl Into<String>) -> Text {
         let string = string.into();
         let index = OffsetIndex::new(&string);
-        Text(Arc::new(TextInner { string, index }))
+        Text(Arc::new(TextInner {
+            string,
+            index,
+            hash: OnceLock::new(),
+        }))
+    }
+
+    /// The text's content hash (`sha256:…`), computed once.
+    pub fn content_hash(&self) -> &str {
+        self.0
+            .hash
+            .get_or_init(|| super::document::content_hash(&self.0.string))
     }
 
     /// The whole text.

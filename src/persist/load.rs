@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::format::{self, FORMAT_VERSION, FileIn};
 use super::textfile::{self, Decoded, TextFileError};
-use crate::model::{Problem, ProblemKind, Project, Text, check, content_hash};
+use crate::model::{Problem, ProblemKind, Project, Text, check};
 
 /// A loaded project and what is wrong with it (nothing, ideally).
 #[derive(Clone, Debug)]
@@ -118,7 +118,7 @@ pub fn parse(
                     decodings.push((entry.id.clone(), report));
                 }
                 let text = Text::new(decoded.text);
-                if content_hash(text.as_str()) == entry.hash {
+                if text.content_hash() == entry.hash {
                     // The length is derived from the text; trust the text.
                     entry.length = text.len_chars();
                 } else {
