@@ -323,6 +323,14 @@ fn cli_exit_codes_and_output() {
         stderr.contains("conflict: annotation") && stderr.contains("label: ours \"claim\", theirs \"event\""),
         "{stderr}"
     );
+    // `validate` passes (the file is valid) and mentions the open conflict.
+    let v = marginalia(d, &["validate", "ours.ron"]);
+    assert_eq!(v.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&v.stdout).contains("1 annotation(s) carry an unresolved merge conflict"),
+        "{}",
+        String::from_utf8_lossy(&v.stdout)
+    );
     // The result replaced ours in place and loads without problems.
     let out = persist::open(&d.join("ours.ron")).unwrap();
     assert_eq!(out.annotations().iter().filter(|a| merge::has_conflict(a)).count(), 1);

@@ -29,6 +29,23 @@ pub fn validate(path: &Path) -> anyhow::Result<ExitCode> {
     for (doc, how) in &loaded.decodings {
         println!("note: document {doc:?} {how}");
     }
+    // Not a problem with the file (it is valid), but worth knowing before
+    // exporting or measuring agreement: a merge left choices open.
+    let conflicts: Vec<_> = loaded
+        .project
+        .annotations()
+        .iter()
+        .chain(&loaded.project.orphans)
+        .filter(|a| marginalia::merge::has_conflict(a))
+        .collect();
+    if let Some(first) = conflicts.first() {
+        println!(
+            "note: {} annotation(s) carry an unresolved merge conflict (meta \"conflict\"), the first {} in {:?}; resolve them in the workbench (Review → Next merge conflict)",
+            conflicts.len(),
+            first.id,
+            first.doc
+        );
+    }
     if loaded.problems.is_empty() {
         let p = &loaded.project;
         println!(
