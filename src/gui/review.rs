@@ -304,16 +304,20 @@ impl Review {
             .resizable(true)
             .default_size(420.0)
             .show(ui, |ui| {
-                let top = ui.available_height() * 0.62;
-                egui::ScrollArea::vertical()
-                    .id_salt("review-top")
-                    .max_height(top)
+                // The decision in focus stays in view; the figures scroll.
+                actions.extend(self.header_ui(ui));
+                ui.separator();
+                actions.extend(self.adjudication_ui(ui, history));
+                ui.separator();
+                let figures = ui.available_height() * 0.45;
+                egui::CollapsingHeader::new(RichText::new("Agreement figures").strong())
+                    .id_salt("review-figures-section")
+                    .default_open(true)
                     .show(ui, |ui| {
-                        actions.extend(self.header_ui(ui));
-                        ui.separator();
-                        actions.extend(self.figures_ui(ui));
-                        ui.separator();
-                        actions.extend(self.adjudication_ui(ui, history));
+                        egui::ScrollArea::vertical()
+                            .id_salt("review-figures-scroll")
+                            .max_height(figures)
+                            .show(ui, |ui| actions.extend(self.figures_ui(ui)));
                     });
                 ui.separator();
                 if let Some(doc) = current_doc {
