@@ -33,8 +33,16 @@ struct OverlayCache {
     items: [Vec<usize>; 2],
 }
 
-const FOCUSED: f32 = 0.85;
-const UNFOCUSED: f32 = 0.4;
+/// How strongly a disagreement is marked, focused or not: lighter on a
+/// dark background, where a strong mark would drown the light text.
+fn strength(focused: bool, dark: bool) -> f32 {
+    match (focused, dark) {
+        (true, false) => 0.85,
+        (false, false) => 0.4,
+        (true, true) => 0.5,
+        (false, true) => 0.22,
+    }
+}
 
 /// Where `item` is in `items` (sorted): its overlays.
 fn positions(items: &[usize], item: usize) -> std::ops::Range<usize> {
@@ -583,7 +591,10 @@ impl Review {
         }
         let Some(cache) = &mut self.overlay_cache else { return };
         if cache.focus != self.current {
-            for (old, strength) in [(cache.focus, UNFOCUSED), (self.current, FOCUSED)] {
+            for (old, strength) in [
+                (cache.focus, strength(false, dark)),
+                (self.current, strength(true, dark)),
+            ] {
                 let Some(old) = old else { continue };
                 let Some(item) = self.adjudication.items.get(old) else {
                     continue;
@@ -651,7 +662,7 @@ impl Review {
                 let span = if a_side { item.a.as_ref() } else { item.b.as_ref() }?;
                 let overlay = Overlay {
                     range: span.range(),
-                    fill: kind_colour(item.kind, dark).gamma_multiply(UNFOCUSED),
+                    fill: kind_colour(item.kind, dark).gamma_multiply(strength(false, dark)),
                     tip: item_tip(item),
                 };
                 Some((overlay, i))
