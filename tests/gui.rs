@@ -988,6 +988,15 @@ fn review_compares_annotators_and_adjudicates_into_a_gold_project() {
     );
     let second = review.current.unwrap();
     assert_ne!(second, first, "on to the next open disagreement");
+    // The counts kept up item by item equal a full re-reading of the gold project.
+    let full = review.adjudication.states(project(&h));
+    let open = review
+        .adjudication
+        .disagreements()
+        .filter(|&i| full[i] == marginalia::agreement::adjudicate::State::Open)
+        .count();
+    assert_eq!(review.open_disagreements(), open);
+    assert_eq!(open, disagreements - 1);
     // Reject both from the button, then undo it: the item is open again.
     h.get_by_label("Reject both").click();
     settle(&mut h);

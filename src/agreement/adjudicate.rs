@@ -168,14 +168,27 @@ impl Adjudication {
 
     /// Reads every item's state from the gold project's provenance keys.
     pub fn states(&self, gold: &Project) -> Vec<State> {
-        let provenance = Provenance::of(gold);
+        let provenance = Provenance::of(gold.annotations());
         self.items.iter().map(|item| provenance.state(item)).collect()
+    }
+
+    /// The state of item `i` alone: reads only its document's part of
+    /// the gold project (a decision changes one item; re-reading all of
+    /// them after each would cost O(items)).
+    pub fn state(&self, i: usize, gold: &Project) -> State {
+        self.items.get(i).map_or(State::Open, |item| {
+            Provenance::of_item(gold.annotations_of(&item.doc), item).state(item)
+        })
     }
 
     /// The command that applies `decision` to item `i` in `gold`: what the
     /// item had put in before is removed, the chosen annotations added.
     pub fn decide(&self, i: usize, decision: Decision, gold: &Project, at: Timestamp) -> Command {
-        let provenance = Provenance::of(gold);
+        // Gold copies of an item live in its document.
+        let Some(item) = self.items.get(i) else {
+            return Command::Batch(Vec::new());
+        };
+        let provenance = Provenance::of_item(gold.annotations_of(&item.doc), item);
         let text = self.items.get(i).map(span_text).unwrap_or_default();
         let what = format!("{} on “{text}”", decision.describe());
         // One or two new ids to check: a scan beats hashing every id.
@@ -185,7 +198,7 @@ impl Adjudication {
 
     /// The command accepting every agreement not yet in the gold project.
     pub fn accept_agreements(&self, gold: &Project, at: Timestamp) -> Command {
-        let provenance = Provenance::of(gold);
+        let provenance = Provenance::of(gold.annotations());
         let ids = gold.annotation_ids();
         let todo: Vec<(usize, Decision)> = (0..self.items.len())
             .filter(|&i| self.items[i].kind == PairKind::Agree && provenance.state(&self.items[i]) == State::Open)
@@ -344,8 +357,19 @@ impl Hasher for IdHasher {
 }
 
 impl<'g> Provenance<'g> {
-    fn of(gold: &'g Project) -> Provenance<'g> {
-        let annotations = gold.annotations();
+    /// Provenance among `annotations` (a whole gold project's, or one document's).
+    fn of(annotations: &'g [Annotation]) -> Provenance<'g> {
+        Provenance::of_sources(annotations, |_| true)
+    }
+
+    /// Provenance of one item's sources only: a scan, with nothing to
+    /// insert but the item's own copies.
+    fn of_item(annotations: &'g [Annotation], item: &Item) -> Provenance<'g> {
+        let (a, b) = (item.a.as_ref().map(|x| x.id), item.b.as_ref().map(|y| y.id));
+        Provenance::of_sources(annotations, |id| Some(id) == a || Some(id) == b)
+    }
+
+    fn of_sources(annotations: &'g [Annotation], wanted: impl Fn(AnnotationId) -> bool) -> Provenance<'g> {
         let mut from_a = IdMap::default();
         let mut from_b = IdMap::default();
         for (i, g) in annotations.iter().enumerate() {
@@ -353,7 +377,9 @@ impl<'g> Provenance<'g> {
                 continue;
             }
             for (key, map) in [(SOURCE_A, &mut from_a), (SOURCE_B, &mut from_b)] {
-                if let Some(id) = g.meta.get(key).and_then(|s| AnnotationId::parse(s)) {
+                if let Some(id) = g.meta.get(key).and_then(|s| AnnotationId::parse(s))
+                    && wanted(id)
+                {
                     map.entry(id)
                         .and_modify(|x| x.push(i as u32))
                         .or_insert(Indices::One(i as u32));

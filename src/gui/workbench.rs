@@ -1149,11 +1149,16 @@ impl Workbench {
             return;
         }
         let command = r.adjudication.decide(item, decision, s.project(), Timestamp::now());
+        // Fresh states before the edit can be brought up to date for this item alone.
+        let fresh = r.is_fresh(s.revision()).then(|| r.contribution(item, s.history()));
         self.edit(command);
-        if decision == Decision::RejectBoth
-            && let (Some(r), Some(s)) = (&mut self.state.review, &self.session)
-        {
-            r.record_rejection(item, s.history().state());
+        if let (Some(r), Some(s)) = (&mut self.state.review, &self.session) {
+            if decision == Decision::RejectBoth {
+                r.record_rejection(item, s.history().state());
+            }
+            if let Some(before) = fresh {
+                r.update_item(item, s.project(), s.revision(), s.history(), before);
+            }
         }
 
         // On to the next open disagreement, as a keyboard-driven pass expects.
