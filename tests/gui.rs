@@ -1053,6 +1053,48 @@ fn review_compares_annotators_and_adjudicates_into_a_gold_project() {
     press(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(project(&h).annotations().len(), before);
 
+    // Edit…: takes the focused item's A version (B's when A has none) and
+    // selects it in the inspector; relabeling it marks the item as edited.
+    let open_item = {
+        let review = h.state().state.review.as_ref().unwrap();
+        let history = h.state().session().unwrap().history();
+        review
+            .adjudication
+            .disagreements()
+            .find(|&i| i != second && review.state(i, history) == ItemState::Open)
+            .expect("an open disagreement")
+    };
+    h.state_mut().apply(Action::ReviewSelect(open_item));
+    settle(&mut h);
+    h.get_by_label("Edit…").click();
+    settle(&mut h);
+    let item = h.state().state.review.as_ref().unwrap().adjudication.items[open_item].clone();
+    let source = item.a.as_ref().or(item.b.as_ref()).unwrap();
+    let selected = h
+        .state()
+        .state
+        .selection
+        .annotation
+        .expect("the taken annotation is selected");
+    let taken = project(&h).annotation(selected).unwrap().clone();
+    assert_eq!((taken.start, taken.end), (source.start, source.end));
+    let other_label = if taken.label == "claim" { "event" } else { "claim" };
+    h.state_mut().apply(Action::RelabelSelected(other_label.into()));
+    settle(&mut h);
+    {
+        let wb = h.state();
+        let state = wb
+            .state
+            .review
+            .as_ref()
+            .unwrap()
+            .state(open_item, wb.session().unwrap().history());
+        assert!(matches!(state, ItemState::Decided { edited: true, .. }), "{state:?}");
+    }
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(project(&h).annotation(selected).is_none(), "both steps undo");
+
     // Reject `second` for good, then Save As the gold project in another
     // folder: documents are found from there, the rejection is kept beside it.
     h.state_mut().apply(Action::ReviewDecide {
