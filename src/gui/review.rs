@@ -450,16 +450,28 @@ impl Review {
         docs.sort_by(|x, y| y.1.disagreement().total_cmp(&x.1.disagreement()).then(x.0.cmp(y.0)));
         let disagreements = |doc: &str| pair.disagreements.iter().filter(|d| d.doc == doc).count();
         egui::Grid::new("review-docs").striped(true).show(ui, |ui| {
-            for h in ["document", "F1 overlap", "α_U", "disagreements"] {
+            for h in [
+                "document",
+                "F1 exact",
+                "F1 overlap",
+                "κ char",
+                "α char",
+                "α_U",
+                "disagr.",
+            ] {
                 ui.strong(h);
             }
             ui.end_row();
             for (doc, f) in docs {
-                if ui.link(shorten(doc, 28)).on_hover_text(doc.as_str()).clicked() {
+                if ui.link(shorten(doc, 15)).on_hover_text(doc.as_str()).clicked() {
                     actions.push(Action::SelectDocument(doc.clone()));
                 }
-                ui.label(f.f1_overlap.to_string());
-                ui.label(f.alpha_u.to_string());
+                for m in [&f.f1_exact, &f.f1_overlap, &f.kappa_char, &f.alpha_char, &f.alpha_u] {
+                    let r = ui.label(m.to_string());
+                    if let Some(why) = m.reason() {
+                        r.on_hover_text(why);
+                    }
+                }
                 ui.label(disagreements(doc).to_string());
                 ui.end_row();
             }
