@@ -43,10 +43,15 @@ fn harness_with<'a>(path: &Path, dialogs: ScriptedDialogs) -> Harness<'a, Workbe
     let mut wb = Workbench::new(Settings::default(), Box::new(dialogs));
     wb.open_path(path);
     wb.apply(Action::SelectDocument(DOC.into()));
+    harness_of(wb, vec2(1400.0, 900.0))
+}
+
+/// A harness around `wb` in a window of `size`, settled.
+fn harness_of<'a>(wb: Workbench, size: egui::Vec2) -> Harness<'a, Workbench> {
     // Frames of 0.1 s, so that two clicks a frame apart make a double click
     // (egui allows 0.3 s between them).
     let mut h = Harness::builder()
-        .with_size(vec2(1400.0, 900.0))
+        .with_size(size)
         .with_step_dt(0.1)
         .with_context_setup(fonts::install)
         .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb);
@@ -378,11 +383,7 @@ fn new_project_and_add_documents_through_dialogs() {
         ..Default::default()
     };
     let wb = Workbench::new(Settings::default(), Box::new(dialogs));
-    let mut h = Harness::builder()
-        .with_size(vec2(1200.0, 800.0))
-        .with_context_setup(fonts::install)
-        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb);
-    settle(&mut h);
+    let mut h = harness_of(wb, vec2(1200.0, 800.0));
     h.get_by_label("New project…").click();
     settle(&mut h);
     assert!(dir.path().join("study/study.ron").exists());
@@ -841,11 +842,7 @@ fn import_dialog_reads_first_then_creates_and_opens_the_project() {
         ..Default::default()
     };
     let wb = Workbench::new(Settings::default(), Box::new(dialogs));
-    let mut h = Harness::builder()
-        .with_size(vec2(1200.0, 900.0))
-        .with_context_setup(fonts::install)
-        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb);
-    settle(&mut h);
+    let mut h = harness_of(wb, vec2(1200.0, 900.0));
     h.get_by_label("Import dataset…").click();
     settle(&mut h);
     h.get_by_label("Import offsets").click();
@@ -933,12 +930,7 @@ fn review_compares_annotators_and_adjudicates_into_a_gold_project() {
         ..Default::default()
     };
     let wb = Workbench::new(Settings::default(), Box::new(dialogs));
-    let mut h = Harness::builder()
-        .with_size(vec2(1600.0, 1100.0))
-        .with_step_dt(0.1)
-        .with_context_setup(fonts::install)
-        .build_ui_state(|ui, wb: &mut Workbench| wb.ui(ui), wb);
-    settle(&mut h);
+    let mut h = harness_of(wb, vec2(1600.0, 1100.0));
     // Review → Compare annotators… (its shortcut), the files from the dialog.
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::R);
     let review = h.state().state.review.as_ref().expect("a review is open");
@@ -1199,4 +1191,92 @@ fn merge_conflicts_are_shown_and_resolved_from_the_banner() {
     let a = project(&h).annotation(target.id).unwrap();
     assert_eq!(a.label, ours_label);
     assert!(a.meta.is_empty());
+}
+
+/// A third annotator with a label of her own: switching the pair under
+/// review brings her label into the gold project, and rejections made for
+/// one pair still stand when coming back to it.
+#[test]
+fn review_of_three_annotators_switches_pairs_keeping_rejections_and_labels() {
+    use marginalia::edit::{Command, new_annotation};
+    use marginalia::gui::review::ItemState;
+    use marginalia::model::{Colour, Label, Timestamp};
+    let (_dir, ana) = sample_copy();
+    let ben = second_annotator(&ana);
+    let mut carla = persist::open(&ana).unwrap();
+    Command::AddLabel {
+        label: Label {
+            id: "place".into(),
+            name: "Place".into(),
+            colour: Colour([10, 120, 90]),
+            hotkey: Some('9'),
+            guideline: String::new(),
+        },
+        index: 3,
+    }
+    .apply(&mut carla)
+    .unwrap();
+    let text = carla.document(DOC).unwrap().text.clone();
+    let start = text.char_of_byte(text.as_str().find("Stepanakert").unwrap()).unwrap();
+    let a = new_annotation(&carla, DOC, start..start + 11, "place", "carla", Timestamp::now()).unwrap();
+    Command::AddAnnotations(vec![a]).apply(&mut carla).unwrap();
+    let carla_path = ana.with_file_name("carla.ron");
+    persist::save(&carla, &carla_path).unwrap();
+
+    let wb = Workbench::new(Settings::default(), Box::new(ScriptedDialogs::default()));
+    let mut h = harness_of(wb, vec2(1600.0, 1100.0));
+    h.state_mut().apply(Action::StartReview {
+        paths: vec![ana.clone(), ben, carla_path],
+        into_current: false,
+    });
+    settle(&mut h);
+    let review = h.state().state.review.as_ref().expect("reviewing");
+    assert_eq!(review.report.pairs.len(), 3);
+    assert!(!project(&h).schema.contains("place"), "the first pair does not use it");
+    let rejected = review.current.expect("a disagreement in focus");
+    h.state_mut().apply(Action::ReviewDecideCurrent(
+        marginalia::agreement::adjudicate::Decision::RejectBoth,
+    ));
+    settle(&mut h);
+
+    // Ana and Carla: her label comes in (one undoable step) with its
+    // hotkey, and her tag can be accepted.
+    h.state_mut().apply(Action::ReviewPair(0, 2));
+    settle(&mut h);
+    let place = project(&h)
+        .schema
+        .get("place")
+        .expect("Carla's label was added")
+        .clone();
+    assert_eq!(place.hotkey, Some('9'));
+    let (item, kind) = {
+        let review = h.state().state.review.as_ref().unwrap();
+        assert_eq!(review.pair, (0, 2));
+        let i = (0..review.adjudication.items.len())
+            .find(|&i| {
+                review.adjudication.items[i]
+                    .b
+                    .as_ref()
+                    .is_some_and(|b| b.label == "place")
+            })
+            .expect("Carla's tag is an item");
+        (i, review.adjudication.items[i].kind)
+    };
+    assert_eq!(kind, marginalia::agreement::PairKind::OnlyB);
+    h.state_mut().apply(Action::ReviewDecide {
+        item,
+        decision: marginalia::agreement::adjudicate::Decision::AcceptB,
+    });
+    settle(&mut h);
+    assert!(project(&h).annotations().iter().any(|g| g.label == "place"));
+
+    // Back to Ana and Ben: the rejection still stands.
+    h.state_mut().apply(Action::ReviewPair(0, 1));
+    settle(&mut h);
+    let wb = h.state();
+    let review = wb.state.review.as_ref().unwrap();
+    assert_eq!(
+        review.state(rejected, wb.session().unwrap().history()),
+        ItemState::Rejected
+    );
 }

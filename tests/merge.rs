@@ -207,6 +207,37 @@ fn the_same_annotation_changed_differently_is_a_conflict_that_keeps_ours() {
     let resolved = merge::resolved(&aliyev);
     assert!(resolved.meta.is_empty());
     assert_eq!(resolved.label, "claim");
+    // Each way of resolving, as the edit it is.
+    let mut p = merged.project.clone();
+    merge::resolve(&aliyev, false, at(20)).unwrap().apply(&mut p).unwrap();
+    assert_eq!(p.annotation(aliyev.id).unwrap(), &resolved);
+    let mut p = merged.project.clone();
+    merge::resolve(&aliyev, true, at(20)).unwrap().apply(&mut p).unwrap();
+    let theirs_version = p.annotation(aliyev.id).unwrap();
+    assert_eq!(
+        (theirs_version.label.as_str(), theirs_version.modified),
+        ("event", at(20))
+    );
+    assert!(!merge::has_conflict(theirs_version));
+    let mut p = merged.project.clone();
+    merge::resolve(&affaire, true, at(20)).unwrap().apply(&mut p).unwrap();
+    assert!(
+        p.annotation(affaire.id).is_none(),
+        "taking theirs is taking the deletion"
+    );
+    let mut elsewhere = peskov.clone();
+    elsewhere.meta.insert(
+        CONFLICT_OTHER.into(),
+        r#"{"side":"version","by":"theirs","doc":"other","start":0,"end":1,"text":"x","label":"actor"}"#.into(),
+    );
+    assert_eq!(
+        merge::resolve(&elsewhere, true, at(20)),
+        Err(merge::ResolveError::Elsewhere)
+    );
+    assert_eq!(
+        merge::resolve(&resolved, true, at(20)),
+        Err(merge::ResolveError::NoOtherVersion)
+    );
     assert!(merged.conflicts.iter().any(|c| c.contains(&aliyev.id.to_string())));
 }
 

@@ -19,7 +19,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use super::align::{PairKind, align};
 use super::match_documents;
 use crate::edit::Command;
-use crate::model::{Annotation, AnnotationId, Document, Project, Timestamp};
+use crate::model::{Annotation, AnnotationId, Document, Project, Schema, Timestamp, shorten};
 
 /// Meta key: which annotator's file the annotation came from.
 pub const SOURCE: &str = "source";
@@ -68,6 +68,11 @@ impl Item {
 
     pub fn end(&self) -> usize {
         self.a.iter().chain(&self.b).map(|x| x.end).max().unwrap_or(0)
+    }
+
+    /// The quoted text (A's, or B's when A has none).
+    pub fn text(&self) -> &str {
+        self.a.as_ref().or(self.b.as_ref()).map_or("", |x| x.text.as_str())
     }
 
     /// The decisions that make sense for this item (accepting both of an
@@ -136,6 +141,7 @@ impl Adjudication {
     /// labels of both files (A's first), the shared documents as A has
     /// them (status "to do"), and no annotations yet.
     pub fn gold_project(a: &Project, b: &Project) -> Project {
+        let schema = Adjudication::gold_schema(a, b);
         let shared: HashSet<&str> = match_documents(a, b).shared.iter().map(|s| s.a.id.as_str()).collect();
         // Every document starts "to do" in the gold project, whatever A's status.
         let documents: Vec<Document> = a
@@ -147,6 +153,11 @@ impl Adjudication {
                 ..d.clone()
             })
             .collect();
+        Project::from_parts(format!("{} (gold)", a.name), schema, documents, Vec::new())
+    }
+
+    /// The labels a gold project of `a` and `b` needs: A's, then those only B has.
+    pub fn gold_schema(a: &Project, b: &Project) -> Schema {
         let mut schema = a.schema.clone();
         for label in &b.schema.labels {
             if !schema.contains(&label.id) {
@@ -158,7 +169,14 @@ impl Adjudication {
                 schema.labels.push(label);
             }
         }
-        Project::from_parts(format!("{} (gold)", a.name), schema, documents, Vec::new())
+        schema
+    }
+
+    /// The gold annotations item `i` put in the gold project (none while it is open).
+    pub fn gold_copies(&self, i: usize, gold: &Project) -> Vec<AnnotationId> {
+        self.items.get(i).map_or_else(Vec::new, |item| {
+            Provenance::of_item(gold.annotations_of(&item.doc), item).ids(item)
+        })
     }
 
     /// Indices of the items that are disagreements.
@@ -189,8 +207,7 @@ impl Adjudication {
             return Command::Batch(Vec::new());
         };
         let provenance = Provenance::of_item(gold.annotations_of(&item.doc), item);
-        let text = self.items.get(i).map(span_text).unwrap_or_default();
-        let what = format!("{} on “{text}”", decision.describe());
+        let what = format!("{} on “{}”", decision.describe(), shorten(item.text(), 40));
         // One or two new ids to check: a scan beats hashing every id.
         let in_gold = |id: AnnotationId| gold.annotations().iter().chain(&gold.orphans).any(|a| a.id == id);
         self.command(what, &[(i, decision)], &provenance, &in_gold, at)
@@ -226,11 +243,22 @@ impl Adjudication {
         let removed: HashSet<AnnotationId> = remove.iter().copied().collect();
         let mut added: HashSet<AnnotationId> = HashSet::new();
         let mut add = Vec::new();
+        let both_names = format!("{} + {}", self.a_name, self.b_name);
         for &(i, decision) in decisions {
             let item = &self.items[i];
             let agreement = item.kind == PairKind::Agree;
-            let both_names = format!("{} + {}", self.a_name, self.b_name);
-            let mut take = |source: &Annotation, name: &str| {
+            let sources: &[bool] = match decision {
+                Decision::AcceptA => &[true],
+                Decision::AcceptB => &[false],
+                Decision::AcceptBoth => &[true, false],
+                Decision::RejectBoth => &[],
+            };
+            for &from_a in sources {
+                let (source, name) = match from_a {
+                    true => (item.a.as_ref(), &self.a_name),
+                    false => (item.b.as_ref(), &self.b_name),
+                };
+                let Some(source) = source else { continue };
                 let mut copy = source.clone();
                 // Keep the annotator's id unless the gold project has it
                 // already (copies of one project share pre-existing ids).
@@ -242,42 +270,20 @@ impl Adjudication {
                 }
                 added.insert(copy.id);
                 copy.modified = at;
-                copy.meta.insert(SOURCE.into(), name.to_owned());
-                copy.meta.insert(DECISION.into(), decision.describe().to_owned());
-                if agreement {
-                    copy.meta.insert(SOURCE.into(), both_names.clone());
-                    copy.meta.insert(DECISION.into(), "agreement".into());
+                // An agreement's copy stands for both annotators' annotations.
+                let (source_name, how) = match agreement {
+                    true => (&both_names, "agreement"),
+                    false => (name, decision.describe()),
+                };
+                copy.meta.insert(SOURCE.into(), source_name.clone());
+                copy.meta.insert(DECISION.into(), how.to_owned());
+                if let Some(x) = item.a.as_ref().filter(|_| from_a || agreement) {
+                    copy.meta.insert(SOURCE_A.into(), x.id.to_string());
                 }
-                copy
-            };
-            let a_copy = |take: &mut dyn FnMut(&Annotation, &str) -> Annotation| {
-                item.a.as_ref().map(|x| {
-                    let mut c = take(x, &self.a_name);
-                    c.meta.insert(SOURCE_A.into(), x.id.to_string());
-                    if let (true, Some(y)) = (agreement, &item.b) {
-                        c.meta.insert(SOURCE_B.into(), y.id.to_string());
-                    }
-                    c
-                })
-            };
-            let b_copy = |take: &mut dyn FnMut(&Annotation, &str) -> Annotation| {
-                item.b.as_ref().map(|y| {
-                    let mut c = take(y, &self.b_name);
-                    c.meta.insert(SOURCE_B.into(), y.id.to_string());
-                    if let (true, Some(x)) = (agreement, &item.a) {
-                        c.meta.insert(SOURCE_A.into(), x.id.to_string());
-                    }
-                    c
-                })
-            };
-            match decision {
-                Decision::AcceptA => add.extend(a_copy(&mut take)),
-                Decision::AcceptB => add.extend(b_copy(&mut take)),
-                Decision::AcceptBoth => {
-                    add.extend(a_copy(&mut take));
-                    add.extend(b_copy(&mut take));
+                if let Some(y) = item.b.as_ref().filter(|_| !from_a || agreement) {
+                    copy.meta.insert(SOURCE_B.into(), y.id.to_string());
                 }
-                Decision::RejectBoth => {}
+                add.push(copy);
             }
         }
         let mut commands = Vec::with_capacity(2);
@@ -288,15 +294,6 @@ impl Adjudication {
             commands.push(Command::AddAnnotations(add));
         }
         Command::Named { what, commands }
-    }
-}
-
-/// The item's text, shortened, for descriptions.
-fn span_text(item: &Item) -> String {
-    let text = item.a.as_ref().or(item.b.as_ref()).map_or("", |a| a.text.as_str());
-    match text.char_indices().nth(40) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_owned(),
     }
 }
 

@@ -167,23 +167,8 @@ pub fn align<'a>(a: &[&'a Annotation], b: &[&'a Annotation]) -> Vec<Pair<'a>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{AnnotationId, Timestamp};
-
-    fn ann(id: u64, start: usize, end: usize, label: &str) -> Annotation {
-        Annotation {
-            id: AnnotationId::from_u64(id),
-            doc: "d".into(),
-            start,
-            end,
-            label: label.into(),
-            text: String::new(),
-            note: String::new(),
-            author: String::new(),
-            created: Timestamp::from_unix(0),
-            modified: Timestamp::from_unix(0),
-            meta: Default::default(),
-        }
-    }
+    use crate::agreement::test_annotation as ann;
+    use crate::model::AnnotationId;
 
     /// The pairs as (kind, A's id, B's id), ids given back as numbers.
     fn kinds(a: &[Annotation], b: &[Annotation]) -> Vec<(PairKind, Option<u64>, Option<u64>)> {

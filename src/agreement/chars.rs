@@ -43,22 +43,10 @@ pub fn contingency(text: &Text, a: &[u16], b: &[u16], categories: usize) -> Cont
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{AnnotationId, Timestamp};
+    use crate::agreement::test_annotation;
 
     fn ann(start: usize, end: usize, label: &str) -> Annotation {
-        Annotation {
-            id: AnnotationId::from_u64(start as u64 * 100 + end as u64),
-            doc: "d".into(),
-            start,
-            end,
-            label: label.into(),
-            text: String::new(),
-            note: String::new(),
-            author: String::new(),
-            created: Timestamp::from_unix(0),
-            modified: Timestamp::from_unix(0),
-            meta: Default::default(),
-        }
+        test_annotation(start as u64 * 100 + end as u64, start, end, label)
     }
 
     #[test]

@@ -459,3 +459,22 @@ pub fn agree(annotators: &[(String, &Project)], options: &Options) -> Report {
     });
     Report { pairs, mean }
 }
+
+/// An annotation of document "d" with only what the measures look at
+/// (id, span, label), for the unit tests of the submodules.
+#[cfg(test)]
+pub(crate) fn test_annotation(id: u64, start: usize, end: usize, label: &str) -> Annotation {
+    Annotation {
+        id: crate::model::AnnotationId::from_u64(id),
+        doc: "d".into(),
+        start,
+        end,
+        label: label.into(),
+        text: String::new(),
+        note: String::new(),
+        author: String::new(),
+        created: crate::model::Timestamp::from_unix(0),
+        modified: crate::model::Timestamp::from_unix(0),
+        meta: Default::default(),
+    }
+}

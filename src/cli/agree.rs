@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::bail;
 use clap::Args;
 use marginalia::agreement::{self, Figures, Options, PairReport};
-use marginalia::model::Project;
+use marginalia::model::{Project, shorten};
 use marginalia::persist::{self, load::describe};
 
 #[derive(Debug, Args)]
@@ -183,7 +183,7 @@ fn print_pair(pair: &PairReport, projects: &[(String, Project)], show: usize) {
     );
     for d in pair.disagreements.iter().take(show) {
         let span = |s: &Option<agreement::SpanRef>| match s {
-            Some(s) => format!("[{}, {}) {} “{}”", s.start, s.end, s.label, shorten(&s.text, 40)),
+            Some(s) => format!("[{}, {}) {} “{}”", s.start, s.end, s.label, one_line(&s.text, 40)),
             None => "—".to_owned(),
         };
         println!(
@@ -210,10 +210,7 @@ fn print_pair(pair: &PairReport, projects: &[(String, Project)], show: usize) {
     println!();
 }
 
-fn shorten(s: &str, max: usize) -> String {
-    let one_line = s.replace(['\r', '\n'], " ");
-    match one_line.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &one_line[..i]),
-        None => one_line,
-    }
+/// `s` on one line, cut to `max` characters.
+fn one_line(s: &str, max: usize) -> String {
+    shorten(&s.replace(['\r', '\n'], " "), max)
 }

@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use crate::model::{Annotation, AnnotationId, Document, Label, Project, Status, Timestamp};
+use crate::model::{Annotation, AnnotationId, Document, Label, Project, Status, Timestamp, shorten};
 
 /// One undoable change.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -299,7 +299,7 @@ impl Command {
         }
         match self {
             Command::AddAnnotations(v) => match v.as_slice() {
-                [a] => format!("tag “{}” as {}", shorten(&a.text), a.label),
+                [a] => format!("tag “{}” as {}", shorten(&a.text, 30), a.label),
                 _ => format!("add {}", plural(v.len(), "annotation")),
             },
             Command::DeleteAnnotations(ids) => format!("delete {}", plural(ids.len(), "annotation")),
@@ -347,14 +347,6 @@ fn apply_all(commands: &[Command], project: &mut Project) -> Result<Vec<Command>
     }
     inverses.reverse();
     Ok(inverses)
-}
-
-fn shorten(s: &str) -> String {
-    const MAX: usize = 30;
-    match s.char_indices().nth(MAX) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
-    }
 }
 
 /// The ids as a set, after checking each exists.

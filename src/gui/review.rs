@@ -16,11 +16,11 @@ use std::path::PathBuf;
 use egui::{Color32, RichText, Ui};
 
 use super::action::Action;
-use super::view::{DocumentView, Overlay, Selection, ViewInput, shorten};
+use super::view::{DocumentView, Overlay, Selection, ViewInput, capitalise, shorten};
 use crate::agreement::adjudicate::{Adjudication, Decision, Item, State};
-use crate::agreement::{Figures, PairKind, Report};
+use crate::agreement::{Figures, PairKind, PairReport, Report};
 use crate::edit::History;
-use crate::model::{Annotation, Project};
+use crate::model::{Annotation, AnnotationId, Project};
 use crate::persist::review::Rejection;
 
 /// A's and B's disagreement marks of one document, and the item of each.
@@ -48,6 +48,13 @@ fn strength(focused: bool, dark: bool) -> f32 {
 fn positions(items: &[usize], item: usize) -> std::ops::Range<usize> {
     let lo = items.partition_point(|&i| i < item);
     lo..lo + items[lo..].partition_point(|&i| i == item)
+}
+
+/// An item's identity across reviews: its A and B annotations' ids.
+type PairKey = (Option<AnnotationId>, Option<AnnotationId>);
+
+fn pair_key(item: &Item) -> PairKey {
+    (item.a.as_ref().map(|x| x.id), item.b.as_ref().map(|y| y.id))
 }
 
 /// Where an item stands, as the review shows it.
@@ -86,14 +93,21 @@ pub struct Review {
     counts: (usize, usize, usize),
     /// The items of each document, in order.
     by_doc: HashMap<String, Vec<usize>>,
-    /// Items rejected, with the history entry that did it (`None`: read
-    /// from the file kept beside the gold project, so not undoable here).
-    rejected: HashMap<usize, Option<u64>>,
+    /// The summary table's documents, most disagreement first, with their
+    /// disagreement counts (sorted once, not every frame).
+    doc_rows: Vec<(String, usize)>,
+    /// Rejected pairs, by their annotations' ids (so that they outlive a
+    /// change of the pair under review), with the history entry that
+    /// rejected them (`None`: read from the file kept beside the gold
+    /// project, so not undoable here).
+    rejected: HashMap<PairKey, Option<u64>>,
     /// The item in focus.
     pub current: Option<usize>,
     pub show_agreements: bool,
     /// Scroll the item list to the item in focus at the next frame.
     scroll_list: bool,
+    /// The list's items for (document, agreements shown), kept between frames.
+    list_cache: Option<((String, bool), Vec<usize>)>,
     /// A's and B's disagreement marks, for (document, focus, theme, pair).
     overlay_cache: Option<OverlayCache>,
     views: [Option<DocumentView>; 2],
@@ -107,6 +121,9 @@ impl Review {
         let list: Vec<(String, &Project)> = annotators.iter().map(|(n, _, p)| (n.clone(), p)).collect();
         let report = crate::agreement::agree(&list, &Default::default());
         let adjudication = Adjudication::new(&annotators[0].0, &annotators[0].2, &annotators[1].0, &annotators[1].2);
+        let by_doc = items_by_doc(&adjudication);
+        let names: Vec<String> = annotators.iter().map(|(n, _, _)| n.clone()).collect();
+        let doc_rows = document_rows(pair_report(&report, &names, (0, 1)));
         let mut names = Vec::new();
         let mut paths = Vec::new();
         let mut projects = Vec::new();
@@ -125,11 +142,13 @@ impl Review {
             states: Vec::new(),
             states_revision: None,
             counts: (0, 0, 0),
-            by_doc: HashMap::new(),
+            by_doc,
+            doc_rows,
             rejected: HashMap::new(),
             current: None,
             show_agreements: false,
             scroll_list: false,
+            list_cache: None,
             overlay_cache: None,
             views: [None, None],
             selections: [Selection::default(), Selection::default()],
@@ -142,6 +161,11 @@ impl Review {
         Adjudication::gold_project(&self.annotators[self.pair.0], &self.annotators[self.pair.1])
     }
 
+    /// The labels the pair under review uses.
+    pub fn gold_schema(&self) -> crate::model::Schema {
+        Adjudication::gold_schema(&self.annotators[self.pair.0], &self.annotators[self.pair.1])
+    }
+
     /// Adjudicate another pair (the gold project stays as it is).
     pub fn set_pair(&mut self, a: usize, b: usize) {
         if a == b || a >= self.names.len() || b >= self.names.len() {
@@ -149,9 +173,10 @@ impl Review {
         }
         self.pair = (a, b);
         self.adjudication = Adjudication::new(&self.names[a], &self.annotators[a], &self.names[b], &self.annotators[b]);
-        self.by_doc.clear();
+        self.by_doc = items_by_doc(&self.adjudication);
+        self.doc_rows = document_rows(self.pair_report());
+        self.list_cache = None;
         self.states_revision = None;
-        self.rejected.clear();
         self.current = None;
         self.views = [None, None];
         self.revision += 1;
@@ -161,11 +186,6 @@ impl Review {
     /// with the gold project; cheap when nothing changed, so that drawing
     /// a review of 100,000 items does not walk them every frame.
     pub fn refresh(&mut self, gold: &Project, revision: u64, history: &History) {
-        if self.by_doc.is_empty() {
-            for (i, item) in self.adjudication.items.iter().enumerate() {
-                self.by_doc.entry(item.doc.clone()).or_default().push(i);
-            }
-        }
         if self.states_revision != Some(revision) {
             self.states = self.adjudication.states(gold);
             self.states_revision = Some(revision);
@@ -223,61 +243,50 @@ impl Review {
                 decision: *decision,
                 edited: *edited,
             },
-            _ if self
-                .rejected
-                .get(&i)
-                .is_some_and(|s| s.is_none_or(|s| history.is_applied(s))) =>
-            {
-                ItemState::Rejected
-            }
+            Some(_) if self.is_rejected(&pair_key(&self.adjudication.items[i]), history) => ItemState::Rejected,
             _ => ItemState::Open,
         }
     }
 
+    fn is_rejected(&self, key: &PairKey, history: &History) -> bool {
+        self.rejected
+            .get(key)
+            .is_some_and(|s| s.is_none_or(|s| history.is_applied(s)))
+    }
+
     /// Remembers that item `i` was rejected by history entry `serial`.
     pub fn record_rejection(&mut self, i: usize, serial: u64) {
-        self.rejected.insert(i, Some(serial));
+        if let Some(item) = self.adjudication.items.get(i) {
+            self.rejected.insert(pair_key(item), Some(serial));
+        }
     }
 
-    /// The rejections that stand, by the ids of their annotations (to keep
-    /// beside the gold project).
+    /// The rejections that stand, of every pair reviewed (to keep beside
+    /// the gold project); those of this pair's items decided since are left out.
     pub fn rejections(&self, history: &History) -> Vec<Rejection> {
-        let mut items: Vec<usize> = self
+        let decided: std::collections::HashSet<PairKey> = (0..self.adjudication.items.len())
+            .filter(|&i| matches!(self.states.get(i), Some(State::Decided { .. })))
+            .map(|i| pair_key(&self.adjudication.items[i]))
+            .collect();
+        let mut kept: Vec<Rejection> = self
             .rejected
             .keys()
-            .copied()
-            .filter(|&i| self.state(i, history) == ItemState::Rejected)
-            .collect();
-        items.sort_unstable();
-        items
-            .into_iter()
-            .map(|i| {
-                let item = &self.adjudication.items[i];
-                Rejection {
-                    a: item.a.as_ref().map(|x| x.id.to_string()),
-                    b: item.b.as_ref().map(|x| x.id.to_string()),
-                }
+            .filter(|key| self.is_rejected(key, history) && !decided.contains(*key))
+            .map(|(a, b)| Rejection {
+                a: a.map(|id| id.to_string()),
+                b: b.map(|id| id.to_string()),
             })
-            .collect()
+            .collect();
+        kept.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
+        kept
     }
 
-    /// Marks the items of rejections kept earlier as rejected. Returns how
-    /// many were found among this pair's items.
-    pub fn restore_rejections(&mut self, kept: &[Rejection]) -> usize {
-        let id = |x: &Option<Annotation>| x.as_ref().map(|x| x.id.to_string());
-        let kept: std::collections::HashSet<&Rejection> = kept.iter().collect();
-        let mut found = 0;
-        for (i, item) in self.adjudication.items.iter().enumerate() {
-            let key = Rejection {
-                a: id(&item.a),
-                b: id(&item.b),
-            };
-            if kept.contains(&key) {
-                self.rejected.insert(i, None);
-                found += 1;
-            }
+    /// Marks rejections kept earlier as standing.
+    pub fn restore_rejections(&mut self, kept: &[Rejection]) {
+        let parse = |s: &Option<String>| s.as_deref().and_then(AnnotationId::parse);
+        for r in kept {
+            self.rejected.insert((parse(&r.a), parse(&r.b)), None);
         }
-        found
     }
 
     /// Disagreements still open, counted (as of the last refresh).
@@ -328,9 +337,8 @@ impl Review {
     }
 
     /// The figures of the pair being adjudicated.
-    fn pair_report(&self) -> Option<&crate::agreement::PairReport> {
-        let (a, b) = (&self.names[self.pair.0], &self.names[self.pair.1]);
-        self.report.pairs.iter().find(|p| &p.a == a && &p.b == b)
+    fn pair_report(&self) -> Option<&PairReport> {
+        pair_report(&self.report, &self.names, self.pair)
     }
 
     // ------------------------------------------------------------ drawing
@@ -446,9 +454,6 @@ impl Review {
         }
         ui.add_space(4.0);
         ui.strong("Documents, most disagreement first");
-        let mut docs: Vec<(&String, &Figures)> = pair.by_document.iter().collect();
-        docs.sort_by(|x, y| y.1.disagreement().total_cmp(&x.1.disagreement()).then(x.0.cmp(y.0)));
-        let disagreements = |doc: &str| pair.disagreements.iter().filter(|d| d.doc == doc).count();
         egui::Grid::new("review-docs").striped(true).show(ui, |ui| {
             for h in [
                 "document",
@@ -462,7 +467,8 @@ impl Review {
                 ui.strong(h);
             }
             ui.end_row();
-            for (doc, f) in docs {
+            for (doc, disagreements) in &self.doc_rows {
+                let Some(f) = pair.by_document.get(doc) else { continue };
                 if ui.link(shorten(doc, 15)).on_hover_text(doc.as_str()).clicked() {
                     actions.push(Action::SelectDocument(doc.clone()));
                 }
@@ -472,7 +478,7 @@ impl Review {
                         r.on_hover_text(why);
                     }
                 }
-                ui.label(disagreements(doc).to_string());
+                ui.label(disagreements.to_string());
                 ui.end_row();
             }
         });
@@ -535,7 +541,7 @@ impl Review {
                             Decision::AcceptBoth => "Alt+D",
                             Decision::RejectBoth => "Alt+R",
                         };
-                        if ui.button(capital(d.describe())).on_hover_text(key).clicked() {
+                        if ui.button(capitalise(d.describe())).on_hover_text(key).clicked() {
                             actions.push(Action::ReviewDecide { item: i, decision: d });
                         }
                     }
@@ -556,13 +562,21 @@ impl Review {
     /// document with thousands of disagreements scrolls as fast as one.
     fn list_ui(&mut self, ui: &mut Ui, doc: &str, history: &History) -> Vec<Action> {
         let mut actions = Vec::new();
+        let key = (doc.to_owned(), self.show_agreements);
+        if self.list_cache.as_ref().is_none_or(|(k, _)| *k != key) {
+            let adj = &self.adjudication;
+            let items = self
+                .items_of(doc)
+                .iter()
+                .copied()
+                .filter(|&i| self.show_agreements || adj.items[i].kind.is_disagreement())
+                .collect();
+            self.list_cache = Some((key, items));
+        }
         let adj = &self.adjudication;
-        let items: Vec<usize> = self
-            .items_of(doc)
-            .iter()
-            .copied()
-            .filter(|&i| self.show_agreements || adj.items[i].kind.is_disagreement())
-            .collect();
+        let Some((_, items)) = &self.list_cache else {
+            return actions;
+        };
         ui.horizontal(|ui| {
             let mut show = self.show_agreements;
             if ui.checkbox(&mut show, "List agreements too").changed() {
@@ -584,7 +598,7 @@ impl Review {
             for &i in &items[rows] {
                 let item = &adj.items[i];
                 ui.horizontal(|ui| {
-                    let text = format!("[{}, {}) {}", item.start(), item.end(), shorten(&span_text(item), 30));
+                    let text = format!("[{}, {}) {}", item.start(), item.end(), shorten(item.text(), 30));
                     if ui
                         .selectable_label(self.current == Some(i), text)
                         .on_hover_ui(|ui| {
@@ -692,7 +706,6 @@ impl Review {
         }
     }
 
-    /// Marks for the disagreements of `doc` on A's side (or B's).
     /// The disagreement marks of `doc` on A's side (or B's), unfocused,
     /// with the item each one belongs to.
     fn overlays(&self, doc: &str, a_side: bool, dark: bool) -> (Vec<Overlay>, Vec<usize>) {
@@ -740,37 +753,64 @@ fn figure_row(ui: &mut Ui, name: &str, f: &Figures) {
     ui.end_row();
 }
 
-fn side_line(ui: &mut Ui, side: &str, a: Option<&Annotation>) {
+/// `A: label [start, end) “text”`, or `A: —` for a side without an annotation.
+fn side_text(side: &str, a: Option<&Annotation>, max: usize) -> String {
     match a {
-        Some(a) => ui.label(format!(
+        Some(a) => format!(
             "{side}: {} [{}, {}) “{}”",
             a.label,
             a.start,
             a.end,
-            shorten(&a.text, 60)
-        )),
-        None => ui.weak(format!("{side}: —")),
-    };
+            shorten(&a.text, max)
+        ),
+        None => format!("{side}: —"),
+    }
 }
 
-fn span_text(item: &Item) -> String {
-    item.a
-        .as_ref()
-        .or(item.b.as_ref())
-        .map_or(String::new(), |a| a.text.clone())
+fn side_line(ui: &mut Ui, side: &str, a: Option<&Annotation>) {
+    let text = side_text(side, a, 60);
+    if a.is_some() {
+        ui.label(text);
+    } else {
+        ui.weak(text);
+    }
 }
 
 fn item_tip(item: &Item) -> String {
-    let side = |s: &str, a: Option<&Annotation>| match a {
-        Some(a) => format!("{s}: {} [{}, {}) “{}”", a.label, a.start, a.end, shorten(&a.text, 80)),
-        None => format!("{s}: —"),
-    };
     format!(
         "{}\n{}\n{}",
         item.kind.describe(),
-        side("A", item.a.as_ref()),
-        side("B", item.b.as_ref())
+        side_text("A", item.a.as_ref(), 80),
+        side_text("B", item.b.as_ref(), 80)
     )
+}
+
+/// The report of the pair `(a, b)` of `names`.
+fn pair_report<'r>(report: &'r Report, names: &[String], (a, b): (usize, usize)) -> Option<&'r PairReport> {
+    report.pairs.iter().find(|p| p.a == names[a] && p.b == names[b])
+}
+
+/// Documents, most disagreement first, with their number of disagreements.
+fn document_rows(pair: Option<&PairReport>) -> Vec<(String, usize)> {
+    let Some(pair) = pair else { return Vec::new() };
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for d in &pair.disagreements {
+        *counts.entry(d.doc.as_str()).or_default() += 1;
+    }
+    let mut docs: Vec<(&String, &Figures)> = pair.by_document.iter().collect();
+    docs.sort_by(|x, y| y.1.disagreement().total_cmp(&x.1.disagreement()).then(x.0.cmp(y.0)));
+    docs.into_iter()
+        .map(|(doc, _)| (doc.clone(), counts.get(doc.as_str()).copied().unwrap_or(0)))
+        .collect()
+}
+
+/// Each document's items, in order.
+fn items_by_doc(adjudication: &Adjudication) -> HashMap<String, Vec<usize>> {
+    let mut by_doc: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, item) in adjudication.items.iter().enumerate() {
+        by_doc.entry(item.doc.clone()).or_default().push(i);
+    }
+    by_doc
 }
 
 /// One colour per kind of disagreement.
@@ -787,11 +827,4 @@ pub fn kind_colour(kind: PairKind, dark: bool) -> Color32 {
     } else {
         Color32::from_rgb(r, g, b)
     }
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }

@@ -24,7 +24,7 @@ use super::import_dialog::ImportDialog;
 use super::panels;
 use super::review::{ItemState, Review};
 use super::settings::Settings;
-use super::view::{DocumentView, Selection, ViewInput};
+use super::view::{DocumentView, Selection, ViewInput, capitalise};
 use crate::agreement::adjudicate::Decision;
 use crate::edit::{Command, new_annotation};
 use crate::model::{AnnotationId, Project, Status, Timestamp, words};
@@ -659,6 +659,7 @@ impl Workbench {
                 if let Some(r) = &mut self.state.review {
                     r.set_pair(a, b);
                 }
+                self.add_review_labels();
             }
             Action::ReviewDecide { item, decision } => self.review_decide(item, decision),
             Action::ReviewDecideCurrent(decision) => {
@@ -1061,21 +1062,6 @@ impl Workbench {
                 self.error("Continue adjudication", message);
                 return;
             }
-            // Labels the annotators use that the gold project lacks come in first.
-            let adds: Vec<Command> = gold
-                .schema
-                .labels
-                .iter()
-                .filter(|l| !current.schema.contains(&l.id))
-                .enumerate()
-                .map(|(k, l)| Command::AddLabel {
-                    label: l.clone(),
-                    index: current.schema.labels.len() + k,
-                })
-                .collect();
-            if !adds.is_empty() {
-                self.edit(Command::Batch(adds));
-            }
             if let Some(path) = self.session.as_ref().and_then(Session::path) {
                 match crate::persist::review::read_rejections(path) {
                     Ok(kept) => {
@@ -1086,9 +1072,9 @@ impl Workbench {
             }
             self.state.review = Some(review);
             self.state.comparison = None;
+            self.add_review_labels();
         } else {
             let session = Session::new_beside(gold, &review.paths[0]);
-            review.refresh(session.project(), session.revision(), session.history());
             self.state = UiState {
                 current_doc: session.project().documents.first().map(|d| d.id.clone()),
                 review: Some(review),
@@ -1109,6 +1095,38 @@ impl Workbench {
             self.review_select(i);
         }
         self.state.message = Some("Review: Alt+A/B/D/R decide, Alt+N next; Save As keeps the gold".into());
+    }
+
+    /// Adds to the gold project the labels of the pair under review that it
+    /// lacks (one undoable step), so that their annotations can be accepted.
+    fn add_review_labels(&mut self) {
+        let (Some(review), Some(session)) = (&self.state.review, &self.session) else {
+            return;
+        };
+        let current = &session.project().schema;
+        let adds: Vec<Command> = review
+            .gold_schema()
+            .labels
+            .into_iter()
+            .filter(|l| !current.contains(&l.id))
+            .enumerate()
+            .map(|(k, mut label)| {
+                // A hotkey the gold project already uses stays with its label.
+                if label.hotkey.is_some_and(|key| current.by_hotkey(key).is_some()) {
+                    label.hotkey = None;
+                }
+                Command::AddLabel {
+                    label,
+                    index: current.labels.len() + k,
+                }
+            })
+            .collect();
+        if !adds.is_empty() {
+            self.edit(Command::Named {
+                what: "add the annotators' labels".into(),
+                commands: adds,
+            });
+        }
     }
 
     /// After saving the gold project of a review: keeps its rejections beside it.
@@ -1177,7 +1195,7 @@ impl Workbench {
     /// project unless it is there already, and selects it for editing.
     fn review_edit(&mut self, item: usize) {
         let Some(r) = &self.state.review else { return };
-        let Some(it) = r.adjudication.items.get(item).cloned() else {
+        let Some(it) = r.adjudication.items.get(item) else {
             return;
         };
         let decision = if it.a.is_some() {
@@ -1194,71 +1212,32 @@ impl Workbench {
             let command = r.adjudication.decide(item, decision, s.project(), Timestamp::now());
             self.edit(command);
         }
-        let source = it.a.as_ref().or(it.b.as_ref()).map(|x| x.id.to_string());
-        let gold = self.project().and_then(|p| {
-            p.annotations_of(&it.doc)
-                .iter()
-                .find(|g| {
-                    let from = |k: &str| g.meta.get(k) == source.as_ref();
-                    from(crate::agreement::adjudicate::SOURCE_A) || from(crate::agreement::adjudicate::SOURCE_B)
-                })
-                .map(|g| g.id)
-        });
-        if let Some(r) = &mut self.state.review {
-            r.focus(item);
-        }
+        let Some((r, s)) = self.state.review.as_mut().zip(self.session.as_ref()) else {
+            return;
+        };
+        let gold = r.adjudication.gold_copies(item, s.project()).first().copied();
+        r.focus(item);
         self.select_annotation(gold);
         self.state.reveal_in_list = true;
     }
 
     /// Resolves the merge conflict marked on annotation `id`.
     fn resolve_conflict(&mut self, id: AnnotationId, take_other: bool) {
-        let Some(a) = self.project().and_then(|p| p.annotation(id)).cloned() else {
+        let Some(a) = self.project().and_then(|p| p.annotation(id)) else {
             return;
         };
-        let resolved = crate::merge::resolved(&a);
-        let command = match (take_other, crate::merge::Other::of(&a)) {
-            (false, _) => Command::RestoreAnnotations(vec![resolved]),
-            (true, Some(crate::merge::Other::Deleted { .. })) => Command::DeleteAnnotations(vec![id]),
-            (
-                true,
-                Some(crate::merge::Other::Version {
-                    doc,
-                    start,
-                    end,
-                    text,
-                    label,
-                    note,
-                    orphan: false,
-                    ..
-                }),
-            ) if doc == a.doc => Command::RestoreAnnotations(vec![crate::model::Annotation {
-                start,
-                end,
-                text,
-                label,
-                note,
-                modified: Timestamp::now(),
-                ..resolved
-            }]),
-            (true, _) => {
-                self.state.message =
-                    Some("The other version cannot be applied here; edit the annotation by hand".into());
-                return;
-            }
-        };
-        self.edit(command);
+        match crate::merge::resolve(a, take_other, Timestamp::now()) {
+            Ok(command) => self.edit(command),
+            Err(e) => self.state.message = Some(capitalise(&e.to_string())),
+        }
     }
 
     /// Selects the next annotation (after the selected one) with a merge conflict.
     fn next_conflict(&mut self) {
-        let Some(p) = self.project() else { return };
-        let conflicts: Vec<AnnotationId> = p
-            .annotations()
-            .iter()
-            .filter(|a| crate::merge::has_conflict(a))
-            .map(|a| a.id)
-            .collect();
+        let Some(s) = &self.session else { return };
+        // The banner's list, brought up to date (an edit may have come since the frame).
+        self.state.conflicts.refresh(s.project(), s.revision());
+        let conflicts = &self.state.conflicts.ids;
         if conflicts.is_empty() {
             self.state.message = Some("No merge conflicts in this project".into());
             return;
@@ -1269,7 +1248,8 @@ impl Workbench {
             .annotation
             .and_then(|s| conflicts.iter().position(|c| *c == s))
             .map_or(0, |k| (k + 1) % conflicts.len());
-        self.select_annotation(Some(conflicts[at]));
+        let id = conflicts[at];
+        self.select_annotation(Some(id));
         self.state.reveal_in_list = true;
     }
 
@@ -1549,13 +1529,5 @@ impl Workbench {
         self.project()
             .map(|p| p.documents.iter().map(|d| (d.id.clone(), d.status)).collect())
             .unwrap_or_default()
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }

@@ -118,8 +118,7 @@ pub fn merge(base: &[Entry<'_>], ours: &[Entry<'_>], theirs: &[Entry<'_>]) -> (V
         let id = o.annotation.id;
         let b = base_at.get(&id).map(|&i| base[i]);
         let merged = match (b, theirs_at.get(&id).map(|&i| theirs[i])) {
-            (Some(b), Some(t)) => Some(fields(Some(b), *o, t)),
-            (None, Some(t)) => Some(fields(None, *o, t)),
+            (b, Some(t)) => Some(fields(b, *o, t)),
             (None, None) => Some(plain(*o, From::Ours)),
             (Some(b), None) if same(b, *o) => None,
             (Some(_), None) => Some(marked(*o, From::Ours, "changed in ours, deleted in theirs", "theirs")),

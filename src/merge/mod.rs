@@ -17,14 +17,15 @@ pub mod annotations;
 pub mod parts;
 pub mod three_way;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 pub use annotations::{CONFLICT, CONFLICT_OTHER, Other, Tally};
 use annotations::{Entry, mark_misplaced};
 use three_way::From;
 
-use crate::model::{Annotation, Project, Schema};
+use crate::edit::Command;
+use crate::model::{Annotation, Project, Schema, Timestamp};
 use crate::persist::LoadError;
 use crate::persist::load::read_file_only;
 
@@ -73,50 +74,33 @@ pub fn merge(base: &Project, ours: &Project, theirs: &Project) -> Merged {
 
     // A deleted document or label that merged annotations still use comes
     // back: one side deleted it while the other was using it.
-    let doc_ids: HashSet<&str> = documents.iter().map(|d| d.value.id.as_str()).collect();
-    let missing_docs: HashSet<String> = merged
-        .iter()
-        .filter(|m| !doc_ids.contains(m.annotation.doc.as_str()))
-        .map(|m| m.annotation.doc.clone())
-        .collect();
-    for side in [ours, theirs] {
-        for d in &side.documents {
-            if missing_docs.contains(&d.id) && !documents.iter().any(|x| x.value.id == d.id) {
-                conflicts.push(format!(
-                    "document {:?}: deleted on one side, annotated on the other (kept)",
-                    d.id
-                ));
-                documents.push(parts::Item {
-                    value: d.clone(),
-                    from: if std::ptr::eq(side, ours) {
-                        From::Ours
-                    } else {
-                        From::Theirs
-                    },
-                });
-            }
-        }
-    }
-    let label_ids: HashSet<&str> = labels.iter().map(|l| l.value.id.as_str()).collect();
-    let missing_labels: HashSet<String> = merged
-        .iter()
-        .filter(|m| !label_ids.contains(m.annotation.label.as_str()))
-        .map(|m| m.annotation.label.clone())
-        .collect();
-    for side in [ours, theirs] {
-        for l in &side.schema.labels {
-            if missing_labels.contains(&l.id) && !labels.iter().any(|x| x.value.id == l.id) {
-                conflicts.push(format!(
-                    "label {:?}: deleted on one side, used on the other (kept)",
-                    l.id
-                ));
-                labels.push(parts::Item {
-                    value: l.clone(),
-                    from: From::Both,
-                });
-            }
-        }
-    }
+    let doc_sides = [
+        (ours.documents.as_slice(), From::Ours),
+        (theirs.documents.as_slice(), From::Theirs),
+    ];
+
+    parts::restore_used(
+        "document",
+        "deleted on one side, annotated on the other (kept)",
+        &mut documents,
+        merged.iter().map(|m| m.annotation.doc.as_str()),
+        doc_sides,
+        |d| &d.id,
+        &mut conflicts,
+    );
+    let label_sides = [
+        (ours.schema.labels.as_slice(), From::Ours),
+        (theirs.schema.labels.as_slice(), From::Theirs),
+    ];
+    parts::restore_used(
+        "label",
+        "deleted on one side, used on the other (kept)",
+        &mut labels,
+        merged.iter().map(|m| m.annotation.label.as_str()),
+        label_sides,
+        |l| &l.id,
+        &mut conflicts,
+    );
 
     // Annotations one side placed in a text the other side replaced.
     let text_from: HashMap<&str, From> = documents.iter().map(|d| (d.value.id.as_str(), d.from)).collect();
@@ -196,4 +180,49 @@ pub fn resolved(a: &Annotation) -> Annotation {
     a.meta.remove(CONFLICT);
     a.meta.remove(CONFLICT_OTHER);
     a
+}
+
+/// Why a conflict cannot be resolved by taking the other version.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    #[error("the annotation carries no other version to take")]
+    NoOtherVersion,
+    #[error("the other version is in another document or orphaned; edit the annotation by hand")]
+    Elsewhere,
+}
+
+/// The edit that resolves the conflict marked on `a`: keeping it as it is
+/// (markers removed), or taking the version the merge did not keep
+/// (deleting it, if the other side deleted it).
+pub fn resolve(a: &Annotation, take_other: bool, at: Timestamp) -> Result<Command, ResolveError> {
+    let kept = resolved(a);
+    if !take_other {
+        return Ok(Command::RestoreAnnotations(vec![kept]));
+    }
+    match Other::of(a).ok_or(ResolveError::NoOtherVersion)? {
+        Other::Deleted { .. } => Ok(Command::DeleteAnnotations(vec![a.id])),
+        Other::Version {
+            doc,
+            start,
+            end,
+            text,
+            label,
+            note,
+            orphan,
+            ..
+        } => {
+            if orphan || doc != a.doc {
+                return Err(ResolveError::Elsewhere);
+            }
+            Ok(Command::RestoreAnnotations(vec![Annotation {
+                start,
+                end,
+                text,
+                label,
+                note,
+                modified: at,
+                ..kept
+            }]))
+        }
+    }
 }

@@ -5,7 +5,7 @@
 //! order. Conflicts keep ours and are returned as messages (labels and
 //! documents have no metadata to carry a marker).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::three_way::{From, Pick, pick};
 use crate::model::{Document, Label};
@@ -174,6 +174,34 @@ pub fn documents(
         },
         conflicts,
     )
+}
+
+/// Brings back items (documents, labels) that one side deleted while
+/// merged annotations still `used` them, taking them from the first side
+/// in `sides` that has them; each is a conflict.
+pub fn restore_used<'a, T: Clone + 'a>(
+    kind: &str,
+    why: &str,
+    items: &mut Vec<Item<T>>,
+    used: impl IntoIterator<Item = &'a str>,
+    sides: [(&[T], From); 2],
+    id: fn(&T) -> &str,
+    conflicts: &mut Vec<String>,
+) {
+    let present: HashSet<String> = items.iter().map(|x| id(&x.value).to_owned()).collect();
+    let missing: BTreeSet<&str> = used.into_iter().filter(|u| !present.contains(*u)).collect();
+    for wanted in missing {
+        if let Some((value, from)) = sides
+            .iter()
+            .find_map(|(list, from)| list.iter().find(|t| id(t) == wanted).map(|t| (t, *from)))
+        {
+            conflicts.push(format!("{kind} {wanted:?}: {why}"));
+            items.push(Item {
+                value: value.clone(),
+                from,
+            });
+        }
+    }
 }
 
 /// Merges the project name.

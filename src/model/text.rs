@@ -111,6 +111,15 @@ impl PartialEq for Text {
 
 impl Eq for Text {}
 
+/// `s` cut to `max` characters (code points) with an ellipsis, for
+/// messages, menus and lists.
+pub fn shorten(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
 impl std::fmt::Debug for Text {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         const SHOWN: usize = 40;

@@ -805,10 +805,13 @@ pub fn annotation_summary_ui(ui: &mut Ui, project: &Project, a: &crate::model::A
     }
 }
 
-/// `s` cut to `max` characters with an ellipsis.
-pub fn shorten(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
+pub use crate::model::shorten;
+
+/// `s` with a capital first letter (messages built from command descriptions).
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
