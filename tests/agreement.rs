@@ -4,7 +4,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use marginalia::agreement::{Measure, Options, PairKind, agree, compare};
 use marginalia::model::{Annotation, AnnotationId, Document, Project, Text, Timestamp};
@@ -289,10 +288,7 @@ fn cli_json_has_the_documented_shape() {
         "b.ron",
         &project(&[("d", text)], &[("d", 0, 5, "actor"), ("d", 13, 19, "event")], "bob"),
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_marginalia"))
-        .args(["agree", a.to_str().unwrap(), b.to_str().unwrap(), "--json"])
-        .output()
-        .unwrap();
+    let out = common::marginalia(&["agree", a.to_str().unwrap(), b.to_str().unwrap(), "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let pair = &json["pairs"][0];
@@ -313,10 +309,7 @@ fn cli_json_has_the_documented_shape() {
     assert!(pair["by_label"]["event"]["undefined"]["recall_exact"].is_string());
 
     // The text report names both files and the figures.
-    let out = Command::new(env!("CARGO_BIN_EXE_marginalia"))
-        .args(["agree", a.to_str().unwrap(), b.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let out = common::marginalia(&["agree", a.to_str().unwrap(), b.to_str().unwrap()]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("1 disagreement(s)"), "{text}");
     assert!(text.contains("label differs"), "{text}");
@@ -327,10 +320,7 @@ fn cli_json_has_the_documented_shape() {
     );
 
     // One file is not a comparison.
-    let out = Command::new(env!("CARGO_BIN_EXE_marginalia"))
-        .args(["agree", a.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let out = common::marginalia(&["agree", a.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2), "clap refuses a single file");
 }
 

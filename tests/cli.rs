@@ -3,31 +3,8 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-use common::Fixture;
+use common::{Fixture, marginalia, p, stderr, stdout};
 use marginalia::persist;
-
-fn marginalia(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_marginalia"))
-        .args(args)
-        .env("MARGINALIA_AUTHOR", "cli-test")
-        .output()
-        .expect("run marginalia")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().expect("utf-8 path")
-}
 
 #[test]
 fn every_subcommand_has_help() {

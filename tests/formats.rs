@@ -5,8 +5,8 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use common::{marginalia, p, stderr};
 use marginalia::formats::{ExportOptions, Format, ImportOptions, OverlapPolicy, Progress, Scheme};
 use marginalia::model::{Annotation, AnnotationId, Document, OffsetUnit, Project, Status, Text, Timestamp};
 use proptest::prelude::*;
@@ -39,22 +39,6 @@ fn doc_key(d: &Document) -> (String, String, String, Status) {
 
 fn docs(p: &Project) -> Vec<(String, String, String, Status)> {
     p.documents.iter().map(doc_key).collect()
-}
-
-fn marginalia(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_marginalia"))
-        .args(args)
-        .env("MARGINALIA_AUTHOR", "cli-test")
-        .output()
-        .expect("run marginalia")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().expect("utf-8 path")
 }
 
 /// `text[start:end]` under `unit`'s slicing, as Python, JavaScript and

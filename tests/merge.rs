@@ -3,25 +3,22 @@
 //! marked; `marginalia merge` exit codes; and the git merge driver end to
 //! end in a real temporary repository.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command as Process;
 
+use common::at;
 use marginalia::edit::{Command, new_annotation};
 use marginalia::merge::{self, CONFLICT, CONFLICT_OTHER, Other};
-use marginalia::model::{Annotation, AnnotationId, Colour, Document, Label, Project, Status, Text, Timestamp};
+use marginalia::model::{Annotation, AnnotationId, Colour, Document, Label, Project, Status, Text};
 use marginalia::persist;
 
 const TEXT: &str = "Le président Ilham Aliyev a déclaré la victoire. Le Kremlin, par la voix de Dmitri Peskov, a parlé d’une affaire intérieure. Les forces arméniennes ont déposé les armes. 👨🏻‍🚒 Հայաստան.";
 
 fn span(needle: &str) -> std::ops::Range<usize> {
-    let b = TEXT.find(needle).expect(needle);
-    let s = TEXT[..b].chars().count();
-    s..s + needle.chars().count()
-}
-
-fn at(s: i64) -> Timestamp {
-    Timestamp::from_unix(1_700_000_000 + s)
+    common::span(TEXT, needle)
 }
 
 fn base() -> Project {
@@ -312,12 +309,11 @@ fn a_label_deleted_on_one_side_and_used_on_the_other_comes_back() {
 
 // ------------------------------------------------------------- the binary
 
+/// The binary, run in folder `dir`.
 fn marginalia(dir: &Path, args: &[&str]) -> std::process::Output {
-    Process::new(env!("CARGO_BIN_EXE_marginalia"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run marginalia")
+    common::marginalia_with(args, |c| {
+        c.current_dir(dir);
+    })
 }
 
 fn save(p: &Project, path: &Path) {

@@ -7,23 +7,14 @@ mod common;
 use std::path::Path;
 use std::process::Command as Process;
 
+use common::{at, marginalia, marginalia_with, span};
 use marginalia::diff::{ChangeKind, DocumentChange, LabelChange, Mapped, MatchedBy, TextMap, diff, reanchor};
 use marginalia::edit::{Command, new_annotation};
-use marginalia::model::{Annotation, AnnotationId, Colour, Document, Label, Project, Status, Text, Timestamp};
+use marginalia::model::{Annotation, AnnotationId, Colour, Document, Label, Project, Status, Text};
 use marginalia::persist::versions::{VersionError, VersionRef};
 use marginalia::session::Session;
 
 const TEXT: &str = "Le président Ilham Aliyev a déclaré la victoire. Le Kremlin, par la voix de Dmitri Peskov, a parlé d’une affaire intérieure. Les forces arméniennes ont déposé les armes.";
-
-fn span(text: &str, needle: &str) -> std::ops::Range<usize> {
-    let b = text.find(needle).expect(needle);
-    let s = text[..b].chars().count();
-    s..s + needle.chars().count()
-}
-
-fn at(s: i64) -> Timestamp {
-    Timestamp::from_unix(1_700_000_000 + s)
-}
 
 /// A project with five annotations on `TEXT`.
 fn base() -> Project {
@@ -319,22 +310,13 @@ fn git_revisions_are_read_through_git() {
     assert!(err.to_string().starts_with("git:"), "{err}");
 }
 
-fn marginalia(args: &[&str], envs: &[(&str, &str)]) -> std::process::Output {
-    let mut cmd = Process::new(env!("CARGO_BIN_EXE_marginalia"));
-    cmd.args(args).env("MARGINALIA_AUTHOR", "cli");
-    for (k, v) in envs {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run marginalia")
-}
-
 #[test]
 fn cli_history_and_diff() {
     let dir = tempfile::tempdir().unwrap();
     let (path, _) = saved_versions(dir.path());
     let p = path.display().to_string();
 
-    let o = marginalia(&["history", &p, "--json"], &[]);
+    let o = marginalia(&["history", &p, "--json"]);
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let rows = v.as_array().unwrap();
@@ -344,7 +326,7 @@ fn cli_history_and_diff() {
     assert!(rows[0]["time"].as_str().unwrap().ends_with('Z'));
     assert!(rows[0].get("author").is_some() && rows[0].get("message").is_some());
 
-    let o = marginalia(&["diff", &format!("{p}@1"), &p, "--json"], &[]);
+    let o = marginalia(&["diff", &format!("{p}@1"), &p, "--json"]);
     assert_eq!(o.status.code(), Some(1), "different versions exit 1");
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     for key in ["added", "removed", "relabeled", "resized", "note_changed"] {
@@ -356,16 +338,16 @@ fn cli_history_and_diff() {
     assert_eq!(v["changes"][0]["b"]["text"], "Le Kremlin");
     assert!(v["documents"].is_array());
 
-    let o = marginalia(&["diff", &format!("{p}@-1"), &p], &[]);
+    let o = marginalia(&["diff", &format!("{p}@-1"), &p]);
     assert_eq!(o.status.code(), Some(0), "the newest snapshot equals the file");
     assert!(String::from_utf8_lossy(&o.stdout).contains("no differences"));
 
-    let o = marginalia(&["diff", &format!("{p}@1"), &p], &[]);
+    let o = marginalia(&["diff", &format!("{p}@1"), &p]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("+ actor") || out.contains("+ event"), "{out}");
     assert!(out.contains("[Le Kremlin]"), "context is shown: {out}");
 
-    let o = marginalia(&["diff", &format!("{p}@1"), &p, "--raw"], &[]);
+    let o = marginalia(&["diff", &format!("{p}@1"), &p, "--raw"]);
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(
@@ -374,11 +356,13 @@ fn cli_history_and_diff() {
         "{out}"
     );
 
-    let o = marginalia(&["diff", &format!("{p}@9"), &p], &[]);
+    let o = marginalia(&["diff", &format!("{p}@9"), &p]);
     assert_eq!(o.status.code(), Some(2), "trouble exits 2");
-    let o = marginalia(&["diff", "/no/such.ron", &p], &[]);
+    let o = marginalia(&["diff", "/no/such.ron", &p]);
     assert_eq!(o.status.code(), Some(2));
-    let o = marginalia(&["diff", &format!("{p}@git:HEAD"), &p], &[("PATH", "")]);
+    let o = marginalia_with(&["diff", &format!("{p}@git:HEAD"), &p], |c| {
+        c.env("PATH", "");
+    });
     assert_eq!(o.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("cannot run git"),
@@ -395,37 +379,37 @@ fn cli_reanchor_uses_the_history_or_an_old_file() {
     std::fs::write(dir.path().join("old.txt"), TEXT).unwrap();
     let edited = format!("Mise à jour.\n{TEXT}").replace("Dmitri Peskov, ", "");
     std::fs::write(dir.path().join("d.txt"), &edited).unwrap();
-    assert_eq!(marginalia(&["validate", &p], &[]).status.code(), Some(1));
+    assert_eq!(marginalia(&["validate", &p]).status.code(), Some(1));
 
     let before = std::fs::read(&path).unwrap();
-    let o = marginalia(&["reanchor", &p, "--dry-run"], &[]);
+    let o = marginalia(&["reanchor", &p, "--dry-run"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("1 orphaned"), "{out}");
     assert!(out.contains("“Dmitri Peskov”"), "{out}");
     assert_eq!(std::fs::read(&path).unwrap(), before, "a dry run writes nothing");
 
-    let o = marginalia(&["reanchor", &p, "--json"], &[]);
+    let o = marginalia(&["reanchor", &p, "--json"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["saved"], true);
     assert_eq!(v["documents"][0]["orphaned"][0]["text"], "Dmitri Peskov");
     assert_eq!(v["documents"][0]["moved"], 6);
-    assert_eq!(marginalia(&["validate", &p], &[]).status.code(), Some(0));
+    assert_eq!(marginalia(&["validate", &p]).status.code(), Some(0));
     let project = marginalia::persist::open(&path).unwrap();
     assert_eq!(project.orphans.len(), 1, "the orphan is kept in the project");
 
-    let o = marginalia(&["reanchor", &p], &[]);
+    let o = marginalia(&["reanchor", &p]);
     assert!(String::from_utf8_lossy(&o.stdout).contains("nothing to re-anchor"));
 
     // --old must be the text the annotations were made on.
     std::fs::write(dir.path().join("d.txt"), format!("{edited} Fin.")).unwrap();
-    let o = marginalia(&["reanchor", &p, "--old", "/dev/null"], &[]);
+    let o = marginalia(&["reanchor", &p, "--old", "/dev/null"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("is not the text its annotations were made on"));
     std::fs::write(dir.path().join("old.txt"), &edited).unwrap();
     let old = dir.path().join("old.txt").display().to_string();
-    let o = marginalia(&["reanchor", &p, "--old", &old], &[]);
+    let o = marginalia(&["reanchor", &p, "--old", &old]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(marginalia(&["validate", &p], &[]).status.code(), Some(0));
+    assert_eq!(marginalia(&["validate", &p]).status.code(), Some(0));
 }

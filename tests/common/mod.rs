@@ -1,8 +1,11 @@
-//! Helpers shared by the integration tests: temporary projects on disk.
+//! Helpers shared by the integration tests: temporary projects on disk,
+//! running the binary, spans and timestamps.
 
 #![allow(dead_code)] // each test crate uses a different subset
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::process::{Command as Process, Output};
 
 use marginalia::edit::{Command, new_annotation};
 use marginalia::model::{Document, Project, Text, Timestamp};
@@ -60,4 +63,43 @@ impl Fixture {
     pub fn doc_path(&self) -> PathBuf {
         self.dir.path().join("doc.txt")
     }
+}
+
+/// Runs the real binary with `args`, as a user would (a fixed author, so
+/// that what it writes does not depend on the machine).
+pub fn marginalia(args: &[&str]) -> Output {
+    marginalia_with(args, |_| {})
+}
+
+/// [`marginalia`], with the command adjusted first (working folder, environment).
+pub fn marginalia_with(args: &[&str], adjust: impl FnOnce(&mut Process)) -> Output {
+    let mut command = Process::new(env!("CARGO_BIN_EXE_marginalia"));
+    command.args(args).env("MARGINALIA_AUTHOR", "cli-test");
+    adjust(&mut command);
+    command.output().expect("run marginalia")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A path as a command-line argument.
+pub fn p(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+/// The code point range of the first `needle` in `text`.
+pub fn span(text: &str, needle: &str) -> Range<usize> {
+    let b = text.find(needle).expect(needle);
+    let s = text[..b].chars().count();
+    s..s + needle.chars().count()
+}
+
+/// A fixed moment plus `s` seconds.
+pub fn at(s: i64) -> Timestamp {
+    Timestamp::from_unix(1_700_000_000 + s)
 }
