@@ -12,7 +12,7 @@ use std::process::Command as Process;
 use common::at;
 use marginalia::edit::{Command, new_annotation};
 use marginalia::merge::{self, CONFLICT, CONFLICT_OTHER, Other};
-use marginalia::model::{Annotation, AnnotationId, Colour, Document, Label, Project, Status, Text};
+use marginalia::model::{Annotation, AnnotationId, Colour, Label, Project, Status};
 use marginalia::persist;
 
 const TEXT: &str = "Le président Ilham Aliyev a déclaré la victoire. Le Kremlin, par la voix de Dmitri Peskov, a parlé d’une affaire intérieure. Les forces arméniennes ont déposé les armes. 👨🏻‍🚒 Հայաստան.";
@@ -22,21 +22,7 @@ fn span(needle: &str) -> std::ops::Range<usize> {
 }
 
 fn base() -> Project {
-    let mut p = Project::new("p");
-    p.documents.push(Document::new("d", "D", "d.txt", Text::new(TEXT)));
-    let spans = [
-        ("Ilham Aliyev", "actor"),
-        ("a déclaré la victoire", "event"),
-        ("Dmitri Peskov", "actor"),
-        ("une affaire intérieure", "claim"),
-        ("Les forces arméniennes", "actor"),
-    ];
-    let list = spans
-        .iter()
-        .map(|(s, l)| new_annotation(&p, "d", span(s), l, "ana", at(0)).unwrap())
-        .collect();
-    Command::AddAnnotations(list).apply(&mut p).unwrap();
-    p
+    common::five_tags(TEXT)
 }
 
 fn id_of(p: &Project, text: &str) -> AnnotationId {

@@ -10,7 +10,7 @@ use std::process::Command as Process;
 use common::{at, marginalia, marginalia_with, span};
 use marginalia::diff::{ChangeKind, DocumentChange, LabelChange, Mapped, MatchedBy, TextMap, diff, reanchor};
 use marginalia::edit::{Command, new_annotation};
-use marginalia::model::{Annotation, AnnotationId, Colour, Document, Label, Project, Status, Text};
+use marginalia::model::{Annotation, AnnotationId, Colour, Label, Project, Status, Text};
 use marginalia::persist::versions::{VersionError, VersionRef};
 use marginalia::session::Session;
 
@@ -18,21 +18,7 @@ const TEXT: &str = "Le président Ilham Aliyev a déclaré la victoire. Le Kreml
 
 /// A project with five annotations on `TEXT`.
 fn base() -> Project {
-    let mut p = Project::new("p");
-    p.documents.push(Document::new("d", "D", "d.txt", Text::new(TEXT)));
-    let spans = [
-        ("Ilham Aliyev", "actor"),
-        ("a déclaré la victoire", "event"),
-        ("Dmitri Peskov", "actor"),
-        ("une affaire intérieure", "claim"),
-        ("Les forces arméniennes", "actor"),
-    ];
-    let list = spans
-        .iter()
-        .map(|(s, l)| new_annotation(&p, "d", span(TEXT, s), l, "ana", at(0)).unwrap())
-        .collect();
-    Command::AddAnnotations(list).apply(&mut p).unwrap();
-    p
+    common::five_tags(TEXT)
 }
 
 fn id_of(p: &Project, text: &str) -> AnnotationId {

@@ -9,18 +9,6 @@ use crate::model::{
     Annotation, AnnotationId, Colour, Document, Label, Project, Schema, Status, Text, Timestamp, document_id_from,
 };
 
-/// Colours given to labels met in imported files (Tableau 10, after the
-/// default schema's three).
-const COLOURS: [[u8; 3]; 7] = [
-    [0xe1, 0x57, 0x59],
-    [0x76, 0xb7, 0xb2],
-    [0xed, 0xc9, 0x48],
-    [0xb0, 0x7a, 0xa1],
-    [0xff, 0x9d, 0xa7],
-    [0x9c, 0x75, 0x5f],
-    [0xba, 0xb0, 0xac],
-];
-
 /// A span read from a file, before it is checked.
 #[derive(Clone, Debug, Default)]
 pub struct NewSpan {
@@ -160,7 +148,7 @@ impl ProjectBuilder {
             None => Label {
                 id: label.to_owned(),
                 name: label.to_owned(),
-                colour: Colour(COLOURS[n % COLOURS.len()]),
+                colour: Colour::for_new_label(n),
                 hotkey,
                 guideline: String::new(),
             },

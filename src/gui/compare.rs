@@ -556,18 +556,7 @@ impl Comparison {
             }
         }
         let overlays_b = self.overlays(&doc_id, Side::B, dark);
-        let input_b = ViewInput {
-            project: &self.b.project,
-            doc: doc_b,
-            revision: self.revision,
-            text_size,
-            dark,
-            snap_to_words: true,
-            matches: &[],
-            current_match: None,
-            overlays: &overlays_b,
-            read_only: true,
-        };
+        let input_b = ViewInput::read_only(&self.b.project, doc_b, self.revision, text_size, dark, &overlays_b);
         match (self.mode, doc_a) {
             (Mode::SideBySide, Some(doc_a)) => {
                 if !self.view_a.as_ref().is_some_and(|v| v.shows(doc_a)) {

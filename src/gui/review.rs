@@ -673,18 +673,7 @@ impl Review {
                 self.views[k] = Some(view);
             }
         }
-        let input = |project, d, overlays| ViewInput {
-            project,
-            doc: d,
-            revision: self.revision,
-            text_size,
-            dark,
-            snap_to_words: true,
-            matches: &[],
-            current_match: None,
-            overlays,
-            read_only: true,
-        };
+        let input = |project, d, overlays| ViewInput::read_only(project, d, self.revision, text_size, dark, overlays);
         let inputs = [input(pa, doc_a, &overlays[0]), input(pb, doc_b, &overlays[1])];
         let names = [&self.names[ia], &self.names[ib]];
         let [va, vb] = &mut self.views;

@@ -13,7 +13,24 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Colour(pub [u8; 3]);
 
+/// Colours given to labels added after the default schema's three, in
+/// turn (the rest of Tableau 10).
+const NEW_LABEL_COLOURS: [[u8; 3]; 7] = [
+    [0xe1, 0x57, 0x59],
+    [0x76, 0xb7, 0xb2],
+    [0xed, 0xc9, 0x48],
+    [0xb0, 0x7a, 0xa1],
+    [0xff, 0x9d, 0xa7],
+    [0x9c, 0x75, 0x5f],
+    [0xba, 0xb0, 0xac],
+];
+
 impl Colour {
+    /// The colour for the `n`th label added (the schema editor, imports).
+    pub fn for_new_label(n: usize) -> Colour {
+        Colour(NEW_LABEL_COLOURS[n % NEW_LABEL_COLOURS.len()])
+    }
+
     /// Parses `#rrggbb` (the `#` is optional).
     pub fn parse(s: &str) -> Option<Colour> {
         let hex = s.strip_prefix('#').unwrap_or(s);

@@ -103,3 +103,24 @@ pub fn span(text: &str, needle: &str) -> Range<usize> {
 pub fn at(s: i64) -> Timestamp {
     Timestamp::from_unix(1_700_000_000 + s)
 }
+
+/// A project "p" with one document "d" holding `text` (which must contain
+/// the French sentences below) and five tags by "ana": the fixture of the
+/// diff and merge tests.
+pub fn five_tags(text: &str) -> Project {
+    let mut p = Project::new("p");
+    p.documents.push(Document::new("d", "D", "d.txt", Text::new(text)));
+    let spans = [
+        ("Ilham Aliyev", "actor"),
+        ("a déclaré la victoire", "event"),
+        ("Dmitri Peskov", "actor"),
+        ("une affaire intérieure", "claim"),
+        ("Les forces arméniennes", "actor"),
+    ];
+    let list = spans
+        .iter()
+        .map(|(s, l)| new_annotation(&p, "d", span(text, s), l, "ana", at(0)).expect("valid tag"))
+        .collect();
+    Command::AddAnnotations(list).apply(&mut p).expect("tags apply");
+    p
+}

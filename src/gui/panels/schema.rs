@@ -12,17 +12,6 @@ use crate::edit::Command;
 use crate::gui::action::Action;
 use crate::model::{Colour, Label, Project};
 
-/// Colours offered to new labels, in turn (Tableau 10).
-const NEW_COLOURS: [[u8; 3]; 7] = [
-    [0xe1, 0x57, 0x59],
-    [0x76, 0xb7, 0xb2],
-    [0xed, 0xc9, 0x48],
-    [0xb0, 0x7a, 0xa1],
-    [0xff, 0x9d, 0xa7],
-    [0x9c, 0x75, 0x5f],
-    [0xba, 0xb0, 0xac],
-];
-
 pub struct SchemaEditor {
     /// The schema the drafts were made from.
     pristine: Vec<Label>,
@@ -168,7 +157,7 @@ impl SchemaEditor {
                     label: Label {
                         id: id.clone(),
                         name: format!("Label {}", n + 1),
-                        colour: Colour(NEW_COLOURS[n % NEW_COLOURS.len()]),
+                        colour: Colour::for_new_label(n),
                         hotkey,
                         guideline: String::new(),
                     },

@@ -70,6 +70,32 @@ pub struct ViewInput<'a> {
     pub read_only: bool,
 }
 
+impl<'a> ViewInput<'a> {
+    /// A view that only shows `doc` (another version, another annotator's
+    /// copy): marks, but no find matches and no edits.
+    pub fn read_only(
+        project: &'a Project,
+        doc: &'a Document,
+        revision: u64,
+        text_size: f32,
+        dark: bool,
+        overlays: &'a [Overlay],
+    ) -> ViewInput<'a> {
+        ViewInput {
+            project,
+            doc,
+            revision,
+            text_size,
+            dark,
+            snap_to_words: true,
+            matches: &[],
+            current_match: None,
+            overlays,
+            read_only: true,
+        }
+    }
+}
+
 /// A coloured mark over a range of the text, with a tooltip.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Overlay {
