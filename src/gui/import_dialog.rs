@@ -204,11 +204,21 @@ impl ImportDialog {
                     egui::CollapsingHeader::new(format!("{} skipped", imported.skipped.len()))
                         .default_open(true)
                         .show(ui, |ui| {
-                            egui::ScrollArea::vertical().max_height(120.0).show(ui, |ui| {
-                                for s in &imported.skipped {
-                                    ui.label(s.to_string());
+                            // Only the rows on screen: a lenient import can skip thousands.
+                            let row = ui.text_style_height(&egui::TextStyle::Body);
+                            let skipped = &imported.skipped;
+                            egui::ScrollArea::vertical().max_height(120.0).show_rows(
+                                ui,
+                                row,
+                                skipped.len(),
+                                |ui, rows| {
+                                                                    for s in &skipped[rows] {
+                                    // One line each, so that every row has the height show_rows assumes.
+                                    let text = s.to_string();
+                                    ui.add(egui::Label::new(&text).truncate()).on_hover_text(text);
                                 }
-                            });
+                                },
+                            );
                         });
                 }
                 if !imported.notes.is_empty() {

@@ -67,10 +67,7 @@ pub fn describe(path: &Path, problem: &Problem) -> String {
 /// Loads the project at `path`, reading its documents from beside it.
 /// Problems are collected, not fatal: see [`open`] for the strict form.
 pub fn load(path: &Path) -> Result<Loaded, LoadError> {
-    let source = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
+    let source = read_source(path)?;
     let base = base_dir(path);
     parse(&source, path, &|rel, _hash| textfile::read_text_file(&base.join(rel)))
 }
@@ -162,15 +159,19 @@ pub fn parse(
 /// over temporary copies with no documents beside them. Syntax errors and
 /// newer formats are refused as by [`load`]; nothing is validated.
 pub fn read_file_only(path: &Path) -> Result<Project, LoadError> {
-    let source = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
+    let source = read_source(path)?;
     let (name, schema, entries, annotations, orphans) = parse_file(&source, path)?.into_parts();
     let documents = entries.into_iter().map(|e| e.into_document(Text::default())).collect();
     let mut project = Project::from_parts(name, schema, documents, annotations);
     project.orphans = orphans;
     Ok(project)
+}
+
+fn read_source(path: &Path) -> Result<String, LoadError> {
+    std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 /// Parses the file's syntax, refusing newer formats.

@@ -17,7 +17,7 @@ use super::recovery::STATE_DIR;
 use super::save::write_atomic;
 
 /// One rejected pair: the ids of A's and B's annotations (either may be absent).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rejection {
     pub a: Option<String>,
     pub b: Option<String>,
