@@ -861,7 +861,7 @@ fn import_dialog_reads_first_then_creates_and_opens_the_project() {
         wb.state.import.as_ref().is_some_and(|d| d.imported().is_some())
     });
     h.get_by_label("2 document(s), 3 annotation(s); labels: LOC, PER");
-        h.get_by_label("1 skipped");
+    h.get_by_label("1 skipped");
     let skipped = h.state().state.import.as_ref().unwrap().imported().unwrap().skipped[0].to_string();
     h.get_by_label(&skipped); // the skipped line is listed
     h.get_by_label("Create project…").click();

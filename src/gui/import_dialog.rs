@@ -212,11 +212,11 @@ impl ImportDialog {
                                 row,
                                 skipped.len(),
                                 |ui, rows| {
-                                                                    for s in &skipped[rows] {
-                                    // One line each, so that every row has the height show_rows assumes.
-                                    let text = s.to_string();
-                                    ui.add(egui::Label::new(&text).truncate()).on_hover_text(text);
-                                }
+                                    for s in &skipped[rows] {
+                                        // One line each, so that every row has the height show_rows assumes.
+                                        let text = s.to_string();
+                                        ui.add(egui::Label::new(&text).truncate()).on_hover_text(text);
+                                    }
                                 },
                             );
                         });
