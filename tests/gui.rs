@@ -621,6 +621,10 @@ fn compare_view_filters_and_takes_or_restores_versions() {
     settle(&mut h);
     let counts = h.state().state.comparison.as_ref().expect("comparing").diff.counts();
     assert_eq!((counts.added, counts.removed), (1, 1));
+    // The status bar speaks of the compared document, not the one behind.
+    h.get_by_label("report-2023-09-21");
+    h.get_by_label("2 changes here · 2 in all");
+    assert!(h.query_by_label_contains("annotations here").is_none());
 
     // Hide additions: one change is left in the list.
     h.get_by_label("added").click();

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use egui::{Color32, RichText, Sense, Ui, vec2};
 
 use super::action::Action;
+use super::panels::status::caret_text;
 use super::view::{DocumentView, Overlay, Selection, ViewInput, label_colour, shorten};
 use crate::diff::raw::RawLine;
 use crate::diff::{Change, ChangeKind, ProjectDiff, Side};
@@ -326,6 +327,41 @@ impl Comparison {
         }
         if let (Some(v), Some(a)) = (&mut self.view_a, &c.a) {
             v.scroll_to(a.start);
+        }
+    }
+
+    /// The left part of the status bar: the compared document, the caret or
+    /// selection in each side shown, and this document's changes.
+    pub fn status_ui(&self, ui: &mut Ui) {
+        if self.tab == Tab::Raw {
+            ui.label("Raw RON diff");
+            if let Some(raw) = &self.raw {
+                ui.separator();
+                ui.label(format!("{} lines", raw.len()));
+            }
+            return;
+        }
+        let Some(doc) = self.doc.as_deref() else {
+            ui.label("No document to compare");
+            return;
+        };
+        ui.label(doc);
+        let len = |p: &Project| p.document(doc).map_or(0, |d| d.text.len_chars());
+        if self.mode == Mode::SideBySide {
+            ui.separator();
+            ui.label(format!("A: {}", caret_text(&self.selection_a, len(&self.a.project))));
+            ui.separator();
+            ui.label(format!("B: {}", caret_text(&self.selection_b, len(&self.b.project))));
+        } else {
+            ui.separator();
+            ui.label(caret_text(&self.selection_b, len(&self.b.project)));
+        }
+        ui.separator();
+        let here = self.diff.changes.iter().filter(|c| c.doc == doc).count();
+        ui.label(format!("{here} changes here · {} in all", self.diff.changes.len()));
+        if !self.checked.is_empty() {
+            ui.separator();
+            ui.label(format!("{} ticked", self.checked.len()));
         }
     }
 

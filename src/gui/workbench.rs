@@ -218,7 +218,7 @@ impl Workbench {
                 let text = crate::persist::format::to_string(session.project());
                 cmp.refresh_current(session.project(), text, session.revision());
             }
-            panels::status::status_bar(ui, session, &self.state, None);
+            panels::status::comparison_status_bar(ui, session, &self.state);
             if let Some(cmp) = &mut self.state.comparison {
                 actions.extend(cmp.ui(ui, self.settings.dark, self.settings.text_size()));
             }

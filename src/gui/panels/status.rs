@@ -1,47 +1,62 @@
 //! The status bar: document, caret position in code points, selection,
-//! counts, save state and the last message.
+//! counts, save state and the last message. During a comparison it speaks
+//! of the compared document instead (see [`crate::gui::compare::Comparison::status_ui`]).
 
 use egui::Ui;
 
-use crate::gui::view::DocumentView;
+use crate::gui::view::{DocumentView, Selection};
 use crate::gui::workbench::UiState;
 use crate::session::Session;
 
+/// The status bar of the workbench: the current document.
 pub fn status_bar(ui: &mut Ui, session: &Session, state: &UiState, view: Option<&DocumentView>) {
+    bar(ui, session, state, |ui| {
+        let project = session.project();
+        let Some(doc) = state.current_doc.as_deref().and_then(|d| project.document(d)) else {
+            return;
+        };
+        ui.label(&doc.id);
+        ui.separator();
+        ui.label(caret_text(&state.selection, doc.text.len_chars()));
+        ui.separator();
+        ui.label(format!(
+            "{} annotations here · {} in project",
+            project.annotations_of(&doc.id).len(),
+            project.annotations().len()
+        ));
+        if let Some(range) = view.and_then(DocumentView::visible_range) {
+            let pct = 100.0 * range.end as f32 / doc.text.len_chars().max(1) as f32;
+            ui.separator();
+            ui.weak(format!("{:.0}%", pct.min(100.0)));
+        }
+    });
+}
+
+/// The status bar while two versions are compared: the compared document,
+/// not the one open behind the comparison.
+pub fn comparison_status_bar(ui: &mut Ui, session: &Session, state: &UiState) {
+    bar(ui, session, state, |ui| {
+        if let Some(comparison) = &state.comparison {
+            comparison.status_ui(ui);
+        }
+    });
+}
+
+/// The selection, else the caret, else the length, in code points.
+pub fn caret_text(selection: &Selection, len_chars: usize) -> String {
+    match (&selection.text, selection.cursor) {
+        (Some(sel), _) => format!("selection [{}, {}) · {} chars", sel.start, sel.end, sel.end - sel.start),
+        (None, Some(cp)) => format!("position {cp}"),
+        _ => format!("{len_chars} chars"),
+    }
+}
+
+/// The bar itself: `left` on the left, save state and the last message on
+/// the right.
+fn bar(ui: &mut Ui, session: &Session, state: &UiState, left: impl FnOnce(&mut Ui)) {
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
-            let project = session.project();
-            if let Some(doc) = state.current_doc.as_deref().and_then(|d| project.document(d)) {
-                ui.label(&doc.id);
-                ui.separator();
-                match (&state.selection.text, state.selection.cursor) {
-                    (Some(sel), _) => {
-                        ui.label(format!(
-                            "selection [{}, {}) · {} chars",
-                            sel.start,
-                            sel.end,
-                            sel.end - sel.start
-                        ));
-                    }
-                    (None, Some(cp)) => {
-                        ui.label(format!("position {cp}"));
-                    }
-                    _ => {
-                        ui.label(format!("{} chars", doc.text.len_chars()));
-                    }
-                }
-                ui.separator();
-                ui.label(format!(
-                    "{} annotations here · {} in project",
-                    project.annotations_of(&doc.id).len(),
-                    project.annotations().len()
-                ));
-                if let Some(range) = view.and_then(DocumentView::visible_range) {
-                    let pct = 100.0 * range.end as f32 / doc.text.len_chars().max(1) as f32;
-                    ui.separator();
-                    ui.weak(format!("{:.0}%", pct.min(100.0)));
-                }
-            }
+            left(ui);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if session.is_dirty() {
                     ui.colored_label(ui.visuals().warn_fg_color, "● Unsaved changes");
