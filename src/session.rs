@@ -204,20 +204,30 @@ impl Session {
             return Err(SessionError::ChangedOnDisk);
         }
         let path = self.path.clone().ok_or(SessionError::NoPath)?;
+        self.record_found(&path);
         let text = persist::save::save_text(&self.project, &path)?;
         self.after_save(&path);
         self.record_history(&path, &text, message);
         Ok(())
     }
 
+    /// Before a save: snapshots the file about to be overwritten if the
+    /// history has none yet ([`VersionHistory::record_found`]). Starts the
+    /// save's warnings afresh.
+    fn record_found(&mut self, path: &Path) {
+        self.history_warning = VersionHistory::of(path)
+            .record_found(path)
+            .err()
+            .map(|e| format!("the version history could not be updated: {e}"));
+    }
+
     /// Snapshots the saved text in the version history. A failure is kept
     /// as a warning: the project itself is saved.
     fn record_history(&mut self, path: &Path, text: &str, message: &str) {
         let history = VersionHistory::of(path);
-        self.history_warning = history
-            .record(text, &self.project, &self.author, message, Timestamp::now())
-            .err()
-            .map(|e| format!("the version history could not be updated: {e}"));
+        if let Err(e) = history.record(text, &self.project, &self.author, message, Timestamp::now()) {
+            self.history_warning = Some(format!("the version history could not be updated: {e}"));
+        }
     }
 
     /// Takes the warning left by the last save, if its snapshot failed.
@@ -305,6 +315,7 @@ impl Session {
                 }
             }
         }
+        self.record_found(path);
         let text = persist::save::save_text(&moved, path)?;
         self.project = moved;
         self.path = Some(path.to_owned());

@@ -399,3 +399,55 @@ fn cli_reanchor_uses_the_history_or_an_old_file() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(marginalia(&["validate", &p]).status.code(), Some(0));
 }
+
+/// A project that comes from elsewhere (a colleague, git, a script) has its
+/// file as found kept as version 1 at the first save over it, once; a Save
+/// As over another project file keeps that file in its own history too.
+#[test]
+fn the_file_as_found_is_the_first_version() {
+    use marginalia::model::Timestamp;
+    use marginalia::persist::history::{FOUND_MESSAGE, VersionHistory};
+    let f = common::Fixture::new();
+    let found_text = f.source();
+    let found_time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000);
+    let file = std::fs::File::options().write(true).open(&f.path).unwrap();
+    file.set_modified(found_time).unwrap();
+    drop(file);
+
+    let mut s = Session::open(&f.path).unwrap();
+    let add = |s: &mut Session, range: std::ops::Range<usize>| {
+        let a = new_annotation(s.project(), "doc", range, "event", "ana", at(1)).unwrap();
+        s.apply(Command::AddAnnotations(vec![a])).unwrap();
+        s.save().unwrap();
+        assert_eq!(s.take_history_warning(), None);
+    };
+    add(&mut s, 0..2);
+    let history = VersionHistory::of(&f.path);
+    let v = history.versions().unwrap();
+    assert_eq!(v.len(), 2);
+    assert_eq!(
+        (v[0].message.as_str(), v[0].author.as_str(), v[0].annotations, v[0].time),
+        (FOUND_MESSAGE, "", 3, Timestamp::from_unix(1_600_000_000))
+    );
+    assert_eq!(history.read(&v[0]).unwrap(), found_text);
+    assert_eq!((v[1].annotations, v[1].message.as_str()), (4, ""));
+    let doc = s.project().document("doc").unwrap();
+    assert_eq!(
+        history.text(&doc.hash).as_deref(),
+        Some(doc.text.as_str()),
+        "texts are kept"
+    );
+
+    add(&mut s, 3..11);
+    let v = history.versions().unwrap();
+    assert_eq!(v.iter().map(|v| v.annotations).collect::<Vec<_>>(), [3, 4, 5]);
+    assert_eq!(v.iter().filter(|v| v.message == FOUND_MESSAGE).count(), 1);
+
+    let other = f.dir.path().join("other.ron");
+    std::fs::write(&other, &found_text).unwrap();
+    s.save_as(&other).unwrap();
+    let other_history = VersionHistory::of(&other);
+    let v = other_history.versions().unwrap();
+    assert_eq!(v.iter().map(|v| v.annotations).collect::<Vec<_>>(), [3, 5]);
+    assert_eq!(other_history.read(&v[0]).unwrap(), found_text);
+}

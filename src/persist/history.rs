@@ -12,6 +12,10 @@
 //!   saved with, once each, so that a document changed on disk can be
 //!   re-anchored from the text its annotations were made on.
 //!
+//! The first save over a file that has no history yet records the file as
+//! found before it ([`VersionHistory::record_found`]), so that a project
+//! received from elsewhere starts its history in the state it came in.
+//!
 //! A snapshot identical to the previous one is not stored again. A new
 //! keyframe is written when the delta against the current one would exceed
 //! a quarter of its size.
@@ -46,6 +50,10 @@ use crate::model::{Project, Timestamp, content_hash};
 
 const INDEX: &str = "versions.ron";
 const DELTA_MAGIC: &str = "MARGINALIA-DELTA 1\n";
+
+/// The message of the snapshot of a project file as found before its first
+/// save (see [`VersionHistory::record_found`]).
+pub const FOUND_MESSAGE: &str = "as found before the first save";
 
 /// One stored snapshot.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,6 +189,33 @@ impl VersionHistory {
         self.io(&path, write_atomic(&path, &bytes, false))
     }
 
+    /// Before the first save over an existing project file: records the
+    /// file as it was found (at its modification time, with the message
+    /// [`FOUND_MESSAGE`], so that pruning keeps it), so that the history
+    /// starts from the state the project was received in (a colleague's
+    /// copy, a git checkout, the sample) rather than from the first save's.
+    /// Does nothing when the history has versions already, when there is no
+    /// file, or when the file is not a project this version can read (the
+    /// save keeps it as `.bak`).
+    pub fn record_found(&self, project_path: &Path) -> Result<Option<Version>, HistoryError> {
+        if !self.versions()?.is_empty() {
+            return Ok(None);
+        }
+        let Ok(text) = std::fs::read_to_string(project_path) else {
+            return Ok(None);
+        };
+        let Ok(project) = super::load::read_file_only(project_path) else {
+            return Ok(None);
+        };
+        let time = std::fs::metadata(project_path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .and_then(|d| i64::try_from(d.as_secs()).ok())
+            .map_or_else(Timestamp::now, Timestamp::from_unix);
+        self.record(&text, &project, "", FOUND_MESSAGE, time)
+    }
+
     /// Records a snapshot of `project`, whose file text is `text` (as just
     /// saved). Returns the new version, or `None` when the state equals the
     /// newest snapshot (a message is then added to that snapshot).
@@ -193,6 +228,16 @@ impl VersionHistory {
         now: Timestamp,
     ) -> Result<Option<Version>, HistoryError> {
         let mut versions = self.versions()?;
+        // Texts first, even when the file equals the newest snapshot: that
+        // one may have been recorded without them (a file as found).
+        for doc in &project.documents {
+            if doc.text_matches()
+                && let Some(file) = text_file(&doc.hash)
+                && !self.dir.join(&file).exists()
+            {
+                self.write_gz(&file, doc.text.as_str())?;
+            }
+        }
         let hash = content_hash(text);
         if let Some(last) = versions.last_mut()
             && last.hash == hash
@@ -205,14 +250,6 @@ impl VersionHistory {
                 self.write_index(&versions)?;
             }
             return Ok(None);
-        }
-        for doc in &project.documents {
-            if doc.text_matches()
-                && let Some(file) = text_file(&doc.hash)
-                && !self.dir.join(&file).exists()
-            {
-                self.write_gz(&file, doc.text.as_str())?;
-            }
         }
         let stamp = file_stamp(now, &versions);
         let keyframe = versions.iter().rev().find(|v| v.base.is_none()).cloned();
