@@ -225,6 +225,12 @@ fn find_and_tag_all_matches_is_one_undoable_edit() {
     h.state_mut().apply(Action::Undo);
     settle(&mut h);
     assert_eq!(project(&h), &before, "one undo removes them all");
+    // Escape in the search field closes the bar.
+    h.get_by_label("Find").focus();
+    settle(&mut h);
+    assert!(h.state().state.find.open);
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(!h.state().state.find.open, "Esc closes the find bar");
 }
 
 #[test]

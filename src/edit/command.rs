@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use crate::model::{Annotation, AnnotationId, Document, Label, Project, Status, Timestamp, shorten};
+use crate::model::{Annotation, AnnotationId, Document, Label, Project, Status, Timestamp, plural, shorten};
 
 /// One undoable change.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -290,13 +290,6 @@ impl Command {
 
     /// A short description for the Edit menu ("Undo tag 3 spans as event").
     pub fn describe(&self) -> String {
-        fn plural(n: usize, what: &str) -> String {
-            if n == 1 {
-                format!("1 {what}")
-            } else {
-                format!("{n} {what}s")
-            }
-        }
         match self {
             Command::AddAnnotations(v) => match v.as_slice() {
                 [a] => format!("tag “{}” as {}", shorten(&a.text, 30), a.label),

@@ -19,7 +19,7 @@ use super::panels::status::caret_text;
 use super::view::{DocumentView, Overlay, Selection, ViewInput, label_colour, shorten};
 use crate::diff::raw::RawLine;
 use crate::diff::{Change, ChangeKind, ProjectDiff, Side};
-use crate::model::Project;
+use crate::model::{Project, plural};
 use crate::persist::history::Version;
 
 /// Where one side of a comparison comes from.
@@ -52,13 +52,16 @@ pub struct ComparePicker {
 }
 
 impl ComparePicker {
-    /// A picker offering `versions` of the history; A defaults to the newest
-    /// snapshot (what was last saved) and B to the current state.
-    pub fn new(versions: Vec<Version>) -> ComparePicker {
-        let a = if versions.is_empty() {
-            Source::Current
-        } else {
-            Source::Snapshot(versions.len() as i64)
+    /// A picker offering `versions` of the history. B is the current state;
+    /// A is what was last saved when there are unsaved changes, else the
+    /// version before it (what the last save changed).
+    pub fn new(versions: Vec<Version>, dirty: bool) -> ComparePicker {
+        let newest = versions.len() as i64;
+        let a = match newest {
+            0 => Source::Current,
+            1 => Source::Snapshot(1),
+            n if dirty => Source::Snapshot(n),
+            n => Source::Snapshot(n - 1),
         };
         ComparePicker {
             a,
@@ -118,8 +121,8 @@ impl ComparePicker {
         let mut chosen = current.clone();
         let name = self.describe(&current);
         egui::ComboBox::from_id_salt(("compare-source", k))
-            .selected_text(shorten(&name, 60))
-            .width(380.0)
+            .selected_text(shorten(&name, 90))
+            .width(520.0)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut chosen, Source::Current, "Current state (with unsaved changes)");
                 for (i, _) in self.versions.iter().enumerate().rev() {
@@ -171,12 +174,15 @@ fn describe_source(source: &Source, versions: &[Version]) -> String {
         Source::Current => "Current state".to_owned(),
         Source::Snapshot(n) => match versions.get((*n - 1).max(0) as usize) {
             Some(v) => {
-                let message = if v.message.is_empty() {
-                    String::new()
-                } else {
-                    format!(" — {}", v.message)
-                };
-                format!("Version {n} — {} — {}{message}", v.time, v.author)
+                let mut parts = vec![format!("Version {n}"), v.time.to_string()];
+                if !v.author.is_empty() {
+                    parts.push(v.author.clone());
+                }
+                parts.push(format!("{} annotations", v.annotations));
+                if !v.message.is_empty() {
+                    parts.push(format!("“{}”", v.message));
+                }
+                parts.join(" · ")
             }
             None => format!("Version {n}"),
         },
@@ -358,7 +364,11 @@ impl Comparison {
         }
         ui.separator();
         let here = self.diff.changes.iter().filter(|c| c.doc == doc).count();
-        ui.label(format!("{here} changes here · {} in all", self.diff.changes.len()));
+        ui.label(format!(
+            "{} here · {} in all",
+            plural(here, "change"),
+            self.diff.changes.len()
+        ));
         if !self.checked.is_empty() {
             ui.separator();
             ui.label(format!("{} ticked", self.checked.len()));
@@ -731,5 +741,45 @@ fn change_tip(c: &Change) -> String {
             format!("Changed: {}", what.join("; "))
         }
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Timestamp;
+
+    fn version(n: i64, author: &str, message: &str) -> Version {
+        Version {
+            file: format!("{n}.full.gz"),
+            base: None,
+            time: Timestamp::from_unix(1_700_000_000 + n),
+            author: author.into(),
+            message: message.into(),
+            annotations: 10 + n as usize,
+            hash: format!("h{n}"),
+        }
+    }
+
+    #[test]
+    fn the_picker_starts_from_what_the_user_most_likely_wants() {
+        let three = vec![version(1, "", "as found"), version(2, "ana", ""), version(3, "ana", "")];
+        // Unsaved changes: since the last save.
+        assert_eq!(ComparePicker::new(three.clone(), true).a, Source::Snapshot(3));
+        // Nothing unsaved: what the last save changed.
+        assert_eq!(ComparePicker::new(three.clone(), false).a, Source::Snapshot(2));
+        assert_eq!(ComparePicker::new(three[..1].to_vec(), false).a, Source::Snapshot(1));
+        assert_eq!(ComparePicker::new(Vec::new(), true).a, Source::Current);
+        assert_eq!(ComparePicker::new(Vec::new(), true).b, Source::Current);
+
+        let picker = ComparePicker::new(three, false);
+        assert_eq!(
+            picker.describe(&Source::Snapshot(1)),
+            "Version 1 · 2023-11-14T22:13:21Z · 11 annotations · “as found”"
+        );
+        assert_eq!(
+            picker.describe(&Source::Snapshot(2)),
+            "Version 2 · 2023-11-14T22:13:22Z · ana · 12 annotations"
+        );
     }
 }

@@ -592,17 +592,18 @@ impl Workbench {
                 }
             }
             Action::OpenCompare => {
-                let versions = self
-                    .session
-                    .as_ref()
-                    .and_then(|s| s.path())
-                    .map(|p| {
-                        crate::persist::history::VersionHistory::of(p)
-                            .versions()
-                            .unwrap_or_default()
-                    })
-                    .unwrap_or_default();
-                self.state.compare_picker = Some(ComparePicker::new(versions));
+                let Some(session) = &self.session else { return };
+                let versions = match session.path() {
+                    Some(p) => crate::persist::history::VersionHistory::of(p).versions(),
+                    None => Ok(Vec::new()),
+                };
+                let (versions, error) = match versions {
+                    Ok(v) => (v, None),
+                    Err(e) => (Vec::new(), Some(format!("The version history could not be read: {e}"))),
+                };
+                let mut picker = ComparePicker::new(versions, session.is_dirty());
+                picker.error = error;
+                self.state.compare_picker = Some(picker);
             }
             Action::PickCompareFile(side) => {
                 if let (Some(path), Some(picker)) = (self.dialogs.open_project(), &mut self.state.compare_picker) {

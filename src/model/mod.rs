@@ -20,4 +20,4 @@ pub use ids::{AnnotationId, Timestamp};
 pub use offsets::{OffsetIndex, OffsetUnit};
 pub use project::{Project, document_id_from};
 pub use schema::{Colour, Label, Schema};
-pub use text::{Text, shorten};
+pub use text::{Text, plural, shorten};

@@ -120,6 +120,15 @@ pub fn shorten(s: &str, max: usize) -> String {
     }
 }
 
+/// `n` and an English noun with a plain plural: "1 change", "2 changes".
+pub fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 impl std::fmt::Debug for Text {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         const SHOWN: usize = 40;

@@ -69,7 +69,8 @@ pub fn find_bar(ui: &mut Ui, project: &Project, find: &mut FindState) -> Vec<Act
             find.tag_label = Some(chosen);
         }
         if ui.small_button("✕").on_hover_text("Close (Esc)").clicked()
-            || (response.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)))
+            // The field gives up the focus on Esc before we look.
+            || ((response.has_focus() || response.lost_focus()) && ui.input(|i| i.key_pressed(egui::Key::Escape)))
         {
             find.open = false;
         }
