@@ -388,3 +388,31 @@ fn editing_a_project_with_problems_is_refused() {
     assert!(stderr(&o).contains("fix them before editing"), "{}", stderr(&o));
     assert_eq!(std::fs::read(&f.path).unwrap(), before);
 }
+
+/// `marginalia … | head`: when the reader is gone, commands stop quietly
+/// with their usual exit status (diff still says same or different) instead
+/// of panicking on the closed pipe.
+#[test]
+fn a_closed_pipe_ends_commands_quietly() {
+    let f = Fixture::new();
+    let sample = common::sample_project_path();
+    let closed_pipe = |args: &[&str]| {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        common::marginalia_with(args, |c| {
+            c.stdout(writer);
+        })
+    };
+    for (args, code) in [
+        (vec!["stats", p(&sample)], 0),
+        (vec!["agree", p(&sample), p(&sample)], 0),
+        (vec!["history", p(&f.path)], 0),
+        (vec!["diff", p(&sample), p(&f.path)], 1),
+        (vec!["diff", "--raw", p(&sample), p(&f.path)], 1),
+        (vec!["diff", p(&f.path), p(&f.path)], 0),
+    ] {
+        let o = closed_pipe(&args);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), "", "{args:?}");
+    }
+}

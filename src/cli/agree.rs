@@ -48,16 +48,16 @@ pub fn agree(args: AgreeArgs) -> anyhow::Result<ExitCode> {
     let annotators: Vec<(String, &Project)> = projects.iter().map(|(n, p)| (n.clone(), p)).collect();
     let report = agreement::agree(&annotators, &options);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(ExitCode::SUCCESS);
     }
     for pair in &report.pairs {
-        print_pair(pair, &projects, args.show);
+        print_pair(pair, &projects, args.show)?;
     }
     if report.pairs.len() > 1 {
-        println!("mean over {} pairs", report.pairs.len());
-        header();
-        row("overall", &report.mean.0, false);
+        outln!("mean over {} pairs", report.pairs.len());
+        header()?;
+        row("overall", &report.mean.0, false)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -80,21 +80,29 @@ fn authors(p: &Project) -> String {
         .join(", ")
 }
 
-fn header() {
-    println!(
+fn header() -> std::io::Result<()> {
+    outln!(
         "  {:<28} {:>8} {:>8} {:>8} {:>8} {:>8} {:>6} {:>6}",
-        "", "F1 exact", "F1 ovlp", "kappa", "alpha", "alpha_U", "A", "B"
+        "",
+        "F1 exact",
+        "F1 ovlp",
+        "kappa",
+        "alpha",
+        "alpha_U",
+        "A",
+        "B"
     );
+    Ok(())
 }
 
-fn row(name: &str, f: &Figures, counts: bool) {
+fn row(name: &str, f: &Figures, counts: bool) -> std::io::Result<()> {
     let name: String = name.chars().take(28).collect();
     let (a, b) = if counts {
         (f.annotations_a.to_string(), f.annotations_b.to_string())
     } else {
         (String::new(), String::new())
     };
-    println!(
+    outln!(
         "  {name:<28} {:>8} {:>8} {:>8} {:>8} {:>8} {a:>6} {b:>6}",
         f.f1_exact.to_string(),
         f.f1_overlap.to_string(),
@@ -102,9 +110,10 @@ fn row(name: &str, f: &Figures, counts: bool) {
         f.alpha_char.to_string(),
         f.alpha_u.to_string()
     );
+    Ok(())
 }
 
-fn print_pair(pair: &PairReport, projects: &[(String, Project)], show: usize) {
+fn print_pair(pair: &PairReport, projects: &[(String, Project)], show: usize) -> std::io::Result<()> {
     let who = |name: &str| {
         projects
             .iter()
@@ -112,8 +121,8 @@ fn print_pair(pair: &PairReport, projects: &[(String, Project)], show: usize) {
             .map(|(_, p)| authors(p))
             .unwrap_or_default()
     };
-    println!("A: {} ({})", pair.a, who(&pair.a));
-    println!("B: {} ({})", pair.b, who(&pair.b));
+    outln!("A: {} ({})", pair.a, who(&pair.a));
+    outln!("B: {} ({})", pair.b, who(&pair.b));
     let mut left_out = Vec::new();
     if !pair.only_in_a.is_empty() {
         left_out.push(format!("only in A: {}", pair.only_in_a.join(", ")));
@@ -124,7 +133,7 @@ fn print_pair(pair: &PairReport, projects: &[(String, Project)], show: usize) {
     if !pair.text_differs.is_empty() {
         left_out.push(format!("text differs: {}", pair.text_differs.join(", ")));
     }
-    println!(
+    outln!(
         "{} shared document(s){}",
         pair.documents.len(),
         if left_out.is_empty() {
@@ -133,47 +142,48 @@ fn print_pair(pair: &PairReport, projects: &[(String, Project)], show: usize) {
             format!("; left out: {}", left_out.join("; "))
         }
     );
-    println!();
-    header();
-    row("overall", &pair.overall, true);
+    outln!();
+    header()?;
+    row("overall", &pair.overall, true)?;
     for label in &pair.labels {
         if let Some(f) = pair.by_label.get(label) {
-            row(label, f, true);
+            row(label, f, true)?;
         }
     }
-    println!(
+    outln!(
         "  macro F1 over labels: exact {}, overlap {}",
-        pair.f1_exact_macro, pair.f1_overlap_macro
+        pair.f1_exact_macro,
+        pair.f1_overlap_macro
     );
 
-    println!("\nby document, most disagreement first:");
+    outln!("\nby document, most disagreement first:");
     let mut docs: Vec<(&String, &Figures)> = pair.by_document.iter().collect();
     docs.sort_by(|x, y| y.1.disagreement().total_cmp(&x.1.disagreement()).then(x.0.cmp(y.0)));
-    header();
+    header()?;
     for (id, f) in docs {
-        row(id, f, true);
+        row(id, f, true)?;
     }
 
     if !pair.confusion.is_empty() {
-        println!("\nlabels on identical spans (rows: A, columns: B):");
+        outln!("\nlabels on identical spans (rows: A, columns: B):");
         let width = pair.labels.iter().map(|l| l.chars().count()).max().unwrap_or(5).max(5);
-        print!("  {:<width$}", "");
+        out!("  {:<width$}", "");
         for l in &pair.labels {
-            print!(" {l:>width$}");
+            out!(" {l:>width$}");
         }
-        println!();
+        outln!();
         for la in &pair.labels {
-            print!("  {la:<width$}");
+            out!("  {la:<width$}");
             for lb in &pair.labels {
                 let n = pair.confusion.get(la).and_then(|r| r.get(lb)).copied().unwrap_or(0);
-                print!(" {n:>width$}");
+                out!(" {n:>width$}");
             }
-            println!();
+            outln!();
         }
     }
 
     let total = pair.disagreements.len();
-    println!(
+    outln!(
         "\n{total} disagreement(s){}",
         if total > show {
             format!(", the first {show} (--json lists all)")
@@ -186,7 +196,7 @@ fn print_pair(pair: &PairReport, projects: &[(String, Project)], show: usize) {
             Some(s) => format!("[{}, {}) {} “{}”", s.start, s.end, s.label, one_line(&s.text, 40)),
             None => "—".to_owned(),
         };
-        println!(
+        outln!(
             "  {}  {:<18} A {}   B {}",
             d.doc,
             d.kind.describe(),
@@ -202,12 +212,13 @@ fn print_pair(pair: &PairReport, projects: &[(String, Project)], show: usize) {
         .filter_map(|(k, m)| m.reason().map(|r| format!("  {k}: {r}")))
         .collect();
     if !undefined.is_empty() {
-        println!("\nundefined (shown as —):");
+        outln!("\nundefined (shown as —):");
         for u in undefined {
-            println!("{u}");
+            outln!("{u}");
         }
     }
-    println!();
+    outln!();
+    Ok(())
 }
 
 /// `s` on one line, cut to `max` characters.

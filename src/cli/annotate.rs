@@ -101,7 +101,7 @@ pub fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
             if args.all {
                 let untagged: Vec<_> = found.iter().filter(|r| !tagged(r)).cloned().collect();
                 if untagged.is_empty() {
-                    println!(
+                    outln!(
                         "all {} occurrence(s) of {needle:?} are already tagged as {}",
                         found.len(),
                         args.label
@@ -149,7 +149,7 @@ pub fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
     session.apply(Command::AddAnnotations(new))?;
     session.save()?;
     for line in summary {
-        println!("added {line}");
+        outln!("added {line}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -47,11 +47,11 @@ pub fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
     });
     let mut project = Project::new(name);
     let docs = read_documents(&args.project, &project, &args.docs)?;
-    report_documents(&docs);
+    report_documents(&docs)?;
     project.documents = docs.into_iter().map(|d| d.document).collect();
     let mut session = Session::new(project);
     session.save_as(&args.project)?;
-    println!(
+    outln!(
         "created {} with {} document(s)",
         args.project.display(),
         session.project().documents.len()
@@ -71,7 +71,7 @@ pub fn add(args: AddArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    report_documents(&docs);
+    report_documents(&docs)?;
     let start = session.project().documents.len();
     let entries = docs
         .into_iter()
@@ -80,7 +80,7 @@ pub fn add(args: AddArgs) -> anyhow::Result<ExitCode> {
         .collect();
     session.apply(Command::AddDocuments(entries))?;
     session.save()?;
-    println!(
+    outln!(
         "{} now has {} document(s)",
         args.project.display(),
         session.project().documents.len()
@@ -99,12 +99,13 @@ fn read_documents(project_path: &Path, project: &Project, files: &[PathBuf]) -> 
     Ok(out)
 }
 
-fn report_documents(docs: &[NewDocument]) {
+fn report_documents(docs: &[NewDocument]) -> std::io::Result<()> {
     for d in docs {
         let doc = &d.document;
-        println!("  {}  {} ({} characters)", doc.id, doc.path, doc.length);
+        outln!("  {}  {} ({} characters)", doc.id, doc.path, doc.length);
         if let Some(how) = &d.decoding {
-            println!("      {how}");
+            outln!("      {how}");
         }
     }
+    Ok(())
 }

@@ -125,7 +125,7 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         Format::Conll => format!(", {} tags", options.scheme.name()),
         Format::Text => String::new(),
     };
-    println!(
+    outln!(
         "exported {} document(s), {} annotation(s) to {} ({format}{unit})",
         export.documents,
         export.annotations,
@@ -170,7 +170,7 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     }
     let session = create_project(&imported, &args.output)?;
     let project = session.project();
-    println!(
+    outln!(
         "created {} with {} document(s), {} annotation(s), {} label(s)",
         args.output.display(),
         project.documents.len(),

@@ -4,6 +4,24 @@
 //! the names, flags, JSON keys and exit codes here: change them only with
 //! care. Errors go to stderr with a non-zero exit status.
 
+/// `println!` that hands back the error instead of panicking, so that
+/// `marginalia diff … | head` ends quietly when the reader goes away (see
+/// [`is_broken_pipe`]). Only in functions that return a `Result`.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
+/// `print!` as [`outln!`] is `println!`.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
 mod agree;
 mod annotate;
 
@@ -18,6 +36,23 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+
+/// True when `e` comes from writing to a pipe whose reader has gone (as
+/// `head` does once it has its lines): not a failure of the command.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|cause| cause.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// `result`, with a broken pipe counted as success: for commands whose
+/// exit status means more than success (diff: same or different).
+fn unless_broken_pipe(result: anyhow::Result<()>) -> anyhow::Result<()> {
+    match result {
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        other => other,
+    }
+}
 
 /// Marginalia: tag events, claims and actors in source documents.
 ///

@@ -27,7 +27,7 @@ pub fn validate(path: &Path) -> anyhow::Result<ExitCode> {
         }
     };
     for (doc, how) in &loaded.decodings {
-        println!("note: document {doc:?} {how}");
+        outln!("note: document {doc:?} {how}");
     }
     // Not a problem with the file (it is valid), but worth knowing before
     // exporting or measuring agreement: a merge left choices open.
@@ -39,7 +39,7 @@ pub fn validate(path: &Path) -> anyhow::Result<ExitCode> {
         .filter(|a| marginalia::merge::has_conflict(a))
         .collect();
     if let Some(first) = conflicts.first() {
-        println!(
+        outln!(
             "note: {} annotation(s) carry an unresolved merge conflict (meta \"conflict\"), the first {} in {:?}; resolve them in the workbench (Review → Next merge conflict)",
             conflicts.len(),
             first.id,
@@ -48,7 +48,7 @@ pub fn validate(path: &Path) -> anyhow::Result<ExitCode> {
     }
     if loaded.problems.is_empty() {
         let p = &loaded.project;
-        println!(
+        outln!(
             "{}: OK ({} documents, {} annotations, {} labels)",
             path.display(),
             p.documents.len(),
@@ -58,7 +58,7 @@ pub fn validate(path: &Path) -> anyhow::Result<ExitCode> {
         Ok(ExitCode::SUCCESS)
     } else {
         for problem in &loaded.problems {
-            println!("{}", describe(path, problem));
+            outln!("{}", describe(path, problem));
         }
         eprintln!("{}: {} problem(s)", path.display(), loaded.problems.len());
         Ok(ExitCode::FAILURE)
@@ -100,26 +100,26 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
             by_label,
             by_document,
         };
-        println!("{}", serde_json::to_string_pretty(&stats)?);
+        outln!("{}", serde_json::to_string_pretty(&stats)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{} ({})", p.name, args.project.display());
-    println!("{} documents, {} annotations", p.documents.len(), p.annotations().len());
-    println!("\nby label:");
+    outln!("{} ({})", p.name, args.project.display());
+    outln!("{} documents, {} annotations", p.documents.len(), p.annotations().len());
+    outln!("\nby label:");
     for label in &p.schema.labels {
-        println!(
+        outln!(
             "  {:<24} {:>7}",
             label.name,
             by_label.get(&label.id).copied().unwrap_or(0)
         );
     }
     for (id, n) in by_label.iter().filter(|(id, _)| !p.schema.contains(id)) {
-        println!("  {:<24} {:>7}  (not in the schema)", id, n);
+        outln!("  {:<24} {:>7}  (not in the schema)", id, n);
     }
-    println!("\nby document:");
+    outln!("\nby document:");
     let width = p.documents.iter().map(|d| d.id.chars().count()).max().unwrap_or(0);
     for d in &p.documents {
-        println!(
+        outln!(
             "  {:<width$}  {:<11} {:>7}  {}",
             d.id,
             d.status.name(),

@@ -78,25 +78,32 @@ pub fn history(args: HistoryArgs) -> anyhow::Result<ExitCode> {
         })
         .collect();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        outln!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(ExitCode::SUCCESS);
     }
     if rows.is_empty() {
-        println!("{} has no saved versions yet", args.project.display());
+        outln!("{} has no saved versions yet", args.project.display());
         return Ok(ExitCode::SUCCESS);
     }
     let author_width = rows.iter().map(|r| r.author.chars().count()).max().unwrap_or(6).max(6);
-    println!(
+    outln!(
         "{:>4}  {:<20}  {:<author_width$}  {:>11}  message",
-        "#", "time", "author", "annotations"
+        "#",
+        "time",
+        "author",
+        "annotations"
     );
     for r in &rows {
-        println!(
+        outln!(
             "{:>4}  {:<20}  {:<author_width$}  {:>11}  {}",
-            r.index, r.time, r.author, r.annotations, r.message
+            r.index,
+            r.time,
+            r.author,
+            r.annotations,
+            r.message
         );
     }
-    println!(
+    outln!(
         "\nrefer to a version as {}@N (or @-1 for the newest)",
         args.project.display()
     );
@@ -133,43 +140,52 @@ fn run_diff(args: &DiffArgs) -> anyhow::Result<bool> {
     let (ra, rb) = (VersionRef::parse(&args.a), VersionRef::parse(&args.b));
     if args.raw {
         let (ta, tb) = (ra.text()?, rb.text()?);
-        print!("{}", diff::raw::unified(&ta, &tb, &args.a, &args.b));
+        let printed = (|| -> anyhow::Result<()> {
+            out!("{}", diff::raw::unified(&ta, &tb, &args.a, &args.b));
+            Ok(())
+        })();
+        // The exit status says same or different even when `head` stops reading.
+        super::unless_broken_pipe(printed)?;
         return Ok(ta == tb);
     }
     let a = ra.load().with_context(|| format!("cannot read {}", args.a))?;
     let b = rb.load().with_context(|| format!("cannot read {}", args.b))?;
     let d = diff::diff(&a.project, &b.project);
     let c = d.counts();
-    if args.json {
-        let json = DiffJson {
-            added: c.added,
-            removed: c.removed,
-            relabeled: c.relabeled,
-            resized: c.resized,
-            note_changed: c.note_changed,
-            labels: &d.labels,
-            documents: &d.documents,
-            changes: &d.changes,
-        };
-        println!("{}", serde_json::to_string_pretty(&json)?);
-    } else {
-        print_diff(&d, &a.project, &b.project, &args.a, &args.b);
-    }
+    let printed = (|| -> anyhow::Result<()> {
+        if args.json {
+            let json = DiffJson {
+                added: c.added,
+                removed: c.removed,
+                relabeled: c.relabeled,
+                resized: c.resized,
+                note_changed: c.note_changed,
+                labels: &d.labels,
+                documents: &d.documents,
+                changes: &d.changes,
+            };
+            outln!("{}", serde_json::to_string_pretty(&json)?);
+        } else {
+            print_diff(&d, &a.project, &b.project, &args.a, &args.b)?;
+        }
+        Ok(())
+    })();
+    super::unless_broken_pipe(printed)?;
     Ok(d.is_empty())
 }
 
-fn print_diff(d: &ProjectDiff, a: &Project, b: &Project, a_name: &str, b_name: &str) {
-    println!("A: {a_name}\nB: {b_name}");
+fn print_diff(d: &ProjectDiff, a: &Project, b: &Project, a_name: &str, b_name: &str) -> std::io::Result<()> {
+    outln!("A: {a_name}\nB: {b_name}");
     if d.is_empty() {
-        println!("\nno differences");
-        return;
+        outln!("\nno differences");
+        return Ok(());
     }
     for l in &d.labels {
         match l {
-            LabelChange::Added { label } => println!("label added: {label}"),
-            LabelChange::Removed { label } => println!("label removed: {label}"),
-            LabelChange::Changed { label, fields } => println!("label {label} changed: {}", fields.join(", ")),
-            LabelChange::Reordered => println!("labels reordered"),
+            LabelChange::Added { label } => outln!("label added: {label}"),
+            LabelChange::Removed { label } => outln!("label removed: {label}"),
+            LabelChange::Changed { label, fields } => outln!("label {label} changed: {}", fields.join(", ")),
+            LabelChange::Reordered => outln!("labels reordered"),
         }
     }
     let mut docs: Vec<&str> = d
@@ -188,31 +204,36 @@ fn print_diff(d: &ProjectDiff, a: &Project, b: &Project, a_name: &str, b_name: &
             .document(doc)
             .or_else(|| a.document(doc))
             .map_or("", |d| d.title.as_str());
-        println!("\n{doc}  {title}");
+        outln!("\n{doc}  {title}");
         for change in d.documents.iter().filter(|c| doc_of(c) == doc) {
             match change {
-                DocumentChange::Added { .. } => println!("  document added"),
-                DocumentChange::Removed { .. } => println!("  document removed"),
+                DocumentChange::Added { .. } => outln!("  document added"),
+                DocumentChange::Removed { .. } => outln!("  document removed"),
                 DocumentChange::TextChanged { a_hash, b_hash, .. } => {
-                    println!(
+                    outln!(
                         "  text changed ({} → {}); A's spans are shown mapped into B's text",
                         short(a_hash),
                         short(b_hash)
                     )
                 }
-                DocumentChange::StatusChanged { from, to, .. } => println!("  status {from} → {to}"),
-                DocumentChange::Retitled { from, to, .. } => println!("  title {from:?} → {to:?}"),
+                DocumentChange::StatusChanged { from, to, .. } => outln!("  status {from} → {to}"),
+                DocumentChange::Retitled { from, to, .. } => outln!("  title {from:?} → {to:?}"),
             }
         }
         for c in d.changes.iter().filter(|c| c.doc == doc) {
-            println!("{}", describe_change(c, a, b));
+            outln!("{}", describe_change(c, a, b));
         }
     }
     let c = d.counts();
-    println!(
+    outln!(
         "\n{} added, {} removed, {} relabeled, {} resized, {} note(s) changed",
-        c.added, c.removed, c.relabeled, c.resized, c.note_changed
+        c.added,
+        c.removed,
+        c.relabeled,
+        c.resized,
+        c.note_changed
     );
+    Ok(())
 }
 
 fn doc_of(c: &DocumentChange) -> &str {
@@ -315,7 +336,7 @@ pub fn reanchor(args: ReanchorArgs) -> anyhow::Result<ExitCode> {
     }
     if changed.is_empty() {
         if args.json {
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&ReanchorJson {
                     saved: false,
@@ -323,7 +344,7 @@ pub fn reanchor(args: ReanchorArgs) -> anyhow::Result<ExitCode> {
                 })?
             );
         } else {
-            println!("every document's text is the one its annotations were made on: nothing to re-anchor");
+            outln!("every document's text is the one its annotations were made on: nothing to re-anchor");
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -364,7 +385,7 @@ pub fn reanchor(args: ReanchorArgs) -> anyhow::Result<ExitCode> {
         }
     }
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&ReanchorJson {
                 saved,
@@ -374,7 +395,7 @@ pub fn reanchor(args: ReanchorArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     for r in &reports {
-        println!(
+        outln!(
             "{}: {} unchanged, {} moved, {} resized, {} orphaned",
             r.doc,
             r.unchanged,
@@ -383,13 +404,13 @@ pub fn reanchor(args: ReanchorArgs) -> anyhow::Result<ExitCode> {
             r.orphaned.len()
         );
         for o in &r.orphaned {
-            println!("  orphaned {} {} [{}, {}) “{}”", o.id, o.label, o.start, o.end, o.text);
+            outln!("  orphaned {} {} [{}, {}) “{}”", o.id, o.label, o.start, o.end, o.text);
         }
     }
     if saved {
-        println!("saved {}", args.project.display());
+        outln!("saved {}", args.project.display());
     } else {
-        println!("dry run: nothing saved");
+        outln!("dry run: nothing saved");
     }
     Ok(ExitCode::SUCCESS)
 }
