@@ -1292,3 +1292,45 @@ fn review_of_three_annotators_switches_pairs_keeping_rejections_and_labels() {
         ItemState::Rejected
     );
 }
+
+/// Focusing a disagreement far down another document opens that document
+/// scrolled to it, in the gold view and on both sides: views made fresh
+/// for it scroll as well as views already drawn.
+#[test]
+fn focusing_a_disagreement_in_another_document_scrolls_every_view_to_it() {
+    let (_dir, ana) = sample_copy();
+    let ben = second_annotator(&ana);
+    let mut wb = Workbench::new(Settings::default(), Box::new(ScriptedDialogs::default()));
+    wb.apply(Action::StartReview {
+        paths: vec![ana, ben],
+        into_current: false,
+    });
+    let mut h = harness_of(wb, vec2(1600.0, 1000.0));
+    let (item, doc, start) = {
+        let review = h.state().state.review.as_ref().expect("a review is open");
+        let current_doc = h.state().state.current_doc.clone().unwrap();
+        let (i, item) = review
+            .adjudication
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, it)| it.kind.is_disagreement() && it.doc != current_doc)
+            .max_by_key(|(_, it)| it.start())
+            .expect("a disagreement in another document");
+        (i, item.doc.clone(), item.start())
+    };
+    assert!(start > 3_000, "far enough down not to be on screen unscrolled: {start}");
+    h.state_mut().apply(Action::ReviewSelect(item));
+    settle(&mut h);
+    let wb = h.state();
+    assert_eq!(wb.state.current_doc.as_deref(), Some(doc.as_str()));
+    let review = wb.state.review.as_ref().unwrap();
+    for (name, view) in [
+        ("gold", wb.current_view()),
+        ("A", review.side_view(0)),
+        ("B", review.side_view(1)),
+    ] {
+        let shown = view.and_then(|v| v.visible_range()).expect(name);
+        assert!(shown.contains(&start), "{name} shows {shown:?}, not {start}");
+    }
+}

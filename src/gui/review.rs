@@ -23,6 +23,15 @@ use crate::edit::History;
 use crate::model::{Annotation, AnnotationId, Project};
 use crate::persist::review::Rejection;
 
+/// Below twice this width, A and B are shown one above the other: two
+/// columns of a dozen characters each are not readable.
+const SIDE_MIN_WIDTH: f32 = 320.0;
+
+/// Whether A and B are shown one above the other in `width`.
+pub fn sides_stacked(width: f32) -> bool {
+    width < 2.0 * SIDE_MIN_WIDTH
+}
+
 /// A's and B's disagreement marks of one document, and the item of each.
 struct OverlayCache {
     key: (String, bool, (usize, usize)),
@@ -334,6 +343,11 @@ impl Review {
                 v.scroll_to(at);
             }
         }
+    }
+
+    /// A's (0) or B's (1) view of the document in focus, once drawn.
+    pub fn side_view(&self, k: usize) -> Option<&DocumentView> {
+        self.views.get(k)?.as_ref()
     }
 
     /// The figures of the pair being adjudicated.
@@ -678,17 +692,32 @@ impl Review {
         let names = [&self.names[ia], &self.names[ib]];
         let [va, vb] = &mut self.views;
         let [sa, sb] = &mut self.selections;
-        ui.columns(2, |cols| {
-            cols[0].weak(format!("A: {}", names[0]));
-            cols[1].weak(format!("B: {}", names[1]));
-            // Three views of one document: each needs its own id space.
-            if let Some(v) = va {
-                cols[0].push_id("review-a", |ui| v.ui(ui, &inputs[0], sa));
+        if !sides_stacked(ui.available_width()) {
+            ui.columns(2, |cols| {
+                cols[0].weak(format!("A: {}", names[0]));
+                cols[1].weak(format!("B: {}", names[1]));
+                // Three views of one document: each needs its own id space.
+                if let Some(v) = va {
+                    cols[0].push_id("review-a", |ui| v.ui(ui, &inputs[0], sa));
+                }
+                if let Some(v) = vb {
+                    cols[1].push_id("review-b", |ui| v.ui(ui, &inputs[1], sb));
+                }
+            });
+        } else {
+            // Too narrow for two readable columns: A above B, each full width.
+            let width = ui.available_width();
+            let height = ((ui.available_height() - ui.spacing().item_spacing.y) / 2.0).max(60.0);
+            for (k, (view, selection)) in [(va, sa), (vb, sb)].into_iter().enumerate() {
+                ui.allocate_ui(egui::vec2(width, height), |ui| {
+                    ui.set_min_height(height);
+                    ui.weak(format!("{}: {}", if k == 0 { "A" } else { "B" }, names[k]));
+                    if let Some(v) = view {
+                        ui.push_id(("review-side", k), |ui| v.ui(ui, &inputs[k], selection));
+                    }
+                });
             }
-            if let Some(v) = vb {
-                cols[1].push_id("review-b", |ui| v.ui(ui, &inputs[1], sb));
-            }
-        });
+        }
         // Scrolled together: B follows A.
         if let [Some(a), Some(b)] = &mut self.views {
             b.set_offset(a.offset());

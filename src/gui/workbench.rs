@@ -266,7 +266,13 @@ impl Workbench {
             actions.extend(panels::find_bar::find_bar(ui, project, &mut self.state.find));
         }
         if let Some(review) = &mut self.state.review {
-            let height = (ui.available_height() * 0.45).max(120.0);
+            // One above the other, the two sides need more of the height.
+            let share = if super::review::sides_stacked(ui.available_width()) {
+                0.6
+            } else {
+                0.45
+            };
+            let height = (ui.available_height() * share).max(120.0);
             let width = ui.available_width();
             ui.allocate_ui(egui::vec2(width, height), |ui| {
                 ui.set_min_height(height);

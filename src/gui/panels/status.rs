@@ -65,7 +65,8 @@ fn bar(ui: &mut Ui, session: &Session, state: &UiState, left: impl FnOnce(&mut U
                 }
                 if let Some(message) = &state.message {
                     ui.separator();
-                    ui.label(message);
+                    // Cut to the room left, not over the left part.
+                    ui.add(egui::Label::new(message).truncate()).on_hover_text(message);
                 }
             });
         });

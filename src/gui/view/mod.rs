@@ -464,8 +464,9 @@ impl DocumentView {
         }
         let shift = self.tops[anchor] - anchor_top_before;
         if shift.abs() > 0.01 {
-            // Keep the anchor where it was on screen, now and from next frame on.
-            self.pending_offset = Some(self.offset + shift);
+            // Keep the anchor where it was on screen, now and from next
+            // frame on; a scroll target set this frame moves with it.
+            self.pending_offset = Some(self.pending_offset.unwrap_or(self.offset) + shift);
         }
         let shift = vec2(0.0, -shift);
 
