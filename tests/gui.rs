@@ -1334,3 +1334,53 @@ fn focusing_a_disagreement_in_another_document_scrolls_every_view_to_it() {
         assert!(shown.contains(&start), "{name} shows {shown:?}, not {start}");
     }
 }
+
+/// Alt+↓/↑ walk the annotation list as it is filtered (selecting and
+/// scrolling to each), Ctrl+PageDown/PageUp the documents.
+#[test]
+fn the_keyboard_walks_annotations_and_documents() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let in_order: Vec<_> = project(&h).annotations_of(DOC).iter().map(|a| (a.id, a.label.clone())).collect();
+    let selected = |h: &Harness<'_, Workbench>| h.state().state.selection.annotation;
+
+    press(&mut h, Modifiers::ALT, Key::ArrowDown);
+    assert_eq!(selected(&h), Some(in_order[0].0), "nothing selected: the first one");
+    press(&mut h, Modifiers::ALT, Key::ArrowDown);
+    press(&mut h, Modifiers::ALT, Key::ArrowDown);
+    assert_eq!(selected(&h), Some(in_order[2].0));
+    press(&mut h, Modifiers::ALT, Key::ArrowUp);
+    assert_eq!(selected(&h), Some(in_order[1].0));
+
+    // The list shows claims only: the walk does too.
+    for label in ["event", "actor"] {
+        h.state_mut().state.list.hidden_labels.push(label.into());
+    }
+    let claims: Vec<_> = in_order.iter().filter(|(_, l)| l == "claim").map(|(id, _)| *id).collect();
+    press(&mut h, Modifiers::ALT, Key::ArrowDown);
+    let k = claims.iter().position(|&id| Some(id) == selected(&h)).expect("a claim");
+    press(&mut h, Modifiers::ALT, Key::ArrowDown);
+    assert_eq!(selected(&h), Some(claims[k + 1]));
+    // The last one far down: selected and scrolled to.
+    for _ in 0..claims.len() {
+        press(&mut h, Modifiers::ALT, Key::ArrowDown);
+    }
+    let last = claims[claims.len() - 1];
+    assert_eq!(selected(&h), Some(last));
+    let start = project(&h).annotation(last).unwrap().start;
+    let shown = h.state().current_view().and_then(|v| v.visible_range()).unwrap();
+    assert!(shown.contains(&start), "{shown:?} shows {start}");
+    assert_eq!(
+        h.state().state.message.as_deref(),
+        Some("No annotation after this one in the list")
+    );
+
+    let docs: Vec<String> = project(&h).documents.iter().map(|d| d.id.clone()).collect();
+    let here = docs.iter().position(|d| d == DOC).unwrap();
+    press(&mut h, Modifiers::COMMAND, Key::PageDown);
+    assert_eq!(h.state().state.current_doc.as_deref(), Some(docs[here + 1].as_str()));
+    assert_eq!(selected(&h), None, "a new document starts with nothing selected");
+    press(&mut h, Modifiers::COMMAND, Key::PageUp);
+    press(&mut h, Modifiers::COMMAND, Key::PageUp);
+    assert_eq!(h.state().state.current_doc.as_deref(), Some(docs[here - 1].as_str()));
+}

@@ -141,6 +141,15 @@ pub enum Action {
     // Navigation and view.
     SelectDocument(String),
     SelectAnnotation(Option<AnnotationId>),
+    /// Select the next (or previous) annotation of the list as it is
+    /// filtered and sorted.
+    SelectNeighbour {
+        forward: bool,
+    },
+    /// Open the next (or previous) document of the project.
+    NeighbourDocument {
+        forward: bool,
+    },
     ClearSelection,
     OpenFind,
     FindNext,

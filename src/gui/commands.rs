@@ -26,6 +26,10 @@ pub enum UiCommand {
     Delete,
     EditLabels,
     CycleStatus,
+    NextAnnotation,
+    PreviousAnnotation,
+    NextDocument,
+    PreviousDocument,
     ToggleTheme,
     ZoomIn,
     ZoomInAlt,
@@ -67,6 +71,10 @@ impl UiCommand {
         UiCommand::Delete,
         UiCommand::EditLabels,
         UiCommand::CycleStatus,
+        UiCommand::NextAnnotation,
+        UiCommand::PreviousAnnotation,
+        UiCommand::NextDocument,
+        UiCommand::PreviousDocument,
         UiCommand::ToggleTheme,
         UiCommand::ZoomIn,
         UiCommand::ZoomInAlt,
@@ -107,6 +115,10 @@ impl UiCommand {
             UiCommand::Delete => "Delete annotation",
             UiCommand::EditLabels => "Edit labels…",
             UiCommand::CycleStatus => "Cycle document status",
+            UiCommand::NextAnnotation => "Next annotation in the list",
+            UiCommand::PreviousAnnotation => "Previous annotation in the list",
+            UiCommand::NextDocument => "Next document",
+            UiCommand::PreviousDocument => "Previous document",
             UiCommand::ToggleTheme => "Dark theme",
             UiCommand::ZoomIn | UiCommand::ZoomInAlt => "Larger text",
             UiCommand::ZoomOut => "Smaller text",
@@ -151,6 +163,10 @@ impl UiCommand {
             UiCommand::Delete => k(Modifiers::NONE, Key::Delete),
             UiCommand::EditLabels => k(cmd, Key::L),
             UiCommand::CycleStatus => k(cmd, Key::D),
+            UiCommand::NextAnnotation => k(Modifiers::ALT, Key::ArrowDown),
+            UiCommand::PreviousAnnotation => k(Modifiers::ALT, Key::ArrowUp),
+            UiCommand::NextDocument => k(cmd, Key::PageDown),
+            UiCommand::PreviousDocument => k(cmd, Key::PageUp),
             UiCommand::ToggleTheme => None,
             UiCommand::ZoomIn => k(cmd, Key::Plus),
             UiCommand::ZoomInAlt => k(cmd, Key::Equals),
@@ -191,6 +207,10 @@ impl UiCommand {
                 | UiCommand::ReviewPrevious
                 | UiCommand::ReviewAgreements
                 | UiCommand::NextConflict
+                | UiCommand::NextAnnotation
+                | UiCommand::PreviousAnnotation
+                | UiCommand::NextDocument
+                | UiCommand::PreviousDocument
         )
     }
 
@@ -214,6 +234,10 @@ impl UiCommand {
             UiCommand::Delete => Action::DeleteSelected,
             UiCommand::EditLabels => Action::OpenSchemaEditor,
             UiCommand::CycleStatus => Action::CycleStatus(current_doc?.to_owned()),
+            UiCommand::NextAnnotation => Action::SelectNeighbour { forward: true },
+            UiCommand::PreviousAnnotation => Action::SelectNeighbour { forward: false },
+            UiCommand::NextDocument => Action::NeighbourDocument { forward: true },
+            UiCommand::PreviousDocument => Action::NeighbourDocument { forward: false },
             UiCommand::ToggleTheme => Action::ToggleTheme,
             UiCommand::ZoomIn | UiCommand::ZoomInAlt => Action::ZoomIn,
             UiCommand::ZoomOut => Action::ZoomOut,

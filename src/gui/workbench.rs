@@ -756,6 +756,40 @@ impl Workbench {
                 }
             }
             Action::SelectAnnotation(id) => self.select_annotation(id),
+            Action::SelectNeighbour { forward } => {
+                let Some(project) = self.project() else { return };
+                match panels::annotations::neighbour(project, &self.state, forward) {
+                    Some(id) => {
+                        self.select_annotation(Some(id));
+                        self.state.reveal_in_list = true;
+                    }
+                    None => {
+                        let which = if forward { "after" } else { "before" };
+                        self.state.message = Some(format!("No annotation {which} this one in the list"));
+                    }
+                }
+            }
+            Action::NeighbourDocument { forward } => {
+                let Some(project) = self.project() else { return };
+                let docs = &project.documents;
+                let here = self
+                    .state
+                    .current_doc
+                    .as_deref()
+                    .and_then(|d| docs.iter().position(|x| x.id == d));
+                let next = match (here, forward) {
+                    (Some(k), true) => docs.get(k + 1),
+                    (Some(k), false) => k.checked_sub(1).and_then(|k| docs.get(k)),
+                    (None, _) => docs.first(),
+                };
+                match next.map(|d| d.id.clone()) {
+                    Some(id) => self.apply(Action::SelectDocument(id)),
+                    None => {
+                        let which = if forward { "last" } else { "first" };
+                        self.state.message = Some(format!("This is the {which} document"));
+                    }
+                }
+            }
             Action::ClearSelection => {
                 self.state.selection.text = None;
                 self.state.selection.annotation = None;

@@ -8,7 +8,7 @@ use egui::{RichText, Sense, Ui, vec2};
 use crate::gui::action::Action;
 use crate::gui::view::{label_colour, shorten};
 use crate::gui::workbench::{SortBy, UiState};
-use crate::model::{Annotation, Project};
+use crate::model::{Annotation, AnnotationId, Project};
 
 /// Rows of the filtered list, cached until the project or the filter changes.
 #[derive(Default)]
@@ -156,6 +156,34 @@ fn orphans_ui(ui: &mut Ui, project: &Project, doc: &str, has_selection: bool) ->
 }
 
 /// Indices (into the document's annotations) of the rows to show.
+/// The annotation after (`forward`) or before the selected one in the list
+/// as it is filtered and sorted now. With none selected, the first one
+/// starting at or after the caret (the last one starting before it).
+pub fn neighbour(project: &Project, state: &UiState, forward: bool) -> Option<AnnotationId> {
+    let doc = state.current_doc.as_deref()?;
+    let annotations = project.annotations_of(doc);
+    let rows = filtered(project, annotations, state);
+    let at = |k: usize| rows.get(k).map(|&r| annotations[r].id);
+    let selected = state
+        .selection
+        .annotation
+        .and_then(|id| rows.iter().position(|&r| annotations[r].id == id));
+    match (selected, forward) {
+        (Some(k), true) => at(k + 1),
+        (Some(k), false) => at(k.checked_sub(1)?),
+        (None, true) => {
+            let caret = state.selection.cursor.unwrap_or(0);
+            let k = rows.iter().position(|&r| annotations[r].start >= caret)?;
+            at(k)
+        }
+        (None, false) => {
+            let caret = state.selection.cursor.unwrap_or(usize::MAX);
+            let k = rows.iter().rposition(|&r| annotations[r].start < caret)?;
+            at(k)
+        }
+    }
+}
+
 fn filtered(project: &Project, annotations: &[Annotation], state: &UiState) -> Vec<usize> {
     let needle = state.list.search.to_lowercase();
     let mut rows: Vec<usize> = annotations

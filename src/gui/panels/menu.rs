@@ -72,6 +72,15 @@ pub fn menu_bar(ui: &mut Ui, wb: &Workbench) -> Vec<Action> {
                     for c in [UiCommand::Delete, UiCommand::CycleStatus, UiCommand::EditLabels] {
                         actions.extend(c.menu_button(ui, doc));
                     }
+                    ui.separator();
+                    for c in [
+                        UiCommand::NextAnnotation,
+                        UiCommand::PreviousAnnotation,
+                        UiCommand::NextDocument,
+                        UiCommand::PreviousDocument,
+                    ] {
+                        actions.extend(c.menu_button(ui, doc));
+                    }
                 });
             });
             ui.menu_button("View", |ui| {
