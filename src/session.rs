@@ -53,6 +53,9 @@ pub struct Session {
     /// For a project not saved yet: the file its document paths are
     /// relative to (Save As rewrites them from there).
     origin: Option<PathBuf>,
+    /// Whether the project file on disk is known to be in the version
+    /// history: after a save, until another program changes the file.
+    disk_in_history: bool,
 }
 
 impl Session {
@@ -70,6 +73,7 @@ impl Session {
             history_warning: None,
             author: default_author(),
             origin: None,
+            disk_in_history: false,
         }
     }
 
@@ -99,6 +103,7 @@ impl Session {
             history_warning: None,
             author: default_author(),
             origin: None,
+            disk_in_history: false,
         })
     }
 
@@ -204,21 +209,24 @@ impl Session {
             return Err(SessionError::ChangedOnDisk);
         }
         let path = self.path.clone().ok_or(SessionError::NoPath)?;
-        self.record_found(&path);
+        // Reading the file back costs a read of it: only when it may hold
+        // what the history lacks.
+        let unknown = !self.disk_in_history || self.watch.project_changed();
+        self.record_found(&path, unknown);
         let text = persist::save::save_text(&self.project, &path)?;
         self.after_save(&path);
         self.record_history(&path, &text, message);
         Ok(())
     }
 
-    /// Before a save: snapshots the file about to be overwritten if the
-    /// history has none yet ([`VersionHistory::record_found`]). Starts the
-    /// save's warnings afresh.
-    fn record_found(&mut self, path: &Path) {
-        self.history_warning = VersionHistory::of(path)
-            .record_found(path)
-            .err()
-            .map(|e| format!("the version history could not be updated: {e}"));
+    /// Before a save: if `check`, snapshots the file about to be
+    /// overwritten when the history lacks it
+    /// ([`VersionHistory::record_found`]). Starts the save's warnings afresh.
+    fn record_found(&mut self, path: &Path, check: bool) {
+        self.history_warning = None;
+        if check && let Err(e) = VersionHistory::of(path).record_found(path) {
+            self.history_warning = Some(format!("the version history could not be updated: {e}"));
+        }
     }
 
     /// Snapshots the saved text in the version history. A failure is kept
@@ -227,6 +235,7 @@ impl Session {
         let history = VersionHistory::of(path);
         if let Err(e) = history.record(text, &self.project, &self.author, message, Timestamp::now()) {
             self.history_warning = Some(format!("the version history could not be updated: {e}"));
+            self.disk_in_history = false;
         }
     }
 
@@ -236,6 +245,7 @@ impl Session {
     }
 
     fn after_save(&mut self, path: &Path) {
+        self.disk_in_history = true;
         self.saved_state = Some(self.history.state());
         self.recovery_state = self.saved_state;
         self.watch = DiskWatch::new(path, &self.project);
@@ -315,7 +325,7 @@ impl Session {
                 }
             }
         }
-        self.record_found(path);
+        self.record_found(path, true);
         let text = persist::save::save_text(&moved, path)?;
         self.project = moved;
         self.path = Some(path.to_owned());

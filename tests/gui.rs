@@ -1341,7 +1341,11 @@ fn focusing_a_disagreement_in_another_document_scrolls_every_view_to_it() {
 fn the_keyboard_walks_annotations_and_documents() {
     let (_dir, path) = sample_copy();
     let mut h = harness(&path);
-    let in_order: Vec<_> = project(&h).annotations_of(DOC).iter().map(|a| (a.id, a.label.clone())).collect();
+    let in_order: Vec<_> = project(&h)
+        .annotations_of(DOC)
+        .iter()
+        .map(|a| (a.id, a.label.clone()))
+        .collect();
     let selected = |h: &Harness<'_, Workbench>| h.state().state.selection.annotation;
 
     press(&mut h, Modifiers::ALT, Key::ArrowDown);
@@ -1356,7 +1360,11 @@ fn the_keyboard_walks_annotations_and_documents() {
     for label in ["event", "actor"] {
         h.state_mut().state.list.hidden_labels.push(label.into());
     }
-    let claims: Vec<_> = in_order.iter().filter(|(_, l)| l == "claim").map(|(id, _)| *id).collect();
+    let claims: Vec<_> = in_order
+        .iter()
+        .filter(|(_, l)| l == "claim")
+        .map(|(id, _)| *id)
+        .collect();
     press(&mut h, Modifiers::ALT, Key::ArrowDown);
     let k = claims.iter().position(|&id| Some(id) == selected(&h)).expect("a claim");
     press(&mut h, Modifiers::ALT, Key::ArrowDown);

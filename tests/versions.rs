@@ -406,7 +406,7 @@ fn cli_reanchor_uses_the_history_or_an_old_file() {
 #[test]
 fn the_file_as_found_is_the_first_version() {
     use marginalia::model::Timestamp;
-    use marginalia::persist::history::{FOUND_MESSAGE, VersionHistory};
+    use marginalia::persist::history::{CHANGED_MESSAGE, FOUND_MESSAGE, VersionHistory};
     let f = common::Fixture::new();
     let found_text = f.source();
     let found_time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000);
@@ -443,11 +443,30 @@ fn the_file_as_found_is_the_first_version() {
     assert_eq!(v.iter().map(|v| v.annotations).collect::<Vec<_>>(), [3, 4, 5]);
     assert_eq!(v.iter().filter(|v| v.message == FOUND_MESSAGE).count(), 1);
 
+    // Another program rewrites the file (a colleague's version through
+    // git); saving over it, as the user chose, keeps it in the history.
+    let theirs = found_text.replace("end: 25, label: \"actor\"", "end: 25, label: \"claim\"");
+    assert_ne!(theirs, found_text);
+    std::fs::write(&f.path, &theirs).unwrap();
+    let file = std::fs::File::options().write(true).open(&f.path).unwrap();
+    file.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+        .unwrap();
+    drop(file);
+    let a = new_annotation(s.project(), "doc", 12..18, "event", "ana", at(2)).unwrap();
+    s.apply(Command::AddAnnotations(vec![a])).unwrap();
+    assert!(s.save().is_err(), "the changed file is not saved over unasked");
+    s.save_overwriting().unwrap();
+    assert_eq!(s.take_history_warning(), None);
+    let v = history.versions().unwrap();
+    assert_eq!(v.iter().map(|v| v.annotations).collect::<Vec<_>>(), [3, 4, 5, 3, 6]);
+    assert_eq!(v[3].message, CHANGED_MESSAGE);
+    assert_eq!(history.read(&v[3]).unwrap(), theirs);
+
     let other = f.dir.path().join("other.ron");
     std::fs::write(&other, &found_text).unwrap();
     s.save_as(&other).unwrap();
     let other_history = VersionHistory::of(&other);
     let v = other_history.versions().unwrap();
-    assert_eq!(v.iter().map(|v| v.annotations).collect::<Vec<_>>(), [3, 5]);
+    assert_eq!(v.iter().map(|v| v.annotations).collect::<Vec<_>>(), [3, 6]);
     assert_eq!(other_history.read(&v[0]).unwrap(), found_text);
 }

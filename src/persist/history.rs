@@ -12,9 +12,10 @@
 //!   saved with, once each, so that a document changed on disk can be
 //!   re-anchored from the text its annotations were made on.
 //!
-//! The first save over a file that has no history yet records the file as
-//! found before it ([`VersionHistory::record_found`]), so that a project
-//! received from elsewhere starts its history in the state it came in.
+//! A save over a file whose content the history does not hold records that
+//! file first ([`VersionHistory::record_found`]): a project received from
+//! elsewhere starts its history in the state it came in, and a version
+//! another program wrote (a `git pull` the user saved over) is kept.
 //!
 //! A snapshot identical to the previous one is not stored again. A new
 //! keyframe is written when the delta against the current one would exceed
@@ -54,6 +55,10 @@ const DELTA_MAGIC: &str = "MARGINALIA-DELTA 1\n";
 /// The message of the snapshot of a project file as found before its first
 /// save (see [`VersionHistory::record_found`]).
 pub const FOUND_MESSAGE: &str = "as found before the first save";
+
+/// The message of the snapshot of a project file another program changed,
+/// kept before a save over it (see [`VersionHistory::record_found`]).
+pub const CHANGED_MESSAGE: &str = "as found on disk, changed outside Marginalia, before a save over it";
 
 /// One stored snapshot.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,21 +194,24 @@ impl VersionHistory {
         self.io(&path, write_atomic(&path, &bytes, false))
     }
 
-    /// Before the first save over an existing project file: records the
-    /// file as it was found (at its modification time, with the message
-    /// [`FOUND_MESSAGE`], so that pruning keeps it), so that the history
-    /// starts from the state the project was received in (a colleague's
-    /// copy, a git checkout, the sample) rather than from the first save's.
-    /// Does nothing when the history has versions already, when there is no
-    /// file, or when the file is not a project this version can read (the
-    /// save keeps it as `.bak`).
+    /// Before a save over the project file: records the file as it is on
+    /// disk when the history does not hold it (at its modification time,
+    /// with a note, so that pruning keeps it). That is the state a project
+    /// was received in (a colleague's copy, a git checkout, the sample;
+    /// note [`FOUND_MESSAGE`]) or one another program wrote since the last
+    /// save (a `git pull` the user chose to save over; note
+    /// [`CHANGED_MESSAGE`]). Does nothing when there is no file, when the
+    /// history holds its content already, or when the file is not a
+    /// project this version can read (the save keeps it as `.bak`).
     pub fn record_found(&self, project_path: &Path) -> Result<Option<Version>, HistoryError> {
-        if !self.versions()?.is_empty() {
-            return Ok(None);
-        }
         let Ok(text) = std::fs::read_to_string(project_path) else {
             return Ok(None);
         };
+        let versions = self.versions()?;
+        let hash = content_hash(&text);
+        if versions.iter().any(|v| v.hash == hash) {
+            return Ok(None);
+        }
         let Ok(project) = super::load::read_file_only(project_path) else {
             return Ok(None);
         };
@@ -213,7 +221,12 @@ impl VersionHistory {
             .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
             .and_then(|d| i64::try_from(d.as_secs()).ok())
             .map_or_else(Timestamp::now, Timestamp::from_unix);
-        self.record(&text, &project, "", FOUND_MESSAGE, time)
+        let message = if versions.is_empty() {
+            FOUND_MESSAGE
+        } else {
+            CHANGED_MESSAGE
+        };
+        self.record(&text, &project, "", message, time)
     }
 
     /// Records a snapshot of `project`, whose file text is `text` (as just
