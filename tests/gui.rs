@@ -1392,3 +1392,28 @@ fn the_keyboard_walks_annotations_and_documents() {
     press(&mut h, Modifiers::COMMAND, Key::PageUp);
     assert_eq!(h.state().state.current_doc.as_deref(), Some(docs[here - 1].as_str()));
 }
+
+/// F1 shows the shortcuts; F1 again or Esc puts them away (Esc then
+/// clears the selection as before).
+#[test]
+fn the_shortcuts_window_opens_and_closes_from_the_keyboard() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let shown = |h: &Harness<'_, Workbench>| h.state().state.show_shortcuts;
+    press(&mut h, Modifiers::NONE, Key::F1);
+    assert!(shown(&h));
+    h.get_by_label("Next annotation in the list");
+    press(&mut h, Modifiers::NONE, Key::F1);
+    assert!(!shown(&h));
+    press(&mut h, Modifiers::NONE, Key::F1);
+    press(&mut h, Modifiers::ALT, Key::ArrowDown);
+    assert!(h.state().state.selection.annotation.is_some());
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(!shown(&h));
+    assert!(
+        h.state().state.selection.annotation.is_some(),
+        "the first Esc closes the window only"
+    );
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert_eq!(h.state().state.selection.annotation, None);
+}

@@ -790,6 +790,7 @@ impl Workbench {
                     }
                 }
             }
+            Action::ClearSelection if self.state.show_shortcuts => self.state.show_shortcuts = false,
             Action::ClearSelection => {
                 self.state.selection.text = None;
                 self.state.selection.annotation = None;
@@ -843,7 +844,8 @@ impl Workbench {
                     self.state.schema_editor = Some(panels::schema::SchemaEditor::new(p));
                 }
             }
-            Action::ShowShortcuts => self.state.show_shortcuts = true,
+            // F1 again, or Esc, puts the list away.
+            Action::ShowShortcuts => self.state.show_shortcuts = !self.state.show_shortcuts,
         }
     }
 

@@ -103,7 +103,9 @@ impl SchemaEditor {
                     ui.add(
                         egui::TextEdit::singleline(&mut self.hotkeys[i])
                             .char_limit(1)
-                            .desired_width(18.0),
+                            // Room for one wide glyph beside the default margins.
+                            .desired_width(26.0)
+                            .align(egui::Align2::CENTER_CENTER),
                     )
                     .labelled_by(key.id);
                     ui.weak(format!("{count} used"));
