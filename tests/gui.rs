@@ -1417,3 +1417,25 @@ fn the_shortcuts_window_opens_and_closes_from_the_keyboard() {
     press(&mut h, Modifiers::NONE, Key::Escape);
     assert_eq!(h.state().state.selection.annotation, None);
 }
+
+/// File → Save version with note… (Ctrl+Alt+S): the note typed and Enter
+/// save, and the note is in the version history.
+#[test]
+fn save_version_with_note_from_the_keyboard() {
+    use marginalia::persist::history::VersionHistory;
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let target = find(&h, "Les hostilités", 0);
+    drag_select(&mut h, target);
+    type_key(&mut h, "1");
+    press(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
+    assert!(h.state().modal.is_some(), "the note dialog is open");
+    // The dialog's field has the keyboard (the inspector has a "Note" too).
+    h.event(egui::Event::Text("before review".into()));
+    settle(&mut h);
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    assert!(h.state().modal.is_none(), "Enter saves and closes");
+    assert!(!h.state().session().unwrap().is_dirty());
+    let versions = VersionHistory::of(&path).versions().unwrap();
+    assert_eq!(versions.last().map(|v| v.message.as_str()), Some("before review"));
+}

@@ -293,10 +293,14 @@ pub fn modal_ui(ctx: &egui::Context, wb: &mut Workbench) -> Vec<Action> {
                             .desired_width(400.0),
                     )
                     .labelled_by(label.id);
-                field.request_focus();
+                // Enter makes the field give up the keyboard: read that before
+                // asking for it back (asking first hides the loss).
+                let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if !enter {
+                    field.request_focus();
+                }
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
-                    let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     if ui
                         .add_enabled(!note.trim().is_empty(), egui::Button::new("Save"))
                         .clicked()
