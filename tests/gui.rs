@@ -143,6 +143,17 @@ fn drag_and_hotkey_tag_a_span() {
         "the new tag is selected"
     );
     assert!(h.state().has_unsaved_changes());
+
+    // The space after "Les" (what a double-click between words selects)
+    // is not tagged.
+    let space = target.start + 3..target.start + 4;
+    h.state_mut().state.selection.text = Some(space);
+    type_key(&mut h, "3");
+    assert_eq!(project(&h).annotations().len(), before + 1);
+    assert_eq!(
+        h.state().state.message.as_deref(),
+        Some("Nothing to tag: the selection is only white space")
+    );
 }
 
 #[test]
@@ -322,15 +333,26 @@ fn recovery_copy_is_offered_after_a_crash() {
     {
         let mut h = harness(&path);
         press(&mut h, Modifiers::COMMAND, Key::D);
+        let target = find(&h, "Les hostilités", 0);
+        drag_select(&mut h, target);
+        type_key(&mut h, "1");
         h.state_mut().autosave_now().unwrap();
         // The harness is dropped without saving: a crash.
     }
     let mut h = harness(&path);
     assert!(matches!(h.state().modal, Some(Modal::Recovery { .. })));
     h.get_by_label_contains("document statuses differ");
+    // What the copy adds, tag by tag.
+    h.get_by_label(&format!("{DOC}: + event  Les hostilités"));
     h.get_by_label("Restore").click();
     settle(&mut h);
     assert_eq!(project(&h).document(DOC).unwrap().status, Status::Todo);
+    assert!(
+        project(&h)
+            .annotations_of(DOC)
+            .iter()
+            .any(|a| a.text == "Les hostilités")
+    );
     assert!(h.state().has_unsaved_changes());
     assert_eq!(
         persist::open(&path).unwrap().document(DOC).unwrap().status,

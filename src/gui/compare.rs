@@ -705,7 +705,7 @@ fn change_colours(dark: bool) -> [Color32; 3] {
 }
 
 /// A list row: symbol, label and quoted text.
-fn change_text(c: &Change) -> String {
+pub fn change_text(c: &Change) -> String {
     let symbol = match c.kind {
         ChangeKind::Added => "+",
         ChangeKind::Removed => "−",

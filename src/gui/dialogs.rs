@@ -162,6 +162,8 @@ pub enum Modal {
     Recovery {
         recovered: Box<Project>,
         summary: RecoverySummary,
+        /// The first annotation changes, one line each ("doc: + actor “…”").
+        changes: Vec<String>,
     },
     /// Saving found the file changed by another program.
     ChangedOnDisk,
@@ -211,13 +213,16 @@ pub fn modal_ui(ctx: &egui::Context, wb: &mut Workbench) -> Vec<Action> {
                     }
                 });
             }
-            Modal::Recovery { summary, .. } => {
+            Modal::Recovery { summary, changes, .. } => {
                 ui.heading("Recover unsaved work?");
                 ui.label(
                     "Marginalia found a recovery copy with work that was never saved (the program may have crashed).",
                 );
                 ui.add_space(4.0);
                 ui.label(RichText::new(describe_summary(summary)).strong());
+                for line in changes {
+                    ui.add(egui::Label::new(line.as_str()).truncate());
+                }
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
                     if ui.button("Restore").clicked() {

@@ -1009,15 +1009,19 @@ impl Workbench {
         match Session::open(path) {
             Ok(session) => {
                 let problems = session.problems().len();
-                let recovery = session.pending_recovery();
+                let recovery = session.pending_recovery().map(|(loaded, summary)| {
+                    let changes = recovery_lines(session.project(), &loaded.project);
+                    (loaded, summary, changes)
+                });
                 self.set_session(session, path);
                 if problems > 0 {
                     self.state.message = Some(format!("{problems} problem(s) found while loading; see the banner"));
                 }
-                if let Some((loaded, summary)) = recovery {
+                if let Some((loaded, summary, changes)) = recovery {
                     self.modal = Some(Modal::Recovery {
                         recovered: Box::new(loaded.project),
                         summary,
+                        changes,
                     });
                 }
             }
@@ -1463,6 +1467,16 @@ impl Workbench {
             return;
         };
         let Some(s) = &mut self.session else { return };
+        // A double-click between two words selects the space: nothing a
+        // reader would tag, and exports would have to drop it.
+        if s.project()
+            .document(&doc)
+            .and_then(|d| d.text.slice(range.clone()))
+            .is_some_and(|t| t.trim().is_empty())
+        {
+            self.state.message = Some("Nothing to tag: the selection is only white space".to_owned());
+            return;
+        }
         if let Some(existing) = s
             .project()
             .annotations_of(&doc)
@@ -1491,6 +1505,10 @@ impl Workbench {
         let Some(doc) = self.state.current_doc.clone() else {
             return;
         };
+        if self.state.find.query.trim().is_empty() {
+            self.state.message = Some("Nothing to tag: the search is only white space".to_owned());
+            return;
+        }
         let Some(s) = &self.session else { return };
         let existing = s.project().annotations_of(&doc);
         let ranges: Vec<Range<usize>> = self
@@ -1573,4 +1591,21 @@ impl Workbench {
             .map(|p| p.documents.iter().map(|d| (d.id.clone(), d.status)).collect())
             .unwrap_or_default()
     }
+}
+
+/// What the recovery copy changes, annotation by annotation, for the
+/// recovery dialog: the first lines of the semantic diff, then a count.
+fn recovery_lines(saved: &Project, recovered: &Project) -> Vec<String> {
+    const SHOWN: usize = 8;
+    let diff = crate::diff::diff(saved, recovered);
+    let mut lines: Vec<String> = diff
+        .changes
+        .iter()
+        .take(SHOWN)
+        .map(|c| format!("{}: {}", c.doc, super::compare::change_text(c)))
+        .collect();
+    if diff.changes.len() > SHOWN {
+        lines.push(format!("… and {} more", diff.changes.len() - SHOWN));
+    }
+    lines
 }
