@@ -1,22 +1,18 @@
 //! Find in document: the matches of a query, in code points.
 //!
-//! Case-insensitive search compares a case-folded copy of the text in which
-//! every character folds to exactly one character (the first of its
-//! lowercase mapping), so that match positions in the copy are positions in
-//! the document. The folded copy is kept per document until its text
-//! changes.
+//! Unless "match case" is on, search compares a folded copy of the text in
+//! which every character folds to exactly one character (lower case,
+//! accents of precomposed letters dropped: [`fold_for_search`]), so that
+//! match positions in the copy are positions in the document. The folded
+//! copy is kept per document until its text changes.
 
 use std::ops::Range;
 
-use crate::model::Text;
+use crate::model::{Text, fold_for_search, fold_str_for_search};
 
 /// Searches never return more matches than this (a one-letter query in a
 /// 10 MB document would otherwise allocate millions).
 pub const MAX_MATCHES: usize = 100_000;
-
-fn fold(c: char) -> char {
-    c.to_lowercase().next().unwrap_or(c)
-}
 
 /// The find bar's state.
 #[derive(Default)]
@@ -58,10 +54,10 @@ impl FindState {
             find(text, &self.query)
         } else {
             if !self.folded.as_ref().is_some_and(|(t, _)| t.ptr_eq(text)) {
-                let folded = Text::new(text.as_str().chars().map(fold).collect::<String>());
+                let folded = Text::new(fold_str_for_search(text.as_str()));
                 self.folded = Some((text.clone(), folded));
             }
-            let needle: String = self.query.chars().map(fold).collect();
+            let needle: String = self.query.chars().map(fold_for_search).collect();
             match &self.folded {
                 Some((_, folded)) => find(folded, &needle),
                 None => (Vec::new(), false),
@@ -139,6 +135,14 @@ mod tests {
         assert_eq!(matches(text, "l’armée", true), ["l’armée"]);
         assert_eq!(matches(text, "АРМИЯ", false), ["Армия", "армия"]);
         assert!(matches(text, "", false).is_empty());
+        // Accents count only when matching case.
+        let text = "l’Azerbaïdjan, AZERBAIDJAN, Ереван, Ёлка";
+        assert_eq!(matches(text, "azerbaidjan", false), ["Azerbaïdjan", "AZERBAIDJAN"]);
+        assert_eq!(matches(text, "Azerbaïdjan", true), ["Azerbaïdjan"]);
+        assert_eq!(matches(text, "елка", false), ["Ёлка"]);
+        // Offsets stay exact after an astral emoji and a combining mark.
+        let text = "👨🏻‍🚒 cafe\u{301} — Café";
+        assert_eq!(matches(text, "cafe", false), ["cafe", "Café"]);
     }
 
     #[test]

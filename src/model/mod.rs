@@ -20,4 +20,4 @@ pub use ids::{AnnotationId, Timestamp};
 pub use offsets::{OffsetIndex, OffsetUnit};
 pub use project::{Project, document_id_from};
 pub use schema::{Colour, Label, Schema};
-pub use text::{Text, plural, shorten};
+pub use text::{Text, fold_for_search, fold_str_for_search, plural, shorten};

@@ -120,6 +120,22 @@ pub fn shorten(s: &str, max: usize) -> String {
     }
 }
 
+/// `c` as searches compare it: lower case and without the accents of a
+/// precomposed letter (`É` → `e`, `ï` → `i`, `й` → `и`, `أ` → `ا`), so that
+/// researchers typing "Azerbaidjan" find "Azerbaïdjan". Always exactly one
+/// character, so that positions in a folded copy are positions in the
+/// text; a combining mark written apart stays as it is.
+pub fn fold_for_search(c: char) -> char {
+    use unicode_normalization::UnicodeNormalization;
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    std::iter::once(lower).nfd().next().unwrap_or(lower)
+}
+
+/// `s` with every character folded by [`fold_for_search`].
+pub fn fold_str_for_search(s: &str) -> String {
+    s.chars().map(fold_for_search).collect()
+}
+
 /// `n` and an English noun with a plain plural: "1 change", "2 changes".
 pub fn plural(n: usize, what: &str) -> String {
     if n == 1 {
@@ -143,6 +159,18 @@ impl std::fmt::Debug for Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_folding_is_one_character_for_one() {
+        assert_eq!(fold_str_for_search("L’Azerbaïdjan"), "l’azerbaidjan");
+        assert_eq!(fold_str_for_search("ÉVÉNEMENT Şuşa"), "evenement susa");
+        assert_eq!(fold_str_for_search("Йошкар Ёлка"), "иошкар елка");
+        assert_eq!(fold_str_for_search("أحمد"), "احمد");
+        assert_eq!(fold_str_for_search("Հայաստան 中文"), "հայաստան 中文");
+        let mixed = "Pompier 👨🏻‍🚒 café\u{301} 🇦🇲\r\nİstanbul ẞ";
+        assert_eq!(fold_str_for_search(mixed).chars().count(), mixed.chars().count());
+        assert_eq!(fold_for_search('\u{301}'), '\u{301}', "a mark written apart stays");
+    }
 
     #[test]
     fn slices_by_code_points() {

@@ -8,7 +8,7 @@ use egui::{RichText, Sense, Ui, vec2};
 use crate::gui::action::Action;
 use crate::gui::view::{label_colour, shorten};
 use crate::gui::workbench::{SortBy, UiState};
-use crate::model::{Annotation, AnnotationId, Project};
+use crate::model::{Annotation, AnnotationId, Project, fold_str_for_search};
 
 /// Rows of the filtered list, cached until the project or the filter changes.
 #[derive(Default)]
@@ -185,13 +185,15 @@ pub fn neighbour(project: &Project, state: &UiState, forward: bool) -> Option<An
 }
 
 fn filtered(project: &Project, annotations: &[Annotation], state: &UiState) -> Vec<usize> {
-    let needle = state.list.search.to_lowercase();
+    let needle = fold_str_for_search(&state.list.search);
     let mut rows: Vec<usize> = annotations
         .iter()
         .enumerate()
         .filter(|(_, a)| !state.list.hidden_labels.contains(&a.label))
         .filter(|(_, a)| {
-            needle.is_empty() || a.text.to_lowercase().contains(&needle) || a.note.to_lowercase().contains(&needle)
+            needle.is_empty()
+                || fold_str_for_search(&a.text).contains(&needle)
+                || fold_str_for_search(&a.note).contains(&needle)
         })
         .map(|(i, _)| i)
         .collect();

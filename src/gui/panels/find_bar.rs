@@ -30,7 +30,8 @@ pub fn find_bar(ui: &mut Ui, project: &Project, find: &mut FindState) -> Vec<Act
             });
             response.request_focus();
         }
-        ui.checkbox(&mut find.case_sensitive, "Aa").on_hover_text("Match case");
+        ui.checkbox(&mut find.case_sensitive, "Aa")
+            .on_hover_text("Match case and accents");
         let count = match (find.current, find.matches.len()) {
             (_, 0) if !find.query.is_empty() => "no matches".to_owned(),
             (_, 0) => String::new(),
