@@ -389,9 +389,9 @@ fn editing_a_project_with_problems_is_refused() {
     assert_eq!(std::fs::read(&f.path).unwrap(), before);
 }
 
-/// `marginalia … | head`: when the reader is gone, commands stop quietly
-/// with their usual exit status (diff still says same or different) instead
-/// of panicking on the closed pipe.
+/// `marginalia … | head`: when the reader is gone, commands end quietly
+/// with their own exit status (diff still says same or different, validate
+/// valid or not) instead of panicking on the closed pipe.
 #[test]
 fn a_closed_pipe_ends_commands_quietly() {
     let f = Fixture::new();
@@ -415,4 +415,9 @@ fn a_closed_pipe_ends_commands_quietly() {
         assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
         assert_eq!(stderr(&o), "", "{args:?}");
     }
+    // A project with a problem stays invalid when nobody reads the report.
+    f.edit(|s| s.replacen("text: \"Ilham Aliyev\"", "text: \"Ilham Aliev\"", 1));
+    let o = closed_pipe(&["validate", p(&f.path)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stderr(&o).trim_end(), format!("{}: 1 problem(s)", f.path.display()));
 }

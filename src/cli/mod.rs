@@ -4,22 +4,24 @@
 //! the names, flags, JSON keys and exit codes here: change them only with
 //! care. Errors go to stderr with a non-zero exit status.
 
-/// `println!` that hands back the error instead of panicking, so that
-/// `marginalia diff … | head` ends quietly when the reader goes away (see
-/// [`is_broken_pipe`]). Only in functions that return a `Result`.
+/// `println!` for the subcommands: output to a reader that has gone (as
+/// `head` does once it has its lines) is dropped instead of panicking, and
+/// the command ends with its own exit status; other write errors are
+/// returned. Only in functions that return a `Result`.
 macro_rules! outln {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($arg)*)?
-    }};
+    () => {
+        $crate::cli::write_stdout(format_args!("\n"))?
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format_args!("{}\n", format_args!($($arg)*)))?
+    };
 }
 
 /// `print!` as [`outln!`] is `println!`.
 macro_rules! out {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        write!(std::io::stdout().lock(), $($arg)*)?
-    }};
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format_args!($($arg)*))?
+    };
 }
 
 mod agree;
@@ -37,19 +39,24 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-/// True when `e` comes from writing to a pipe whose reader has gone (as
-/// `head` does once it has its lines): not a failure of the command.
-pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain()
-        .filter_map(|cause| cause.downcast_ref::<std::io::Error>())
-        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-}
+/// Set once stdout's reader has gone: the rest of the output is dropped.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// `result`, with a broken pipe counted as success: for commands whose
-/// exit status means more than success (diff: same or different).
-fn unless_broken_pipe(result: anyhow::Result<()>) -> anyhow::Result<()> {
-    match result {
-        Err(e) if is_broken_pipe(&e) => Ok(()),
+/// Writes to stdout for [`outln!`] and [`out!`]. A closed pipe is not an
+/// error of the command: exit statuses that mean something (diff: same or
+/// different; validate: valid or not) must not change because nobody read
+/// the report to its end.
+pub fn write_stdout(args: std::fmt::Arguments<'_>) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::sync::atomic::Ordering;
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    match std::io::stdout().lock().write_fmt(args) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
         other => other,
     }
 }

@@ -140,37 +140,28 @@ fn run_diff(args: &DiffArgs) -> anyhow::Result<bool> {
     let (ra, rb) = (VersionRef::parse(&args.a), VersionRef::parse(&args.b));
     if args.raw {
         let (ta, tb) = (ra.text()?, rb.text()?);
-        let printed = (|| -> anyhow::Result<()> {
-            out!("{}", diff::raw::unified(&ta, &tb, &args.a, &args.b));
-            Ok(())
-        })();
-        // The exit status says same or different even when `head` stops reading.
-        super::unless_broken_pipe(printed)?;
+        out!("{}", diff::raw::unified(&ta, &tb, &args.a, &args.b));
         return Ok(ta == tb);
     }
     let a = ra.load().with_context(|| format!("cannot read {}", args.a))?;
     let b = rb.load().with_context(|| format!("cannot read {}", args.b))?;
     let d = diff::diff(&a.project, &b.project);
     let c = d.counts();
-    let printed = (|| -> anyhow::Result<()> {
-        if args.json {
-            let json = DiffJson {
-                added: c.added,
-                removed: c.removed,
-                relabeled: c.relabeled,
-                resized: c.resized,
-                note_changed: c.note_changed,
-                labels: &d.labels,
-                documents: &d.documents,
-                changes: &d.changes,
-            };
-            outln!("{}", serde_json::to_string_pretty(&json)?);
-        } else {
-            print_diff(&d, &a.project, &b.project, &args.a, &args.b)?;
-        }
-        Ok(())
-    })();
-    super::unless_broken_pipe(printed)?;
+    if args.json {
+        let json = DiffJson {
+            added: c.added,
+            removed: c.removed,
+            relabeled: c.relabeled,
+            resized: c.resized,
+            note_changed: c.note_changed,
+            labels: &d.labels,
+            documents: &d.documents,
+            changes: &d.changes,
+        };
+        outln!("{}", serde_json::to_string_pretty(&json)?);
+    } else {
+        print_diff(&d, &a.project, &b.project, &args.a, &args.b)?;
+    }
     Ok(d.is_empty())
 }
 
