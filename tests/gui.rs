@@ -236,6 +236,17 @@ fn find_and_tag_all_matches_is_one_undoable_edit() {
     h.state_mut().apply(Action::Undo);
     settle(&mut h);
     assert_eq!(project(&h), &before, "one undo removes them all");
+    // Every space of the document is a match of " ": none is tagged.
+    h.state_mut().state.find.query = " ".into();
+    settle(&mut h);
+    assert!(h.state().state.find.matches.len() > 100);
+    h.get_by_label("Tag all matches as").click();
+    settle(&mut h);
+    assert_eq!(project(&h), &before);
+    assert_eq!(
+        h.state().state.message.as_deref(),
+        Some("Nothing to tag: the search is only white space")
+    );
     // Escape in the search field closes the bar.
     h.get_by_label("Find").focus();
     settle(&mut h);

@@ -2,13 +2,13 @@
 //!
 //! Unless "match case" is on, search compares a folded copy of the text in
 //! which every character folds to exactly one character (lower case,
-//! accents of precomposed letters dropped: [`fold_for_search`]), so that
+//! accents of precomposed letters dropped: [`crate::model::fold_for_search`]), so that
 //! match positions in the copy are positions in the document. The folded
 //! copy is kept per document until its text changes.
 
 use std::ops::Range;
 
-use crate::model::{Text, fold_for_search, fold_str_for_search};
+use crate::model::{Text, fold_str_for_search};
 
 /// Searches never return more matches than this (a one-letter query in a
 /// 10 MB document would otherwise allocate millions).
@@ -57,7 +57,7 @@ impl FindState {
                 let folded = Text::new(fold_str_for_search(text.as_str()));
                 self.folded = Some((text.clone(), folded));
             }
-            let needle: String = self.query.chars().map(fold_for_search).collect();
+            let needle = fold_str_for_search(&self.query);
             match &self.folded {
                 Some((_, folded)) => find(folded, &needle),
                 None => (Vec::new(), false),

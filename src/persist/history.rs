@@ -212,7 +212,7 @@ impl VersionHistory {
         if versions.iter().any(|v| v.hash == hash) {
             return Ok(None);
         }
-        let Ok(project) = super::load::read_file_only(project_path) else {
+        let Ok(project) = super::load::parse_file_only(&text, project_path) else {
             return Ok(None);
         };
         let time = std::fs::metadata(project_path)

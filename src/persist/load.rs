@@ -159,8 +159,13 @@ pub fn parse(
 /// over temporary copies with no documents beside them. Syntax errors and
 /// newer formats are refused as by [`load`]; nothing is validated.
 pub fn read_file_only(path: &Path) -> Result<Project, LoadError> {
-    let source = read_source(path)?;
-    let (name, schema, entries, annotations, orphans) = parse_file(&source, path)?.into_parts();
+    parse_file_only(&read_source(path)?, path)
+}
+
+/// [`read_file_only`] on the file's text, already read (`path` names it in
+/// errors).
+pub fn parse_file_only(source: &str, path: &Path) -> Result<Project, LoadError> {
+    let (name, schema, entries, annotations, orphans) = parse_file(source, path)?.into_parts();
     let documents = entries.into_iter().map(|e| e.into_document(Text::default())).collect();
     let mut project = Project::from_parts(name, schema, documents, annotations);
     project.orphans = orphans;

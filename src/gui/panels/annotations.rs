@@ -155,7 +155,6 @@ fn orphans_ui(ui: &mut Ui, project: &Project, doc: &str, has_selection: bool) ->
     actions
 }
 
-/// Indices (into the document's annotations) of the rows to show.
 /// The annotation after (`forward`) or before the selected one in the list
 /// as it is filtered and sorted now. With none selected, the first one
 /// starting at or after the caret (the last one starting before it).
@@ -184,6 +183,7 @@ pub fn neighbour(project: &Project, state: &UiState, forward: bool) -> Option<An
     }
 }
 
+/// Indices (into the document's annotations) of the rows to show.
 fn filtered(project: &Project, annotations: &[Annotation], state: &UiState) -> Vec<usize> {
     let needle = fold_str_for_search(&state.list.search);
     let mut rows: Vec<usize> = annotations
