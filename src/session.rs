@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::edit::{Command, EditError, History};
 use crate::model::{Problem, Project, Timestamp};
 use crate::persist::history::VersionHistory;
+use crate::persist::lock::{LockError, ProjectLock};
 use crate::persist::recovery::{self, RecoverySummary};
 use crate::persist::watch::{DiskChange, DiskWatch};
 use crate::persist::{self, LoadError, Loaded, SaveError, documents::relative_path, load::base_dir};
@@ -56,6 +57,12 @@ pub struct Session {
     /// Whether the project file on disk is known to be in the version
     /// history: after a save, until another program changes the file.
     disk_in_history: bool,
+    /// The project as last read from or written to its file: the common
+    /// ancestor when another program's version is merged in.
+    base: Option<Project>,
+    /// Held from opening to the last save by one-shot editors (the command
+    /// line), so that no other program saves in between.
+    lock: Option<ProjectLock>,
 }
 
 impl Session {
@@ -74,6 +81,8 @@ impl Session {
             author: default_author(),
             origin: None,
             disk_in_history: false,
+            base: None,
+            lock: None,
         }
     }
 
@@ -93,6 +102,8 @@ impl Session {
         let loaded = persist::load(path)?;
         Ok(Session {
             watch: DiskWatch::new(path, &loaded.project),
+            base: Some(loaded.project.clone()),
+            lock: None,
             project: loaded.project,
             path: Some(path.to_owned()),
             history: History::default(),
@@ -107,6 +118,17 @@ impl Session {
         })
     }
 
+    /// Opens the project at `path` for a read-modify-write: takes the
+    /// project's lock first (waiting up to `wait` for another program's
+    /// save) and holds it until the session is dropped, so that nothing
+    /// else writes the file between this read and this session's saves.
+    pub fn open_locked(path: &Path, wait: std::time::Duration) -> Result<Session, OpenError> {
+        let lock = ProjectLock::acquire(path, wait)?;
+        let mut session = Session::open(path)?;
+        session.lock = Some(lock);
+        Ok(session)
+    }
+
     /// Reads the project again from disk, dropping unsaved changes and the
     /// undo history (they refer to the old state).
     pub fn reload(&mut self) -> Result<(), LoadError> {
@@ -116,7 +138,9 @@ impl Session {
         })?;
         let author = std::mem::take(&mut self.author);
         let revision = self.revision;
+        let lock = self.lock.take();
         *self = Session::open(&path)?;
+        self.lock = lock;
         self.author = author;
         self.revision = revision + 1;
         Ok(())
@@ -205,10 +229,13 @@ impl Session {
     /// with note…"); refuses like [`Session::save`] if the file changed on
     /// disk, unless `overwrite`.
     pub fn save_version(&mut self, overwrite: bool, message: &str) -> Result<(), SessionError> {
+        let path = self.path.clone().ok_or(SessionError::NoPath)?;
+        // Checked and written under the lock: no other program can save
+        // between the check and the rename.
+        let _lock = self.lock_for_save(&path)?;
         if !overwrite && self.watch.project_changed() {
             return Err(SessionError::ChangedOnDisk);
         }
-        let path = self.path.clone().ok_or(SessionError::NoPath)?;
         // Reading the file back costs a read of it: only when it may hold
         // what the history lacks.
         let unknown = !self.disk_in_history || self.watch.project_changed();
@@ -244,7 +271,43 @@ impl Session {
         self.history_warning.take()
     }
 
+    /// The lock for one save, unless the session holds it already.
+    fn lock_for_save(&self, path: &Path) -> Result<Option<ProjectLock>, SessionError> {
+        match self.lock {
+            Some(_) => Ok(None),
+            None => Ok(Some(ProjectLock::acquire(path, SAVE_WAIT)?)),
+        }
+    }
+
+    /// Merges the version another program saved over the project file into
+    /// the open one, with the three-way merge of `marginalia merge` (the
+    /// common ancestor is the version this session last read or saved).
+    /// The result is unsaved, the undo history starts afresh (it refers to
+    /// the state before the merge), and the next save writes the merge over
+    /// the other program's version without asking again. Conflicts keep
+    /// this session's side, marked as the merge driver marks them.
+    pub fn merge_from_disk(&mut self) -> Result<crate::merge::Merged, LoadError> {
+        let path = self.path.clone().ok_or_else(|| LoadError::Io {
+            path: PathBuf::new(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "the project has never been saved"),
+        })?;
+        let disk = persist::load(&path)?.project;
+        let base = self.base.clone().unwrap_or_else(|| disk.clone());
+        let merged = crate::merge::merge(&base, &self.project, &disk);
+        self.project = merged.project.clone();
+        self.history = History::default();
+        self.saved_state = None;
+        self.recovery_state = None;
+        self.revision += 1;
+        // The disk version is in the merge now: saving over it is no loss.
+        self.watch = DiskWatch::new(&path, &disk);
+        self.base = Some(disk);
+        self.disk_in_history = false;
+        Ok(merged)
+    }
+
     fn after_save(&mut self, path: &Path) {
+        self.base = Some(self.project.clone());
         self.disk_in_history = true;
         self.saved_state = Some(self.history.state());
         self.recovery_state = self.saved_state;
@@ -325,6 +388,7 @@ impl Session {
                 }
             }
         }
+        let _lock = ProjectLock::acquire(path, SAVE_WAIT)?;
         self.record_found(path, true);
         let text = persist::save::save_text(&moved, path)?;
         self.project = moved;
@@ -345,7 +409,21 @@ pub enum SessionError {
     ChangedOnDisk,
     #[error(transparent)]
     Save(#[from] SaveError),
+    #[error(transparent)]
+    Lock(#[from] LockError),
 }
+
+/// Why a project could not be opened for editing.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Lock(#[from] LockError),
+}
+
+/// How long a save waits for another program's save to finish.
+pub const SAVE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 #[cfg(test)]
 mod tests {

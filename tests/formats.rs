@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::{marginalia, p, stderr};
-use marginalia::formats::{ExportOptions, Format, ImportOptions, OverlapPolicy, Progress, Scheme};
+use marginalia::formats::{ExportOptions, Format, ImportOptions, OutputGuard, OverlapPolicy, Progress, Scheme};
 use marginalia::model::{Annotation, AnnotationId, Document, OffsetUnit, Project, Status, Text, Timestamp};
 use proptest::prelude::*;
 
@@ -20,7 +20,7 @@ fn export(project: &Project, format: Format, options: &ExportOptions, out: &Path
         .expect("exportable")
         .export(project, options, &Progress::new())
         .expect("export");
-    export.write(out).expect("write export");
+    export.write(out, &OutputGuard::default()).expect("write export");
     export
 }
 
@@ -976,7 +976,7 @@ fn progress_reaches_the_end_and_cancelling_stops_the_work() {
             .unwrap();
         assert_eq!(progress.fraction(), Some(1.0), "{format}");
         let out = dir.path().join(format!("out-{format}"));
-        e.write(&out).unwrap();
+        e.write(&out, &OutputGuard::default()).unwrap();
         if let Some(importer) = format.importer() {
             let progress = Progress::new();
             importer

@@ -44,6 +44,22 @@ pub fn agree(args: AgreeArgs) -> anyhow::Result<ExitCode> {
         }
         projects.push((path.display().to_string(), loaded.project));
     }
+    if let Some(labels) = &args.labels
+        && let Some(unknown) = labels
+            .iter()
+            .find(|l| !projects.iter().any(|(_, p)| p.schema.contains(l)))
+    {
+        let mut known: Vec<&str> = projects
+            .iter()
+            .flat_map(|(_, p)| p.schema.labels.iter().map(|l| l.id.as_str()))
+            .collect();
+        known.sort_unstable();
+        known.dedup();
+        bail!(
+            "no label {unknown:?} in any of the projects (labels: {})",
+            known.join(", ")
+        );
+    }
     let options = Options { labels: args.labels };
     let annotators: Vec<(String, &Project)> = projects.iter().map(|(n, p)| (n.clone(), p)).collect();
     let report = agreement::agree(&annotators, &options);

@@ -10,6 +10,7 @@ use clap::{ArgGroup, Args};
 use marginalia::edit::{Command, new_annotations};
 use marginalia::model::{Annotation, Timestamp};
 use marginalia::persist::load::describe;
+use marginalia::persist::lock::CLI_WAIT;
 use marginalia::session::Session;
 
 #[derive(Debug, Args)]
@@ -50,9 +51,11 @@ pub struct AnnotateArgs {
 }
 
 /// Opens a project for editing, refusing one with problems (editing on top
-/// of a broken project would bury the problems under new work).
+/// of a broken project would bury the problems under new work). The
+/// project stays locked until the session is dropped: another program's
+/// save waits for this one, and this one for it.
 pub fn open_for_editing(path: &Path) -> anyhow::Result<Session> {
-    let session = Session::open(path)?;
+    let session = Session::open_locked(path, CLI_WAIT)?;
     if !session.problems().is_empty() {
         let list: Vec<String> = session.problems().iter().map(|p| describe(path, p)).collect();
         bail!(
@@ -63,6 +66,17 @@ pub fn open_for_editing(path: &Path) -> anyhow::Result<Session> {
         );
     }
     Ok(session)
+}
+
+/// Saves, and says on stderr when the version history could not record
+/// the save (the project itself is saved; every save says it again until
+/// the history is repaired).
+pub fn save(session: &mut Session) -> anyhow::Result<()> {
+    session.save()?;
+    if let Some(warning) = session.take_history_warning() {
+        eprintln!("warning: {warning}");
+    }
+    Ok(())
 }
 
 pub fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
@@ -147,7 +161,7 @@ pub fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
     }
     let summary: Vec<String> = new.iter().map(describe_annotation).collect();
     session.apply(Command::AddAnnotations(new))?;
-    session.save()?;
+    save(&mut session)?;
     for line in summary {
         outln!("added {line}");
     }

@@ -79,7 +79,7 @@ pub fn add(args: AddArgs) -> anyhow::Result<ExitCode> {
         .map(|(i, d)| (start + i, d.document))
         .collect();
     session.apply(Command::AddDocuments(entries))?;
-    session.save()?;
+    super::annotate::save(&mut session)?;
     outln!(
         "{} now has {} document(s)",
         args.project.display(),

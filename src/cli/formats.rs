@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use marginalia::formats::{ExportOptions, Format, ImportOptions, OverlapPolicy, Progress, Scheme, create_project};
+use marginalia::formats::{
+    ExportOptions, Format, ImportOptions, OutputGuard, OverlapPolicy, Progress, Scheme, create_project,
+};
 use marginalia::model::{OffsetUnit, Status};
 use marginalia::persist::{self, load::describe};
 use marginalia::session::default_author;
@@ -116,8 +118,9 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     for warning in &export.warnings {
         eprintln!("warning: {warning}");
     }
+    let guard = OutputGuard::new(Some(&args.project), &project);
     export
-        .write(&args.output)
+        .write(&args.output, &guard)
         .with_context(|| format!("cannot write {}", args.output.display()))?;
     let unit = match format {
         Format::Jsonl | Format::Csv => format!(", offsets in {}", options.offsets),

@@ -65,6 +65,9 @@ struct VersionRow {
 }
 
 pub fn history(args: HistoryArgs) -> anyhow::Result<ExitCode> {
+    if !args.project.is_file() {
+        bail!("{} is not a project file (no such file)", args.project.display());
+    }
     let versions = VersionHistory::of(&args.project).versions()?;
     let rows: Vec<VersionRow> = versions
         .iter()
@@ -137,7 +140,7 @@ struct DiffJson<'d> {
 
 /// Returns whether A and B are the same.
 fn run_diff(args: &DiffArgs) -> anyhow::Result<bool> {
-    let (ra, rb) = (VersionRef::parse(&args.a), VersionRef::parse(&args.b));
+    let (ra, rb) = (VersionRef::parse(&args.a)?, VersionRef::parse(&args.b)?);
     if args.raw {
         let (ta, tb) = (ra.text()?, rb.text()?);
         out!("{}", diff::raw::unified(&ta, &tb, &args.a, &args.b));
@@ -297,7 +300,12 @@ struct ReanchorJson<'r> {
 }
 
 pub fn reanchor(args: ReanchorArgs) -> anyhow::Result<ExitCode> {
-    let mut session = Session::open(&args.project)?;
+    // A dry run only reads; a real one holds the lock from read to save.
+    let mut session = if args.dry_run {
+        Session::open(&args.project)?
+    } else {
+        Session::open_locked(&args.project, marginalia::persist::lock::CLI_WAIT)?
+    };
     let changed: Vec<String> = session
         .problems()
         .iter()
@@ -370,10 +378,7 @@ pub fn reanchor(args: ReanchorArgs) -> anyhow::Result<ExitCode> {
     }
     let saved = !args.dry_run;
     if saved {
-        session.save()?;
-        if let Some(warning) = session.take_history_warning() {
-            eprintln!("warning: {warning}");
-        }
+        super::annotate::save(&mut session)?;
     }
     if args.json {
         outln!(

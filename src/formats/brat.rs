@@ -27,6 +27,7 @@
 //! events, attributes, normalisations and equivalences are reported as
 //! skipped (Marginalia has no such annotations yet), never silently lost.
 
+use crate::persist::safe_read::{self, MAX_PROJECT_BYTES};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -54,7 +55,7 @@ struct Described {
 
 /// The manifest of `dir`, by file stem (empty if there is none).
 fn read_manifest(dir: &Path) -> HashMap<String, Described> {
-    let Ok(source) = std::fs::read_to_string(dir.join(MANIFEST)) else {
+    let Ok(source) = safe_read::read_utf8(&dir.join(MANIFEST), MAX_PROJECT_BYTES) else {
         return HashMap::new();
     };
     let Ok(value) = serde_json::from_str::<serde_json::Value>(&source) else {
@@ -355,8 +356,12 @@ impl Importer for Brat {
         progress.add_total(files.iter().map(|f| std::fs::metadata(f).map_or(0, |m| m.len())).sum());
         for ann_path in &files {
             let txt_path = ann_path.with_extension("txt");
-            let text = std::fs::read_to_string(&txt_path).map_err(FormatError::io(&txt_path))?;
-            let ann = std::fs::read_to_string(ann_path).map_err(FormatError::io(ann_path))?;
+            // brat counts a byte order mark as a character: keep it (the
+            // document check then refuses such a text, with the reason).
+            let text = safe_read::read_bytes(&txt_path, MAX_PROJECT_BYTES)
+                .and_then(safe_read::utf8_exact)
+                .map_err(FormatError::io(&txt_path))?;
+            let ann = safe_read::read_utf8(ann_path, MAX_PROJECT_BYTES).map_err(FormatError::io(ann_path))?;
             let stem = ann_path
                 .file_stem()
                 .map_or_else(|| "document".to_owned(), |s| s.to_string_lossy().into_owned());
@@ -488,7 +493,13 @@ impl Importer for Brat {
                     });
                 }
             }
-            let doc = builder.add_document(&id, &title, t, status);
+            let doc = match builder.add_document(&id, &title, t, status) {
+                Ok(doc) => doc,
+                Err(reason) => {
+                    problems.report(&txt_path, None, reason)?;
+                    continue;
+                }
+            };
             for span in spans {
                 if let Err(reason) = builder.add_span(&doc, span) {
                     problems.report(ann_path, None, reason)?;
@@ -526,7 +537,7 @@ fn read_text_bound(body: &str, text: Option<&str>, line: usize) -> Result<TextBo
 
 /// Adds the labels of `annotation.conf` and `visual.conf` in `dir`.
 fn read_conf(dir: &Path, builder: &mut ProjectBuilder) {
-    let Ok(conf) = std::fs::read_to_string(dir.join("annotation.conf")) else {
+    let Ok(conf) = safe_read::read_utf8(&dir.join("annotation.conf"), MAX_PROJECT_BYTES) else {
         return;
     };
     let mut section = "";
@@ -537,7 +548,7 @@ fn read_conf(dir: &Path, builder: &mut ProjectBuilder) {
             builder.ensure_label(line.trim_start_matches('!').split_whitespace().next().unwrap_or(line));
         }
     }
-    let Ok(visual) = std::fs::read_to_string(dir.join("visual.conf")) else {
+    let Ok(visual) = safe_read::read_utf8(&dir.join("visual.conf"), MAX_PROJECT_BYTES) else {
         return;
     };
     let mut section = "";

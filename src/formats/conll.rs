@@ -16,6 +16,7 @@
 //! start of an entity and reported. Files with more columns (CoNLL-2003)
 //! are read with the first column as token and the last as tag.
 
+use crate::persist::safe_read::{self, MAX_PROJECT_BYTES};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -206,7 +207,7 @@ impl Importer for Conll {
         // Steps: bytes of input.
         progress.add_total(files.iter().map(|f| std::fs::metadata(f).map_or(0, |m| m.len())).sum());
         for file in &files {
-            let source = std::fs::read_to_string(file).map_err(FormatError::io(file))?;
+            let source = safe_read::read_utf8(file, MAX_PROJECT_BYTES).map_err(FormatError::io(file))?;
             let stem = file
                 .file_stem()
                 .map_or_else(|| "document".to_owned(), |s| s.to_string_lossy().into_owned());
@@ -370,7 +371,10 @@ fn read_document(
         }
     }
     let title = id.to_owned();
-    let doc = builder.add_document(id, &title, Text::new(text), Status::Todo);
+    let doc = match builder.add_document(id, &title, Text::new(text), Status::Todo) {
+        Ok(doc) => doc,
+        Err(reason) => return problems.report(file, None, reason),
+    };
     for (range, label) in spans {
         if let Err(reason) = builder.add_span(
             &doc,

@@ -18,6 +18,7 @@
 //! (`{"start_offset", "end_offset", "label"}`, doccano's entities/relations
 //! export, whose `relations` are reported as skipped).
 
+use crate::persist::safe_read::{self, MAX_PROJECT_BYTES};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -171,7 +172,7 @@ impl Importer for Jsonl {
         let mut problems = Problems::new(options.lenient);
         let mut notes = Vec::new();
         for file in &files {
-            let source = std::fs::read_to_string(file).map_err(FormatError::io(file))?;
+            let source = safe_read::read_utf8(file, MAX_PROJECT_BYTES).map_err(FormatError::io(file))?;
             for (i, line) in source.lines().enumerate() {
                 let n = i + 1;
                 progress.advance(line.len() as u64 + 1)?;
@@ -283,7 +284,13 @@ fn read_record(
             (Err(reason), _) | (_, Err(reason)) => problems.report(file, Some(line), reason)?,
         }
     }
-    let doc = builder.add_document(&id, &title, t, status);
+    let doc = match builder.add_document(&id, &title, t, status) {
+        Ok(doc) => doc,
+        Err(reason) => {
+            problems.report(file, Some(line), reason)?;
+            return Ok(Ok(()));
+        }
+    };
     if doc != id {
         notes.push(format!("document id {id:?} was taken; imported as {doc:?}"));
     }

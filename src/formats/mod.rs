@@ -15,6 +15,7 @@ mod create;
 
 pub mod csv;
 pub mod jsonl;
+mod output;
 pub mod preview;
 
 mod project_builder;
@@ -195,26 +196,27 @@ pub struct Export {
 
 impl Export {
     /// Writes the export to `out` (a file, or a folder for folder formats),
-    /// each file atomically.
-    pub fn write(&self, out: &Path) -> std::io::Result<()> {
-        for f in &self.files {
-            let path = match &f.name {
-                Some(name) => {
-                    std::fs::create_dir_all(out)?;
-                    out.join(name)
-                }
-                None => {
-                    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-                        std::fs::create_dir_all(dir)?;
-                    }
-                    out.to_owned()
-                }
-            };
-            crate::persist::save::write_atomic(&path, f.content.as_bytes(), false)?;
+    /// each file atomically, after [`OutputGuard::check`] has accepted
+    /// every file it would write: nothing is written if one is refused.
+    pub fn write(&self, out: &Path, guard: &OutputGuard) -> std::io::Result<()> {
+        let paths: Vec<PathBuf> = self
+            .files
+            .iter()
+            .map(|f| f.name.as_ref().map_or_else(|| out.to_owned(), |name| out.join(name)))
+            .collect();
+        let folder = self.files.iter().any(|f| f.name.is_some());
+        guard.check(out, &paths, folder)?;
+        for (f, path) in self.files.iter().zip(&paths) {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            crate::persist::save::write_atomic(path, f.content.as_bytes(), false)?;
         }
         Ok(())
     }
 }
+
+pub use output::OutputGuard;
 
 /// How to read an import.
 #[derive(Clone, Debug, PartialEq, Eq)]

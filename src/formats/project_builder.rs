@@ -56,7 +56,11 @@ impl ProjectBuilder {
 
     /// Adds a document; returns its id (made unique). Its path is
     /// `<id>.txt` (made unique too), to be written beside the project file.
-    pub fn add_document(&mut self, id_hint: &str, title: &str, text: Text, status: Status) -> String {
+    /// A text that would not read back identically from that file (NUL or
+    /// control characters, a leading byte order mark, over the size limit)
+    /// is refused with the reason.
+    pub fn add_document(&mut self, id_hint: &str, title: &str, text: Text, status: Status) -> Result<String, String> {
+        crate::persist::textfile::storable(text.as_str())?;
         let id = document_id_from(id_hint, |id| self.docs.contains_key(id));
         let stem = file_stem(&id);
         let mut path = format!("{stem}.txt");
@@ -69,7 +73,7 @@ impl ProjectBuilder {
         doc.status = status;
         self.docs.insert(id.clone(), self.project.documents.len());
         self.project.documents.push(doc);
-        id
+        Ok(id)
     }
 
     /// The text of a document added earlier.

@@ -44,7 +44,9 @@ impl Importer for PlainText {
             if let Some(report) = decoded.report() {
                 notes.push(format!("{}: {report}", file.display()));
             }
-            builder.add_document(&stem, &title, Text::new(decoded.text), Status::Todo);
+            if let Err(reason) = builder.add_document(&stem, &title, Text::new(decoded.text), Status::Todo) {
+                problems.report(file, None, reason)?;
+            }
         }
         Ok(Imported {
             project: builder.finish(),

@@ -5,7 +5,7 @@
 //! The project is exported as it is in the workbench, unsaved changes
 //! included (what the user sees is what they get).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use egui::{RichText, Ui};
 
@@ -13,7 +13,7 @@ use super::action::Action;
 use super::dataset_options::{UNITS, choice, format_choice, scheme_choice};
 use super::job::Job;
 use crate::formats::preview::{ExportPreview, export_preview};
-use crate::formats::{ExportOptions, Format, OverlapPolicy};
+use crate::formats::{ExportOptions, Format, OutputGuard, OverlapPolicy};
 use crate::model::{Project, Status};
 
 /// Lines of preview shown.
@@ -78,8 +78,9 @@ impl ExportDialog {
     }
 
     /// Starts writing `project` to the target in the background.
-    pub fn start(&mut self, project: Project) {
+    pub fn start(&mut self, project: Project, project_path: Option<&Path>) {
         let Some(target) = self.target.clone() else { return };
+        let guard = OutputGuard::new(project_path, &project);
         let (format, options) = (self.format, self.options.clone());
         self.outcome = None;
         self.job = Some(Job::spawn("Exporting", move |progress| {
@@ -88,7 +89,7 @@ impl ExportDialog {
                 .export(&project, &options, progress)
                 .map_err(|e| e.to_string())?;
             export
-                .write(&target)
+                .write(&target, &guard)
                 .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
             Ok(ExportDone {
                 path: target,

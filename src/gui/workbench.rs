@@ -633,8 +633,8 @@ impl Workbench {
                 }
             }
             Action::StartExport => {
-                if let (Some(dialog), Some(p)) = (&mut self.state.export, self.session.as_ref().map(Session::project)) {
-                    dialog.start(p.clone());
+                if let (Some(dialog), Some(s)) = (&mut self.state.export, self.session.as_ref()) {
+                    dialog.start(s.project().clone(), s.path());
                 }
             }
             Action::OpenImport => {

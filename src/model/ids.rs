@@ -147,9 +147,17 @@ impl Timestamp {
         Timestamp(OffsetDateTime::now_utc().unix_timestamp())
     }
 
-    /// Seconds since 1970-01-01T00:00:00Z.
+    /// The earliest moment a project file can hold: 0001-01-01T00:00:00Z.
+    /// RFC 3339 writes four-digit years only, so a moment outside years
+    /// 1–9999 could be read but never written back.
+    pub const MIN: Timestamp = Timestamp(-62_135_596_800);
+    /// The latest moment a project file can hold: 9999-12-31T23:59:59Z.
+    pub const MAX: Timestamp = Timestamp(253_402_300_799);
+
+    /// Seconds since 1970-01-01T00:00:00Z, clamped to years 1–9999
+    /// ([`Timestamp::MIN`], [`Timestamp::MAX`]).
     pub fn from_unix(seconds: i64) -> Timestamp {
-        Timestamp(seconds)
+        Timestamp(seconds.clamp(Self::MIN.0, Self::MAX.0))
     }
 
     /// Seconds since 1970-01-01T00:00:00Z.
@@ -158,11 +166,14 @@ impl Timestamp {
     }
 
     /// Parses any RFC 3339 timestamp, converting it to UTC and dropping
-    /// fractions of a second.
+    /// fractions of a second. A moment outside years 1–9999 in UTC (say
+    /// `0000-01-01T00:00:00+23:59`, which is in year 0 once in UTC) is
+    /// refused: it could not be written back.
     pub fn parse(s: &str) -> Option<Timestamp> {
-        OffsetDateTime::parse(s, &Rfc3339)
-            .ok()
-            .map(|t| Timestamp(t.unix_timestamp()))
+        let seconds = OffsetDateTime::parse(s, &Rfc3339).ok()?.unix_timestamp();
+        (Self::MIN.0..=Self::MAX.0)
+            .contains(&seconds)
+            .then_some(Timestamp(seconds))
     }
 }
 
@@ -195,7 +206,7 @@ impl<'de> Deserialize<'de> for Timestamp {
         let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Timestamp::parse(&s).ok_or_else(|| {
             serde::de::Error::custom(format!(
-                "invalid timestamp {s:?}: expected RFC 3339 such as \"2026-11-23T20:38:01Z\""
+                "invalid timestamp {s:?}: expected RFC 3339 such as \"2026-11-23T20:38:01Z\", in years 1 to 9999 (UTC)"
             ))
         })
     }
@@ -204,6 +215,20 @@ impl<'de> Deserialize<'de> for Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_outside_years_1_to_9999_are_refused_or_clamped() {
+        // In year 0 once converted to UTC: RFC 3339 cannot write it back.
+        assert_eq!(Timestamp::parse("0000-01-01T00:00:00+23:59"), None);
+        assert_eq!(Timestamp::parse("9999-12-31T23:59:59-00:01"), None);
+        for edge in ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"] {
+            let t = Timestamp::parse(edge).unwrap();
+            assert_eq!(t.to_string(), edge);
+            assert_eq!(Timestamp::parse(&t.to_string()), Some(t), "round trip of {edge}");
+        }
+        assert_eq!(Timestamp::from_unix(i64::MIN), Timestamp::MIN);
+        assert_eq!(Timestamp::from_unix(i64::MAX).to_string(), "9999-12-31T23:59:59Z");
+    }
 
     #[test]
     fn ids_round_trip_through_text() {

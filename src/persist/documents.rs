@@ -28,7 +28,7 @@ pub enum AddError {
     UnsupportedType { path: PathBuf },
     #[error(transparent)]
     Text(#[from] TextFileError),
-    #[error("cannot resolve {}: {source}", path.display())]
+    #[error("cannot add {}: {source}", path.display())]
     Resolve {
         path: PathBuf,
         #[source]
@@ -73,23 +73,51 @@ pub fn read_new_document(
 
 /// `target` relative to the folder `base`, with `/` separators. Falls back
 /// to the absolute path when the two share no root (another drive).
+/// A path that is not valid UTF-8 is refused: the project file could only
+/// store a replacement character, and the file could never be read again.
 pub fn relative_path(base: &Path, target: &Path) -> std::io::Result<String> {
     let base = std::fs::canonicalize(base)?;
     let target = std::fs::canonicalize(target)?;
     let b: Vec<Component> = base.components().collect();
     let t: Vec<Component> = target.components().collect();
     let common = b.iter().zip(&t).take_while(|(x, y)| x == y).count();
+    let utf8 = |p: &std::ffi::OsStr| {
+        p.to_str().map(str::to_owned).ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "{} is not valid UTF-8; rename it (a project file can only name it with a replacement character, and it could never be read again)",
+                    target.display()
+                ),
+            )
+        })
+    };
     if common == 0 {
-        return Ok(target.to_string_lossy().replace('\\', "/"));
+        return Ok(utf8(target.as_os_str())?.replace('\\', "/"));
     }
     let mut parts: Vec<String> = vec!["..".to_owned(); b.len() - common];
-    parts.extend(t[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    for c in &t[common..] {
+        parts.push(utf8(c.as_os_str())?);
+    }
     Ok(parts.join("/"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_name_that_is_not_utf8_is_refused() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let name = std::ffi::OsStr::from_bytes(b"r\xE9sum\xE9.txt");
+        let file = dir.path().join(name);
+        std::fs::write(&file, "Bakou").unwrap();
+        let project = dir.path().join("p.ron");
+        let e = read_new_document(&project, &file, &Project::new("p"), &[]).unwrap_err();
+        assert!(e.to_string().contains("is not valid UTF-8; rename it"), "{e}");
+    }
 
     #[test]
     fn paths_are_relative_to_the_project_folder() {

@@ -89,7 +89,6 @@ impl DocumentEntry {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FileIn {
-    #[allow(dead_code)] // checked by `declared_version` before parsing
     pub format_version: u32,
     pub name: String,
     #[serde(default)]
@@ -218,7 +217,9 @@ fn parse_canonical(source: &str) -> Option<FileIn> {
     let open = source.find(ANNOTATIONS_OPEN)?;
     let body_start = open + ANNOTATIONS_OPEN.len();
     let body_end = source.len().checked_sub(ANNOTATIONS_CLOSE.len())?;
-    if body_start > body_end || &source[body_end..] != ANNOTATIONS_CLOSE {
+    // `get`, not indexing: the file's last bytes may start inside a
+    // multi-byte character.
+    if body_start > body_end || source.get(body_end..) != Some(ANNOTATIONS_CLOSE) {
         return None;
     }
     // The head, with an empty annotation list, is small: ron reads it.
@@ -410,20 +411,16 @@ impl<'a> Cursor<'a> {
 
 /// The `format_version` a file declares, read without parsing the whole
 /// file, so that a newer file is refused with a clear message even if its
-/// syntax has changed in ways this build cannot parse.
+/// syntax has changed in ways this build cannot parse. Only a field at the
+/// start of a line counts: the words in a comment or a string do not.
 pub fn declared_version(source: &str) -> Option<u32> {
-    let mut head_len = source.len().min(4096);
-    while !source.is_char_boundary(head_len) {
-        head_len -= 1;
-    }
-    let head = &source[..head_len];
-    let at = head.find("format_version")?;
-    let rest = head[at + "format_version".len()..]
-        .trim_start()
-        .strip_prefix(':')?
-        .trim_start();
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
+    source.lines().take(64).find_map(|line| {
+        let line = line.trim_start();
+        let line = line.strip_prefix('(').unwrap_or(line).trim_start();
+        let rest = line.strip_prefix("format_version")?.trim_start().strip_prefix(':')?;
+        let digits: String = rest.trim_start().chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    })
 }
 
 #[cfg(test)]

@@ -44,9 +44,9 @@ use flate2::write::GzEncoder;
 use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use super::load::base_dir;
-use super::recovery::STATE_DIR;
+use super::safe_read::{self, MAX_PROJECT_BYTES};
 use super::save::write_atomic;
+use super::state_dir;
 use crate::model::{Project, Timestamp, content_hash};
 
 const INDEX: &str = "versions.ron";
@@ -99,6 +99,10 @@ pub enum HistoryError {
 #[derive(Clone, Debug)]
 pub struct VersionHistory {
     dir: PathBuf,
+    /// The project file, whose folder holds `.marginalia/`.
+    project: PathBuf,
+    /// The history's folder name under `.marginalia/history/`.
+    stem: String,
 }
 
 impl VersionHistory {
@@ -106,9 +110,13 @@ impl VersionHistory {
     pub fn of(project_path: &Path) -> VersionHistory {
         let stem = project_path
             .file_stem()
-            .map_or_else(|| "project".to_owned(), |s| s.to_string_lossy().into_owned());
+            .map(|s| s.to_string_lossy().into_owned())
+            .filter(|s| state_dir::is_plain_name(s))
+            .unwrap_or_else(|| "project".to_owned());
         VersionHistory {
-            dir: base_dir(project_path).join(STATE_DIR).join("history").join(stem),
+            dir: state_dir::path(project_path, &["history", &stem]),
+            project: project_path.to_owned(),
+            stem,
         }
     }
 
@@ -127,15 +135,42 @@ impl VersionHistory {
     /// The stored versions, oldest first (empty if there is no history).
     pub fn versions(&self) -> Result<Vec<Version>, HistoryError> {
         let path = self.dir.join(INDEX);
-        let text = match std::fs::read_to_string(&path) {
+        self.io(
+            &self.dir,
+            state_dir::check_no_links(&self.project, &["history", &self.stem]),
+        )?;
+        let text = match safe_read::read_utf8(&path, MAX_PROJECT_BYTES) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(source) => return Err(HistoryError::Io { path, source }),
         };
-        ron::from_str(&text).map_err(|e| HistoryError::BadIndex {
-            path,
+        let versions: Vec<Version> = ron::from_str(&text).map_err(|e| HistoryError::BadIndex {
+            path: path.clone(),
             message: e.to_string(),
-        })
+        })?;
+        // The index came with the project folder: a file name in it must
+        // not lead outside the history folder (pruning deletes by name).
+        for (i, v) in versions.iter().enumerate() {
+            let names_snapshot =
+                |name: &str, kinds: &[&str]| state_dir::is_plain_name(name) && kinds.iter().any(|k| name.ends_with(k));
+            if !names_snapshot(&v.file, &[".full.gz", ".delta.gz"])
+                || v.base.as_deref().is_some_and(|b| !names_snapshot(b, &[".full.gz"]))
+            {
+                return Err(HistoryError::BadIndex {
+                    path,
+                    message: format!(
+                        "version {} names {:?}, which is not a snapshot file of this folder",
+                        i + 1,
+                        if names_snapshot(&v.file, &[".full.gz", ".delta.gz"]) {
+                            v.base.as_deref().unwrap_or_default()
+                        } else {
+                            &v.file
+                        }
+                    ),
+                });
+            }
+        }
+        Ok(versions)
     }
 
     /// The version numbered `n`: 1 is the oldest, -1 the newest.
@@ -175,19 +210,28 @@ impl VersionHistory {
 
     fn read_gz(&self, file: &str) -> Result<String, HistoryError> {
         let path = self.dir.join(file);
-        let bytes = self.io(&path, std::fs::read(&path))?;
+        self.io(
+            &self.dir,
+            state_dir::check_no_links(&self.project, &["history", &self.stem]),
+        )?;
+        let bytes = self.io(&path, safe_read::read_bytes(&path, MAX_PROJECT_BYTES))?;
         let mut text = String::new();
+        // Capped: a small hostile file may inflate to gigabytes.
         GzDecoder::new(&bytes[..])
+            .take(MAX_PROJECT_BYTES + 1)
             .read_to_string(&mut text)
-            .map_err(|_| HistoryError::BadSnapshot { path })?;
+            .map_err(|_| HistoryError::BadSnapshot { path: path.clone() })?;
+        if text.len() as u64 > MAX_PROJECT_BYTES {
+            return Err(HistoryError::BadSnapshot { path });
+        }
         Ok(text)
     }
 
     fn write_gz(&self, file: &str, text: &str) -> Result<(), HistoryError> {
         let path = self.dir.join(file);
-        if let Some(dir) = path.parent() {
-            self.io(dir, std::fs::create_dir_all(dir))?;
-        }
+        let sub: &[&str] = if file.contains('/') { &["texts"] } else { &[] };
+        let parts: Vec<&str> = ["history", self.stem.as_str()].iter().chain(sub).copied().collect();
+        self.io(&self.dir, state_dir::create(&self.project, &parts))?;
         let mut encoder = GzEncoder::new(Vec::with_capacity(text.len() / 4), Compression::new(4));
         self.io(&path, encoder.write_all(text.as_bytes()))?;
         let bytes = self.io(&path, encoder.finish())?;
@@ -204,7 +248,7 @@ impl VersionHistory {
     /// history holds its content already, or when the file is not a
     /// project this version can read (the save keeps it as `.bak`).
     pub fn record_found(&self, project_path: &Path) -> Result<Option<Version>, HistoryError> {
-        let Ok(text) = std::fs::read_to_string(project_path) else {
+        let Ok(text) = safe_read::read_utf8(project_path, MAX_PROJECT_BYTES) else {
             return Ok(None);
         };
         let versions = self.versions()?;
@@ -308,15 +352,17 @@ impl VersionHistory {
         let kept: Vec<Version> = kept.into_iter().map(|(v, _)| v).collect();
         self.write_index(&kept)?;
         for (v, _) in dropped {
-            // The index no longer lists it: a failure to delete only wastes space.
-            let _ = std::fs::remove_file(self.dir.join(&v.file));
+            // The index no longer lists it: a failure to delete only wastes
+            // space. The name was checked when the index was read, and
+            // is checked again where it is deleted.
+            let _ = state_dir::remove_file_in(&self.dir, &v.file);
         }
         Ok(Some(version))
     }
 
     fn write_index(&self, versions: &[Version]) -> Result<(), HistoryError> {
         let path = self.dir.join(INDEX);
-        self.io(&self.dir, std::fs::create_dir_all(&self.dir))?;
+        self.io(&self.dir, state_dir::create(&self.project, &["history", &self.stem]))?;
         let config = ron::ser::PrettyConfig::new().depth_limit(1).struct_names(false);
         let text = ron::ser::to_string_pretty(&versions, config).map_err(|e| HistoryError::BadIndex {
             path: path.clone(),
@@ -376,6 +422,10 @@ fn apply_delta(base: &str, delta: &str) -> Option<String> {
             let (start, len): (usize, usize) = (start.parse().ok()?, len.parse().ok()?);
             for l in old.get(start..start.checked_add(len)?)? {
                 out.push_str(l);
+            }
+            // A hostile delta can copy the base many times over.
+            if out.len() as u64 > MAX_PROJECT_BYTES {
+                return None;
             }
             rest = after;
         } else if let Some(bytes) = line.strip_prefix('+') {

@@ -173,7 +173,7 @@ pub fn parse_file_only(source: &str, path: &Path) -> Result<Project, LoadError> 
 }
 
 fn read_source(path: &Path) -> Result<String, LoadError> {
-    std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+    super::safe_read::read_utf8(path, super::safe_read::MAX_PROJECT_BYTES).map_err(|source| LoadError::Io {
         path: path.to_owned(),
         source,
     })
@@ -181,21 +181,26 @@ fn read_source(path: &Path) -> Result<String, LoadError> {
 
 /// Parses the file's syntax, refusing newer formats.
 fn parse_file(source: &str, path: &Path) -> Result<FileIn, LoadError> {
-    if let Some(found) = format::declared_version(source)
-        && found > FORMAT_VERSION
-    {
-        return Err(LoadError::NewerFormat {
-            path: path.to_owned(),
-            found,
-            supported: FORMAT_VERSION,
-        });
-    }
-    format::parse(source).map_err(|e| LoadError::Syntax {
+    let newer = |found: u32| LoadError::NewerFormat {
         path: path.to_owned(),
-        line: e.span.start.line,
-        column: e.span.start.col,
-        message: e.code.to_string(),
-    })
+        found,
+        supported: FORMAT_VERSION,
+    };
+    match format::parse(source) {
+        Ok(file) if file.format_version > FORMAT_VERSION => Err(newer(file.format_version)),
+        Ok(file) => Ok(file),
+        // A newer format may not parse at all: say so rather than show
+        // the first syntax this build does not know.
+        Err(_) if let Some(found) = format::declared_version(source).filter(|&v| v > FORMAT_VERSION) => {
+            Err(newer(found))
+        }
+        Err(e) => Err(LoadError::Syntax {
+            path: path.to_owned(),
+            line: e.span.start.line,
+            column: e.span.start.col,
+            message: e.code.to_string(),
+        }),
+    }
 }
 
 /// The part of a document read error worth showing after its path.

@@ -15,31 +15,33 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::load::{LoadError, Loaded, base_dir, parse};
-use super::{format, save::write_atomic, textfile};
+use super::{format, save::write_atomic, state_dir, textfile};
 use crate::model::Project;
-
-/// The folder Marginalia keeps its own files in, beside a project file.
-pub const STATE_DIR: &str = ".marginalia";
 
 /// Where the recovery copy of the project at `project_path` is kept.
 pub fn recovery_path(project_path: &Path) -> PathBuf {
-    let name = project_path.file_name().map(|n| n.to_owned()).unwrap_or_default();
-    base_dir(project_path).join(STATE_DIR).join("recovery").join(name)
+    let name = recovery_name(project_path);
+    state_dir::path(project_path, &["recovery"]).join(name)
+}
+
+fn recovery_name(project_path: &Path) -> std::ffi::OsString {
+    project_path.file_name().map(|n| n.to_owned()).unwrap_or_default()
 }
 
 /// Writes the recovery copy of `project` (atomically, without backup).
 pub fn write_recovery(project: &Project, project_path: &Path) -> std::io::Result<()> {
-    let path = recovery_path(project_path);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
+    let path = state_dir::create(project_path, &["recovery"])?.join(recovery_name(project_path));
     write_atomic(&path, format::to_string(project).as_bytes(), false)
 }
 
 /// Reads the recovery copy, if there is one.
 pub fn read_recovery(project_path: &Path) -> Result<Option<Loaded>, LoadError> {
     let path = recovery_path(project_path);
-    let source = match std::fs::read_to_string(&path) {
+    state_dir::check_no_links(project_path, &["recovery"]).map_err(|source| LoadError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let source = match super::safe_read::read_utf8(&path, super::safe_read::MAX_PROJECT_BYTES) {
         Ok(s) => s,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(source) => return Err(LoadError::Io { path, source }),
@@ -50,10 +52,10 @@ pub fn read_recovery(project_path: &Path) -> Result<Option<Loaded>, LoadError> {
 
 /// Removes the recovery copy (no error if there is none).
 pub fn remove_recovery(project_path: &Path) -> std::io::Result<()> {
-    match std::fs::remove_file(recovery_path(project_path)) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
-    }
+    state_dir::check_no_links(project_path, &["recovery"])?;
+    let dir = state_dir::path(project_path, &["recovery"]);
+    let name = recovery_name(project_path);
+    state_dir::remove_file_in(&dir, &name.to_string_lossy())
 }
 
 /// How a recovered project differs from the saved one.

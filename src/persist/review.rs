@@ -12,9 +12,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::load::base_dir;
-use super::recovery::STATE_DIR;
 use super::save::write_atomic;
+use super::state_dir;
 
 /// One rejected pair: the ids of A's and B's annotations (either may be absent).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,13 +31,14 @@ struct File {
 pub fn rejections_path(project_path: &Path) -> PathBuf {
     let mut name = project_path.file_name().map(|n| n.to_owned()).unwrap_or_default();
     name.push(".rejected.json");
-    base_dir(project_path).join(STATE_DIR).join("review").join(name)
+    state_dir::path(project_path, &["review"]).join(name)
 }
 
 /// Reads the rejections kept for a gold project (none if there is no file).
 pub fn read_rejections(project_path: &Path) -> std::io::Result<Vec<Rejection>> {
     let path = rejections_path(project_path);
-    let text = match std::fs::read_to_string(&path) {
+    state_dir::check_no_links(project_path, &["review"])?;
+    let text = match super::safe_read::read_utf8(&path, super::safe_read::MAX_PROJECT_BYTES) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e),
@@ -51,15 +51,15 @@ pub fn read_rejections(project_path: &Path) -> std::io::Result<Vec<Rejection>> {
 /// Writes them (atomically); an empty list removes the file.
 pub fn write_rejections(project_path: &Path, rejected: &[Rejection]) -> std::io::Result<()> {
     let path = rejections_path(project_path);
+    state_dir::check_no_links(project_path, &["review"])?;
     if rejected.is_empty() {
-        return match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        return state_dir::remove_file_in(&state_dir::path(project_path, &["review"]), &name);
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
+    state_dir::create(project_path, &["review"])?;
     let file = File {
         rejected: rejected.to_vec(),
     };

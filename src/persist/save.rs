@@ -52,6 +52,10 @@ pub fn backup_path(path: &Path) -> PathBuf {
 /// the folder). With `backup`, an existing file is first kept at
 /// [`backup_path`].
 pub fn write_atomic(path: &Path, bytes: &[u8], backup: bool) -> std::io::Result<()> {
+    // Through a symbolic link, the file it points at is saved (a rename
+    // over the link would replace the link and leave its target stale).
+    let resolved = resolve_link(path)?;
+    let path = resolved.as_path();
     let dir = super::load::base_dir(path);
     let prefix = temp_prefix(path);
     let mut builder = tempfile::Builder::new();
@@ -72,6 +76,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8], backup: bool) -> std::io::Result<
     tmp.persist(path).map_err(|e| e.error)?;
     sync_dir(&dir);
     Ok(())
+}
+
+/// `path`, or the file a symbolic link at `path` leads to (links to links
+/// followed). A link whose target does not exist yet resolves to that
+/// target, so a first save through it creates the file the link names.
+fn resolve_link(path: &Path) -> std::io::Result<PathBuf> {
+    let mut path = path.to_owned();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = std::fs::read_link(&path)?;
+                path = super::load::base_dir(&path).join(target);
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!("{}: too many levels of symbolic links", path.display()),
+    ))
 }
 
 fn temp_prefix(path: &Path) -> String {
@@ -163,6 +187,22 @@ mod tests {
         write_atomic(&path, b"new", true).unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o664);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn saving_through_a_link_saves_its_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::create_dir(&real).unwrap();
+        let target = real.join("p.ron");
+        std::fs::write(&target, b"old").unwrap();
+        let link = dir.path().join("p.ron");
+        std::os::unix::fs::symlink("real/p.ron", &link).unwrap();
+        write_atomic(&link, b"new", true).unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+        assert_eq!(std::fs::read(backup_path(&target)).unwrap(), b"old");
     }
 
     #[test]

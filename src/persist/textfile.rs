@@ -78,19 +78,44 @@ pub fn read_text_file(path: &Path) -> Result<Decoded, TextFileError> {
         path: path.to_owned(),
         source,
     };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_DOCUMENT_BYTES {
+    let meta = std::fs::metadata(path).map_err(io)?;
+    let size = meta.len();
+    if meta.is_file() && size > MAX_DOCUMENT_BYTES {
         return Err(TextFileError::TooLarge {
             path: path.to_owned(),
             size,
             limit: MAX_DOCUMENT_BYTES,
         });
     }
-    let bytes = std::fs::read(path).map_err(io)?;
+    let bytes = super::safe_read::read_bytes(path, MAX_DOCUMENT_BYTES).map_err(io)?;
     decode(&bytes).map_err(|why| TextFileError::Binary {
         path: path.to_owned(),
         why,
     })
+}
+
+/// Whether `text`, written as a UTF-8 document file, reads back as exactly
+/// `text` (an import must never write a document the loader then refuses
+/// or reads differently); `Err` says why not.
+pub fn storable(text: &str) -> Result<(), String> {
+    if text.len() as u64 > MAX_DOCUMENT_BYTES {
+        return Err(format!(
+            "the text is {} bytes, more than the {MAX_DOCUMENT_BYTES}-byte limit for a document",
+            text.len()
+        ));
+    }
+    match decode(text.as_bytes()) {
+        Err(why) => Err(format!("the text would not read back as a document: {why}")),
+        Ok(d) if d.text == text => Ok(()),
+        Ok(_) if text.starts_with('\u{feff}') => Err(
+            "the text starts with U+FEFF (a byte order mark), which is dropped when a document is read; remove it"
+                .to_owned(),
+        ),
+        Ok(d) => Err(format!(
+            "the text would read back differently (as {}); it holds NUL or control characters",
+            d.encoding
+        )),
+    }
 }
 
 /// Decodes bytes as text; `Err` says why they look binary.
@@ -226,6 +251,20 @@ mod tests {
         let bare: Vec<u8> = ascii.encode_utf16().flat_map(u16::to_le_bytes).collect();
         let d = decode(&bare).unwrap();
         assert_eq!((d.text.as_str(), d.encoding, d.bom), (ascii, "UTF-16LE", false));
+    }
+
+    #[test]
+    fn only_texts_that_read_back_identically_are_storable() {
+        assert_eq!(storable("Bakou et Erevan 👨🏻‍🚒\r\n"), Ok(()));
+        let bom = storable("\u{feff}Bakou").unwrap_err();
+        assert!(bom.contains("U+FEFF"), "{bom}");
+        let nul = storable("Bakou\0Erevan").unwrap_err();
+        assert!(nul.contains("NUL"), "{nul}");
+        // Alternating NULs look like UTF-16 without a byte order mark.
+        let alternating: String = "Stepanakert".chars().flat_map(|c| [c, '\0']).collect();
+        assert!(storable(&alternating).is_err());
+        let controls: String = "a\u{1}".repeat(100);
+        assert!(storable(&controls).unwrap_err().contains("control characters"));
     }
 
     #[test]

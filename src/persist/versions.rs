@@ -40,23 +40,41 @@ pub enum VersionError {
     GitMissing(std::io::Error),
     #[error("git: {0}")]
     Git(String),
+    #[error("{0}")]
+    BadReference(String),
 }
 
 impl VersionRef {
-    /// Reads `PROJECT.ron`, `PROJECT.ron@N` or `PROJECT.ron@git:REV`. An `@`
-    /// followed by anything else is part of the file name.
-    pub fn parse(s: &str) -> VersionRef {
-        if let Some((path, suffix)) = s.rsplit_once('@') {
-            if let Some(rev) = suffix.strip_prefix("git:")
-                && !rev.is_empty()
-            {
-                return VersionRef::Git(PathBuf::from(path), rev.to_owned());
-            }
-            if let Ok(n) = suffix.parse::<i64>() {
-                return VersionRef::Snapshot(PathBuf::from(path), n);
-            }
+    /// Reads `PROJECT.ron`, `PROJECT.ron@N` or `PROJECT.ron@git:REV`. A
+    /// file that exists under the whole name is that file, and an `@`
+    /// followed by a path (`ana@uni/p.ron`) is part of the file name; any
+    /// other `@…` (`@abc`, `@`, `@1.5`) is a malformed reference, said so.
+    /// A git revision may not start with `-`: git would read it as an
+    /// option (`@git:--output=x` would write a file).
+    pub fn parse(s: &str) -> Result<VersionRef, VersionError> {
+        let Some((path, suffix)) = s.rsplit_once('@') else {
+            return Ok(VersionRef::File(PathBuf::from(s)));
+        };
+        if suffix.contains(['/', '\\']) || Path::new(s).exists() {
+            return Ok(VersionRef::File(PathBuf::from(s)));
         }
-        VersionRef::File(PathBuf::from(s))
+        let bad = |why: &str| {
+            Err(VersionError::BadReference(format!(
+                "{s:?} is not a version reference: {why} (use PROJECT.ron@N for a saved version, @-1 for the newest, or PROJECT.ron@git:REV)"
+            )))
+        };
+        if let Some(rev) = suffix.strip_prefix("git:") {
+            return match rev {
+                "" => bad("the git revision is missing"),
+                r if r.starts_with('-') => bad("a git revision cannot start with '-'"),
+                r => Ok(VersionRef::Git(PathBuf::from(path), r.to_owned())),
+            };
+        }
+        match suffix.parse::<i64>() {
+            Ok(0) => bad("versions are numbered from 1"),
+            Ok(n) => Ok(VersionRef::Snapshot(PathBuf::from(path), n)),
+            Err(_) => bad(&format!("{suffix:?} is not a version number")),
+        }
     }
 
     /// The project file the reference is about.
@@ -161,8 +179,14 @@ fn git_location(path: &Path) -> Result<(PathBuf, PathBuf), VersionError> {
 
 /// `git show REV:PATH` (PATH relative to the repository root).
 fn git_show(root: &Path, rev: &str, rel: &Path) -> Result<String, VersionError> {
+    if rev.starts_with('-') {
+        return Err(VersionError::BadReference(format!(
+            "a git revision cannot start with '-': {rev:?}"
+        )));
+    }
     let spec = format!("{rev}:{}", rel.to_string_lossy().replace('\\', "/"));
-    git(root, &["show", &spec])
+    // Never an option, whatever the revision holds.
+    git(root, &["show", "--end-of-options", &spec])
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<String, VersionError> {
@@ -201,19 +225,35 @@ mod tests {
 
     #[test]
     fn references_parse() {
-        assert_eq!(VersionRef::parse("p.ron"), VersionRef::File("p.ron".into()));
-        assert_eq!(VersionRef::parse("p.ron@3"), VersionRef::Snapshot("p.ron".into(), 3));
-        assert_eq!(VersionRef::parse("p.ron@-1"), VersionRef::Snapshot("p.ron".into(), -1));
+        let parse = |s: &str| VersionRef::parse(s).unwrap();
+        assert_eq!(parse("p.ron"), VersionRef::File("p.ron".into()));
+        assert_eq!(parse("p.ron@3"), VersionRef::Snapshot("p.ron".into(), 3));
+        assert_eq!(parse("p.ron@-1"), VersionRef::Snapshot("p.ron".into(), -1));
         assert_eq!(
-            VersionRef::parse("dir/p.ron@git:HEAD~2"),
+            parse("dir/p.ron@git:HEAD~2"),
             VersionRef::Git("dir/p.ron".into(), "HEAD~2".into())
         );
-        assert_eq!(
-            VersionRef::parse("ana@uni/p.ron"),
-            VersionRef::File("ana@uni/p.ron".into())
-        );
-        assert_eq!(VersionRef::parse("p.ron@git:"), VersionRef::File("p.ron@git:".into()));
-        assert_eq!(VersionRef::parse("p.ron@-1").to_string(), "p.ron@-1");
+        assert_eq!(parse("ana@uni/p.ron"), VersionRef::File("ana@uni/p.ron".into()));
+        assert_eq!(parse("p.ron@-1").to_string(), "p.ron@-1");
+    }
+
+    #[test]
+    fn malformed_references_and_option_like_revisions_are_refused() {
+        for (s, why) in [
+            ("p.ron@git:", "revision is missing"),
+            ("p.ron@git:--output=x.txt", "cannot start with '-'"),
+            ("p.ron@abc", "\"abc\" is not a version number"),
+            ("p.ron@", "\"\" is not a version number"),
+            ("p.ron@1.5", "\"1.5\" is not a version number"),
+            ("p.ron@0", "numbered from 1"),
+        ] {
+            let e = VersionRef::parse(s).unwrap_err().to_string();
+            assert!(e.contains(why) && e.contains(s), "{s}: {e}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let e = git_show(dir.path(), "--output=x.txt", Path::new("p.ron")).unwrap_err();
+        assert!(matches!(e, VersionError::BadReference(_)), "{e}");
+        assert!(!dir.path().join("x.txt:p.ron").exists());
     }
 
     #[test]

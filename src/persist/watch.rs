@@ -18,6 +18,10 @@ use crate::model::Project;
 pub struct FileStamp {
     len: u64,
     modified: Option<SystemTime>,
+    /// The file's identity (device, inode) where the platform has one: an
+    /// atomic save by any program creates a new file, so this changes even
+    /// when size and modification time (coarse on some file systems) do not.
+    identity: Option<(u64, u64)>,
 }
 
 impl FileStamp {
@@ -27,8 +31,20 @@ impl FileStamp {
         Some(FileStamp {
             len: meta.len(),
             modified: meta.modified().ok(),
+            identity: identity(&meta),
         })
     }
+}
+
+#[cfg(unix)]
+fn identity(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
 }
 
 /// A file of the project that changed on disk.
