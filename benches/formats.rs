@@ -37,7 +37,9 @@ fn main() {
         let mut kept = 0;
         let times = measure(5, || {
             let export = exporter.export(&project, &options, &Progress::new()).expect("export");
-            export.write(&out).expect("write");
+            export
+                .write(&out, &marginalia::formats::OutputGuard::default())
+                .expect("write");
             kept = export.annotations;
         });
         report(&format!("export {format} ({offsets})"), &times, 1000.0);

@@ -5,13 +5,20 @@
 //! output is still written: ours kept, conflicts listed on stderr and
 //! marked in the project), 2 when an input cannot be read or the output
 //! cannot be written (then nothing is written).
+//!
+//! A `.gitattributes` line `*.ron merge=marginalia` also sends RON files
+//! that are not projects (another tool's configuration, an old history
+//! index) to the driver. When none of the three files declares a
+//! `format_version`, they are merged as plain text, line by line, by
+//! `git merge-file` (with the usual conflict markers), as git would have
+//! without the driver.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
 use marginalia::merge;
-use marginalia::persist::format;
+use marginalia::persist::{format, safe_read};
 
 use marginalia::persist::save::write_atomic;
 
@@ -39,6 +46,16 @@ pub fn merge(args: MergeArgs) -> ExitCode {
 }
 
 fn run(args: &MergeArgs) -> anyhow::Result<ExitCode> {
+    let inputs = [&args.base, &args.ours, &args.theirs];
+    let mut texts = Vec::with_capacity(3);
+    for path in inputs {
+        let text = safe_read::read_utf8(path, safe_read::MAX_PROJECT_BYTES)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        texts.push(text);
+    }
+    if texts.iter().all(|t| format::declared_version(t).is_none()) {
+        return merge_as_text(args);
+    }
     let merged = merge::merge_files(&args.base, &args.ours, &args.theirs)?;
     let text = format::to_string(&merged.project);
     write_atomic(&args.output, text.as_bytes(), false)
@@ -67,4 +84,45 @@ fn run(args: &MergeArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::from(1))
+}
+
+/// Merges three files that are not projects as text, with `git merge-file`.
+fn merge_as_text(args: &MergeArgs) -> anyhow::Result<ExitCode> {
+    // A path git hands over never starts with '-'; one typed by a user
+    // might, and must not be read as an option.
+    let arg = |p: &Path| {
+        if p.as_os_str().to_string_lossy().starts_with('-') {
+            Path::new(".").join(p)
+        } else {
+            p.to_owned()
+        }
+    };
+    let out = std::process::Command::new("git")
+        .args(["merge-file", "-p", "-L", "ours", "-L", "base", "-L", "theirs"])
+        .arg(arg(&args.ours))
+        .arg(arg(&args.base))
+        .arg(arg(&args.theirs))
+        .output()
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "these files are not Marginalia projects, and git, which merges them as text, cannot run: {e}"
+            )
+        })?;
+    // git merge-file exits with the number of conflicts, or a negative
+    // number (255 and below as a status) on trouble.
+    let conflicts = match out.status.code() {
+        Some(n @ 0..=127) => n,
+        _ => anyhow::bail!("git merge-file failed: {}", String::from_utf8_lossy(&out.stderr).trim()),
+    };
+    write_atomic(&args.output, &out.stdout, false)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", args.output.display()))?;
+    eprintln!(
+        "marginalia merge: {} is not a Marginalia project; merged as text, {conflicts} conflict(s)",
+        args.ours.display()
+    );
+    Ok(if conflicts == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -375,7 +375,7 @@ impl Importer for Brat {
             };
             let t = Text::new(text.as_str());
             let mut bounds: Vec<(String, TextBound)> = Vec::new();
-            let mut comments: HashMap<String, Vec<(String, String)>> = HashMap::new();
+            let mut comments: HashMap<String, Vec<(usize, String, String)>> = HashMap::new();
             for (i, line) in ann.lines().enumerate() {
                 let n = i + 1;
                 progress.advance(line.len() as u64 + 1)?;
@@ -393,10 +393,11 @@ impl Importer for Brat {
                     Some('#') => {
                         let mut parts = body.split_whitespace();
                         match (parts.next(), parts.next()) {
-                            (Some(kind), Some(target)) => comments
-                                .entry(target.to_owned())
-                                .or_default()
-                                .push((kind.to_owned(), unescape(rest.unwrap_or("")))),
+                            (Some(kind), Some(target)) => comments.entry(target.to_owned()).or_default().push((
+                                n,
+                                kind.to_owned(),
+                                unescape(rest.unwrap_or("")),
+                            )),
                             _ => problems.report(ann_path, Some(n), "a note needs a type and a target".to_owned())?,
                         }
                     }
@@ -415,6 +416,19 @@ impl Importer for Brat {
                         );
                     }
                     _ => problems.report(ann_path, Some(n), format!("unknown annotation kind {id:?}"))?,
+                }
+            }
+            // A note is never dropped silently: one on an id that is not a
+            // text-bound annotation here is listed.
+            for (target, list) in &comments {
+                if !bounds.iter().any(|(bid, _)| bid == target) {
+                    for (line, kind, _) in list {
+                        problems.skip(
+                            ann_path,
+                            Some(*line),
+                            format!("{kind} note on {target} skipped: there is no text-bound annotation {target} in this file"),
+                        );
+                    }
                 }
             }
             // Check the spans against the text before adding the document.
@@ -448,7 +462,7 @@ impl Importer for Brat {
                 let mut note = String::new();
                 let mut author = None;
                 let mut extra = Extra::default();
-                for (kind, value) in comments.get(&bid).into_iter().flatten() {
+                for (_, kind, value) in comments.get(&bid).into_iter().flatten() {
                     match kind.as_str() {
                         "AnnotatorNotes" => {
                             if !note.is_empty() {
@@ -462,14 +476,22 @@ impl Importer for Brat {
                     }
                 }
                 let ranges = match extra.whole {
-                    // One of our spans split at line breaks: whole again.
-                    Some((s, e))
-                        if tb.fragments.first().is_some_and(|r| s <= r.start)
-                            && tb.fragments.last().is_some_and(|r| r.end <= e) =>
-                    {
+                    // One of our spans split at line breaks, as exported:
+                    // whole again.
+                    Some((s, e)) if s < e && e <= t.len_chars() && fragments(&t, s..e) == tb.fragments => {
                         std::iter::once(s..e).collect()
                     }
-                    _ => tb.fragments.clone(),
+                    // The T line was edited since the export: the user's
+                    // offsets win, and the note that disagrees is said.
+                    Some((s, e)) => {
+                        notes.push(format!(
+                            "{}:{}: {bid} was edited after export (its Marginalia note says [{s}, {e})): the T line's offsets were used",
+                            ann_path.display(),
+                            tb.line
+                        ));
+                        tb.fragments.clone()
+                    }
+                    None => tb.fragments.clone(),
                 };
                 if ranges.len() > 1 {
                     notes.push(format!(

@@ -208,6 +208,13 @@ impl Importer for Conll {
         progress.add_total(files.iter().map(|f| std::fs::metadata(f).map_or(0, |m| m.len())).sum());
         for file in &files {
             let source = safe_read::read_utf8(file, MAX_PROJECT_BYTES).map_err(FormatError::io(file))?;
+            // Old Mac files end lines with CR alone: every line ending
+            // counts once, whichever it is.
+            let source = if source.contains('\r') {
+                source.replace("\r\n", "\n").replace('\r', "\n")
+            } else {
+                source
+            };
             let stem = file
                 .file_stem()
                 .map_or_else(|| "document".to_owned(), |s| s.to_string_lossy().into_owned());
@@ -221,7 +228,7 @@ impl Importer for Conll {
                 if i.is_multiple_of(4096) {
                     progress.advance(0)?;
                 }
-                let line = raw.trim_end_matches('\r');
+                let line = raw;
                 if line.starts_with("-DOCSTART-") {
                     if !sentence.is_empty() {
                         docs.last_mut()
@@ -242,9 +249,17 @@ impl Importer for Conll {
                     }
                     continue;
                 }
-                let mut cols = line.split_whitespace();
-                let token = cols.next().unwrap_or("");
-                match cols.next_back() {
+                // Tab-separated columns where there are tabs (a token may
+                // then hold spaces: `New York<TAB>B-loc`); otherwise ASCII
+                // white space, so that a no-break space stays in its token.
+                let (token, tag) = if line.contains('\t') {
+                    let mut cols = line.split('\t').map(|c| c.trim_matches(' ')).filter(|c| !c.is_empty());
+                    (cols.next().unwrap_or(""), cols.next_back())
+                } else {
+                    let mut cols = line.split_ascii_whitespace();
+                    (cols.next().unwrap_or(""), cols.next_back())
+                };
+                match tag {
                     Some(tag) => sentence.push(Line {
                         number: i + 1,
                         token,

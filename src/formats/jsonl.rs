@@ -304,13 +304,27 @@ fn read_record(
 
 /// The spans of a record, in the first form it has.
 fn spans_of(obj: &serde_json::Map<String, Value>) -> Result<Vec<NewSpan>, String> {
-    if let Some(spans) = obj.get("spans").and_then(Value::as_array) {
-        return spans.iter().map(span_object).collect();
-    }
-    for key in ["label", "labels", "entities"] {
-        let Some(list) = obj.get(key).and_then(Value::as_array) else {
-            continue;
+    for key in ["spans", "label", "labels", "entities"] {
+        let list = match obj.get(key) {
+            None | Some(Value::Null) => continue,
+            Some(Value::Array(list)) => list,
+            // Never a silent "0 spans": a string or number here is a
+            // document label or a mistake, and the record says so.
+            Some(other) => {
+                return Err(format!(
+                    "\"{key}\" must be a list of spans, not {}",
+                    match other {
+                        Value::String(s) => format!("the string {s:?} (a document label?)"),
+                        Value::Bool(_) => "a boolean".to_owned(),
+                        Value::Number(_) => "a number".to_owned(),
+                        _ => "an object".to_owned(),
+                    }
+                ));
+            }
         };
+        if key == "spans" {
+            return list.iter().map(span_object).collect();
+        }
         if list.iter().all(Value::is_string) && !list.is_empty() {
             return Err(format!(
                 "\"{key}\" holds document labels (text classification), not spans"

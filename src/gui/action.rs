@@ -38,6 +38,8 @@ pub enum Action {
     SaveWithNote(String),
     ReloadFromDisk,
     KeepMine,
+    /// Merge the version another program saved into the open one (three-way).
+    MergeFromDisk,
     RestoreRecovery,
     DiscardRecovery,
 

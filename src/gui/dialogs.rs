@@ -237,10 +237,14 @@ pub fn modal_ui(ctx: &egui::Context, wb: &mut Workbench) -> Vec<Action> {
                 ui.heading("The project changed on disk");
                 ui.label(
                     "Another program (git, a sync client, an editor) changed the project file since you opened it. \
-                     Saving now replaces their version with yours.",
+                     Saving now replaces their version with yours; merging combines both, annotation by annotation.",
                 );
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
+                    if ui.button("Merge theirs into mine").clicked() {
+                        actions.push(Action::MergeFromDisk);
+                        close = true;
+                    }
                     if ui.button("Overwrite with my version").clicked() {
                         actions.push(Action::SaveOverwriting);
                         close = true;

@@ -526,6 +526,30 @@ impl Workbench {
                     }
                 }
             }
+            Action::MergeFromDisk => {
+                if let Some(s) = &mut self.session {
+                    match s.merge_from_disk() {
+                        Ok(merged) => {
+                            self.views.clear();
+                            self.state.disk_changes.clear();
+                            self.state.selection = Selection::default();
+                            let t = merged.tally;
+                            self.state.message = Some(if merged.is_clean() {
+                                format!(
+                                    "Merged the version on disk: {} annotation(s) from theirs, {} deleted; not saved yet",
+                                    t.from_theirs, t.deleted
+                                )
+                            } else {
+                                format!(
+                                    "Merged the version on disk with {} conflict(s) (yours kept, marked); not saved yet",
+                                    merged.conflicts.len()
+                                )
+                            });
+                        }
+                        Err(e) => self.error("Could not merge the version on disk", e.to_string()),
+                    }
+                }
+            }
             Action::KeepMine => {
                 if let Some(s) = &mut self.session {
                     s.acknowledge_disk_changes();

@@ -144,35 +144,38 @@ impl VersionHistory {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(source) => return Err(HistoryError::Io { path, source }),
         };
-        let versions: Vec<Version> = ron::from_str(&text).map_err(|e| HistoryError::BadIndex {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
-        // The index came with the project folder: a file name in it must
-        // not lead outside the history folder (pruning deletes by name).
-        for (i, v) in versions.iter().enumerate() {
-            let names_snapshot =
-                |name: &str, kinds: &[&str]| state_dir::is_plain_name(name) && kinds.iter().any(|k| name.ends_with(k));
-            if !names_snapshot(&v.file, &[".full.gz", ".delta.gz"])
-                || v.base.as_deref().is_some_and(|b| !names_snapshot(b, &[".full.gz"]))
-            {
-                return Err(HistoryError::BadIndex {
-                    path,
-                    message: format!(
-                        "version {} names {:?}, which is not a snapshot file of this folder",
-                        i + 1,
-                        if names_snapshot(&v.file, &[".full.gz", ".delta.gz"]) {
-                            v.base.as_deref().unwrap_or_default()
-                        } else {
-                            &v.file
-                        }
-                    ),
-                });
-            }
-        }
-        Ok(versions)
+        parse_index(&text, &path)
     }
+}
 
+/// Reads a history index (`versions.ron`; `path` names it in errors). The
+/// index comes with the project folder, so it is untrusted: a file name in
+/// it must not lead outside the history folder (pruning deletes by name).
+pub fn parse_index(text: &str, path: &Path) -> Result<Vec<Version>, HistoryError> {
+    let bad = |message: String| HistoryError::BadIndex {
+        path: path.to_owned(),
+        message,
+    };
+    let versions: Vec<Version> = ron::from_str(text).map_err(|e| bad(e.to_string()))?;
+    let names_snapshot =
+        |name: &str, kinds: &[&str]| state_dir::is_plain_name(name) && kinds.iter().any(|k| name.ends_with(k));
+    for (i, v) in versions.iter().enumerate() {
+        let wrong = if !names_snapshot(&v.file, &[".full.gz", ".delta.gz"]) {
+            Some(v.file.as_str())
+        } else {
+            v.base.as_deref().filter(|b| !names_snapshot(b, &[".full.gz"]))
+        };
+        if let Some(name) = wrong {
+            return Err(bad(format!(
+                "version {} names {name:?}, which is not a snapshot file of this folder",
+                i + 1
+            )));
+        }
+    }
+    Ok(versions)
+}
+
+impl VersionHistory {
     /// The version numbered `n`: 1 is the oldest, -1 the newest.
     pub fn version(&self, n: i64) -> Result<Version, HistoryError> {
         let versions = self.versions()?;
@@ -215,16 +218,7 @@ impl VersionHistory {
             state_dir::check_no_links(&self.project, &["history", &self.stem]),
         )?;
         let bytes = self.io(&path, safe_read::read_bytes(&path, MAX_PROJECT_BYTES))?;
-        let mut text = String::new();
-        // Capped: a small hostile file may inflate to gigabytes.
-        GzDecoder::new(&bytes[..])
-            .take(MAX_PROJECT_BYTES + 1)
-            .read_to_string(&mut text)
-            .map_err(|_| HistoryError::BadSnapshot { path: path.clone() })?;
-        if text.len() as u64 > MAX_PROJECT_BYTES {
-            return Err(HistoryError::BadSnapshot { path });
-        }
-        Ok(text)
+        gunzip(&bytes).ok_or(HistoryError::BadSnapshot { path })
     }
 
     fn write_gz(&self, file: &str, text: &str) -> Result<(), HistoryError> {
@@ -410,8 +404,20 @@ fn make_delta(base: &str, text: &str) -> String {
     out
 }
 
+/// The text of a gzip-compressed snapshot, or `None` if it is damaged, not
+/// UTF-8 or inflates past [`MAX_PROJECT_BYTES`] (a small hostile file may
+/// inflate to gigabytes).
+pub fn gunzip(bytes: &[u8]) -> Option<String> {
+    let mut text = String::new();
+    GzDecoder::new(bytes)
+        .take(MAX_PROJECT_BYTES + 1)
+        .read_to_string(&mut text)
+        .ok()?;
+    (text.len() as u64 <= MAX_PROJECT_BYTES).then_some(text)
+}
+
 /// Applies a delta made by [`make_delta`]; `None` if it is damaged.
-fn apply_delta(base: &str, delta: &str) -> Option<String> {
+pub fn apply_delta(base: &str, delta: &str) -> Option<String> {
     let old: Vec<&str> = base.split_inclusive('\n').collect();
     let mut rest = delta.strip_prefix(DELTA_MAGIC)?;
     let mut out = String::with_capacity(base.len());

@@ -35,6 +35,14 @@ pub fn banners(ui: &mut Ui, session: &Session, state: &UiState) -> Vec<Action> {
                     if ui.button(reload).clicked() {
                         actions.push(Action::ReloadFromDisk);
                     }
+                    if state.disk_changes.contains(&DiskChange::Project)
+                        && ui
+                            .button("Merge theirs into mine")
+                            .on_hover_text("Combine both versions annotation by annotation, as `marginalia merge` does; conflicts keep yours and are marked")
+                            .clicked()
+                    {
+                        actions.push(Action::MergeFromDisk);
+                    }
                     if ui.button("Keep my version").clicked() {
                         actions.push(Action::KeepMine);
                     }

@@ -1,0 +1,532 @@
+//! Trust: the defects found by adversarial testing, each pinned by a test
+//! that failed before its fix. A project folder from someone else is
+//! untrusted input; two programs saving one project must not lose work;
+//! nothing is written outside the project; no input panics or hangs.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command as Process, Stdio};
+
+use common::{Fixture, MIXED_TEXT, marginalia, p, stderr, stdout};
+use marginalia::edit::{Command, new_annotation};
+use marginalia::model::Timestamp;
+use marginalia::persist;
+use marginalia::session::{Session, SessionError};
+
+/// Code point ranges of single non-space characters of the fixture text,
+/// one per parallel writer.
+fn distinct_ranges(n: usize) -> Vec<(usize, usize)> {
+    MIXED_TEXT
+        .chars()
+        .enumerate()
+        .filter(|(_, c)| c.is_alphabetic())
+        .map(|(i, _)| (i, i + 1))
+        .step_by(2)
+        .take(n)
+        .collect()
+}
+
+fn annotate_args(project: &Path, (start, end): (usize, usize)) -> Vec<String> {
+    [
+        "annotate",
+        p(project),
+        "--doc",
+        "doc",
+        "--label",
+        "claim",
+        "--start",
+        &start.to_string(),
+        "--end",
+        &end.to_string(),
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
+/// The id printed by `annotate` ("added ID [s, e) …").
+fn added_id(out: &str) -> Option<String> {
+    out.lines()
+        .find_map(|l| l.strip_prefix("added "))
+        .and_then(|l| l.split_whitespace().next())
+        .map(str::to_owned)
+}
+
+#[test]
+fn parallel_annotate_runs_lose_nothing_that_was_reported_saved() {
+    let f = Fixture::new();
+    let ranges = distinct_ranges(16);
+    assert_eq!(ranges.len(), 16);
+    let children: Vec<_> = ranges
+        .iter()
+        .map(|&r| {
+            Process::new(env!("CARGO_BIN_EXE_marginalia"))
+                .args(annotate_args(&f.path, r))
+                .env("MARGINALIA_AUTHOR", "parallel")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn annotate")
+        })
+        .collect();
+    let mut reported = Vec::new();
+    for child in children {
+        let o = child.wait_with_output().expect("annotate");
+        assert!(o.status.success(), "every run waits for the lock: {}", stderr(&o));
+        reported.push(added_id(&stdout(&o)).expect("an added line"));
+    }
+    let project = persist::open(&f.path).expect("the project loads and validates");
+    for id in &reported {
+        assert!(
+            project.annotations().iter().any(|a| a.id.to_string() == *id),
+            "{id} was reported saved but is missing"
+        );
+    }
+    assert_eq!(project.annotations().len(), 3 + 16);
+}
+
+#[test]
+fn the_workbench_never_overwrites_a_newer_file_and_can_merge_it() {
+    let f = Fixture::new();
+    let mut open = Session::open(&f.path).unwrap();
+    // A script tags something while the project is open.
+    let o = marginalia(
+        &annotate_args(&f.path, distinct_ranges(1)[0])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let theirs = added_id(&stdout(&o)).unwrap();
+    // The open session adds its own tag and saves: refused, not lost.
+    let text = open.project().document("doc").unwrap().text.clone();
+    let at = Timestamp::from_unix(1_700_000_100);
+    let mine = new_annotation(
+        open.project(),
+        "doc",
+        common::span(text.as_str(), "Stepanakert"),
+        "event",
+        "me",
+        at,
+    )
+    .unwrap();
+    let mine_id = mine.id;
+    open.apply(Command::AddAnnotations(vec![mine])).unwrap();
+    assert!(matches!(open.save(), Err(SessionError::ChangedOnDisk)));
+    let on_disk = persist::open(&f.path).unwrap();
+    assert!(on_disk.annotations().iter().any(|a| a.id.to_string() == theirs));
+    // Merge theirs into mine: both tags, then the save goes through.
+    let merged = open.merge_from_disk().unwrap();
+    assert!(merged.is_clean(), "{:?}", merged.conflicts);
+    assert!(open.is_dirty());
+    open.save().unwrap();
+    let saved = persist::open(&f.path).unwrap();
+    assert!(saved.annotations().iter().any(|a| a.id.to_string() == theirs));
+    assert!(saved.annotations().iter().any(|a| a.id == mine_id));
+    assert_eq!(saved.annotations().len(), 5);
+}
+
+fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+    Process::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.org")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.org")
+        .output()
+        .expect("git")
+}
+
+#[test]
+fn the_state_folder_stays_out_of_git_and_the_driver_merges_other_ron_files_as_text() {
+    let f = Fixture::new();
+    let dir = f.dir.path();
+    assert!(git(dir, &["init", "-q", "-b", "main"]).status.success());
+    std::fs::write(dir.join(".gitattributes"), "*.ron merge=marginalia\n").unwrap();
+    let driver = format!("{} merge %O %A %B -o %A", env!("CARGO_BIN_EXE_marginalia"));
+    assert!(
+        git(dir, &["config", "merge.marginalia.driver", &driver])
+            .status
+            .success()
+    );
+    // A save creates .marginalia/ (history, lock): git add -A leaves it out.
+    let args = annotate_args(&f.path, distinct_ranges(1)[0]);
+    let o = marginalia(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.join(".marginalia/history").is_dir());
+    std::fs::write(dir.join("other.ron"), "(\n    a: 1,\n    b: 2,\n    c: 3,\n)\n").unwrap();
+    assert!(git(dir, &["add", "-A"]).status.success());
+    let listed = String::from_utf8(git(dir, &["ls-files"]).stdout).unwrap();
+    assert!(!listed.contains(".marginalia"), "{listed}");
+    assert!(git(dir, &["commit", "-qm", "base"]).status.success());
+
+    // Two branches change different lines of a RON file that is not a project.
+    assert!(git(dir, &["checkout", "-qb", "theirs"]).status.success());
+    std::fs::write(dir.join("other.ron"), "(\n    a: 10,\n    b: 2,\n    c: 3,\n)\n").unwrap();
+    assert!(git(dir, &["commit", "-qam", "theirs"]).status.success());
+    assert!(git(dir, &["checkout", "-q", "main"]).status.success());
+    std::fs::write(dir.join("other.ron"), "(\n    a: 1,\n    b: 2,\n    c: 30,\n)\n").unwrap();
+    assert!(git(dir, &["commit", "-qam", "ours"]).status.success());
+    let o = git(dir, &["merge", "-q", "theirs", "-m", "merge"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("other.ron")).unwrap(),
+        "(\n    a: 10,\n    b: 2,\n    c: 30,\n)\n"
+    );
+}
+
+#[test]
+fn export_never_writes_over_the_project_its_documents_or_other_files() {
+    let f = Fixture::new();
+    let before = f.source();
+    let doc_before = std::fs::read(f.doc_path()).unwrap();
+    for (format, out, why) in [
+        ("csv", f.path.clone(), "is the project file"),
+        ("jsonl", f.doc_path(), "is the text of document \"doc\""),
+        ("jsonl", PathBuf::from("/dev/null"), "not a regular file"),
+    ] {
+        let o = marginalia(&["export", p(&f.path), "--format", format, "-o", p(&out)]);
+        assert_eq!(o.status.code(), Some(1), "{format} -o {}", out.display());
+        assert!(stderr(&o).contains(why), "{}", stderr(&o));
+    }
+    assert_eq!(f.source(), before);
+    assert_eq!(std::fs::read(f.doc_path()).unwrap(), doc_before);
+    assert!(!persist::save::backup_path(&f.path).exists(), "nothing was saved");
+
+    // brat into a folder of someone else's files: refused, files intact.
+    let folder = f.dir.path().join("theirs");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("annotation.conf"), "mine").unwrap();
+    let o = marginalia(&["export", p(&f.path), "--format", "brat", "-o", p(&folder)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("is not an earlier Marginalia export"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(folder.join("annotation.conf")).unwrap(), "mine");
+    // An earlier export of ours is updated in place.
+    let ours = f.dir.path().join("brat");
+    for _ in 0..2 {
+        let o = marginalia(&["export", p(&f.path), "--format", "brat", "-o", p(&ours)]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+}
+
+/// Imports `input` with `args` into a new project; returns the output.
+fn import(format: &str, input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["import", "--format", format, p(input), "-o", p(out)];
+    args.extend_from_slice(extra);
+    marginalia(&args)
+}
+
+#[test]
+fn imports_never_write_a_project_the_loader_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let alternating: String = "Stepanakert et Bakou".chars().flat_map(|c| [c, '\0']).collect();
+    for (i, (text, why)) in [
+        ("Bakou\u{0}Erevan", "NUL"),
+        ("\u{feff}Bakou et Erevan", "U+FEFF"),
+        (alternating.as_str(), "would"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let input = dir.path().join(format!("in{i}.jsonl"));
+        let record = serde_json::json!({"id": "d", "text": text, "label": [[0, 5, "actor"]]});
+        std::fs::write(&input, format!("{record}\n")).unwrap();
+        let out = dir.path().join(format!("out{i}/p.ron"));
+        let o = import("jsonl", &input, &out, &[]);
+        assert_eq!(o.status.code(), Some(1), "{why}: {}", stdout(&o));
+        assert!(stderr(&o).contains(why), "{}", stderr(&o));
+        assert!(!out.exists());
+        // Lenient: imported without it, and what is written validates.
+        let o = import("jsonl", &input, &out, &["--lenient"]);
+        if o.status.success() {
+            assert_eq!(marginalia(&["validate", p(&out)]).status.code(), Some(0));
+        }
+    }
+    // A CoNLL file with a byte order mark reloads as imported.
+    let conll = dir.path().join("bom.conll");
+    std::fs::write(&conll, "\u{feff}Nikol\tB-actor\nPashinyan\tI-actor\na\tO\nparlé\tO\n").unwrap();
+    let out = dir.path().join("conll/p.ron");
+    let o = import("conll", &conll, &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = marginalia(&["validate", p(&out)]);
+    assert_eq!(v.status.code(), Some(0), "{}", stderr(&v));
+    let project = persist::open(&out).unwrap();
+    assert_eq!(project.annotations()[0].text, "Nikol Pashinyan");
+}
+
+#[test]
+fn conll_tokens_keep_no_break_spaces_tabs_separate_columns_and_cr_ends_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "nbsp.conll",
+            "10\u{a0}000 O\nsoldats B-actor\n",
+            "10\u{a0}000 soldats",
+            "soldats",
+        ),
+        ("tab.conll", "New York\tB-loc\nvote\tO\n", "New York vote", "New York"),
+        (
+            "cr.conll",
+            "Erevan B-loc\rvote O\r\rBakou B-loc\r",
+            "Erevan vote\nBakou",
+            "Erevan",
+        ),
+    ];
+    for (name, source, text, first) in cases {
+        let input = dir.path().join(name);
+        std::fs::write(&input, source).unwrap();
+        let out = dir.path().join(name).with_extension("d").join("p.ron");
+        let o = import("conll", &input, &out, &[]);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let project = persist::open(&out).unwrap();
+        assert_eq!(project.documents[0].text.as_str(), text, "{name}");
+        assert_eq!(project.annotations()[0].text, first, "{name}");
+    }
+}
+
+#[test]
+fn jsonl_with_a_label_string_is_refused_not_imported_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("labels.jsonl");
+    std::fs::write(&input, "{\"id\": \"d\", \"text\": \"Bakou\", \"label\": \"actor\"}\n").unwrap();
+    let out = dir.path().join("out/p.ron");
+    let o = import("jsonl", &input, &out, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("\"label\" must be a list of spans, not the string \"actor\""),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn brat_prefers_an_edited_t_line_and_lists_notes_it_cannot_attach() {
+    let dir = tempfile::tempdir().unwrap();
+    let brat = dir.path().join("brat");
+    std::fs::create_dir(&brat).unwrap();
+    std::fs::write(brat.join("d.txt"), "Nikol Pashinyan a parlé.").unwrap();
+    // Exported as [0, 15), then narrowed by hand to "Pashinyan".
+    std::fs::write(
+        brat.join("d.ann"),
+        "T1\tactor 6 15\tPashinyan\n#1\tMarginalia T1\tid=0000000000a1 start=0 end=15\n#2\tAnnotatorNotes T9\tlost?\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out/p.ron");
+    let o = import("brat", &brat, &out, &["--lenient"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(all.contains("T1 was edited after export"), "{all}");
+    assert!(all.contains("AnnotatorNotes note on T9 skipped"), "{all}");
+    let project = persist::open(&out).unwrap();
+    assert_eq!(project.annotations()[0].text, "Pashinyan");
+}
+
+#[test]
+fn timestamps_outside_years_1_to_9999_are_refused_on_read() {
+    let f = Fixture::new();
+    f.edit(|s| {
+        s.replacen(
+            "created: \"2023-11-14T22:13:20Z\"",
+            "created: \"0000-01-01T00:00:00+23:59\"",
+            1,
+        )
+    });
+    assert!(f.source().contains("0000-01-01"));
+    let o = marginalia(&["validate", p(&f.path)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("years 1 to 9999"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("p.ron:"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_damaged_history_index_is_said_at_every_save_and_the_project_is_still_saved() {
+    let f = Fixture::new();
+    let ranges = distinct_ranges(3);
+    let run = |r| {
+        let args = annotate_args(&f.path, r);
+        marginalia(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    assert!(run(ranges[0]).status.success());
+    let index = f.dir.path().join(".marginalia/history/p/versions.ron");
+    std::fs::write(&index, "[ (oops").unwrap();
+    for &r in &ranges[1..] {
+        let o = run(r);
+        assert!(o.status.success());
+        assert!(
+            stderr(&o).contains("warning: the version history could not be updated"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(persist::open(&f.path).unwrap().annotations().len(), 6);
+}
+
+#[test]
+fn history_pruning_never_deletes_outside_the_history_folder() {
+    let f = Fixture::new();
+    let victim = f.dir.path().join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    let ranges = distinct_ranges(2);
+    let args = annotate_args(&f.path, ranges[0]);
+    assert!(
+        marginalia(&args.iter().map(String::as_str).collect::<Vec<_>>())
+            .status
+            .success()
+    );
+    // A hostile index: an old entry naming a file outside the folder.
+    let index = f.dir.path().join(".marginalia/history/p/versions.ron");
+    // Two in one month: pruning keeps the later and drops the other.
+    let entry = "(file: \"../../../victim.txt\", time: \"2001-01-01T00:00:00Z\", author: \"x\", annotations: 0, hash: \"sha256:00\"),\n    \
+                 (file: \"2001-01-02T00-00-00Z.full.gz\", time: \"2001-01-02T00:00:00Z\", author: \"x\", annotations: 0, hash: \"sha256:01\"),";
+    let text = std::fs::read_to_string(&index)
+        .unwrap()
+        .replacen('[', &format!("[\n    {entry}"), 1);
+    std::fs::write(&index, text).unwrap();
+    let args = annotate_args(&f.path, ranges[1]);
+    let o = marginalia(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).contains("not a snapshot file of this folder"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+}
+
+#[cfg(unix)]
+#[test]
+fn saving_through_a_symlinked_project_file_keeps_the_link() {
+    let f = Fixture::new();
+    let link = f.dir.path().join("link.ron");
+    std::os::unix::fs::symlink("p.ron", &link).unwrap();
+    let args = annotate_args(&link, distinct_ranges(1)[0]);
+    let o = marginalia(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(persist::open(&f.path).unwrap().annotations().len(), 4);
+}
+
+#[test]
+fn git_revisions_cannot_be_options_and_bad_references_are_named() {
+    let f = Fixture::new();
+    let dir = f.dir.path();
+    assert!(git(dir, &["init", "-q"]).status.success());
+    let bad = format!("{}@git:--output=x.txt", p(&f.path));
+    let o = marginalia_in(dir, &["diff", &bad, p(&f.path)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot start with '-'"), "{}", stderr(&o));
+    let written: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert!(
+        !written.iter().any(|n| n.to_string_lossy().starts_with("x.txt")),
+        "{written:?}"
+    );
+    for suffix in ["@abc", "@", "@1.5"] {
+        let o = marginalia(&["diff", &format!("{}{suffix}", p(&f.path)), p(&f.path)]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            stderr(&o).contains("is not a version reference"),
+            "{suffix}: {}",
+            stderr(&o)
+        );
+    }
+}
+
+fn marginalia_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    common::marginalia_with(args, |c| {
+        c.current_dir(dir);
+    })
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_at_once() {
+    let f = Fixture::new();
+    let fifo = f.dir.path().join("pipe.txt");
+    assert!(Process::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let zero = f.dir.path().join("zero.txt");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    for target in ["/dev/zero", "pipe.txt", "/dev/urandom"] {
+        f.edit(|s| {
+            let start = s.find("path: \"").unwrap() + 7;
+            let end = start + s[start..].find('"').unwrap();
+            format!("{}{target}{}", &s[..start], &s[end..])
+        });
+        let o = marginalia(&["validate", p(&f.path)]);
+        assert_eq!(o.status.code(), Some(1), "{target}");
+        assert!(stdout(&o).contains("not a regular file"), "{target}: {}", stdout(&o));
+    }
+    for file in [&zero, &fifo] {
+        let o = marginalia(&["add", p(&f.path), p(file)]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
+        let o = import("text", file, &f.dir.path().join("imp/p.ron"), &[]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn a_file_ending_inside_a_character_loads_without_panicking() {
+    let f = Fixture::new();
+    f.edit(|s| format!("{s}// é1234567"));
+    let o = marginalia(&["validate", p(&f.path)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Truncated at every byte of its last 40: an error or a load, never a panic.
+    let full = std::fs::read(&f.path).unwrap();
+    for cut in full.len() - 40..full.len() {
+        std::fs::write(&f.path, &full[..cut]).unwrap();
+        let o = marginalia(&["validate", p(&f.path)]);
+        assert!(matches!(o.status.code(), Some(0 | 1)), "cut at {cut}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn errors_say_what_is_wrong_once_and_exactly() {
+    let f = Fixture::new();
+    // A byte order mark is accepted (editors on Windows add one).
+    let source = f.source();
+    f.edit(|s| format!("\u{feff}{s}"));
+    assert_eq!(marginalia(&["validate", p(&f.path)]).status.code(), Some(0));
+    // Invalid UTF-8: byte, line and column.
+    let mut bytes = source.clone().into_bytes();
+    let at = source.find("fixture").unwrap();
+    bytes[at] = 0xFF;
+    std::fs::write(&f.path, &bytes).unwrap();
+    let o = marginalia(&["validate", p(&f.path)]);
+    let line = 1 + source[..at].matches('\n').count();
+    assert!(
+        stderr(&o).contains(&format!("invalid UTF-8 at byte {at} (line {line},")),
+        "{}",
+        stderr(&o)
+    );
+    // A folder: the reason said once.
+    let o = marginalia(&["validate", p(f.dir.path())]);
+    assert_eq!(stderr(&o).matches("not a regular file").count(), 1, "{}", stderr(&o));
+    // format_version in a comment or a string is not the file's.
+    std::fs::write(&f.path, source.replacen("(\n", "(\n    // format_version: 9\n", 1)).unwrap();
+    assert_eq!(marginalia(&["validate", p(&f.path)]).status.code(), Some(0));
+    std::fs::write(
+        &f.path,
+        source.replacen("name: \"fixture\"", "name: \"format_version: 9\"", 1),
+    )
+    .unwrap();
+    assert_eq!(marginalia(&["validate", p(&f.path)]).status.code(), Some(0));
+    std::fs::write(&f.path, &source).unwrap();
+    // History of a missing file, agreement on a label nobody has.
+    let o = marginalia(&["history", p(&f.dir.path().join("missing.ron"))]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = marginalia(&["agree", p(&f.path), p(&f.path), "--labels", "nonexistent"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no label \"nonexistent\""), "{}", stderr(&o));
+}
