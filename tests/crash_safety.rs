@@ -154,3 +154,133 @@ fn killing_a_save_never_corrupts_the_project() {
         "no kill landed inside a write; the test did not exercise the dangerous window"
     );
 }
+
+/// Rounds of killed `marginalia annotate` and `export` runs in every
+/// `cargo test`; the ignored variant below runs 1,000 (`scripts/kill-test.sh`).
+const KILL_ROUNDS: usize = 24;
+
+#[test]
+fn killed_annotate_and_export_runs_lose_nothing_reported() {
+    let (rounds, landed) = kill_commands(KILL_ROUNDS);
+    assert_eq!(rounds, KILL_ROUNDS);
+    assert!(landed > 0, "no kill landed before a run finished");
+}
+
+#[test]
+#[ignore = "1,000 kills, several minutes: run by scripts/kill-test.sh"]
+fn a_thousand_killed_annotate_and_export_runs() {
+    let (rounds, landed) = kill_commands(1000);
+    assert_eq!(rounds, 1000);
+    assert!(landed > 100, "only {landed} kills landed before a run finished");
+}
+
+/// Kills `marginalia annotate` (two of three rounds) or `marginalia export`
+/// with SIGKILL at random moments of a run, `rounds` times. After each
+/// kill: the project loads and validates, holds every annotation a run
+/// reported as added, its history index and newest snapshot read, and the
+/// export is absent or whole. Returns the rounds run and how many kills
+/// landed before the run had finished.
+fn kill_commands(rounds: usize) -> (usize, usize) {
+    use std::io::Read;
+    let fixture = common::Fixture::new();
+    let base = persist::open(&fixture.path).unwrap();
+    // About 1 MB, so that a run spends its time loading and saving.
+    persist::save(&version(&base, EXTRA_A, "event"), &fixture.path).unwrap();
+    let exe = env!("CARGO_BIN_EXE_marginalia");
+    let text = common::MIXED_TEXT;
+    let letters: Vec<usize> = text
+        .chars()
+        .enumerate()
+        .filter(|(_, c)| c.is_alphabetic())
+        .map(|(i, _)| i)
+        .collect();
+    let export = fixture.dir.path().join("out.jsonl");
+    let run = |round: usize| {
+        let mut command = Command::new(exe);
+        if round % 3 == 2 {
+            command.args(["export", fixture.path.to_str().unwrap(), "--format", "jsonl", "-o"]);
+            command.arg(&export);
+        } else {
+            let start = letters[round % letters.len()];
+            command.args([
+                "annotate",
+                fixture.path.to_str().unwrap(),
+                "--doc",
+                "doc",
+                "--label",
+                "claim",
+            ]);
+            command.args(["--start", &start.to_string(), "--end", &(start + 1).to_string()]);
+        }
+        command
+            .env("MARGINALIA_AUTHOR", "kill-test")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // How long an undisturbed run takes, to spread the kills over it.
+    let started = Instant::now();
+    let first = run(0).wait_with_output().unwrap();
+    assert!(first.status.success());
+    let span = started.elapsed().as_micros().max(1000) as u64;
+    let mut reported: Vec<String> = added(&String::from_utf8_lossy(&first.stdout));
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut landed = 0;
+    for round in 1..rounds {
+        let _ = std::fs::remove_file(&export);
+        let mut child = run(round);
+        std::thread::sleep(Duration::from_micros(next() % (span + span / 5)));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        if !status.success() {
+            landed += 1;
+        }
+        let mut out = String::new();
+        let _ = child.stdout.take().unwrap().read_to_string(&mut out);
+        reported.extend(added(&out));
+        let project = persist::open(&fixture.path).unwrap_or_else(|e| panic!("round {round}: {e}"));
+        for id in &reported {
+            assert!(
+                project.annotations().iter().any(|a| a.id.to_string() == *id),
+                "round {round}: {id} was reported added and is gone"
+            );
+        }
+        let history = persist::history::VersionHistory::of(&fixture.path);
+        let versions = history
+            .versions()
+            .unwrap_or_else(|e| panic!("round {round}: history index: {e}"));
+        if let Some(newest) = versions.last() {
+            history
+                .read(newest)
+                .unwrap_or_else(|e| panic!("round {round}: newest snapshot: {e}"));
+        }
+        if let Ok(written) = std::fs::read_to_string(&export) {
+            let lines: Vec<&str> = written.lines().collect();
+            assert_eq!(lines.len(), project.documents.len(), "round {round}: a partial export");
+            for line in lines {
+                serde_json::from_str::<serde_json::Value>(line).unwrap_or_else(|e| panic!("round {round}: {e}"));
+            }
+        }
+    }
+    println!(
+        "{rounds} runs, {landed} killed before they finished, {} annotations reported and kept",
+        reported.len()
+    );
+    (rounds, landed)
+}
+
+/// The ids `annotate` printed as added.
+fn added(out: &str) -> Vec<String> {
+    out.lines()
+        .filter_map(|l| l.strip_prefix("added "))
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}

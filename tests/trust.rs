@@ -530,3 +530,105 @@ fn errors_say_what_is_wrong_once_and_exactly() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no label \"nonexistent\""), "{}", stderr(&o));
 }
+
+#[test]
+fn a_failed_save_keeps_the_edits_the_file_and_the_recovery_copy() {
+    let f = Fixture::new();
+    let before = f.source();
+    let mut s = Session::open(&f.path).unwrap();
+    let text = s.project().document("doc").unwrap().text.clone();
+    let at = Timestamp::from_unix(1_700_000_100);
+    let a = new_annotation(
+        s.project(),
+        "doc",
+        common::span(text.as_str(), "Stepanakert"),
+        "event",
+        "me",
+        at,
+    )
+    .unwrap();
+    let id = a.id;
+    s.apply(Command::AddAnnotations(vec![a])).unwrap();
+    s.write_recovery().unwrap();
+    // The backup's place is taken by a folder: the save fails half way.
+    let bak = persist::save::backup_path(&f.path);
+    std::fs::create_dir_all(bak.join("x")).unwrap();
+    let e = s.save().unwrap_err();
+    assert!(e.to_string().contains("cannot save"), "{e}");
+    assert_eq!(f.source(), before, "the project file is untouched");
+    assert!(s.is_dirty());
+    assert!(s.project().annotations().iter().any(|a| a.id == id), "the edit is kept");
+    let recovered = persist::recovery::read_recovery(&f.path)
+        .unwrap()
+        .expect("a recovery copy");
+    assert!(recovered.project.annotations().iter().any(|a| a.id == id));
+}
+
+/// Runs `script` as root of a new user and mount namespace (so it can mount
+/// a small tmpfs without touching the machine), with `vars` set.
+#[cfg(target_os = "linux")]
+fn in_mount_namespace(script: &str, vars: &[(&str, &Path)]) -> std::process::Output {
+    let mut c = Process::new("unshare");
+    c.args(["-rm", "sh", "-c", script]);
+    for (k, v) in vars {
+        c.env(k, v);
+    }
+    c.output().expect("unshare (util-linux)")
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_or_a_read_only_folder_fails_clearly_and_changes_nothing() {
+    let f = Fixture::new();
+    let out = tempfile::tempdir().unwrap();
+    let mnt = tempfile::tempdir().unwrap();
+    let r = distinct_ranges(3);
+    let script = format!(
+        r#"set -e
+mount -t tmpfs -o size=1m tmpfs "$MNT"
+cp "$SRC/p.ron" "$SRC/doc.txt" "$MNT/"
+"$EXE" annotate "$MNT/p.ron" --doc doc --label claim --start {} --end {} > /dev/null
+"$EXE" annotate "$MNT/p.ron" --doc doc --label claim --start {} --end {} > /dev/null
+cp "$MNT/p.ron" "$OUT/before.ron"; cp "$MNT/p.ron.bak" "$OUT/before.bak"
+dd if=/dev/zero of="$MNT/filler" bs=4096 2> /dev/null || true
+set +e
+"$EXE" annotate "$MNT/p.ron" --doc doc --label claim --start {} --end {} > /dev/null 2> "$OUT/full.err"
+echo $? > "$OUT/full.rc"
+cp "$MNT/p.ron" "$OUT/full.ron"; cp "$MNT/p.ron.bak" "$OUT/full.bak"
+rm "$MNT/filler"
+mount -o remount,ro "$MNT"
+"$EXE" annotate "$MNT/p.ron" --doc doc --label claim --start {} --end {} > /dev/null 2> "$OUT/ro.err"
+echo $? > "$OUT/ro.rc"
+cp "$MNT/p.ron" "$OUT/ro.ron"
+"$EXE" validate "$MNT/p.ron" > /dev/null; echo $? > "$OUT/validate.rc"
+"#,
+        r[0].0, r[0].1, r[1].0, r[1].1, r[2].0, r[2].1, r[2].0, r[2].1
+    );
+    let o = in_mount_namespace(
+        &script,
+        &[
+            ("MNT", mnt.path()),
+            ("SRC", f.dir.path()),
+            ("OUT", out.path()),
+            ("EXE", Path::new(env!("CARGO_BIN_EXE_marginalia"))),
+        ],
+    );
+    assert!(o.status.success(), "the namespace script: {}", stderr(&o));
+    let read = |name: &str| std::fs::read_to_string(out.path().join(name)).unwrap();
+    assert_eq!(read("full.rc").trim(), "1");
+    assert!(
+        read("full.err").contains("No space left on device"),
+        "{}",
+        read("full.err")
+    );
+    assert_eq!(read("full.ron"), read("before.ron"), "the project survives a full disk");
+    assert_eq!(read("full.bak"), read("before.bak"), "and so does its backup");
+    assert_eq!(read("ro.rc").trim(), "1");
+    assert!(read("ro.err").contains("Read-only file system"), "{}", read("ro.err"));
+    assert_eq!(read("ro.ron"), read("before.ron"));
+    assert_eq!(
+        read("validate.rc").trim(),
+        "0",
+        "reading never writes: a read-only project validates"
+    );
+}
