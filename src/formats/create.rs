@@ -45,7 +45,7 @@ fn write_all(imported: &Imported, path: &Path, dir: &Path, written: &mut Vec<Pat
         let mut n = 2;
         loop {
             let target = dir.join(&name);
-            match std::fs::read(&target) {
+            match crate::persist::safe_read::read_bytes(&target, crate::persist::safe_read::MAX_PROJECT_BYTES) {
                 // The same text is already there (an earlier import): share it.
                 Ok(bytes) if bytes == doc.text.as_str().as_bytes() => break,
                 Ok(_) => {}
