@@ -186,11 +186,12 @@ impl Session {
         self.revision
     }
 
-    /// Applies an edit (recorded for undo).
-    pub fn apply(&mut self, command: Command) -> Result<(), EditError> {
-        self.history.apply(&mut self.project, command)?;
-        self.revision += 1;
-        Ok(())
+    /// Applies an edit (recorded for undo). Returns false, recording
+    /// nothing, when the command changed nothing.
+    pub fn apply(&mut self, command: Command) -> Result<bool, EditError> {
+        let changed = self.history.apply(&mut self.project, command)?;
+        self.revision += u64::from(changed);
+        Ok(changed)
     }
 
     /// Undoes the last edit; returns its description.

@@ -14,6 +14,8 @@ fn every_subcommand_has_help() {
         ("validate", "PROJECT"),
         ("stats", "--json"),
         ("annotate", "--nth"),
+        ("edit", "--note"),
+        ("delete", "IDS"),
         ("history", "PROJECT"),
         ("diff", "--json"),
         ("reanchor", "PROJECT"),
@@ -420,4 +422,84 @@ fn a_closed_pipe_ends_commands_quietly() {
     let o = closed_pipe(&["validate", p(&f.path)]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(stderr(&o).trim_end(), format!("{}: 1 problem(s)", f.path.display()));
+}
+
+#[test]
+fn edit_and_delete_change_annotations_in_one_step_each() {
+    let f = Fixture::new();
+    let project = persist::open(&f.path).unwrap();
+    let a = project
+        .annotations()
+        .iter()
+        .find(|a| a.text == "Ilham Aliyev")
+        .unwrap()
+        .clone();
+    let id = a.id.to_string();
+    let path = p(&f.path);
+    // Relabel, note and resize at once.
+    let (start, end) = (a.start + 6, a.end);
+    let o = marginalia(&[
+        "edit",
+        path,
+        &id,
+        "--label",
+        "claim",
+        "--note",
+        "à vérifier",
+        "--start",
+        &start.to_string(),
+        "--end",
+        &end.to_string(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).trim(),
+        format!("edited {id} [{start}, {end}) claim \"Aliyev\"")
+    );
+    let edited = persist::open(&f.path).unwrap().annotation(a.id).unwrap().clone();
+    assert_eq!(
+        (edited.label.as_str(), edited.note.as_str(), edited.text.as_str()),
+        ("claim", "à vérifier", "Aliyev")
+    );
+    assert_eq!(edited.author, a.author, "the author stays the annotator's");
+    let saved = f.source();
+    // The same values again: no edit, nothing written.
+    let o = marginalia(&["edit", path, &id, "--label", "claim"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).starts_with("unchanged "), "{}", stdout(&o));
+    assert_eq!(f.source(), saved);
+    // Refusals: unknown id, unknown label, a span of white space, nothing asked.
+    for (args, why) in [
+        (vec!["edit", path, "0000000000zz", "--label", "event"], "no annotation"),
+        (vec!["edit", path, &id, "--label", "nope"], "no label \"nope\""),
+        (
+            vec!["edit", path, &id, "--start", "2", "--end", "3"],
+            "only white space",
+        ),
+        (vec!["edit", path, &id], "nothing to change"),
+        (vec!["delete", path, &id, "0000000000zz"], "nothing was deleted"),
+        (
+            vec![
+                "annotate", path, "--doc", "doc", "--label", "event", "--start", "2", "--end", "3",
+            ],
+            "only white space",
+        ),
+    ] {
+        let o = marginalia(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&o).contains(why), "{args:?}: {}", stderr(&o));
+        assert_eq!(f.source(), saved, "{args:?} changed the file");
+    }
+    let others: Vec<String> = project
+        .annotations()
+        .iter()
+        .filter(|x| x.id != a.id)
+        .map(|x| x.id.to_string())
+        .collect();
+    let o = marginalia(&["delete", path, &id, &others[0]]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().filter(|l| l.starts_with("deleted ")).count(), 2);
+    let left = persist::open(&f.path).unwrap();
+    assert_eq!(left.annotations().len(), 1);
+    assert_eq!(left.annotations()[0].id.to_string(), others[1]);
 }

@@ -168,6 +168,6 @@ pub fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn describe_annotation(a: &Annotation) -> String {
+pub fn describe_annotation(a: &Annotation) -> String {
     format!("{} [{}, {}) {} {:?}", a.id, a.start, a.end, a.label, a.text)
 }

@@ -28,6 +28,7 @@ mod agree;
 mod annotate;
 
 mod documents;
+mod edit;
 mod formats;
 mod merge;
 
@@ -90,6 +91,10 @@ enum Command {
     Stats(report::StatsArgs),
     /// Tag spans of a document from the shell, and save.
     Annotate(annotate::AnnotateArgs),
+    /// Change an annotation's label, note or span (one undoable step, saved).
+    Edit(edit::EditArgs),
+    /// Delete annotations by id (one undoable step, saved).
+    Delete(edit::DeleteArgs),
     /// List the saved versions of a project (a snapshot is kept at every save).
     History(versions::HistoryArgs),
     /// Compare two versions of a project: annotations added, removed,
@@ -154,6 +159,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Validate(args)) => report::validate(&args.project),
         Some(Command::Stats(args)) => report::stats(args),
         Some(Command::Annotate(args)) => annotate::annotate(args),
+        Some(Command::Edit(args)) => edit::edit(args),
+        Some(Command::Delete(args)) => edit::delete(args),
         Some(Command::History(args)) => versions::history(args),
         Some(Command::Diff(args)) => Ok(versions::diff(args)),
         Some(Command::Reanchor(args)) => versions::reanchor(args),

@@ -119,6 +119,8 @@ pub enum EditError {
         quoted: String,
         actual: String,
     },
+    #[error("span [{start}, {end}) of document {doc:?} is only white space: nothing to tag")]
+    WhiteSpaceOnly { doc: String, start: usize, end: usize },
     #[error("label position {index} is past the end of the palette ({len} labels)")]
     BadPosition { index: usize, len: usize },
 }
@@ -138,10 +140,12 @@ impl Command {
                     return Err(EditError::UnknownLabel(label.clone()));
                 }
                 let set = existing_ids(project, ids)?;
+                // Those already so labelled are left alone (their
+                // `modified` too): relabeling to the same label is no edit.
                 let changed = project
                     .annotations()
                     .iter()
-                    .filter(|a| set.contains(&a.id))
+                    .filter(|a| set.contains(&a.id) && a.label != *label)
                     .map(|a| Annotation {
                         label: label.clone(),
                         modified: *at,
@@ -153,6 +157,9 @@ impl Command {
             Command::Resize { id, start, end, at } => {
                 let old = project.annotation(*id).ok_or(EditError::UnknownAnnotation(*id))?;
                 let text = span_text(project, &old.doc, *start, *end)?;
+                if (old.start, old.end) == (*start, *end) {
+                    return Ok(Command::RestoreAnnotations(Vec::new()));
+                }
                 let new = Annotation {
                     start: *start,
                     end: *end,
@@ -164,6 +171,9 @@ impl Command {
             }
             Command::SetNote { id, note, at } => {
                 let old = project.annotation(*id).ok_or(EditError::UnknownAnnotation(*id))?;
+                if old.note == *note {
+                    return Ok(Command::RestoreAnnotations(Vec::new()));
+                }
                 let new = Annotation {
                     note: note.clone(),
                     modified: *at,
@@ -285,6 +295,35 @@ impl Command {
                 what: what.clone(),
                 commands,
             }),
+        }
+    }
+
+    /// True when `inverse`, returned by applying this command, shows that
+    /// the command changed nothing (a relabel to the same label, a note
+    /// set to what it was, a status already set): such a command is not
+    /// an edit and is not recorded. A [`Command::Named`] step is a decision
+    /// (an adjudication's "reject both" leaves the project as it is, yet is
+    /// undone and redone like any step): always recorded.
+    pub fn changed_nothing(&self, inverse: &Command) -> bool {
+        match (self, inverse) {
+            (Command::Named { .. }, _) => false,
+            (_, Command::RestoreAnnotations(v) | Command::AddAnnotations(v) | Command::RestoreOrphans(v))
+                if v.is_empty() =>
+            {
+                true
+            }
+            (_, Command::DeleteAnnotations(ids) | Command::DeleteOrphans(ids)) if ids.is_empty() => true,
+            (Command::Batch(cs), Command::Batch(is)) => {
+                cs.len() == is.len() && cs.iter().zip(is.iter().rev()).all(|(c, i)| c.changed_nothing(i))
+            }
+            (
+                Command::SetStatus { .. }
+                | Command::UpdateLabel(_)
+                | Command::MoveLabel { .. }
+                | Command::SetProjectName(_),
+                i,
+            ) => self == i,
+            _ => false,
         }
     }
 

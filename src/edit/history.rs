@@ -24,9 +24,14 @@ pub struct History {
 }
 
 impl History {
-    /// Applies `command` and records it; clears the redo stack.
-    pub fn apply(&mut self, project: &mut Project, command: Command) -> Result<(), EditError> {
+    /// Applies `command` and records it; clears the redo stack. A command
+    /// that changed nothing ([`Command::changed_nothing`]) is not recorded
+    /// and leaves the redo stack alone; returns whether it was recorded.
+    pub fn apply(&mut self, project: &mut Project, command: Command) -> Result<bool, EditError> {
         let inverse = command.apply(project)?;
+        if command.changed_nothing(&inverse) {
+            return Ok(false);
+        }
         self.next_serial += 1;
         self.done.push(Entry {
             serial: self.next_serial,
@@ -34,7 +39,7 @@ impl History {
             inverse,
         });
         self.undone.clear();
-        Ok(())
+        Ok(true)
     }
 
     /// Undoes the last command. Returns its description, or `None` if there

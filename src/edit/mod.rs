@@ -14,8 +14,44 @@ pub use history::History;
 
 use crate::model::{Annotation, AnnotationId, Project, Timestamp};
 
+/// What tagging ranges would do: the annotations to add, and the existing
+/// annotations that already tag one of the ranges with that label.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tagging {
+    pub added: Vec<Annotation>,
+    pub already: Vec<AnnotationId>,
+}
+
+/// The tagging rules, one place for the workbench, the command line and
+/// the search: a span of white space only is refused (nothing a reader
+/// would tag, and exports would have to drop it), and a range already
+/// tagged with `label` is reported in [`Tagging::already`] rather than
+/// tagged twice. Imports keep what their files hold and report such spans
+/// themselves.
+pub fn tag(
+    project: &Project,
+    doc: &str,
+    ranges: &[Range<usize>],
+    label: &str,
+    author: &str,
+    at: Timestamp,
+) -> Result<Tagging, EditError> {
+    let existing = project.annotations_of(doc);
+    let mut already = Vec::new();
+    let mut fresh = Vec::new();
+    for range in ranges {
+        match existing.iter().find(|a| a.range() == *range && a.label == label) {
+            Some(a) => already.push(a.id),
+            None => fresh.push(range.clone()),
+        }
+    }
+    let added = new_annotations(project, doc, &fresh, label, author, at)?;
+    Ok(Tagging { added, already })
+}
+
 /// New annotations of `ranges` in `doc`, each with a fresh id and its
-/// quoted text taken from the document. Checks the document, label and spans.
+/// quoted text taken from the document. Checks the document, label and
+/// spans; a span of white space only is refused.
 pub fn new_annotations(
     project: &Project,
     doc: &str,
@@ -32,6 +68,13 @@ pub fn new_annotations(
         .iter()
         .map(|range| {
             let text = command::span_text(project, doc, range.start, range.end)?;
+            if text.trim().is_empty() {
+                return Err(EditError::WhiteSpaceOnly {
+                    doc: doc.to_owned(),
+                    start: range.start,
+                    end: range.end,
+                });
+            }
             let id = AnnotationId::fresh(|id| taken.contains(&id));
             taken.insert(id);
             Ok(Annotation {

@@ -393,3 +393,67 @@ fn history_state_tracks_undo_past_a_save() {
     assert_eq!(h.undo_description().as_deref(), Some("mark doc as done"));
     assert_eq!(h.redo(&mut p).unwrap(), None);
 }
+
+#[test]
+fn commands_that_change_nothing_are_not_recorded() {
+    let before = fixture();
+    let id = first_id(&before);
+    let a = before.annotation(id).unwrap().clone();
+    let mut project = before.clone();
+    let mut history = History::default();
+    let no_ops = [
+        Command::Relabel {
+            ids: vec![id],
+            label: a.label.clone(),
+            at: t(100),
+        },
+        Command::SetNote {
+            id,
+            note: a.note.clone(),
+            at: t(100),
+        },
+        Command::Resize {
+            id,
+            start: a.start,
+            end: a.end,
+            at: t(100),
+        },
+        Command::SetStatus {
+            doc: "doc".into(),
+            status: before.document("doc").unwrap().status,
+        },
+        Command::SetProjectName(before.name.clone()),
+        Command::Batch(vec![
+            Command::SetStatus {
+                doc: "doc".into(),
+                status: before.document("doc").unwrap().status,
+            },
+            Command::Relabel {
+                ids: vec![id],
+                label: a.label.clone(),
+                at: t(100),
+            },
+        ]),
+    ];
+    for command in no_ops {
+        assert_eq!(history.apply(&mut project, command.clone()), Ok(false), "{command:?}");
+    }
+    assert_eq!(project, before, "not even `modified` moved");
+    assert_eq!(history.undo_len(), 0);
+    assert_eq!(history.state(), 0, "the project is still as saved");
+    // A relabel of several annotations changes only those with another label.
+    let other = before.annotations()[1].id;
+    let relabel = Command::Relabel {
+        ids: vec![id, other],
+        label: "event".into(),
+        at: t(100),
+    };
+    assert_eq!(history.apply(&mut project, relabel), Ok(true));
+    let again = Command::Relabel {
+        ids: vec![id, other],
+        label: "event".into(),
+        at: t(200),
+    };
+    assert_eq!(history.apply(&mut project, again), Ok(false));
+    assert_eq!(project.annotation(id).unwrap().modified, t(100));
+}

@@ -8,7 +8,6 @@
 //! egui_kittest, and the eframe app (`app.rs`) only wraps it in a window.
 
 use std::collections::HashMap;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -26,7 +25,7 @@ use super::review::{ItemState, Review};
 use super::settings::Settings;
 use super::view::{DocumentView, Selection, ViewInput, capitalise};
 use crate::agreement::adjudicate::Decision;
-use crate::edit::{Command, new_annotation};
+use crate::edit::Command;
 use crate::model::{AnnotationId, Project, Status, Timestamp, words};
 use crate::persist::documents::read_new_document;
 use crate::persist::watch::DiskChange;
@@ -1412,7 +1411,8 @@ impl Workbench {
         let Some(s) = &mut self.session else { return };
         let description = command.describe();
         match s.apply(command) {
-            Ok(()) => self.state.message = Some(capitalise(&description)),
+            Ok(true) => self.state.message = Some(capitalise(&description)),
+            Ok(false) => self.state.message = Some(format!("Nothing to change: {description} would leave it as it is")),
             Err(e) => self.state.message = Some(format!("Could not {description}: {e}")),
         }
         self.drop_stale_selection();
@@ -1491,35 +1491,25 @@ impl Workbench {
             return;
         };
         let Some(s) = &mut self.session else { return };
-        // A double-click between two words selects the space: nothing a
-        // reader would tag, and exports would have to drop it.
-        if s.project()
-            .document(&doc)
-            .and_then(|d| d.text.slice(range.clone()))
-            .is_some_and(|t| t.trim().is_empty())
-        {
-            self.state.message = Some("Nothing to tag: the selection is only white space".to_owned());
-            return;
-        }
-        if let Some(existing) = s
-            .project()
-            .annotations_of(&doc)
-            .iter()
-            .find(|a| a.range() == range && a.label == label)
-        {
-            self.state.selection.annotation = Some(existing.id);
-            self.state.selection.text = None;
-            self.state.message = Some("That span already has this label".to_owned());
-            return;
-        }
-        match new_annotation(s.project(), &doc, range, label, &s.author.clone(), Timestamp::now()) {
-            Ok(a) => {
-                let id = a.id;
-                self.edit(Command::AddAnnotations(vec![a]));
-                if self.project().is_some_and(|p| p.annotation(id).is_some()) {
+        match crate::edit::tag(s.project(), &doc, &[range], label, &s.author.clone(), Timestamp::now()) {
+            Ok(t) if !t.already.is_empty() => {
+                self.state.selection.annotation = t.already.first().copied();
+                self.state.selection.text = None;
+                self.state.message = Some("That span already has this label".to_owned());
+            }
+            Ok(t) => {
+                let id = t.added.first().map(|a| a.id);
+                self.edit(Command::AddAnnotations(t.added));
+                if let Some(id) = id
+                    && self.project().is_some_and(|p| p.annotation(id).is_some())
+                {
                     self.state.selection.text = None;
                     self.state.selection.annotation = Some(id);
                 }
+            }
+            // A double-click between two words selects the space.
+            Err(crate::edit::EditError::WhiteSpaceOnly { .. }) => {
+                self.state.message = Some("Nothing to tag: the selection is only white space".to_owned());
             }
             Err(e) => self.state.message = Some(format!("Could not tag: {e}")),
         }
@@ -1534,21 +1524,18 @@ impl Workbench {
             return;
         }
         let Some(s) = &self.session else { return };
-        let existing = s.project().annotations_of(&doc);
-        let ranges: Vec<Range<usize>> = self
-            .state
-            .find
-            .matches
-            .iter()
-            .filter(|m| !existing.iter().any(|a| a.range() == **m && a.label == label))
-            .cloned()
-            .collect();
-        if ranges.is_empty() {
-            self.state.message = Some(format!("Every match is already tagged as {label}"));
-            return;
-        }
-        match crate::edit::new_annotations(s.project(), &doc, &ranges, label, &s.author, Timestamp::now()) {
-            Ok(list) => self.edit(Command::AddAnnotations(list)),
+        match crate::edit::tag(
+            s.project(),
+            &doc,
+            &self.state.find.matches,
+            label,
+            &s.author,
+            Timestamp::now(),
+        ) {
+            Ok(t) if t.added.is_empty() => {
+                self.state.message = Some(format!("Every match is already tagged as {label}"));
+            }
+            Ok(t) => self.edit(Command::AddAnnotations(t.added)),
             Err(e) => self.state.message = Some(format!("Could not tag the matches: {e}")),
         }
     }

@@ -87,12 +87,14 @@ impl VersionRef {
     /// The project file's text at this version.
     pub fn text(&self) -> Result<String, VersionError> {
         match self {
-            VersionRef::File(path) => super::safe_read::read_utf8(path, super::safe_read::MAX_PROJECT_BYTES).map_err(|source| {
-                VersionError::Load(LoadError::Io {
-                    path: path.clone(),
-                    source,
+            VersionRef::File(path) => {
+                super::safe_read::read_utf8(path, super::safe_read::MAX_PROJECT_BYTES).map_err(|source| {
+                    VersionError::Load(LoadError::Io {
+                        path: path.clone(),
+                        source,
+                    })
                 })
-            }),
+            }
             VersionRef::Snapshot(path, n) => {
                 let history = VersionHistory::of(path);
                 Ok(history.read(&history.version(*n)?)?)

@@ -1,0 +1,121 @@
+//! `marginalia edit` and `marginalia delete`: changing and removing
+//! annotations from the shell, through the same commands (and the same
+//! lock, atomic save and history snapshot) as `annotate` and the GUI.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use marginalia::edit::Command;
+use marginalia::model::{AnnotationId, Timestamp};
+
+use super::annotate::{describe_annotation, open_for_editing, save};
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The project file.
+    project: PathBuf,
+    /// Id of the annotation to change (as `stats --json` or `export` show it).
+    id: String,
+    /// New label id.
+    #[arg(long)]
+    label: Option<String>,
+    /// New note (an empty string removes the note).
+    #[arg(long)]
+    note: Option<String>,
+    /// New start offset in code points (Unicode scalar values), inclusive.
+    #[arg(long, requires = "end")]
+    start: Option<usize>,
+    /// New end offset in code points, exclusive.
+    #[arg(long, requires = "start")]
+    end: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The project file.
+    project: PathBuf,
+    /// Ids of the annotations to delete (one undoable step).
+    #[arg(required = true)]
+    ids: Vec<String>,
+}
+
+fn parse_id(s: &str) -> anyhow::Result<AnnotationId> {
+    AnnotationId::parse(s).with_context(|| format!("{s:?} is not an annotation id (12 characters of 0-9 and a-z)"))
+}
+
+pub fn edit(args: EditArgs) -> anyhow::Result<ExitCode> {
+    if args.label.is_none() && args.note.is_none() && args.start.is_none() {
+        bail!("nothing to change: give --label, --note, or --start and --end");
+    }
+    let id = parse_id(&args.id)?;
+    let mut session = open_for_editing(&args.project)?;
+    let Some(old) = session.project().annotation(id).cloned() else {
+        bail!("no annotation {id} in {}", args.project.display());
+    };
+    let at = Timestamp::now();
+    let mut steps = Vec::new();
+    if let Some(label) = &args.label {
+        if !session.project().schema.contains(label) {
+            let known: Vec<&str> = session.project().schema.labels.iter().map(|l| l.id.as_str()).collect();
+            bail!("no label {label:?} in the schema (labels: {})", known.join(", "));
+        }
+        steps.push(Command::Relabel {
+            ids: vec![id],
+            label: label.clone(),
+            at,
+        });
+    }
+    if let Some(note) = &args.note {
+        steps.push(Command::SetNote {
+            id,
+            note: note.clone(),
+            at,
+        });
+    }
+    if let (Some(start), Some(end)) = (args.start, args.end) {
+        let text = session
+            .project()
+            .document(&old.doc)
+            .and_then(|d| d.text.slice(start..end))
+            .with_context(|| format!("[{start}, {end}) is not a span of document {:?}", old.doc))?;
+        if text.trim().is_empty() {
+            bail!(
+                "[{start}, {end}) of document {:?} is only white space: nothing to tag",
+                old.doc
+            );
+        }
+        steps.push(Command::Resize { id, start, end, at });
+    }
+    if !session.apply(Command::Batch(steps))? {
+        outln!("unchanged {}", describe_annotation(&old));
+        return Ok(ExitCode::SUCCESS);
+    }
+    save(&mut session)?;
+    let new = session.project().annotation(id).context("the edited annotation")?;
+    outln!("edited {}", describe_annotation(new));
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn delete(args: DeleteArgs) -> anyhow::Result<ExitCode> {
+    let ids = args
+        .ids
+        .iter()
+        .map(|s| parse_id(s))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut session = open_for_editing(&args.project)?;
+    let mut gone = Vec::new();
+    for id in &ids {
+        match session.project().annotation(*id) {
+            Some(a) => gone.push(describe_annotation(a)),
+            None => bail!("no annotation {id} in {}; nothing was deleted", args.project.display()),
+        }
+    }
+    session.apply(Command::DeleteAnnotations(ids))?;
+    save(&mut session)?;
+    for line in gone {
+        outln!("deleted {line}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
