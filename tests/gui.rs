@@ -180,6 +180,31 @@ fn relabel_delete_undo_redo() {
 }
 
 #[test]
+fn relabeling_to_the_same_label_is_no_edit() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let event = project(&h)
+        .annotations_of(DOC)
+        .iter()
+        .find(|a| a.label == "event")
+        .expect("an event in the sample")
+        .clone();
+    h.state_mut().state.selection.annotation = Some(event.id);
+    settle(&mut h);
+    type_key(&mut h, "1");
+    assert!(!h.state().has_unsaved_changes(), "pressing the label it has is no change");
+    assert_eq!(project(&h).annotation(event.id), Some(&event), "not even `modified` moved");
+    assert!(
+        h.state().state.message.as_deref().is_some_and(|m| m.starts_with("Nothing to change")),
+        "{:?}",
+        h.state().state.message
+    );
+    h.state_mut().apply(Action::Undo);
+    settle(&mut h);
+    assert_eq!(h.state().state.message.as_deref(), Some("Nothing to undo"));
+}
+
+#[test]
 fn clicking_a_tag_selects_it_and_shift_arrows_resize_it() {
     let (_dir, path) = sample_copy();
     let mut h = harness(&path);
@@ -223,7 +248,8 @@ fn find_and_tag_all_matches_is_one_undoable_edit() {
         .count();
     assert_eq!(expected, in_text);
     assert!(expected > 1);
-    h.get_by_label("Tag all matches as").click();
+    // The button says how many it will tag before it does.
+    h.get_by_label(&format!("Tag {expected} matches as")).click();
     settle(&mut h);
     let p = project(&h);
     let tagged = p
@@ -236,11 +262,14 @@ fn find_and_tag_all_matches_is_one_undoable_edit() {
     h.state_mut().apply(Action::Undo);
     settle(&mut h);
     assert_eq!(project(&h), &before, "one undo removes them all");
-    // Every space of the document is a match of " ": none is tagged.
+    // Every space of the document is a match of " " (whole words off):
+    // none is tagged.
+    h.state_mut().state.find.whole_word = false;
     h.state_mut().state.find.query = " ".into();
     settle(&mut h);
-    assert!(h.state().state.find.matches.len() > 100);
-    h.get_by_label("Tag all matches as").click();
+    let spaces = h.state().state.find.matches.len();
+    assert!(spaces > 100);
+    h.get_by_label(&format!("Tag {spaces} matches as")).click();
     settle(&mut h);
     assert_eq!(project(&h), &before);
     assert_eq!(
@@ -253,6 +282,48 @@ fn find_and_tag_all_matches_is_one_undoable_edit() {
     assert!(h.state().state.find.open);
     press(&mut h, Modifiers::NONE, Key::Escape);
     assert!(!h.state().state.find.open, "Esc closes the find bar");
+    // Ctrl+F again selects the old query: typing replaces it.
+    press(&mut h, Modifiers::COMMAND, Key::F);
+    h.get_by_label("Find").type_text("combats");
+    settle(&mut h);
+    press(&mut h, Modifiers::COMMAND, Key::F);
+    h.get_by_label("Find").type_text("combats");
+    settle(&mut h);
+    assert_eq!(h.state().state.find.query, "combats", "not “combatscombats”");
+    // Esc closes the bar even when the focus is elsewhere.
+    h.get_by_label("Document text").focus();
+    settle(&mut h);
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(!h.state().state.find.open, "Esc closes the find bar from anywhere");
+}
+
+#[test]
+fn tag_all_matches_takes_whole_words_unless_told_otherwise() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let text = project(&h).document(DOC).unwrap().text.as_str().to_owned();
+    press(&mut h, Modifiers::COMMAND, Key::F);
+    h.get_by_label("Find").type_text("armenie");
+    settle(&mut h);
+    let whole: Vec<String> = h
+        .state()
+        .state
+        .find
+        .matches
+        .iter()
+        .map(|m| text.chars().skip(m.start).take(m.len()).collect())
+        .collect();
+    assert!(!whole.is_empty());
+    for m in &h.state().state.find.matches {
+        let after = text.chars().nth(m.end);
+        assert!(!after.is_some_and(char::is_alphanumeric), "a match runs on into a word: {whole:?}");
+    }
+    h.state_mut().state.find.whole_word = false;
+    settle(&mut h);
+    assert!(
+        h.state().state.find.matches.len() > whole.len(),
+        "inside “arméniens” too without whole words"
+    );
 }
 
 #[test]

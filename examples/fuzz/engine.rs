@@ -271,10 +271,13 @@ pub fn run(target: &Target, iterations: u64, seed: u64, scratch: &Scratch) -> Re
     report
 }
 
-/// A clear refusal names where (a file, a line or a document) and why.
+/// A clear refusal names where (a file, with a line or a document where
+/// it has one) and why: `file:line: reason`, `file: reason`, or a sentence
+/// naming the file ("fuzz.ron was written by a newer version …").
 fn is_clear(message: &str) -> bool {
     let message = message.trim();
-    message.len() >= 12 && message.contains(':') && !message.contains("panicked")
+    let names_where = message.contains(':') || message.contains(".ron") || message.contains("in.");
+    message.len() >= 12 && names_where && !message.contains("panicked")
 }
 
 /// Every loader with its seeds from the repository.

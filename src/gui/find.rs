@@ -15,11 +15,14 @@ use crate::model::{Text, fold_str_for_search};
 pub const MAX_MATCHES: usize = 100_000;
 
 /// The find bar's state.
-#[derive(Default)]
 pub struct FindState {
     pub open: bool,
     pub query: String,
     pub case_sensitive: bool,
+    /// Only matches that start and end on word boundaries (UAX #29, with
+    /// French elisions split): "armenie" does not match inside
+    /// "arméniens", but does in "l’Arménie".
+    pub whole_word: bool,
     pub matches: Vec<Range<usize>>,
     pub current: Option<usize>,
     /// True when the match list was cut at [`MAX_MATCHES`].
@@ -27,8 +30,30 @@ pub struct FindState {
     /// The label "Tag all matches" applies.
     pub tag_label: Option<String>,
     pub focus_query: bool,
-    searched: Option<(String, String, bool, usize)>,
+    searched: Option<(String, String, bool, bool, usize)>,
     folded: Option<(Text, Text)>,
+    /// How many matches "Tag all" would tag: (label, project revision,
+    /// match count) it was counted for, and the count.
+    untagged: Option<((String, u64, usize), usize)>,
+}
+
+impl Default for FindState {
+    fn default() -> FindState {
+        FindState {
+            open: false,
+            query: String::new(),
+            case_sensitive: false,
+            whole_word: true,
+            matches: Vec::new(),
+            current: None,
+            truncated: false,
+            tag_label: None,
+            focus_query: false,
+            searched: None,
+            folded: None,
+            untagged: None,
+        }
+    }
 }
 
 impl FindState {
@@ -38,6 +63,7 @@ impl FindState {
             doc_id.to_owned(),
             self.query.clone(),
             self.case_sensitive,
+            self.whole_word,
             text.as_str().as_ptr() as usize,
         );
         if self.searched.as_ref() == Some(&key) {
@@ -63,8 +89,43 @@ impl FindState {
                 None => (Vec::new(), false),
             }
         };
-        self.matches = found;
+        self.matches = if self.whole_word {
+            found
+                .into_iter()
+                .filter(|m| crate::model::words::snap_to_words(text, m.clone()) == *m)
+                .collect()
+        } else {
+            found
+        };
         self.truncated = truncated;
+    }
+
+    /// How many matches are not yet tagged with `label` in `project`'s
+    /// document `doc` (what "Tag all matches" would add), counted once per
+    /// change of the project, the matches or the label.
+    pub fn untagged(&mut self, project: &crate::model::Project, doc: &str, label: &str, revision: u64) -> usize {
+        let key = (label.to_owned(), revision, self.matches.len());
+        if let Some((k, n)) = &self.untagged
+            && *k == key
+        {
+            return *n;
+        }
+        let existing = project.annotations_of(doc);
+        let n = self
+            .matches
+            .iter()
+            .filter(|m| {
+                // Annotations are sorted by start: look only at those
+                // starting where the match does.
+                let from = existing.partition_point(|a| a.start < m.start);
+                !existing[from..]
+                    .iter()
+                    .take_while(|a| a.start == m.start)
+                    .any(|a| a.end == m.end && a.label == label)
+            })
+            .count();
+        self.untagged = Some((key, n));
+        n
     }
 
     /// Moves to the next match at or after `from` (wrapping).
@@ -119,6 +180,7 @@ mod tests {
         let mut f = FindState {
             query: query.into(),
             case_sensitive,
+            whole_word: false,
             ..Default::default()
         };
         f.update("d", &t);
@@ -143,6 +205,25 @@ mod tests {
         // Offsets stay exact after an astral emoji and a combining mark.
         let text = "👨🏻‍🚒 cafe\u{301} — Café";
         assert_eq!(matches(text, "cafe", false), ["cafe", "Café"]);
+    }
+
+    #[test]
+    fn whole_words_only_by_default() {
+        let t = Text::new("Les Arméniens de l’Arménie; armenie, ARMÉNIE! 中文文本");
+        let mut f = FindState {
+            query: "armenie".into(),
+            ..Default::default()
+        };
+        f.update("d", &t);
+        let found: Vec<&str> = f.matches.iter().map(|r| t.slice(r.clone()).unwrap()).collect();
+        assert_eq!(found, ["Arménie", "armenie", "ARMÉNIE"], "not inside “Arméniens”");
+        f.whole_word = false;
+        f.update("d", &t);
+        assert_eq!(f.matches.len(), 4);
+        f.whole_word = true;
+        f.query = "中文".into();
+        f.update("d", &t);
+        assert_eq!(f.matches.len(), 1, "ideographs are words of their own");
     }
 
     #[test]

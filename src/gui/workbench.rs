@@ -262,7 +262,8 @@ impl Workbench {
         };
         if self.state.find.open {
             self.state.find.update(&doc.id, &doc.text);
-            actions.extend(panels::find_bar::find_bar(ui, project, &mut self.state.find));
+            let revision = self.session.as_ref().map_or(0, Session::revision);
+            actions.extend(panels::find_bar::find_bar(ui, project, &doc.id, revision, &mut self.state.find));
         }
         if let Some(review) = &mut self.state.review {
             // One above the other, the two sides need more of the height.
@@ -814,6 +815,8 @@ impl Workbench {
                 }
             }
             Action::ClearSelection if self.state.show_shortcuts => self.state.show_shortcuts = false,
+            // Esc closes the find bar first, wherever the focus is.
+            Action::ClearSelection if self.state.find.open => self.state.find.open = false,
             Action::ClearSelection => {
                 self.state.selection.text = None;
                 self.state.selection.annotation = None;

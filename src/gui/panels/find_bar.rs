@@ -7,20 +7,27 @@ use crate::gui::action::Action;
 use crate::gui::find::FindState;
 use crate::model::Project;
 
-pub fn find_bar(ui: &mut Ui, project: &Project, find: &mut FindState) -> Vec<Action> {
+/// The find bar of document `doc` of `project` (at `revision`, for the
+/// count of what "Tag all" would add).
+pub fn find_bar(ui: &mut Ui, project: &Project, doc: &str, revision: u64, find: &mut FindState) -> Vec<Action> {
     let mut actions = Vec::new();
     ui.horizontal(|ui| {
         let label = ui.label("Find");
-        let response = ui
-            .add(
-                egui::TextEdit::singleline(&mut find.query)
-                    .id_salt("find-query")
-                    .hint_text("text in this document")
-                    .desired_width(240.0),
-            )
-            .labelled_by(label.id);
+        let mut output = egui::TextEdit::singleline(&mut find.query)
+            .id_salt("find-query")
+            .hint_text("text in this document")
+            .desired_width(240.0)
+            .show(ui);
+        let response: egui::Response = (*output.response).clone().labelled_by(label.id);
         if std::mem::take(&mut find.focus_query) {
             response.request_focus();
+            // Ctrl+F again: the query is selected, so typing replaces it.
+            let all = egui::text::CCursorRange::two(
+                egui::text::CCursor::new(0),
+                egui::text::CCursor::new(find.query.chars().count()),
+            );
+            output.state.cursor.set_char_range(Some(all));
+            output.state.store(ui.ctx(), response.id);
         }
         if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
             actions.push(if ui.input(|i| i.modifiers.shift) {
@@ -32,6 +39,8 @@ pub fn find_bar(ui: &mut Ui, project: &Project, find: &mut FindState) -> Vec<Act
         }
         ui.checkbox(&mut find.case_sensitive, "Aa")
             .on_hover_text("Match case and accents");
+        ui.checkbox(&mut find.whole_word, "Word")
+            .on_hover_text("Whole words only (“armenie” does not match inside “arméniens”)");
         let count = match (find.current, find.matches.len()) {
             (_, 0) if !find.query.is_empty() => "no matches".to_owned(),
             (_, 0) => String::new(),
@@ -53,7 +62,17 @@ pub fn find_bar(ui: &mut Ui, project: &Project, find: &mut FindState) -> Vec<Act
             .or_else(|| project.schema.labels.first().map(|l| l.id.clone()));
         if let Some(label) = label {
             let name = project.schema.get(&label).map_or(label.clone(), |l| l.name.clone());
-            let tag = ui.add_enabled(!find.matches.is_empty(), egui::Button::new("Tag all matches as"));
+            let untagged = find.untagged(project, doc, &label, revision);
+            let already = find.matches.len() - untagged;
+            let text = match untagged {
+                1 => "Tag 1 match as".to_owned(),
+                n => format!("Tag {n} matches as"),
+            };
+            let tag = ui
+                .add_enabled(untagged > 0, egui::Button::new(text))
+                .on_hover_text(format!(
+                    "Tags every match not yet tagged with this label, as one undoable edit ({already} already are)"
+                ));
             if tag.clicked() {
                 actions.push(Action::TagAllMatches(label.clone()));
             }
