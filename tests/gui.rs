@@ -192,10 +192,21 @@ fn relabeling_to_the_same_label_is_no_edit() {
     h.state_mut().state.selection.annotation = Some(event.id);
     settle(&mut h);
     type_key(&mut h, "1");
-    assert!(!h.state().has_unsaved_changes(), "pressing the label it has is no change");
-    assert_eq!(project(&h).annotation(event.id), Some(&event), "not even `modified` moved");
     assert!(
-        h.state().state.message.as_deref().is_some_and(|m| m.starts_with("Nothing to change")),
+        !h.state().has_unsaved_changes(),
+        "pressing the label it has is no change"
+    );
+    assert_eq!(
+        project(&h).annotation(event.id),
+        Some(&event),
+        "not even `modified` moved"
+    );
+    assert!(
+        h.state()
+            .state
+            .message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("Nothing to change")),
         "{:?}",
         h.state().state.message
     );
@@ -316,7 +327,10 @@ fn tag_all_matches_takes_whole_words_unless_told_otherwise() {
     assert!(!whole.is_empty());
     for m in &h.state().state.find.matches {
         let after = text.chars().nth(m.end);
-        assert!(!after.is_some_and(char::is_alphanumeric), "a match runs on into a word: {whole:?}");
+        assert!(
+            !after.is_some_and(char::is_alphanumeric),
+            "a match runs on into a word: {whole:?}"
+        );
     }
     h.state_mut().state.find.whole_word = false;
     settle(&mut h);

@@ -263,7 +263,13 @@ impl Workbench {
         if self.state.find.open {
             self.state.find.update(&doc.id, &doc.text);
             let revision = self.session.as_ref().map_or(0, Session::revision);
-            actions.extend(panels::find_bar::find_bar(ui, project, &doc.id, revision, &mut self.state.find));
+            actions.extend(panels::find_bar::find_bar(
+                ui,
+                project,
+                &doc.id,
+                revision,
+                &mut self.state.find,
+            ));
         }
         if let Some(review) = &mut self.state.review {
             // One above the other, the two sides need more of the height.
