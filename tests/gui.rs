@@ -239,6 +239,15 @@ fn clicking_a_tag_selects_it_and_shift_arrows_resize_it() {
     press(&mut h, Modifiers::COMMAND, Key::Z);
     press(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(project(&h).annotation(selected).unwrap(), &a);
+    // Word steps: one press, one whole word, never a space or comma at the edge.
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::ArrowRight);
+    let grown = project(&h).annotation(selected).unwrap().text.clone();
+    let added = grown.strip_prefix(a.text.as_str()).expect("the end moved");
+    assert!(grown.ends_with(char::is_alphanumeric), "{grown:?}");
+    let words = added.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
+    assert_eq!(words.count(), 1, "one word: {added:?}");
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::ArrowLeft);
+    assert_eq!(project(&h).annotation(selected).unwrap().text, a.text, "and back");
 }
 
 #[test]

@@ -1558,22 +1558,18 @@ impl Workbench {
         let Some(text) = p.document(&a.doc).map(|d| d.text.clone()) else {
             return;
         };
-        let step = |pos: usize, delta: isize| -> usize {
-            if delta == 0 {
-                return pos;
-            }
-            if by_word {
-                let word = if delta > 0 {
-                    words::word_at(&text, pos).map(|w| if w.start == pos { w.end } else { pos + 1 })
-                } else {
-                    words::word_at(&text, pos.saturating_sub(1)).map(|w| w.start)
-                };
-                word.unwrap_or(pos).min(text.len_chars())
-            } else {
-                pos.saturating_add_signed(delta).min(text.len_chars())
+        let step = |pos: usize, delta: isize, edge: words::Edge| -> usize {
+            let forward = delta > 0;
+            match delta {
+                0 => pos,
+                _ if by_word => words::word_step(&text, pos, forward, edge),
+                _ => {
+                    let moved = pos.saturating_add_signed(delta).min(text.len_chars());
+                    words::skip_white_space(&text, moved, forward, edge)
+                }
             }
         };
-        let (s, e) = (step(a.start, start), step(a.end, end));
+        let (s, e) = (step(a.start, start, words::Edge::Start), step(a.end, end, words::Edge::End));
         if s < e && (s, e) != (a.start, a.end) {
             self.edit(Command::Resize {
                 id,

@@ -149,6 +149,84 @@ pub fn word_at(text: &Text, cp: usize) -> Option<Range<usize>> {
     Some(text.char_of_byte(bytes.start)?..text.char_of_byte(bytes.end)?)
 }
 
+/// Which end of a span moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edge {
+    Start,
+    End,
+}
+
+/// Where a span's `edge` at `pos` lands after one word step (Ctrl+Shift+←/→):
+/// a start always lands at the start of a word, an end at the end of one,
+/// so a step never leaves a span beginning or ending with white space or
+/// punctuation. Words are UAX #29 words with elisions split; a step with no
+/// word left in its direction stays at the text's edge.
+pub fn word_step(text: &Text, pos: usize, forward: bool, edge: Edge) -> usize {
+    let len = text.len_chars();
+    let is_word = |cp: usize| text.slice(cp..cp + 1).is_some_and(|c| c.chars().all(char::is_alphanumeric));
+    let word = |cp: usize| word_at(text, cp).unwrap_or(cp..cp + 1);
+    let mut p = pos.min(len);
+    match (edge, forward) {
+        (Edge::End, true) => {
+            while p < len && !is_word(p) {
+                p += 1;
+            }
+            if p < len {
+                p = word(p).end;
+            }
+        }
+        (Edge::End, false) => {
+            if p > 0 && is_word(p - 1) {
+                p = word(p - 1).start;
+            }
+            while p > 0 && !is_word(p - 1) {
+                p -= 1;
+            }
+        }
+        (Edge::Start, true) => {
+            if p < len && is_word(p) {
+                p = word(p).end;
+            }
+            while p < len && !is_word(p) {
+                p += 1;
+            }
+        }
+        (Edge::Start, false) => {
+            while p > 0 && !is_word(p - 1) {
+                p -= 1;
+            }
+            if p > 0 {
+                p = word(p - 1).start;
+            }
+        }
+    }
+    p
+}
+
+/// Moves a span edge one character at a time past white space, so that a
+/// character step never leaves the span beginning or ending with it: `pos`
+/// is where a one-character step put the edge, `forward` its direction.
+pub fn skip_white_space(text: &Text, pos: usize, forward: bool, edge: Edge) -> usize {
+    let len = text.len_chars();
+    let white = |cp: usize| text.slice(cp..cp + 1).is_some_and(|c| c.chars().all(char::is_whitespace));
+    let mut p = pos.min(len);
+    // The character just inside the span at this edge.
+    let inside = |p: usize| match edge {
+        Edge::Start => Some(p),
+        Edge::End => p.checked_sub(1),
+    };
+    while let Some(c) = inside(p)
+        && white(c)
+    {
+        match forward {
+            true if p < len => p += 1,
+            false if p > 0 => p -= 1,
+            _ => break,
+        }
+    }
+    p
+}
+
 /// Extends a code point range outward to grapheme cluster boundaries, so a
 /// span never splits `e` + U+0301 or a ZWJ emoji sequence.
 pub fn snap_to_graphemes(text: &Text, range: Range<usize>) -> Range<usize> {
@@ -211,6 +289,49 @@ pub fn snap_to_words(text: &Text, range: Range<usize>) -> Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_steps_land_on_word_boundaries() {
+        let t = Text::new("Les camps respirent, en Syrie, l’armée 👨🏻‍🚒 avance.");
+        let at = |s: &str| t.as_str().find(s).map(|b| t.char_of_byte(b).unwrap()).unwrap();
+        let end_of = |s: &str| at(s) + s.chars().count();
+        let slice = |a: usize, b: usize| t.slice(a..b).unwrap().to_owned();
+        // The end grows by a word, never stopping at the space or comma.
+        let s = at("camps");
+        let e = word_step(&t, end_of("camps"), true, Edge::End);
+        assert_eq!(slice(s, e), "camps respirent");
+        let e = word_step(&t, e, true, Edge::End);
+        assert_eq!(slice(s, e), "camps respirent, en");
+        let e = word_step(&t, e, false, Edge::End);
+        assert_eq!(slice(s, e), "camps respirent");
+        // The start moves by words both ways.
+        let s2 = word_step(&t, s, false, Edge::Start);
+        assert_eq!(slice(s2, e), "Les camps respirent");
+        let s3 = word_step(&t, s2, true, Edge::Start);
+        assert_eq!(s3, s);
+        // Elisions are words of their own; an emoji is not a word.
+        let e = word_step(&t, end_of("Syrie"), true, Edge::End);
+        assert_eq!(slice(at("Syrie"), e), "Syrie, l’");
+        let e = word_step(&t, e, true, Edge::End);
+        assert_eq!(slice(at("Syrie"), e), "Syrie, l’armée");
+        let e = word_step(&t, e, true, Edge::End);
+        assert_eq!(slice(at("Syrie"), e), "Syrie, l’armée 👨🏻‍🚒 avance");
+        // At the edges of the text a step stays put.
+        assert_eq!(word_step(&t, t.len_chars(), true, Edge::End), t.len_chars());
+        assert_eq!(word_step(&t, 0, false, Edge::Start), 0);
+    }
+
+    #[test]
+    fn character_steps_skip_white_space() {
+        let t = Text::new("Erevan et Bakou");
+        // The end stepped onto the space after "Erevan" goes on to "e".
+        assert_eq!(skip_white_space(&t, 7, true, Edge::End), 8);
+        // Back onto the space: back to "Erevan".
+        assert_eq!(skip_white_space(&t, 7, false, Edge::End), 6);
+        // A start stepped onto the space goes on to "et", or back to "n".
+        assert_eq!(skip_white_space(&t, 6, true, Edge::Start), 7);
+        assert_eq!(skip_white_space(&t, 6, false, Edge::Start), 5);
+    }
 
     fn words(s: &str) -> Vec<&str> {
         word_ranges(s).into_iter().map(|r| &s[r]).collect()
