@@ -13,23 +13,8 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {}", message(&e));
+            eprintln!("error: {}", cli::error_message(&e));
             ExitCode::FAILURE
         }
     }
-}
-
-/// The error and its causes, each cause said once: many library errors
-/// already quote their cause ("cannot read p.ron: Is a directory"), and
-/// `{:#}` would repeat it.
-fn message(e: &anyhow::Error) -> String {
-    let mut out = e.to_string();
-    for cause in e.chain().skip(1) {
-        let cause = cause.to_string();
-        if !out.contains(&cause) {
-            out.push_str(": ");
-            out.push_str(&cause);
-        }
-    }
-    out
 }

@@ -379,6 +379,18 @@ impl Session {
     /// Saves to `path` and makes it the current path. Document paths are
     /// rewritten relative to the new location.
     pub fn save_as(&mut self, path: &Path) -> Result<(), SessionError> {
+        self.save_as_checked(path, false)
+    }
+
+    /// [`Session::save_as`] to a file that must not exist yet (`marginalia
+    /// new`, imports): checked under the project lock, so that of two
+    /// programs creating one project at once, one succeeds and the other is
+    /// told, rather than both reporting success and one losing its work.
+    pub fn save_new(&mut self, path: &Path) -> Result<(), SessionError> {
+        self.save_as_checked(path, true)
+    }
+
+    fn save_as_checked(&mut self, path: &Path, must_be_new: bool) -> Result<(), SessionError> {
         let mut moved = self.project.clone();
         if let Some(old) = self.path.as_ref().or(self.origin.as_ref()) {
             let (old_base, new_base) = (base_dir(old), base_dir(path));
@@ -390,6 +402,9 @@ impl Session {
             }
         }
         let _lock = ProjectLock::acquire(path, SAVE_WAIT)?;
+        if must_be_new && std::fs::symlink_metadata(path).is_ok() {
+            return Err(SessionError::Exists(path.to_owned()));
+        }
         self.record_found(path, true);
         let text = persist::save::save_text(&moved, path)?;
         self.project = moved;
@@ -408,6 +423,8 @@ pub enum SessionError {
     NoPath,
     #[error("the project file was changed on disk by another program since it was opened")]
     ChangedOnDisk,
+    #[error("{} already exists; nothing was written", .0.display())]
+    Exists(PathBuf),
     #[error(transparent)]
     Save(#[from] SaveError),
     #[error(transparent)]

@@ -202,7 +202,7 @@ fn export_never_writes_over_the_project_its_documents_or_other_files() {
     let o = marginalia(&["export", p(&f.path), "--format", "brat", "-o", p(&folder)]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("is not an earlier Marginalia export"),
+        stderr(&o).contains("are not from an earlier Marginalia export"),
         "{}",
         stderr(&o)
     );
@@ -631,4 +631,244 @@ cp "$MNT/p.ron" "$OUT/ro.ron"
         "0",
         "reading never writes: a read-only project validates"
     );
+}
+
+// ------------------------------------------------ found by a second attack
+
+#[test]
+fn merge_output_is_locked_regular_and_never_a_document() {
+    let f = Fixture::new();
+    let dir = f.dir.path();
+    let base = dir.join("base.ron");
+    let theirs = dir.join("theirs.ron");
+    std::fs::copy(&f.path, &base).unwrap();
+    std::fs::copy(&f.path, &theirs).unwrap();
+    // A merge racing annotate runs on OUT: every reported tag survives.
+    let ranges = distinct_ranges(8);
+    let mut children = Vec::new();
+    for &r in &ranges {
+        children.push(
+            Process::new(env!("CARGO_BIN_EXE_marginalia"))
+                .args(annotate_args(&f.path, r))
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        );
+        children.push(
+            Process::new(env!("CARGO_BIN_EXE_marginalia"))
+                .args(["merge", p(&base), p(&f.path), p(&theirs), "-o", p(&f.path)])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        );
+    }
+    let mut reported = Vec::new();
+    for child in children {
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        reported.extend(added_id(&stdout(&o)));
+    }
+    assert_eq!(reported.len(), ranges.len());
+    let project = persist::open(&f.path).unwrap();
+    for id in &reported {
+        assert!(
+            project.annotations().iter().any(|a| a.id.to_string() == *id),
+            "{id} lost"
+        );
+    }
+    // Not a document, not a FIFO.
+    let doc_before = std::fs::read(f.doc_path()).unwrap();
+    let o = marginalia(&["merge", p(&base), p(&f.path), p(&theirs), "-o", p(&f.doc_path())]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is the text of document \"doc\""), "{}", stderr(&o));
+    assert_eq!(std::fs::read(f.doc_path()).unwrap(), doc_before);
+    #[cfg(unix)]
+    {
+        let fifo = dir.join("fifo");
+        assert!(Process::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let o = marginalia(&["merge", p(&base), p(&f.path), p(&theirs), "-o", p(&fifo)]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
+        assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    }
+}
+
+#[cfg(unix)]
+use std::os::unix::fs::FileTypeExt as _;
+
+#[test]
+fn a_project_added_on_both_branches_merges_from_an_empty_ancestor() {
+    let f = Fixture::new();
+    let dir = f.dir.path();
+    let empty = dir.join("empty");
+    std::fs::write(&empty, "").unwrap();
+    let theirs = dir.join("theirs.ron");
+    std::fs::copy(&f.path, &theirs).unwrap();
+    let args = annotate_args(&theirs, distinct_ranges(1)[0]);
+    assert!(
+        marginalia(&args.iter().map(String::as_str).collect::<Vec<_>>())
+            .status
+            .success()
+    );
+    let out = dir.join("out.ron");
+    let o = marginalia(&["merge", p(&empty), p(&f.path), p(&theirs), "-o", p(&out)]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    let merged = marginalia::persist::load::read_file_only(&out).unwrap();
+    assert_eq!(merged.annotations().len(), 4, "both sides' annotations, once each");
+}
+
+#[test]
+fn exports_stay_out_of_the_state_folder_and_never_write_through_links() {
+    let f = Fixture::new();
+    let dir = f.dir.path();
+    let args = annotate_args(&f.path, distinct_ranges(1)[0]);
+    assert!(
+        marginalia(&args.iter().map(String::as_str).collect::<Vec<_>>())
+            .status
+            .success()
+    );
+    let index = dir.join(".marginalia/history/p/versions.ron");
+    let index_before = std::fs::read(&index).unwrap();
+    let o = marginalia(&["export", p(&f.path), "--format", "conll", "-o", p(&index)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("state folder"), "{}", stderr(&o));
+    let o = marginalia(&[
+        "export",
+        p(&f.path),
+        "--format",
+        "brat",
+        "-o",
+        p(&dir.join(".marginalia")),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(std::fs::read(&index).unwrap(), index_before);
+    #[cfg(unix)]
+    {
+        // A folder pretending to be an earlier export, with a planted link.
+        let fake = dir.join("fake");
+        std::fs::create_dir(&fake).unwrap();
+        std::fs::write(fake.join("marginalia.json"), "{}").unwrap();
+        let victim = dir.join("victim.txt");
+        std::fs::write(&victim, "VICTIM").unwrap();
+        std::os::unix::fs::symlink(&victim, fake.join("doc.ann")).unwrap();
+        let o = marginalia(&["export", p(&f.path), "--format", "brat", "-o", p(&fake)]);
+        assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "VICTIM");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn links_planted_in_the_state_folder_lead_nowhere() {
+    let f = Fixture::new();
+    let dir = f.dir.path();
+    let outside = tempfile::tempdir().unwrap();
+    let state = dir.join(".marginalia");
+    std::fs::create_dir_all(state.join("locks")).unwrap();
+    std::fs::create_dir_all(state.join("history/p/texts")).unwrap();
+    let lock_target = outside.path().join("newlock");
+    std::os::unix::fs::symlink(&lock_target, state.join("locks/p.ron.lock")).unwrap();
+    let o = marginalia(
+        &annotate_args(&f.path, distinct_ranges(1)[0])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(o.status.code(), Some(1), "a linked lock file is refused");
+    assert!(stderr(&o).contains("symbolic link"), "{}", stderr(&o));
+    assert!(!lock_target.exists());
+    std::fs::remove_file(state.join("locks/p.ron.lock")).unwrap();
+    // A linked index and a dangling text link: never written through.
+    let index_target = outside.path().join("index.ron");
+    std::fs::write(&index_target, "[]").unwrap();
+    std::os::unix::fs::symlink(&index_target, state.join("history/p/versions.ron")).unwrap();
+    let text = std::fs::read(f.doc_path()).unwrap();
+    let hash = marginalia::model::content_hash(std::str::from_utf8(&text).unwrap());
+    let gz = state.join(format!("history/p/texts/{}.txt.gz", hash.trim_start_matches("sha256:")));
+    let gz_target = outside.path().join("pwned.gz");
+    std::os::unix::fs::symlink(&gz_target, &gz).unwrap();
+    let o = marginalia(
+        &annotate_args(&f.path, distinct_ranges(2)[1])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(o.status.success(), "the project is saved: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning"),
+        "the history says why it did not record: {}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&index_target).unwrap(), "[]");
+    assert!(!gz_target.exists());
+}
+
+#[test]
+fn of_two_programs_creating_one_project_one_is_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let children: Vec<_> = (0..12)
+        .map(|i| {
+            let doc = dir.path().join(format!("d{i}.txt"));
+            std::fs::write(&doc, format!("document {i}")).unwrap();
+            Process::new(env!("CARGO_BIN_EXE_marginalia"))
+                .args(["new", p(&dir.path().join("p.ron")), p(&doc)])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outputs: Vec<_> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
+    let created = outputs.iter().filter(|o| stdout(o).contains("created ")).count();
+    assert_eq!(created, 1, "exactly one run created the project");
+    for o in outputs.iter().filter(|o| !o.status.success()) {
+        assert!(stderr(o).contains("already exists"), "{}", stderr(o));
+    }
+    assert_eq!(persist::open(&dir.path().join("p.ron")).unwrap().documents.len(), 1);
+}
+
+#[test]
+fn jsonl_spans_and_labels_must_agree_and_times_must_read() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (record, why)) in [
+        (
+            serde_json::json!({"id": "d", "text": "Nikol Pashinyan", "spans": [{"start": 0, "end": 5, "label": "actor"}], "label": [[0, 5, "claim"]]}),
+            "\"spans\" and \"label\" hold different spans",
+        ),
+        (
+            serde_json::json!({"id": "d", "text": "Nikol Pashinyan", "spans": [{"start": 0, "end": 5, "label": "actor", "created": "0000-01-01T00:00:00+23:59"}]}),
+            "created time",
+        ),
+        (
+            serde_json::json!({"id": "d", "text": "Nikol", "label": [[0, 5, "act\nor"]]}),
+            "control characters",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let input = dir.path().join(format!("in{i}.jsonl"));
+        std::fs::write(&input, format!("{record}\n")).unwrap();
+        let o = import("jsonl", &input, &dir.path().join(format!("o{i}/p.ron")), &[]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains(why), "{why}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn a_missing_file_is_said_once() {
+    let f = Fixture::new();
+    let missing = f.dir.path().join("nope.ron");
+    for args in [
+        vec!["diff", p(&missing), p(&f.path)],
+        vec!["diff", "--raw", p(&missing), p(&f.path)],
+    ] {
+        let o = marginalia(&args);
+        assert_eq!(o.status.code(), Some(2));
+        let err = stderr(&o);
+        assert_eq!(err.matches("nope.ron").count(), 1, "{err}");
+        assert_eq!(err.matches("No such file").count(), 1, "{err}");
+    }
 }

@@ -50,7 +50,7 @@ pub fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
     report_documents(&docs)?;
     project.documents = docs.into_iter().map(|d| d.document).collect();
     let mut session = Session::new(project);
-    session.save_as(&args.project)?;
+    session.save_new(&args.project)?;
     outln!(
         "created {} with {} document(s)",
         args.project.display(),

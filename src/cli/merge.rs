@@ -17,7 +17,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
+use marginalia::formats::OutputGuard;
 use marginalia::merge;
+use marginalia::model::Project;
+use marginalia::persist::load::parse_file_only;
+use marginalia::persist::lock::{CLI_WAIT, ProjectLock};
+use marginalia::persist::save::resolve_link;
 use marginalia::persist::{format, safe_read};
 
 use marginalia::persist::save::write_atomic;
@@ -39,13 +44,26 @@ pub fn merge(args: MergeArgs) -> ExitCode {
     match run(&args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", super::error_message(&e));
             ExitCode::from(2)
         }
     }
 }
 
 fn run(args: &MergeArgs) -> anyhow::Result<ExitCode> {
+    // OUT is usually OURS, a project others may be saving: read and write
+    // under its lock, like every other save.
+    let output =
+        resolve_link(&args.output).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", args.output.display()))?;
+    if let Ok(meta) = std::fs::metadata(&output)
+        && !meta.is_file()
+    {
+        anyhow::bail!(
+            "{} exists and is not a regular file; nothing was written",
+            args.output.display()
+        );
+    }
+    let _lock = ProjectLock::acquire(&output, CLI_WAIT)?;
     let inputs = [&args.base, &args.ours, &args.theirs];
     let mut texts = Vec::with_capacity(3);
     for path in inputs {
@@ -54,11 +72,22 @@ fn run(args: &MergeArgs) -> anyhow::Result<ExitCode> {
         texts.push(text);
     }
     if texts.iter().all(|t| format::declared_version(t).is_none()) {
-        return merge_as_text(args);
+        return merge_as_text(args, &output);
     }
-    let merged = merge::merge_files(&args.base, &args.ours, &args.theirs)?;
+    let ours = parse_file_only(&texts[1], &args.ours)?;
+    let theirs = parse_file_only(&texts[2], &args.theirs)?;
+    // Both branches added the file: git hands over an empty ancestor.
+    let base = if texts[0].trim().is_empty() {
+        Project::new(&ours.name)
+    } else {
+        parse_file_only(&texts[0], &args.base)?
+    };
+    OutputGuard::documents(&args.ours, &ours)
+        .check(&output, std::slice::from_ref(&output), false)
+        .map_err(|e| anyhow::anyhow!("{e}; nothing was written"))?;
+    let merged = merge::merge(&base, &ours, &theirs);
     let text = format::to_string(&merged.project);
-    write_atomic(&args.output, text.as_bytes(), false)
+    write_atomic(&output, text.as_bytes(), false)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", args.output.display()))?;
     let t = merged.tally;
     eprintln!(
@@ -86,8 +115,9 @@ fn run(args: &MergeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(1))
 }
 
-/// Merges three files that are not projects as text, with `git merge-file`.
-fn merge_as_text(args: &MergeArgs) -> anyhow::Result<ExitCode> {
+/// Merges three files that are not projects as text, with `git merge-file`,
+/// into `output` (OUT with its links resolved).
+fn merge_as_text(args: &MergeArgs, output: &Path) -> anyhow::Result<ExitCode> {
     // A path git hands over never starts with '-'; one typed by a user
     // might, and must not be read as an option.
     let arg = |p: &Path| {
@@ -114,7 +144,7 @@ fn merge_as_text(args: &MergeArgs) -> anyhow::Result<ExitCode> {
         Some(n @ 0..=127) => n,
         _ => anyhow::bail!("git merge-file failed: {}", String::from_utf8_lossy(&out.stderr).trim()),
     };
-    write_atomic(&args.output, &out.stdout, false)
+    write_atomic(output, &out.stdout, false)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", args.output.display()))?;
     eprintln!(
         "marginalia merge: {} is not a Marginalia project; merged as text, {conflicts} conflict(s)",

@@ -62,6 +62,24 @@ pub fn write_stdout(args: std::fmt::Arguments<'_>) -> std::io::Result<()> {
     }
 }
 
+/// The error and its causes, each cause said once: many library errors
+/// already quote their cause ("cannot read p.ron: Is a directory"), and
+/// `{:#}` would repeat it.
+pub fn error_message(e: &anyhow::Error) -> String {
+    let mut out = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if cause.contains(&out) {
+            // "cannot read p.ron" then "cannot read p.ron: no such file".
+            out = cause;
+        } else if !out.contains(&cause) {
+            out.push_str(": ");
+            out.push_str(&cause);
+        }
+    }
+    out
+}
+
 /// Marginalia: tag events, claims and actors in source documents.
 ///
 /// Run without arguments to open the workbench, or with a project file to

@@ -119,7 +119,7 @@ pub fn diff(args: DiffArgs) -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", super::error_message(&e));
             ExitCode::from(2)
         }
     }

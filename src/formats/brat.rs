@@ -53,6 +53,30 @@ struct Described {
     status: Status,
 }
 
+/// The files an earlier Marginalia export wrote into `dir`, as its
+/// manifest lists them, or `None` when `dir` holds no manifest that
+/// Marginalia wrote (a `marginalia.json` of someone else's does not count).
+pub fn exported_files(dir: &Path) -> Option<Vec<String>> {
+    let source = safe_read::read_utf8(&dir.join(MANIFEST), MAX_PROJECT_BYTES).ok()?;
+    let value: serde_json::Value = serde_json::from_str(&source).ok()?;
+    let docs = value.get("documents")?.as_array()?;
+    let mut files = vec![
+        MANIFEST.to_owned(),
+        "annotation.conf".to_owned(),
+        "visual.conf".to_owned(),
+    ];
+    for d in docs {
+        let stem = d.get("file")?.as_str()?;
+        d.get("id")?.as_str()?;
+        if !crate::persist::state_dir::is_plain_name(stem) {
+            return None;
+        }
+        files.push(format!("{stem}.txt"));
+        files.push(format!("{stem}.ann"));
+    }
+    Some(files)
+}
+
 /// The manifest of `dir`, by file stem (empty if there is none).
 fn read_manifest(dir: &Path) -> HashMap<String, Described> {
     let Ok(source) = safe_read::read_utf8(&dir.join(MANIFEST), MAX_PROJECT_BYTES) else {

@@ -252,7 +252,8 @@ impl Importer for Conll {
                 // Tab-separated columns where there are tabs (a token may
                 // then hold spaces: `New York<TAB>B-loc`); otherwise ASCII
                 // white space, so that a no-break space stays in its token.
-                let (token, tag) = if line.contains('\t') {
+                let tabbed = line.trim_end_matches(['\t', ' ']).contains('\t');
+                let (token, tag) = if tabbed {
                     let mut cols = line.split('\t').map(|c| c.trim_matches(' ')).filter(|c| !c.is_empty());
                     (cols.next().unwrap_or(""), cols.next_back())
                 } else {

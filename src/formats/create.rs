@@ -62,8 +62,12 @@ fn write_all(imported: &Imported, path: &Path, dir: &Path, written: &mut Vec<Pat
         doc.path = name;
     }
     let mut session = Session::new(project);
-    session
-        .save_as(path)
-        .map_err(|e| FormatError::Other(format!("cannot save {}: {e}", path.display())))?;
+    session.save_new(path).map_err(|e| match e {
+        crate::session::SessionError::Exists(_) => FormatError::Other(format!(
+            "{} already exists; imports create new projects only",
+            path.display()
+        )),
+        e => FormatError::Other(format!("cannot save {}: {e}", path.display())),
+    })?;
     Ok(session)
 }

@@ -247,6 +247,15 @@ fn read_record(
         Ok(spans) => spans,
         Err(reason) => return Ok(Err(reason)),
     };
+    for (key, what) in [("cats", "document categories"), ("comments", "comments")] {
+        if obj.get(key).and_then(Value::as_array).is_some_and(|r| !r.is_empty()) {
+            problems.skip(
+                file,
+                Some(line),
+                format!("{what} (\"{key}\") of document {id} skipped: Marginalia does not import them yet"),
+            );
+        }
+    }
     if obj
         .get("relations")
         .and_then(Value::as_array)
@@ -304,42 +313,66 @@ fn read_record(
 
 /// The spans of a record, in the first form it has.
 fn spans_of(obj: &serde_json::Map<String, Value>) -> Result<Vec<NewSpan>, String> {
+    // Marginalia writes spans twice (`spans` in full, `label` for doccano):
+    // an edit to one that the other lacks must not be dropped silently.
+    let mut read: Vec<(&str, Vec<NewSpan>)> = Vec::new();
     for key in ["spans", "label", "labels", "entities"] {
-        let list = match obj.get(key) {
-            None | Some(Value::Null) => continue,
-            Some(Value::Array(list)) => list,
-            // Never a silent "0 spans": a string or number here is a
-            // document label or a mistake, and the record says so.
-            Some(other) => {
+        if let Some(spans) = spans_under(obj, key)? {
+            read.push((key, spans));
+        }
+    }
+    let key_of = |s: &NewSpan| (s.range.start, s.range.end, s.label.clone());
+    if let [(first, a), rest @ ..] = read.as_slice() {
+        let mut want: Vec<_> = a.iter().map(key_of).collect();
+        want.sort();
+        for (other, b) in rest {
+            let mut got: Vec<_> = b.iter().map(key_of).collect();
+            got.sort();
+            if got != want {
                 return Err(format!(
-                    "\"{key}\" must be a list of spans, not {}",
-                    match other {
-                        Value::String(s) => format!("the string {s:?} (a document label?)"),
-                        Value::Bool(_) => "a boolean".to_owned(),
-                        Value::Number(_) => "a number".to_owned(),
-                        _ => "an object".to_owned(),
-                    }
+                    "\"{first}\" and \"{other}\" hold different spans; keep one of them (or make them agree)"
                 ));
             }
-        };
-        if key == "spans" {
-            return list.iter().map(span_object).collect();
         }
-        if list.iter().all(Value::is_string) && !list.is_empty() {
+    }
+    Ok(read.into_iter().next().map(|(_, spans)| spans).unwrap_or_default())
+}
+
+/// The spans under `key`, if the record has that key.
+fn spans_under(obj: &serde_json::Map<String, Value>, key: &str) -> Result<Option<Vec<NewSpan>>, String> {
+    let list = match obj.get(key) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Array(list)) => list,
+        // Never a silent "0 spans": a string or number here is a document
+        // label or a mistake, and the record says so.
+        Some(other) => {
             return Err(format!(
-                "\"{key}\" holds document labels (text classification), not spans"
+                "\"{key}\" must be a list of spans, not {}",
+                match other {
+                    Value::String(s) => format!("the string {s:?} (a document label?)"),
+                    Value::Bool(_) => "a boolean".to_owned(),
+                    Value::Number(_) => "a number".to_owned(),
+                    _ => "an object".to_owned(),
+                }
             ));
         }
-        return list
-            .iter()
-            .map(|item| match item {
-                Value::Array(triple) => triple_span(triple),
-                Value::Object(_) => span_object(item),
-                _ => Err(format!("\"{key}\" items must be [start, end, label] or objects")),
-            })
-            .collect();
+    };
+    if key == "spans" {
+        return list.iter().map(span_object).collect::<Result<_, _>>().map(Some);
     }
-    Ok(Vec::new())
+    if list.iter().all(Value::is_string) && !list.is_empty() {
+        return Err(format!(
+            "\"{key}\" holds document labels (text classification), not spans"
+        ));
+    }
+    list.iter()
+        .map(|item| match item {
+            Value::Array(triple) => triple_span(triple),
+            Value::Object(_) => span_object(item),
+            _ => Err(format!("\"{key}\" items must be [start, end, label] or objects")),
+        })
+        .collect::<Result<_, _>>()
+        .map(Some)
 }
 
 fn number(v: Option<&Value>, what: &str) -> Result<usize, String> {
@@ -374,6 +407,13 @@ fn span_object(v: &Value) -> Result<NewSpan, String> {
     let end = number(get("end").or(get("end_offset")), "end")?;
     let label = label_text(get("label").ok_or("a span needs a label")?)?;
     let string = |k: &str| get(k).and_then(Value::as_str).map(str::to_owned);
+    // A time that is there but unreadable is said, not replaced by "now".
+    let time = |k: &str| match string(k) {
+        None => Ok(None),
+        Some(s) => Timestamp::parse(&s)
+            .map(Some)
+            .ok_or_else(|| format!("span {k} time {s:?} is not RFC 3339 in years 1 to 9999")),
+    };
     Ok(NewSpan {
         range: start..end,
         label,
@@ -381,8 +421,8 @@ fn span_object(v: &Value) -> Result<NewSpan, String> {
         note: string("note").unwrap_or_default(),
         author: string("author"),
         id: string("id").and_then(|s| AnnotationId::parse(&s)),
-        created: string("created").and_then(|s| Timestamp::parse(&s)),
-        modified: string("modified").and_then(|s| Timestamp::parse(&s)),
+        created: time("created")?,
+        modified: time("modified")?,
         meta: get("meta")
             .and_then(Value::as_object)
             .map(|m| {

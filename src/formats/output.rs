@@ -14,11 +14,14 @@ use std::path::{Path, PathBuf};
 use crate::model::Project;
 use crate::persist::load::base_dir;
 use crate::persist::save::backup_path;
+use crate::persist::state_dir;
 
 /// The project's own files, which no export may write over.
 #[derive(Clone, Debug, Default)]
 pub struct OutputGuard {
     protected: Vec<(PathBuf, String)>,
+    /// Folders nothing may be written into (the project's state folder).
+    protected_dirs: Vec<PathBuf>,
 }
 
 impl OutputGuard {
@@ -26,19 +29,43 @@ impl OutputGuard {
     /// its state folder, and the text file of every document.
     pub fn new(project_path: Option<&Path>, project: &Project) -> OutputGuard {
         let mut protected = Vec::new();
+        let mut protected_dirs = Vec::new();
         if let Some(path) = project_path {
             protected.push((path.to_owned(), "the project file".to_owned()));
             protected.push((backup_path(path), "the project's backup".to_owned()));
-            let base = base_dir(path);
-            for doc in &project.documents {
-                protected.push((base.join(&doc.path), format!("the text of document {:?}", doc.id)));
-            }
+            protected_dirs.extend(canonical(&state_dir::path(path, &[])));
         }
-        OutputGuard {
+        let mut guard = OutputGuard {
             protected: protected
                 .into_iter()
                 .filter_map(|(p, what)| Some((canonical(&p)?, what)))
                 .collect(),
+            protected_dirs,
+        };
+        if let Some(path) = project_path {
+            guard.protect_documents(path, project);
+        }
+        guard
+    }
+
+    /// Protects the text files of `project`'s documents (paths relative to
+    /// the project file at `project_path`) and its state folder, but not the
+    /// project file itself (`marginalia merge -o` writes over it).
+    pub fn documents(project_path: &Path, project: &Project) -> OutputGuard {
+        let mut guard = OutputGuard {
+            protected: Vec::new(),
+            protected_dirs: canonical(&state_dir::path(project_path, &[])).into_iter().collect(),
+        };
+        guard.protect_documents(project_path, project);
+        guard
+    }
+
+    fn protect_documents(&mut self, project_path: &Path, project: &Project) {
+        let base = base_dir(project_path);
+        for doc in &project.documents {
+            if let Some(c) = canonical(&base.join(&doc.path)) {
+                self.protected.push((c, format!("the text of document {:?}", doc.id)));
+            }
         }
     }
 
@@ -46,13 +73,23 @@ impl OutputGuard {
     /// a folder of several files).
     pub fn check(&self, out: &Path, paths: &[PathBuf], folder: bool) -> io::Result<()> {
         let refuse = |msg: String| Err(io::Error::new(io::ErrorKind::AlreadyExists, msg));
-        let earlier_export = folder && out.join(super::brat::MANIFEST).is_file();
+        let earlier_export = if folder { super::brat::exported_files(out) } else { None };
         let mut existing = Vec::new();
         for path in paths {
-            if let Some(c) = canonical(path)
-                && let Some((_, what)) = self.protected.iter().find(|(p, _)| *p == c)
-            {
-                return refuse(format!("{} is {what}; choose another output", path.display()));
+            if let Some(c) = canonical(path) {
+                if let Some((_, what)) = self.protected.iter().find(|(p, _)| *p == c) {
+                    return refuse(format!("{} is {what}; choose another output", path.display()));
+                }
+                if self.protected_dirs.iter().any(|d| c.starts_with(d)) {
+                    return refuse(format!(
+                        "{} is inside the project's state folder (.marginalia); choose another output",
+                        path.display()
+                    ));
+                }
+            }
+            // Never written through a link: it could lead anywhere.
+            if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+                return refuse(format!("{} is a symbolic link; choose another output", path.display()));
             }
             match std::fs::metadata(path) {
                 Ok(meta) if !meta.is_file() => {
@@ -65,10 +102,18 @@ impl OutputGuard {
                 Err(_) => {}
             }
         }
-        if folder && !earlier_export && !existing.is_empty() {
+        // An earlier export of ours may be replaced, file by file, but only
+        // the files its manifest says it wrote.
+        if let Some(ours) = &earlier_export {
+            existing.retain(|p| {
+                !p.file_name()
+                    .is_some_and(|n| ours.iter().any(|o| n.to_string_lossy() == *o))
+            });
+        }
+        if folder && !existing.is_empty() {
             let names: Vec<String> = existing.iter().take(5).map(|p| p.display().to_string()).collect();
             return refuse(format!(
-                "{} already holds {} file(s) this export would replace ({}{}) and is not an earlier Marginalia export; choose an empty or new folder",
+                "{} already holds {} file(s) this export would replace ({}{}), which are not from an earlier Marginalia export; choose an empty or new folder",
                 out.display(),
                 existing.len(),
                 names.join(", "),

@@ -84,6 +84,12 @@ impl ProjectBuilder {
     /// Adds a span to `doc`, or says why it cannot be.
     pub fn add_span(&mut self, doc: &str, span: NewSpan) -> Result<(), String> {
         let text = self.text(doc).ok_or_else(|| format!("no document {doc:?}"))?;
+        if span.label.trim().is_empty() || span.label.chars().any(char::is_control) {
+            return Err(format!(
+                "label {:?} is empty or holds control characters (a line break, a NUL)",
+                span.label
+            ));
+        }
         if span.range.start >= span.range.end {
             return Err(format!(
                 "empty or reversed span [{}, {})",

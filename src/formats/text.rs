@@ -33,7 +33,7 @@ impl Importer for PlainText {
             let decoded = match read_text_file(file) {
                 Ok(d) => d,
                 Err(e) => {
-                    problems.report(file, None, e.to_string())?;
+                    problems.report(file, None, e.reason())?;
                     continue;
                 }
             };

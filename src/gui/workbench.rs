@@ -1569,7 +1569,10 @@ impl Workbench {
                 }
             }
         };
-        let (s, e) = (step(a.start, start, words::Edge::Start), step(a.end, end, words::Edge::End));
+        let (s, e) = (
+            step(a.start, start, words::Edge::Start),
+            step(a.end, end, words::Edge::End),
+        );
         if s < e && (s, e) != (a.start, a.end) {
             self.edit(Command::Resize {
                 id,

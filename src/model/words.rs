@@ -163,7 +163,10 @@ pub enum Edge {
 /// word left in its direction stays at the text's edge.
 pub fn word_step(text: &Text, pos: usize, forward: bool, edge: Edge) -> usize {
     let len = text.len_chars();
-    let is_word = |cp: usize| text.slice(cp..cp + 1).is_some_and(|c| c.chars().all(char::is_alphanumeric));
+    let is_word = |cp: usize| {
+        text.slice(cp..cp + 1)
+            .is_some_and(|c| c.chars().all(char::is_alphanumeric))
+    };
     let word = |cp: usize| word_at(text, cp).unwrap_or(cp..cp + 1);
     let mut p = pos.min(len);
     match (edge, forward) {
@@ -208,7 +211,10 @@ pub fn word_step(text: &Text, pos: usize, forward: bool, edge: Edge) -> usize {
 /// is where a one-character step put the edge, `forward` its direction.
 pub fn skip_white_space(text: &Text, pos: usize, forward: bool, edge: Edge) -> usize {
     let len = text.len_chars();
-    let white = |cp: usize| text.slice(cp..cp + 1).is_some_and(|c| c.chars().all(char::is_whitespace));
+    let white = |cp: usize| {
+        text.slice(cp..cp + 1)
+            .is_some_and(|c| c.chars().all(char::is_whitespace))
+    };
     let mut p = pos.min(len);
     // The character just inside the span at this edge.
     let inside = |p: usize| match edge {

@@ -108,6 +108,9 @@ pub struct VersionHistory {
 impl VersionHistory {
     /// The history of the project saved at `project_path`.
     pub fn of(project_path: &Path) -> VersionHistory {
+        // Saved through a link, the file is its target: one history.
+        let resolved = super::save::resolve_link(project_path).unwrap_or_else(|_| project_path.to_owned());
+        let project_path = resolved.as_path();
         let stem = project_path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -139,6 +142,7 @@ impl VersionHistory {
             &self.dir,
             state_dir::check_no_links(&self.project, &["history", &self.stem]),
         )?;
+        self.io(&path, state_dir::check_file(&path))?;
         let text = match safe_read::read_utf8(&path, MAX_PROJECT_BYTES) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -217,6 +221,7 @@ impl VersionHistory {
             &self.dir,
             state_dir::check_no_links(&self.project, &["history", &self.stem]),
         )?;
+        self.io(&path, state_dir::check_file(&path))?;
         let bytes = self.io(&path, safe_read::read_bytes(&path, MAX_PROJECT_BYTES))?;
         gunzip(&bytes).ok_or(HistoryError::BadSnapshot { path })
     }
@@ -284,7 +289,7 @@ impl VersionHistory {
         for doc in &project.documents {
             if doc.text_matches()
                 && let Some(file) = text_file(&doc.hash)
-                && !self.dir.join(&file).exists()
+                && std::fs::symlink_metadata(self.dir.join(&file)).is_err()
             {
                 self.write_gz(&file, doc.text.as_str())?;
             }

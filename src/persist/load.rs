@@ -133,7 +133,7 @@ pub fn parse(
                 kinds.push(ProblemKind::DocumentUnreadable {
                     doc: entry.id.clone(),
                     path: entry.path.clone(),
-                    reason: reason(&e),
+                    reason: e.reason(),
                 });
                 Text::default()
             }
@@ -200,14 +200,6 @@ fn parse_file(source: &str, path: &Path) -> Result<FileIn, LoadError> {
             column: e.span.start.col,
             message: e.code.to_string(),
         }),
-    }
-}
-
-/// The part of a document read error worth showing after its path.
-fn reason(e: &TextFileError) -> String {
-    match e {
-        TextFileError::Io { source, .. } => source.to_string(),
-        other => other.to_string(),
     }
 }
 

@@ -59,6 +59,7 @@ impl ProjectLock {
             .unwrap_or_default();
         let dir = state_dir::create(&target, &["locks"]).map_err(io)?;
         let path = dir.join(format!("{name}.lock"));
+        state_dir::check_file(&path).map_err(io)?;
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)

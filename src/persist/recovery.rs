@@ -41,6 +41,10 @@ pub fn read_recovery(project_path: &Path) -> Result<Option<Loaded>, LoadError> {
         path: path.clone(),
         source,
     })?;
+    state_dir::check_file(&path).map_err(|source| LoadError::Io {
+        path: path.clone(),
+        source,
+    })?;
     let source = match super::safe_read::read_utf8(&path, super::safe_read::MAX_PROJECT_BYTES) {
         Ok(s) => s,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

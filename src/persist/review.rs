@@ -38,6 +38,7 @@ pub fn rejections_path(project_path: &Path) -> PathBuf {
 pub fn read_rejections(project_path: &Path) -> std::io::Result<Vec<Rejection>> {
     let path = rejections_path(project_path);
     state_dir::check_no_links(project_path, &["review"])?;
+    state_dir::check_file(&path)?;
     let text = match super::safe_read::read_utf8(&path, super::safe_read::MAX_PROJECT_BYTES) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),

@@ -34,10 +34,14 @@ pub fn save(project: &Project, path: &Path) -> Result<(), SaveError> {
 /// [`save`], returning the text written (for the version history).
 pub fn save_text(project: &Project, path: &Path) -> Result<String, SaveError> {
     let text = format::to_string(project);
-    write_atomic(path, text.as_bytes(), true).map_err(|source| SaveError::Io {
+    let io = |source| SaveError::Io {
         path: path.to_owned(),
         source,
-    })?;
+    };
+    // Through a symbolic link, the file it points at is saved (a rename
+    // over the link would replace the link and leave its target stale).
+    let target = resolve_link(path).map_err(io)?;
+    write_atomic(&target, text.as_bytes(), true).map_err(io)?;
     Ok(text)
 }
 
@@ -50,12 +54,11 @@ pub fn backup_path(path: &Path) -> PathBuf {
 
 /// Writes `bytes` to `path` atomically (temp file, fsync, rename, fsync of
 /// the folder). With `backup`, an existing file is first kept at
-/// [`backup_path`].
+/// [`backup_path`]. A symbolic link at `path` is replaced, never written
+/// through (a link planted in a project's state folder must not lead a
+/// write outside it); project saves resolve their links first
+/// ([`resolve_link`]).
 pub fn write_atomic(path: &Path, bytes: &[u8], backup: bool) -> std::io::Result<()> {
-    // Through a symbolic link, the file it points at is saved (a rename
-    // over the link would replace the link and leave its target stale).
-    let resolved = resolve_link(path)?;
-    let path = resolved.as_path();
     let dir = super::load::base_dir(path);
     let prefix = temp_prefix(path);
     let mut builder = tempfile::Builder::new();
@@ -67,7 +70,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8], backup: bool) -> std::io::Result<
     let mut tmp = builder.tempfile_in(&dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
-    if let Ok(meta) = std::fs::metadata(path) {
+    if let Ok(meta) = std::fs::symlink_metadata(path)
+        && meta.is_file()
+    {
         tmp.as_file().set_permissions(meta.permissions())?;
         if backup {
             keep_backup(path, &dir, &prefix)?;
@@ -81,7 +86,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], backup: bool) -> std::io::Result<
 /// `path`, or the file a symbolic link at `path` leads to (links to links
 /// followed). A link whose target does not exist yet resolves to that
 /// target, so a first save through it creates the file the link names.
-fn resolve_link(path: &Path) -> std::io::Result<PathBuf> {
+pub fn resolve_link(path: &Path) -> std::io::Result<PathBuf> {
     let mut path = path.to_owned();
     for _ in 0..40 {
         match std::fs::symlink_metadata(&path) {
@@ -191,7 +196,7 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn saving_through_a_link_saves_its_target() {
+    fn saving_through_a_link_saves_its_target_and_other_writes_replace_links() {
         let dir = tempfile::tempdir().unwrap();
         let real = dir.path().join("real");
         std::fs::create_dir(&real).unwrap();
@@ -199,10 +204,18 @@ mod tests {
         std::fs::write(&target, b"old").unwrap();
         let link = dir.path().join("p.ron");
         std::os::unix::fs::symlink("real/p.ron", &link).unwrap();
-        write_atomic(&link, b"new", true).unwrap();
+        save_text(&Project::new("p"), &link).unwrap();
         assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
-        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+        assert!(std::fs::read_to_string(&target).unwrap().contains("name: \"p\""));
         assert_eq!(std::fs::read(backup_path(&target)).unwrap(), b"old");
+        // A plain atomic write (state files, exports) replaces a link.
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, b"keep").unwrap();
+        let planted = real.join("index");
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        write_atomic(&planted, b"index", false).unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"keep");
+        assert!(std::fs::symlink_metadata(&planted).unwrap().is_file());
     }
 
     #[test]

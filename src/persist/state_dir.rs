@@ -58,6 +58,21 @@ pub fn check_no_links(project_path: &Path, parts: &[&str]) -> io::Result<()> {
     Ok(())
 }
 
+/// Refuses a file of the state folder that is a symbolic link (it could
+/// lead a read or a lock outside the project). A missing file is fine.
+pub fn check_file(path: &Path) -> io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{} is a symbolic link; Marginalia does not follow links in a project's state folder",
+                path.display()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// True for a file name that stays in its folder: not empty, no path
 /// separator, not `.` or `..`, no NUL, not absolute on any platform.
 pub fn is_plain_name(name: &str) -> bool {

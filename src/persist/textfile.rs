@@ -72,6 +72,22 @@ pub enum TextFileError {
     Binary { path: PathBuf, why: &'static str },
 }
 
+impl TextFileError {
+    /// What is wrong, without the path (for messages that name the file
+    /// already, such as `file: reason`).
+    pub fn reason(&self) -> String {
+        match self {
+            TextFileError::Io { source, .. } => source.to_string(),
+            TextFileError::TooLarge { size, limit, .. } => {
+                format!("it is {size} bytes, more than the {limit}-byte limit for a document")
+            }
+            TextFileError::Binary { why, .. } => {
+                format!("it looks like a binary file ({why}), not text; convert it to .txt first")
+            }
+        }
+    }
+}
+
 /// Reads and decodes the text file at `path`.
 pub fn read_text_file(path: &Path) -> Result<Decoded, TextFileError> {
     let io = |source| TextFileError::Io {

@@ -52,10 +52,19 @@ impl VersionRef {
     /// A git revision may not start with `-`: git would read it as an
     /// option (`@git:--output=x` would write a file).
     pub fn parse(s: &str) -> Result<VersionRef, VersionError> {
-        let Some((path, suffix)) = s.rsplit_once('@') else {
+        if Path::new(s).exists() {
+            return Ok(VersionRef::File(PathBuf::from(s)));
+        }
+        // A revision may hold '@' itself (`HEAD@{1}`, `@{u}`): the first
+        // "@git:" ends the path.
+        let split = s
+            .find("@git:")
+            .map(|i| (&s[..i], &s[i + 1..]))
+            .or_else(|| s.rsplit_once('@'));
+        let Some((path, suffix)) = split else {
             return Ok(VersionRef::File(PathBuf::from(s)));
         };
-        if suffix.contains(['/', '\\']) || Path::new(s).exists() {
+        if !suffix.starts_with("git:") && suffix.contains(['/', '\\']) {
             return Ok(VersionRef::File(PathBuf::from(s)));
         }
         let bad = |why: &str| {
@@ -236,6 +245,11 @@ mod tests {
             VersionRef::Git("dir/p.ron".into(), "HEAD~2".into())
         );
         assert_eq!(parse("ana@uni/p.ron"), VersionRef::File("ana@uni/p.ron".into()));
+        assert_eq!(
+            parse("p.ron@git:HEAD@{1}"),
+            VersionRef::Git("p.ron".into(), "HEAD@{1}".into())
+        );
+        assert_eq!(parse("p.ron@git:@{u}"), VersionRef::Git("p.ron".into(), "@{u}".into()));
         assert_eq!(parse("p.ron@-1").to_string(), "p.ron@-1");
     }
 
