@@ -1566,3 +1566,53 @@ fn save_version_with_note_from_the_keyboard() {
     let versions = VersionHistory::of(&path).versions().unwrap();
     assert_eq!(versions.last().map(|v| v.message.as_str()), Some("before review"));
 }
+
+#[test]
+fn a_new_label_takes_its_id_from_its_name_until_it_is_used() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    h.state_mut().apply(Action::OpenSchemaEditor);
+    settle(&mut h);
+    h.get_by_label("Add label").click();
+    settle(&mut h);
+    let added = project(&h).schema.labels.last().unwrap().id.clone();
+    assert_eq!(added, "label_4", "a new label's id comes from its first name");
+    h.state_mut()
+        .state
+        .schema_editor
+        .as_mut()
+        .unwrap()
+        .draft_mut(&added)
+        .unwrap()
+        .name = "Place".into();
+    settle(&mut h);
+    h.get_by_label("Apply changes").click();
+    settle(&mut h);
+    let place = project(&h).schema.labels.last().unwrap().clone();
+    assert_eq!((place.id.as_str(), place.name.as_str()), ("place", "Place"));
+    // Used, it keeps its id; the status bar says its name.
+    let erevan = find(&h, "Erevan", 0);
+    h.state_mut().state.selection.text = Some(erevan);
+    h.state_mut().apply(Action::TagSelection("place".into()));
+    settle(&mut h);
+    assert_eq!(h.state().state.message.as_deref(), Some("Tag “Erevan” as Place"));
+    h.state_mut()
+        .state
+        .schema_editor
+        .as_mut()
+        .unwrap()
+        .draft_mut("place")
+        .unwrap()
+        .name = "Lieu".into();
+    settle(&mut h);
+    h.get_by_label("Apply changes").click();
+    settle(&mut h);
+    let renamed = project(&h).schema.labels.last().unwrap().clone();
+    assert_eq!((renamed.id.as_str(), renamed.name.as_str()), ("place", "Lieu"));
+    // Undo goes back through both steps.
+    h.state_mut().apply(Action::Undo);
+    h.state_mut().apply(Action::Undo);
+    h.state_mut().apply(Action::Undo);
+    settle(&mut h);
+    assert_eq!(project(&h).schema.labels.last().unwrap().id, "label_4");
+}

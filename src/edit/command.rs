@@ -49,6 +49,9 @@ pub enum Command {
     UpdateLabel(Label),
     /// Remove a label no annotation uses.
     RemoveLabel(String),
+    /// Give a label no annotation uses another id (a new label's id
+    /// follows its name until it is first used).
+    RenameLabelId { from: String, to: String },
     /// Move a label to another palette position.
     MoveLabel { id: String, index: usize },
     /// Insert documents at positions in the document list, in order.
@@ -235,6 +238,32 @@ impl Command {
                 let label = project.schema.labels.remove(index);
                 Ok(Command::AddLabel { label, index })
             }
+            Command::RenameLabelId { from, to } => {
+                let index = project
+                    .schema
+                    .position(from)
+                    .ok_or_else(|| EditError::UnknownLabel(from.clone()))?;
+                if project.schema.contains(to) {
+                    return Err(EditError::DuplicateLabel(to.clone()));
+                }
+                let count = project
+                    .annotations()
+                    .iter()
+                    .chain(&project.orphans)
+                    .filter(|a| &a.label == from)
+                    .count();
+                if count > 0 {
+                    return Err(EditError::LabelInUse {
+                        label: from.clone(),
+                        count,
+                    });
+                }
+                project.schema.labels[index].id = to.clone();
+                Ok(Command::RenameLabelId {
+                    from: to.clone(),
+                    to: from.clone(),
+                })
+            }
             Command::MoveLabel { id, index } => {
                 let from = project
                     .schema
@@ -327,6 +356,25 @@ impl Command {
         }
     }
 
+    /// [`Command::describe`] with label names instead of ids where the
+    /// schema has them ("tag “Erevan” as Place", not "as label_2").
+    pub fn describe_in(&self, schema: &crate::model::Schema) -> String {
+        let name = |id: &str| schema.get(id).map_or_else(|| id.to_owned(), |l| l.name.clone());
+        match self {
+            Command::AddAnnotations(v) => match v.as_slice() {
+                [a] => format!("tag “{}” as {}", shorten(&a.text, 30), name(&a.label)),
+                _ => self.describe(),
+            },
+            Command::Relabel { ids, label, .. } => {
+                format!("relabel {} as {}", plural(ids.len(), "annotation"), name(label))
+            }
+            Command::RemoveLabel(id) => format!("remove label {}", name(id)),
+            Command::MoveLabel { id, .. } => format!("move label {}", name(id)),
+            Command::Batch(v) if v.len() == 1 => v[0].describe_in(schema),
+            _ => self.describe(),
+        }
+    }
+
     /// A short description for the Edit menu ("Undo tag 3 spans as event").
     pub fn describe(&self) -> String {
         match self {
@@ -344,6 +392,7 @@ impl Command {
             Command::UpdateLabel(label) => format!("edit label {}", label.name),
             Command::RemoveLabel(id) => format!("remove label {id}"),
             Command::MoveLabel { id, .. } => format!("move label {id}"),
+            Command::RenameLabelId { from, to } => format!("change label id {from} to {to}"),
             Command::AddDocuments(d) => format!("add {}", plural(d.len(), "document")),
             Command::RemoveDocuments(d) => format!("remove {}", plural(d.len(), "document")),
             Command::SetProjectName(_) => "rename project".to_owned(),

@@ -457,3 +457,31 @@ fn commands_that_change_nothing_are_not_recorded() {
     assert_eq!(history.apply(&mut project, again), Ok(false));
     assert_eq!(project.annotation(id).unwrap().modified, t(100));
 }
+
+#[test]
+fn an_unused_label_changes_its_id_and_a_used_one_cannot() {
+    let p = fixture();
+    let after = check_round_trip(
+        &p,
+        Command::RenameLabelId {
+            from: "claim".into(),
+            to: "place".into(),
+        },
+    );
+    assert!(after.schema.contains("place") && !after.schema.contains("claim"));
+    let mut q = p.clone();
+    let used = Command::RenameLabelId {
+        from: "actor".into(),
+        to: "who".into(),
+    };
+    assert!(matches!(
+        used.apply(&mut q),
+        Err(EditError::LabelInUse { count: 2, .. })
+    ));
+    let taken = Command::RenameLabelId {
+        from: "claim".into(),
+        to: "event".into(),
+    };
+    assert_eq!(taken.apply(&mut q), Err(EditError::DuplicateLabel("event".into())));
+    assert_eq!(q, p);
+}

@@ -1418,7 +1418,7 @@ impl Workbench {
 
     fn edit(&mut self, command: Command) {
         let Some(s) = &mut self.session else { return };
-        let description = command.describe();
+        let description = command.describe_in(&s.project().schema);
         match s.apply(command) {
             Ok(true) => self.state.message = Some(capitalise(&description)),
             Ok(false) => self.state.message = Some(format!("Nothing to change: {description} would leave it as it is")),

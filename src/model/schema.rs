@@ -107,6 +107,15 @@ impl Schema {
     }
 
     /// A label id derived from `name` that no label uses yet.
+    /// The id a label named `name` gets: [`Schema::fresh_id`], with the
+    /// label `except` (the one being renamed) not counting as taken.
+    pub fn id_for_name(&self, name: &str, except: &str) -> String {
+        let others = Schema {
+            labels: self.labels.iter().filter(|l| l.id != except).cloned().collect(),
+        };
+        others.fresh_id(name)
+    }
+
     pub fn fresh_id(&self, name: &str) -> String {
         let base: String = name
             .trim()

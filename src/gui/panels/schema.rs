@@ -46,19 +46,41 @@ impl SchemaEditor {
         self.drafts.iter_mut().find(|l| l.id == id)
     }
 
-    /// The drafts that differ from the schema, as one command.
-    pub fn pending(&self) -> Option<Command> {
-        let changed: Vec<Command> = self
-            .drafts
-            .iter()
-            .zip(&self.hotkeys)
-            .filter_map(|(d, key)| {
-                let mut label = d.clone();
-                label.hotkey = key.trim().chars().next();
-                let original = self.pristine.iter().find(|p| p.id == d.id)?;
-                (label != *original).then_some(Command::UpdateLabel(label))
-            })
-            .collect();
+    /// The drafts that differ from the schema, as one command. A renamed
+    /// label that no annotation uses yet takes an id made from its new name
+    /// (so that "Place" is `place` in the file and every export, not
+    /// `label_2`); a label in use keeps its id.
+    pub fn pending(&self, project: &Project) -> Option<Command> {
+        let mut changed = Vec::new();
+        let mut schema = project.schema.clone();
+        for (d, key) in self.drafts.iter().zip(&self.hotkeys) {
+            let mut label = d.clone();
+            label.hotkey = key.trim().chars().next();
+            let Some(original) = self.pristine.iter().find(|p| p.id == d.id) else {
+                continue;
+            };
+            if label == *original {
+                continue;
+            }
+            changed.push(Command::UpdateLabel(label.clone()));
+            let used = project
+                .annotations()
+                .iter()
+                .chain(&project.orphans)
+                .any(|a| a.label == label.id);
+            if label.name != original.name && !used {
+                let id = schema.id_for_name(&label.name, &label.id);
+                if id != label.id {
+                    changed.push(Command::RenameLabelId {
+                        from: label.id.clone(),
+                        to: id.clone(),
+                    });
+                    if let Some(l) = schema.labels.iter_mut().find(|l| l.id == label.id) {
+                        l.id = id;
+                    }
+                }
+            }
+        }
         (!changed.is_empty()).then_some(Command::Batch(changed))
     }
 
@@ -152,13 +174,14 @@ impl SchemaEditor {
         }
         ui.horizontal(|ui| {
             if ui.button("Add label").clicked() {
-                let id = project.schema.fresh_id("label");
+                let name = format!("Label {}", n + 1);
+                let id = project.schema.fresh_id(&name);
                 let used: Vec<char> = project.schema.labels.iter().filter_map(|l| l.hotkey).collect();
                 let hotkey = ('1'..='9').find(|c| !used.contains(c));
                 actions.push(Action::Edit(Command::AddLabel {
                     label: Label {
                         id: id.clone(),
-                        name: format!("Label {}", n + 1),
+                        name,
                         colour: Colour::for_new_label(n),
                         hotkey,
                         guideline: String::new(),
@@ -166,7 +189,7 @@ impl SchemaEditor {
                     index: n,
                 }));
             }
-            let pending = self.pending();
+            let pending = self.pending(project);
             if ui
                 .add_enabled(pending.is_some(), egui::Button::new("Apply changes"))
                 .clicked()
@@ -175,7 +198,7 @@ impl SchemaEditor {
                 actions.push(Action::Edit(command));
             }
             if ui
-                .add_enabled(self.pending().is_some(), egui::Button::new("Revert"))
+                .add_enabled(self.pending(project).is_some(), egui::Button::new("Revert"))
                 .clicked()
             {
                 self.refresh(project);
