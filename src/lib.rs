@@ -16,6 +16,7 @@
 //! - [`session`]: an open project with its path, undo history and dirty state,
 //!   shared by the command line and the GUI.
 //! - [`synth`]: deterministic synthetic projects for benchmarks.
+//! - [`user`]: who is annotating (the author recorded on annotations).
 //! - `gui` (feature `gui`): the eframe workbench, on top of all of the above.
 
 pub mod agreement;
@@ -31,3 +32,4 @@ pub mod model;
 pub mod persist;
 pub mod session;
 pub mod synth;
+pub mod user;

@@ -20,19 +20,7 @@ use crate::persist::recovery::{self, RecoverySummary};
 use crate::persist::watch::{DiskChange, DiskWatch};
 use crate::persist::{self, LoadError, Loaded, SaveError, documents::relative_path, load::base_dir};
 
-/// The name recorded as author when none is configured.
-pub const UNKNOWN_AUTHOR: &str = "unknown";
-
-/// The author to record for new annotations: `MARGINALIA_AUTHOR`, else the
-/// login name, else [`UNKNOWN_AUTHOR`].
-pub fn default_author() -> String {
-    ["MARGINALIA_AUTHOR", "USER", "USERNAME"]
-        .iter()
-        .filter_map(|k| std::env::var(k).ok())
-        .map(|v| v.trim().to_owned())
-        .find(|v| !v.is_empty())
-        .unwrap_or_else(|| UNKNOWN_AUTHOR.to_owned())
-}
+pub use crate::user::{UNKNOWN_AUTHOR, default_author};
 
 /// An open project.
 #[derive(Debug)]

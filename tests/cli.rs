@@ -503,3 +503,60 @@ fn edit_and_delete_change_annotations_in_one_step_each() {
     assert_eq!(left.annotations().len(), 1);
     assert_eq!(left.annotations()[0].id.to_string(), others[1]);
 }
+
+#[test]
+fn the_cli_records_the_annotator_named_in_the_workbench_settings() {
+    let f = Fixture::new();
+    let settings = f.dir.path().join("settings.ron");
+    std::fs::write(&settings, "(dark: true, author: \"Léa Martin\")").unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "annotate",
+            p(&f.path),
+            "--doc",
+            "doc",
+            "--label",
+            "claim",
+            "--find",
+            "victoire",
+        ];
+        args.extend_from_slice(extra);
+        common::marginalia_with(&args, |c| {
+            c.env_remove("MARGINALIA_AUTHOR").env("MARGINALIA_SETTINGS", &settings);
+        })
+    };
+    let o = run(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let project = persist::open(&f.path).unwrap();
+    let a = project.annotations().iter().find(|a| a.text == "victoire").unwrap();
+    assert_eq!(a.author, "Léa Martin");
+    // --author wins.
+    let o = run(&["--author", "Ana", "--nth", "1"]);
+    assert!(!o.status.success(), "already tagged");
+    std::fs::write(&settings, "(author: \"\")").unwrap();
+    let o = common::marginalia_with(
+        &[
+            "annotate",
+            p(&f.path),
+            "--doc",
+            "doc",
+            "--label",
+            "event",
+            "--find",
+            "victoire",
+            "--author",
+            "Ana",
+        ],
+        |c| {
+            c.env_remove("MARGINALIA_AUTHOR").env("MARGINALIA_SETTINGS", &settings);
+        },
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let project = persist::open(&f.path).unwrap();
+    assert!(
+        project
+            .annotations()
+            .iter()
+            .any(|a| a.label == "event" && a.text == "victoire" && a.author == "Ana")
+    );
+}

@@ -1616,3 +1616,62 @@ fn a_new_label_takes_its_id_from_its_name_until_it_is_used() {
     settle(&mut h);
     assert_eq!(project(&h).schema.labels.last().unwrap().id, "label_4");
 }
+
+#[test]
+fn the_command_palette_finds_and_runs_every_command() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::P);
+    assert!(
+        h.state().state.command_palette.is_some(),
+        "Ctrl+Shift+P opens the palette"
+    );
+    h.get_by_label("Command").type_text("dataset export");
+    settle(&mut h);
+    assert!(h.query_by_label_contains("Export dataset…").is_some());
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    assert!(
+        h.state().state.command_palette.is_none(),
+        "running a command closes the palette"
+    );
+    assert!(h.state().state.export.is_some(), "Enter ran Export dataset…");
+    // Arrows choose among the matches; Esc closes without running anything.
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::P);
+    h.get_by_label("Command").type_text("next");
+    settle(&mut h);
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(h.state().state.command_palette.is_none());
+}
+
+#[test]
+fn the_annotator_is_asked_once_before_the_first_tag_without_a_name() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    h.state_mut().session.as_mut().unwrap().author = marginalia::user::UNKNOWN_AUTHOR.into();
+    let target = find(&h, "Les hostilités", 0);
+    h.state_mut().state.selection.text = Some(target.clone());
+    let before = project(&h).annotations().len();
+    type_key(&mut h, "1");
+    assert!(
+        matches!(h.state().modal, Some(Modal::AskAuthor { .. })),
+        "the name is asked before anything is recorded"
+    );
+    assert_eq!(project(&h).annotations().len(), before);
+    h.get_by_label("Your name").type_text("Léa Martin");
+    settle(&mut h);
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    assert!(h.state().modal.is_none());
+    let added = project(&h)
+        .annotations_of(DOC)
+        .iter()
+        .find(|a| a.range() == target && a.label == "event")
+        .expect("the waiting tag was made")
+        .clone();
+    assert_eq!(added.author, "Léa Martin");
+    assert_eq!(h.state().settings.author, "Léa Martin", "kept in the settings");
+    // Not asked again.
+    let next = find(&h, "Moscou", 0);
+    h.state_mut().state.selection.text = Some(next);
+    type_key(&mut h, "2");
+    assert!(h.state().modal.is_none());
+}

@@ -38,6 +38,12 @@ pub enum Action {
     SaveWithNote(String),
     ReloadFromDisk,
     KeepMine,
+    /// Open the command palette (Ctrl+Shift+P).
+    OpenCommandPalette,
+    /// Ask for the annotator's name (then carry out the action, if any).
+    AskAuthor(Option<Box<Action>>),
+    /// Set the annotator's name (kept in the settings).
+    SetAuthor(String, Option<Box<Action>>),
     /// Merge the version another program saved into the open one (three-way).
     MergeFromDisk,
     RestoreRecovery,
@@ -168,6 +174,18 @@ pub enum Action {
 impl Action {
     /// Actions that would drop the open project, and so ask first when it
     /// has unsaved changes.
+    /// True for actions that record new annotations under the annotator's
+    /// name (the workbench asks for the name first if it has none).
+    pub fn records_author(&self) -> bool {
+        matches!(
+            self,
+            Action::TagSelection(_)
+                | Action::TagAllMatches(_)
+                | Action::ReviewDecide { .. }
+                | Action::ReviewDecideCurrent(_)
+        )
+    }
+
     pub fn drops_project(&self) -> bool {
         matches!(
             self,

@@ -1,13 +1,16 @@
-//! The commands of menus and keyboard shortcuts, in one list (as rerun's
-//! `UICommand`): each has its menu text and shortcut, so menus show the
-//! keys and the keyboard handler needs no second table.
+//! The commands of menus, keyboard shortcuts and the command palette, in
+//! one list (as rerun's `UICommand`): each has its text and its shortcuts,
+//! so the menus, the keyboard handler, the shortcuts window (F1) and the
+//! palette (Ctrl+Shift+P) are all generated from it.
 
 use egui::{Key, KeyboardShortcut, Modifiers};
+use strum::{EnumIter, IntoEnumIterator};
 
 use super::action::Action;
 use crate::agreement::adjudicate::Decision;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Every command, in menu order ([`UiCommand::all`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter)]
 pub enum UiCommand {
     NewProject,
     OpenProject,
@@ -19,7 +22,6 @@ pub enum UiCommand {
     Quit,
     Undo,
     Redo,
-    RedoAlt,
     Find,
     FindNext,
     FindPrevious,
@@ -32,7 +34,6 @@ pub enum UiCommand {
     PreviousDocument,
     ToggleTheme,
     ZoomIn,
-    ZoomInAlt,
     ZoomOut,
     ZoomReset,
     ToggleSnap,
@@ -48,53 +49,16 @@ pub enum UiCommand {
     ReviewPrevious,
     ReviewAgreements,
     NextConflict,
+    AnnotatorName,
+    CommandPalette,
     Shortcuts,
 }
 
 impl UiCommand {
     /// Every command, in menu order.
-    pub const ALL: &[UiCommand] = &[
-        UiCommand::NewProject,
-        UiCommand::OpenProject,
-        UiCommand::AddDocuments,
-        UiCommand::Save,
-        UiCommand::SaveAs,
-        UiCommand::SaveVersion,
-        UiCommand::CloseProject,
-        UiCommand::Quit,
-        UiCommand::Undo,
-        UiCommand::Redo,
-        UiCommand::RedoAlt,
-        UiCommand::Find,
-        UiCommand::FindNext,
-        UiCommand::FindPrevious,
-        UiCommand::Delete,
-        UiCommand::EditLabels,
-        UiCommand::CycleStatus,
-        UiCommand::NextAnnotation,
-        UiCommand::PreviousAnnotation,
-        UiCommand::NextDocument,
-        UiCommand::PreviousDocument,
-        UiCommand::ToggleTheme,
-        UiCommand::ZoomIn,
-        UiCommand::ZoomInAlt,
-        UiCommand::ZoomOut,
-        UiCommand::ZoomReset,
-        UiCommand::ToggleSnap,
-        UiCommand::Compare,
-        UiCommand::Export,
-        UiCommand::Import,
-        UiCommand::Review,
-        UiCommand::ReviewAcceptA,
-        UiCommand::ReviewAcceptB,
-        UiCommand::ReviewAcceptBoth,
-        UiCommand::ReviewReject,
-        UiCommand::ReviewNext,
-        UiCommand::ReviewPrevious,
-        UiCommand::ReviewAgreements,
-        UiCommand::NextConflict,
-        UiCommand::Shortcuts,
-    ];
+    pub fn all() -> impl Iterator<Item = UiCommand> {
+        UiCommand::iter()
+    }
 
     /// Menu text.
     pub fn text(self) -> &'static str {
@@ -108,7 +72,7 @@ impl UiCommand {
             UiCommand::CloseProject => "Close project",
             UiCommand::Quit => "Quit",
             UiCommand::Undo => "Undo",
-            UiCommand::Redo | UiCommand::RedoAlt => "Redo",
+            UiCommand::Redo => "Redo",
             UiCommand::Find => "Find…",
             UiCommand::FindNext => "Find next",
             UiCommand::FindPrevious => "Find previous",
@@ -120,7 +84,7 @@ impl UiCommand {
             UiCommand::NextDocument => "Next document",
             UiCommand::PreviousDocument => "Previous document",
             UiCommand::ToggleTheme => "Dark theme",
-            UiCommand::ZoomIn | UiCommand::ZoomInAlt => "Larger text",
+            UiCommand::ZoomIn => "Larger text",
             UiCommand::ZoomOut => "Smaller text",
             UiCommand::ZoomReset => "Reset text size",
             UiCommand::ToggleSnap => "Snap selections to words",
@@ -136,57 +100,68 @@ impl UiCommand {
             UiCommand::ReviewPrevious => "Previous disagreement",
             UiCommand::ReviewAgreements => "Accept all agreements",
             UiCommand::NextConflict => "Next merge conflict",
+            UiCommand::AnnotatorName => "Annotator name…",
+            UiCommand::CommandPalette => "Command palette…",
             UiCommand::Shortcuts => "Keyboard shortcuts",
         }
     }
 
-    /// The keyboard shortcut, if any.
-    pub fn shortcut(self) -> Option<KeyboardShortcut> {
+    /// The keyboard shortcuts, the first one shown in menus.
+    pub fn shortcuts(self) -> Vec<KeyboardShortcut> {
         let cmd = Modifiers::COMMAND;
         let cmd_shift = Modifiers::COMMAND.plus(Modifiers::SHIFT);
-        let k = |m, key| Some(KeyboardShortcut::new(m, key));
+        let k = KeyboardShortcut::new;
         match self {
-            UiCommand::NewProject => k(cmd, Key::N),
-            UiCommand::OpenProject => k(cmd, Key::O),
-            UiCommand::AddDocuments => k(cmd_shift, Key::O),
-            UiCommand::Save => k(cmd, Key::S),
-            UiCommand::SaveAs => k(cmd_shift, Key::S),
-            UiCommand::SaveVersion => k(Modifiers::COMMAND.plus(Modifiers::ALT), Key::S),
-            UiCommand::CloseProject => k(cmd, Key::W),
-            UiCommand::Quit => k(cmd, Key::Q),
-            UiCommand::Undo => k(cmd, Key::Z),
-            UiCommand::Redo => k(cmd_shift, Key::Z),
-            UiCommand::RedoAlt => k(cmd, Key::Y),
-            UiCommand::Find => k(cmd, Key::F),
-            UiCommand::FindNext => k(Modifiers::NONE, Key::F3),
-            UiCommand::FindPrevious => k(Modifiers::SHIFT, Key::F3),
-            UiCommand::Delete => k(Modifiers::NONE, Key::Delete),
-            UiCommand::EditLabels => k(cmd, Key::L),
-            UiCommand::CycleStatus => k(cmd, Key::D),
-            UiCommand::NextAnnotation => k(Modifiers::ALT, Key::ArrowDown),
-            UiCommand::PreviousAnnotation => k(Modifiers::ALT, Key::ArrowUp),
-            UiCommand::NextDocument => k(cmd, Key::PageDown),
-            UiCommand::PreviousDocument => k(cmd, Key::PageUp),
-            UiCommand::ToggleTheme => None,
-            UiCommand::ZoomIn => k(cmd, Key::Plus),
-            UiCommand::ZoomInAlt => k(cmd, Key::Equals),
-            UiCommand::ZoomOut => k(cmd, Key::Minus),
-            UiCommand::ZoomReset => k(cmd, Key::Num0),
-            UiCommand::ToggleSnap => None,
-            UiCommand::Compare => k(cmd_shift, Key::D),
-            UiCommand::Export => k(cmd, Key::E),
-            UiCommand::Import => k(cmd, Key::I),
-            UiCommand::Review => k(cmd_shift, Key::R),
-            UiCommand::ReviewAcceptA => k(Modifiers::ALT, Key::A),
-            UiCommand::ReviewAcceptB => k(Modifiers::ALT, Key::B),
-            UiCommand::ReviewAcceptBoth => k(Modifiers::ALT, Key::D),
-            UiCommand::ReviewReject => k(Modifiers::ALT, Key::R),
-            UiCommand::ReviewNext => k(Modifiers::ALT, Key::N),
-            UiCommand::ReviewPrevious => k(Modifiers::ALT, Key::P),
-            UiCommand::ReviewAgreements => k(Modifiers::ALT, Key::G),
-            UiCommand::NextConflict => k(Modifiers::ALT, Key::C),
-            UiCommand::Shortcuts => k(Modifiers::NONE, Key::F1),
+            UiCommand::NewProject => vec![k(cmd, Key::N)],
+            UiCommand::OpenProject => vec![k(cmd, Key::O)],
+            UiCommand::AddDocuments => vec![k(cmd_shift, Key::O)],
+            UiCommand::Save => vec![k(cmd, Key::S)],
+            UiCommand::SaveAs => vec![k(cmd_shift, Key::S)],
+            UiCommand::SaveVersion => vec![k(Modifiers::COMMAND.plus(Modifiers::ALT), Key::S)],
+            UiCommand::CloseProject => vec![k(cmd, Key::W)],
+            UiCommand::Quit => vec![k(cmd, Key::Q)],
+            UiCommand::Undo => vec![k(cmd, Key::Z)],
+            UiCommand::Redo => vec![k(cmd_shift, Key::Z), k(cmd, Key::Y)],
+            UiCommand::Find => vec![k(cmd, Key::F)],
+            UiCommand::FindNext => vec![k(Modifiers::NONE, Key::F3)],
+            UiCommand::FindPrevious => vec![k(Modifiers::SHIFT, Key::F3)],
+            UiCommand::Delete => vec![k(Modifiers::NONE, Key::Delete)],
+            UiCommand::EditLabels => vec![k(cmd, Key::L)],
+            UiCommand::CycleStatus => vec![k(cmd, Key::D)],
+            UiCommand::NextAnnotation => vec![k(Modifiers::ALT, Key::ArrowDown)],
+            UiCommand::PreviousAnnotation => vec![k(Modifiers::ALT, Key::ArrowUp)],
+            UiCommand::NextDocument => vec![k(cmd, Key::PageDown)],
+            UiCommand::PreviousDocument => vec![k(cmd, Key::PageUp)],
+            UiCommand::ToggleTheme | UiCommand::ToggleSnap | UiCommand::AnnotatorName => Vec::new(),
+            UiCommand::ZoomIn => vec![k(cmd, Key::Plus), k(cmd, Key::Equals)],
+            UiCommand::ZoomOut => vec![k(cmd, Key::Minus)],
+            UiCommand::ZoomReset => vec![k(cmd, Key::Num0)],
+            UiCommand::Compare => vec![k(cmd_shift, Key::D)],
+            UiCommand::Export => vec![k(cmd, Key::E)],
+            UiCommand::Import => vec![k(cmd, Key::I)],
+            UiCommand::Review => vec![k(cmd_shift, Key::R)],
+            UiCommand::ReviewAcceptA => vec![k(Modifiers::ALT, Key::A)],
+            UiCommand::ReviewAcceptB => vec![k(Modifiers::ALT, Key::B)],
+            UiCommand::ReviewAcceptBoth => vec![k(Modifiers::ALT, Key::D)],
+            UiCommand::ReviewReject => vec![k(Modifiers::ALT, Key::R)],
+            UiCommand::ReviewNext => vec![k(Modifiers::ALT, Key::N)],
+            UiCommand::ReviewPrevious => vec![k(Modifiers::ALT, Key::P)],
+            UiCommand::ReviewAgreements => vec![k(Modifiers::ALT, Key::G)],
+            UiCommand::NextConflict => vec![k(Modifiers::ALT, Key::C)],
+            UiCommand::CommandPalette => vec![k(cmd_shift, Key::P)],
+            UiCommand::Shortcuts => vec![k(Modifiers::NONE, Key::F1)],
         }
+    }
+
+    /// The first shortcut, as menus show it.
+    pub fn shortcut(self) -> Option<KeyboardShortcut> {
+        self.shortcuts().first().copied()
+    }
+
+    /// Every shortcut, as text ("Ctrl+Shift+Z, Ctrl+Y").
+    pub fn shortcut_text(self, ctx: &egui::Context) -> String {
+        let keys: Vec<String> = self.shortcuts().iter().map(|s| ctx.format_shortcut(s)).collect();
+        keys.join(", ")
     }
 
     /// True for commands that must not fire while a text field has the
@@ -197,7 +172,6 @@ impl UiCommand {
             self,
             UiCommand::Undo
                 | UiCommand::Redo
-                | UiCommand::RedoAlt
                 | UiCommand::Delete
                 | UiCommand::ReviewAcceptA
                 | UiCommand::ReviewAcceptB
@@ -227,7 +201,7 @@ impl UiCommand {
             UiCommand::CloseProject => Action::CloseProject,
             UiCommand::Quit => Action::Quit,
             UiCommand::Undo => Action::Undo,
-            UiCommand::Redo | UiCommand::RedoAlt => Action::Redo,
+            UiCommand::Redo => Action::Redo,
             UiCommand::Find => Action::OpenFind,
             UiCommand::FindNext => Action::FindNext,
             UiCommand::FindPrevious => Action::FindPrevious,
@@ -239,7 +213,7 @@ impl UiCommand {
             UiCommand::NextDocument => Action::NeighbourDocument { forward: true },
             UiCommand::PreviousDocument => Action::NeighbourDocument { forward: false },
             UiCommand::ToggleTheme => Action::ToggleTheme,
-            UiCommand::ZoomIn | UiCommand::ZoomInAlt => Action::ZoomIn,
+            UiCommand::ZoomIn => Action::ZoomIn,
             UiCommand::ZoomOut => Action::ZoomOut,
             UiCommand::ZoomReset => Action::ZoomReset,
             UiCommand::ToggleSnap => Action::ToggleSnap,
@@ -255,6 +229,8 @@ impl UiCommand {
             UiCommand::ReviewPrevious => Action::ReviewNext(false),
             UiCommand::ReviewAgreements => Action::ReviewAcceptAgreements,
             UiCommand::NextConflict => Action::NextConflict,
+            UiCommand::AnnotatorName => Action::AskAuthor(None),
+            UiCommand::CommandPalette => Action::OpenCommandPalette,
             UiCommand::Shortcuts => Action::ShowShortcuts,
         })
     }
@@ -278,11 +254,9 @@ impl UiCommand {
     /// egui matches shortcuts "logically" (Ctrl+Z also matches Ctrl+Shift+Z),
     /// so shortcuts with more modifiers are tried first.
     pub fn pressed(ctx: &egui::Context, text_field_focused: bool) -> Vec<UiCommand> {
-        let mut commands: Vec<(UiCommand, KeyboardShortcut)> = UiCommand::ALL
-            .iter()
-            .copied()
+        let mut commands: Vec<(UiCommand, KeyboardShortcut)> = UiCommand::all()
             .filter(|c| !(text_field_focused && c.yields_to_text_fields()))
-            .filter_map(|c| c.shortcut().map(|s| (c, s)))
+            .flat_map(|c| c.shortcuts().into_iter().map(move |s| (c, s)))
             .collect();
         let count = |m: Modifiers| {
             [m.alt, m.ctrl, m.shift, m.mac_cmd, m.command]
@@ -296,7 +270,13 @@ impl UiCommand {
                 .into_iter()
                 .filter(|(_, s)| input.consume_shortcut(s))
                 .map(|(c, _)| c)
-                .collect()
+                .fold(Vec::new(), |mut out, c| {
+                    // Two shortcuts of one command pressed at once: once.
+                    if !out.contains(&c) {
+                        out.push(c);
+                    }
+                    out
+                })
         })
     }
 }
@@ -307,12 +287,23 @@ mod tests {
 
     #[test]
     fn shortcuts_are_unique() {
-        let shortcuts: Vec<_> = UiCommand::ALL.iter().filter_map(|c| c.shortcut()).collect();
+        let shortcuts: Vec<_> = UiCommand::all().flat_map(UiCommand::shortcuts).collect();
         for (i, a) in shortcuts.iter().enumerate() {
             for b in &shortcuts[i + 1..] {
                 assert_ne!(a, b, "two commands share a shortcut");
             }
         }
+    }
+
+    #[test]
+    fn every_command_has_a_text_and_the_menus_list_every_command() {
+        let texts: Vec<&str> = UiCommand::all().map(UiCommand::text).collect();
+        assert!(texts.len() >= 40);
+        let mut unique = texts.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), texts.len(), "no two commands share a text");
+        assert_eq!(UiCommand::Redo.shortcuts().len(), 2, "Ctrl+Shift+Z and Ctrl+Y");
     }
 
     #[test]

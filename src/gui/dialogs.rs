@@ -181,6 +181,13 @@ pub enum Modal {
     SaveVersion {
         note: String,
     },
+    /// The annotator's name, asked before the first annotation is recorded
+    /// without one (or from Edit → Annotator name…); `then` is the action
+    /// that was waiting for it.
+    AskAuthor {
+        name: String,
+        then: Option<Box<Action>>,
+    },
 }
 
 /// Shows the pending modal, if any; returns the answer as actions.
@@ -284,6 +291,37 @@ pub fn modal_ui(ctx: &egui::Context, wb: &mut Workbench) -> Vec<Action> {
                             id: id.clone(),
                             relabel_to: relabel_to.clone(),
                         });
+                        close = true;
+                    }
+                    if ui.button("Cancel").clicked() {
+                        close = true;
+                    }
+                });
+            }
+            Modal::AskAuthor { name, then } => {
+                ui.heading("Who is annotating?");
+                ui.label(
+                    "Every annotation records its annotator, for agreement, review and provenance. \
+                     Your name is kept in your settings (change it with Edit → Annotator name…) \
+                     and used by the command line too.",
+                );
+                let label = ui.label("Your name");
+                let field = ui
+                    .add(
+                        egui::TextEdit::singleline(name)
+                            .hint_text("e.g. Léa Martin")
+                            .desired_width(300.0),
+                    )
+                    .labelled_by(label.id);
+                let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if !enter {
+                    field.request_focus();
+                }
+                let valid = crate::user::clean(name).is_some();
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.add_enabled(valid, egui::Button::new("OK")).clicked() || (enter && valid) {
+                        actions.push(Action::SetAuthor(name.clone(), then.take()));
                         close = true;
                     }
                     if ui.button("Cancel").clicked() {

@@ -26,6 +26,9 @@ pub struct Settings {
     pub snap_to_words: bool,
     /// Most recent first.
     pub recent: Vec<PathBuf>,
+    /// The annotator's name, recorded on their annotations (asked once;
+    /// Edit → Annotator name…). The command line reads it too.
+    pub author: String,
     /// Where the settings are written; `None` keeps them in memory (tests).
     #[serde(skip)]
     pub file: Option<PathBuf>,
@@ -38,6 +41,7 @@ impl Default for Settings {
             zoom: 1.0,
             snap_to_words: true,
             recent: Vec::new(),
+            author: String::new(),
             file: None,
         }
     }
@@ -46,7 +50,7 @@ impl Default for Settings {
 impl Settings {
     /// The settings file of this user, if the platform has a config folder.
     pub fn default_file() -> Option<PathBuf> {
-        directories::ProjectDirs::from("", "", "marginalia").map(|d| d.config_dir().join("settings.ron"))
+        crate::user::settings_file()
     }
 
     /// Loads settings from `file`, or defaults.

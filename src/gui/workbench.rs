@@ -83,6 +83,8 @@ pub struct UiState {
     pub review: Option<Review>,
     /// Annotations marked with merge conflicts.
     pub conflicts: panels::banners::ConflictList,
+    /// The command palette, while open.
+    pub command_palette: Option<panels::command_palette::CommandPalette>,
 }
 
 /// The whole GUI state.
@@ -178,6 +180,13 @@ impl Workbench {
         }
         if self.state.show_shortcuts {
             panels::help::shortcuts_window(ui.ctx(), &mut self.state.show_shortcuts);
+        }
+        if let Some(palette) = &mut self.state.command_palette {
+            let (keep, chosen) = palette.ui(ui.ctx(), self.state.current_doc.as_deref());
+            actions.extend(chosen);
+            if !keep {
+                self.state.command_palette = None;
+            }
         }
         if let (Some(dialog), Some(session)) = (&mut self.state.export, &self.session) {
             let problems = session.current_problems().len();
@@ -440,7 +449,26 @@ impl Workbench {
             self.modal = Some(Modal::UnsavedChanges { then: action });
             return;
         }
+        if action.records_author() && !self.knows_author() {
+            self.modal = Some(Modal::AskAuthor {
+                name: String::new(),
+                then: Some(Box::new(action)),
+            });
+            return;
+        }
         self.run(action);
+    }
+
+    /// Whether the open session has an annotator's name to record, taking
+    /// the one in the settings when the session has none of its own.
+    fn knows_author(&mut self) -> bool {
+        let Some(s) = &mut self.session else { return true };
+        if s.author == crate::user::UNKNOWN_AUTHOR
+            && let Some(name) = crate::user::clean(&self.settings.author)
+        {
+            s.author = name;
+        }
+        s.author != crate::user::UNKNOWN_AUTHOR
     }
 
     fn run(&mut self, action: Action) {
@@ -553,6 +581,33 @@ impl Workbench {
                             });
                         }
                         Err(e) => self.error("Could not merge the version on disk", e.to_string()),
+                    }
+                }
+            }
+            Action::OpenCommandPalette => {
+                self.state.command_palette = Some(panels::command_palette::CommandPalette::default());
+            }
+            Action::AskAuthor(then) => {
+                let name = self.session.as_ref().map(|s| s.author.clone()).unwrap_or_default();
+                let name = if name == crate::user::UNKNOWN_AUTHOR {
+                    String::new()
+                } else {
+                    name
+                };
+                self.modal = Some(Modal::AskAuthor { name, then });
+            }
+            Action::SetAuthor(name, then) => {
+                if let Some(name) = crate::user::clean(&name) {
+                    self.settings.author = name.clone();
+                    if let Err(e) = self.settings.save() {
+                        self.state.message = Some(format!("Could not save the settings: {e}"));
+                    }
+                    if let Some(s) = &mut self.session {
+                        s.author = name.clone();
+                    }
+                    self.state.message = Some(format!("Annotating as {name}"));
+                    if let Some(then) = then {
+                        self.apply(*then);
                     }
                 }
             }

@@ -45,12 +45,10 @@ fn shortcuts_grid(ui: &mut egui::Ui) {
                 ui.label(what);
                 ui.end_row();
             }
-            for c in UiCommand::ALL {
-                if let Some(s) = c.shortcut() {
-                    ui.strong(ui.ctx().format_shortcut(&s));
-                    ui.label(c.text());
-                    ui.end_row();
-                }
+            for c in UiCommand::all().filter(|c| !c.shortcuts().is_empty()) {
+                ui.strong(c.shortcut_text(ui.ctx()));
+                ui.label(c.text());
+                ui.end_row();
             }
         });
 }

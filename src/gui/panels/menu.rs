@@ -69,7 +69,12 @@ pub fn menu_bar(ui: &mut Ui, wb: &Workbench) -> Vec<Action> {
                         actions.extend(c.menu_button(ui, doc));
                     }
                     ui.separator();
-                    for c in [UiCommand::Delete, UiCommand::CycleStatus, UiCommand::EditLabels] {
+                    for c in [
+                        UiCommand::Delete,
+                        UiCommand::CycleStatus,
+                        UiCommand::EditLabels,
+                        UiCommand::AnnotatorName,
+                    ] {
                         actions.extend(c.menu_button(ui, doc));
                     }
                     ui.separator();
@@ -129,6 +134,7 @@ pub fn menu_bar(ui: &mut Ui, wb: &Workbench) -> Vec<Action> {
                 ui.add_enabled_ui(open, |ui| actions.extend(UiCommand::NextConflict.menu_button(ui, doc)));
             });
             ui.menu_button("Help", |ui| {
+                actions.extend(UiCommand::CommandPalette.menu_button(ui, doc));
                 actions.extend(UiCommand::Shortcuts.menu_button(ui, doc));
                 ui.separator();
                 ui.label(format!("Marginalia {}", env!("CARGO_PKG_VERSION")));

@@ -4,6 +4,7 @@
 
 pub mod annotations;
 pub mod banners;
+pub mod command_palette;
 pub mod documents;
 pub mod find_bar;
 pub mod help;
