@@ -110,8 +110,10 @@ mod tests {
 
     #[test]
     fn words_in_any_order_accents_and_case_ignored() {
-        let mut p = CommandPalette::default();
-        p.query = "EXPORT".into();
+        let mut p = CommandPalette {
+            query: "EXPORT".into(),
+            ..Default::default()
+        };
         assert_eq!(p.matches(Some("d")), [UiCommand::Export]);
         p.query = "next disagreement".into();
         assert_eq!(p.matches(Some("d")), [UiCommand::ReviewNext]);
