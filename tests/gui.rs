@@ -34,13 +34,21 @@ fn sample_copy() -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
+/// Settings as a user who has given their name has them.
+fn test_settings() -> Settings {
+    Settings {
+        author: "gui-test".into(),
+        ..Settings::default()
+    }
+}
+
 fn harness<'a>(path: &Path) -> Harness<'a, Workbench> {
     harness_with(path, ScriptedDialogs::default())
 }
 
 /// [`harness`], with the answers the file dialogs will give.
 fn harness_with<'a>(path: &Path, dialogs: ScriptedDialogs) -> Harness<'a, Workbench> {
-    let mut wb = Workbench::new(Settings::default(), Box::new(dialogs));
+    let mut wb = Workbench::new(test_settings(), Box::new(dialogs));
     wb.open_path(path);
     wb.apply(Action::SelectDocument(DOC.into()));
     harness_of(wb, vec2(1400.0, 900.0))
@@ -515,7 +523,7 @@ fn new_project_and_add_documents_through_dialogs() {
         documents: vec![vec![doc]],
         ..Default::default()
     };
-    let wb = Workbench::new(Settings::default(), Box::new(dialogs));
+    let wb = Workbench::new(test_settings(), Box::new(dialogs));
     let mut h = harness_of(wb, vec2(1200.0, 800.0));
     h.get_by_label("New project…").click();
     settle(&mut h);
@@ -540,7 +548,7 @@ fn a_ten_megabyte_document_is_drawn_without_laying_out_the_whole_text() {
     std::fs::write(dir.path().join("synthetic.txt"), big.documents[0].text.as_str()).unwrap();
     let path = dir.path().join("big.ron");
     persist::save(&big, &path).unwrap();
-    let mut wb = Workbench::new(Settings::default(), Box::new(ScriptedDialogs::default()));
+    let mut wb = Workbench::new(test_settings(), Box::new(ScriptedDialogs::default()));
     wb.open_path(&path);
     let mut h = Harness::builder()
         .with_size(vec2(1600.0, 1000.0))
@@ -978,7 +986,7 @@ fn import_dialog_reads_first_then_creates_and_opens_the_project() {
         save: vec![target.clone()],
         ..Default::default()
     };
-    let wb = Workbench::new(Settings::default(), Box::new(dialogs));
+    let wb = Workbench::new(test_settings(), Box::new(dialogs));
     let mut h = harness_of(wb, vec2(1200.0, 900.0));
     h.get_by_label("Import dataset…").click();
     settle(&mut h);
@@ -1068,7 +1076,7 @@ fn review_compares_annotators_and_adjudicates_into_a_gold_project() {
         save: vec![gold_path.clone()],
         ..Default::default()
     };
-    let wb = Workbench::new(Settings::default(), Box::new(dialogs));
+    let wb = Workbench::new(test_settings(), Box::new(dialogs));
     let mut h = harness_of(wb, vec2(1600.0, 1100.0));
     // Review → Compare annotators… (its shortcut), the files from the dialog.
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::R);
@@ -1362,7 +1370,7 @@ fn review_of_three_annotators_switches_pairs_keeping_rejections_and_labels() {
     let carla_path = ana.with_file_name("carla.ron");
     persist::save(&carla, &carla_path).unwrap();
 
-    let wb = Workbench::new(Settings::default(), Box::new(ScriptedDialogs::default()));
+    let wb = Workbench::new(test_settings(), Box::new(ScriptedDialogs::default()));
     let mut h = harness_of(wb, vec2(1600.0, 1100.0));
     h.state_mut().apply(Action::StartReview {
         paths: vec![ana.clone(), ben, carla_path],
@@ -1427,7 +1435,7 @@ fn review_of_three_annotators_switches_pairs_keeping_rejections_and_labels() {
 fn focusing_a_disagreement_in_another_document_scrolls_every_view_to_it() {
     let (_dir, ana) = sample_copy();
     let ben = second_annotator(&ana);
-    let mut wb = Workbench::new(Settings::default(), Box::new(ScriptedDialogs::default()));
+    let mut wb = Workbench::new(test_settings(), Box::new(ScriptedDialogs::default()));
     wb.apply(Action::StartReview {
         paths: vec![ana, ben],
         into_current: false,
@@ -1648,6 +1656,7 @@ fn the_annotator_is_asked_once_before_the_first_tag_without_a_name() {
     let (_dir, path) = sample_copy();
     let mut h = harness(&path);
     h.state_mut().session.as_mut().unwrap().author = marginalia::user::UNKNOWN_AUTHOR.into();
+    h.state_mut().settings.author.clear();
     let target = find(&h, "Les hostilités", 0);
     h.state_mut().state.selection.text = Some(target.clone());
     let before = project(&h).annotations().len();
@@ -1674,4 +1683,35 @@ fn the_annotator_is_asked_once_before_the_first_tag_without_a_name() {
     h.state_mut().state.selection.text = Some(next);
     type_key(&mut h, "2");
     assert!(h.state().modal.is_none());
+}
+
+#[test]
+fn without_a_system_file_dialog_marginalias_own_picker_takes_over() {
+    let (dir, path) = sample_copy();
+    let dialogs = ScriptedDialogs {
+        no_dialogs: true,
+        ..Default::default()
+    };
+    let mut h = harness_with(&path, dialogs);
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    let picker = h.state().state.file_picker.as_ref().expect("the own picker opens");
+    assert!(picker.reason.contains("not available"), "it says why");
+    assert!(picker.path.ends_with("karabakh.ron"), "{}", picker.path);
+    // Type a new name into the path field and save.
+    let target = dir.path().join("copy").join("gold.ron");
+    std::fs::create_dir(target.parent().unwrap()).unwrap();
+    h.state_mut().state.file_picker.as_mut().unwrap().path = target.display().to_string();
+    settle(&mut h);
+    h.get_by_label("Save").click();
+    settle(&mut h);
+    assert!(h.state().state.file_picker.is_none());
+    assert_eq!(h.state().session().unwrap().path(), Some(target.as_path()));
+    let saved = persist::open(&target).expect("saved there, documents found from the new folder");
+    assert_eq!(saved.annotations().len(), project(&h).annotations().len());
+    // Open… lists the folder; Esc closes without choosing.
+    press(&mut h, Modifiers::COMMAND, Key::O);
+    assert!(h.state().state.file_picker.is_some());
+    assert!(h.query_by_label("gold.ron").is_some(), "the project is listed");
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(h.state().state.file_picker.is_none());
 }

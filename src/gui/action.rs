@@ -7,11 +7,55 @@
 
 use std::path::PathBuf;
 
-use super::compare::{PickSide, Source};
 use crate::agreement::adjudicate::Decision;
 use crate::diff::Side;
 use crate::edit::Command;
+use crate::formats::Format;
 use crate::model::AnnotationId;
+
+/// Where one side of a comparison comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The project as it is now, unsaved changes included.
+    Current,
+    /// Snapshot N of the history (1 = oldest).
+    Snapshot(i64),
+    /// Another project file.
+    File(PathBuf),
+    /// The project file at a git revision.
+    Git(String),
+}
+
+/// Which side a picker choice is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickSide {
+    A,
+    B,
+}
+
+/// What a file choice is for: the system's dialog and Marginalia's own
+/// picker (when the system has none) both answer through it, so the step
+/// after the choice is written once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PickPurpose {
+    NewProject,
+    OpenProject,
+    SaveAs,
+    AddDocuments,
+    /// The old text of a document, to re-anchor from.
+    ReanchorOld(String),
+    CompareFile(PickSide),
+    ExportTarget(Format),
+    ImportInputs {
+        format: Format,
+        folder: bool,
+    },
+    Review {
+        into_current: bool,
+    },
+    /// Where to create the project of an import.
+    ImportedProject,
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -38,6 +82,10 @@ pub enum Action {
     SaveWithNote(String),
     ReloadFromDisk,
     KeepMine,
+    /// Ask for files for `PickPurpose` (the system dialog, or ours).
+    Choose(PickPurpose),
+    /// Files were chosen for a purpose (by either picker).
+    Picked(PickPurpose, Vec<PathBuf>),
     /// Open the command palette (Ctrl+Shift+P).
     OpenCommandPalette,
     /// Ask for the annotator's name (then carry out the action, if any).

@@ -17,7 +17,7 @@ impl MarginaliaApp {
         super::fonts::install(&cc.egui_ctx);
         cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = false);
         let settings = Settings::load(Settings::default_file());
-        let mut workbench = Workbench::new(settings, Box::new(NativeDialogs));
+        let mut workbench = Workbench::new(settings, Box::new(NativeDialogs::default()));
         match start {
             super::Start::Nothing => {}
             super::Start::Project(path) => workbench.open_path(&path),

@@ -15,32 +15,13 @@ use std::path::PathBuf;
 use egui::{Color32, RichText, Sense, Ui, vec2};
 
 use super::action::Action;
+pub use super::action::{PickSide, Source};
 use super::panels::status::caret_text;
 use super::view::{DocumentView, Overlay, Selection, ViewInput, label_colour, shorten};
 use crate::diff::raw::RawLine;
 use crate::diff::{Change, ChangeKind, ProjectDiff, Side};
 use crate::model::{Project, plural};
 use crate::persist::history::Version;
-
-/// Where one side of a comparison comes from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Source {
-    /// The project as it is now, unsaved changes included.
-    Current,
-    /// Snapshot N of the history (1 = oldest).
-    Snapshot(i64),
-    /// Another project file.
-    File(PathBuf),
-    /// The project file at a git revision.
-    Git(String),
-}
-
-/// Which side a picker choice is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PickSide {
-    A,
-    B,
-}
 
 /// The "Compare versions" dialog.
 pub struct ComparePicker {

@@ -30,10 +30,15 @@ pub trait FileDialogs {
     fn import_inputs(&mut self, format: Format, folder: bool) -> Vec<PathBuf>;
     /// Two or more annotators' copies of a project, to compare.
     fn pick_projects(&mut self) -> Vec<PathBuf>;
+    /// True when the last dialog could not be shown at all (no
+    /// xdg-desktop-portal): the workbench then uses its own picker.
+    fn unavailable(&self) -> bool {
+        false
+    }
 }
 
 /// File name extensions of a format's files, for file choosers.
-fn extensions(format: Format) -> &'static [&'static str] {
+pub fn extensions(format: Format) -> &'static [&'static str] {
     match format {
         Format::Jsonl => &["jsonl", "json", "ndjson"],
         Format::Conll => &["conll", "iob", "bio", "txt", "tsv"],
@@ -44,62 +49,96 @@ fn extensions(format: Format) -> &'static [&'static str] {
 }
 
 /// The platform's dialogs, through rfd.
-pub struct NativeDialogs;
+///
+/// rfd cannot say that no dialog could be shown (no xdg-desktop-portal):
+/// it returns nothing, as for a cancel. A person cannot open a dialog,
+/// look and cancel within a fifth of a second, so an empty answer that
+/// quick means there was no dialog; [`FileDialogs::unavailable`] says so
+/// and the workbench uses its own picker.
+#[derive(Default)]
+pub struct NativeDialogs {
+    unavailable: bool,
+}
+
+impl NativeDialogs {
+    fn timed<T>(&mut self, empty: impl Fn(&T) -> bool, dialog: impl FnOnce() -> T) -> T {
+        let started = std::time::Instant::now();
+        let answer = dialog();
+        self.unavailable = empty(&answer) && started.elapsed() < std::time::Duration::from_millis(200);
+        answer
+    }
+}
 
 impl FileDialogs for NativeDialogs {
     fn open_project(&mut self) -> Option<PathBuf> {
-        rfd::FileDialog::new()
-            .set_title("Open project")
-            .add_filter("Marginalia project", &["ron"])
-            .pick_file()
+        self.timed(Option::is_none, || {
+            rfd::FileDialog::new()
+                .set_title("Open project")
+                .add_filter("Marginalia project", &["ron"])
+                .pick_file()
+        })
     }
 
     fn save_project(&mut self, suggested: &str) -> Option<PathBuf> {
-        rfd::FileDialog::new()
-            .set_title("Save project")
-            .add_filter("Marginalia project", &["ron"])
-            .set_file_name(suggested)
-            .save_file()
+        self.timed(Option::is_none, || {
+            rfd::FileDialog::new()
+                .set_title("Save project")
+                .add_filter("Marginalia project", &["ron"])
+                .set_file_name(suggested)
+                .save_file()
+        })
     }
 
     fn pick_documents(&mut self) -> Vec<PathBuf> {
-        rfd::FileDialog::new()
-            .set_title("Add documents")
-            .add_filter("Text", DOCUMENT_EXTENSIONS)
-            .pick_files()
-            .unwrap_or_default()
+        self.timed(Vec::is_empty, || {
+            rfd::FileDialog::new()
+                .set_title("Add documents")
+                .add_filter("Text", DOCUMENT_EXTENSIONS)
+                .pick_files()
+                .unwrap_or_default()
+        })
     }
 
     fn pick_projects(&mut self) -> Vec<PathBuf> {
-        rfd::FileDialog::new()
-            .set_title("Compare annotators: choose two or more project files")
-            .add_filter("Marginalia project", &["ron"])
-            .pick_files()
-            .unwrap_or_default()
+        self.timed(Vec::is_empty, || {
+            rfd::FileDialog::new()
+                .set_title("Compare annotators: choose two or more project files")
+                .add_filter("Marginalia project", &["ron"])
+                .pick_files()
+                .unwrap_or_default()
+        })
     }
 
     fn export_target(&mut self, format: Format, suggested: &str) -> Option<PathBuf> {
-        let dialog = rfd::FileDialog::new().set_title("Export dataset");
-        if format.exports_folder() {
-            dialog.pick_folder()
-        } else {
-            dialog
-                .add_filter(format.name(), extensions(format))
-                .set_file_name(suggested)
-                .save_file()
-        }
+        self.timed(Option::is_none, || {
+            let dialog = rfd::FileDialog::new().set_title("Export dataset");
+            if format.exports_folder() {
+                dialog.pick_folder()
+            } else {
+                dialog
+                    .add_filter(format.name(), extensions(format))
+                    .set_file_name(suggested)
+                    .save_file()
+            }
+        })
     }
 
     fn import_inputs(&mut self, format: Format, folder: bool) -> Vec<PathBuf> {
-        let dialog = rfd::FileDialog::new().set_title("Import dataset");
-        if folder {
-            dialog.pick_folder().into_iter().collect()
-        } else {
-            dialog
-                .add_filter(format.name(), extensions(format))
-                .pick_files()
-                .unwrap_or_default()
-        }
+        self.timed(Vec::is_empty, || {
+            let dialog = rfd::FileDialog::new().set_title("Import dataset");
+            if folder {
+                dialog.pick_folder().into_iter().collect()
+            } else {
+                dialog
+                    .add_filter(format.name(), extensions(format))
+                    .pick_files()
+                    .unwrap_or_default()
+            }
+        })
+    }
+
+    fn unavailable(&self) -> bool {
+        self.unavailable
     }
 }
 
@@ -112,6 +151,8 @@ pub struct ScriptedDialogs {
     pub export_targets: Vec<PathBuf>,
     pub import_inputs: Vec<Vec<PathBuf>>,
     pub projects: Vec<Vec<PathBuf>>,
+    /// Act as a system with no dialogs at all (no portal).
+    pub no_dialogs: bool,
 }
 
 impl FileDialogs for ScriptedDialogs {
@@ -149,6 +190,10 @@ impl FileDialogs for ScriptedDialogs {
         } else {
             self.projects.remove(0)
         }
+    }
+
+    fn unavailable(&self) -> bool {
+        self.no_dialogs
     }
 }
 

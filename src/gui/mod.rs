@@ -7,7 +7,8 @@
 //!   inspector, status bar, banners, find bar, schema editor, start screen.
 //! - [`action`], [`commands`]: what the user can ask for, and the menu and
 //!   keyboard commands that ask for it.
-//! - [`dialogs`]: file choosers (rfd) and the workbench's questions.
+//! - [`dialogs`]: file choosers (rfd) and the workbench's questions;
+//!   [`file_picker`]: Marginalia's own picker where the system has none.
 //! - [`compare`]: the compare view (versions, diff, take/restore).
 //! - [`review`]: comparing annotators (figures, side-by-side spans) and
 //!   adjudicating their disagreements into a gold project.
@@ -23,6 +24,7 @@ pub mod compare;
 mod dataset_options;
 pub mod dialogs;
 pub mod export_dialog;
+pub mod file_picker;
 
 pub mod find;
 pub mod fonts;

@@ -13,11 +13,12 @@ use std::time::{Duration, Instant};
 
 use egui::Ui;
 
-use super::action::Action;
+use super::action::{Action, PickPurpose};
 use super::commands::UiCommand;
 use super::compare::{ComparePicker, ComparedVersion, Comparison, Source};
-use super::dialogs::{FileDialogs, Modal};
+use super::dialogs::{FileDialogs, Modal, extensions};
 use super::export_dialog::ExportDialog;
+use super::file_picker::FilePicker;
 use super::find::FindState;
 use super::import_dialog::ImportDialog;
 use super::panels;
@@ -27,7 +28,7 @@ use super::view::{DocumentView, Selection, ViewInput, capitalise};
 use crate::agreement::adjudicate::Decision;
 use crate::edit::Command;
 use crate::model::{AnnotationId, Project, Status, Timestamp, words};
-use crate::persist::documents::read_new_document;
+use crate::persist::documents::{DOCUMENT_EXTENSIONS, read_new_document};
 use crate::persist::watch::DiskChange;
 use crate::session::{Session, SessionError};
 
@@ -85,6 +86,8 @@ pub struct UiState {
     pub conflicts: panels::banners::ConflictList,
     /// The command palette, while open.
     pub command_palette: Option<panels::command_palette::CommandPalette>,
+    /// Marginalia's own file picker, while open (no system dialog).
+    pub file_picker: Option<FilePicker>,
 }
 
 /// The whole GUI state.
@@ -180,6 +183,15 @@ impl Workbench {
         }
         if self.state.show_shortcuts {
             panels::help::shortcuts_window(ui.ctx(), &mut self.state.show_shortcuts);
+        }
+        if let Some(picker) = &mut self.state.file_picker {
+            let (keep, chosen) = picker.ui(ui.ctx());
+            if let Some(paths) = chosen {
+                actions.push(Action::Picked(picker.purpose.clone(), paths));
+            }
+            if !keep {
+                self.state.file_picker = None;
+            }
         }
         if let Some(palette) = &mut self.state.command_palette {
             let (keep, chosen) = palette.ui(ui.ctx(), self.state.current_doc.as_deref());
@@ -473,17 +485,11 @@ impl Workbench {
 
     fn run(&mut self, action: Action) {
         match action {
-            Action::NewProject => {
-                if let Some(path) = self.dialogs.save_project("project.ron") {
-                    self.apply(Action::CreateProject(path));
-                }
-            }
+            Action::NewProject => self.choose(PickPurpose::NewProject),
+            Action::Choose(purpose) => self.choose(purpose),
+            Action::Picked(purpose, paths) => self.picked(purpose, paths),
             Action::CreateProject(path) => self.create_project(&path),
-            Action::OpenProject => {
-                if let Some(path) = self.dialogs.open_project() {
-                    self.apply(Action::Open(path));
-                }
-            }
+            Action::OpenProject => self.choose(PickPurpose::OpenProject),
             Action::Open(path) => self.open(&path),
             Action::CloseProject => {
                 if let Some(s) = &mut self.session {
@@ -499,12 +505,7 @@ impl Workbench {
                 }
                 self.quit_confirmed = true;
             }
-            Action::AddDocuments => {
-                let files = self.dialogs.pick_documents();
-                if !files.is_empty() {
-                    self.apply(Action::AddDocumentFiles(files));
-                }
-            }
+            Action::AddDocuments => self.choose(PickPurpose::AddDocuments),
             Action::AddDocumentFiles(files) => self.add_documents(&files),
             Action::Save => {
                 self.save(false);
@@ -523,17 +524,7 @@ impl Workbench {
                 }
                 self.run(*then);
             }
-            Action::SaveAs => {
-                let suggested = self
-                    .session
-                    .as_ref()
-                    .and_then(|s| s.path())
-                    .and_then(|p| p.file_name())
-                    .map_or_else(|| "project.ron".to_owned(), |n| n.to_string_lossy().into_owned());
-                if let Some(path) = self.dialogs.save_project(&suggested) {
-                    self.apply(Action::SaveTo(path));
-                }
-            }
+            Action::SaveAs => self.choose(PickPurpose::SaveAs),
             Action::SaveTo(path) => {
                 if let Some(s) = &mut self.session {
                     match s.save_as(&path) {
@@ -664,14 +655,7 @@ impl Workbench {
                     ),
                 }
             }
-            Action::ReanchorWithFile(doc) => {
-                if let Some(file) = self.dialogs.pick_documents().into_iter().next() {
-                    match crate::persist::textfile::read_text_file(&file) {
-                        Ok(decoded) => self.reanchor(&doc, &decoded.text),
-                        Err(e) => self.error("Could not read the old text", e.to_string()),
-                    }
-                }
-            }
+            Action::ReanchorWithFile(doc) => self.choose(PickPurpose::ReanchorOld(doc)),
             Action::AttachOrphan(id) => {
                 let (Some(range), Some(p)) = (self.state.selection.text.clone(), self.project()) else {
                     self.state.message = Some("Select the text to attach the orphan to first".to_owned());
@@ -696,11 +680,7 @@ impl Workbench {
                 picker.error = error;
                 self.state.compare_picker = Some(picker);
             }
-            Action::PickCompareFile(side) => {
-                if let (Some(path), Some(picker)) = (self.dialogs.open_project(), &mut self.state.compare_picker) {
-                    picker.set_file(side, path);
-                }
-            }
+            Action::PickCompareFile(side) => self.choose(PickPurpose::CompareFile(side)),
             Action::StartComparison(a, b) => self.start_comparison(&a, &b),
             Action::OpenExport => {
                 if let Some(p) = self.project() {
@@ -708,13 +688,8 @@ impl Workbench {
                 }
             }
             Action::PickExportTarget => {
-                let suggested = self.project().map_or_else(|| "dataset".to_owned(), |p| p.name.clone());
-                if let Some(dialog) = &mut self.state.export {
-                    let format = dialog.format;
-                    let suggested = format!("{suggested}.{}", format.name());
-                    if let Some(path) = self.dialogs.export_target(format, &suggested) {
-                        dialog.target = Some(path);
-                    }
+                if let Some(dialog) = &self.state.export {
+                    self.choose(PickPurpose::ExportTarget(dialog.format));
                 }
             }
             Action::StartExport => {
@@ -730,21 +705,14 @@ impl Workbench {
                 self.state.import = Some(ImportDialog::new(author));
             }
             Action::PickImportInputs { folder } => {
-                if let Some(dialog) = &mut self.state.import {
-                    let inputs = self.dialogs.import_inputs(dialog.format, folder);
-                    if !inputs.is_empty() {
-                        dialog.inputs = inputs;
-                    }
+                if let Some(dialog) = &self.state.import {
+                    let format = dialog.format;
+                    self.choose(PickPurpose::ImportInputs { format, folder });
                 }
             }
-            Action::CreateImportedProject => self.create_imported_project(),
+            Action::CreateImportedProject => self.choose(PickPurpose::ImportedProject),
             Action::CloseComparison => self.state.comparison = None,
-            Action::OpenReview { into_current } => {
-                let paths = self.dialogs.pick_projects();
-                if !paths.is_empty() {
-                    self.apply(Action::StartReview { paths, into_current });
-                }
-            }
+            Action::OpenReview { into_current } => self.choose(PickPurpose::Review { into_current }),
             Action::StartReview { paths, into_current } => self.start_review(&paths, into_current),
             Action::CloseReview => self.state.review = None,
             Action::ReviewPair(a, b) => {
@@ -1038,17 +1006,9 @@ impl Workbench {
 
     /// Writes the import read in the import dialog as a new project (asking
     /// where), then opens it (asking first about unsaved changes).
-    fn create_imported_project(&mut self) {
+    fn create_imported_project(&mut self, path: PathBuf) {
         let Some(dialog) = &self.state.import else { return };
         let Some(imported) = dialog.imported() else { return };
-        let suggested = dialog
-            .inputs
-            .first()
-            .and_then(|p| p.file_stem())
-            .map_or_else(|| "imported".to_owned(), |s| s.to_string_lossy().into_owned());
-        let Some(path) = self.dialogs.save_project(&format!("{suggested}.ron")) else {
-            return;
-        };
         let mut imported = imported.clone();
         if let Some(stem) = path.file_stem() {
             imported.project.name = stem.to_string_lossy().into_owned();
@@ -1063,6 +1023,116 @@ impl Workbench {
                     dialog.error = Some(e.to_string());
                 }
             }
+        }
+    }
+
+    /// Asks for files for `purpose`: the system's dialog, or Marginalia's
+    /// own picker when the system has none.
+    fn choose(&mut self, purpose: PickPurpose) {
+        let suggested = self.suggested_name(&purpose);
+        let d = &mut self.dialogs;
+        let paths: Vec<PathBuf> = match &purpose {
+            PickPurpose::NewProject | PickPurpose::SaveAs | PickPurpose::ImportedProject => {
+                d.save_project(&suggested).into_iter().collect()
+            }
+            PickPurpose::OpenProject | PickPurpose::CompareFile(_) => d.open_project().into_iter().collect(),
+            PickPurpose::AddDocuments | PickPurpose::ReanchorOld(_) => d.pick_documents(),
+            PickPurpose::ExportTarget(format) => d.export_target(*format, &suggested).into_iter().collect(),
+            PickPurpose::ImportInputs { format, folder } => d.import_inputs(*format, *folder),
+            PickPurpose::Review { .. } => d.pick_projects(),
+        };
+        if paths.is_empty() && self.dialogs.unavailable() {
+            self.state.file_picker = Some(self.own_picker(purpose, &suggested));
+        } else {
+            self.picked(purpose, paths);
+        }
+    }
+
+    /// A file name to offer when saving for `purpose`.
+    fn suggested_name(&self, purpose: &PickPurpose) -> String {
+        let project_name = self.project().map_or_else(|| "dataset".to_owned(), |p| p.name.clone());
+        match purpose {
+            PickPurpose::SaveAs => self
+                .session
+                .as_ref()
+                .and_then(|s| s.path())
+                .and_then(|p| p.file_name())
+                .map_or_else(|| "project.ron".to_owned(), |n| n.to_string_lossy().into_owned()),
+            PickPurpose::ExportTarget(format) => format!("{project_name}.{}", format.name()),
+            PickPurpose::ImportedProject => {
+                let stem = self
+                    .state
+                    .import
+                    .as_ref()
+                    .and_then(|d| d.inputs.first())
+                    .and_then(|p| p.file_stem())
+                    .map_or_else(|| "imported".to_owned(), |s| s.to_string_lossy().into_owned());
+                format!("{stem}.ron")
+            }
+            _ => "project.ron".to_owned(),
+        }
+    }
+
+    /// Marginalia's picker for `purpose`, starting beside the open project.
+    fn own_picker(&self, purpose: PickPurpose, suggested: &str) -> FilePicker {
+        use crate::gui::file_picker::PickMode;
+        let start = self
+            .session
+            .as_ref()
+            .and_then(|s| s.path())
+            .map(crate::persist::load::base_dir)
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_default();
+        let (title, mode, extensions): (&str, PickMode, &[&str]) = match &purpose {
+            PickPurpose::NewProject => ("New project", PickMode::SaveFile, &["ron"]),
+            PickPurpose::SaveAs => ("Save project as", PickMode::SaveFile, &["ron"]),
+            PickPurpose::ImportedProject => ("Save the imported project as", PickMode::SaveFile, &["ron"]),
+            PickPurpose::OpenProject => ("Open project", PickMode::OpenFile, &["ron"]),
+            PickPurpose::CompareFile(_) => ("Compare with a project file", PickMode::OpenFile, &["ron"]),
+            PickPurpose::AddDocuments => ("Add documents", PickMode::OpenFiles, DOCUMENT_EXTENSIONS),
+            PickPurpose::ReanchorOld(_) => ("The old text", PickMode::OpenFile, DOCUMENT_EXTENSIONS),
+            PickPurpose::ExportTarget(f) if f.exports_folder() => ("Export into a folder", PickMode::Folder, &[]),
+            PickPurpose::ExportTarget(f) => ("Export dataset", PickMode::SaveFile, extensions(*f)),
+            PickPurpose::ImportInputs { folder: true, .. } => ("Import a folder", PickMode::Folder, &[]),
+            PickPurpose::ImportInputs { format, .. } => ("Import dataset", PickMode::OpenFiles, extensions(*format)),
+            PickPurpose::Review { .. } => (
+                "Compare annotators: two or more projects",
+                PickMode::OpenFiles,
+                &["ron"],
+            ),
+        };
+        FilePicker::new(purpose, title, mode, extensions, &start, suggested)
+    }
+
+    /// Carries on with what files were chosen for (nothing if none were).
+    fn picked(&mut self, purpose: PickPurpose, paths: Vec<PathBuf>) {
+        let Some(first) = paths.first().cloned() else { return };
+        match purpose {
+            PickPurpose::NewProject => self.apply(Action::CreateProject(first)),
+            PickPurpose::OpenProject => self.apply(Action::Open(first)),
+            PickPurpose::SaveAs => self.apply(Action::SaveTo(first)),
+            PickPurpose::AddDocuments => self.apply(Action::AddDocumentFiles(paths)),
+            PickPurpose::ReanchorOld(doc) => match crate::persist::textfile::read_text_file(&first) {
+                Ok(decoded) => self.reanchor(&doc, &decoded.text),
+                Err(e) => self.error("Could not read the old text", e.to_string()),
+            },
+            PickPurpose::CompareFile(side) => {
+                if let Some(picker) = &mut self.state.compare_picker {
+                    picker.set_file(side, first);
+                }
+            }
+            PickPurpose::ExportTarget(_) => {
+                if let Some(dialog) = &mut self.state.export {
+                    dialog.target = Some(first);
+                }
+            }
+            PickPurpose::ImportInputs { .. } => {
+                if let Some(dialog) = &mut self.state.import {
+                    dialog.inputs = paths;
+                }
+            }
+            PickPurpose::Review { into_current } => self.apply(Action::StartReview { paths, into_current }),
+            PickPurpose::ImportedProject => self.create_imported_project(first),
         }
     }
 
