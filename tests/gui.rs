@@ -430,6 +430,14 @@ fn schema_editor_renames_and_deletes_labels_undoably() {
         .click();
     settle(&mut h);
     assert!(matches!(h.state().modal, Some(Modal::DeleteLabel { count, .. }) if count == claims));
+    // The safe choice is the default: the annotations are kept, relabeled.
+    assert!(
+        matches!(&h.state().modal, Some(Modal::DeleteLabel { relabel_to: Some(l), .. }) if l == "event"),
+        "relabel, not delete, by default"
+    );
+    if let Some(Modal::DeleteLabel { relabel_to, .. }) = &mut h.state_mut().modal {
+        *relabel_to = None;
+    }
     h.get_by_label("Delete label").click();
     settle(&mut h);
     assert!(!project(&h).schema.contains("claim"));

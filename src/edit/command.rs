@@ -100,9 +100,9 @@ pub enum EditError {
     DuplicateLabel(String),
     #[error("hotkey {key:?} is already bound to label {label:?}")]
     HotkeyTaken { key: char, label: String },
-    #[error("label {label:?} is used by {count} annotations; relabel or delete them first")]
+    #[error("label {label:?} is used by {count} annotations (orphans included); relabel or delete them first")]
     LabelInUse { label: String, count: usize },
-    #[error("document {doc:?} has {count} annotations; delete them first")]
+    #[error("document {doc:?} has {count} annotations (orphans included); delete them first")]
     DocumentInUse { doc: String, count: usize },
     #[error("empty span [{start}, {end}) in document {doc:?}: an annotation must cover at least one character")]
     EmptySpan { doc: String, start: usize, end: usize },
@@ -228,7 +228,13 @@ impl Command {
                     .schema
                     .position(id)
                     .ok_or_else(|| EditError::UnknownLabel(id.clone()))?;
-                let count = project.annotations().iter().filter(|a| &a.label == id).count();
+                // Orphans count: left behind, they would name a missing label.
+                let count = project
+                    .annotations()
+                    .iter()
+                    .chain(&project.orphans)
+                    .filter(|a| &a.label == id)
+                    .count();
                 if count > 0 {
                     return Err(EditError::LabelInUse {
                         label: id.clone(),
@@ -581,7 +587,8 @@ fn remove_documents(project: &mut Project, ids: &[String]) -> Result<Command, Ed
         if project.document(id).is_none() {
             return Err(EditError::UnknownDocument(id.clone()));
         }
-        let count = project.annotations_of(id).len();
+        // Orphans count: left behind, they would name a missing document.
+        let count = project.annotations_of(id).len() + project.orphans.iter().filter(|o| &o.doc == id).count();
         if count > 0 {
             return Err(EditError::DocumentInUse { doc: id.clone(), count });
         }

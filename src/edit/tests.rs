@@ -485,3 +485,23 @@ fn an_unused_label_changes_its_id_and_a_used_one_cannot() {
     assert_eq!(taken.apply(&mut q), Err(EditError::DuplicateLabel("event".into())));
     assert_eq!(q, p);
 }
+
+#[test]
+fn labels_and_documents_used_only_by_orphans_cannot_be_removed() {
+    let mut p = fixture();
+    let mut orphan = p.annotations()[0].clone();
+    orphan.id = AnnotationId::from_u64(424_242);
+    orphan.label = "claim".into();
+    orphan.doc = "other".into();
+    Command::RestoreOrphans(vec![orphan]).apply(&mut p).unwrap();
+    let before = p.clone();
+    assert!(matches!(
+        Command::RemoveLabel("claim".into()).apply(&mut p),
+        Err(EditError::LabelInUse { count: 1, .. })
+    ));
+    assert!(matches!(
+        Command::RemoveDocuments(vec!["other".into()]).apply(&mut p),
+        Err(EditError::DocumentInUse { count: 1, .. })
+    ));
+    assert_eq!(p, before);
+}

@@ -650,7 +650,7 @@ impl Workbench {
                     None => self.error(
                         "The annotated text is not in the history",
                         format!(
-                            "Marginalia did not keep the text that {doc} was annotated on (it was annotated before                              its history began). Use “Choose the old text…” to give the file of that text."
+                            "Marginalia did not keep the text that {doc} was annotated on (it was annotated before its history began). Use “Choose the old text…” to give the file of that text."
                         ),
                     ),
                 }
@@ -791,14 +791,16 @@ impl Workbench {
             }
             Action::TagAllMatches(label) => self.tag_all_matches(&label),
             Action::ConfirmDeleteLabel(id) => {
-                let count = self
-                    .project()
-                    .map_or(0, |p| p.annotations().iter().filter(|a| a.label == id).count());
-                self.modal = Some(Modal::DeleteLabel {
-                    id,
-                    count,
-                    relabel_to: None,
-                });
+                let Some(p) = self.project() else { return };
+                let count = p
+                    .annotations()
+                    .iter()
+                    .chain(&p.orphans)
+                    .filter(|a| a.label == id)
+                    .count();
+                // The safe choice first: keep the annotations under another label.
+                let relabel_to = p.schema.labels.iter().find(|l| l.id != id).map(|l| l.id.clone());
+                self.modal = Some(Modal::DeleteLabel { id, count, relabel_to });
             }
             Action::DeleteLabel { id, relabel_to } => self.delete_label(&id, relabel_to),
             Action::SelectDocument(doc) => {
@@ -1474,6 +1476,7 @@ impl Workbench {
         let Some(project_path) = session.path().map(Path::to_owned) else {
             return;
         };
+        let before = session.project().documents.len();
         let mut docs = Vec::new();
         let mut problems = Vec::new();
         let mut notes = Vec::new();
@@ -1505,8 +1508,9 @@ impl Workbench {
             self.state.current_doc = Some(doc);
             self.state.selection = Selection::default();
         }
+        let added = self.project().map_or(0, |p| p.documents.len()) - before;
         self.state.message = Some(if notes.is_empty() {
-            format!("Added {} document(s)", files.len() - problems.len())
+            format!("Added {added} document(s)")
         } else {
             notes.join("; ")
         });
@@ -1711,16 +1715,34 @@ impl Workbench {
     fn delete_label(&mut self, id: &str, relabel_to: Option<String>) {
         let Some(p) = self.project() else { return };
         let ids: Vec<AnnotationId> = p.annotations().iter().filter(|a| a.label == id).map(|a| a.id).collect();
+        let orphans: Vec<crate::model::Annotation> = p.orphans.iter().filter(|a| a.label == id).cloned().collect();
+        let at = Timestamp::now();
         let mut commands = Vec::new();
         if !ids.is_empty() {
-            commands.push(match relabel_to {
+            commands.push(match &relabel_to {
                 Some(label) => Command::Relabel {
                     ids,
-                    label,
-                    at: Timestamp::now(),
+                    label: label.clone(),
+                    at,
                 },
                 None => Command::DeleteAnnotations(ids),
             });
+        }
+        // Orphans with the label go the same way, or they would name a
+        // label that no longer exists.
+        if !orphans.is_empty() {
+            commands.push(Command::DeleteOrphans(orphans.iter().map(|o| o.id).collect()));
+            if let Some(label) = &relabel_to {
+                let moved = orphans
+                    .into_iter()
+                    .map(|o| crate::model::Annotation {
+                        label: label.clone(),
+                        modified: at,
+                        ..o
+                    })
+                    .collect();
+                commands.push(Command::RestoreOrphans(moved));
+            }
         }
         commands.push(Command::RemoveLabel(id.to_owned()));
         self.edit(Command::Batch(commands));

@@ -21,7 +21,14 @@ pub fn menu_bar(ui: &mut Ui, wb: &Workbench) -> Vec<Action> {
                         ui.weak("No recent projects");
                     }
                     for path in &wb.settings.recent {
-                        if ui.button(path.display().to_string()).clicked() {
+                        // A project moved or deleted since: shown, greyed.
+                        let exists = path.is_file();
+                        let text = if exists {
+                            path.display().to_string()
+                        } else {
+                            format!("{} (missing)", path.display())
+                        };
+                        if ui.add_enabled(exists, egui::Button::new(text)).clicked() {
                             actions.push(Action::Open(path.clone()));
                         }
                     }
