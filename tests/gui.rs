@@ -522,6 +522,52 @@ fn saving_over_a_changed_file_asks_first() {
 }
 
 #[test]
+fn tags_of_a_changed_text_are_not_drawn_over_it_until_re_anchored() {
+    let (dir, path) = sample_copy();
+    let mut h = harness(&path);
+    // A save keeps the annotated text in the history, to re-anchor from.
+    h.state_mut().apply(Action::Save);
+    let interfax = find(&h, "Interfax", 0);
+    let tagged = project(&h)
+        .annotations_of(DOC)
+        .iter()
+        .find(|a| a.start <= interfax.start && interfax.end <= a.end)
+        .expect("a tag over Interfax")
+        .id;
+    // Another program edits the text: everything shifts by the new words.
+    let file = dir.path().join(format!("{DOC}.txt"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("Mise à jour du texte, nouvelle version. {text}")).unwrap();
+    h.state_mut().apply(Action::ReloadFromDisk);
+    settle(&mut h);
+    assert!(!project(&h).document(DOC).unwrap().text_matches());
+    assert!(
+        h.query_by_label("text changed: tags not shown until re-anchored")
+            .is_some()
+    );
+    // Where the tag was drawn before, nothing is selectable now.
+    let pos = screen_pos(&mut h, interfax.start + 2);
+    h.hover_at(pos);
+    h.drag_at(pos);
+    h.step();
+    h.drop_at(pos);
+    settle(&mut h);
+    assert_ne!(h.state().state.selection.annotation, Some(tagged));
+    assert_eq!(h.state().state.selection.annotation, None);
+    // Re-anchoring (from the banner) places them on the new text again.
+    h.get_by_label("Re-anchor").click();
+    settle(&mut h);
+    let a = project(&h).annotation(tagged).unwrap();
+    assert!(a.text.contains("Interfax"), "{}", a.text);
+    assert!(a.start > interfax.start, "moved with the inserted words");
+    assert!(project(&h).document(DOC).unwrap().text_matches());
+    assert!(
+        h.query_by_label("text changed: tags not shown until re-anchored")
+            .is_none()
+    );
+}
+
+#[test]
 fn new_project_and_add_documents_through_dialogs() {
     let dir = tempfile::tempdir().unwrap();
     let doc = dir.path().join("note.txt");

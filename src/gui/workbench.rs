@@ -1526,7 +1526,17 @@ impl Workbench {
         match result {
             Ok(()) => {
                 self.state.disk_changes.clear();
-                self.state.message = Some("Saved".to_owned());
+                // The bar's right end says "Saved"; the message says where,
+                // and what the history could not keep.
+                let name = s
+                    .path()
+                    .and_then(|p| p.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                self.state.message = Some(match s.take_history_warning() {
+                    Some(w) => format!("Wrote {name}, but {w}"),
+                    None => format!("Wrote {name}"),
+                });
                 self.keep_rejections();
                 true
             }

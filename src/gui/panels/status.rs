@@ -25,9 +25,15 @@ pub fn status_bar(ui: &mut Ui, session: &Session, state: &UiState, view: Option<
             project.annotations().len()
         ));
         if let Some(range) = view.and_then(DocumentView::visible_range) {
-            let pct = 100.0 * range.end as f32 / doc.text.len_chars().max(1) as f32;
             ui.separator();
-            ui.weak(format!("{:.0}%", pct.min(100.0)));
+            ui.weak(place_in_text(range, doc.text.len_chars()));
+        }
+        if !doc.text_matches() {
+            ui.separator();
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                "text changed: tags not shown until re-anchored",
+            );
         }
     });
 }
@@ -40,6 +46,17 @@ pub fn comparison_status_bar(ui: &mut Ui, session: &Session, state: &UiState) {
             comparison.status_ui(ui);
         }
     });
+}
+
+/// Where the view is in the text: "top", "end", "all", or how far down the
+/// first visible character is.
+pub fn place_in_text(visible: std::ops::Range<usize>, len: usize) -> String {
+    match (visible.start == 0, visible.end >= len) {
+        (true, true) => "all".to_owned(),
+        (true, false) => "top".to_owned(),
+        (false, true) => "end".to_owned(),
+        (false, false) => format!("{:.0}%", 100.0 * visible.start as f32 / len.max(1) as f32),
+    }
 }
 
 /// The selection, else the caret, else the length, in code points.

@@ -54,6 +54,18 @@ pub struct Selection {
 }
 
 /// What the view needs to know about the project this frame.
+/// The annotations of the view's document that can be drawn: none while
+/// the text on disk is not the text they were made on (a reloaded or
+/// edited file, before re-anchoring), since their offsets would land on the
+/// wrong words.
+fn placed<'a>(input: &ViewInput<'a>) -> &'a [crate::model::Annotation] {
+    if input.doc.text_matches() {
+        input.project.annotations_of(&input.doc.id)
+    } else {
+        &[]
+    }
+}
+
 pub struct ViewInput<'a> {
     pub project: &'a Project,
     pub doc: &'a Document,
@@ -298,7 +310,7 @@ impl DocumentView {
             .iter()
             .map(|l| (l.id.as_str(), label_colour(l.colour)))
             .collect();
-        let annotations = input.project.annotations_of(&self.doc_id);
+        let annotations = placed(input);
         let mut order: Vec<usize> = (0..annotations.len()).collect();
         order.sort_by_key(|&i| (annotations[i].start, std::cmp::Reverse(annotations[i].end)));
         let ranges: Vec<Range<usize>> = order.iter().map(|&i| annotations[i].range()).collect();
@@ -525,7 +537,7 @@ impl DocumentView {
         }
         let selected = selection
             .annotation
-            .and_then(|id| input.project.annotations_of(&self.doc_id).iter().find(|a| a.id == id));
+            .and_then(|id| placed(input).iter().find(|a| a.id == id));
         let mut handles = Vec::new();
         if let Some(a) = selected.filter(|_| !input.read_only) {
             let outline = Stroke::new(2.0, visuals.strong_text_color());
@@ -692,7 +704,7 @@ impl DocumentView {
                         ui.label(egui::RichText::new(*tip).strong());
                     }
                     for id in &under {
-                        if let Some(a) = input.project.annotations_of(&self.doc_id).iter().find(|a| a.id == *id) {
+                        if let Some(a) = placed(input).iter().find(|a| a.id == *id) {
                             annotation_summary_ui(ui, input.project, a);
                         }
                     }
@@ -746,8 +758,11 @@ impl DocumentView {
 
     /// Annotations covering code point `cp`, innermost first.
     fn annotations_at(&self, project: &Project, cp: usize) -> Vec<AnnotationId> {
-        let mut under: Vec<_> = project
-            .annotations_of(&self.doc_id)
+        let placed = match project.document(&self.doc_id) {
+            Some(d) if d.text_matches() => project.annotations_of(&self.doc_id),
+            _ => &[],
+        };
+        let mut under: Vec<_> = placed
             .iter()
             .take_while(|a| a.start <= cp)
             .filter(|a| a.start <= cp && cp < a.end)
