@@ -1769,3 +1769,30 @@ fn without_a_system_file_dialog_marginalias_own_picker_takes_over() {
     press(&mut h, Modifiers::NONE, Key::Escape);
     assert!(h.state().state.file_picker.is_none());
 }
+
+#[test]
+fn discarding_changes_to_open_another_project_asks_once() {
+    let (dir, path) = sample_copy();
+    let other = dir.path().join("other.ron");
+    std::fs::copy(&path, &other).unwrap();
+    let dialogs = ScriptedDialogs {
+        open: vec![other.clone()],
+        ..Default::default()
+    };
+    let mut h = harness_with(&path, dialogs);
+    press(&mut h, Modifiers::COMMAND, Key::D);
+    assert!(h.state().has_unsaved_changes());
+    press(&mut h, Modifiers::COMMAND, Key::O);
+    assert!(matches!(h.state().modal, Some(Modal::UnsavedChanges { .. })));
+    h.get_by_label("Discard").click();
+    settle(&mut h);
+    assert!(
+        h.state().modal.is_none(),
+        "not asked a second time after the file dialog"
+    );
+    assert_eq!(h.state().session().unwrap().path(), Some(other.as_path()));
+    // The next project change asks again.
+    press(&mut h, Modifiers::COMMAND, Key::D);
+    press(&mut h, Modifiers::COMMAND, Key::O);
+    assert!(matches!(h.state().modal, Some(Modal::UnsavedChanges { .. })));
+}

@@ -103,6 +103,11 @@ pub struct Workbench {
     last_autosave: Instant,
     last_disk_check: Instant,
     applied_theme: Option<bool>,
+    /// The user chose to discard the unsaved changes for the project-
+    /// replacing action under way (Open… → Discard → the file dialog →
+    /// Open): not asked again on the way. Cleared once that action is done
+    /// or the file choice is cancelled.
+    changes_discarded: bool,
 }
 
 impl Workbench {
@@ -119,6 +124,7 @@ impl Workbench {
             last_autosave: Instant::now(),
             last_disk_check: Instant::now(),
             applied_theme: None,
+            changes_discarded: false,
         }
     }
 
@@ -186,11 +192,15 @@ impl Workbench {
         }
         if let Some(picker) = &mut self.state.file_picker {
             let (keep, chosen) = picker.ui(ui.ctx());
+            let cancelled = !keep && chosen.is_none();
             if let Some(paths) = chosen {
                 actions.push(Action::Picked(picker.purpose.clone(), paths));
             }
             if !keep {
                 self.state.file_picker = None;
+            }
+            if cancelled {
+                self.changes_discarded = false;
             }
         }
         if let Some(palette) = &mut self.state.command_palette {
@@ -457,7 +467,7 @@ impl Workbench {
 
     /// Carries out one action, asking first if it would drop unsaved changes.
     pub fn apply(&mut self, action: Action) {
-        if action.drops_project() && self.has_unsaved_changes() {
+        if action.drops_project() && self.has_unsaved_changes() && !self.changes_discarded {
             self.modal = Some(Modal::UnsavedChanges { then: action });
             return;
         }
@@ -484,6 +494,25 @@ impl Workbench {
     }
 
     fn run(&mut self, action: Action) {
+        // The actions that replace the project end a "discard and …" chain.
+        let ends_discarding = matches!(
+            action,
+            Action::Open(_)
+                | Action::CreateProject(_)
+                | Action::CloseProject
+                | Action::Quit
+                | Action::StartReview {
+                    into_current: false,
+                    ..
+                }
+        );
+        self.run_one(action);
+        if ends_discarding {
+            self.changes_discarded = false;
+        }
+    }
+
+    fn run_one(&mut self, action: Action) {
         match action {
             Action::NewProject => self.choose(PickPurpose::NewProject),
             Action::Choose(purpose) => self.choose(purpose),
@@ -522,6 +551,7 @@ impl Workbench {
                 if let Some(s) = &mut self.session {
                     let _ = s.discard_recovery();
                 }
+                self.changes_discarded = true;
                 self.run(*then);
             }
             Action::SaveAs => self.choose(PickPurpose::SaveAs),
@@ -1108,7 +1138,11 @@ impl Workbench {
 
     /// Carries on with what files were chosen for (nothing if none were).
     fn picked(&mut self, purpose: PickPurpose, paths: Vec<PathBuf>) {
-        let Some(first) = paths.first().cloned() else { return };
+        let Some(first) = paths.first().cloned() else {
+            // Cancelled: a discard given for what would have followed lapses.
+            self.changes_discarded = false;
+            return;
+        };
         match purpose {
             PickPurpose::NewProject => self.apply(Action::CreateProject(first)),
             PickPurpose::OpenProject => self.apply(Action::Open(first)),
