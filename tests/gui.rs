@@ -1547,7 +1547,12 @@ fn the_keyboard_walks_annotations_and_documents() {
 
     // The list shows claims only: the walk does too.
     for label in ["event", "actor"] {
-        h.state_mut().state.list.hidden_labels.push(label.into());
+        h.state_mut()
+            .state
+            .annotation_list
+            .filters
+            .hidden_labels
+            .push(label.into());
     }
     let claims: Vec<_> = in_order
         .iter()

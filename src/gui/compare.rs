@@ -16,8 +16,7 @@ use egui::{Color32, RichText, Sense, Ui, vec2};
 
 use super::action::Action;
 pub use super::action::{PickSide, Source};
-use super::panels::status::caret_text;
-use super::view::{DocumentView, Overlay, Selection, ViewInput, label_colour, shorten};
+use super::view::{DocumentView, Overlay, Selection, ViewInput, caret_text, label_colour, shorten};
 use crate::diff::raw::RawLine;
 use crate::diff::{Change, ChangeKind, ProjectDiff, Side};
 use crate::model::{Project, plural};

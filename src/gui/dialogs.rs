@@ -10,7 +10,6 @@ use std::path::PathBuf;
 use egui::{Id, RichText};
 
 use super::action::Action;
-use super::workbench::Workbench;
 use crate::formats::Format;
 use crate::model::Project;
 use crate::persist::documents::DOCUMENT_EXTENSIONS;
@@ -235,14 +234,15 @@ pub enum Modal {
     },
 }
 
-/// Shows the pending modal, if any; returns the answer as actions.
-pub fn modal_ui(ctx: &egui::Context, wb: &mut Workbench) -> Vec<Action> {
+/// Shows the pending modal, if any (closing it when answered); returns the
+/// answer as actions. `project` gives the labels a deleted label's
+/// annotations may move to.
+pub fn modal_ui(ctx: &egui::Context, pending: &mut Option<Modal>, project: Option<&Project>) -> Vec<Action> {
     let mut actions = Vec::new();
-    let labels: Vec<(String, String)> = wb
-        .project()
+    let labels: Vec<(String, String)> = project
         .map(|p| p.schema.labels.iter().map(|l| (l.id.clone(), l.name.clone())).collect())
         .unwrap_or_default();
-    let Some(modal) = &mut wb.modal else { return actions };
+    let Some(modal) = pending else { return actions };
     let mut close = false;
     egui::Modal::new(Id::unique("marginalia-modal")).show(ctx, |ui| {
         ui.set_max_width(460.0);
@@ -416,7 +416,7 @@ pub fn modal_ui(ctx: &egui::Context, wb: &mut Workbench) -> Vec<Action> {
         }
     });
     if close {
-        wb.modal = None;
+        *pending = None;
     }
     actions
 }

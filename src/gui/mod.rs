@@ -34,6 +34,7 @@ pub mod job;
 pub mod panels;
 pub mod review;
 pub mod settings;
+pub mod state;
 pub mod view;
 pub mod workbench;
 

@@ -6,20 +6,53 @@
 use egui::{RichText, Sense, Ui, vec2};
 
 use crate::gui::action::Action;
-use crate::gui::view::{label_colour, shorten};
-use crate::gui::workbench::{SortBy, UiState};
+use crate::gui::view::{Selection, label_colour, shorten};
 use crate::model::{Annotation, AnnotationId, Project, fold_str_for_search};
 
-/// Rows of the filtered list, cached until the project or the filter changes.
+/// How the annotation list is sorted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortBy {
+    #[default]
+    Position,
+    Label,
+}
+
+/// The annotation list's filters.
+#[derive(Clone, Debug, Default)]
+pub struct ListFilters {
+    /// Labels hidden from the list.
+    pub hidden_labels: Vec<String>,
+    pub search: String,
+    pub sort: SortBy,
+}
+
+/// Everything the annotation panel keeps between frames (as egui's demo
+/// gives each view its own state): its filters, the rows they give (cached
+/// until the project or a filter changes), the note being edited, and a
+/// request to scroll to the selected row.
 #[derive(Default)]
-pub struct ListCache {
-    key: Option<(u64, String, Vec<String>, String, SortBy)>,
+pub struct AnnotationList {
+    pub filters: ListFilters,
+    cache_key: Option<(u64, String, Vec<String>, String, SortBy)>,
     rows: Vec<usize>,
+    /// The note being edited in the inspector, before it is committed.
+    pub note_draft: Option<(AnnotationId, String)>,
+    /// Scroll the list to the selected annotation on the next frame.
+    pub reveal: bool,
 }
 
 const ROW_HEIGHT: f32 = 22.0;
 
-pub fn annotations_panel(ui: &mut Ui, project: &Project, revision: u64, state: &mut UiState) -> Vec<Action> {
+/// The panel for document `doc` of `project` (at `revision`), with the
+/// current `selection`.
+pub fn annotations_panel(
+    ui: &mut Ui,
+    project: &Project,
+    revision: u64,
+    doc: Option<&str>,
+    selection: &Selection,
+    list: &mut AnnotationList,
+) -> Vec<Action> {
     let mut actions = Vec::new();
     egui::Panel::right("annotations")
         .resizable(true)
@@ -30,76 +63,81 @@ pub fn annotations_panel(ui: &mut Ui, project: &Project, revision: u64, state: &
                 .default_size(330.0)
                 .min_size(200.0)
                 .show(ui, |ui| {
-                    actions.extend(inspector_ui(ui, project, state));
+                    actions.extend(inspector_ui(ui, project, selection, &mut list.note_draft));
                 });
-            actions.extend(list_ui(ui, project, revision, state));
+            if let Some(doc) = doc {
+                actions.extend(list_ui(ui, project, revision, doc, selection, list));
+            }
         });
     actions
 }
 
-fn list_ui(ui: &mut Ui, project: &Project, revision: u64, state: &mut UiState) -> Vec<Action> {
+fn list_ui(
+    ui: &mut Ui,
+    project: &Project,
+    revision: u64,
+    doc: &str,
+    selection: &Selection,
+    list: &mut AnnotationList,
+) -> Vec<Action> {
     let mut actions = Vec::new();
-    let Some(doc) = state.current_doc.clone() else {
-        return actions;
-    };
-    let annotations = project.annotations_of(&doc);
+    let annotations = project.annotations_of(doc);
     ui.add_space(4.0);
     ui.horizontal(|ui| {
         ui.strong("Annotations");
         ui.weak(format!("{} in this document", annotations.len()));
     });
-    actions.extend(orphans_ui(ui, project, &doc, state.selection.text.is_some()));
+    actions.extend(orphans_ui(ui, project, doc, selection.text.is_some()));
     ui.horizontal_wrapped(|ui| {
         for label in &project.schema.labels {
-            let mut shown = !state.list.hidden_labels.contains(&label.id);
+            let mut shown = !list.filters.hidden_labels.contains(&label.id);
             let text = RichText::new(&label.name).color(label_colour(label.colour));
             if ui.checkbox(&mut shown, text).changed() {
                 if shown {
-                    state.list.hidden_labels.retain(|l| l != &label.id);
+                    list.filters.hidden_labels.retain(|l| l != &label.id);
                 } else {
-                    state.list.hidden_labels.push(label.id.clone());
+                    list.filters.hidden_labels.push(label.id.clone());
                 }
             }
         }
     });
     ui.horizontal(|ui| {
         ui.add(
-            egui::TextEdit::singleline(&mut state.list.search)
+            egui::TextEdit::singleline(&mut list.filters.search)
                 .hint_text("Search text and notes")
                 .desired_width(ui.available_width() - 110.0),
         )
         .accessible_name("Search annotations");
         egui::ComboBox::from_id_salt("sort")
-            .selected_text(match state.list.sort {
+            .selected_text(match list.filters.sort {
                 SortBy::Position => "By position",
                 SortBy::Label => "By label",
             })
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut state.list.sort, SortBy::Position, "By position");
-                ui.selectable_value(&mut state.list.sort, SortBy::Label, "By label");
+                ui.selectable_value(&mut list.filters.sort, SortBy::Position, "By position");
+                ui.selectable_value(&mut list.filters.sort, SortBy::Label, "By label");
             })
             .response
             .accessible_name("Sort annotations");
     });
     let key = (
         revision,
-        doc.clone(),
-        state.list.hidden_labels.clone(),
-        state.list.search.clone(),
-        state.list.sort,
+        doc.to_owned(),
+        list.filters.hidden_labels.clone(),
+        list.filters.search.clone(),
+        list.filters.sort,
     );
-    if state.list_cache.key.as_ref() != Some(&key) {
-        state.list_cache.rows = filtered(project, annotations, state);
-        state.list_cache.key = Some(key);
+    if list.cache_key.as_ref() != Some(&key) {
+        list.rows = filtered(project, annotations, &list.filters);
+        list.cache_key = Some(key);
     }
-    let rows = &state.list_cache.rows;
+    let rows = &list.rows;
     ui.separator();
     let mut area = egui::ScrollArea::vertical()
         .id_salt("annotation-list")
         .auto_shrink(false);
-    if std::mem::take(&mut state.reveal_in_list)
-        && let Some(i) = state
-            .selection
+    if std::mem::take(&mut list.reveal)
+        && let Some(i) = selection
             .annotation
             .and_then(|id| rows.iter().position(|&r| annotations[r].id == id))
     {
@@ -109,7 +147,7 @@ fn list_ui(ui: &mut Ui, project: &Project, revision: u64, state: &mut UiState) -
     area.show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
         for &i in &rows[range] {
             let a = &annotations[i];
-            let selected = state.selection.annotation == Some(a.id);
+            let selected = selection.annotation == Some(a.id);
             if row_ui(ui, project, a, selected).clicked() {
                 actions.push(Action::SelectAnnotation(Some(a.id)));
             }
@@ -158,25 +196,29 @@ fn orphans_ui(ui: &mut Ui, project: &Project, doc: &str, has_selection: bool) ->
 /// The annotation after (`forward`) or before the selected one in the list
 /// as it is filtered and sorted now. With none selected, the first one
 /// starting at or after the caret (the last one starting before it).
-pub fn neighbour(project: &Project, state: &UiState, forward: bool) -> Option<AnnotationId> {
-    let doc = state.current_doc.as_deref()?;
+pub fn neighbour(
+    project: &Project,
+    doc: &str,
+    selection: &Selection,
+    filters: &ListFilters,
+    forward: bool,
+) -> Option<AnnotationId> {
     let annotations = project.annotations_of(doc);
-    let rows = filtered(project, annotations, state);
+    let rows = filtered(project, annotations, filters);
     let at = |k: usize| rows.get(k).map(|&r| annotations[r].id);
-    let selected = state
-        .selection
+    let selected = selection
         .annotation
         .and_then(|id| rows.iter().position(|&r| annotations[r].id == id));
     match (selected, forward) {
         (Some(k), true) => at(k + 1),
         (Some(k), false) => at(k.checked_sub(1)?),
         (None, true) => {
-            let caret = state.selection.cursor.unwrap_or(0);
+            let caret = selection.cursor.unwrap_or(0);
             let k = rows.iter().position(|&r| annotations[r].start >= caret)?;
             at(k)
         }
         (None, false) => {
-            let caret = state.selection.cursor.unwrap_or(usize::MAX);
+            let caret = selection.cursor.unwrap_or(usize::MAX);
             let k = rows.iter().rposition(|&r| annotations[r].start < caret)?;
             at(k)
         }
@@ -184,12 +226,12 @@ pub fn neighbour(project: &Project, state: &UiState, forward: bool) -> Option<An
 }
 
 /// Indices (into the document's annotations) of the rows to show.
-fn filtered(project: &Project, annotations: &[Annotation], state: &UiState) -> Vec<usize> {
-    let needle = fold_str_for_search(&state.list.search);
+fn filtered(project: &Project, annotations: &[Annotation], filters: &ListFilters) -> Vec<usize> {
+    let needle = fold_str_for_search(&filters.search);
     let mut rows: Vec<usize> = annotations
         .iter()
         .enumerate()
-        .filter(|(_, a)| !state.list.hidden_labels.contains(&a.label))
+        .filter(|(_, a)| !filters.hidden_labels.contains(&a.label))
         .filter(|(_, a)| {
             needle.is_empty()
                 || fold_str_for_search(&a.text).contains(&needle)
@@ -197,7 +239,7 @@ fn filtered(project: &Project, annotations: &[Annotation], state: &UiState) -> V
         })
         .map(|(i, _)| i)
         .collect();
-    if state.list.sort == SortBy::Label {
+    if filters.sort == SortBy::Label {
         let position = |label: &str| project.schema.position(label).unwrap_or(usize::MAX);
         rows.sort_by_key(|&i| (position(&annotations[i].label), annotations[i].start));
     }
@@ -245,12 +287,17 @@ fn row_ui(ui: &mut Ui, project: &Project, a: &Annotation, selected: bool) -> egu
     response
 }
 
-fn inspector_ui(ui: &mut Ui, project: &Project, state: &mut UiState) -> Vec<Action> {
+fn inspector_ui(
+    ui: &mut Ui,
+    project: &Project,
+    selection: &Selection,
+    note_draft: &mut Option<(AnnotationId, String)>,
+) -> Vec<Action> {
     let mut actions = Vec::new();
     ui.add_space(4.0);
-    let Some(a) = state.selection.annotation.and_then(|id| project.annotation(id)) else {
+    let Some(a) = selection.annotation.and_then(|id| project.annotation(id)) else {
         ui.weak("Select an annotation to see it here.");
-        if let Some(sel) = &state.selection.text {
+        if let Some(sel) = &selection.text {
             ui.add_space(8.0);
             ui.label(format!(
                 "Selected text: [{}, {}), {} characters",
@@ -296,10 +343,10 @@ fn inspector_ui(ui: &mut Ui, project: &Project, state: &mut UiState) -> Vec<Acti
         ));
         ui.add_space(6.0);
         ui.strong("Note");
-        if state.note_draft.as_ref().is_none_or(|(id, _)| *id != a.id) {
-            state.note_draft = Some((a.id, a.note.clone()));
+        if note_draft.as_ref().is_none_or(|(id, _)| *id != a.id) {
+            *note_draft = Some((a.id, a.note.clone()));
         }
-        if let Some((id, draft)) = &mut state.note_draft {
+        if let Some((id, draft)) = note_draft {
             let response = ui.add(
                 egui::TextEdit::multiline(draft)
                     .hint_text("Why this tag, doubts, sources…")

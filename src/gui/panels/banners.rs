@@ -5,19 +5,26 @@
 use egui::{RichText, Ui};
 
 use crate::gui::action::Action;
-use crate::gui::workbench::UiState;
 use crate::merge::{self, Other};
 use crate::model::{AnnotationId, Project};
 use crate::persist::watch::DiskChange;
 use crate::session::Session;
 
-pub fn banners(ui: &mut Ui, session: &Session, state: &UiState) -> Vec<Action> {
+/// What the banners read besides the session.
+pub struct BannerInput<'a> {
+    /// Files changed on disk by other programs, not yet answered.
+    pub disk_changes: &'a [DiskChange],
+    pub conflicts: &'a ConflictList,
+    pub selected: Option<AnnotationId>,
+}
+
+pub fn banners(ui: &mut Ui, session: &Session, input: &BannerInput<'_>) -> Vec<Action> {
     let mut actions = Vec::new();
-    if !state.disk_changes.is_empty() {
+    if !input.disk_changes.is_empty() {
         egui::Frame::group(ui.style())
             .fill(ui.visuals().warn_fg_color.gamma_multiply(0.15))
             .show(ui, |ui| {
-                let what: Vec<String> = state
+                let what: Vec<String> = input
                     .disk_changes
                     .iter()
                     .map(|c| match c {
@@ -35,7 +42,7 @@ pub fn banners(ui: &mut Ui, session: &Session, state: &UiState) -> Vec<Action> {
                     if ui.button(reload).clicked() {
                         actions.push(Action::ReloadFromDisk);
                     }
-                    if state.disk_changes.contains(&DiskChange::Project)
+                    if input.disk_changes.contains(&DiskChange::Project)
                         && ui
                             .button("Merge theirs into mine")
                             .on_hover_text("Combine both versions annotation by annotation, as `marginalia merge` does; conflicts keep yours and are marked")
@@ -75,7 +82,7 @@ pub fn banners(ui: &mut Ui, session: &Session, state: &UiState) -> Vec<Action> {
                 });
             });
     }
-    actions.extend(conflicts(ui, session, state));
+    actions.extend(conflicts(ui, session, input.conflicts, input.selected));
     // Problems that no longer hold (a re-anchored document) are not shown.
     let problems = session.current_problems();
     if !problems.is_empty() {
@@ -103,9 +110,9 @@ pub fn banners(ui: &mut Ui, session: &Session, state: &UiState) -> Vec<Action> {
 
 /// The annotations a merge marked as conflicting, with the selected one's
 /// choices: keep the version the merge kept (ours), or take the other.
-fn conflicts(ui: &mut Ui, session: &Session, state: &UiState) -> Vec<Action> {
+fn conflicts(ui: &mut Ui, session: &Session, list: &ConflictList, selected: Option<AnnotationId>) -> Vec<Action> {
     let mut actions = Vec::new();
-    let count = state.conflicts.ids.len();
+    let count = list.ids.len();
     if count == 0 {
         return actions;
     }
@@ -123,9 +130,7 @@ fn conflicts(ui: &mut Ui, session: &Session, state: &UiState) -> Vec<Action> {
                     actions.push(Action::NextConflict);
                 }
             });
-            let selected = state
-                .selection
-                .annotation
+            let selected = selected
                 .and_then(|id| session.project().annotation(id))
                 .filter(|a| merge::has_conflict(a));
             let Some(a) = selected else {

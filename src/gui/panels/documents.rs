@@ -4,7 +4,6 @@
 use egui::{RichText, Ui};
 
 use crate::gui::action::Action;
-use crate::gui::workbench::UiState;
 use crate::model::{Project, Status};
 
 /// The symbol shown for a status.
@@ -16,7 +15,8 @@ pub fn status_symbol(status: Status) -> &'static str {
     }
 }
 
-pub fn documents_panel(ui: &mut Ui, project: &Project, state: &UiState) -> Vec<Action> {
+/// The list of `project`'s documents, `current_doc` highlighted.
+pub fn documents_panel(ui: &mut Ui, project: &Project, current_doc: Option<&str>) -> Vec<Action> {
     let mut actions = Vec::new();
     egui::Panel::left("documents")
         .resizable(true)
@@ -26,16 +26,18 @@ pub fn documents_panel(ui: &mut Ui, project: &Project, state: &UiState) -> Vec<A
             ui.heading(&project.name);
             let done = project.documents.iter().filter(|d| d.status == Status::Done).count();
             let total = project.documents.len();
+            // Short enough to stay inside the bar at the panel's narrowest.
             ui.add(
                 egui::ProgressBar::new(if total == 0 { 0.0 } else { done as f32 / total as f32 })
-                    .text(format!("{done} of {total} documents done")),
-            );
+                    .text(format!("{done}/{total} done")),
+            )
+            .on_hover_text(format!("{done} of {total} documents marked done"));
             ui.add_space(4.0);
             ui.separator();
             egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
                 for doc in &project.documents {
                     let count = project.annotations_of(&doc.id).len();
-                    let selected = state.current_doc.as_deref() == Some(&doc.id);
+                    let selected = current_doc == Some(&doc.id);
                     ui.horizontal(|ui| {
                         let status = ui
                             .add(egui::Button::new(status_symbol(doc.status)).frame(false))

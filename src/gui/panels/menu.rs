@@ -2,14 +2,29 @@
 
 use egui::Ui;
 
+use std::path::PathBuf;
+
 use crate::gui::action::Action;
 use crate::gui::commands::UiCommand;
-use crate::gui::workbench::Workbench;
 
-pub fn menu_bar(ui: &mut Ui, wb: &Workbench) -> Vec<Action> {
+/// What the menus read.
+pub struct MenuInput<'a> {
+    pub current_doc: Option<&'a str>,
+    /// A project is open.
+    pub open: bool,
+    pub recent: &'a [PathBuf],
+    pub dark: bool,
+    pub snap_to_words: bool,
+    /// What Undo and Redo would do ("tag “…” as Event").
+    pub undo: Option<String>,
+    pub redo: Option<String>,
+    pub reviewing: bool,
+}
+
+pub fn menu_bar(ui: &mut Ui, input: &MenuInput<'_>) -> Vec<Action> {
     let mut actions = Vec::new();
-    let doc = wb.state.current_doc.as_deref();
-    let open = wb.session().is_some();
+    let doc = input.current_doc;
+    let open = input.open;
     egui::Panel::top("menu-bar").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
@@ -17,10 +32,10 @@ pub fn menu_bar(ui: &mut Ui, wb: &Workbench) -> Vec<Action> {
                     actions.extend(c.menu_button(ui, doc));
                 }
                 ui.menu_button("Recent", |ui| {
-                    if wb.settings.recent.is_empty() {
+                    if input.recent.is_empty() {
                         ui.weak("No recent projects");
                     }
-                    for path in &wb.settings.recent {
+                    for path in input.recent {
                         // A project moved or deleted since: shown, greyed.
                         let exists = path.is_file();
                         let text = if exists {
@@ -51,9 +66,7 @@ pub fn menu_bar(ui: &mut Ui, wb: &Workbench) -> Vec<Action> {
             });
             ui.add_enabled_ui(open, |ui| {
                 ui.menu_button("Edit", |ui| {
-                    let history = wb.session().map(|s| s.history());
-                    let undo = history.and_then(|h| h.undo_description());
-                    let redo = history.and_then(|h| h.redo_description());
+                    let (undo, redo) = (&input.undo, &input.redo);
                     let undo_text = undo.as_ref().map_or("Undo".to_owned(), |d| format!("Undo {d}"));
                     let redo_text = redo.as_ref().map_or("Redo".to_owned(), |d| format!("Redo {d}"));
                     let shortcut =
@@ -96,11 +109,11 @@ pub fn menu_bar(ui: &mut Ui, wb: &Workbench) -> Vec<Action> {
                 });
             });
             ui.menu_button("View", |ui| {
-                let mut dark = wb.settings.dark;
+                let mut dark = input.dark;
                 if ui.checkbox(&mut dark, UiCommand::ToggleTheme.text()).changed() {
                     actions.push(Action::ToggleTheme);
                 }
-                let mut snap = wb.settings.snap_to_words;
+                let mut snap = input.snap_to_words;
                 if ui.checkbox(&mut snap, UiCommand::ToggleSnap.text()).changed() {
                     actions.push(Action::ToggleSnap);
                 }
@@ -121,7 +134,7 @@ pub fn menu_bar(ui: &mut Ui, wb: &Workbench) -> Vec<Action> {
                     actions.push(Action::OpenReview { into_current: true });
                 }
                 ui.separator();
-                ui.add_enabled_ui(wb.state.review.is_some(), |ui| {
+                ui.add_enabled_ui(input.reviewing, |ui| {
                     for c in [
                         UiCommand::ReviewNext,
                         UiCommand::ReviewPrevious,

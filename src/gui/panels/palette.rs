@@ -5,8 +5,7 @@
 use egui::{RichText, Sense, Ui, vec2};
 
 use crate::gui::action::Action;
-use crate::gui::view::label_colour;
-use crate::gui::workbench::UiState;
+use crate::gui::view::{Selection, label_colour};
 use crate::model::Project;
 
 /// The keys that apply labels: each label's hotkey, and the first letter of
@@ -32,10 +31,10 @@ pub fn hotkeys(project: &Project) -> Vec<(char, String)> {
     keys
 }
 
-pub fn palette_bar(ui: &mut Ui, project: &Project, state: &UiState) -> Vec<Action> {
+pub fn palette_bar(ui: &mut Ui, project: &Project, selection: &Selection) -> Vec<Action> {
     let mut actions = Vec::new();
     let keys = hotkeys(project);
-    let can_tag = state.selection.text.is_some() || state.selection.annotation.is_some();
+    let can_tag = selection.text.is_some() || selection.annotation.is_some();
     egui::Panel::top("palette").show(ui, |ui| {
         let centred = egui::Layout::left_to_right(egui::Align::Center).with_main_wrap(true);
         ui.with_layout(centred, |ui| {

@@ -4,20 +4,28 @@
 
 use egui::Ui;
 
-use crate::gui::view::{DocumentView, Selection};
-use crate::gui::workbench::UiState;
+use crate::gui::compare::Comparison;
+use crate::gui::view::{DocumentView, Selection, caret_text};
 use crate::session::Session;
 
-/// The status bar of the workbench: the current document.
-pub fn status_bar(ui: &mut Ui, session: &Session, state: &UiState, view: Option<&DocumentView>) {
-    bar(ui, session, state, |ui| {
+/// The status bar of the workbench: the current document, its caret and
+/// selection, the place in the text, the save state and the last message.
+pub fn status_bar(
+    ui: &mut Ui,
+    session: &Session,
+    current_doc: Option<&str>,
+    selection: &Selection,
+    message: Option<&str>,
+    view: Option<&DocumentView>,
+) {
+    bar(ui, session, message, |ui| {
         let project = session.project();
-        let Some(doc) = state.current_doc.as_deref().and_then(|d| project.document(d)) else {
+        let Some(doc) = current_doc.and_then(|d| project.document(d)) else {
             return;
         };
         ui.label(&doc.id);
         ui.separator();
-        ui.label(caret_text(&state.selection, doc.text.len_chars()));
+        ui.label(caret_text(selection, doc.text.len_chars()));
         ui.separator();
         ui.label(format!(
             "{} annotations here · {} in project",
@@ -40,12 +48,8 @@ pub fn status_bar(ui: &mut Ui, session: &Session, state: &UiState, view: Option<
 
 /// The status bar while two versions are compared: the compared document,
 /// not the one open behind the comparison.
-pub fn comparison_status_bar(ui: &mut Ui, session: &Session, state: &UiState) {
-    bar(ui, session, state, |ui| {
-        if let Some(comparison) = &state.comparison {
-            comparison.status_ui(ui);
-        }
-    });
+pub fn comparison_status_bar(ui: &mut Ui, session: &Session, comparison: &Comparison, message: Option<&str>) {
+    bar(ui, session, message, |ui| comparison.status_ui(ui));
 }
 
 /// Where the view is in the text: "top", "end", "all", or how far down the
@@ -59,18 +63,9 @@ pub fn place_in_text(visible: std::ops::Range<usize>, len: usize) -> String {
     }
 }
 
-/// The selection, else the caret, else the length, in code points.
-pub fn caret_text(selection: &Selection, len_chars: usize) -> String {
-    match (&selection.text, selection.cursor) {
-        (Some(sel), _) => format!("selection [{}, {}) · {} chars", sel.start, sel.end, sel.end - sel.start),
-        (None, Some(cp)) => format!("position {cp}"),
-        _ => format!("{len_chars} chars"),
-    }
-}
-
 /// The bar itself: `left` on the left, save state and the last message on
 /// the right.
-fn bar(ui: &mut Ui, session: &Session, state: &UiState, left: impl FnOnce(&mut Ui)) {
+fn bar(ui: &mut Ui, session: &Session, message: Option<&str>, left: impl FnOnce(&mut Ui)) {
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
             left(ui);
@@ -80,7 +75,7 @@ fn bar(ui: &mut Ui, session: &Session, state: &UiState, left: impl FnOnce(&mut U
                 } else {
                     ui.weak("Saved");
                 }
-                if let Some(message) = &state.message {
+                if let Some(message) = message {
                     ui.separator();
                     // Cut to the room left, not over the left part.
                     ui.add(egui::Label::new(message).truncate()).on_hover_text(message);

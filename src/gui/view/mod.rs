@@ -66,6 +66,15 @@ fn placed<'a>(input: &ViewInput<'a>) -> &'a [crate::model::Annotation] {
     }
 }
 
+/// The selection, else the caret, else the length, in code points.
+pub fn caret_text(selection: &Selection, len_chars: usize) -> String {
+    match (&selection.text, selection.cursor) {
+        (Some(sel), _) => format!("selection [{}, {}) · {} chars", sel.start, sel.end, sel.end - sel.start),
+        (None, Some(cp)) => format!("position {cp}"),
+        _ => format!("{len_chars} chars"),
+    }
+}
+
 pub struct ViewInput<'a> {
     pub project: &'a Project,
     pub doc: &'a Document,

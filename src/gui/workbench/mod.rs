@@ -1,0 +1,519 @@
+//! The workbench: everything the GUI holds, drawn each frame, and the one
+//! place where what the user asked for is carried out.
+//!
+//! [`Workbench::ui`] draws the panels, which read the session and propose
+//! [`Action`]s; then [`Workbench::apply`] carries them out. Edits become
+//! core commands applied through the [`Session`], so undo covers them all.
+//! The workbench knows nothing of eframe: tests drive it headless with
+//! egui_kittest, and the eframe app (`app.rs`) only wraps it in a window.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use egui::Ui;
+
+pub use super::state::UiState;
+use crate::gui::action::Action;
+use crate::gui::commands::UiCommand;
+use crate::gui::dialogs::{FileDialogs, Modal};
+use crate::gui::panels;
+use crate::gui::settings::Settings;
+use crate::gui::view::{DocumentView, ViewInput};
+use crate::model::{Project, Status};
+use crate::session::Session;
+
+mod editing;
+mod files;
+mod review_steps;
+mod run;
+
+/// Unsaved work is written to the recovery copy this often.
+pub const AUTOSAVE_INTERVAL: Duration = Duration::from_secs(30);
+/// Files on disk are checked for outside changes this often.
+const DISK_CHECK_INTERVAL: Duration = Duration::from_secs(1);
+
+/// The whole GUI state.
+pub struct Workbench {
+    pub session: Option<Session>,
+    pub state: UiState,
+    pub settings: Settings,
+    pub modal: Option<Modal>,
+    views: HashMap<String, DocumentView>,
+    dialogs: Box<dyn FileDialogs>,
+    /// Set when the user confirmed quitting; the window closes.
+    pub quit_confirmed: bool,
+    last_autosave: Instant,
+    last_disk_check: Instant,
+    applied_theme: Option<bool>,
+    /// The user chose to discard the unsaved changes for the project-
+    /// replacing action under way (Open… → Discard → the file dialog →
+    /// Open): not asked again on the way. Cleared once that action is done
+    /// or the file choice is cancelled.
+    changes_discarded: bool,
+    /// Actions waiting to be carried out ([`Workbench::apply`]).
+    queue: std::collections::VecDeque<Action>,
+    draining: bool,
+}
+
+impl Workbench {
+    /// A workbench showing the start screen.
+    pub fn new(settings: Settings, dialogs: Box<dyn FileDialogs>) -> Workbench {
+        Workbench {
+            session: None,
+            state: UiState::default(),
+            settings,
+            modal: None,
+            views: HashMap::new(),
+            dialogs,
+            quit_confirmed: false,
+            last_autosave: Instant::now(),
+            last_disk_check: Instant::now(),
+            applied_theme: None,
+            changes_discarded: false,
+            queue: std::collections::VecDeque::new(),
+            draining: false,
+        }
+    }
+
+    /// The open session, if any.
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    /// The project, if one is open.
+    pub fn project(&self) -> Option<&Project> {
+        self.session.as_ref().map(Session::project)
+    }
+
+    /// The document view of the current document, if it was drawn.
+    pub fn current_view(&self) -> Option<&DocumentView> {
+        self.views.get(self.state.current_doc.as_deref()?)
+    }
+
+    /// The window title: project name, with a marker for unsaved changes.
+    pub fn title(&self) -> String {
+        match &self.session {
+            None => "Marginalia".to_owned(),
+            Some(s) => {
+                let marker = if s.is_dirty() { "● " } else { "" };
+                format!("{marker}{} — Marginalia", s.project().name)
+            }
+        }
+    }
+
+    /// True when closing now would lose work.
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.session.as_ref().is_some_and(Session::is_dirty)
+    }
+
+    /// Draws one frame and carries out what was asked.
+    pub fn ui(&mut self, ui: &mut Ui) {
+        if self.applied_theme != Some(self.settings.dark) {
+            ui.ctx().set_visuals(if self.settings.dark {
+                egui::Visuals::dark()
+            } else {
+                egui::Visuals::light()
+            });
+            self.applied_theme = Some(self.settings.dark);
+        }
+        let mut actions = self.keyboard(ui.ctx());
+        actions.extend(self.dropped_files(ui.ctx()));
+        let history = self.session.as_ref().map(Session::history);
+        let menu_input = panels::menu::MenuInput {
+            current_doc: self.state.current_doc.as_deref(),
+            open: self.session.is_some(),
+            recent: &self.settings.recent,
+            dark: self.settings.dark,
+            snap_to_words: self.settings.snap_to_words,
+            undo: history.and_then(|h| h.undo_description()),
+            redo: history.and_then(|h| h.redo_description()),
+            reviewing: self.state.review.is_some(),
+        };
+        actions.extend(panels::menu::menu_bar(ui, &menu_input));
+        if self.session.is_none() {
+            actions.extend(panels::start::start_ui(ui, &self.settings));
+        } else {
+            actions.extend(self.project_ui(ui));
+        }
+        let project = self.session.as_ref().map(Session::project);
+        actions.extend(super::dialogs::modal_ui(ui.ctx(), &mut self.modal, project));
+        if let Some(session) = &self.session
+            && let Some(editor) = &mut self.state.schema_editor
+        {
+            let (keep, edits) = editor.ui(ui.ctx(), session.project());
+            actions.extend(edits);
+            if !keep {
+                self.state.schema_editor = None;
+            }
+        }
+        if self.state.show_shortcuts {
+            panels::help::shortcuts_window(ui.ctx(), &mut self.state.show_shortcuts);
+        }
+        if let Some(picker) = &mut self.state.file_picker {
+            let (keep, chosen) = picker.ui(ui.ctx());
+            let cancelled = !keep && chosen.is_none();
+            if let Some(paths) = chosen {
+                actions.push(Action::Picked(picker.purpose.clone(), paths));
+            }
+            if !keep {
+                self.state.file_picker = None;
+            }
+            if cancelled {
+                self.changes_discarded = false;
+            }
+        }
+        if let Some(palette) = &mut self.state.command_palette {
+            let (keep, chosen) = palette.ui(ui.ctx(), self.state.current_doc.as_deref());
+            actions.extend(chosen);
+            if !keep {
+                self.state.command_palette = None;
+            }
+        }
+        if let (Some(dialog), Some(session)) = (&mut self.state.export, &self.session) {
+            let problems = session.current_problems().len();
+            let (keep, asked) = dialog.ui(ui.ctx(), session.project(), session.revision(), problems);
+            actions.extend(asked);
+            if !keep {
+                self.state.export = None;
+            }
+        }
+        if let Some(dialog) = &mut self.state.import {
+            let (keep, asked) = dialog.ui(ui.ctx());
+            actions.extend(asked);
+            if !keep {
+                self.state.import = None;
+            }
+        }
+        if let Some(picker) = &mut self.state.compare_picker {
+            let (keep, picked) = picker.ui(ui.ctx());
+            actions.extend(picked);
+            if !keep {
+                self.state.compare_picker = None;
+            }
+        }
+        for action in actions {
+            self.apply(action);
+        }
+        self.periodic(ui.ctx());
+    }
+
+    fn project_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let Some(session) = &self.session else { return actions };
+        if let Some(cmp) = &mut self.state.comparison {
+            // Edits made while comparing (take/restore, undo) change the
+            // current side: compare again.
+            if cmp.current_revision != session.revision() && (cmp.a.is_current || cmp.b.is_current) {
+                let text = crate::persist::format::to_string(session.project());
+                cmp.refresh_current(session.project(), text, session.revision());
+            }
+            panels::status::comparison_status_bar(ui, session, cmp, self.state.message.as_deref());
+            actions.extend(cmp.ui(ui, self.settings.dark, self.settings.text_size()));
+            return actions;
+        }
+        self.state.conflicts.refresh(session.project(), session.revision());
+        if let Some(review) = &mut self.state.review {
+            review.refresh(session.project(), session.revision(), session.history());
+            actions.extend(review.panel_ui(ui, self.state.current_doc.as_deref(), session.history()));
+        }
+        actions.extend(panels::palette::palette_bar(
+            ui,
+            session.project(),
+            &self.state.selection,
+        ));
+        panels::status::status_bar(
+            ui,
+            session,
+            self.state.current_doc.as_deref(),
+            &self.state.selection,
+            self.state.message.as_deref(),
+            self.current_view(),
+        );
+        actions.extend(panels::documents::documents_panel(
+            ui,
+            session.project(),
+            self.state.current_doc.as_deref(),
+        ));
+        actions.extend(panels::annotations::annotations_panel(
+            ui,
+            session.project(),
+            session.revision(),
+            self.state.current_doc.as_deref(),
+            &self.state.selection,
+            &mut self.state.annotation_list,
+        ));
+        let mut central = Vec::new();
+        egui::CentralPanel::default().show(ui, |ui| {
+            central = self.central_ui(ui);
+        });
+        actions.extend(central);
+        actions
+    }
+
+    fn central_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let Some(session) = &self.session else { return actions };
+        let banner_input = panels::banners::BannerInput {
+            disk_changes: &self.state.disk_changes,
+            conflicts: &self.state.conflicts,
+            selected: self.state.selection.annotation,
+        };
+        actions.extend(panels::banners::banners(ui, session, &banner_input));
+        let project = session.project();
+        let Some(doc) = self.state.current_doc.as_deref().and_then(|id| project.document(id)) else {
+            ui.centered_and_justified(|ui| {
+                ui.label(if project.documents.is_empty() {
+                    "No documents yet: File → Add documents… or drop .txt/.md files here."
+                } else {
+                    "Choose a document on the left."
+                });
+            });
+            return actions;
+        };
+        if self.state.find.open {
+            self.state.find.update(&doc.id, &doc.text);
+            let revision = self.session.as_ref().map_or(0, Session::revision);
+            actions.extend(panels::find_bar::find_bar(
+                ui,
+                project,
+                &doc.id,
+                revision,
+                &mut self.state.find,
+            ));
+        }
+        if let Some(review) = &mut self.state.review {
+            // One above the other, the two sides need more of the height.
+            let share = if super::review::sides_stacked(ui.available_width()) {
+                0.6
+            } else {
+                0.45
+            };
+            let height = (ui.available_height() * share).max(120.0);
+            let width = ui.available_width();
+            ui.allocate_ui(egui::vec2(width, height), |ui| {
+                ui.set_min_height(height);
+                review.sides_ui(ui, &doc.id, self.settings.dark, self.settings.text_size());
+            });
+            ui.separator();
+            ui.weak("Gold (edit here; Save As to keep it)");
+        }
+        let gold_overlays = self
+            .state
+            .review
+            .as_ref()
+            .map(|r| r.gold_overlays(&doc.id))
+            .unwrap_or_default();
+        if !self.views.get(&doc.id).is_some_and(|v| v.shows(doc)) {
+            self.views.insert(doc.id.clone(), DocumentView::new(doc));
+        }
+        let input = ViewInput {
+            project,
+            doc,
+            revision: session.revision(),
+            text_size: self.settings.text_size(),
+            dark: self.settings.dark,
+            snap_to_words: self.settings.snap_to_words,
+            matches: if self.state.find.open {
+                &self.state.find.matches
+            } else {
+                &[]
+            },
+            current_match: self.state.find.current,
+            overlays: &gold_overlays,
+            read_only: false,
+        };
+        let before = self.state.selection.annotation;
+        if let Some(view) = self.views.get_mut(&doc.id) {
+            actions.extend(view.ui(ui, &input, &mut self.state.selection));
+        }
+        if self.state.selection.annotation != before && self.state.selection.annotation.is_some() {
+            self.state.annotation_list.reveal = true;
+        }
+        actions
+    }
+
+    /// Shortcuts, label hotkeys and the keys that act on the selection.
+    fn keyboard(&mut self, ctx: &egui::Context) -> Vec<Action> {
+        let typing = ctx.text_edit_focused();
+        let current = self.state.current_doc.clone();
+        let mut actions: Vec<Action> = UiCommand::pressed(ctx, typing)
+            .into_iter()
+            .filter_map(|c| c.action(current.as_deref()))
+            .collect();
+        if typing || self.modal.is_some() || self.session.is_none() {
+            return actions;
+        }
+        let Some(project) = self.project() else { return actions };
+        let hotkeys = panels::palette::hotkeys(project);
+        ctx.input(|i| {
+            for event in &i.events {
+                match event {
+                    egui::Event::Text(t) if !i.modifiers.ctrl && !i.modifiers.command && !i.modifiers.alt => {
+                        let mut chars = t.chars();
+                        if let (Some(c), None) = (chars.next(), chars.next())
+                            && let Some((_, label)) = hotkeys.iter().find(|(k, _)| *k == c)
+                        {
+                            actions.push(Action::TagSelection(label.clone()));
+                        }
+                    }
+                    egui::Event::Key {
+                        key,
+                        pressed: true,
+                        modifiers,
+                        ..
+                    } => match key {
+                        egui::Key::Escape => actions.push(Action::ClearSelection),
+                        egui::Key::ArrowLeft | egui::Key::ArrowRight if modifiers.shift => {
+                            let step = if *key == egui::Key::ArrowLeft { -1 } else { 1 };
+                            let by_word = modifiers.command || modifiers.ctrl;
+                            actions.push(if modifiers.alt {
+                                Action::NudgeSelected {
+                                    start: step,
+                                    end: 0,
+                                    by_word,
+                                }
+                            } else {
+                                Action::NudgeSelected {
+                                    start: 0,
+                                    end: step,
+                                    by_word,
+                                }
+                            });
+                        }
+                        egui::Key::Backspace => actions.push(Action::DeleteSelected),
+                        _ => {}
+                    },
+                    _ => {}
+                }
+            }
+        });
+        actions
+    }
+
+    fn dropped_files(&self, ctx: &egui::Context) -> Option<Action> {
+        let paths: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_owned()).collect());
+        if paths.is_empty() {
+            return None;
+        }
+        let projects: Vec<&PathBuf> = paths
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+            .collect();
+        match projects.first() {
+            Some(p) => Some(Action::Open((*p).clone())),
+            None if self.session.is_some() => Some(Action::AddDocumentFiles(paths)),
+            None => None,
+        }
+    }
+
+    /// Autosave of the recovery copy and checks for outside changes.
+    fn periodic(&mut self, ctx: &egui::Context) {
+        let Some(session) = &mut self.session else { return };
+        if self.last_autosave.elapsed() >= AUTOSAVE_INTERVAL {
+            self.last_autosave = Instant::now();
+            if session.recovery_outdated()
+                && let Err(e) = session.write_recovery()
+            {
+                self.state.message = Some(format!("Could not write the recovery copy: {e}"));
+            }
+        }
+        if self.last_disk_check.elapsed() >= DISK_CHECK_INTERVAL {
+            self.last_disk_check = Instant::now();
+            self.state.disk_changes = session.disk_changes();
+        }
+        ctx.request_repaint_after(DISK_CHECK_INTERVAL);
+    }
+
+    /// Writes the recovery copy now if it is behind (what the 30 s timer does).
+    pub fn autosave_now(&mut self) -> std::io::Result<()> {
+        match &mut self.session {
+            Some(s) if s.recovery_outdated() => s.write_recovery(),
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks the disk now (what the 1 s timer does).
+    pub fn check_disk_now(&mut self) {
+        if let Some(s) = &self.session {
+            self.state.disk_changes = s.disk_changes();
+        }
+    }
+
+    /// Opens a project directly (command line, tests).
+    pub fn open_path(&mut self, path: &Path) {
+        self.apply(Action::Open(path.to_owned()));
+    }
+
+    /// Carries out one action, asking first if it would drop unsaved changes.
+    pub fn apply(&mut self, action: Action) {
+        // Follow-ups asked for while an action runs wait their turn in the
+        // queue instead of running inside it (as rerun drains its command
+        // queue): each runs on the state its predecessor left.
+        self.queue.push_back(action);
+        if self.draining {
+            return;
+        }
+        self.draining = true;
+        while let Some(next) = self.queue.pop_front() {
+            self.apply_one(next);
+        }
+        self.draining = false;
+    }
+
+    fn apply_one(&mut self, action: Action) {
+        if action.drops_project() && self.has_unsaved_changes() && !self.changes_discarded {
+            self.modal = Some(Modal::UnsavedChanges { then: action });
+            return;
+        }
+        if action.records_author() && !self.knows_author() {
+            self.modal = Some(Modal::AskAuthor {
+                name: String::new(),
+                then: Some(Box::new(action)),
+            });
+            return;
+        }
+        self.run(action);
+    }
+
+    /// Whether the open session has an annotator's name to record, taking
+    /// the one in the settings when the session has none of its own.
+    fn knows_author(&mut self) -> bool {
+        let Some(s) = &mut self.session else { return true };
+        if s.author == crate::user::UNKNOWN_AUTHOR
+            && let Some(name) = crate::user::clean(&self.settings.author)
+        {
+            s.author = name;
+        }
+        s.author != crate::user::UNKNOWN_AUTHOR
+    }
+
+    /// Scrolls the current document to code point `cp` at the next frame.
+    pub fn reveal(&mut self, cp: usize) {
+        self.scroll_current_to(cp);
+    }
+
+    /// The status of every document (for tests and the progress display).
+    pub fn statuses(&self) -> Vec<(String, Status)> {
+        self.project()
+            .map(|p| p.documents.iter().map(|d| (d.id.clone(), d.status)).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// What the recovery copy changes, annotation by annotation, for the
+/// recovery dialog: the first lines of the semantic diff, then a count.
+fn recovery_lines(saved: &Project, recovered: &Project) -> Vec<String> {
+    const SHOWN: usize = 8;
+    let diff = crate::diff::diff(saved, recovered);
+    let mut lines: Vec<String> = diff
+        .changes
+        .iter()
+        .take(SHOWN)
+        .map(|c| format!("{}: {}", c.doc, super::compare::change_text(c)))
+        .collect();
+    if diff.changes.len() > SHOWN {
+        lines.push(format!("… and {} more", diff.changes.len() - SHOWN));
+    }
+    lines
+}

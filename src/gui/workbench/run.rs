@@ -1,0 +1,466 @@
+//! The one place where what the user asked for is carried out: every
+//! [`Action`] of a frame goes through [`Workbench::run`]. Follow-ups go
+//! through [`Workbench::apply`] again, so each is guarded as if the user
+//! had asked for it (unsaved changes, the annotator's name).
+
+use super::*;
+use crate::edit::Command;
+use crate::gui::action::{Action, PickPurpose};
+use crate::gui::compare::ComparePicker;
+use crate::gui::dialogs::Modal;
+use crate::gui::export_dialog::ExportDialog;
+use crate::gui::import_dialog::ImportDialog;
+use crate::gui::panels;
+use crate::gui::state::UiState;
+use crate::gui::view::Selection;
+use crate::model::Timestamp;
+use crate::session::SessionError;
+
+impl Workbench {
+    pub(super) fn run(&mut self, action: Action) {
+        // The actions that replace the project end a "discard and …" chain.
+        let ends_discarding = matches!(
+            action,
+            Action::Open(_)
+                | Action::CreateProject(_)
+                | Action::CloseProject
+                | Action::Quit
+                | Action::StartReview {
+                    into_current: false,
+                    ..
+                }
+        );
+        self.run_one(action);
+        if ends_discarding {
+            self.changes_discarded = false;
+        }
+    }
+
+    pub(super) fn run_one(&mut self, action: Action) {
+        match action {
+            Action::NewProject => self.choose(PickPurpose::NewProject),
+            Action::Choose(purpose) => self.choose(purpose),
+            Action::Picked(purpose, paths) => self.picked(purpose, paths),
+            Action::CreateProject(path) => self.create_project(&path),
+            Action::OpenProject => self.choose(PickPurpose::OpenProject),
+            Action::Open(path) => self.open(&path),
+            Action::CloseProject => {
+                if let Some(s) = &mut self.session {
+                    let _ = s.discard_recovery();
+                }
+                self.session = None;
+                self.views.clear();
+                self.state = UiState::default();
+            }
+            Action::Quit => {
+                if let Some(s) = &mut self.session {
+                    let _ = s.discard_recovery();
+                }
+                self.quit_confirmed = true;
+            }
+            Action::AddDocuments => self.choose(PickPurpose::AddDocuments),
+            Action::AddDocumentFiles(files) => self.add_documents(&files),
+            Action::Save => {
+                self.save(false);
+            }
+            Action::SaveOverwriting => {
+                self.save(true);
+            }
+            Action::SaveThen(then) => {
+                if self.save(false) {
+                    self.run(*then);
+                }
+            }
+            Action::DiscardChangesThen(then) => {
+                if let Some(s) = &mut self.session {
+                    let _ = s.discard_recovery();
+                }
+                self.changes_discarded = true;
+                self.run(*then);
+            }
+            Action::SaveAs => self.choose(PickPurpose::SaveAs),
+            Action::SaveTo(path) => {
+                if let Some(s) = &mut self.session {
+                    match s.save_as(&path) {
+                        Ok(()) => {
+                            self.settings.remember(&path);
+                            let _ = self.settings.save();
+                            self.state.message = Some(format!("Saved as {}", path.display()));
+                            self.keep_rejections();
+                        }
+                        Err(e) => self.error("Could not save", e.to_string()),
+                    }
+                }
+            }
+            Action::ReloadFromDisk => {
+                if let Some(s) = &mut self.session {
+                    match s.reload() {
+                        Ok(()) => {
+                            self.views.clear();
+                            self.state.disk_changes.clear();
+                            self.state.selection = Selection::default();
+                            self.state.message = Some("Reloaded from disk".to_owned());
+                        }
+                        Err(e) => self.error("Could not reload", e.to_string()),
+                    }
+                }
+            }
+            Action::MergeFromDisk => {
+                if let Some(s) = &mut self.session {
+                    match s.merge_from_disk() {
+                        Ok(merged) => {
+                            self.views.clear();
+                            self.state.disk_changes.clear();
+                            self.state.selection = Selection::default();
+                            let t = merged.tally;
+                            self.state.message = Some(if merged.is_clean() {
+                                format!(
+                                    "Merged the version on disk: {} annotation(s) from theirs, {} deleted; not saved yet",
+                                    t.from_theirs, t.deleted
+                                )
+                            } else {
+                                format!(
+                                    "Merged the version on disk with {} conflict(s) (yours kept, marked); not saved yet",
+                                    merged.conflicts.len()
+                                )
+                            });
+                        }
+                        Err(e) => self.error("Could not merge the version on disk", e.to_string()),
+                    }
+                }
+            }
+            Action::OpenCommandPalette => {
+                self.state.command_palette = Some(panels::command_palette::CommandPalette::default());
+            }
+            Action::AskAuthor(then) => {
+                let name = self.session.as_ref().map(|s| s.author.clone()).unwrap_or_default();
+                let name = if name == crate::user::UNKNOWN_AUTHOR {
+                    String::new()
+                } else {
+                    name
+                };
+                self.modal = Some(Modal::AskAuthor { name, then });
+            }
+            Action::SetAuthor(name, then) => {
+                if let Some(name) = crate::user::clean(&name) {
+                    self.settings.author = name.clone();
+                    if let Err(e) = self.settings.save() {
+                        self.state.message = Some(format!("Could not save the settings: {e}"));
+                    }
+                    if let Some(s) = &mut self.session {
+                        s.author = name.clone();
+                    }
+                    self.state.message = Some(format!("Annotating as {name}"));
+                    if let Some(then) = then {
+                        self.apply(*then);
+                    }
+                }
+            }
+            Action::KeepMine => {
+                if let Some(s) = &mut self.session {
+                    s.acknowledge_disk_changes();
+                }
+                self.state.disk_changes.clear();
+            }
+            Action::RestoreRecovery => {
+                if let (Some(Modal::Recovery { recovered, .. }), Some(s)) = (self.modal.take(), &mut self.session) {
+                    s.restore(*recovered);
+                    self.views.clear();
+                    self.state.message = Some("Restored the unsaved work from the recovery copy".to_owned());
+                }
+            }
+            Action::DiscardRecovery => {
+                self.modal = None;
+                if let Some(s) = &mut self.session {
+                    let _ = s.discard_recovery();
+                }
+            }
+            Action::SaveVersionDialog => {
+                if self.session.is_some() {
+                    self.modal = Some(Modal::SaveVersion { note: String::new() });
+                }
+            }
+            Action::SaveWithNote(note) => {
+                let Some(s) = &mut self.session else { return };
+                match s.save_version(false, note.trim()) {
+                    Ok(()) => {
+                        self.state.disk_changes.clear();
+                        self.state.message = Some(match s.take_history_warning() {
+                            Some(w) => w,
+                            None => format!("Saved a version: {}", note.trim()),
+                        });
+                    }
+                    Err(SessionError::ChangedOnDisk) => self.modal = Some(Modal::ChangedOnDisk),
+                    Err(e) => self.error("Could not save", e.to_string()),
+                }
+            }
+            Action::Reanchor(doc) => {
+                let old = self.session.as_ref().and_then(|s| {
+                    let hash = &s.project().document(&doc)?.hash;
+                    crate::persist::history::VersionHistory::of(s.path()?).text(hash)
+                });
+                match old {
+                    Some(old) => self.reanchor(&doc, &old),
+                    None => self.error(
+                        "The annotated text is not in the history",
+                        format!(
+                            "Marginalia did not keep the text that {doc} was annotated on (it was annotated before its history began). Use “Choose the old text…” to give the file of that text."
+                        ),
+                    ),
+                }
+            }
+            Action::ReanchorWithFile(doc) => self.choose(PickPurpose::ReanchorOld(doc)),
+            Action::AttachOrphan(id) => {
+                let (Some(range), Some(p)) = (self.state.selection.text.clone(), self.project()) else {
+                    self.state.message = Some("Select the text to attach the orphan to first".to_owned());
+                    return;
+                };
+                match crate::diff::reattach(p, id, range, Timestamp::now()) {
+                    Some(command) => self.edit(command),
+                    None => self.state.message = Some("The selection is not in the orphan's document".to_owned()),
+                }
+            }
+            Action::OpenCompare => {
+                let Some(session) = &self.session else { return };
+                let versions = match session.path() {
+                    Some(p) => crate::persist::history::VersionHistory::of(p).versions(),
+                    None => Ok(Vec::new()),
+                };
+                let (versions, error) = match versions {
+                    Ok(v) => (v, None),
+                    Err(e) => (Vec::new(), Some(format!("The version history could not be read: {e}"))),
+                };
+                let mut picker = ComparePicker::new(versions, session.is_dirty());
+                picker.error = error;
+                self.state.compare_picker = Some(picker);
+            }
+            Action::PickCompareFile(side) => self.choose(PickPurpose::CompareFile(side)),
+            Action::StartComparison(a, b) => self.start_comparison(&a, &b),
+            Action::OpenExport => {
+                if let Some(p) = self.project() {
+                    self.state.export = Some(ExportDialog::new(p));
+                }
+            }
+            Action::PickExportTarget => {
+                if let Some(dialog) = &self.state.export {
+                    self.choose(PickPurpose::ExportTarget(dialog.format));
+                }
+            }
+            Action::StartExport => {
+                if let (Some(dialog), Some(s)) = (&mut self.state.export, self.session.as_ref()) {
+                    dialog.start(s.project().clone(), s.path());
+                }
+            }
+            Action::OpenImport => {
+                let author = self
+                    .session
+                    .as_ref()
+                    .map_or_else(crate::session::default_author, |s| s.author.clone());
+                self.state.import = Some(ImportDialog::new(author));
+            }
+            Action::PickImportInputs { folder } => {
+                if let Some(dialog) = &self.state.import {
+                    let format = dialog.format;
+                    self.choose(PickPurpose::ImportInputs { format, folder });
+                }
+            }
+            Action::CreateImportedProject => self.choose(PickPurpose::ImportedProject),
+            Action::CloseComparison => self.state.comparison = None,
+            Action::OpenReview { into_current } => self.choose(PickPurpose::Review { into_current }),
+            Action::StartReview { paths, into_current } => self.start_review(&paths, into_current),
+            Action::CloseReview => self.state.review = None,
+            Action::ReviewPair(a, b) => {
+                if let Some(r) = &mut self.state.review {
+                    r.set_pair(a, b);
+                }
+                self.add_review_labels();
+            }
+            Action::ReviewDecide { item, decision } => self.review_decide(item, decision),
+            Action::ReviewDecideCurrent(decision) => {
+                if let Some(item) = self.state.review.as_ref().and_then(|r| r.current) {
+                    self.review_decide(item, decision);
+                }
+            }
+            Action::ReviewEdit(item) => self.review_edit(item),
+            Action::ReviewAcceptAgreements => {
+                let Some((r, s)) = self.state.review.as_ref().zip(self.session.as_ref()) else {
+                    return;
+                };
+                let command = r.adjudication.accept_agreements(s.project(), Timestamp::now());
+                self.edit(command);
+            }
+            Action::ReviewNext(forward) => {
+                let Some((r, s)) = self.state.review.as_ref().zip(self.session.as_ref()) else {
+                    return;
+                };
+                if let Some(i) = r.next(forward, s.history()) {
+                    self.review_select(i);
+                }
+            }
+            Action::ReviewSelect(i) => self.review_select(i),
+            Action::ReviewShowAgreements(show) => {
+                if let Some(r) = &mut self.state.review {
+                    r.show_agreements = show;
+                }
+            }
+            Action::ResolveConflict { id, take_other } => self.resolve_conflict(id, take_other),
+            Action::NextConflict => self.next_conflict(),
+            Action::Adopt { changes, side } => self.adopt(&changes, side),
+            Action::Edit(command) => self.edit(command),
+            Action::Undo => self.undo_redo(true),
+            Action::Redo => self.undo_redo(false),
+            Action::TagSelection(label) => self.tag_selection(&label),
+            Action::RelabelSelected(label) => {
+                if let Some(id) = self.state.selection.annotation {
+                    self.edit(Command::Relabel {
+                        ids: vec![id],
+                        label,
+                        at: Timestamp::now(),
+                    });
+                }
+            }
+            Action::DeleteSelected => {
+                if let Some(id) = self.state.selection.annotation.take() {
+                    self.edit(Command::DeleteAnnotations(vec![id]));
+                }
+            }
+            Action::NudgeSelected { start, end, by_word } => self.nudge(start, end, by_word),
+            Action::SetNote { id, note } => {
+                let current = self.project().and_then(|p| p.annotation(id)).map(|a| a.note.clone());
+                if current.is_some_and(|n| n != note) {
+                    self.edit(Command::SetNote {
+                        id,
+                        note,
+                        at: Timestamp::now(),
+                    });
+                }
+            }
+            Action::CycleStatus(doc) => {
+                if let Some(status) = self.project().and_then(|p| p.document(&doc)).map(|d| d.status) {
+                    self.edit(Command::SetStatus {
+                        doc,
+                        status: status.next(),
+                    });
+                }
+            }
+            Action::TagAllMatches(label) => self.tag_all_matches(&label),
+            Action::ConfirmDeleteLabel(id) => {
+                let Some(p) = self.project() else { return };
+                let count = p
+                    .annotations()
+                    .iter()
+                    .chain(&p.orphans)
+                    .filter(|a| a.label == id)
+                    .count();
+                // The safe choice first: keep the annotations under another label.
+                let relabel_to = p.schema.labels.iter().find(|l| l.id != id).map(|l| l.id.clone());
+                self.modal = Some(Modal::DeleteLabel { id, count, relabel_to });
+            }
+            Action::DeleteLabel { id, relabel_to } => self.delete_label(&id, relabel_to),
+            Action::SelectDocument(doc) => {
+                if self.state.current_doc.as_deref() != Some(&doc) {
+                    self.state.current_doc = Some(doc);
+                    self.state.selection = Selection::default();
+                    self.state.annotation_list.note_draft = None;
+                }
+            }
+            Action::SelectAnnotation(id) => self.select_annotation(id),
+            Action::SelectNeighbour { forward } => {
+                let Some(project) = self.project() else { return };
+                let Some(doc) = self.state.current_doc.as_deref() else {
+                    return;
+                };
+                let (selection, filters) = (&self.state.selection, &self.state.annotation_list.filters);
+                match panels::annotations::neighbour(project, doc, selection, filters, forward) {
+                    Some(id) => {
+                        self.select_annotation(Some(id));
+                        self.state.annotation_list.reveal = true;
+                    }
+                    None => {
+                        let which = if forward { "after" } else { "before" };
+                        self.state.message = Some(format!("No annotation {which} this one in the list"));
+                    }
+                }
+            }
+            Action::NeighbourDocument { forward } => {
+                let Some(project) = self.project() else { return };
+                let docs = &project.documents;
+                let here = self
+                    .state
+                    .current_doc
+                    .as_deref()
+                    .and_then(|d| docs.iter().position(|x| x.id == d));
+                let next = match (here, forward) {
+                    (Some(k), true) => docs.get(k + 1),
+                    (Some(k), false) => k.checked_sub(1).and_then(|k| docs.get(k)),
+                    (None, _) => docs.first(),
+                };
+                match next.map(|d| d.id.clone()) {
+                    Some(id) => self.apply(Action::SelectDocument(id)),
+                    None => {
+                        let which = if forward { "last" } else { "first" };
+                        self.state.message = Some(format!("This is the {which} document"));
+                    }
+                }
+            }
+            Action::ClearSelection if self.state.show_shortcuts => self.state.show_shortcuts = false,
+            // Esc closes the find bar first, wherever the focus is.
+            Action::ClearSelection if self.state.find.open => self.state.find.open = false,
+            Action::ClearSelection => {
+                self.state.selection.text = None;
+                self.state.selection.annotation = None;
+            }
+            Action::OpenFind => {
+                self.state.find.open = true;
+                self.state.find.focus_query = true;
+                if let (Some(sel), Some(doc)) = (&self.state.selection.text, self.current_text())
+                    && let Some(s) = doc.slice(sel.clone())
+                    && !s.contains('\n')
+                    && s.chars().count() < 100
+                {
+                    self.state.find.query = s.to_owned();
+                }
+            }
+            Action::FindNext | Action::FindPrevious => {
+                let from = self.state.selection.cursor.unwrap_or(0);
+                let found = if action == Action::FindNext {
+                    self.state.find.next(from)
+                } else {
+                    self.state.find.previous(from)
+                };
+                if let Some(m) = found {
+                    self.state.selection.text = Some(m.clone());
+                    self.state.selection.cursor = Some(m.start);
+                    self.scroll_current_to(m.start);
+                }
+            }
+            Action::ToggleTheme => {
+                self.settings.dark = !self.settings.dark;
+                let _ = self.settings.save();
+            }
+            Action::ZoomIn => {
+                self.settings.zoom_in();
+                let _ = self.settings.save();
+            }
+            Action::ZoomOut => {
+                self.settings.zoom_out();
+                let _ = self.settings.save();
+            }
+            Action::ZoomReset => {
+                self.settings.zoom = 1.0;
+                let _ = self.settings.save();
+            }
+            Action::ToggleSnap => {
+                self.settings.snap_to_words = !self.settings.snap_to_words;
+                let _ = self.settings.save();
+            }
+            Action::OpenSchemaEditor => {
+                if let Some(p) = self.project() {
+                    self.state.schema_editor = Some(panels::schema::SchemaEditor::new(p));
+                }
+            }
+            // F1 again, or Esc, puts the list away.
+            Action::ShowShortcuts => self.state.show_shortcuts = !self.state.show_shortcuts,
+        }
+    }
+}
