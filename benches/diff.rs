@@ -37,7 +37,7 @@ fn main() {
     new.push_str(&old[..cut]);
     new.push_str(&old[cut_end..]);
     let new = new.replacen("azerbaïdjanaise", "azérie", 1);
-    let mut edited = a.clone();
+    let mut edited = a;
     edited.documents[0].text = Text::new(new);
     let times = measure(5, || {
         reanchor(&edited, "synthetic", &old, Timestamp::from_unix(0)).expect("reanchor")

@@ -552,7 +552,7 @@ mod tests {
         // A clean save removes the copy.
         after_crash.save().unwrap();
         assert!(after_crash.pending_recovery().is_none());
-        assert!(!crate::persist::recovery::recovery_path(&path).exists());
+        assert!(!recovery::recovery_path(&path).exists());
     }
 
     #[test]

@@ -619,7 +619,7 @@ fn small() -> Project {
         }
         annotations.push(a);
     }
-    Project::from_parts("Petit projet".into(), fr.schema.clone(), docs, annotations)
+    Project::from_parts("Petit projet".into(), fr.schema, docs, annotations)
 }
 
 fn golden_dir() -> PathBuf {

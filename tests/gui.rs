@@ -169,7 +169,7 @@ fn relabel_delete_undo_redo() {
     let (_dir, path) = sample_copy();
     let mut h = harness(&path);
     let target = find(&h, "Les hostilités", 0);
-    drag_select(&mut h, target.clone());
+    drag_select(&mut h, target);
     type_key(&mut h, "1");
     let id = h.state().state.selection.annotation.expect("selected");
     // A hotkey with an annotation selected relabels it (here the letter key).
@@ -801,7 +801,7 @@ fn compare_view_filters_and_takes_or_restores_versions() {
     let saved = project(&h).clone();
     // Two unsaved edits: a new tag, and a deleted one.
     let target = find(&h, "Les hostilités", 0);
-    drag_select(&mut h, target.clone());
+    drag_select(&mut h, target);
     type_key(&mut h, "1");
     let added = h.state().state.selection.annotation.unwrap();
     let interfax = id_of(&h, "agence de presse russe Interfax");
@@ -947,7 +947,7 @@ fn a_changed_document_is_reanchored_from_the_banner_and_orphans_can_be_attached(
     );
     assert!(project(&h).orphans.iter().any(|o| o.id == prosecutor));
     let target = find(&h, "Mise à jour du 22 septembre", 0);
-    drag_select(&mut h, target.clone());
+    drag_select(&mut h, target);
     // The office's orphan is listed first (orphans are in document order).
     h.get_all_by_label("Attach to selection")
         .next()
@@ -1036,7 +1036,7 @@ fn import_dialog_reads_first_then_creates_and_opens_the_project() {
     .unwrap();
     let target = dir.path().join("new").join("imported.ron");
     let dialogs = ScriptedDialogs {
-        import_inputs: vec![vec![good.clone()]],
+        import_inputs: vec![vec![good]],
         save: vec![target.clone()],
         ..Default::default()
     };
@@ -1427,7 +1427,7 @@ fn review_of_three_annotators_switches_pairs_keeping_rejections_and_labels() {
     let wb = Workbench::new(test_settings(), Box::new(ScriptedDialogs::default()));
     let mut h = harness_of(wb, vec2(1600.0, 1100.0));
     h.state_mut().apply(Action::StartReview {
-        paths: vec![ana.clone(), ben, carla_path],
+        paths: vec![ana, ben, carla_path],
         into_current: false,
     });
     settle(&mut h);
@@ -1625,7 +1625,7 @@ fn save_version_with_note_from_the_keyboard() {
     press(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
     assert!(h.state().modal.is_some(), "the note dialog is open");
     // The dialog's field has the keyboard (the inspector has a "Note" too).
-    h.event(egui::Event::Text("before review".into()));
+    h.event(Event::Text("before review".into()));
     settle(&mut h);
     press(&mut h, Modifiers::NONE, Key::Enter);
     assert!(h.state().modal.is_none(), "Enter saves and closes");

@@ -208,7 +208,7 @@ fn the_same_annotation_changed_differently_is_a_conflict_that_keeps_ours() {
         p.annotation(affaire.id).is_none(),
         "taking theirs is taking the deletion"
     );
-    let mut elsewhere = peskov.clone();
+    let mut elsewhere = peskov;
     elsewhere.meta.insert(
         CONFLICT_OTHER.into(),
         r#"{"side":"version","by":"theirs","doc":"other","start":0,"end":1,"text":"x","label":"actor"}"#.into(),

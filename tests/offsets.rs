@@ -93,7 +93,8 @@ proptest! {
         // The same span through UTF-16 units and bytes.
         let (us, ue) = (t.offset_in(s, OffsetUnit::Utf16).unwrap(), t.offset_in(e, OffsetUnit::Utf16).unwrap());
         let utf16: Vec<u16> = text.encode_utf16().collect();
-        prop_assert_eq!(String::from_utf16(&utf16[us..ue]).unwrap(), expected.clone());
+        let through_utf16 = String::from_utf16(&utf16[us..ue]).unwrap();
+        prop_assert_eq!(through_utf16.as_str(), expected.as_str());
         let (bs, be) = (t.offset_in(s, OffsetUnit::Byte).unwrap(), t.offset_in(e, OffsetUnit::Byte).unwrap());
         prop_assert_eq!(&text[bs..be], expected.as_str());
     }

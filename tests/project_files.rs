@@ -220,7 +220,7 @@ fn missing_documents_are_reported() {
     std::fs::remove_file(f.doc_path()).unwrap();
     match &problems(&f)[..] {
         [ProblemKind::DocumentUnreadable { doc, path, .. }] => {
-            assert_eq!((doc.as_str(), path.as_str()), ("doc", "doc.txt"))
+            assert_eq!((doc.as_str(), path.as_str()), ("doc", "doc.txt"));
         }
         other => panic!("{other:?}"),
     }

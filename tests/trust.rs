@@ -715,7 +715,7 @@ fn a_project_added_on_both_branches_merges_from_an_empty_ancestor() {
     let out = dir.join("out.ron");
     let o = marginalia(&["merge", p(&empty), p(&f.path), p(&theirs), "-o", p(&out)]);
     assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
-    let merged = marginalia::persist::load::read_file_only(&out).unwrap();
+    let merged = persist::load::read_file_only(&out).unwrap();
     assert_eq!(merged.annotations().len(), 4, "both sides' annotations, once each");
 }
 

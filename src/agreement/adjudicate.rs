@@ -1,6 +1,6 @@
 //! Adjudication: building one gold project out of two annotators' copies.
 //!
-//! The two copies are aligned document by document ([`super::align`]);
+//! The two copies are aligned document by document ([`super::align`](mod@super::align));
 //! each aligned pair is an [`Item`] the adjudicator decides: accept A's
 //! annotation, B's, both, or neither (or accept one and then edit it in
 //! the workbench). Decisions are [`Command`]s on the gold project, so

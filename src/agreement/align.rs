@@ -73,7 +73,7 @@ pub fn align<'a>(a: &[&'a Annotation], b: &[&'a Annotation]) -> Vec<Pair<'a>> {
             kind,
             a: i.map(|i| a[i]),
             b: j.map(|j| b[j]),
-        })
+        });
     };
 
     // 1. Exact matches: a merge of both lists sorted by (start, end, label).

@@ -5,7 +5,7 @@
 //! id, when the text is the same); documents in one file only, or whose
 //! text differs, are listed and left out. For every pair of annotators:
 //!
-//! - span F1, exact and overlapping ([`align`]), with precision and recall
+//! - span F1, exact and overlapping ([`align`](mod@align)), with precision and recall
 //!   taking the first file as the reference, micro and macro over labels;
 //! - Cohen's kappa and Krippendorff's alpha (nominal) over the
 //!   non-whitespace code points ([`chars`], [`measures`]); per label, the

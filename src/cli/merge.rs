@@ -140,9 +140,8 @@ fn merge_as_text(args: &MergeArgs, output: &Path) -> anyhow::Result<ExitCode> {
         })?;
     // git merge-file exits with the number of conflicts, or a negative
     // number (255 and below as a status) on trouble.
-    let conflicts = match out.status.code() {
-        Some(n @ 0..=127) => n,
-        _ => anyhow::bail!("git merge-file failed: {}", String::from_utf8_lossy(&out.stderr).trim()),
+    let Some(conflicts @ 0..=127) = out.status.code() else {
+        anyhow::bail!("git merge-file failed: {}", String::from_utf8_lossy(&out.stderr).trim());
     };
     write_atomic(output, &out.stdout, false)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", args.output.display()))?;

@@ -208,7 +208,7 @@ fn print_diff(d: &ProjectDiff, a: &Project, b: &Project, a_name: &str, b_name: &
                         "  text changed ({} → {}); A's spans are shown mapped into B's text",
                         short(a_hash),
                         short(b_hash)
-                    )
+                    );
                 }
                 DocumentChange::StatusChanged { from, to, .. } => outln!("  status {from} → {to}"),
                 DocumentChange::Retitled { from, to, .. } => outln!("  title {from:?} → {to:?}"),

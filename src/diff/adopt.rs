@@ -197,7 +197,7 @@ mod tests {
             .unwrap();
         assert!(same_annotations(&mine, &a));
         // One change at a time works too.
-        let mut mine = b.clone();
+        let mut mine = b;
         let relabel = d.changes.iter().find(|c| c.relabeled).unwrap();
         adopt(&mine, &[relabel], Side::A, Timestamp::from_unix(1))
             .unwrap()
@@ -235,7 +235,7 @@ mod tests {
     fn spans_from_another_text_are_refused() {
         let (a, b) = versions();
         let d = diff(&a, &b);
-        let mut other = a.clone();
+        let mut other = a;
         other.documents[0].text = Text::new("Texte entièrement différent.");
         let added = d.changes.iter().find(|c| c.a.is_none()).unwrap();
         assert!(matches!(

@@ -138,7 +138,7 @@ fn resize_updates_quoted_text() {
         },
     );
     assert_eq!(after.annotation(id).unwrap().text, "Aliyev");
-    let mut q = p.clone();
+    let mut q = p;
     assert!(matches!(
         Command::Resize {
             id,
@@ -430,7 +430,7 @@ fn commands_that_change_nothing_are_not_recorded() {
             },
             Command::Relabel {
                 ids: vec![id],
-                label: a.label.clone(),
+                label: a.label,
                 at: t(100),
             },
         ]),

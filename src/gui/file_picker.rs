@@ -107,7 +107,7 @@ impl FilePicker {
     pub fn complete(&mut self) {
         let typed = PathBuf::from(&self.path);
         let (dir, prefix) = if self.path.ends_with(std::path::MAIN_SEPARATOR) {
-            (typed.clone(), String::new())
+            (typed, String::new())
         } else {
             let prefix = typed
                 .file_name()

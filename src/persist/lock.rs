@@ -111,10 +111,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let project = dir.path().join("p.ron");
         let held = ProjectLock::acquire(&project, Duration::ZERO).unwrap();
-        let waiter = {
-            let project = project.clone();
-            std::thread::spawn(move || ProjectLock::acquire(&project, Duration::from_secs(20)).is_ok())
-        };
+        let waiter = std::thread::spawn(move || ProjectLock::acquire(&project, Duration::from_secs(20)).is_ok());
         std::thread::sleep(Duration::from_millis(50));
         drop(held);
         assert!(waiter.join().unwrap());

@@ -1,9 +1,9 @@
 //! Persistence: RON project files and the text files they reference.
 //!
-//! - [`format`]: the canonical, line-per-annotation file layout.
-//! - [`load`]: parsing and validation (never writes).
+//! - [`format`](mod@format): the canonical, line-per-annotation file layout.
+//! - [`load`](mod@load): parsing and validation (never writes).
 //! - [`lock`]: one writer at a time per project file.
-//! - [`save`]: atomic saving with a backup.
+//! - [`save`](mod@save): atomic saving with a backup.
 //! - [`textfile`]: decoding documents in any common encoding.
 //! - [`documents`]: turning text files into project documents.
 //! - [`history`]: a snapshot of the project at every save.

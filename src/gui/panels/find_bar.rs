@@ -76,7 +76,7 @@ pub fn find_bar(ui: &mut Ui, project: &Project, doc: &str, revision: u64, find: 
             if tag.clicked() {
                 actions.push(Action::TagAllMatches(label.clone()));
             }
-            let mut chosen = label.clone();
+            let mut chosen = label;
             egui::ComboBox::from_id_salt("find-tag-label")
                 .selected_text(name)
                 .show_ui(ui, |ui| {

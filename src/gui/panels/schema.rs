@@ -180,7 +180,7 @@ impl SchemaEditor {
                 let hotkey = ('1'..='9').find(|c| !used.contains(c));
                 actions.push(Action::Edit(Command::AddLabel {
                     label: Label {
-                        id: id.clone(),
+                        id,
                         name,
                         colour: Colour::for_new_label(n),
                         hotkey,

@@ -636,9 +636,9 @@ impl DocumentView {
                 Some(Drag::Select { .. }) => {
                     if let Some(sel) = selection.text.take() {
                         let snapped = if input.snap_to_words {
-                            words::snap_to_words(&self.text, sel.clone())
+                            words::snap_to_words(&self.text, sel)
                         } else {
-                            words::snap_to_graphemes(&self.text, sel.clone())
+                            words::snap_to_graphemes(&self.text, sel)
                         };
                         selection.text = (snapped.start < snapped.end).then_some(snapped);
                     }
