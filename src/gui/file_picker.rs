@@ -166,6 +166,8 @@ impl FilePicker {
         egui::Window::new(self.title.clone())
             .collapsible(false)
             .default_width(560.0)
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(ctx.content_rect().center())
             .open(&mut open)
             .show(ctx, |ui| {
                 ui.label(RichText::new(&self.reason).weak());
@@ -198,7 +200,8 @@ impl FilePicker {
                 let row = ui.text_style_height(&egui::TextStyle::Button) + 4.0;
                 egui::ScrollArea::vertical()
                     .max_height(320.0)
-                    .auto_shrink([false, true])
+                    .min_scrolled_height(240.0)
+                    .auto_shrink([false, false])
                     .show_rows(ui, row, self.entries.len(), |ui, rows| {
                         // Cloned: a click may enter another folder.
                         let shown_rows: Vec<Entry> = self.entries[rows].to_owned();
