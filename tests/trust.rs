@@ -523,9 +523,20 @@ fn errors_say_what_is_wrong_once_and_exactly() {
     .unwrap();
     assert_eq!(marginalia(&["validate", p(&f.path)]).status.code(), Some(0));
     std::fs::write(&f.path, &source).unwrap();
-    // History of a missing file, agreement on a label nobody has.
+    // History of a missing file, a folder, a text file; agreement on a
+    // label nobody has.
     let o = marginalia(&["history", p(&f.dir.path().join("missing.ron"))]);
     assert_eq!(o.status.code(), Some(1));
+    let o = marginalia(&["history", p(f.dir.path())]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is not a regular file"), "{}", stderr(&o));
+    let o = marginalia(&["history", p(&f.doc_path())]);
+    assert_eq!(o.status.code(), Some(1), "a text file has no history: {}", stdout(&o));
+    // A project with CR-only line endings is named for what it is.
+    std::fs::write(&f.path, source.replace('\n', "\r")).unwrap();
+    let o = marginalia(&["validate", p(&f.path)]);
+    assert!(stderr(&o).contains("CR alone"), "{}", stderr(&o));
+    std::fs::write(&f.path, &source).unwrap();
     let o = marginalia(&["agree", p(&f.path), p(&f.path), "--labels", "nonexistent"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no label \"nonexistent\""), "{}", stderr(&o));

@@ -31,6 +31,14 @@ pub struct AddArgs {
 }
 
 pub fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
+    // The name also names the history folder; a name that is not UTF-8
+    // would share one with others.
+    if args.project.file_name().is_some_and(|n| n.to_str().is_none()) {
+        bail!(
+            "{} is not a valid UTF-8 file name; choose another name",
+            args.project.display()
+        );
+    }
     if args.project.exists() {
         bail!(
             "{} already exists; use `marginalia add` to add documents to it",

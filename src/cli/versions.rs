@@ -65,9 +65,13 @@ struct VersionRow {
 }
 
 pub fn history(args: HistoryArgs) -> anyhow::Result<ExitCode> {
-    if !args.project.is_file() {
-        bail!("{} is not a project file (no such file)", args.project.display());
+    match std::fs::metadata(&args.project) {
+        Err(e) => bail!("cannot read {}: {e}", args.project.display()),
+        Ok(m) if !m.is_file() => bail!("{} is not a regular file", args.project.display()),
+        Ok(_) => {}
     }
+    // A file that is not a project has no history to show.
+    marginalia::persist::load::read_file_only(&args.project)?;
     let versions = VersionHistory::of(&args.project).versions()?;
     let rows: Vec<VersionRow> = versions
         .iter()

@@ -173,6 +173,22 @@ pub fn parse_file_only(source: &str, path: &Path) -> Result<Project, LoadError> 
 }
 
 fn read_source(path: &Path) -> Result<String, LoadError> {
+    let source = read_source_text(path)?;
+    // Old Mac files end lines with CR alone: the header comment would then
+    // run to the end of the file, and ron would report a puzzling error.
+    if source.contains('\r') && !source.contains('\n') {
+        return Err(LoadError::Syntax {
+            path: path.to_owned(),
+            line: 1,
+            column: 1,
+            message: "the lines end with CR alone (old Mac line endings); save the file with LF or CRLF line endings"
+                .to_owned(),
+        });
+    }
+    Ok(source)
+}
+
+fn read_source_text(path: &Path) -> Result<String, LoadError> {
     super::safe_read::read_utf8(path, super::safe_read::MAX_PROJECT_BYTES).map_err(|source| LoadError::Io {
         path: path.to_owned(),
         source,
