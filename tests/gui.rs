@@ -883,6 +883,11 @@ fn compare_view_filters_and_takes_or_restores_versions() {
         raw.iter()
             .any(|l| matches!(l, RawLine::Added(t) if t.contains("agence de presse russe Interfax")))
     );
+    // The whole line is there to scroll to, its end included: the row is
+    // wider than the window when the line is.
+    let row = h.get_by_label_contains("+        (id:");
+    let window = h.ctx.content_rect().width();
+    assert!(row.rect().width() > window, "{} <= {window}", row.rect().width());
 }
 
 fn id_of(h: &Harness<'_, Workbench>, text: &str) -> marginalia::model::AnnotationId {

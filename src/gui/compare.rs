@@ -202,6 +202,8 @@ pub struct Comparison {
     pub b: ComparedVersion,
     pub diff: ProjectDiff,
     raw: Option<Vec<RawLine>>,
+    /// The changed words of each raw line, once the raw tab has been shown.
+    raw_marks: Option<Vec<Vec<Range<usize>>>>,
     pub tab: Tab,
     pub mode: Mode,
     /// The change clicked last.
@@ -231,6 +233,7 @@ impl Comparison {
             b,
             diff,
             raw: None,
+            raw_marks: None,
             tab: Tab::Changes,
             mode: Mode::Inline,
             selected: None,
@@ -257,6 +260,7 @@ impl Comparison {
         }
         self.diff = crate::diff::diff(&self.a.project, &self.b.project);
         self.raw = None;
+        self.raw_marks = None;
         self.selected = None;
         self.checked.clear();
         self.revision += 1;
@@ -633,27 +637,57 @@ impl Comparison {
             ui.label("The two project files are identical.");
             return;
         }
+        let marks = self
+            .raw_marks
+            .get_or_insert_with(|| crate::diff::raw::inline_changes(raw));
         let colours = change_colours(ui.visuals().dark_mode);
+        let font = egui::FontId::monospace(12.0);
         let row_height = 18.0;
+        // Every row as wide as the longest line, so that the area scrolls
+        // sideways to the end of a long annotation line.
+        let char_width = ui.fonts_mut(|f| f.glyph_width(&font, 'M'));
+        let longest = raw
+            .iter()
+            .map(|l| match l {
+                RawLine::Hunk(t) | RawLine::Same(t) | RawLine::Removed(t) | RawLine::Added(t) => t.chars().count() + 1,
+            })
+            .max()
+            .unwrap_or(0);
+        let width = (longest as f32 * char_width + 16.0).max(ui.available_width());
         egui::ScrollArea::both()
             .id_salt("raw-diff")
             .auto_shrink(false)
             .show_rows(ui, row_height, raw.len(), |ui, range| {
-                for line in &raw[range] {
+                for (line, marks) in raw[range.clone()].iter().zip(&marks[range]) {
                     let (prefix, text, colour) = match line {
                         RawLine::Hunk(h) => ("", h.as_str(), ui.visuals().weak_text_color()),
                         RawLine::Same(t) => (" ", t.as_str(), ui.visuals().text_color()),
                         RawLine::Removed(t) => ("-", t.as_str(), colours[1]),
                         RawLine::Added(t) => ("+", t.as_str(), colours[0]),
                     };
-                    let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), row_height), Sense::hover());
-                    ui.painter().text(
-                        rect.left_center(),
-                        egui::Align2::LEFT_CENTER,
-                        format!("{prefix}{text}"),
-                        egui::FontId::monospace(12.0),
-                        colour,
-                    );
+                    let mut job = egui::text::LayoutJob::default();
+                    let plain = egui::TextFormat::simple(font.clone(), colour);
+                    let marked = egui::TextFormat {
+                        background: colour.gamma_multiply(0.25),
+                        ..plain.clone()
+                    };
+                    job.append(prefix, 0.0, plain.clone());
+                    let mut at = 0;
+                    for m in marks
+                        .iter()
+                        .filter(|m| m.end <= text.len() && text.is_char_boundary(m.start))
+                    {
+                        job.append(&text[at..m.start], 0.0, plain.clone());
+                        job.append(&text[m.clone()], 0.0, marked.clone());
+                        at = m.end;
+                    }
+                    job.append(&text[at..], 0.0, plain);
+                    let galley = ui.fonts_mut(|f| f.layout_job(job));
+                    let (rect, response) = ui.allocate_exact_size(vec2(width, row_height), Sense::hover());
+                    let pos = rect.left_center() - vec2(0.0, galley.size().y / 2.0);
+                    ui.painter().galley(pos, galley, colour);
+                    response
+                        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, format!("{prefix}{text}")));
                 }
             });
     }
