@@ -29,6 +29,8 @@ pub struct ComparePicker {
     git: [String; 2],
     versions: Vec<Version>,
     pub error: Option<String>,
+    /// Whether the current state has unsaved changes (said in the list).
+    dirty: bool,
 }
 
 impl ComparePicker {
@@ -49,6 +51,7 @@ impl ComparePicker {
             git: ["HEAD".to_owned(), "HEAD".to_owned()],
             versions,
             error: None,
+            dirty,
         }
     }
 
@@ -104,7 +107,12 @@ impl ComparePicker {
             .selected_text(shorten(&name, 90))
             .width(520.0)
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut chosen, Source::Current, "Current state (with unsaved changes)");
+                let current = if self.dirty {
+                    "Current state (with unsaved changes)"
+                } else {
+                    "Current state (as saved)"
+                };
+                ui.selectable_value(&mut chosen, Source::Current, current);
                 for (i, _) in self.versions.iter().enumerate().rev() {
                     let s = Source::Snapshot(i as i64 + 1);
                     let text = describe_source(&s, &self.versions);
@@ -154,7 +162,7 @@ fn describe_source(source: &Source, versions: &[Version]) -> String {
         Source::Current => "Current state".to_owned(),
         Source::Snapshot(n) => match versions.get((*n - 1).max(0) as usize) {
             Some(v) => {
-                let mut parts = vec![format!("Version {n}"), v.time.to_string()];
+                let mut parts = vec![format!("Version {n}"), super::local_time(v.time)];
                 if !v.author.is_empty() {
                     parts.push(v.author.clone());
                 }

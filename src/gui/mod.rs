@@ -55,7 +55,52 @@ pub enum Start {
 }
 
 /// Opens the workbench window. Returns when the window is closed.
+/// The local time zone's offset, read once at start-up: the platform only
+/// answers reliably before other threads exist. Files keep UTC; the
+/// interface shows local time.
+static LOCAL_OFFSET: std::sync::OnceLock<time::UtcOffset> = std::sync::OnceLock::new();
+
+/// A moment as people read it here: local date and time to the minute,
+/// with the offset ("2026-11-23 21:38 UTC+01:00"); UTC where the offset is
+/// unknown (tests, or a platform that would not say).
+pub fn local_time(t: crate::model::Timestamp) -> String {
+    let offset = LOCAL_OFFSET.get().copied().unwrap_or(time::UtcOffset::UTC);
+    let Ok(at) = time::OffsetDateTime::from_unix_timestamp(t.unix()) else {
+        return t.to_string();
+    };
+    let at = at.to_offset(offset);
+    let zone = if offset.is_utc() {
+        "UTC".to_owned()
+    } else {
+        let (h, m, _) = offset.as_hms();
+        format!("UTC{}{:02}:{:02}", if offset.is_negative() { '-' } else { '+' }, h.abs(), m.abs())
+    };
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} {zone}",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_shown_to_the_minute_with_their_zone() {
+        let t = crate::model::Timestamp::parse("2026-11-23T20:38:59Z").unwrap();
+        // Tests run before any offset is captured: UTC, said so.
+        assert_eq!(local_time(t), "2026-11-23 20:38 UTC");
+    }
+}
+
 pub fn run(start: Start) -> eframe::Result {
+    if let Ok(offset) = time::UtcOffset::current_local_offset() {
+        let _ = LOCAL_OFFSET.set(offset);
+    }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Marginalia")

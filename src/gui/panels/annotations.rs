@@ -371,10 +371,10 @@ fn inspector_ui(
             ui.label(&a.author);
             ui.end_row();
             ui.weak("Created");
-            ui.label(a.created.to_string());
+            ui.label(crate::gui::local_time(a.created));
             ui.end_row();
             ui.weak("Modified");
-            ui.label(a.modified.to_string());
+            ui.label(crate::gui::local_time(a.modified));
             ui.end_row();
             ui.weak("Id");
             ui.label(a.id.to_string());
