@@ -1806,3 +1806,26 @@ fn discarding_changes_to_open_another_project_asks_once() {
     press(&mut h, Modifiers::COMMAND, Key::O);
     assert!(matches!(h.state().modal, Some(Modal::UnsavedChanges { .. })));
 }
+
+#[test]
+fn zooming_keeps_the_selected_annotation_in_view() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let a = project(&h).annotations_of(DOC).last().unwrap().clone();
+    h.state_mut().apply(Action::SelectAnnotation(Some(a.id)));
+    settle(&mut h);
+    assert!(
+        h.state().current_view().unwrap().char_rect(a.start).is_some(),
+        "selected and shown"
+    );
+    for key in [Key::Plus, Key::Plus, Key::Num0, Key::Minus] {
+        press(&mut h, Modifiers::COMMAND, key);
+        settle(&mut h);
+        let rect = h.state().current_view().unwrap().char_rect(a.start);
+        let window = h.ctx.content_rect();
+        assert!(
+            rect.is_some_and(|r| window.contains(r.center())),
+            "after {key:?} the selection is off screen: {rect:?}"
+        );
+    }
+}

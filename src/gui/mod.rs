@@ -73,7 +73,12 @@ pub fn local_time(t: crate::model::Timestamp) -> String {
         "UTC".to_owned()
     } else {
         let (h, m, _) = offset.as_hms();
-        format!("UTC{}{:02}:{:02}", if offset.is_negative() { '-' } else { '+' }, h.abs(), m.abs())
+        format!(
+            "UTC{}{:02}:{:02}",
+            if offset.is_negative() { '-' } else { '+' },
+            h.abs(),
+            m.abs()
+        )
     };
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02} {zone}",

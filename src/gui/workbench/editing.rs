@@ -170,6 +170,21 @@ impl Workbench {
         self.scroll_current_to(a.start);
     }
 
+    /// What a change of text size keeps in view: the selected annotation
+    /// or text, else the first character on screen.
+    pub(super) fn zoom_anchor(&self) -> Option<usize> {
+        let selected = self
+            .state
+            .selection
+            .annotation
+            .and_then(|id| self.project()?.annotation(id))
+            .filter(|a| self.state.current_doc.as_deref() == Some(a.doc.as_str()))
+            .map(|a| a.start);
+        selected
+            .or_else(|| self.state.selection.text.as_ref().map(|r| r.start))
+            .or_else(|| self.current_view()?.visible_range().map(|r| r.start))
+    }
+
     pub(super) fn scroll_current_to(&mut self, cp: usize) {
         if let Some(doc) = self.state.current_doc.clone() {
             if let Some(view) = self.views.get_mut(&doc) {

@@ -438,17 +438,19 @@ impl Workbench {
                 self.settings.dark = !self.settings.dark;
                 let _ = self.settings.save();
             }
-            Action::ZoomIn => {
-                self.settings.zoom_in();
+            Action::ZoomIn | Action::ZoomOut | Action::ZoomReset => {
+                // Keep the place: the selection, else the first character
+                // in view, stays in view at the new size.
+                let anchor = self.zoom_anchor();
+                match action {
+                    Action::ZoomIn => self.settings.zoom_in(),
+                    Action::ZoomOut => self.settings.zoom_out(),
+                    _ => self.settings.zoom = 1.0,
+                }
                 let _ = self.settings.save();
-            }
-            Action::ZoomOut => {
-                self.settings.zoom_out();
-                let _ = self.settings.save();
-            }
-            Action::ZoomReset => {
-                self.settings.zoom = 1.0;
-                let _ = self.settings.save();
+                if let Some(cp) = anchor {
+                    self.scroll_current_to(cp);
+                }
             }
             Action::ToggleSnap => {
                 self.settings.snap_to_words = !self.settings.snap_to_words;
