@@ -2,6 +2,16 @@
 //! the command line when given a subcommand. Parsing flags and reporting
 //! errors is all that happens here; the work is in the library.
 
+/// `eprintln!` that never panics: when stderr is a pipe whose reader has
+/// gone (`… 2>&1 | head -1`), the message is dropped and the command ends
+/// with its own exit status (std's `eprintln!` would panic, exit 101).
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod cli;
 
 use std::process::ExitCode;

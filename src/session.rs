@@ -262,10 +262,16 @@ impl Session {
 
     /// The lock for one save, unless the session holds it already.
     fn lock_for_save(&self, path: &Path) -> Result<Option<ProjectLock>, SessionError> {
-        match self.lock {
-            Some(_) => Ok(None),
-            None => Ok(Some(ProjectLock::acquire(path, SAVE_WAIT)?)),
+        match &self.lock {
+            Some(held) if held.covers(path) => Ok(None),
+            _ => Ok(Some(ProjectLock::acquire(path, SAVE_WAIT)?)),
         }
+    }
+
+    /// Keeps `lock` until the session is dropped (a caller that took the
+    /// project's lock before building the session, as imports do).
+    pub fn hold_lock(&mut self, lock: ProjectLock) {
+        self.lock = Some(lock);
     }
 
     /// Merges the version another program saved over the project file into
@@ -389,7 +395,10 @@ impl Session {
                 }
             }
         }
-        let _lock = ProjectLock::acquire(path, SAVE_WAIT)?;
+        let _lock = match &self.lock {
+            Some(held) if held.covers(path) => None,
+            _ => Some(ProjectLock::acquire(path, SAVE_WAIT)?),
+        };
         if must_be_new && std::fs::symlink_metadata(path).is_ok() {
             return Err(SessionError::Exists(path.to_owned()));
         }

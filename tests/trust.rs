@@ -854,7 +854,7 @@ fn jsonl_spans_and_labels_must_agree_and_times_must_read() {
         ),
         (
             serde_json::json!({"id": "d", "text": "Nikol", "label": [[0, 5, "act\nor"]]}),
-            "control characters",
+            "control or invisible characters",
         ),
     ]
     .into_iter()
@@ -882,4 +882,158 @@ fn a_missing_file_is_said_once() {
         assert_eq!(err.matches("nope.ron").count(), 1, "{err}");
         assert_eq!(err.matches("No such file").count(), 1, "{err}");
     }
+}
+
+// ------------------------------------------------- found by a third attack
+
+#[test]
+fn parallel_imports_into_one_folder_keep_every_document_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs: Vec<PathBuf> = (1..=2)
+        .map(|i| {
+            let input = dir.path().join(format!("in{i}.jsonl"));
+            let record =
+                serde_json::json!({"id": "doc1", "text": format!("Variant {i} du texte"), "label": [[0, 7, "event"]]});
+            std::fs::write(&input, format!("{record}\n")).unwrap();
+            input
+        })
+        .collect();
+    for round in 0..4 {
+        let out = dir.path().join(format!("out{round}"));
+        // Two projects side by side, then two imports racing for one file.
+        let targets = [
+            out.join("a.ron"),
+            out.join("b.ron"),
+            out.join("p.ron"),
+            out.join("p.ron"),
+        ];
+        let children: Vec<_> = targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                Process::new(env!("CARGO_BIN_EXE_marginalia"))
+                    .args(["import", "--format", "jsonl", p(&inputs[i % 2]), "-o", p(t)])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let outputs: Vec<_> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
+        assert!(outputs[0].status.success() && outputs[1].status.success());
+        assert_eq!(
+            outputs[2..].iter().filter(|o| o.status.success()).count(),
+            1,
+            "one import creates p.ron"
+        );
+        for name in ["a.ron", "b.ron", "p.ron"] {
+            let v = marginalia(&["validate", p(&out.join(name))]);
+            assert_eq!(
+                v.status.code(),
+                Some(0),
+                "round {round}, {name}: {}{}",
+                stdout(&v),
+                stderr(&v)
+            );
+        }
+    }
+}
+
+#[test]
+fn no_output_lands_on_another_projects_files() {
+    let f = Fixture::new();
+    let dir = f.dir.path();
+    // A second project beside the first, with its own document and history.
+    std::fs::write(dir.join("other.txt"), "Erevan et Bakou").unwrap();
+    let other = dir.join("b.ron");
+    assert!(
+        marginalia(&["new", p(&other), p(&dir.join("other.txt"))])
+            .status
+            .success()
+    );
+    let args = annotate_args(&f.path, distinct_ranges(1)[0]);
+    assert!(
+        marginalia(&args.iter().map(String::as_str).collect::<Vec<_>>())
+            .status
+            .success()
+    );
+    let b_before = std::fs::read(&other).unwrap();
+    for (target, why) in [
+        (dir.join("other.txt"), "document \"other\" of b.ron"),
+        (other.clone(), "a Marginalia project file"),
+        (dir.join("b.ron.bak"), "a project's backup"),
+        (dir.join(".marginalia/history/p/versions.ron"), "state folder"),
+    ] {
+        let o = marginalia(&["export", p(&f.path), "--format", "csv", "-o", p(&target)]);
+        assert_eq!(o.status.code(), Some(1), "{}", target.display());
+        assert!(stderr(&o).contains(why), "{why}: {}", stderr(&o));
+    }
+    assert_eq!(std::fs::read(&other).unwrap(), b_before);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("other.txt")).unwrap(),
+        "Erevan et Bakou"
+    );
+    // merge -o into a state folder: refused before anything is created there.
+    let o = marginalia(&[
+        "merge",
+        p(&f.path),
+        p(&f.path),
+        p(&f.path),
+        "-o",
+        p(&dir.join(".marginalia/x.ron")),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!dir.join(".marginalia/.marginalia").exists());
+    assert!(!dir.join(".marginalia/x.ron").exists());
+    let o = marginalia(&["new", p(&dir.join(".marginalia/q.ron"))]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stderr_never_crashes_a_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("many.jsonl");
+    let lines: String = (0..3000)
+        .map(|_| "{\"text\": \"Alice\", \"label\": [[0, 9, \"actor\"]]}\n")
+        .collect();
+    std::fs::write(&input, lines).unwrap();
+    let script = format!(
+        "{} import --format jsonl --lenient -o {} {} 2>&1 >/dev/null | head -c 10 >/dev/null; echo ${{PIPESTATUS[0]}}",
+        env!("CARGO_BIN_EXE_marginalia"),
+        p(&dir.path().join("o/p.ron")),
+        p(&input)
+    );
+    let o = Process::new("bash").args(["-c", &script]).output().unwrap();
+    let code = stdout(&o).trim().to_owned();
+    assert_ne!(code, "101", "the command panicked on a closed stderr");
+}
+
+#[test]
+fn imports_refuse_invisible_labels_and_untyped_times_and_say_what_they_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, record) in [
+        serde_json::json!({"id": "d", "text": "Nikol", "label": [[0, 5, "act\u{200b}or"]]}),
+        serde_json::json!({"id": "d", "text": "Nikol", "spans": [{"start": 0, "end": 5, "label": "actor", "created": 12345}]}),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let input = dir.path().join(format!("bad{i}.jsonl"));
+        std::fs::write(&input, format!("{record}\n")).unwrap();
+        let o = import("jsonl", &input, &dir.path().join(format!("b{i}/p.ron")), &[]);
+        assert_eq!(o.status.code(), Some(1), "{record}");
+    }
+    // A span of white space only is kept, as the file has it, and said.
+    let input = dir.path().join("blank.jsonl");
+    let record = serde_json::json!({"id": "d", "text": "a   b", "label": [[1, 4, "actor"], [0, 1, "actor"]]});
+    std::fs::write(&input, format!("{record}\n")).unwrap();
+    let o = import("jsonl", &input, &dir.path().join("w/p.ron"), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(said.contains("1 span(s) of white space only were kept"), "{said}");
+    assert_eq!(
+        persist::open(&dir.path().join("w/p.ron")).unwrap().annotations().len(),
+        2
+    );
 }

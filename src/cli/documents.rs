@@ -45,6 +45,9 @@ pub fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
             args.project.display()
         );
     }
+    if let Some(why) = marginalia::formats::project_file_of_any_project(&args.project, true) {
+        bail!("{} is {why}; choose another place", args.project.display());
+    }
     if let Some(dir) = args.project.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
@@ -55,10 +58,11 @@ pub fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
     });
     let mut project = Project::new(name);
     let docs = read_documents(&args.project, &project, &args.docs)?;
-    report_documents(&docs)?;
-    project.documents = docs.into_iter().map(|d| d.document).collect();
+    project.documents = docs.iter().map(|d| d.document.clone()).collect();
     let mut session = Session::new(project);
     session.save_new(&args.project)?;
+    // Listed once they are in the saved project, not before.
+    report_documents(&docs)?;
     outln!(
         "created {} with {} document(s)",
         args.project.display(),

@@ -75,6 +75,9 @@ pub fn edit(args: EditArgs) -> anyhow::Result<ExitCode> {
         });
     }
     if let (Some(start), Some(end)) = (args.start, args.end) {
+        if start >= end {
+            bail!("[{start}, {end}) is empty or reversed: an annotation covers at least one character");
+        }
         let text = session
             .project()
             .document(&old.doc)
@@ -99,11 +102,14 @@ pub fn edit(args: EditArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn delete(args: DeleteArgs) -> anyhow::Result<ExitCode> {
-    let ids = args
+    let mut ids = args
         .ids
         .iter()
         .map(|s| parse_id(s))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    // The same id twice is one deletion.
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(*id));
     let mut session = open_for_editing(&args.project)?;
     let mut gone = Vec::new();
     for id in &ids {

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use marginalia::formats::OutputGuard;
+use marginalia::formats::{OutputGuard, project_file_of_any_project};
 use marginalia::merge;
 use marginalia::model::Project;
 use marginalia::persist::load::parse_file_only;
@@ -62,6 +62,10 @@ fn run(args: &MergeArgs) -> anyhow::Result<ExitCode> {
             "{} exists and is not a regular file; nothing was written",
             args.output.display()
         );
+    }
+    // Checked before the lock is taken, which would create a lock file.
+    if let Some(why) = project_file_of_any_project(&output, true) {
+        anyhow::bail!("{} is {why}; nothing was written", args.output.display());
     }
     let _lock = ProjectLock::acquire(&output, CLI_WAIT)?;
     let inputs = [&args.base, &args.ours, &args.theirs];

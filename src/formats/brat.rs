@@ -552,6 +552,7 @@ impl Importer for Brat {
                 }
             }
         }
+        notes.extend(builder.notes());
         Ok(Imported {
             project: builder.finish(),
             skipped: problems.skipped,

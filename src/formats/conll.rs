@@ -287,9 +287,9 @@ impl Importer for Conll {
             progress.advance(source.len() as u64)?;
         }
         Ok(Imported {
+            notes: builder.notes(),
             project: builder.finish(),
             skipped: problems.skipped,
-            notes: Vec::new(),
         })
     }
 }

@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 
 use super::{FormatError, Imported};
 use crate::persist::load::base_dir;
-use crate::persist::save::write_atomic;
 use crate::session::Session;
 
 /// Creates the project file `path` (and its folder) from `imported`, and
@@ -22,10 +21,26 @@ pub fn create_project(imported: &Imported, path: &Path) -> Result<Session, Forma
             path.display()
         )));
     }
+    if let Some(why) = super::project_file_of_any_project(path, true) {
+        return Err(FormatError::Other(format!(
+            "{} is {why}; choose another place",
+            path.display()
+        )));
+    }
     let dir = base_dir(path);
     std::fs::create_dir_all(&dir).map_err(FormatError::io(&dir))?;
+    // Held from the check that the project is new to its save: a second
+    // import to the same file waits, then finds it there and writes nothing.
+    let lock = crate::persist::lock::ProjectLock::acquire(path, crate::session::SAVE_WAIT)
+        .map_err(|e| FormatError::Other(e.to_string()))?;
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Err(FormatError::Other(format!(
+            "{} already exists; imports create new projects only",
+            path.display()
+        )));
+    }
     let mut written: Vec<PathBuf> = Vec::new();
-    let result = write_all(imported, path, &dir, &mut written);
+    let result = write_all(imported, path, &dir, &mut written, lock);
     if result.is_err() {
         for file in written {
             let _ = std::fs::remove_file(file);
@@ -34,7 +49,13 @@ pub fn create_project(imported: &Imported, path: &Path) -> Result<Session, Forma
     result
 }
 
-fn write_all(imported: &Imported, path: &Path, dir: &Path, written: &mut Vec<PathBuf>) -> Result<Session, FormatError> {
+fn write_all(
+    imported: &Imported,
+    path: &Path,
+    dir: &Path,
+    written: &mut Vec<PathBuf>,
+    lock: crate::persist::lock::ProjectLock,
+) -> Result<Session, FormatError> {
     let mut project = imported.project.clone();
     for doc in &mut project.documents {
         let (stem, ext) = match doc.path.rsplit_once('.') {
@@ -50,9 +71,16 @@ fn write_all(imported: &Imported, path: &Path, dir: &Path, written: &mut Vec<Pat
                 Ok(bytes) if bytes == doc.text.as_str().as_bytes() => break,
                 Ok(_) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    write_atomic(&target, doc.text.as_str().as_bytes(), false).map_err(FormatError::io(&target))?;
-                    written.push(target);
-                    break;
+                    // Claimed exclusively: another import writing the same
+                    // name at the same moment gets it or takes the next.
+                    match create_new(&target, doc.text.as_str().as_bytes()) {
+                        Ok(()) => {
+                            written.push(target);
+                            break;
+                        }
+                        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                        Err(e) => return Err(FormatError::io(&target)(e)),
+                    }
                 }
                 Err(e) => return Err(FormatError::io(&target)(e)),
             }
@@ -62,6 +90,7 @@ fn write_all(imported: &Imported, path: &Path, dir: &Path, written: &mut Vec<Pat
         doc.path = name;
     }
     let mut session = Session::new(project);
+    session.hold_lock(lock);
     session.save_new(path).map_err(|e| match e {
         crate::session::SessionError::Exists(_) => FormatError::Other(format!(
             "{} already exists; imports create new projects only",
@@ -70,4 +99,12 @@ fn write_all(imported: &Imported, path: &Path, dir: &Path, written: &mut Vec<Pat
         e => FormatError::Other(format!("cannot save {}: {e}", path.display())),
     })?;
     Ok(session)
+}
+
+/// Writes `bytes` to a file that must not exist yet, flushed to disk.
+fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }

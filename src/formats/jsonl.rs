@@ -198,6 +198,7 @@ impl Importer for Jsonl {
                 }
             }
         }
+        notes.extend(builder.notes());
         Ok(Imported {
             project: builder.finish(),
             skipped: problems.skipped,
@@ -408,11 +409,12 @@ fn span_object(v: &Value) -> Result<NewSpan, String> {
     let label = label_text(get("label").ok_or("a span needs a label")?)?;
     let string = |k: &str| get(k).and_then(Value::as_str).map(str::to_owned);
     // A time that is there but unreadable is said, not replaced by "now".
-    let time = |k: &str| match string(k) {
-        None => Ok(None),
-        Some(s) => Timestamp::parse(&s)
+    let time = |k: &str| match get(k) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Timestamp::parse(s)
             .map(Some)
             .ok_or_else(|| format!("span {k} time {s:?} is not RFC 3339 in years 1 to 9999")),
+        Some(other) => Err(format!("span {k} time must be an RFC 3339 string, not {other}")),
     };
     Ok(NewSpan {
         range: start..end,

@@ -216,7 +216,7 @@ impl Export {
     }
 }
 
-pub use output::OutputGuard;
+pub use output::{OutputGuard, project_file_of_any_project};
 
 /// How to read an import.
 #[derive(Clone, Debug, PartialEq, Eq)]

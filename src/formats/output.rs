@@ -22,6 +22,8 @@ pub struct OutputGuard {
     protected: Vec<(PathBuf, String)>,
     /// Folders nothing may be written into (the project's state folder).
     protected_dirs: Vec<PathBuf>,
+    /// The output may be a project file (`marginalia merge -o OURS`).
+    project_file_ok: bool,
 }
 
 impl OutputGuard {
@@ -41,6 +43,7 @@ impl OutputGuard {
                 .filter_map(|(p, what)| Some((canonical(&p)?, what)))
                 .collect(),
             protected_dirs,
+            project_file_ok: false,
         };
         if let Some(path) = project_path {
             guard.protect_documents(path, project);
@@ -55,6 +58,7 @@ impl OutputGuard {
         let mut guard = OutputGuard {
             protected: Vec::new(),
             protected_dirs: canonical(&state_dir::path(project_path, &[])).into_iter().collect(),
+            project_file_ok: true,
         };
         guard.protect_documents(project_path, project);
         guard
@@ -86,6 +90,9 @@ impl OutputGuard {
                         path.display()
                     ));
                 }
+            }
+            if let Some(why) = project_file_of_any_project(path, self.project_file_ok) {
+                return refuse(format!("{} is {why}; choose another output", path.display()));
             }
             // Never written through a link: it could lead anywhere.
             if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -136,4 +143,63 @@ fn canonical(path: &Path) -> Option<PathBuf> {
         _ => Path::new("."),
     };
     Some(canonical(parent)?.join(name))
+}
+
+/// Why `path` belongs to some project (not only the one exported): inside
+/// a `.marginalia` state folder, a project's backup, a project file (unless
+/// `project_ok`: `marginalia merge -o` writes over one), or a document of a
+/// project file in the same folder. `None` when it is free.
+pub fn project_file_of_any_project(path: &Path, project_ok: bool) -> Option<String> {
+    let resolved = canonical(path).unwrap_or_else(|| path.to_owned());
+    if resolved
+        .components()
+        .chain(path.components())
+        .any(|c| c.as_os_str() == state_dir::STATE_DIR)
+    {
+        return Some("inside a project's state folder (.marginalia)".to_owned());
+    }
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    if name.ends_with(".ron.bak") {
+        return Some("a project's backup".to_owned());
+    }
+    if !project_ok && is_project_file(path) {
+        return Some("a Marginalia project file".to_owned());
+    }
+    // A document of a project beside it (a few dozen project files at most).
+    let dir = base_dir(path);
+    let projects = std::fs::read_dir(&dir).ok()?.filter_map(Result::ok).take(200);
+    for entry in projects {
+        let p = entry.path();
+        if p.extension().is_none_or(|e| e != "ron") || !p.is_file() {
+            continue;
+        }
+        let Ok(project) = crate::persist::load::read_file_only(&p) else {
+            continue;
+        };
+        let base = base_dir(&p);
+        if let Some(doc) = project
+            .documents
+            .iter()
+            .find(|d| canonical(&base.join(&d.path)).is_some_and(|c| c == resolved))
+        {
+            return Some(format!(
+                "the text of document {:?} of {}",
+                doc.id,
+                p.file_name().unwrap_or_default().to_string_lossy()
+            ));
+        }
+    }
+    None
+}
+
+/// Whether the regular file at `path` declares a `format_version` in its
+/// first lines (only its head is read).
+fn is_project_file(path: &Path) -> bool {
+    use std::io::Read as _;
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut head = Vec::with_capacity(4096);
+    let read = std::fs::File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head));
+    read.is_ok() && crate::persist::format::declared_version(&String::from_utf8_lossy(&head)).is_some()
 }

@@ -36,6 +36,8 @@ pub struct ProjectBuilder {
     paths: HashSet<String>,
     author: String,
     now: Timestamp,
+    /// Spans of white space only that were kept (reported in the notes).
+    white_space_spans: usize,
 }
 
 impl ProjectBuilder {
@@ -51,6 +53,7 @@ impl ProjectBuilder {
             paths: HashSet::new(),
             author: author.to_owned(),
             now: Timestamp::now(),
+            white_space_spans: 0,
         }
     }
 
@@ -76,6 +79,17 @@ impl ProjectBuilder {
         Ok(id)
     }
 
+    /// What the import should say besides what it skipped: spans of white
+    /// space only, which tagging by hand would refuse, were kept.
+    pub fn notes(&self) -> Vec<String> {
+        match self.white_space_spans {
+            0 => Vec::new(),
+            n => vec![format!(
+                "{n} span(s) of white space only were kept as the file has them (tagging by hand refuses such spans)"
+            )],
+        }
+    }
+
     /// The text of a document added earlier.
     pub fn text(&self, doc: &str) -> Option<&Text> {
         self.docs.get(doc).map(|&i| &self.project.documents[i].text)
@@ -84,9 +98,9 @@ impl ProjectBuilder {
     /// Adds a span to `doc`, or says why it cannot be.
     pub fn add_span(&mut self, doc: &str, span: NewSpan) -> Result<(), String> {
         let text = self.text(doc).ok_or_else(|| format!("no document {doc:?}"))?;
-        if span.label.trim().is_empty() || span.label.chars().any(char::is_control) {
+        if span.label.trim().is_empty() || span.label.chars().any(invisible) {
             return Err(format!(
-                "label {:?} is empty or holds control characters (a line break, a NUL)",
+                "label {:?} is empty or holds control or invisible characters (a line break, a NUL, a zero-width or direction mark)",
                 span.label
             ));
         }
@@ -113,6 +127,11 @@ impl ProjectBuilder {
             ));
         }
         let actual = actual.to_owned();
+        // Tagging by hand refuses these; an import keeps what its file
+        // holds (a round trip must give it back) but says so.
+        if actual.trim().is_empty() {
+            self.white_space_spans += 1;
+        }
         self.ensure_label(&span.label);
         let id = match span.id {
             Some(id) if !self.ids.contains(&id) => id,
@@ -217,4 +236,11 @@ fn file_stem(id: &str) -> String {
             }
         })
         .collect()
+}
+
+/// Characters no label or author should hold: controls, zero-width and
+/// direction marks, line and paragraph separators, the byte order mark.
+fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
 }

@@ -797,11 +797,11 @@ mod tests {
         let picker = ComparePicker::new(three, false);
         assert_eq!(
             picker.describe(&Source::Snapshot(1)),
-            "Version 1 · 2023-11-14T22:13:21Z · 11 annotations · “as found”"
+            "Version 1 · 2023-11-14 22:13 UTC · 11 annotations · “as found”"
         );
         assert_eq!(
             picker.describe(&Source::Snapshot(2)),
-            "Version 2 · 2023-11-14T22:13:22Z · ana · 12 annotations"
+            "Version 2 · 2023-11-14 22:13 UTC · ana · 12 annotations"
         );
     }
 }

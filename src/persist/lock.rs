@@ -24,6 +24,8 @@ pub const CLI_WAIT: Duration = Duration::from_secs(30);
 #[derive(Debug)]
 pub struct ProjectLock {
     _file: File,
+    /// The lock file, which names the project it is for.
+    path: PathBuf,
 }
 
 /// Why a lock could not be taken.
@@ -44,6 +46,11 @@ pub enum LockError {
 }
 
 impl ProjectLock {
+    /// True when this is the lock of the project file at `project_path`.
+    pub fn covers(&self, project_path: &Path) -> bool {
+        lock_file(project_path).is_some_and(|p| p == self.path)
+    }
+
     /// Takes the lock of the project file at `project_path`, waiting up to
     /// `wait` for another holder to release it.
     pub fn acquire(project_path: &Path, wait: Duration) -> Result<ProjectLock, LockError> {
@@ -51,8 +58,7 @@ impl ProjectLock {
             project: project_path.to_owned(),
             source,
         };
-        // A link and its target are one project: one lock.
-        let target = std::fs::canonicalize(project_path).unwrap_or_else(|_| project_path.to_owned());
+        let target = lock_target(project_path);
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -70,7 +76,7 @@ impl ProjectLock {
         let mut pause = Duration::from_millis(2);
         loop {
             match file.try_lock() {
-                Ok(()) => return Ok(ProjectLock { _file: file }),
+                Ok(()) => return Ok(ProjectLock { _file: file, path }),
                 Err(TryLockError::WouldBlock) if started.elapsed() < wait => {
                     std::thread::sleep(pause);
                     pause = (pause * 2).min(Duration::from_millis(50));
@@ -85,6 +91,25 @@ impl ProjectLock {
             }
         }
     }
+}
+
+/// The project file a lock is taken for: a link and its target are one
+/// project, one lock.
+fn lock_target(project_path: &Path) -> PathBuf {
+    std::fs::canonicalize(project_path).unwrap_or_else(|_| {
+        // Not there yet: its folder resolved, its name kept.
+        let name = project_path.file_name().unwrap_or_default();
+        std::fs::canonicalize(super::load::base_dir(project_path))
+            .map(|d| d.join(name))
+            .unwrap_or_else(|_| project_path.to_owned())
+    })
+}
+
+/// Where the lock of `project_path` lives, without creating anything.
+fn lock_file(project_path: &Path) -> Option<PathBuf> {
+    let target = lock_target(project_path);
+    let name = target.file_name()?.to_string_lossy().into_owned();
+    Some(state_dir::path(&target, &["locks"]).join(format!("{name}.lock")))
 }
 
 #[cfg(test)]
