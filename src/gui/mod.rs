@@ -90,18 +90,6 @@ pub fn local_time(t: crate::model::Timestamp) -> String {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_are_shown_to_the_minute_with_their_zone() {
-        let t = crate::model::Timestamp::parse("2026-11-23T20:38:59Z").unwrap();
-        // Tests run before any offset is captured: UTC, said so.
-        assert_eq!(local_time(t), "2026-11-23 20:38 UTC");
-    }
-}
-
 pub fn run(start: Start) -> eframe::Result {
     if let Ok(offset) = time::UtcOffset::current_local_offset() {
         let _ = LOCAL_OFFSET.set(offset);
@@ -119,4 +107,16 @@ pub fn run(start: Start) -> eframe::Result {
         options,
         Box::new(move |cc| Ok(Box::new(app::MarginaliaApp::new(cc, start)))),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_shown_to_the_minute_with_their_zone() {
+        let t = crate::model::Timestamp::parse("2026-11-23T20:38:59Z").unwrap();
+        // Tests run before any offset is captured: UTC, said so.
+        assert_eq!(local_time(t), "2026-11-23 20:38 UTC");
+    }
 }
