@@ -386,13 +386,15 @@ impl Session {
 
     fn save_as_checked(&mut self, path: &Path, must_be_new: bool) -> Result<(), SessionError> {
         let mut moved = self.project.clone();
-        if let Some(old) = self.path.as_ref().or(self.origin.as_ref()) {
-            let (old_base, new_base) = (base_dir(old), base_dir(path));
-            for doc in &mut moved.documents {
-                let file = old_base.join(&doc.path);
-                if let Ok(rel) = relative_path(&new_base, &file) {
-                    doc.path = rel;
-                }
+        let old_base = self.path.as_ref().or(self.origin.as_ref()).map(|old| base_dir(old));
+        let new_base = base_dir(path);
+        let rebase = |rel: &str| {
+            let file = old_base.as_ref()?.join(rel);
+            relative_path(&new_base, &file).ok()
+        };
+        for doc in &mut moved.documents {
+            if let Some(rel) = rebase(&doc.path) {
+                doc.path = rel;
             }
         }
         let _lock = match &self.lock {
@@ -405,6 +407,9 @@ impl Session {
         self.record_found(path, true);
         let text = persist::save::save_text(&moved, path)?;
         self.project = moved;
+        // Documents an undo or redo would add back must name their files
+        // from the new folder too.
+        self.history.rebase_document_paths(&|rel| rebase(rel));
         self.path = Some(path.to_owned());
         self.revision += 1;
         self.after_save(path);
@@ -591,6 +596,27 @@ mod tests {
         s.save_as(&dir.path().join("a/p.ron")).unwrap();
         s.save_as(&dir.path().join("b/c/p.ron")).unwrap();
         assert_eq!(s.project().documents[0].path, "../../a/d.txt");
+        let reopened = Session::open(&dir.path().join("b/c/p.ron")).unwrap();
+        assert!(reopened.problems().is_empty(), "{:?}", reopened.problems());
+    }
+
+    #[test]
+    fn undo_and_redo_after_save_as_elsewhere_add_documents_from_the_new_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a")).unwrap();
+        std::fs::create_dir_all(dir.path().join("b/c")).unwrap();
+        std::fs::write(dir.path().join("a/d.txt"), "Evlakh").unwrap();
+        let mut s = Session::new(Project::new("p"));
+        s.save_as(&dir.path().join("a/p.ron")).unwrap();
+        let doc = Document::new("d", "D", "d.txt", Text::new("Evlakh"));
+        s.apply(Command::AddDocuments(vec![(0, doc)])).unwrap();
+        s.save_as(&dir.path().join("b/c/p.ron")).unwrap();
+        // Undo removes the document, redo adds it back: from the new folder.
+        s.undo().unwrap();
+        assert!(s.project().documents.is_empty());
+        s.redo().unwrap();
+        assert_eq!(s.project().documents[0].path, "../../a/d.txt");
+        s.save().unwrap();
         let reopened = Session::open(&dir.path().join("b/c/p.ron")).unwrap();
         assert!(reopened.problems().is_empty(), "{:?}", reopened.problems());
     }

@@ -362,6 +362,26 @@ impl Command {
         }
     }
 
+    /// Rewrites the paths of the documents this command adds (see
+    /// [`super::History::rebase_document_paths`]).
+    pub fn rebase_document_paths(&mut self, rebase: &dyn Fn(&str) -> Option<String>) {
+        match self {
+            Command::AddDocuments(docs) => {
+                for (_, doc) in docs {
+                    if let Some(rel) = rebase(&doc.path) {
+                        doc.path = rel;
+                    }
+                }
+            }
+            Command::Batch(commands) | Command::Named { commands, .. } => {
+                for c in commands {
+                    c.rebase_document_paths(rebase);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// [`Command::describe`] with label names instead of ids where the
     /// schema has them ("tag “Erevan” as Place", not "as label_2").
     pub fn describe_in(&self, schema: &crate::model::Schema) -> String {

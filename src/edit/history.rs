@@ -101,6 +101,17 @@ impl History {
         self.done.binary_search_by_key(&serial, |e| e.serial).is_ok()
     }
 
+    /// Rewrites the path of every document that a recorded command would
+    /// add back (undoing a removal, redoing an addition), for a project
+    /// saved into another folder: `rebase` gives the new relative path, or
+    /// `None` to keep the old one.
+    pub fn rebase_document_paths(&mut self, rebase: &dyn Fn(&str) -> Option<String>) {
+        for entry in self.done.iter_mut().chain(self.undone.iter_mut()) {
+            entry.command.rebase_document_paths(rebase);
+            entry.inverse.rebase_document_paths(rebase);
+        }
+    }
+
     /// Number of commands that can be undone.
     pub fn undo_len(&self) -> usize {
         self.done.len()
