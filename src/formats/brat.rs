@@ -350,7 +350,7 @@ impl Importer for Brat {
         options: &ImportOptions,
         progress: &Progress,
     ) -> Result<Imported, FormatError> {
-        let mut files = expand_inputs(inputs, &["ann"])?;
+        let mut files = expand_inputs(inputs, super::Format::Brat.extensions())?;
         let mut builder = ProjectBuilder::new(&options.name, &options.author);
         let mut problems = Problems::new(options.lenient);
         let mut notes = Vec::new();

@@ -201,7 +201,7 @@ impl Importer for Conll {
         options: &ImportOptions,
         progress: &Progress,
     ) -> Result<Imported, FormatError> {
-        let files = expand_inputs(inputs, &["conll", "iob", "bio", "txt", "tsv"])?;
+        let files = expand_inputs(inputs, super::Format::Conll.extensions())?;
         let mut builder = ProjectBuilder::new(&options.name, &options.author);
         let mut problems = Problems::new(options.lenient);
         // Steps: bytes of input.

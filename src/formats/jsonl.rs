@@ -165,7 +165,7 @@ impl Importer for Jsonl {
         options: &ImportOptions,
         progress: &Progress,
     ) -> Result<Imported, FormatError> {
-        let files = expand_inputs(inputs, &["jsonl", "json", "ndjson"])?;
+        let files = expand_inputs(inputs, super::Format::Jsonl.extensions())?;
         // Steps: bytes of input.
         progress.add_total(files.iter().map(|f| std::fs::metadata(f).map_or(0, |m| m.len())).sum());
         let mut builder = ProjectBuilder::new(&options.name, &options.author);

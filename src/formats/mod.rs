@@ -59,6 +59,18 @@ impl Format {
         Format::ALL.into_iter().find(|f| f.name().eq_ignore_ascii_case(s))
     }
 
+    /// The file name extensions of this format's files: what the importers
+    /// take from a folder and what the file dialogs offer (said once).
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Format::Jsonl => &["jsonl", "json", "ndjson"],
+            Format::Conll => &["conll", "iob", "bio", "txt", "tsv"],
+            Format::Brat => &["ann"],
+            Format::Csv => &["csv"],
+            Format::Text => crate::persist::documents::DOCUMENT_EXTENSIONS,
+        }
+    }
+
     /// The exporter of this format, if it can be exported.
     pub fn exporter(self) -> Option<&'static dyn Exporter> {
         match self {

@@ -9,7 +9,6 @@ use std::path::PathBuf;
 
 use super::{FormatError, ImportOptions, Imported, Importer, Problems, Progress, ProjectBuilder, expand_inputs};
 use crate::model::{Status, Text, guess_title};
-use crate::persist::documents::DOCUMENT_EXTENSIONS;
 use crate::persist::textfile::read_text_file;
 
 pub struct PlainText;
@@ -21,7 +20,7 @@ impl Importer for PlainText {
         options: &ImportOptions,
         progress: &Progress,
     ) -> Result<Imported, FormatError> {
-        let files = expand_inputs(inputs, DOCUMENT_EXTENSIONS)?;
+        let files = expand_inputs(inputs, super::Format::Text.extensions())?;
         // Steps: files.
         progress.add_total(files.len() as u64);
         let mut builder = ProjectBuilder::new(&options.name, &options.author);

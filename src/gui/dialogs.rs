@@ -38,13 +38,7 @@ pub trait FileDialogs {
 
 /// File name extensions of a format's files, for file choosers.
 pub fn extensions(format: Format) -> &'static [&'static str] {
-    match format {
-        Format::Jsonl => &["jsonl", "json", "ndjson"],
-        Format::Conll => &["conll", "iob", "bio", "txt", "tsv"],
-        Format::Brat => &["ann"],
-        Format::Csv => &["csv"],
-        Format::Text => DOCUMENT_EXTENSIONS,
-    }
+    format.extensions()
 }
 
 /// The platform's dialogs, through rfd.
