@@ -1829,3 +1829,14 @@ fn zooming_keeps_the_selected_annotation_in_view() {
         );
     }
 }
+
+#[test]
+fn in_a_small_window_the_side_panels_give_way_to_the_text() {
+    let (_dir, path) = sample_copy();
+    let mut wb = Workbench::new(test_settings(), Box::new(ScriptedDialogs::default()));
+    wb.open_path(&path);
+    wb.apply(Action::SelectDocument(DOC.into()));
+    let h = harness_of(wb, vec2(1000.0, 700.0));
+    let text = h.get_by_label("Document text").rect().width();
+    assert!(text >= 480.0, "the text column is {text} px wide in a 1000 px window");
+}

@@ -54,9 +54,11 @@ pub fn annotations_panel(
     list: &mut AnnotationList,
 ) -> Vec<Action> {
     let mut actions = Vec::new();
+    let room = ui.available_width();
     egui::Panel::right("annotations")
         .resizable(true)
-        .default_size(340.0)
+        .default_size(340.0_f32.min(room * 0.26))
+        .max_size((room * 0.4).max(200.0))
         .show(ui, |ui| {
             egui::Panel::bottom("inspector")
                 .resizable(true)

@@ -18,9 +18,12 @@ pub fn status_symbol(status: Status) -> &'static str {
 /// The list of `project`'s documents, `current_doc` highlighted.
 pub fn documents_panel(ui: &mut Ui, project: &Project, current_doc: Option<&str>) -> Vec<Action> {
     let mut actions = Vec::new();
+    // In a narrow window the side panels give way to the text.
+    let room = ui.available_width();
     egui::Panel::left("documents")
         .resizable(true)
-        .default_size(250.0)
+        .default_size(250.0_f32.min(room * 0.2))
+        .max_size((room * 0.3).max(160.0))
         .show(ui, |ui| {
             ui.add_space(4.0);
             ui.heading(&project.name);
