@@ -1825,7 +1825,9 @@ fn zooming_keeps_the_selected_annotation_in_view() {
         let window = h.ctx.content_rect();
         assert!(
             rect.is_some_and(|r| window.contains(r.center())),
-            "after {key:?} the selection is off screen: {rect:?}"
+            "after {key:?} the selection at {} is off screen: {rect:?}, view shows {:?}",
+            a.start,
+            h.state().current_view().unwrap().visible_range()
         );
     }
 }

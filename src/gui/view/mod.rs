@@ -174,6 +174,10 @@ pub struct DocumentView {
     offset: f32,
     pending_offset: Option<f32>,
     scroll_target: Option<usize>,
+    /// A target scrolled to a frame or two ago, aimed at again while the
+    /// blocks around it are measured (estimated heights after a change of
+    /// text size put it a little off): the code point and frames left.
+    settling: Option<(usize, u8)>,
     drag: Option<Drag>,
     /// A galley laid out through egui's own cache every frame. egui clears
     /// that cache exactly when galleys stop being valid (new fonts, a full
@@ -207,6 +211,7 @@ impl DocumentView {
             offset: 0.0,
             pending_offset: None,
             scroll_target: None,
+            settling: None,
             drag: None,
             canary: None,
             layouts_last_frame: 0,
@@ -458,6 +463,13 @@ impl DocumentView {
         let mut actions = Vec::new();
         if let Some(target) = self.scroll_target.take() {
             self.scroll_to_now(ui, target, viewport.height(), style);
+            self.settling = Some((target, 3));
+        } else if let Some((target, frames)) = self.settling.take() {
+            let scrolled = ui.input(|i| i.smooth_scroll_delta.y != 0.0);
+            if frames > 0 && !scrolled {
+                self.scroll_to_now(ui, target, viewport.height(), style);
+                self.settling = Some((target, frames - 1));
+            }
         }
         ui.set_min_height(self.tops[self.blocks.len()] + 2.0 * MARGIN);
         let origin = ui.min_rect().min + vec2(MARGIN, MARGIN);
