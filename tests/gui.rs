@@ -821,6 +821,16 @@ fn compare_view_filters_and_takes_or_restores_versions() {
     h.get_by_label("2 changes here · 2 in all");
     assert!(h.query_by_label_contains("annotations here").is_none());
 
+    // Side by side, the two panes start at the same height whatever the
+    // length of their names.
+    h.get_by_label("Side by side").click();
+    settle(&mut h);
+    let tops: Vec<f32> = h.get_all_by_label("Document text").map(|n| n.rect().top()).collect();
+    assert_eq!(tops.len(), 2, "two views side by side");
+    assert!((tops[0] - tops[1]).abs() < 0.5, "panes start at {tops:?}");
+    h.get_by_label("Inline").click();
+    settle(&mut h);
+
     // Hide additions: one change is left in the list.
     h.get_by_label("added").click();
     settle(&mut h);

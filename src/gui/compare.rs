@@ -614,8 +614,15 @@ impl Comparison {
                     ..input_a
                 };
                 ui.columns(2, |cols| {
-                    cols[0].weak(format!("A: {}", self.a.name));
-                    cols[1].weak(format!("B: {}", self.b.name));
+                    // One line each, cut to the column (full name on hover),
+                    // so that both panes start at the same height.
+                    for (col, name) in cols
+                        .iter_mut()
+                        .zip([format!("A: {}", self.a.name), format!("B: {}", self.b.name)])
+                    {
+                        col.add(egui::Label::new(RichText::new(&name).weak()).truncate())
+                            .on_hover_text(&name);
+                    }
                     // Two views of one document: each needs its own id space.
                     if let Some(v) = &mut self.view_a {
                         cols[0].push_id("compare-a", |ui| v.ui(ui, &input_a, &mut self.selection_a));
