@@ -1217,6 +1217,11 @@ fn review_compares_annotators_and_adjudicates_into_a_gold_project() {
             .state(second, wb.session().unwrap().history()),
         ItemState::Rejected
     );
+    assert_ne!(
+        h.state().state.review.as_ref().unwrap().current,
+        Some(second),
+        "moved on"
+    );
     press(&mut h, Modifiers::COMMAND, Key::Z);
     let wb = h.state();
     assert_eq!(
@@ -1226,6 +1231,11 @@ fn review_compares_annotators_and_adjudicates_into_a_gold_project() {
             .unwrap()
             .state(second, wb.session().unwrap().history()),
         ItemState::Open
+    );
+    assert_eq!(
+        wb.state.review.as_ref().unwrap().current,
+        Some(second),
+        "the undo focuses the item it reopened"
     );
     // Accept B of a label difference: B's version, with B's provenance.
     let label_item = {

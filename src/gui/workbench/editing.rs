@@ -124,6 +124,9 @@ impl Workbench {
     }
 
     pub(super) fn undo_redo(&mut self, undo: bool) {
+        // In a review, the item whose decision an undo or redo changes gets
+        // the focus, as a decision moves it on.
+        let before = self.review_item_states();
         let Some(s) = &mut self.session else { return };
         let result = if undo { s.undo() } else { s.redo() };
         self.state.message = Some(match result {
@@ -132,6 +135,24 @@ impl Workbench {
             Err(e) => format!("Could not {}: {e}", if undo { "undo" } else { "redo" }),
         });
         self.drop_stale_selection();
+        if let (Some(before), Some(after)) = (before, self.review_item_states())
+            && let Some(changed) = before.iter().zip(&after).position(|(b, a)| b != a)
+        {
+            self.review_select(changed);
+        }
+    }
+
+    /// Every review item's state now (none without a review).
+    fn review_item_states(&mut self) -> Option<Vec<crate::gui::review::ItemState>> {
+        let (Some(review), Some(s)) = (&mut self.state.review, &self.session) else {
+            return None;
+        };
+        review.refresh(s.project(), s.revision(), s.history());
+        Some(
+            (0..review.adjudication.items.len())
+                .map(|i| review.state(i, s.history()))
+                .collect(),
+        )
     }
 
     /// Forgets selections that refer to annotations or documents that are gone.
