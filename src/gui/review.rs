@@ -374,7 +374,9 @@ impl Review {
                     .id_salt("review-figures-section")
                     .default_open(true)
                     .show(ui, |ui| {
-                        egui::ScrollArea::vertical()
+                        // Both ways: the tables are wider than a narrow
+                        // panel, and their last columns must stay reachable.
+                        egui::ScrollArea::both()
                             .id_salt("review-figures-scroll")
                             .max_height(figures)
                             .show(ui, |ui| actions.extend(self.figures_ui(ui)));
