@@ -26,21 +26,21 @@ pub struct ExportArgs {
     /// brat (standoff folder), csv (one row per annotation).
     #[arg(long, value_parser = ["jsonl", "conll", "brat", "csv"])]
     format: String,
-    #[arg(long, default_value = "codepoint", value_parser = ["codepoint", "utf16", "byte"], help = OFFSETS_HELP)]
-    offsets: String,
+    #[arg(long, value_enum, default_value = "codepoint", help = OFFSETS_HELP)]
+    offsets: OffsetUnit,
     /// CoNLL tagging scheme.
-    #[arg(long, default_value = "iob2", value_parser = ["iob2", "iob1", "bioes"])]
-    scheme: String,
+    #[arg(long, value_enum, default_value = "iob2")]
+    scheme: Scheme,
     /// CoNLL: which of overlapping annotations to keep in the one tag column
     /// (outer = the longest, inner = the shortest; ties to the earlier). Dropped ones are listed.
-    #[arg(long, default_value = "outer", value_parser = ["outer", "inner"])]
-    overlaps: String,
+    #[arg(long, value_enum, default_value = "outer")]
+    overlaps: OverlapPolicy,
     /// Only these labels (comma-separated label ids).
     #[arg(long, value_delimiter = ',')]
     labels: Option<Vec<String>>,
     /// Only documents with this status.
-    #[arg(long, value_parser = ["todo", "in_progress", "done"])]
-    status: Option<String>,
+    #[arg(long, value_enum)]
+    status: Option<Status>,
     /// Only annotations by this author.
     #[arg(long)]
     author: Option<String>,
@@ -57,14 +57,18 @@ pub struct ImportArgs {
     /// Files or folders to import.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    #[arg(long, default_value = "codepoint", value_parser = ["codepoint", "utf16", "byte"],
-          help = "Unit of offsets in JSONL records that do not state it in their meta: \
+    #[arg(
+        long,
+        value_enum,
+        default_value = "codepoint",
+        help = "Unit of offsets in JSONL records that do not state it in their meta: \
                   codepoint = Unicode code points, Python's text[start:end] (default); \
-                  utf16 = UTF-16 code units (JavaScript, Java, doccano); byte = UTF-8 bytes")]
-    offsets: String,
+                  utf16 = UTF-16 code units (JavaScript, Java, doccano); byte = UTF-8 bytes"
+    )]
+    offsets: OffsetUnit,
     /// CoNLL tagging scheme of the input.
-    #[arg(long, default_value = "iob2", value_parser = ["iob2", "iob1", "bioes"])]
-    scheme: String,
+    #[arg(long, value_enum, default_value = "iob2")]
+    scheme: Scheme,
     /// The project file to create (its folder is created if missing; documents are written beside it).
     #[arg(short, long)]
     output: PathBuf,
@@ -107,11 +111,11 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
         bail!("no label {unknown:?} in the schema (labels: {})", known.join(", "));
     }
     let options = ExportOptions {
-        offsets: checked(&args.offsets, OffsetUnit::parse)?,
-        scheme: checked(&args.scheme, Scheme::parse)?,
-        overlaps: checked(&args.overlaps, OverlapPolicy::parse)?,
+        offsets: args.offsets,
+        scheme: args.scheme,
+        overlaps: args.overlaps,
         labels: args.labels,
-        status: args.status.as_deref().map(|s| checked(s, Status::parse)).transpose()?,
+        status: args.status,
         author: args.author,
     };
     let export = exporter.export(&project, &options, &Progress::new())?;
@@ -158,8 +162,8 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             .map_or_else(|| "Imported".to_owned(), |s| s.to_string_lossy().into_owned())
     });
     let options = ImportOptions {
-        offsets: checked(&args.offsets, OffsetUnit::parse)?,
-        scheme: checked(&args.scheme, Scheme::parse)?,
+        offsets: args.offsets,
+        scheme: args.scheme,
         author: args.author.unwrap_or_else(default_author),
         lenient: args.lenient,
         name,

@@ -106,7 +106,7 @@ impl std::fmt::Display for Format {
 }
 
 /// Tagging schemes of token-based formats.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Scheme {
     /// `B-` starts every entity, `I-` continues it (CoNLL-2003 as used today).
     #[default]
@@ -127,14 +127,12 @@ impl Scheme {
     }
 
     pub fn parse(s: &str) -> Option<Scheme> {
-        [Scheme::Iob2, Scheme::Iob1, Scheme::Bioes]
-            .into_iter()
-            .find(|x| x.name().eq_ignore_ascii_case(s))
+        <Scheme as clap::ValueEnum>::from_str(s, true).ok()
     }
 }
 
 /// Which annotation wins where annotations overlap, in formats with one tag per token.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum OverlapPolicy {
     /// The outermost (longest first, then earliest).
     #[default]
@@ -152,9 +150,7 @@ impl OverlapPolicy {
     }
 
     pub fn parse(s: &str) -> Option<OverlapPolicy> {
-        [OverlapPolicy::Outer, OverlapPolicy::Inner]
-            .into_iter()
-            .find(|x| x.name().eq_ignore_ascii_case(s))
+        <OverlapPolicy as clap::ValueEnum>::from_str(s, true).ok()
     }
 }
 
@@ -455,4 +451,36 @@ pub(crate) fn expand_inputs(inputs: &[PathBuf], extensions: &[&str]) -> Result<V
         )));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod value_name_tests {
+    use super::*;
+    use crate::model::{OffsetUnit, Status};
+    use clap::ValueEnum;
+
+    /// The names the files and the messages use are the command line's.
+    #[test]
+    fn names_are_the_command_lines_and_read_back() {
+        fn check<T: ValueEnum + PartialEq + std::fmt::Debug + Copy>(
+            name: impl Fn(T) -> &'static str,
+            parse: impl Fn(&str) -> Option<T>,
+        ) {
+            for v in T::value_variants() {
+                let cli = v.to_possible_value().expect("named");
+                assert_eq!(cli.get_name(), name(*v), "{v:?}");
+                assert_eq!(parse(name(*v)), Some(*v));
+            }
+        }
+        check(OffsetUnit::name, OffsetUnit::parse);
+        check(Scheme::name, Scheme::parse);
+        check(OverlapPolicy::name, OverlapPolicy::parse);
+        check(Status::name, Status::parse);
+        assert_eq!(
+            OffsetUnit::parse("UTF-16"),
+            Some(OffsetUnit::Utf16),
+            "aliases, any case"
+        );
+        assert_eq!(Status::parse("in-progress"), Some(Status::InProgress));
+    }
 }

@@ -10,11 +10,14 @@ use sha2::{Digest, Sha256};
 use super::text::Text;
 
 /// How far the annotation of a document has come.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     #[default]
     Todo,
+    #[value(name = "in_progress", alias = "in-progress")]
     InProgress,
     Done,
 }
@@ -42,12 +45,7 @@ impl Status {
 
     /// Parses [`Status::name`]'s spelling (also `in-progress`).
     pub fn parse(s: &str) -> Option<Status> {
-        match s {
-            "todo" => Some(Status::Todo),
-            "in_progress" | "in-progress" => Some(Status::InProgress),
-            "done" => Some(Status::Done),
-            _ => None,
-        }
+        <Status as clap::ValueEnum>::from_str(s, false).ok()
     }
 
     /// The next status in the todo → in progress → done → todo cycle.

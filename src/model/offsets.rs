@@ -15,14 +15,18 @@
 /// Code points between two checkpoints.
 pub const STRIDE: usize = 64;
 
-/// The unit an offset is counted in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The unit an offset is counted in. Its command-line names (`codepoint`,
+/// `utf16`, `byte`, with aliases) are said here once, for clap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum OffsetUnit {
     /// Unicode scalar values (Python `str`, Marginalia's project files).
+    #[value(name = "codepoint", aliases = ["codepoints", "char", "chars", "scalar"])]
     CodePoint,
     /// UTF-16 code units (JavaScript, Java, doccano).
+    #[value(name = "utf16", alias = "utf-16")]
     Utf16,
     /// UTF-8 bytes (Rust, Go, spaCy's `Doc.char_span` on bytes, C).
+    #[value(name = "byte", aliases = ["bytes", "utf8", "utf-8"])]
     Byte,
 }
 
@@ -47,12 +51,7 @@ impl OffsetUnit {
 
     /// Parses [`OffsetUnit::name`]'s spelling (plus a few common aliases).
     pub fn parse(s: &str) -> Option<OffsetUnit> {
-        match s.to_ascii_lowercase().as_str() {
-            "codepoint" | "codepoints" | "char" | "chars" | "scalar" => Some(OffsetUnit::CodePoint),
-            "utf16" | "utf-16" => Some(OffsetUnit::Utf16),
-            "byte" | "bytes" | "utf8" | "utf-8" => Some(OffsetUnit::Byte),
-            _ => None,
-        }
+        <OffsetUnit as clap::ValueEnum>::from_str(s, true).ok()
     }
 }
 
