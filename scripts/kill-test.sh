@@ -5,4 +5,4 @@
 # history must read, and the export must be absent or whole.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo test --release --no-default-features --test crash_safety -- --ignored --exact a_thousand_killed_annotate_and_export_runs --nocapture
+cargo test --release --no-default-features --test suite -- --ignored --exact crash_safety::a_thousand_killed_annotate_and_export_runs --nocapture

@@ -3,7 +3,7 @@
 //! long run (a million inputs per loader) is `cargo run --release --example
 //! fuzz`; its figures are in the README.
 
-#[path = "../examples/fuzz/engine.rs"]
+#[path = "../../examples/fuzz/engine.rs"]
 mod engine;
 
 use std::path::Path;

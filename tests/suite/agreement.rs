@@ -1,7 +1,7 @@
 //! Agreement through the library and `marginalia agree`, against values
 //! published by Krippendorff (1995, 2004) and worked by hand.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -1,9 +1,7 @@
 //! The workbench driven headless with egui_kittest: pointer drags, keys,
 //! menus and dialogs, with assertions on the session's project.
 
-#![cfg(feature = "gui")]
-
-mod common;
+use crate::common;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};

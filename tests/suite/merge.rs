@@ -3,7 +3,7 @@
 //! marked; `marginalia merge` exit codes; and the git merge driver end to
 //! end in a real temporary repository.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

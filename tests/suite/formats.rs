@@ -1,7 +1,7 @@
 //! Labeled datasets: round trips, offset units, golden files and the
 //! refusal of bad input, through the library and the `marginalia` binary.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

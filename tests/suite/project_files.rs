@@ -1,6 +1,6 @@
 //! Project files: round trips, determinism, and every kind of load error.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -1,7 +1,7 @@
 //! The `marginalia` binary, run as a user would: every subcommand, its
 //! output and its exit status, including the error paths.
 
-mod common;
+use crate::common;
 
 use common::{Fixture, marginalia, p, stderr, stdout};
 use marginalia::persist;

@@ -7,7 +7,7 @@
 //! land while the file is being written leave their temporary file behind;
 //! the test counts them to show the dangerous window is being hit.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -102,7 +102,7 @@ fn killing_a_save_never_corrupts_the_project() {
         let mut child = Command::new(&exe)
             .args([
                 "--exact",
-                "child_save_loop",
+                "crash_safety::child_save_loop",
                 "--ignored",
                 "--nocapture",
                 "--test-threads=1",

@@ -3,7 +3,7 @@
 //! untrusted input; two programs saving one project must not lose work;
 //! nothing is written outside the project; no input panics or hangs.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Stdio};

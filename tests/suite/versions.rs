@@ -2,7 +2,7 @@
 //! project's versions and for independent files; diffs across a text edit;
 //! version references (`@N`, `@-1`, `@git:REV`); re-anchoring.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command as Process;

@@ -1,6 +1,6 @@
 //! Property tests of offset conversion and word snapping on mixed scripts.
 
-mod common;
+use crate::common;
 
 use marginalia::model::words::{snap_to_words, word_at};
 use marginalia::model::{OffsetUnit, Text};
