@@ -44,6 +44,23 @@ fn annotate_args(project: &Path, (start, end): (usize, usize)) -> Vec<String> {
     .to_vec()
 }
 
+/// Tags "Stepanakert" as an event in the open session (unsaved).
+fn tag_stepanakert(session: &mut Session) -> marginalia::model::AnnotationId {
+    let text = session.project().document("doc").unwrap().text.clone();
+    let at = Timestamp::from_unix(1_700_000_100);
+    let range = common::span(text.as_str(), "Stepanakert");
+    let a = new_annotation(session.project(), "doc", range, "event", "me", at).unwrap();
+    let id = a.id;
+    session.apply(Command::AddAnnotations(vec![a])).unwrap();
+    id
+}
+
+/// Runs `marginalia annotate` on `project`, tagging `range` as a claim.
+fn annotate(project: &Path, range: (usize, usize)) -> std::process::Output {
+    let args = annotate_args(project, range);
+    marginalia(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
 /// The id printed by `annotate` ("added ID [s, e) …").
 fn added_id(out: &str) -> Option<String> {
     out.lines()
@@ -90,28 +107,11 @@ fn the_workbench_never_overwrites_a_newer_file_and_can_merge_it() {
     let f = Fixture::new();
     let mut open = Session::open(&f.path).unwrap();
     // A script tags something while the project is open.
-    let o = marginalia(
-        &annotate_args(&f.path, distinct_ranges(1)[0])
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let o = annotate(&f.path, distinct_ranges(1)[0]);
     assert!(o.status.success(), "{}", stderr(&o));
     let theirs = added_id(&stdout(&o)).unwrap();
     // The open session adds its own tag and saves: refused, not lost.
-    let text = open.project().document("doc").unwrap().text.clone();
-    let at = Timestamp::from_unix(1_700_000_100);
-    let mine = new_annotation(
-        open.project(),
-        "doc",
-        common::span(text.as_str(), "Stepanakert"),
-        "event",
-        "me",
-        at,
-    )
-    .unwrap();
-    let mine_id = mine.id;
-    open.apply(Command::AddAnnotations(vec![mine])).unwrap();
+    let mine_id = tag_stepanakert(&mut open);
     assert!(matches!(open.save(), Err(SessionError::ChangedOnDisk)));
     let on_disk = persist::open(&f.path).unwrap();
     assert!(on_disk.annotations().iter().any(|a| a.id.to_string() == theirs));
@@ -152,8 +152,7 @@ fn the_state_folder_stays_out_of_git_and_the_driver_merges_other_ron_files_as_te
             .success()
     );
     // A save creates .marginalia/ (history, lock): git add -A leaves it out.
-    let args = annotate_args(&f.path, distinct_ranges(1)[0]);
-    let o = marginalia(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let o = annotate(&f.path, distinct_ranges(1)[0]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(dir.join(".marginalia/history").is_dir());
     std::fs::write(dir.join("other.ron"), "(\n    a: 1,\n    b: 2,\n    c: 3,\n)\n").unwrap();
@@ -348,10 +347,7 @@ fn timestamps_outside_years_1_to_9999_are_refused_on_read() {
 fn a_damaged_history_index_is_said_at_every_save_and_the_project_is_still_saved() {
     let f = Fixture::new();
     let ranges = distinct_ranges(3);
-    let run = |r| {
-        let args = annotate_args(&f.path, r);
-        marginalia(&args.iter().map(String::as_str).collect::<Vec<_>>())
-    };
+    let run = |r| annotate(&f.path, r);
     assert!(run(ranges[0]).status.success());
     let index = f.dir.path().join(".marginalia/history/p/versions.ron");
     std::fs::write(&index, "[ (oops").unwrap();
@@ -373,12 +369,8 @@ fn history_pruning_never_deletes_outside_the_history_folder() {
     let victim = f.dir.path().join("victim.txt");
     std::fs::write(&victim, "precious").unwrap();
     let ranges = distinct_ranges(2);
-    let args = annotate_args(&f.path, ranges[0]);
-    assert!(
-        marginalia(&args.iter().map(String::as_str).collect::<Vec<_>>())
-            .status
-            .success()
-    );
+
+    assert!(annotate(&f.path, ranges[0]).status.success());
     // A hostile index: an old entry naming a file outside the folder.
     let index = f.dir.path().join(".marginalia/history/p/versions.ron");
     // Two in one month: pruning keeps the later and drops the other.
@@ -388,8 +380,7 @@ fn history_pruning_never_deletes_outside_the_history_folder() {
         .unwrap()
         .replacen('[', &format!("[\n    {entry}"), 1);
     std::fs::write(&index, text).unwrap();
-    let args = annotate_args(&f.path, ranges[1]);
-    let o = marginalia(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let o = annotate(&f.path, ranges[1]);
     assert!(o.status.success());
     assert!(
         stderr(&o).contains("not a snapshot file of this folder"),
@@ -405,8 +396,7 @@ fn saving_through_a_symlinked_project_file_keeps_the_link() {
     let f = Fixture::new();
     let link = f.dir.path().join("link.ron");
     std::os::unix::fs::symlink("p.ron", &link).unwrap();
-    let args = annotate_args(&link, distinct_ranges(1)[0]);
-    let o = marginalia(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let o = annotate(&link, distinct_ranges(1)[0]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
     assert_eq!(persist::open(&f.path).unwrap().annotations().len(), 4);
@@ -547,19 +537,7 @@ fn a_failed_save_keeps_the_edits_the_file_and_the_recovery_copy() {
     let f = Fixture::new();
     let before = f.source();
     let mut s = Session::open(&f.path).unwrap();
-    let text = s.project().document("doc").unwrap().text.clone();
-    let at = Timestamp::from_unix(1_700_000_100);
-    let a = new_annotation(
-        s.project(),
-        "doc",
-        common::span(text.as_str(), "Stepanakert"),
-        "event",
-        "me",
-        at,
-    )
-    .unwrap();
-    let id = a.id;
-    s.apply(Command::AddAnnotations(vec![a])).unwrap();
+    let id = tag_stepanakert(&mut s);
     s.write_recovery().unwrap();
     // The backup's place is taken by a folder: the save fails half way.
     let bak = persist::save::backup_path(&f.path);
@@ -717,12 +695,8 @@ fn a_project_added_on_both_branches_merges_from_an_empty_ancestor() {
     std::fs::write(&empty, "").unwrap();
     let theirs = dir.join("theirs.ron");
     std::fs::copy(&f.path, &theirs).unwrap();
-    let args = annotate_args(&theirs, distinct_ranges(1)[0]);
-    assert!(
-        marginalia(&args.iter().map(String::as_str).collect::<Vec<_>>())
-            .status
-            .success()
-    );
+
+    assert!(annotate(&theirs, distinct_ranges(1)[0]).status.success());
     let out = dir.join("out.ron");
     let o = marginalia(&["merge", p(&empty), p(&f.path), p(&theirs), "-o", p(&out)]);
     assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
@@ -734,12 +708,8 @@ fn a_project_added_on_both_branches_merges_from_an_empty_ancestor() {
 fn exports_stay_out_of_the_state_folder_and_never_write_through_links() {
     let f = Fixture::new();
     let dir = f.dir.path();
-    let args = annotate_args(&f.path, distinct_ranges(1)[0]);
-    assert!(
-        marginalia(&args.iter().map(String::as_str).collect::<Vec<_>>())
-            .status
-            .success()
-    );
+
+    assert!(annotate(&f.path, distinct_ranges(1)[0]).status.success());
     let index = dir.join(".marginalia/history/p/versions.ron");
     let index_before = std::fs::read(&index).unwrap();
     let o = marginalia(&["export", p(&f.path), "--format", "conll", "-o", p(&index)]);
@@ -781,12 +751,7 @@ fn links_planted_in_the_state_folder_lead_nowhere() {
     std::fs::create_dir_all(state.join("history/p/texts")).unwrap();
     let lock_target = outside.path().join("newlock");
     std::os::unix::fs::symlink(&lock_target, state.join("locks/p.ron.lock")).unwrap();
-    let o = marginalia(
-        &annotate_args(&f.path, distinct_ranges(1)[0])
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let o = annotate(&f.path, distinct_ranges(1)[0]);
     assert_eq!(o.status.code(), Some(1), "a linked lock file is refused");
     assert!(stderr(&o).contains("symbolic link"), "{}", stderr(&o));
     assert!(!lock_target.exists());
@@ -800,12 +765,7 @@ fn links_planted_in_the_state_folder_lead_nowhere() {
     let gz = state.join(format!("history/p/texts/{}.txt.gz", hash.trim_start_matches("sha256:")));
     let gz_target = outside.path().join("pwned.gz");
     std::os::unix::fs::symlink(&gz_target, &gz).unwrap();
-    let o = marginalia(
-        &annotate_args(&f.path, distinct_ranges(2)[1])
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let o = annotate(&f.path, distinct_ranges(2)[1]);
     assert!(o.status.success(), "the project is saved: {}", stderr(&o));
     assert!(
         stderr(&o).contains("warning"),
@@ -951,12 +911,8 @@ fn no_output_lands_on_another_projects_files() {
             .status
             .success()
     );
-    let args = annotate_args(&f.path, distinct_ranges(1)[0]);
-    assert!(
-        marginalia(&args.iter().map(String::as_str).collect::<Vec<_>>())
-            .status
-            .success()
-    );
+
+    assert!(annotate(&f.path, distinct_ranges(1)[0]).status.success());
     let b_before = std::fs::read(&other).unwrap();
     for (target, why) in [
         (dir.join("other.txt"), "document \"other\" of b.ron"),
