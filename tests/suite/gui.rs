@@ -113,6 +113,41 @@ fn drag_select(h: &mut Harness<'_, Workbench>, range: Range<usize>) {
     settle(h);
 }
 
+/// The selected annotation.
+fn selected(h: &Harness<'_, Workbench>) -> Option<marginalia::model::AnnotationId> {
+    h.state().state.selection.annotation
+}
+
+/// The status bar's last message.
+fn message<'h>(h: &'h Harness<'_, Workbench>) -> Option<&'h str> {
+    h.state().state.message.as_deref()
+}
+
+/// The question the workbench is waiting on, if any.
+fn modal<'h>(h: &'h Harness<'_, Workbench>) -> &'h Option<Modal> {
+    &h.state().modal
+}
+
+/// Selects `range` of the current document as text (no pointer).
+fn select_text(h: &mut Harness<'_, Workbench>, range: Range<usize>) {
+    h.state_mut().state.selection.text = Some(range);
+}
+
+/// The review item in focus.
+fn focused_item(h: &Harness<'_, Workbench>) -> Option<usize> {
+    h.state().state.review.as_ref().expect("a review").current
+}
+
+/// The state of review item `i` now.
+fn item_state(h: &Harness<'_, Workbench>, i: usize) -> marginalia::gui::review::ItemState {
+    let wb = h.state();
+    wb.state
+        .review
+        .as_ref()
+        .expect("a review")
+        .state(i, wb.session().unwrap().history())
+}
+
 fn type_key(h: &mut Harness<'_, Workbench>, c: &str) {
     h.event(Event::Text(c.to_owned()));
     settle(h);
@@ -143,23 +178,16 @@ fn drag_and_hotkey_tag_a_span() {
     assert_eq!((added.start, added.end), (target.start, target.end));
     assert_eq!(added.label, "event");
     assert_eq!(added.text, "Les hostilités");
-    assert_eq!(
-        h.state().state.selection.annotation,
-        Some(added.id),
-        "the new tag is selected"
-    );
+    assert_eq!(selected(&h), Some(added.id), "the new tag is selected");
     assert!(h.state().has_unsaved_changes());
 
     // The space after "Les" (what a double-click between words selects)
     // is not tagged.
     let space = target.start + 3..target.start + 4;
-    h.state_mut().state.selection.text = Some(space);
+    select_text(&mut h, space);
     type_key(&mut h, "3");
     assert_eq!(project(&h).annotations().len(), before + 1);
-    assert_eq!(
-        h.state().state.message.as_deref(),
-        Some("Nothing to tag: the selection is only white space")
-    );
+    assert_eq!(message(&h), Some("Nothing to tag: the selection is only white space"));
 }
 
 #[test]
@@ -169,7 +197,7 @@ fn relabel_delete_undo_redo() {
     let target = find(&h, "Les hostilités", 0);
     drag_select(&mut h, target);
     type_key(&mut h, "1");
-    let id = h.state().state.selection.annotation.expect("selected");
+    let id = selected(&h).expect("selected");
     // A hotkey with an annotation selected relabels it (here the letter key).
     type_key(&mut h, "c");
     assert_eq!(project(&h).annotation(id).unwrap().label, "claim");
@@ -218,7 +246,7 @@ fn relabeling_to_the_same_label_is_no_edit() {
     );
     h.state_mut().apply(Action::Undo);
     settle(&mut h);
-    assert_eq!(h.state().state.message.as_deref(), Some("Nothing to undo"));
+    assert_eq!(message(&h), Some("Nothing to undo"));
 }
 
 #[test]
@@ -233,7 +261,7 @@ fn clicking_a_tag_selects_it_and_shift_arrows_resize_it() {
     h.step();
     h.drop_at(pos);
     settle(&mut h);
-    let selected = h.state().state.selection.annotation.expect("an annotation is selected");
+    let selected = selected(&h).expect("an annotation is selected");
     let a = project(&h).annotation(selected).unwrap().clone();
     assert_eq!(a.text, "agence de presse russe Interfax");
     press(&mut h, Modifiers::SHIFT, Key::ArrowLeft);
@@ -298,10 +326,7 @@ fn find_and_tag_all_matches_is_one_undoable_edit() {
     h.get_by_label(&format!("Tag {spaces} matches as")).click();
     settle(&mut h);
     assert_eq!(project(&h), &before);
-    assert_eq!(
-        h.state().state.message.as_deref(),
-        Some("Nothing to tag: the search is only white space")
-    );
+    assert_eq!(message(&h), Some("Nothing to tag: the search is only white space"));
     // Escape in the search field closes the bar.
     h.get_by_label("Find").focus();
     settle(&mut h);
@@ -375,10 +400,10 @@ fn unsaved_changes_guard_asks_save_discard_or_cancel() {
     press(&mut h, Modifiers::COMMAND, Key::D);
     h.state_mut().apply(Action::CloseProject);
     settle(&mut h);
-    assert!(matches!(h.state().modal, Some(Modal::UnsavedChanges { .. })));
+    assert!(matches!(modal(&h), Some(Modal::UnsavedChanges { .. })));
     h.get_by_label("Cancel").click();
     settle(&mut h);
-    assert!(h.state().modal.is_none());
+    assert!(modal(&h).is_none());
     assert!(h.state().session().is_some(), "cancel keeps the project open");
 
     h.state_mut().apply(Action::CloseProject);
@@ -427,10 +452,10 @@ fn schema_editor_renames_and_deletes_labels_undoably() {
         .expect("claim's delete button")
         .click();
     settle(&mut h);
-    assert!(matches!(h.state().modal, Some(Modal::DeleteLabel { count, .. }) if count == claims));
+    assert!(matches!(modal(&h), Some(Modal::DeleteLabel { count, .. }) if *count == claims));
     // The safe choice is the default: the annotations are kept, relabeled.
     assert!(
-        matches!(&h.state().modal, Some(Modal::DeleteLabel { relabel_to: Some(l), .. }) if l == "event"),
+        matches!(&modal(&h), Some(Modal::DeleteLabel { relabel_to: Some(l), .. }) if l == "event"),
         "relabel, not delete, by default"
     );
     if let Some(Modal::DeleteLabel { relabel_to, .. }) = &mut h.state_mut().modal {
@@ -459,7 +484,7 @@ fn recovery_copy_is_offered_after_a_crash() {
         // The harness is dropped without saving: a crash.
     }
     let mut h = harness(&path);
-    assert!(matches!(h.state().modal, Some(Modal::Recovery { .. })));
+    assert!(matches!(modal(&h), Some(Modal::Recovery { .. })));
     h.get_by_label_contains("document statuses differ");
     // What the copy adds, tag by tag.
     h.get_by_label(&format!("{DOC}: + event  Les hostilités"));
@@ -505,7 +530,7 @@ fn saving_over_a_changed_file_asks_first() {
         .replace("Haut-Karabakh, 1988–2023", "Theirs");
     std::fs::write(&path, &theirs).unwrap();
     press(&mut h, Modifiers::COMMAND, Key::S);
-    assert!(matches!(h.state().modal, Some(Modal::ChangedOnDisk)));
+    assert!(matches!(modal(&h), Some(Modal::ChangedOnDisk)));
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         theirs,
@@ -550,8 +575,8 @@ fn tags_of_a_changed_text_are_not_drawn_over_it_until_re_anchored() {
     h.step();
     h.drop_at(pos);
     settle(&mut h);
-    assert_ne!(h.state().state.selection.annotation, Some(tagged));
-    assert_eq!(h.state().state.selection.annotation, None);
+    assert_ne!(selected(&h), Some(tagged));
+    assert_eq!(selected(&h), None);
     // Re-anchoring (from the banner) places them on the new text again.
     h.get_by_label("Re-anchor").click();
     settle(&mut h);
@@ -691,7 +716,7 @@ fn dragging_a_handle_resizes_the_selected_annotation() {
     let mut h = harness(&path);
     let interfax = find(&h, "agence de presse russe Interfax", 0);
     click_at(&mut h, interfax.start + 3, Modifiers::NONE, false);
-    let id = h.state().state.selection.annotation.expect("selected");
+    let id = selected(&h).expect("selected");
     // Grab the start handle (just left of the first character) and drop it
     // on "russe": the annotation now starts there.
     let handle = h.state().current_view().unwrap().char_rect(interfax.start).unwrap();
@@ -719,7 +744,7 @@ fn notes_are_edited_in_the_inspector() {
     let mut h = harness(&path);
     let interfax = find(&h, "Interfax", 0);
     click_at(&mut h, interfax.start, Modifiers::NONE, false);
-    let id = h.state().state.selection.annotation.expect("selected");
+    let id = selected(&h).expect("selected");
     let note = h.get_by_role(egui::Role::MultilineTextInput);
     note.focus();
     note.type_text("agence russe, source secondaire");
@@ -766,7 +791,7 @@ fn clicking_a_row_of_the_list_selects_and_reveals_the_annotation() {
     h.get_by_label(&target.text).click();
     settle(&mut h);
     settle(&mut h);
-    assert_eq!(h.state().state.selection.annotation, Some(target.id));
+    assert_eq!(selected(&h), Some(target.id));
     let visible = h.state().current_view().unwrap().visible_range().unwrap();
     assert!(
         visible.contains(&target.start),
@@ -801,7 +826,7 @@ fn compare_view_filters_and_takes_or_restores_versions() {
     let target = find(&h, "Les hostilités", 0);
     drag_select(&mut h, target);
     type_key(&mut h, "1");
-    let added = h.state().state.selection.annotation.unwrap();
+    let added = selected(&h).unwrap();
     let interfax = id_of(&h, "agence de presse russe Interfax");
     h.state_mut()
         .apply(Action::Edit(marginalia::edit::Command::DeleteAnnotations(vec![
@@ -1206,35 +1231,11 @@ fn review_compares_annotators_and_adjudicates_into_a_gold_project() {
     // Reject both from the button, then undo it: the item is open again.
     h.get_by_label("Reject both").click();
     settle(&mut h);
-    let wb = h.state();
-    assert_eq!(
-        wb.state
-            .review
-            .as_ref()
-            .unwrap()
-            .state(second, wb.session().unwrap().history()),
-        ItemState::Rejected
-    );
-    assert_ne!(
-        h.state().state.review.as_ref().unwrap().current,
-        Some(second),
-        "moved on"
-    );
+    assert_eq!(item_state(&h, second), ItemState::Rejected);
+    assert_ne!(focused_item(&h), Some(second), "moved on");
     press(&mut h, Modifiers::COMMAND, Key::Z);
-    let wb = h.state();
-    assert_eq!(
-        wb.state
-            .review
-            .as_ref()
-            .unwrap()
-            .state(second, wb.session().unwrap().history()),
-        ItemState::Open
-    );
-    assert_eq!(
-        wb.state.review.as_ref().unwrap().current,
-        Some(second),
-        "the undo focuses the item it reopened"
-    );
+    assert_eq!(item_state(&h, second), ItemState::Open);
+    assert_eq!(focused_item(&h), Some(second), "the undo focuses the item it reopened");
     // Accept B of a label difference: B's version, with B's provenance.
     let label_item = {
         let review = h.state().state.review.as_ref().unwrap();
@@ -1398,7 +1399,7 @@ fn merge_conflicts_are_shown_and_resolved_from_the_banner() {
     h.get_by_label_contains("1 merge conflict(s)");
     h.get_by_label("Next conflict").click();
     settle(&mut h);
-    assert_eq!(h.state().state.selection.annotation, Some(target.id));
+    assert_eq!(selected(&h), Some(target.id));
     h.get_by_label("Use theirs' version").click();
     settle(&mut h);
     let a = project(&h).annotation(target.id).unwrap();
@@ -1558,7 +1559,7 @@ fn the_keyboard_walks_annotations_and_documents() {
         .iter()
         .map(|a| (a.id, a.label.clone()))
         .collect();
-    let selected = |h: &Harness<'_, Workbench>| h.state().state.selection.annotation;
+    let selected = |h: &Harness<'_, Workbench>| selected(&h);
 
     press(&mut h, Modifiers::ALT, Key::ArrowDown);
     assert_eq!(selected(&h), Some(in_order[0].0), "nothing selected: the first one");
@@ -1595,10 +1596,7 @@ fn the_keyboard_walks_annotations_and_documents() {
     let start = project(&h).annotation(last).unwrap().start;
     let shown = h.state().current_view().and_then(|v| v.visible_range()).unwrap();
     assert!(shown.contains(&start), "{shown:?} shows {start}");
-    assert_eq!(
-        h.state().state.message.as_deref(),
-        Some("No annotation after this one in the list")
-    );
+    assert_eq!(message(&h), Some("No annotation after this one in the list"));
 
     let docs: Vec<String> = project(&h).documents.iter().map(|d| d.id.clone()).collect();
     let here = docs.iter().position(|d| d == DOC).unwrap();
@@ -1624,15 +1622,12 @@ fn the_shortcuts_window_opens_and_closes_from_the_keyboard() {
     assert!(!shown(&h));
     press(&mut h, Modifiers::NONE, Key::F1);
     press(&mut h, Modifiers::ALT, Key::ArrowDown);
-    assert!(h.state().state.selection.annotation.is_some());
+    assert!(selected(&h).is_some());
     press(&mut h, Modifiers::NONE, Key::Escape);
     assert!(!shown(&h));
-    assert!(
-        h.state().state.selection.annotation.is_some(),
-        "the first Esc closes the window only"
-    );
+    assert!(selected(&h).is_some(), "the first Esc closes the window only");
     press(&mut h, Modifiers::NONE, Key::Escape);
-    assert_eq!(h.state().state.selection.annotation, None);
+    assert_eq!(selected(&h), None);
 }
 
 /// File → Save version with note… (Ctrl+Alt+S): the note typed and Enter
@@ -1646,12 +1641,12 @@ fn save_version_with_note_from_the_keyboard() {
     drag_select(&mut h, target);
     type_key(&mut h, "1");
     press(&mut h, Modifiers::COMMAND | Modifiers::ALT, Key::S);
-    assert!(h.state().modal.is_some(), "the note dialog is open");
+    assert!(modal(&h).is_some(), "the note dialog is open");
     // The dialog's field has the keyboard (the inspector has a "Note" too).
     h.event(Event::Text("before review".into()));
     settle(&mut h);
     press(&mut h, Modifiers::NONE, Key::Enter);
-    assert!(h.state().modal.is_none(), "Enter saves and closes");
+    assert!(modal(&h).is_none(), "Enter saves and closes");
     assert!(!h.state().session().unwrap().is_dirty());
     let versions = VersionHistory::of(&path).versions().unwrap();
     assert_eq!(versions.last().map(|v| v.message.as_str()), Some("before review"));
@@ -1682,10 +1677,10 @@ fn a_new_label_takes_its_id_from_its_name_until_it_is_used() {
     assert_eq!((place.id.as_str(), place.name.as_str()), ("place", "Place"));
     // Used, it keeps its id; the status bar says its name.
     let erevan = find(&h, "Erevan", 0);
-    h.state_mut().state.selection.text = Some(erevan);
+    select_text(&mut h, erevan);
     h.state_mut().apply(Action::TagSelection("place".into()));
     settle(&mut h);
-    assert_eq!(h.state().state.message.as_deref(), Some("Tag “Erevan” as Place"));
+    assert_eq!(message(&h), Some("Tag “Erevan” as Place"));
     h.state_mut()
         .state
         .schema_editor
@@ -1740,18 +1735,18 @@ fn the_annotator_is_asked_once_before_the_first_tag_without_a_name() {
     h.state_mut().session.as_mut().unwrap().author = marginalia::user::UNKNOWN_AUTHOR.into();
     h.state_mut().settings.author.clear();
     let target = find(&h, "Les hostilités", 0);
-    h.state_mut().state.selection.text = Some(target.clone());
+    select_text(&mut h, target.clone());
     let before = project(&h).annotations().len();
     type_key(&mut h, "1");
     assert!(
-        matches!(h.state().modal, Some(Modal::AskAuthor { .. })),
+        matches!(modal(&h), Some(Modal::AskAuthor { .. })),
         "the name is asked before anything is recorded"
     );
     assert_eq!(project(&h).annotations().len(), before);
     h.get_by_label("Your name").type_text("Léa Martin");
     settle(&mut h);
     press(&mut h, Modifiers::NONE, Key::Enter);
-    assert!(h.state().modal.is_none());
+    assert!(modal(&h).is_none());
     let added = project(&h)
         .annotations_of(DOC)
         .iter()
@@ -1762,9 +1757,9 @@ fn the_annotator_is_asked_once_before_the_first_tag_without_a_name() {
     assert_eq!(h.state().settings.author, "Léa Martin", "kept in the settings");
     // Not asked again.
     let next = find(&h, "Moscou", 0);
-    h.state_mut().state.selection.text = Some(next);
+    select_text(&mut h, next);
     type_key(&mut h, "2");
-    assert!(h.state().modal.is_none());
+    assert!(modal(&h).is_none());
 }
 
 #[test]
@@ -1811,18 +1806,15 @@ fn discarding_changes_to_open_another_project_asks_once() {
     press(&mut h, Modifiers::COMMAND, Key::D);
     assert!(h.state().has_unsaved_changes());
     press(&mut h, Modifiers::COMMAND, Key::O);
-    assert!(matches!(h.state().modal, Some(Modal::UnsavedChanges { .. })));
+    assert!(matches!(modal(&h), Some(Modal::UnsavedChanges { .. })));
     h.get_by_label("Discard").click();
     settle(&mut h);
-    assert!(
-        h.state().modal.is_none(),
-        "not asked a second time after the file dialog"
-    );
+    assert!(modal(&h).is_none(), "not asked a second time after the file dialog");
     assert_eq!(h.state().session().unwrap().path(), Some(other.as_path()));
     // The next project change asks again.
     press(&mut h, Modifiers::COMMAND, Key::D);
     press(&mut h, Modifiers::COMMAND, Key::O);
-    assert!(matches!(h.state().modal, Some(Modal::UnsavedChanges { .. })));
+    assert!(matches!(modal(&h), Some(Modal::UnsavedChanges { .. })));
 }
 
 #[test]
