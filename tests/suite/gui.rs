@@ -1559,7 +1559,6 @@ fn the_keyboard_walks_annotations_and_documents() {
         .iter()
         .map(|a| (a.id, a.label.clone()))
         .collect();
-    let selected = |h: &Harness<'_, Workbench>| selected(&h);
 
     press(&mut h, Modifiers::ALT, Key::ArrowDown);
     assert_eq!(selected(&h), Some(in_order[0].0), "nothing selected: the first one");
