@@ -332,10 +332,35 @@ impl Session {
 
     /// True when the recovery copy is behind the unsaved changes.
     pub fn recovery_outdated(&self) -> bool {
-        self.path.is_some() && self.is_dirty() && self.recovery_state != Some(self.history.state())
+        self.is_dirty() && self.recovery_state != Some(self.history.state())
     }
 
-    /// Writes the unsaved state to the recovery copy.
+    /// Writes the state of a project that has no file yet (a new gold
+    /// project of a review) to `file`, a recovery copy kept outside any
+    /// project folder: its document paths are made absolute, so that it
+    /// reads back wherever it is. Does nothing for a saved project.
+    pub fn write_unsaved_copy(&mut self, file: &Path) -> std::io::Result<()> {
+        if self.path.is_some() {
+            return Ok(());
+        }
+        let mut copy = self.project.clone();
+        if let Some(origin) = &self.origin {
+            let base = base_dir(origin);
+            for doc in &mut copy.documents {
+                let absolute = std::fs::canonicalize(base.join(&doc.path)).unwrap_or_else(|_| base.join(&doc.path));
+                doc.path = absolute.to_string_lossy().into_owned();
+            }
+        }
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        persist::save::write_atomic(file, persist::format::to_string(&copy).as_bytes(), false)?;
+        self.recovery_state = Some(self.history.state());
+        Ok(())
+    }
+
+    /// Writes the unsaved state to the recovery copy (beside the project;
+    /// see [`Session::write_unsaved_copy`] for a project with no file).
     pub fn write_recovery(&mut self) -> std::io::Result<()> {
         let Some(path) = &self.path else { return Ok(()) };
         recovery::write_recovery(&self.project, path)?;

@@ -86,6 +86,10 @@ pub enum Action {
     Choose(PickPurpose),
     /// Files were chosen for a purpose (by either picker).
     Picked(PickPurpose, Vec<PathBuf>),
+    /// Open the copy of a project that never had a file, as unsaved work.
+    RestoreUnsaved(PathBuf),
+    /// Delete that copy.
+    DiscardUnsaved(PathBuf),
     /// Open the command palette (Ctrl+Shift+P).
     OpenCommandPalette,
     /// Ask for the annotator's name (then carry out the action, if any).
@@ -238,6 +242,7 @@ impl Action {
         matches!(
             self,
             Action::NewProject
+                | Action::RestoreUnsaved(_)
                 | Action::CreateProject(_)
                 | Action::OpenProject
                 | Action::Open(_)

@@ -18,6 +18,11 @@ impl MarginaliaApp {
         cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = false);
         let settings = Settings::load(Settings::default_file());
         let mut workbench = Workbench::new(settings, Box::new(NativeDialogs::default()));
+        // A gold project a crash left unsaved is offered first (only when
+        // nothing else asks a question on opening).
+        if matches!(start, super::Start::Nothing) {
+            workbench.offer_unsaved_copies();
+        }
         match start {
             super::Start::Nothing => {}
             super::Start::Project(path) => workbench.open_path(&path),

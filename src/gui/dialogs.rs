@@ -215,6 +215,13 @@ pub enum Modal {
         title: String,
         message: String,
     },
+    /// The copy of a project that never had a file (a new gold project),
+    /// left by a session that ended without saving it.
+    RecoverUnsaved {
+        file: PathBuf,
+        name: String,
+        annotations: usize,
+    },
     /// "Save version with note…".
     SaveVersion {
         note: String,
@@ -276,6 +283,28 @@ pub fn modal_ui(ctx: &egui::Context, pending: &mut Option<Modal>, project: Optio
                     }
                     if ui.button("Discard the copy").clicked() {
                         actions.push(Action::DiscardRecovery);
+                    }
+                });
+            }
+            Modal::RecoverUnsaved {
+                file,
+                name,
+                annotations,
+            } => {
+                ui.heading("Recover an unsaved project?");
+                ui.label(format!(
+                    "“{name}” ({annotations} annotations) was never saved: the program may have crashed before. \
+                     Restore it, then save it with File → Save As…"
+                ));
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Restore").clicked() {
+                        actions.push(Action::RestoreUnsaved(file.clone()));
+                        close = true;
+                    }
+                    if ui.button("Discard it").clicked() {
+                        actions.push(Action::DiscardUnsaved(file.clone()));
+                        close = true;
                     }
                 });
             }

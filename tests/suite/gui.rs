@@ -1851,3 +1851,46 @@ fn in_a_small_window_the_side_panels_give_way_to_the_text() {
     let text = h.get_by_label("Document text").rect().width();
     assert!(text >= 480.0, "the text column is {text} px wide in a 1000 px window");
 }
+
+#[test]
+fn an_unsaved_gold_project_has_a_recovery_copy_offered_at_the_next_start() {
+    let (dir, ana) = sample_copy();
+    let ben = second_annotator(&ana);
+    let settings = Settings {
+        file: Some(dir.path().join("config/settings.ron")),
+        ..test_settings()
+    };
+    let dialogs = ScriptedDialogs {
+        projects: vec![vec![ana.clone(), ben.clone()]],
+        ..Default::default()
+    };
+    let wb = Workbench::new(settings.clone(), Box::new(dialogs));
+    let mut h = harness_of(wb, vec2(1600.0, 1100.0));
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::R);
+    assert!(
+        h.state().session().unwrap().path().is_none(),
+        "a new gold project has no file"
+    );
+    press(&mut h, Modifiers::ALT, Key::G);
+    let kept = project(&h).annotations().len();
+    assert!(kept > 0);
+    h.state_mut().autosave_now().unwrap();
+    drop(h); // a crash: nothing saved
+    let copies: Vec<_> = std::fs::read_dir(dir.path().join("config/unsaved")).unwrap().collect();
+    assert_eq!(copies.len(), 1);
+
+    // The next start offers it; restored, its documents are found.
+    let mut wb = Workbench::new(settings, Box::new(ScriptedDialogs::default()));
+    wb.offer_unsaved_copies();
+    let mut h = harness_of(wb, vec2(1400.0, 900.0));
+    assert!(matches!(modal(&h), Some(Modal::RecoverUnsaved { annotations, .. }) if *annotations == kept));
+    h.get_by_label("Restore").click();
+    settle(&mut h);
+    let restored = project(&h);
+    assert_eq!(restored.annotations().len(), kept);
+    assert!(
+        restored.documents.iter().all(|d| d.text_matches()),
+        "texts read from their files"
+    );
+    assert!(h.state().has_unsaved_changes());
+}

@@ -51,6 +51,10 @@ pub struct Workbench {
     /// Open): not asked again on the way. Cleared once that action is done
     /// or the file choice is cancelled.
     changes_discarded: bool,
+    /// Where the work of a project with no file yet (a new gold project) is
+    /// copied every 30 seconds, beside the settings (`unsaved/`); none in
+    /// tests, whose settings have no file.
+    unsaved_copy: Option<PathBuf>,
     /// Actions waiting to be carried out ([`Workbench::apply`]).
     queue: std::collections::VecDeque<Action>,
     draining: bool,
@@ -71,6 +75,7 @@ impl Workbench {
             last_disk_check: Instant::now(),
             applied_theme: None,
             changes_discarded: false,
+            unsaved_copy: None,
             queue: std::collections::VecDeque::new(),
             draining: false,
         }
@@ -413,7 +418,7 @@ impl Workbench {
         if self.last_autosave.elapsed() >= AUTOSAVE_INTERVAL {
             self.last_autosave = Instant::now();
             if session.recovery_outdated()
-                && let Err(e) = session.write_recovery()
+                && let Err(e) = write_recovery(session, &self.settings, &mut self.unsaved_copy)
             {
                 self.state.message = Some(format!("Could not write the recovery copy: {e}"));
             }
@@ -428,8 +433,38 @@ impl Workbench {
     /// Writes the recovery copy now if it is behind (what the 30 s timer does).
     pub fn autosave_now(&mut self) -> std::io::Result<()> {
         match &mut self.session {
-            Some(s) if s.recovery_outdated() => s.write_recovery(),
+            Some(s) if s.recovery_outdated() => write_recovery(s, &self.settings, &mut self.unsaved_copy),
             _ => Ok(()),
+        }
+    }
+
+    /// Forgets the copy of a project that had no file (saved or discarded
+    /// now).
+    pub(super) fn drop_unsaved_copy(&mut self) {
+        if let Some(file) = self.unsaved_copy.take() {
+            let _ = std::fs::remove_file(file);
+        }
+    }
+
+    /// Offers the work of a project that never had a file, left by a
+    /// session that ended without saving it (at start, before anything).
+    pub fn offer_unsaved_copies(&mut self) {
+        let Some(dir) = unsaved_dir(&self.settings) else { return };
+        let Ok(entries) = std::fs::read_dir(&dir) else { return };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+            .collect();
+        files.sort();
+        if let Some(file) = files.pop()
+            && let Ok(loaded) = crate::persist::load(&file)
+        {
+            self.modal = Some(Modal::RecoverUnsaved {
+                file,
+                name: loaded.project.name.clone(),
+                annotations: loaded.project.annotations().len(),
+            });
         }
     }
 
@@ -499,6 +534,27 @@ impl Workbench {
             .map(|p| p.documents.iter().map(|d| (d.id.clone(), d.status)).collect())
             .unwrap_or_default()
     }
+}
+
+/// The folder for copies of projects with no file: beside the settings.
+fn unsaved_dir(settings: &Settings) -> Option<PathBuf> {
+    Some(settings.file.as_ref()?.parent()?.join("unsaved"))
+}
+
+/// Writes the recovery copy of `session`: beside its file, or, for a
+/// project with no file yet, in the settings' `unsaved/` folder.
+fn write_recovery(session: &mut Session, settings: &Settings, unsaved: &mut Option<PathBuf>) -> std::io::Result<()> {
+    if session.path().is_some() {
+        return session.write_recovery();
+    }
+    let Some(dir) = unsaved_dir(settings) else {
+        return Ok(());
+    };
+    let file = unsaved.get_or_insert_with(|| {
+        let stamp = crate::model::Timestamp::now().unix();
+        dir.join(format!("unsaved-{stamp}-{}.ron", std::process::id()))
+    });
+    session.write_unsaved_copy(file)
 }
 
 /// What the recovery copy changes, annotation by annotation, for the

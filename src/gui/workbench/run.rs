@@ -48,6 +48,7 @@ impl Workbench {
                 if let Some(s) = &mut self.session {
                     let _ = s.discard_recovery();
                 }
+                self.drop_unsaved_copy();
                 self.session = None;
                 self.views.clear();
                 self.state = UiState::default();
@@ -56,6 +57,7 @@ impl Workbench {
                 if let Some(s) = &mut self.session {
                     let _ = s.discard_recovery();
                 }
+                self.drop_unsaved_copy();
                 self.quit_confirmed = true;
             }
             Action::AddDocuments => self.choose(PickPurpose::AddDocuments),
@@ -87,6 +89,7 @@ impl Workbench {
                             let _ = self.settings.save();
                             self.state.message = Some(format!("Saved as {}", path.display()));
                             self.keep_rejections();
+                            self.drop_unsaved_copy();
                         }
                         Err(e) => self.error("Could not save", e.to_string()),
                     }
@@ -128,6 +131,21 @@ impl Workbench {
                         Err(e) => self.error("Could not merge the version on disk", e.to_string()),
                     }
                 }
+            }
+            Action::RestoreUnsaved(file) => match crate::persist::load(&file) {
+                Ok(loaded) => {
+                    self.session = Some(Session::new(loaded.project));
+                    self.views.clear();
+                    self.state = UiState::default();
+                    self.state.current_doc = self.project().and_then(|p| p.documents.first()).map(|d| d.id.clone());
+                    // Autosaves go on into the same copy until it is saved.
+                    self.unsaved_copy = Some(file);
+                    self.state.message = Some("Restored the unsaved project: save it with File → Save As…".to_owned());
+                }
+                Err(e) => self.error("Could not restore the unsaved project", e.to_string()),
+            },
+            Action::DiscardUnsaved(file) => {
+                let _ = std::fs::remove_file(file);
             }
             Action::OpenCommandPalette => {
                 self.state.command_palette = Some(panels::command_palette::CommandPalette::default());
