@@ -1861,7 +1861,7 @@ fn an_unsaved_gold_project_has_a_recovery_copy_offered_at_the_next_start() {
         ..test_settings()
     };
     let dialogs = ScriptedDialogs {
-        projects: vec![vec![ana.clone(), ben.clone()]],
+        projects: vec![vec![ana, ben]],
         ..Default::default()
     };
     let wb = Workbench::new(settings.clone(), Box::new(dialogs));
