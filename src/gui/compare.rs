@@ -12,10 +12,11 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::path::PathBuf;
 
-use egui::{Color32, RichText, Sense, Ui, vec2};
+use egui::{RichText, Sense, Ui, vec2};
 
 use super::action::Action;
 pub use super::action::{PickSide, Source};
+use super::style::change_colours;
 use super::view::{DocumentView, Overlay, Selection, ViewInput, caret_text, label_colour, shorten};
 use crate::diff::raw::RawLine;
 use crate::diff::{Change, ChangeKind, ProjectDiff, Side};
@@ -714,23 +715,6 @@ fn first_doc(diff: &ProjectDiff, b: &Project) -> Option<String> {
         .first()
         .map(|c| c.doc.clone())
         .or_else(|| b.documents.first().map(|d| d.id.clone()))
-}
-
-/// Green, red and amber for added, removed and changed.
-fn change_colours(dark: bool) -> [Color32; 3] {
-    if dark {
-        [
-            Color32::from_rgb(110, 200, 110),
-            Color32::from_rgb(235, 110, 100),
-            Color32::from_rgb(235, 180, 70),
-        ]
-    } else {
-        [
-            Color32::from_rgb(30, 140, 50),
-            Color32::from_rgb(200, 40, 40),
-            Color32::from_rgb(190, 120, 0),
-        ]
-    }
 }
 
 /// A list row: symbol, label and quoted text.

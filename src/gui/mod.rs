@@ -35,6 +35,7 @@ pub mod panels;
 pub mod review;
 pub mod settings;
 pub mod state;
+pub mod style;
 pub mod view;
 pub mod workbench;
 

@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use egui::{Color32, RichText, Ui};
 
 use super::action::Action;
+use super::style::kind_colour;
 use super::view::{DocumentView, Overlay, Selection, ViewInput, capitalise, shorten};
 use crate::agreement::adjudicate::{Adjudication, Decision, Item, State};
 use crate::agreement::{Figures, PairKind, PairReport, Report};
@@ -831,20 +832,4 @@ fn items_by_doc(adjudication: &Adjudication) -> HashMap<String, Vec<usize>> {
         by_doc.entry(item.doc.clone()).or_default().push(i);
     }
     by_doc
-}
-
-/// One colour per kind of disagreement.
-pub fn kind_colour(kind: PairKind, dark: bool) -> Color32 {
-    let (r, g, b) = match kind {
-        PairKind::Agree => (120, 170, 120),
-        PairKind::OnlyA => (66, 133, 244),
-        PairKind::OnlyB => (230, 120, 20),
-        PairKind::Label => (170, 80, 200),
-        PairKind::Boundaries => (210, 170, 0),
-    };
-    if dark {
-        Color32::from_rgb(r.max(90), g.max(90), b.max(90))
-    } else {
-        Color32::from_rgb(r, g, b)
-    }
 }

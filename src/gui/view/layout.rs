@@ -15,6 +15,7 @@ use std::sync::Arc;
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, FontId, Galley, Pos2, Rect, Shape, Stroke, pos2};
 
+use crate::gui::style::tint;
 use crate::model::AnnotationId;
 
 /// Underline levels drawn before deeper annotations share the last one.
@@ -47,11 +48,6 @@ pub struct TextStyle {
 pub struct BlockLayout {
     pub galley: Arc<Galley>,
     pub underlines: Vec<Shape>,
-}
-
-/// The tint of a label colour at `alpha`.
-pub fn tint(colour: Color32, alpha: u8) -> Color32 {
-    Color32::from_rgba_unmultiplied(colour.r(), colour.g(), colour.b(), alpha)
 }
 
 /// The layout job for `text` (one block) with `spans` highlighted.

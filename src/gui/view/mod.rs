@@ -843,12 +843,6 @@ fn estimate_height(block: &Block, width: f32, style: &TextStyle) -> f32 {
     rows * style.line_height
 }
 
-/// An egui colour for a label colour.
-pub fn label_colour(c: crate::model::Colour) -> Color32 {
-    let [r, g, b] = c.0;
-    Color32::from_rgb(r, g, b)
-}
-
 /// One annotation in a tooltip: label chip, quoted text, note.
 pub fn annotation_summary_ui(ui: &mut Ui, project: &Project, a: &crate::model::Annotation) {
     let (name, colour) = project
@@ -868,13 +862,4 @@ pub fn annotation_summary_ui(ui: &mut Ui, project: &Project, a: &crate::model::A
     }
 }
 
-pub use crate::model::shorten;
-
-/// `s` with a capital first letter (messages built from command descriptions).
-pub fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
+pub use crate::gui::style::{capitalise, label_colour, shorten, tint};
