@@ -1155,10 +1155,11 @@ fn second_annotator(path: &Path) -> PathBuf {
     out
 }
 
-#[test]
-fn review_compares_annotators_and_adjudicates_into_a_gold_project() {
-    use marginalia::agreement::adjudicate::{DECISION, SOURCE, SOURCE_A, SOURCE_B};
-    use marginalia::gui::review::ItemState;
+/// A review of the sample (Ana's copy) against Ben's, opened with
+/// Review → Compare annotators… (its shortcut); the gold project is new, to
+/// be saved as `gold/gold.ron`. Returns the folder, the gold path and the
+/// harness.
+fn open_review<'a>() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf, Harness<'a, Workbench>) {
     let (dir, ana) = sample_copy();
     let ben = second_annotator(&ana);
     let gold_path = dir.path().join("gold").join("gold.ron");
@@ -1170,10 +1171,33 @@ fn review_compares_annotators_and_adjudicates_into_a_gold_project() {
     };
     let wb = Workbench::new(test_settings(), Box::new(dialogs));
     let mut h = harness_of(wb, vec2(1600.0, 1100.0));
-    // Review → Compare annotators… (its shortcut), the files from the dialog.
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::R);
-    let review = h.state().state.review.as_ref().expect("a review is open");
-    let pair = &review.report.pairs[0];
+    assert!(h.state().state.review.is_some(), "a review is open");
+    (dir, ana, ben, gold_path, h)
+}
+
+/// The review's first open item of `kind`, other than `except`.
+fn open_item(
+    h: &Harness<'_, Workbench>,
+    kind: Option<marginalia::agreement::PairKind>,
+    except: Option<usize>,
+) -> usize {
+    use marginalia::gui::review::ItemState;
+    let review = h.state().state.review.as_ref().unwrap();
+    (0..review.adjudication.items.len())
+        .filter(|&i| Some(i) != except)
+        .filter(|&i| match kind {
+            Some(k) => review.adjudication.items[i].kind == k,
+            None => review.adjudication.items[i].kind != marginalia::agreement::PairKind::Agree,
+        })
+        .find(|&i| item_state(h, i) == ItemState::Open)
+        .expect("an open item of that kind")
+}
+
+#[test]
+fn a_review_shows_the_librarys_figures_and_focuses_the_first_disagreement() {
+    let (_dir, ana, ben, _gold, h) = open_review();
+    let review = h.state().state.review.as_ref().unwrap();
     let expected = marginalia::agreement::compare(
         "karabakh.ron",
         &persist::open(&ana).unwrap(),
@@ -1181,20 +1205,28 @@ fn review_compares_annotators_and_adjudicates_into_a_gold_project() {
         &persist::open(&ben).unwrap(),
         &Default::default(),
     );
-    assert_eq!(pair.overall, expected.overall, "the panel shows the library's figures");
-    let disagreements = review.adjudication.disagreements().count();
-    assert!(disagreements > 10, "{disagreements}");
-    let agreements = review.adjudication.items.len() - disagreements;
+    assert_eq!(
+        review.report.pairs[0].overall, expected.overall,
+        "the panel shows the library's figures"
+    );
+    assert!(review.adjudication.disagreements().count() > 10);
     assert!(project(&h).annotations().is_empty(), "the gold project starts empty");
     assert_eq!(
         review.current,
         review.adjudication.disagreements().next(),
         "focus on the first disagreement"
     );
-    // The figures table is drawn.
     h.get_by_label("overall");
+}
 
-    // Accept all agreements in one step.
+#[test]
+fn agreements_in_one_step_then_keyboard_decisions_move_the_focus_on() {
+    use marginalia::agreement::adjudicate::{DECISION, Decision, SOURCE, State};
+    use marginalia::gui::review::ItemState;
+    let (_dir, _ana, _ben, _gold, mut h) = open_review();
+    let review = h.state().state.review.as_ref().unwrap();
+    let disagreements = review.adjudication.disagreements().count();
+    let agreements = review.adjudication.items.len() - disagreements;
     h.get_by_label(&format!("Accept all agreements ({agreements})")).click();
     settle(&mut h);
     assert_eq!(project(&h).annotations().len(), agreements);
@@ -1204,31 +1236,29 @@ fn review_compares_annotators_and_adjudicates_into_a_gold_project() {
             .iter()
             .all(|g| g.meta[DECISION] == "agreement" && g.meta[SOURCE] == "karabakh.ron + ben.ron")
     );
-
-    // Keyboard: accept the item in focus as A, then as B; focus moves on.
-    let first = h.state().state.review.as_ref().unwrap().current.unwrap();
+    // Alt+A accepts A's version of the item in focus; focus moves on.
+    let first = focused_item(&h).unwrap();
     press(&mut h, Modifiers::ALT, Key::A);
-    let review = h.state().state.review.as_ref().unwrap();
-    let history = h.state().session().unwrap().history();
     assert_eq!(
-        review.state(first, history),
+        item_state(&h, first),
         ItemState::Decided {
-            decision: marginalia::agreement::adjudicate::Decision::AcceptA,
+            decision: Decision::AcceptA,
             edited: false
         }
     );
-    let second = review.current.unwrap();
+    let second = focused_item(&h).unwrap();
     assert_ne!(second, first, "on to the next open disagreement");
     // The counts kept up item by item equal a full re-reading of the gold project.
+    let review = h.state().state.review.as_ref().unwrap();
     let full = review.adjudication.states(project(&h));
     let open = review
         .adjudication
         .disagreements()
-        .filter(|&i| full[i] == marginalia::agreement::adjudicate::State::Open)
+        .filter(|&i| full[i] == State::Open)
         .count();
     assert_eq!(review.open_disagreements(), open);
     assert_eq!(open, disagreements - 1);
-    // Reject both from the button, then undo it: the item is open again.
+    // Reject both from the button, then undo it: open again, and in focus.
     h.get_by_label("Reject both").click();
     settle(&mut h);
     assert_eq!(item_state(&h, second), ItemState::Rejected);
@@ -1236,17 +1266,13 @@ fn review_compares_annotators_and_adjudicates_into_a_gold_project() {
     press(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(item_state(&h, second), ItemState::Open);
     assert_eq!(focused_item(&h), Some(second), "the undo focuses the item it reopened");
-    // Accept B of a label difference: B's version, with B's provenance.
-    let label_item = {
-        let review = h.state().state.review.as_ref().unwrap();
-        let history = h.state().session().unwrap().history();
-        (0..review.adjudication.items.len())
-            .find(|&i| {
-                review.adjudication.items[i].kind == marginalia::agreement::PairKind::Label
-                    && review.state(i, history) == ItemState::Open
-            })
-            .expect("an open label difference")
-    };
+}
+
+#[test]
+fn accepting_b_takes_bs_version_with_its_provenance_and_undoes() {
+    use marginalia::agreement::adjudicate::SOURCE_B;
+    let (_dir, _ana, _ben, _gold, mut h) = open_review();
+    let label_item = open_item(&h, Some(marginalia::agreement::PairKind::Label), None);
     h.state_mut().apply(Action::ReviewSelect(label_item));
     settle(&mut h);
     let b = h.state().state.review.as_ref().unwrap().adjudication.items[label_item]
@@ -1264,74 +1290,62 @@ fn review_compares_annotators_and_adjudicates_into_a_gold_project() {
         (taken.start, taken.end, taken.label.as_str()),
         (b.start, b.end, b.label.as_str())
     );
-    assert_eq!(taken.meta[SOURCE], "ben.ron");
+    assert_eq!(taken.meta[marginalia::agreement::adjudicate::SOURCE], "ben.ron");
     assert_eq!(project(&h).annotations().len(), before + 1);
-    // Undo takes it out again.
     press(&mut h, Modifiers::COMMAND, Key::Z);
-    assert_eq!(project(&h).annotations().len(), before);
+    assert_eq!(project(&h).annotations().len(), before, "undo takes it out again");
+}
 
+#[test]
+fn edit_takes_a_version_and_relabeling_it_marks_the_item_edited() {
+    use marginalia::gui::review::ItemState;
+    let (_dir, _ana, _ben, _gold, mut h) = open_review();
     // Edit…: takes the focused item's A version (B's when A has none) and
-    // selects it in the inspector; relabeling it marks the item as edited.
-    let open_item = {
-        let review = h.state().state.review.as_ref().unwrap();
-        let history = h.state().session().unwrap().history();
-        review
-            .adjudication
-            .disagreements()
-            .find(|&i| i != second && review.state(i, history) == ItemState::Open)
-            .expect("an open disagreement")
-    };
-    h.state_mut().apply(Action::ReviewSelect(open_item));
+    // selects it in the inspector.
+    let item_index = open_item(&h, None, None);
+    h.state_mut().apply(Action::ReviewSelect(item_index));
     settle(&mut h);
     h.get_by_label("Edit…").click();
     settle(&mut h);
-    let item = h.state().state.review.as_ref().unwrap().adjudication.items[open_item].clone();
+    let item = h.state().state.review.as_ref().unwrap().adjudication.items[item_index].clone();
     let source = item.a.as_ref().or(item.b.as_ref()).unwrap();
-    let selected = h
-        .state()
-        .state
-        .selection
-        .annotation
-        .expect("the taken annotation is selected");
-    let taken = project(&h).annotation(selected).unwrap().clone();
+    let chosen = selected(&h).expect("the taken annotation is selected");
+    let taken = project(&h).annotation(chosen).unwrap().clone();
     assert_eq!((taken.start, taken.end), (source.start, source.end));
     let other_label = if taken.label == "claim" { "event" } else { "claim" };
     h.state_mut().apply(Action::RelabelSelected(other_label.into()));
     settle(&mut h);
-    {
-        let wb = h.state();
-        let state = wb
-            .state
-            .review
-            .as_ref()
-            .unwrap()
-            .state(open_item, wb.session().unwrap().history());
-        assert!(matches!(state, ItemState::Decided { edited: true, .. }), "{state:?}");
-    }
+    let state = item_state(&h, item_index);
+    assert!(matches!(state, ItemState::Decided { edited: true, .. }), "{state:?}");
     press(&mut h, Modifiers::COMMAND, Key::Z);
     press(&mut h, Modifiers::COMMAND, Key::Z);
-    assert!(project(&h).annotation(selected).is_none(), "both steps undo");
+    assert!(project(&h).annotation(chosen).is_none(), "both steps undo");
+}
 
-    // Reject `second` for good, then Save As the gold project in another
-    // folder: documents are found from there, the rejection is kept beside it.
+#[test]
+fn a_gold_project_saved_elsewhere_is_continued_another_day() {
+    use marginalia::agreement::adjudicate::{Decision, SOURCE_A, SOURCE_B};
+    use marginalia::gui::review::ItemState;
+    let (_dir, _ana, _ben, gold_path, mut h) = open_review();
+    press(&mut h, Modifiers::ALT, Key::G);
+    press(&mut h, Modifiers::ALT, Key::A);
+    let rejected = open_item(&h, None, None);
     h.state_mut().apply(Action::ReviewDecide {
-        item: second,
-        decision: marginalia::agreement::adjudicate::Decision::RejectBoth,
+        item: rejected,
+        decision: Decision::RejectBoth,
     });
     settle(&mut h);
+    let kept = project(&h).annotations().len();
+    // Save As into another folder: documents are found from there, the
+    // rejection is kept beside it.
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
     assert!(!h.state().has_unsaved_changes());
     assert!(persist::review::rejections_path(&gold_path).exists());
-    let states_before: Vec<ItemState> = {
-        let wb = h.state();
-        let review = wb.state.review.as_ref().unwrap();
-        (0..review.adjudication.items.len())
-            .map(|i| review.state(i, wb.session().unwrap().history()))
-            .collect()
-    };
-    assert_eq!(states_before[second], ItemState::Rejected);
+    let count = h.state().state.review.as_ref().unwrap().adjudication.items.len();
+    let states_before: Vec<ItemState> = (0..count).map(|i| item_state(&h, i)).collect();
+    assert_eq!(states_before[rejected], ItemState::Rejected);
     let gold = persist::open(&gold_path).expect("the gold project loads without problems");
-    assert_eq!(gold.annotations().len(), before);
+    assert_eq!(gold.annotations().len(), kept);
     assert!(
         gold.documents.iter().all(|d| d.path.starts_with("../")),
         "paths relative to the gold file"
@@ -1341,7 +1355,6 @@ fn review_compares_annotators_and_adjudicates_into_a_gold_project() {
             .iter()
             .all(|g| g.meta.contains_key(SOURCE_A) || g.meta.contains_key(SOURCE_B))
     );
-
     // Another day: open the gold project and continue the adjudication in it.
     h.state_mut().apply(Action::CloseReview);
     h.state_mut().open_path(&gold_path);
@@ -1349,19 +1362,15 @@ fn review_compares_annotators_and_adjudicates_into_a_gold_project() {
     assert!(h.state().state.review.is_none());
     h.state_mut().apply(Action::OpenReview { into_current: true });
     settle(&mut h);
-    let wb = h.state();
     assert_eq!(
-        wb.session().unwrap().path(),
+        h.state().session().unwrap().path(),
         Some(gold_path.as_path()),
         "still the gold project"
     );
-    let review = wb.state.review.as_ref().expect("reviewing again");
-    let states_after: Vec<ItemState> = (0..review.adjudication.items.len())
-        .map(|i| review.state(i, wb.session().unwrap().history()))
-        .collect();
+    let states_after: Vec<ItemState> = (0..count).map(|i| item_state(&h, i)).collect();
     assert_eq!(states_after, states_before, "decisions and rejections read back");
     assert_eq!(
-        review.current.map(|i| states_after[i]),
+        focused_item(&h).map(|i| states_after[i]),
         Some(ItemState::Open),
         "focus on an open one"
     );
