@@ -12,46 +12,83 @@ use crate::agreement::adjudicate::Decision;
 /// Every command, in menu order ([`UiCommand::all`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter)]
 pub enum UiCommand {
+    // File
     NewProject,
     OpenProject,
+    Import,
     AddDocuments,
     Save,
     SaveAs,
     SaveVersion,
+    Export,
     CloseProject,
     Quit,
+    // Edit
     Undo,
     Redo,
     Find,
     FindNext,
     FindPrevious,
     Delete,
-    EditLabels,
     CycleStatus,
+    EditLabels,
+    AnnotatorName,
     NextAnnotation,
     PreviousAnnotation,
     NextDocument,
     PreviousDocument,
+    // View
     ToggleTheme,
+    ToggleSnap,
+    Compare,
     ZoomIn,
     ZoomOut,
     ZoomReset,
-    ToggleSnap,
-    Compare,
-    Export,
-    Import,
+    // Review
     Review,
+    ReviewNext,
+    ReviewPrevious,
     ReviewAcceptA,
     ReviewAcceptB,
     ReviewAcceptBoth,
     ReviewReject,
-    ReviewNext,
-    ReviewPrevious,
     ReviewAgreements,
     NextConflict,
-    AnnotatorName,
+    // Help
     CommandPalette,
     Shortcuts,
+}
+
+/// The menus of the menu bar, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter)]
+pub enum Menu {
+    File,
+    Edit,
+    View,
+    Review,
+    Help,
+}
+
+impl Menu {
+    pub fn title(self) -> &'static str {
+        match self {
+            Menu::File => "File",
+            Menu::Edit => "Edit",
+            Menu::View => "View",
+            Menu::Review => "Review",
+            Menu::Help => "Help",
+        }
+    }
+}
+
+/// What a command needs to be offered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needs {
+    Nothing,
+    /// An open project.
+    Project,
+    /// An open review.
+    Review,
 }
 
 impl UiCommand {
@@ -103,6 +140,41 @@ impl UiCommand {
             UiCommand::AnnotatorName => "Annotator name…",
             UiCommand::CommandPalette => "Command palette…",
             UiCommand::Shortcuts => "Keyboard shortcuts",
+        }
+    }
+
+    /// Where the command sits in the menu bar: its menu, and its group
+    /// there (a separator between groups). The menus are drawn from this.
+    pub fn place(self) -> (Menu, u8) {
+        use UiCommand::*;
+        match self {
+            NewProject | OpenProject | Import => (Menu::File, 0),
+            AddDocuments | Save | SaveAs | SaveVersion | Export | CloseProject => (Menu::File, 1),
+            Quit => (Menu::File, 2),
+            Undo | Redo => (Menu::Edit, 0),
+            Find | FindNext | FindPrevious => (Menu::Edit, 1),
+            Delete | CycleStatus | EditLabels | AnnotatorName => (Menu::Edit, 2),
+            NextAnnotation | PreviousAnnotation | NextDocument | PreviousDocument => (Menu::Edit, 3),
+            ToggleTheme | ToggleSnap => (Menu::View, 0),
+            Compare => (Menu::View, 1),
+            ZoomIn | ZoomOut | ZoomReset => (Menu::View, 2),
+            Review => (Menu::Review, 0),
+            ReviewNext | ReviewPrevious | ReviewAcceptA | ReviewAcceptB | ReviewAcceptBoth | ReviewReject
+            | ReviewAgreements => (Menu::Review, 1),
+            NextConflict => (Menu::Review, 2),
+            CommandPalette | Shortcuts => (Menu::Help, 0),
+        }
+    }
+
+    /// What must be open for the command to be offered in the menus.
+    pub fn needs(self) -> Needs {
+        use UiCommand::*;
+        match self {
+            NewProject | OpenProject | Import | Quit | ToggleTheme | ToggleSnap | ZoomIn | ZoomOut | ZoomReset
+            | Review | CommandPalette | Shortcuts | AnnotatorName => Needs::Nothing,
+            ReviewNext | ReviewPrevious | ReviewAcceptA | ReviewAcceptB | ReviewAcceptBoth | ReviewReject
+            | ReviewAgreements => Needs::Review,
+            _ => Needs::Project,
         }
     }
 

@@ -1,11 +1,15 @@
-//! The menu bar: File, Edit, View, Review, Help.
-
-use egui::Ui;
+//! The menu bar: File, Edit, View, Review, Help, drawn from the commands
+//! themselves ([`UiCommand::place`] says where each sits), with the few
+//! entries that are not commands (Recent projects, Continue adjudication,
+//! Close review, the version) beside the command they follow.
 
 use std::path::PathBuf;
 
+use egui::Ui;
+use strum::IntoEnumIterator;
+
 use crate::gui::action::Action;
-use crate::gui::commands::UiCommand;
+use crate::gui::commands::{Menu, Needs, UiCommand};
 
 /// What the menus read.
 pub struct MenuInput<'a> {
@@ -23,143 +27,126 @@ pub struct MenuInput<'a> {
 
 pub fn menu_bar(ui: &mut Ui, input: &MenuInput<'_>) -> Vec<Action> {
     let mut actions = Vec::new();
-    let doc = input.current_doc;
-    let open = input.open;
     egui::Panel::top("menu-bar").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button("File", |ui| {
-                for c in [UiCommand::NewProject, UiCommand::OpenProject, UiCommand::Import] {
-                    actions.extend(c.menu_button(ui, doc));
-                }
-                ui.menu_button("Recent", |ui| {
-                    if input.recent.is_empty() {
-                        ui.weak("No recent projects");
-                    }
-                    for path in input.recent {
-                        // A project moved or deleted since: shown, greyed.
-                        let exists = path.is_file();
-                        let text = if exists {
-                            path.display().to_string()
-                        } else {
-                            format!("{} (missing)", path.display())
-                        };
-                        if ui.add_enabled(exists, egui::Button::new(text)).clicked() {
-                            actions.push(Action::Open(path.clone()));
+            for menu in Menu::iter() {
+                ui.menu_button(menu.title(), |ui| {
+                    let mut group = None;
+                    for c in UiCommand::all().filter(|c| c.place().0 == menu) {
+                        let g = c.place().1;
+                        if group.is_some_and(|last| last != g) {
+                            ui.separator();
                         }
+                        group = Some(g);
+                        let offered = match c.needs() {
+                            Needs::Nothing => true,
+                            Needs::Project => input.open,
+                            Needs::Review => input.reviewing,
+                        };
+                        ui.add_enabled_ui(offered, |ui| actions.extend(entry(ui, c, input)));
+                        actions.extend(after(ui, c, input));
+                    }
+                    if menu == Menu::Help {
+                        ui.separator();
+                        ui.label(format!("Marginalia {}", env!("CARGO_PKG_VERSION")));
                     }
                 });
-                ui.separator();
-                ui.add_enabled_ui(open, |ui| {
-                    for c in [
-                        UiCommand::AddDocuments,
-                        UiCommand::Save,
-                        UiCommand::SaveAs,
-                        UiCommand::SaveVersion,
-                        UiCommand::Export,
-                        UiCommand::CloseProject,
-                    ] {
-                        actions.extend(c.menu_button(ui, doc));
-                    }
-                });
-                ui.separator();
-                actions.extend(UiCommand::Quit.menu_button(ui, doc));
-            });
-            ui.add_enabled_ui(open, |ui| {
-                ui.menu_button("Edit", |ui| {
-                    let (undo, redo) = (&input.undo, &input.redo);
-                    let undo_text = undo.as_ref().map_or("Undo".to_owned(), |d| format!("Undo {d}"));
-                    let redo_text = redo.as_ref().map_or("Redo".to_owned(), |d| format!("Redo {d}"));
-                    let shortcut =
-                        |c: UiCommand| c.shortcut().map(|s| ui.ctx().format_shortcut(&s)).unwrap_or_default();
-                    let (undo_keys, redo_keys) = (shortcut(UiCommand::Undo), shortcut(UiCommand::Redo));
-                    if ui
-                        .add_enabled(undo.is_some(), egui::Button::new(undo_text).shortcut_text(undo_keys))
-                        .clicked()
-                    {
-                        actions.push(Action::Undo);
-                    }
-                    if ui
-                        .add_enabled(redo.is_some(), egui::Button::new(redo_text).shortcut_text(redo_keys))
-                        .clicked()
-                    {
-                        actions.push(Action::Redo);
-                    }
-                    ui.separator();
-                    for c in [UiCommand::Find, UiCommand::FindNext, UiCommand::FindPrevious] {
-                        actions.extend(c.menu_button(ui, doc));
-                    }
-                    ui.separator();
-                    for c in [
-                        UiCommand::Delete,
-                        UiCommand::CycleStatus,
-                        UiCommand::EditLabels,
-                        UiCommand::AnnotatorName,
-                    ] {
-                        actions.extend(c.menu_button(ui, doc));
-                    }
-                    ui.separator();
-                    for c in [
-                        UiCommand::NextAnnotation,
-                        UiCommand::PreviousAnnotation,
-                        UiCommand::NextDocument,
-                        UiCommand::PreviousDocument,
-                    ] {
-                        actions.extend(c.menu_button(ui, doc));
-                    }
-                });
-            });
-            ui.menu_button("View", |ui| {
-                let mut dark = input.dark;
-                if ui.checkbox(&mut dark, UiCommand::ToggleTheme.text()).changed() {
-                    actions.push(Action::ToggleTheme);
-                }
-                let mut snap = input.snap_to_words;
-                if ui.checkbox(&mut snap, UiCommand::ToggleSnap.text()).changed() {
-                    actions.push(Action::ToggleSnap);
-                }
-                ui.separator();
-                ui.add_enabled_ui(open, |ui| actions.extend(UiCommand::Compare.menu_button(ui, doc)));
-                ui.separator();
-                for c in [UiCommand::ZoomIn, UiCommand::ZoomOut, UiCommand::ZoomReset] {
-                    actions.extend(c.menu_button(ui, doc));
-                }
-            });
-            ui.menu_button("Review", |ui| {
-                actions.extend(UiCommand::Review.menu_button(ui, doc));
-                if ui
-                    .add_enabled(open, egui::Button::new("Continue adjudication in this project…"))
-                    .on_hover_text("Compare annotators again and adjudicate into the open (gold) project")
-                    .clicked()
-                {
-                    actions.push(Action::OpenReview { into_current: true });
-                }
-                ui.separator();
-                ui.add_enabled_ui(input.reviewing, |ui| {
-                    for c in [
-                        UiCommand::ReviewNext,
-                        UiCommand::ReviewPrevious,
-                        UiCommand::ReviewAcceptA,
-                        UiCommand::ReviewAcceptB,
-                        UiCommand::ReviewAcceptBoth,
-                        UiCommand::ReviewReject,
-                        UiCommand::ReviewAgreements,
-                    ] {
-                        actions.extend(c.menu_button(ui, doc));
-                    }
-                    if ui.button("Close review").clicked() {
-                        actions.push(Action::CloseReview);
-                    }
-                });
-                ui.separator();
-                ui.add_enabled_ui(open, |ui| actions.extend(UiCommand::NextConflict.menu_button(ui, doc)));
-            });
-            ui.menu_button("Help", |ui| {
-                actions.extend(UiCommand::CommandPalette.menu_button(ui, doc));
-                actions.extend(UiCommand::Shortcuts.menu_button(ui, doc));
-                ui.separator();
-                ui.label(format!("Marginalia {}", env!("CARGO_PKG_VERSION")));
-            });
+            }
         });
     });
     actions
+}
+
+/// The menu entry of `c`: a button with its shortcut, a checkbox for the
+/// settings that are on or off, Undo and Redo saying what they would do.
+fn entry(ui: &mut Ui, c: UiCommand, input: &MenuInput<'_>) -> Option<Action> {
+    let doc = input.current_doc;
+    match c {
+        UiCommand::ToggleTheme | UiCommand::ToggleSnap => {
+            let mut on = if c == UiCommand::ToggleTheme {
+                input.dark
+            } else {
+                input.snap_to_words
+            };
+            ui.checkbox(&mut on, c.text())
+                .changed()
+                .then(|| c.action(doc))
+                .flatten()
+        }
+        UiCommand::Undo | UiCommand::Redo => {
+            let what = if c == UiCommand::Undo { &input.undo } else { &input.redo };
+            let text = what
+                .as_ref()
+                .map_or_else(|| c.text().to_owned(), |d| format!("{} {d}", c.text()));
+            let keys = c.shortcut().map(|s| ui.ctx().format_shortcut(&s)).unwrap_or_default();
+            ui.add_enabled(what.is_some(), egui::Button::new(text).shortcut_text(keys))
+                .clicked()
+                .then(|| c.action(doc))
+                .flatten()
+        }
+        _ => c.menu_button(ui, doc),
+    }
+}
+
+/// The entries that are not commands, after the command they belong with.
+fn after(ui: &mut Ui, c: UiCommand, input: &MenuInput<'_>) -> Vec<Action> {
+    let mut actions = Vec::new();
+    match c {
+        UiCommand::Import => {
+            ui.menu_button("Recent", |ui| {
+                if input.recent.is_empty() {
+                    ui.weak("No recent projects");
+                }
+                for path in input.recent {
+                    // A project moved or deleted since: shown, greyed.
+                    let exists = path.is_file();
+                    let text = if exists {
+                        path.display().to_string()
+                    } else {
+                        format!("{} (missing)", path.display())
+                    };
+                    if ui.add_enabled(exists, egui::Button::new(text)).clicked() {
+                        actions.push(Action::Open(path.clone()));
+                    }
+                }
+            });
+        }
+        UiCommand::Review => {
+            let button = ui
+                .add_enabled(input.open, egui::Button::new("Continue adjudication in this project…"))
+                .on_hover_text("Compare annotators again and adjudicate into the open (gold) project");
+            if button.clicked() {
+                actions.push(Action::OpenReview { into_current: true });
+            }
+        }
+        UiCommand::ReviewAgreements => {
+            let button = ui.add_enabled(input.reviewing, egui::Button::new("Close review"));
+            if button.clicked() {
+                actions.push(Action::CloseReview);
+            }
+        }
+        _ => {}
+    }
+    actions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_sits_in_a_menu_with_its_neighbours() {
+        // Groups never interleave: a menu lists its groups in order, so
+        // each separator stands between two groups.
+        for menu in Menu::iter() {
+            let groups: Vec<u8> = UiCommand::all()
+                .filter(|c| c.place().0 == menu)
+                .map(|c| c.place().1)
+                .collect();
+            assert!(!groups.is_empty(), "{menu:?} has commands");
+            assert!(groups.windows(2).all(|w| w[0] <= w[1]), "{menu:?}: {groups:?}");
+        }
+        assert_eq!(UiCommand::Save.place().0, Menu::File);
+        assert_eq!(UiCommand::ReviewAcceptA.needs(), Needs::Review);
+    }
 }
