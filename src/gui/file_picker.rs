@@ -178,12 +178,21 @@ impl FilePicker {
                         self.enter(&parent);
                     }
                     let label = ui.label("Path");
-                    let field = ui
-                        .add(egui::TextEdit::singleline(&mut self.path).desired_width(f32::INFINITY))
-                        .labelled_by(label.id);
-                    if field.has_focus() && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Tab)) {
+                    // Tab completes: taken before the field would pass the
+                    // focus on with it.
+                    let field_id = ui.make_persistent_id("picker-path");
+                    if ui.memory(|m| m.has_focus(field_id))
+                        && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Tab))
+                    {
                         self.complete();
                     }
+                    let field = ui
+                        .add(
+                            egui::TextEdit::singleline(&mut self.path)
+                                .id(field_id)
+                                .desired_width(f32::INFINITY),
+                        )
+                        .labelled_by(label.id);
                     if field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
                         let typed = PathBuf::from(self.path.trim());
                         if typed.is_dir() && self.mode != PickMode::Folder {

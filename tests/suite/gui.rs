@@ -1903,3 +1903,18 @@ fn an_unsaved_gold_project_has_a_recovery_copy_offered_at_the_next_start() {
     );
     assert!(h.state().has_unsaved_changes());
 }
+
+#[test]
+fn esc_closes_an_open_dialog_before_it_clears_the_selection() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let a = project(&h).annotations_of(DOC)[0].id;
+    h.state_mut().apply(Action::SelectAnnotation(Some(a)));
+    press(&mut h, Modifiers::COMMAND, Key::E);
+    assert!(h.state().state.export.is_some());
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(h.state().state.export.is_none(), "Esc closes the export dialog");
+    assert_eq!(selected(&h), Some(a), "and leaves the selection alone");
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert_eq!(selected(&h), None, "a second Esc clears it");
+}

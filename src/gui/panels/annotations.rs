@@ -58,7 +58,8 @@ pub fn annotations_panel(
     egui::Panel::right("annotations")
         .resizable(true)
         .default_size(340.0_f32.min(room * 0.26))
-        .max_size((room * 0.4).max(200.0))
+        .min_size(260.0)
+        .max_size((room * 0.3).max(260.0))
         .show(ui, |ui| {
             egui::Panel::bottom("inspector")
                 .resizable(true)

@@ -75,24 +75,27 @@ impl CommandPalette {
                     self.selected = 0;
                 }
                 ui.separator();
-                egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
-                    if matches.is_empty() {
-                        ui.weak("No command matches");
-                    }
-                    for (i, c) in matches.iter().enumerate() {
-                        let keys = c.shortcut_text(ui.ctx());
-                        let button = egui::Button::selectable(i == self.selected, c.text())
-                            .shortcut_text(RichText::new(keys).weak())
-                            .min_size(egui::vec2(ui.available_width(), 0.0));
-                        let response = ui.add(button);
-                        if i == self.selected && (up || down) {
-                            response.scroll_to_me(None);
+                egui::ScrollArea::vertical()
+                    .max_height(360.0)
+                    .min_scrolled_height(300.0)
+                    .show(ui, |ui| {
+                        if matches.is_empty() {
+                            ui.weak("No command matches");
                         }
-                        if response.clicked() {
-                            chosen = c.action(current_doc);
+                        for (i, c) in matches.iter().enumerate() {
+                            let keys = c.shortcut_text(ui.ctx());
+                            let button = egui::Button::selectable(i == self.selected, c.text())
+                                .shortcut_text(RichText::new(keys).weak())
+                                .min_size(egui::vec2(ui.available_width(), 0.0));
+                            let response = ui.add(button);
+                            if i == self.selected && (up || down) {
+                                response.scroll_to_me(None);
+                            }
+                            if response.clicked() {
+                                chosen = c.action(current_doc);
+                            }
                         }
-                    }
-                });
+                    });
             });
         if enter && let Some(c) = matches.get(self.selected) {
             chosen = c.action(current_doc);

@@ -23,7 +23,8 @@ pub fn documents_panel(ui: &mut Ui, project: &Project, current_doc: Option<&str>
     egui::Panel::left("documents")
         .resizable(true)
         .default_size(250.0_f32.min(room * 0.2))
-        .max_size((room * 0.3).max(160.0))
+        .min_size(150.0)
+        .max_size((room * 0.22).max(150.0))
         .show(ui, |ui| {
             ui.add_space(4.0);
             ui.heading(&project.name);

@@ -351,6 +351,8 @@ impl Workbench {
         }
         let Some(project) = self.project() else { return actions };
         let hotkeys = panels::palette::hotkeys(project);
+        // Read outside `input`: the context is locked inside it.
+        let popup_open = egui::Popup::is_any_open(ctx);
         ctx.input(|i| {
             for event in &i.events {
                 match event {
@@ -368,7 +370,8 @@ impl Workbench {
                         modifiers,
                         ..
                     } => match key {
-                        egui::Key::Escape => actions.push(Action::ClearSelection),
+                        // An open menu or popup takes its own Esc.
+                        egui::Key::Escape if !popup_open => actions.push(Action::ClearSelection),
                         egui::Key::ArrowLeft | egui::Key::ArrowRight if modifiers.shift => {
                             let step = if *key == egui::Key::ArrowLeft { -1 } else { 1 };
                             let by_word = modifiers.command || modifiers.ctrl;

@@ -423,6 +423,12 @@ impl Workbench {
             }
             Action::ClearSelection if self.state.show_shortcuts => self.state.show_shortcuts = false,
             // Esc closes the find bar first, wherever the focus is.
+            // Esc closes an open dialog window first, then the find bar.
+            Action::ClearSelection if self.state.export.as_ref().is_some_and(|d| !d.running()) => {
+                self.state.export = None;
+            }
+            Action::ClearSelection if self.state.import.is_some() => self.state.import = None,
+            Action::ClearSelection if self.state.compare_picker.is_some() => self.state.compare_picker = None,
             Action::ClearSelection if self.state.find.open => self.state.find.open = false,
             Action::ClearSelection => {
                 self.state.selection.text = None;
