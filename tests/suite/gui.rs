@@ -1793,10 +1793,22 @@ fn without_a_system_file_dialog_marginalias_own_picker_takes_over() {
     assert_eq!(h.state().session().unwrap().path(), Some(target.as_path()));
     let saved = persist::open(&target).expect("saved there, documents found from the new folder");
     assert_eq!(saved.annotations().len(), project(&h).annotations().len());
-    // Open… lists the folder; Esc closes without choosing.
+    // Open… lists the folder; Tab completes a path typed in part; Esc
+    // closes without choosing.
     press(&mut h, Modifiers::COMMAND, Key::O);
     assert!(h.state().state.file_picker.is_some());
     assert!(h.query_by_label("gold.ron").is_some(), "the project is listed");
+    let partial = dir.path().join("co").display().to_string();
+    h.state_mut().state.file_picker.as_mut().unwrap().path = partial;
+    h.get_by_label("Path").focus();
+    settle(&mut h);
+    press(&mut h, Modifiers::NONE, Key::Tab);
+    let completed = h.state().state.file_picker.as_ref().unwrap().path.clone();
+    assert_eq!(
+        completed,
+        format!("{}{}", dir.path().join("copy").display(), std::path::MAIN_SEPARATOR),
+        "Tab completed the folder"
+    );
     press(&mut h, Modifiers::NONE, Key::Escape);
     assert!(h.state().state.file_picker.is_none());
 }
