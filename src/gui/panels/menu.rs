@@ -23,6 +23,10 @@ pub struct MenuInput<'a> {
     pub undo: Option<String>,
     pub redo: Option<String>,
     pub reviewing: bool,
+    /// An annotation is selected (Delete has something to delete).
+    pub annotation_selected: bool,
+    /// Annotations with merge conflicts (Next merge conflict has one to go to).
+    pub conflicts: usize,
 }
 
 pub fn menu_bar(ui: &mut Ui, input: &MenuInput<'_>) -> Vec<Action> {
@@ -42,6 +46,10 @@ pub fn menu_bar(ui: &mut Ui, input: &MenuInput<'_>) -> Vec<Action> {
                             Needs::Nothing => true,
                             Needs::Project => input.open,
                             Needs::Review => input.reviewing,
+                        } && match c {
+                            UiCommand::Delete => input.annotation_selected,
+                            UiCommand::NextConflict => input.conflicts > 0,
+                            _ => true,
                         };
                         ui.add_enabled_ui(offered, |ui| actions.extend(entry(ui, c, input)));
                         actions.extend(after(ui, c, input));

@@ -134,6 +134,8 @@ impl Workbench {
             undo: history.and_then(|h| h.undo_description()),
             redo: history.and_then(|h| h.redo_description()),
             reviewing: self.state.review.is_some(),
+            annotation_selected: self.state.selection.annotation.is_some(),
+            conflicts: self.state.conflicts.ids.len(),
         };
         actions.extend(panels::menu::menu_bar(ui, &menu_input));
         if self.session.is_none() {
