@@ -422,10 +422,7 @@ impl Session {
                 doc.path = rel;
             }
         }
-        let _lock = match &self.lock {
-            Some(held) if held.covers(path) => None,
-            _ => Some(ProjectLock::acquire(path, SAVE_WAIT)?),
-        };
+        let _lock = self.lock_for_save(path)?;
         if must_be_new && std::fs::symlink_metadata(path).is_ok() {
             return Err(SessionError::Exists(path.to_owned()));
         }

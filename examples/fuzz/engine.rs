@@ -452,7 +452,6 @@ fn import(format: Format, input: &Path) -> Outcome {
                     return Outcome::Accepted;
                 }
             }
-            Err(e) if !lenient => return refused(e),
             Err(e) => return refused(e),
         }
     }

@@ -36,11 +36,6 @@ pub trait FileDialogs {
     }
 }
 
-/// File name extensions of a format's files, for file choosers.
-pub fn extensions(format: Format) -> &'static [&'static str] {
-    format.extensions()
-}
-
 /// The platform's dialogs, through rfd.
 ///
 /// rfd cannot say that no dialog could be shown (no xdg-desktop-portal):
@@ -109,7 +104,7 @@ impl FileDialogs for NativeDialogs {
                 dialog.pick_folder()
             } else {
                 dialog
-                    .add_filter(format.name(), extensions(format))
+                    .add_filter(format.name(), format.extensions())
                     .set_file_name(suggested)
                     .save_file()
             }
@@ -123,7 +118,7 @@ impl FileDialogs for NativeDialogs {
                 dialog.pick_folder().into_iter().collect()
             } else {
                 dialog
-                    .add_filter(format.name(), extensions(format))
+                    .add_filter(format.name(), format.extensions())
                     .pick_files()
                     .unwrap_or_default()
             }

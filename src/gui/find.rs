@@ -71,6 +71,8 @@ impl FindState {
         }
         self.searched = Some(key);
         self.current = None;
+        // New matches: what "Tag all" would add is counted again.
+        self.untagged = None;
         if self.query.is_empty() {
             self.matches.clear();
             self.truncated = false;
@@ -205,6 +207,28 @@ mod tests {
         // Offsets stay exact after an astral emoji and a combining mark.
         let text = "👨🏻‍🚒 cafe\u{301} — Café";
         assert_eq!(matches(text, "cafe", false), ["cafe", "Café"]);
+    }
+
+    #[test]
+    fn the_count_of_untagged_matches_follows_a_new_query_with_as_many_matches() {
+        use crate::edit::{Command, new_annotation};
+        use crate::model::{Document, Project, Timestamp};
+        let text = "Bakou et Erevan";
+        let mut p = Project::new("p");
+        p.documents.push(Document::new("d", "D", "d.txt", Text::new(text)));
+        let a = new_annotation(&p, "d", 0..5, "actor", "ana", Timestamp::from_unix(0)).unwrap();
+        Command::AddAnnotations(vec![a]).apply(&mut p).unwrap();
+        let t = p.document("d").unwrap().text.clone();
+        let mut f = FindState {
+            query: "Bakou".into(),
+            ..Default::default()
+        };
+        f.update("d", &t);
+        assert_eq!(f.untagged(&p, "d", "actor", 1), 0, "Bakou is tagged");
+        // One match again, same revision and label: counted anew.
+        f.query = "Erevan".into();
+        f.update("d", &t);
+        assert_eq!(f.untagged(&p, "d", "actor", 1), 1, "Erevan is not");
     }
 
     #[test]

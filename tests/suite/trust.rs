@@ -962,7 +962,12 @@ fn a_closed_stderr_never_crashes_a_command() {
     );
     let o = Process::new("bash").args(["-c", &script]).output().unwrap();
     let code = stdout(&o).trim().to_owned();
-    assert_ne!(code, "101", "the command panicked on a closed stderr");
+    // Its own status (0: imported what was valid, 1: nothing was), never
+    // 101, the status of a panic.
+    assert!(
+        matches!(code.as_str(), "0" | "1"),
+        "exit status {code:?} on a closed stderr"
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use super::*;
 use crate::edit::Command;
 use crate::gui::action::{Action, PickPurpose};
-use crate::gui::dialogs::{Modal, extensions};
+use crate::gui::dialogs::Modal;
 use crate::gui::file_picker::FilePicker;
 use crate::gui::state::UiState;
 use crate::gui::view::Selection;
@@ -82,9 +82,9 @@ impl Workbench {
             PickPurpose::AddDocuments => ("Add documents", PickMode::OpenFiles, DOCUMENT_EXTENSIONS),
             PickPurpose::ReanchorOld(_) => ("The old text", PickMode::OpenFile, DOCUMENT_EXTENSIONS),
             PickPurpose::ExportTarget(f) if f.exports_folder() => ("Export into a folder", PickMode::Folder, &[]),
-            PickPurpose::ExportTarget(f) => ("Export dataset", PickMode::SaveFile, extensions(*f)),
+            PickPurpose::ExportTarget(f) => ("Export dataset", PickMode::SaveFile, f.extensions()),
             PickPurpose::ImportInputs { folder: true, .. } => ("Import a folder", PickMode::Folder, &[]),
-            PickPurpose::ImportInputs { format, .. } => ("Import dataset", PickMode::OpenFiles, extensions(*format)),
+            PickPurpose::ImportInputs { format, .. } => ("Import dataset", PickMode::OpenFiles, format.extensions()),
             PickPurpose::Review { .. } => (
                 "Compare annotators: two or more projects",
                 PickMode::OpenFiles,
