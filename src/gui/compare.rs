@@ -66,7 +66,7 @@ impl ComparePicker {
         let mut actions = Vec::new();
         let mut open = true;
         let mut start = false;
-        egui::Window::new("Compare versions")
+        crate::gui::style::dialog_window(ctx, "Compare versions")
             .open(&mut open)
             .resizable(false)
             .show(ctx, |ui| {

@@ -127,7 +127,7 @@ impl ExportDialog {
         }
         let mut actions = Vec::new();
         let mut open = true;
-        egui::Window::new("Export dataset")
+        crate::gui::style::dialog_window(ctx, "Export dataset")
             .open(&mut open)
             .default_width(620.0)
             .min_width(600.0)

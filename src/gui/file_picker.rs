@@ -85,20 +85,45 @@ impl FilePicker {
         picker
     }
 
-    /// Shows the folder `dir`.
-    pub fn enter(&mut self, dir: &Path) {
+    /// Lists the folder `dir` without touching the path field.
+    fn list(&mut self, dir: &Path) -> bool {
         match read_entries(dir, &self.extensions, self.mode == PickMode::Folder) {
             Ok(entries) => {
                 self.dir = dir.to_owned();
                 self.entries = entries;
                 self.error = None;
-                if self.mode != PickMode::SaveFile {
-                    self.path = dir.display().to_string();
-                } else if let Some(name) = Path::new(&self.path).file_name() {
-                    self.path = dir.join(name).display().to_string();
-                }
+                true
             }
-            Err(e) => self.error = Some(format!("{}: {e}", dir.display())),
+            Err(e) => {
+                self.error = Some(format!("{}: {e}", dir.display()));
+                false
+            }
+        }
+    }
+
+    /// The list follows the path being typed: the folder it names (ending
+    /// in a separator) or the folder of the name being typed.
+    pub fn follow_typed(&mut self) {
+        let typed = PathBuf::from(self.path.trim());
+        let folder = if self.path.trim().ends_with(std::path::MAIN_SEPARATOR) {
+            Some(typed)
+        } else {
+            typed.parent().map(Path::to_path_buf)
+        };
+        if let Some(folder) = folder.filter(|f| f.is_absolute() && f.is_dir() && *f != self.dir) {
+            self.list(&folder);
+        }
+    }
+
+    /// Shows the folder `dir`.
+    pub fn enter(&mut self, dir: &Path) {
+        if !self.list(dir) {
+            return;
+        }
+        if self.mode != PickMode::SaveFile {
+            self.path = dir.display().to_string();
+        } else if let Some(name) = Path::new(&self.path).file_name() {
+            self.path = dir.join(name).display().to_string();
         }
     }
 
@@ -163,7 +188,7 @@ impl FilePicker {
     pub fn ui(&mut self, ctx: &egui::Context) -> (bool, Option<Vec<PathBuf>>) {
         let mut open = true;
         let mut result = None;
-        egui::Window::new(self.title.clone())
+        crate::gui::style::dialog_window(ctx, self.title.clone())
             .collapsible(false)
             .default_width(560.0)
             .pivot(egui::Align2::CENTER_CENTER)
@@ -193,6 +218,9 @@ impl FilePicker {
                                 .desired_width(f32::INFINITY),
                         )
                         .labelled_by(label.id);
+                    if field.changed() {
+                        self.follow_typed();
+                    }
                     if field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
                         let typed = PathBuf::from(self.path.trim());
                         if typed.is_dir() && self.mode != PickMode::Folder {
@@ -361,6 +389,35 @@ mod tests {
             "",
         );
         assert_eq!(folders.entries.len(), 2);
+    }
+
+    #[test]
+    fn the_list_follows_the_typed_path() {
+        let dir = folder();
+        std::fs::write(dir.path().join("corpus/inside.ron"), "x").unwrap();
+        let mut p = FilePicker::new(
+            PickPurpose::OpenProject,
+            "Open",
+            PickMode::OpenFile,
+            &["ron"],
+            dir.path(),
+            "",
+        );
+        p.path = format!("{}{}", dir.path().join("corpus").display(), std::path::MAIN_SEPARATOR);
+        p.follow_typed();
+        assert_eq!(p.dir, dir.path().join("corpus"));
+        assert_eq!(
+            p.entries.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(),
+            ["inside.ron"]
+        );
+        // The field is the user's: following never rewrites it.
+        assert!(p.path.ends_with(std::path::MAIN_SEPARATOR));
+        p.path = dir.path().join("a.r").display().to_string();
+        p.follow_typed();
+        assert_eq!(p.dir, dir.path());
+        p.path = "/no/such/folder/x".to_owned();
+        p.follow_typed();
+        assert_eq!(p.dir, dir.path(), "a folder that does not exist leaves the list");
     }
 
     #[test]

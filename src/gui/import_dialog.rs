@@ -98,7 +98,7 @@ impl ImportDialog {
         self.refresh();
         let mut actions = Vec::new();
         let mut open = true;
-        egui::Window::new("Import dataset")
+        crate::gui::style::dialog_window(ctx, "Import dataset")
             .open(&mut open)
             .default_width(620.0)
             .min_width(600.0)

@@ -1,8 +1,9 @@
 //! Colours and text helpers of the interface, in one place: label
 //! colours and their tints, the colours of changes (compare view) and of
-//! disagreements (review), and the small text helpers messages use.
+//! disagreements (review), the small text helpers messages use, and
+//! where dialog windows open.
 
-use egui::Color32;
+use egui::{Color32, Context, Id, Rect};
 
 use crate::agreement::PairKind;
 pub use crate::model::shorten;
@@ -58,4 +59,24 @@ pub fn capitalise(s: &str) -> String {
         Some(first) => first.to_uppercase().chain(c).collect(),
         None => String::new(),
     }
+}
+
+fn dialog_area_id() -> Id {
+    Id::unique("marginalia-dialog-area")
+}
+
+/// Records the part of the window dialogs may cover (below the menu bar),
+/// once the menu bar is drawn.
+pub fn set_dialog_area(ctx: &Context, area: Rect) {
+    ctx.data_mut(|d| d.insert_temp(dialog_area_id(), area));
+}
+
+/// A dialog window that opens below the menu bar and stays there.
+pub fn dialog_window(ctx: &Context, title: impl Into<egui::WidgetText>) -> egui::Window<'static> {
+    let area = ctx
+        .data(|d| d.get_temp::<Rect>(dialog_area_id()))
+        .unwrap_or_else(|| ctx.content_rect());
+    egui::Window::new(title)
+        .constrain_to(area)
+        .default_pos(area.min + egui::vec2(24.0, 16.0))
 }

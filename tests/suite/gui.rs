@@ -1850,7 +1850,9 @@ fn zooming_keeps_the_selected_annotation_in_view() {
     );
     for key in [Key::Plus, Key::Plus, Key::Num0, Key::Minus] {
         press(&mut h, Modifiers::COMMAND, key);
-        settle(&mut h);
+        // Long enough for every estimated height around the target to be
+        // measured and for any correction to have moved the view.
+        h.run_steps(15);
         let rect = h.state().current_view().unwrap().char_rect(a.start);
         let window = h.ctx.content_rect();
         assert!(
@@ -1859,6 +1861,55 @@ fn zooming_keeps_the_selected_annotation_in_view() {
             a.start,
             h.state().current_view().unwrap().visible_range()
         );
+    }
+}
+
+#[test]
+fn resizing_the_window_keeps_the_selected_annotation_in_view() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let annotations = project(&h).annotations_of(DOC).to_vec();
+    for a in [&annotations[annotations.len() / 2], annotations.last().unwrap()] {
+        h.set_size(vec2(1600.0, 1100.0));
+        h.state_mut().apply(Action::SelectAnnotation(Some(a.id)));
+        h.run_steps(15);
+        for size in [vec2(900.0, 700.0), vec2(1300.0, 600.0), vec2(1600.0, 1100.0)] {
+            h.set_size(size);
+            h.run_steps(15);
+            let rect = h.state().current_view().unwrap().char_rect(a.start);
+            let window = h.ctx.content_rect();
+            assert!(
+                rect.is_some_and(|r| window.contains(r.center())),
+                "at {size:?} the selection at {} is off screen: {rect:?}",
+                a.start
+            );
+        }
+    }
+}
+
+#[test]
+fn dialog_windows_open_below_the_menu_bar() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let menu_bottom = h.get_by_label("File").rect().max.y;
+    for (action, title) in [
+        (Action::OpenSchemaEditor, "Labels"),
+        (Action::OpenExport, "Export dataset"),
+        (Action::OpenImport, "Import dataset"),
+        (Action::ShowShortcuts, "Keyboard shortcuts"),
+    ] {
+        h.state_mut().apply(action);
+        settle(&mut h);
+        let top = h
+            .get_all_by_label(title)
+            .map(|n| n.rect().min.y)
+            .fold(f32::INFINITY, f32::min);
+        assert!(
+            top.is_finite() && top >= menu_bottom,
+            "the {title} window starts at y={top}, over the menu bar (which ends at {menu_bottom})"
+        );
+        press(&mut h, Modifiers::NONE, Key::Escape);
+        settle(&mut h);
     }
 }
 

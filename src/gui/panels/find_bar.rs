@@ -47,7 +47,9 @@ pub fn find_bar(ui: &mut Ui, project: &Project, doc: &str, revision: u64, find: 
             (Some(i), n) => format!("{} of {n}", i + 1),
             (None, n) => format!("{n} matches{}", if find.truncated { " (first ones)" } else { "" }),
         };
-        ui.label(count);
+        // Fixed widths: the controls after the count do not move as it changes.
+        let height = ui.spacing().interact_size.y;
+        ui.add_sized([150.0, height], egui::Label::new(count));
         if ui.small_button("▲").on_hover_text("Previous (Shift+F3)").clicked() {
             actions.push(Action::FindPrevious);
         }
@@ -69,7 +71,7 @@ pub fn find_bar(ui: &mut Ui, project: &Project, doc: &str, revision: u64, find: 
                 n => format!("Tag {n} matches as"),
             };
             let tag = ui
-                .add_enabled(untagged > 0, egui::Button::new(text))
+                .add_enabled(untagged > 0, egui::Button::new(text).min_size(egui::vec2(170.0, 0.0)))
                 .on_hover_text(format!(
                     "Tags every match not yet tagged with this label, as one undoable edit ({already} already are)"
                 ));

@@ -3,7 +3,7 @@
 use crate::gui::commands::UiCommand;
 
 pub fn shortcuts_window(ctx: &egui::Context, open: &mut bool) {
-    egui::Window::new("Keyboard shortcuts")
+    crate::gui::style::dialog_window(ctx, "Keyboard shortcuts")
         .open(open)
         .resizable(false)
         .show(ctx, |ui| {

@@ -31,7 +31,7 @@ pub struct MenuInput<'a> {
 
 pub fn menu_bar(ui: &mut Ui, input: &MenuInput<'_>) -> Vec<Action> {
     let mut actions = Vec::new();
-    egui::Panel::top("menu-bar").show(ui, |ui| {
+    let bar = egui::Panel::top("menu-bar").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
             for menu in Menu::iter() {
                 ui.menu_button(menu.title(), |ui| {
@@ -62,6 +62,8 @@ pub fn menu_bar(ui: &mut Ui, input: &MenuInput<'_>) -> Vec<Action> {
             }
         });
     });
+    let screen = ui.ctx().content_rect();
+    crate::gui::style::set_dialog_area(ui.ctx(), screen.with_min_y(bar.response.rect.max.y));
     actions
 }
 

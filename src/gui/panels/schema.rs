@@ -91,7 +91,7 @@ impl SchemaEditor {
         }
         let mut actions = Vec::new();
         let mut open = true;
-        egui::Window::new("Labels")
+        crate::gui::style::dialog_window(ctx, "Labels")
             .open(&mut open)
             .default_width(520.0)
             .show(ctx, |ui| {

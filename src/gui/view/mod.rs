@@ -150,6 +150,38 @@ enum Drag {
     },
 }
 
+/// A code point held at a height in the view until the heights around it
+/// stop changing (blocks are measured as they come into view).
+#[derive(Clone, Copy, Debug)]
+struct Pin {
+    cp: usize,
+    /// Points from the top of the view to the caret's top; `None` puts it a
+    /// third of the way down.
+    from_top: Option<f32>,
+    /// Frames in a row without a new height.
+    quiet: u8,
+    frames: u8,
+}
+
+impl Pin {
+    fn new(cp: usize, from_top: Option<f32>) -> Pin {
+        Pin {
+            cp,
+            from_top,
+            quiet: 0,
+            frames: 0,
+        }
+    }
+
+    /// The pin for the next frame. It lets go after two frames without a
+    /// new height (the aim is then exact), or after a second at most.
+    fn next(self, heights_changed: bool) -> Option<Pin> {
+        let quiet = if heights_changed { 0 } else { self.quiet + 1 };
+        let frames = self.frames.saturating_add(1);
+        (quiet < 2 && frames < 60).then_some(Pin { quiet, frames, ..self })
+    }
+}
+
 /// The per-document state of the view.
 pub struct DocumentView {
     doc_id: String,
@@ -171,13 +203,19 @@ pub struct DocumentView {
     painted: Vec<(usize, Rect)>,
     /// The part of the screen the text was shown in, in the last frame.
     visible: Rect,
+    /// The view's whole area, scroll bar included, in the last frame.
+    area: Rect,
+    /// The height of the scrolled viewport in the last frame.
+    view_height: f32,
     offset: f32,
     pending_offset: Option<f32>,
     scroll_target: Option<usize>,
-    /// A target scrolled to a frame or two ago, aimed at again while the
-    /// blocks around it are measured (estimated heights after a change of
-    /// text size put it a little off): the code point and frames left.
-    settling: Option<(usize, u8)>,
+    /// A place held on screen while the blocks around it are measured:
+    /// after a scroll to a target, a change of text size or of width,
+    /// estimated heights put it off for a few frames (see [`Pin`]).
+    pin: Option<Pin>,
+    /// Some block's measured height changed this frame.
+    heights_changed: bool,
     drag: Option<Drag>,
     /// A galley laid out through egui's own cache every frame. egui clears
     /// that cache exactly when galleys stop being valid (new fonts, a full
@@ -208,10 +246,13 @@ impl DocumentView {
             frame: 0,
             painted: Vec::new(),
             visible: Rect::NOTHING,
+            area: Rect::NOTHING,
+            view_height: 0.0,
             offset: 0.0,
             pending_offset: None,
             scroll_target: None,
-            settling: None,
+            pin: None,
+            heights_changed: false,
             drag: None,
             canary: None,
             layouts_last_frame: 0,
@@ -273,6 +314,8 @@ impl DocumentView {
     pub fn ui(&mut self, ui: &mut Ui, input: &ViewInput<'_>, selection: &mut Selection) -> Vec<Action> {
         self.frame += 1;
         self.layouts_last_frame = 0;
+        self.heights_changed = false;
+        self.area = ui.available_rect_before_wrap();
         self.ensure_index(input);
         let style = text_style(ui, input);
         let width = (ui.available_width() - 2.0 * MARGIN).max(50.0);
@@ -281,6 +324,15 @@ impl DocumentView {
             size: input.text_size,
             dark: input.dark,
         };
+        if self.key.is_some_and(|k| k != key) && self.pin.is_none() && self.scroll_target.is_none() {
+            // A new width or text size moves every line: keep the selected
+            // annotation, else the first line in view, where it was.
+            let selected = selection
+                .annotation
+                .and_then(|id| placed(input).iter().find(|a| a.id == id))
+                .map(|a| a.start);
+            self.pin = self.place_on_screen(selected);
+        }
         if self.key != Some(key) || self.atlas_changed(ui, &style) {
             self.relayout_all(key, &style);
         }
@@ -297,6 +349,11 @@ impl DocumentView {
             )
             .auto_shrink(false);
         if let Some(offset) = self.paging(ui).or(self.pending_offset.take()) {
+            // Within the content: egui lets an offset past the end spring
+            // back over several frames (rubber-banding), which would carry a
+            // target near the end of the text out of view.
+            let end = (self.tops[self.blocks.len()] + 2.0 * MARGIN - self.view_height).max(0.0);
+            let offset = offset.clamp(0.0, end);
             area = area.vertical_scroll_offset(offset);
             // The anchor correction below must start from this frame's offset.
             self.offset = offset;
@@ -306,6 +363,7 @@ impl DocumentView {
             actions = self.content_ui(ui, viewport, input, &style, selection);
         });
         self.offset = output.state.clamped_offset().y;
+        self.view_height = output.inner_rect.height();
         self.evict();
         actions
     }
@@ -436,6 +494,7 @@ impl DocumentView {
                 self.heights[b] = height;
                 self.measured[b] = true;
                 self.tops_stale = true;
+                self.heights_changed = true;
             }
             self.layouts_last_frame += 1;
             self.cache.insert(
@@ -461,15 +520,11 @@ impl DocumentView {
         selection: &mut Selection,
     ) -> Vec<Action> {
         let mut actions = Vec::new();
+        if self.pin.is_some() && self.reader_took_over(ui) {
+            self.pin = None;
+        }
         if let Some(target) = self.scroll_target.take() {
-            self.scroll_to_now(ui, target, viewport.height(), style);
-            self.settling = Some((target, 3));
-        } else if let Some((target, frames)) = self.settling.take() {
-            let scrolled = ui.input(|i| i.smooth_scroll_delta.y != 0.0);
-            if frames > 0 && !scrolled {
-                self.scroll_to_now(ui, target, viewport.height(), style);
-                self.settling = Some((target, frames - 1));
-            }
+            self.pin = Some(Pin::new(target, None));
         }
         ui.set_min_height(self.tops[self.blocks.len()] + 2.0 * MARGIN);
         let origin = ui.min_rect().min + vec2(MARGIN, MARGIN);
@@ -496,7 +551,18 @@ impl DocumentView {
             self.recompute_tops();
         }
         let shift = self.tops[anchor] - anchor_top_before;
-        if shift.abs() > 0.01 {
+        if let Some(pin) = self.pin.take() {
+            // Aimed after this frame's layout, so that it uses every height
+            // measured so far; held until the heights stop changing.
+            // Kept inside a view that may have become shorter.
+            let h = viewport.height();
+            let from_top = pin
+                .from_top
+                .unwrap_or(h / 3.0)
+                .clamp(0.0, (h - 2.0 * style.line_height).max(0.0));
+            self.scroll_to_now(ui, pin.cp, from_top, style);
+            self.pin = pin.next(self.heights_changed);
+        } else if shift.abs() > 0.01 {
             // Keep the anchor where it was on screen, now and from next
             // frame on; a scroll target set this frame moves with it.
             self.pending_offset = Some(self.pending_offset.unwrap_or(self.offset) + shift);
@@ -737,7 +803,9 @@ impl DocumentView {
 
     /// Lays out the target's neighbourhood and asks for the offset that
     /// shows code point `cp` a third down the view.
-    fn scroll_to_now(&mut self, ui: &Ui, cp: usize, view_height: f32, style: &TextStyle) {
+    /// Sets the offset that puts code point `cp` `from_top` points below
+    /// the top of the view (the caret's top edge).
+    fn scroll_to_now(&mut self, ui: &Ui, cp: usize, from_top: f32, style: &TextStyle) {
         if self.blocks.is_empty() {
             return;
         }
@@ -751,7 +819,7 @@ impl DocumentView {
             .cache
             .get(&b)
             .map_or(0.0, |c| caret_rect(&c.layout.galley, local_cp).min.y);
-        self.pending_offset = Some((self.tops[b] + within - view_height / 3.0).max(0.0));
+        self.pending_offset = Some((self.tops[b] + within - from_top).max(0.0));
         ui.ctx().request_repaint();
     }
 
@@ -771,6 +839,29 @@ impl DocumentView {
             }
         }
         out
+    }
+
+    /// The reader scrolled, or pressed in the view (the text or its scroll
+    /// bar), this frame: a held place must let go.
+    fn reader_took_over(&self, ui: &Ui) -> bool {
+        ui.input(|i| {
+            i.smooth_scroll_delta.y != 0.0
+                || (i.pointer.any_pressed() && i.pointer.press_origin().is_some_and(|p| self.area.contains(p)))
+        })
+    }
+
+    /// A pin for what is on screen now: code point `preferred` if it is in
+    /// view, else the first character in view, at its present height.
+    fn place_on_screen(&self, preferred: Option<usize>) -> Option<Pin> {
+        let top = self.visible.min.y;
+        let shown = |cp: usize| self.char_rect(cp).filter(|r| self.visible.contains(r.center()));
+        let (cp, rect) = preferred.and_then(|cp| Some((cp, shown(cp)?))).or_else(|| {
+            let (b, rect) = self.painted.iter().find(|(_, r)| r.max.y > top)?;
+            let cp = self.char_at_screen(pos2(rect.min.x, top.max(rect.min.y) + 1.0))?;
+            let cp = cp.max(self.blocks[*b].start);
+            Some((cp, self.char_rect(cp)?))
+        })?;
+        Some(Pin::new(cp, Some(rect.min.y - top)))
     }
 
     fn char_at_screen(&self, pos: Pos2) -> Option<usize> {
