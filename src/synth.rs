@@ -87,6 +87,8 @@ pub fn synthetic_project(sources: &[&str], bytes: usize, annotations: usize, see
                 created: at,
                 modified: at,
                 meta: Default::default(),
+                attrs: Default::default(),
+                fragments: Default::default(),
             }
         })
         .collect();

@@ -476,5 +476,7 @@ pub(crate) fn test_annotation(id: u64, start: usize, end: usize, label: &str) ->
         created: crate::model::Timestamp::from_unix(0),
         modified: crate::model::Timestamp::from_unix(0),
         meta: Default::default(),
+        attrs: Default::default(),
+        fragments: Default::default(),
     }
 }

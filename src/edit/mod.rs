@@ -89,6 +89,8 @@ pub fn new_annotations(
                 created: at,
                 modified: at,
                 meta: Default::default(),
+                attrs: Default::default(),
+                fragments: Default::default(),
             })
         })
         .collect()

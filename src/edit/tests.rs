@@ -196,6 +196,7 @@ fn place_label() -> Label {
         colour: Colour([1, 2, 3]),
         hotkey: Some('4'),
         guideline: String::new(),
+        kind: Default::default(),
     }
 }
 

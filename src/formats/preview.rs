@@ -175,6 +175,8 @@ mod tests {
             created: Timestamp::from_unix(0),
             modified: Timestamp::from_unix(0),
             meta: Default::default(),
+            attrs: Default::default(),
+            fragments: Default::default(),
         };
         let annotations = vec![
             a(1, 0, 5, "actor"),

@@ -154,6 +154,8 @@ impl ProjectBuilder {
             created,
             modified: span.modified.unwrap_or(created),
             meta: span.meta,
+            attrs: Default::default(),
+            fragments: Default::default(),
         });
         Ok(())
     }
@@ -180,6 +182,7 @@ impl ProjectBuilder {
                 colour: Colour::for_new_label(n),
                 hotkey,
                 guideline: String::new(),
+                kind: Default::default(),
             },
         });
     }

@@ -307,6 +307,8 @@ fn fields(base: Option<Entry<'_>>, o: Entry<'_>, t: Entry<'_>) -> Merged {
         created,
         modified: oa.modified.max(ta.modified),
         meta,
+        attrs: Default::default(),
+        fragments: Default::default(),
     };
     let orphan = place.orphan;
     let conflict = (!conflicts.is_empty()).then(|| conflicts.join("; "));

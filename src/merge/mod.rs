@@ -132,6 +132,9 @@ pub fn merge(base: &Project, ours: &Project, theirs: &Project) -> Merged {
 
     let schema = Schema {
         labels: labels.into_iter().map(|l| l.value).collect(),
+        attributes: Default::default(),
+        entities: Default::default(),
+        relation_types: Default::default(),
     };
     let documents = documents.into_iter().map(|d| d.value).collect();
     let mut project = Project::from_parts(name, schema, documents, live);

@@ -115,6 +115,7 @@ pub fn labels(base: &[Label], ours: &[Label], theirs: &[Label], conflicts: &mut 
                 colour,
                 hotkey,
                 guideline,
+                kind: Default::default(),
             };
             (label, From::Both)
         },
@@ -169,6 +170,7 @@ pub fn documents(
                 length: source.length,
                 status,
                 text: source.text.clone(),
+                attrs: Default::default(),
             };
             (doc, from)
         },

@@ -4,11 +4,67 @@
 //! a hand-edited or merged file sees the whole list rather than one error
 //! per attempt. Problems that need the file system (a missing or changed
 //! document) are added by the loader, which knows where the files are.
+//!
+//! Each problem has a [`Severity`]. Errors are broken files: a project with
+//! one is not opened for editing, exported or measured. Warnings are
+//! work in progress or loose ends that a file may well have (a required
+//! attribute not yet set, a key the schema does not declare): `validate`
+//! lists them and still exits 0.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt;
 
+use super::annotation::{Annotation, quote};
+use super::attrs::{AttrValue, Attrs};
 use super::ids::AnnotationId;
 use super::project::Project;
+use super::schema::{AttrKind, AttrTarget, Schema};
+
+/// How bad a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Work in progress or a loose end: reported, not refused.
+    Warning,
+    /// A broken file: refused for editing, export and agreement.
+    Error,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// What an attribute value belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Owner {
+    Annotation(AnnotationId),
+    Relation(AnnotationId),
+    Document(String),
+}
+
+impl fmt::Display for Owner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Owner::Annotation(id) => write!(f, "annotation {id}"),
+            Owner::Relation(id) => write!(f, "relation {id}"),
+            Owner::Document(doc) => write!(f, "document {doc:?}"),
+        }
+    }
+}
+
+impl Owner {
+    /// The id (annotation or relation) or document id, as the file spells it.
+    pub fn key(&self) -> String {
+        match self {
+            Owner::Annotation(id) | Owner::Relation(id) => id.to_string(),
+            Owner::Document(doc) => doc.clone(),
+        }
+    }
+}
 
 /// One violated invariant, optionally located at a line of the project file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,6 +116,78 @@ pub enum ProblemKind {
         quoted: String,
         actual: String,
     },
+    #[error("annotation {id} in document {doc:?} has bad fragments: {reason}")]
+    BadFragments { id: AnnotationId, doc: String, reason: String },
+    #[error("the schema defines {what} {id:?} more than once")]
+    DuplicateSchemaEntry { what: &'static str, id: String },
+    #[error("the schema's {what} {id:?} names {missing_what} {missing:?}, which is not in the schema")]
+    SchemaReference {
+        what: &'static str,
+        id: String,
+        missing_what: &'static str,
+        missing: String,
+    },
+    #[error("the schema's attribute {id:?} has the default {value:?}: {reason}")]
+    BadDefault { id: String, value: String, reason: String },
+    #[error("relation {id} in document {doc:?} has type {kind:?}, which is not in the schema")]
+    UnknownRelationType { id: AnnotationId, doc: String, kind: String },
+    #[error("relation {id} in document {doc:?}: its `{end}` end, {target}, is not an annotation of the project")]
+    RelationEndMissing {
+        id: AnnotationId,
+        doc: String,
+        end: &'static str,
+        target: AnnotationId,
+    },
+    #[error("relation {id} in document {doc:?}: its `{end}` end, {target}, is in another document ({other:?})")]
+    RelationCrossesDocuments {
+        id: AnnotationId,
+        doc: String,
+        end: &'static str,
+        target: AnnotationId,
+        other: String,
+    },
+    #[error("relation {id} in document {doc:?}: type {kind:?} does not allow {from_label:?} → {to_label:?}")]
+    RelationNotAllowed {
+        id: AnnotationId,
+        doc: String,
+        kind: String,
+        from_label: String,
+        to_label: String,
+    },
+    #[error("annotation {id} in document {doc:?} has {count} {kind:?} relation(s); the schema asks for {cardinality}")]
+    CardinalityBroken {
+        id: AnnotationId,
+        doc: String,
+        kind: String,
+        count: usize,
+        cardinality: &'static str,
+    },
+    #[error("{owner} has attribute {key:?}, which the schema does not declare")]
+    AttributeUndeclared { owner: Owner, doc: String, key: String },
+    #[error("{owner} has attribute {key:?}, which the schema does not declare on {on}")]
+    AttributeNotAllowed {
+        owner: Owner,
+        doc: String,
+        key: String,
+        on: String,
+    },
+    #[error("{owner}: attribute {key:?} = {value:?}: {reason}")]
+    AttributeInvalid {
+        owner: Owner,
+        doc: String,
+        key: String,
+        value: String,
+        reason: String,
+    },
+    #[error("{owner}: attribute {key:?} refers to entity {entity:?}, which is not in the entity list")]
+    UnknownEntity {
+        owner: Owner,
+        doc: String,
+        key: String,
+        entity: String,
+    },
+    #[error("{owner} has no value for the required attribute {key:?}")]
+    RequiredMissing { owner: Owner, doc: String, key: String },
     #[error("document {doc:?}: cannot read {path}: {reason}")]
     DocumentUnreadable { doc: String, path: String, reason: String },
     #[error(
@@ -82,8 +210,30 @@ impl ProblemKind {
             | UnknownLabel { id, .. }
             | EmptySpan { id, .. }
             | OutOfBounds { id, .. }
-            | QuoteMismatch { id, .. } => Some(*id),
+            | QuoteMismatch { id, .. }
+            | BadFragments { id, .. }
+            | UnknownRelationType { id, .. }
+            | RelationEndMissing { id, .. }
+            | RelationCrossesDocuments { id, .. }
+            | RelationNotAllowed { id, .. }
+            | CardinalityBroken { id, .. } => Some(*id),
+            AttributeUndeclared { owner, .. }
+            | AttributeNotAllowed { owner, .. }
+            | AttributeInvalid { owner, .. }
+            | UnknownEntity { owner, .. }
+            | RequiredMissing { owner, .. } => match owner {
+                Owner::Annotation(id) | Owner::Relation(id) => Some(*id),
+                Owner::Document(_) => None,
+            },
             _ => None,
+        }
+    }
+
+    /// How bad it is (see the module's documentation).
+    pub fn severity(&self) -> Severity {
+        match self {
+            ProblemKind::AttributeUndeclared { .. } | ProblemKind::RequiredMissing { .. } => Severity::Warning,
+            _ => Severity::Error,
         }
     }
 
@@ -98,14 +248,25 @@ impl ProblemKind {
             | OutOfBounds { doc, .. }
             | QuoteMismatch { doc, .. }
             | DocumentUnreadable { doc, .. }
-            | DocumentChanged { doc, .. } => Some(doc),
+            | DocumentChanged { doc, .. }
+            | BadFragments { doc, .. }
+            | UnknownRelationType { doc, .. }
+            | RelationEndMissing { doc, .. }
+            | RelationCrossesDocuments { doc, .. }
+            | RelationNotAllowed { doc, .. }
+            | CardinalityBroken { doc, .. }
+            | AttributeUndeclared { doc, .. }
+            | AttributeNotAllowed { doc, .. }
+            | AttributeInvalid { doc, .. }
+            | UnknownEntity { doc, .. }
+            | RequiredMissing { doc, .. } => Some(doc),
             _ => None,
         }
     }
 }
 
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.line {
             Some(line) => write!(f, "line {line}: {}", self.kind),
             None => write!(f, "{}", self.kind),
@@ -199,10 +360,18 @@ pub fn check(project: &Project, skip_docs: &HashSet<&str>) -> Vec<ProblemKind> {
             });
             continue;
         }
+        if let Err(reason) = fragments_ok(a) {
+            problems.push(ProblemKind::BadFragments {
+                id: a.id,
+                doc: a.doc.clone(),
+                reason,
+            });
+            continue;
+        }
         if skip_docs.contains(a.doc.as_str()) {
             continue;
         }
-        match doc.text.slice(a.range()) {
+        match quote(&doc.text, &a.pieces()) {
             None => problems.push(ProblemKind::OutOfBounds {
                 id: a.id,
                 doc: a.doc.clone(),
@@ -220,5 +389,321 @@ pub fn check(project: &Project, skip_docs: &HashSet<&str>) -> Vec<ProblemKind> {
             Some(_) => {}
         }
     }
+    check_schema(&project.schema, &mut problems);
+    check_relations(project, &mut ids, &mut problems);
+    check_attributes(project, &mut problems);
     problems
+}
+
+/// Why an annotation's fragments are not a valid discontinuous span, if
+/// they are not: two or more, each non-empty, in order, not touching (two
+/// touching fragments are one), and spanning exactly `[start, end)`.
+pub fn fragments_ok(a: &Annotation) -> Result<(), String> {
+    if a.fragments.is_empty() {
+        return Ok(());
+    }
+    if a.fragments.len() == 1 {
+        return Err("a single fragment is written as start and end alone".to_owned());
+    }
+    for (i, &(s, e)) in a.fragments.iter().enumerate() {
+        if s >= e {
+            return Err(format!("fragment [{s}, {e}) is empty or reversed"));
+        }
+        if let Some(&(_, prev_end)) = i.checked_sub(1).map(|j| &a.fragments[j])
+            && s <= prev_end
+        {
+            return Err(format!(
+                "fragment [{s}, {e}) overlaps or touches the one before (which ends at {prev_end})"
+            ));
+        }
+    }
+    let (first, last) = (a.fragments[0].0, a.fragments[a.fragments.len() - 1].1);
+    if (first, last) != (a.start, a.end) {
+        return Err(format!(
+            "the fragments span [{first}, {last}) but start and end say [{}, {})",
+            a.start, a.end
+        ));
+    }
+    Ok(())
+}
+
+fn check_schema(schema: &Schema, problems: &mut Vec<ProblemKind>) {
+    let mut dup = |what: &'static str, ids: &mut dyn Iterator<Item = &String>| {
+        let mut seen = HashSet::new();
+        for id in ids {
+            if !seen.insert(id) {
+                problems.push(ProblemKind::DuplicateSchemaEntry { what, id: id.clone() });
+            }
+        }
+    };
+    dup("relation type", &mut schema.relation_types.iter().map(|t| &t.id));
+    dup("attribute", &mut schema.attributes.iter().map(|a| &a.id));
+    dup("entity", &mut schema.entities.iter().map(|e| &e.id));
+    let mut defaults = Vec::new();
+    let mut missing = |what, id: &str, missing_what, missing: &str| {
+        problems.push(ProblemKind::SchemaReference {
+            what,
+            id: id.to_owned(),
+            missing_what,
+            missing: missing.to_owned(),
+        });
+    };
+    for t in &schema.relation_types {
+        for l in t.from.iter().chain(&t.to) {
+            if !schema.contains(l) {
+                missing("relation type", &t.id, "label", l);
+            }
+        }
+    }
+    for a in &schema.attributes {
+        if let Some(d) = &a.default
+            && let Err(reason) = value_ok(schema, a.kind, a, d)
+        {
+            defaults.push(ProblemKind::BadDefault {
+                id: a.id.clone(),
+                value: d.to_string(),
+                reason,
+            });
+        }
+        for target in &a.on {
+            match target {
+                AttrTarget::Label(l) if !schema.contains(l) => missing("attribute", &a.id, "label", l),
+                AttrTarget::Relation(t) if schema.relation_type(t).is_none() => {
+                    missing("attribute", &a.id, "relation type", t);
+                }
+                _ => {}
+            }
+        }
+    }
+    problems.extend(defaults);
+}
+
+fn check_relations(project: &Project, ids: &mut HashSet<AnnotationId>, problems: &mut Vec<ProblemKind>) {
+    let by_id: HashMap<AnnotationId, &Annotation> = project
+        .annotations()
+        .iter()
+        .chain(&project.orphans)
+        .map(|a| (a.id, a))
+        .collect();
+    // (annotation, type) → count, for cardinalities.
+    let mut counts: HashMap<(AnnotationId, &str), usize> = HashMap::new();
+    for r in project.relations() {
+        if !ids.insert(r.id) {
+            problems.push(ProblemKind::DuplicateAnnotation { id: r.id });
+        }
+        let kind = project.schema.relation_type(&r.kind);
+        if kind.is_none() {
+            problems.push(ProblemKind::UnknownRelationType {
+                id: r.id,
+                doc: r.doc.clone(),
+                kind: r.kind.clone(),
+            });
+        }
+        let mut ends = [None, None];
+        for (slot, (end, target)) in [("from", r.from), ("to", r.to)].into_iter().enumerate() {
+            match by_id.get(&target) {
+                None => problems.push(ProblemKind::RelationEndMissing {
+                    id: r.id,
+                    doc: r.doc.clone(),
+                    end,
+                    target,
+                }),
+                Some(a) if a.doc != r.doc => problems.push(ProblemKind::RelationCrossesDocuments {
+                    id: r.id,
+                    doc: r.doc.clone(),
+                    end,
+                    target,
+                    other: a.doc.clone(),
+                }),
+                Some(a) => ends[slot] = Some(*a),
+            }
+        }
+        if let (Some(kind), [Some(from), Some(to)]) = (kind, ends) {
+            if !kind.allows(&from.label, &to.label) {
+                problems.push(ProblemKind::RelationNotAllowed {
+                    id: r.id,
+                    doc: r.doc.clone(),
+                    kind: r.kind.clone(),
+                    from_label: from.label.clone(),
+                    to_label: to.label.clone(),
+                });
+            }
+            *counts.entry((from.id, kind.id.as_str())).or_default() += 1;
+        }
+    }
+    for t in &project.schema.relation_types {
+        if t.cardinality.is_any() {
+            continue;
+        }
+        for a in project.annotations() {
+            if !t.from.is_empty() && !t.from.contains(&a.label) {
+                continue;
+            }
+            let count = counts.get(&(a.id, t.id.as_str())).copied().unwrap_or(0);
+            if count < t.cardinality.min() || t.cardinality.max().is_some_and(|m| count > m) {
+                problems.push(ProblemKind::CardinalityBroken {
+                    id: a.id,
+                    doc: a.doc.clone(),
+                    kind: t.id.clone(),
+                    count,
+                    cardinality: t.cardinality.name(),
+                });
+            }
+        }
+    }
+}
+
+fn check_attributes(project: &Project, problems: &mut Vec<ProblemKind>) {
+    let schema = &project.schema;
+    for d in &project.documents {
+        check_attrs(schema, Owner::Document(d.id.clone()), &d.id, &AttrTarget::Document, &d.attrs, problems);
+    }
+    for a in project.annotations() {
+        let target = AttrTarget::Label(a.label.clone());
+        check_attrs(schema, Owner::Annotation(a.id), &a.doc, &target, &a.attrs, problems);
+    }
+    for r in project.relations() {
+        let target = AttrTarget::Relation(r.kind.clone());
+        check_attrs(schema, Owner::Relation(r.id), &r.doc, &target, &r.attrs, problems);
+    }
+}
+
+/// Checks one owner's attribute values against the schema.
+pub fn attribute_problems(schema: &Schema, owner: Owner, doc: &str, target: &AttrTarget, attrs: &Attrs) -> Vec<ProblemKind> {
+    let mut problems = Vec::new();
+    check_attrs(schema, owner, doc, target, attrs, &mut problems);
+    problems
+}
+
+fn check_attrs(
+    schema: &Schema,
+    owner: Owner,
+    doc: &str,
+    target: &AttrTarget,
+    attrs: &Attrs,
+    problems: &mut Vec<ProblemKind>,
+) {
+    for (key, value) in attrs {
+        let Some(def) = schema.attribute(key) else {
+            // Documents take free metadata fields; elsewhere an
+            // undeclared key is most likely a typo.
+            if *target != AttrTarget::Document {
+                problems.push(ProblemKind::AttributeUndeclared {
+                    owner: owner.clone(),
+                    doc: doc.to_owned(),
+                    key: key.clone(),
+                });
+            }
+            continue;
+        };
+        if !def.applies_to(target) {
+            problems.push(ProblemKind::AttributeNotAllowed {
+                owner: owner.clone(),
+                doc: doc.to_owned(),
+                key: key.clone(),
+                on: match target {
+                    AttrTarget::Label(l) => format!("label {l:?}"),
+                    AttrTarget::Relation(t) => format!("relation type {t:?}"),
+                    AttrTarget::Document => "documents".to_owned(),
+                },
+            });
+            continue;
+        }
+        if def.kind == AttrKind::Entity
+            && let AttrValue::Text(id) = value
+            && schema.entity(id).is_none()
+        {
+            problems.push(ProblemKind::UnknownEntity {
+                owner: owner.clone(),
+                doc: doc.to_owned(),
+                key: key.clone(),
+                entity: id.clone(),
+            });
+            continue;
+        }
+        if let Err(reason) = value_ok(schema, def.kind, def, value) {
+            problems.push(ProblemKind::AttributeInvalid {
+                owner: owner.clone(),
+                doc: doc.to_owned(),
+                key: key.clone(),
+                value: value.to_string(),
+                reason,
+            });
+        }
+    }
+    for def in schema.attributes_of(target) {
+        if def.required && !attrs.contains_key(&def.id) {
+            problems.push(ProblemKind::RequiredMissing {
+                owner: owner.clone(),
+                doc: doc.to_owned(),
+                key: def.id.clone(),
+            });
+        }
+    }
+}
+
+/// Why `value` is not a value of attribute `def` (of kind `kind`), if it
+/// is not.
+pub fn value_ok(
+    schema: &Schema,
+    kind: AttrKind,
+    def: &super::schema::AttributeDef,
+    value: &AttrValue,
+) -> Result<(), String> {
+    let want = |what: &str| Err(format!("a {} attribute takes {what}", kind.name()));
+    match (kind, value) {
+        (AttrKind::Choice, AttrValue::Text(v)) if def.has_value(v) => Ok(()),
+        (AttrKind::Choice, AttrValue::Text(_)) => Err(format!("not one of {}", values_list(def))),
+        (AttrKind::Choice, _) => want("one value"),
+        (AttrKind::Multi, AttrValue::List(vs)) => {
+            if let Some(bad) = vs.iter().find(|v| !def.has_value(v)) {
+                return Err(format!("{bad:?} is not one of {}", values_list(def)));
+            }
+            let distinct: HashSet<&String> = vs.iter().collect();
+            if distinct.len() != vs.len() {
+                return Err("a value is listed twice".to_owned());
+            }
+            Ok(())
+        }
+        (AttrKind::Multi, _) => want("a list of values"),
+        (AttrKind::Flag, AttrValue::Flag(_)) => Ok(()),
+        (AttrKind::Flag, _) => want("true or false"),
+        (AttrKind::Number, AttrValue::Number(_)) => Ok(()),
+        (AttrKind::Number, _) => want("a number"),
+        (AttrKind::Text, AttrValue::Text(_)) => Ok(()),
+        (AttrKind::Text, _) => want("text"),
+        (AttrKind::Entity, AttrValue::Text(id)) if schema.entity(id).is_some() => Ok(()),
+        (AttrKind::Entity, AttrValue::Text(id)) => Err(format!("no entity {id:?} in the entity list")),
+        (AttrKind::Entity, _) => want("an entity id"),
+        (AttrKind::Date, AttrValue::Text(d)) if is_date(d) => Ok(()),
+        (AttrKind::Date, _) => want("a date as YYYY-MM-DD, YYYY-MM or YYYY"),
+        (AttrKind::Url, AttrValue::Text(u))
+            if (u.starts_with("https://") || u.starts_with("http://")) && !u.contains(char::is_whitespace) =>
+        {
+            Ok(())
+        }
+        (AttrKind::Url, _) => want("an http:// or https:// address"),
+    }
+}
+
+fn values_list(def: &super::schema::AttributeDef) -> String {
+    let ids: Vec<&str> = def.values.iter().map(|v| v.id.as_str()).collect();
+    format!("the listed values ({})", ids.join(", "))
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, with a real month and day.
+fn is_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let num = |p: &str, len: usize| (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok()).flatten();
+    match parts.as_slice() {
+        [y] => num(y, 4).is_some(),
+        [y, m] => num(y, 4).is_some() && num(m, 2).is_some_and(|m| (1..=12).contains(&m)),
+        [y, m, d] => match (num(y, 4), num(m, 2), num(d, 2)) {
+            (Some(y), Some(m), Some(d)) => time::Month::try_from(m as u8)
+                .ok()
+                .is_some_and(|month| d >= 1 && d <= u32::from(time::util::days_in_month(month, y as i32))),
+            _ => false,
+        },
+        _ => false,
+    }
 }

@@ -78,6 +78,9 @@ pub struct Document {
     /// Length of the annotated text in code points.
     pub length: usize,
     pub status: Status,
+    /// Metadata fields (outlet, date, URL, …), typed by the schema's
+    /// attributes declared on documents; undeclared keys are free fields.
+    pub attrs: super::attrs::Attrs,
     /// The text as currently loaded (empty if the file could not be read).
     pub text: Text,
 }
@@ -92,6 +95,7 @@ impl Document {
             hash: text.content_hash().to_owned(),
             length: text.len_chars(),
             status: Status::Todo,
+            attrs: Default::default(),
             text,
         }
     }

@@ -4,20 +4,26 @@
 //! Nothing here does I/O or knows about the GUI.
 
 mod annotation;
+mod attrs;
 mod check;
 mod document;
 mod ids;
 pub mod offsets;
 mod project;
+mod relation;
 mod schema;
 mod text;
 pub mod words;
 
-pub use annotation::{Annotation, SortKey};
-pub use check::{Problem, ProblemKind, check};
+pub use annotation::{Annotation, FRAGMENT_JOIN, SortKey, quote};
+pub use attrs::{AttrValue, Attrs, Number, write_attrs_ron, write_ron as write_attr_ron};
+pub use check::{Owner, Problem, ProblemKind, Severity, attribute_problems, check, fragments_ok, value_ok};
 pub use document::{Document, Status, content_hash, guess_title};
 pub use ids::{AnnotationId, Timestamp};
 pub use offsets::{OffsetIndex, OffsetUnit};
 pub use project::{Project, document_id_from};
-pub use schema::{Colour, Label, Schema};
+pub use relation::{Relation, RelationKey};
+pub use schema::{
+    AttrKind, AttrTarget, AttributeDef, Cardinality, ChoiceValue, Colour, Entity, Label, LabelKind, RelationType, Schema,
+};
 pub use text::{Text, fold_for_search, fold_str_for_search, plural, shorten};

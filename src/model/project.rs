@@ -5,13 +5,15 @@
 //! search), files are written without sorting, and diffs and merges can walk
 //! two projects in step. Low-level mutators keep that order but do not
 //! validate: undoable edits go through [`crate::edit::Command`], which
-//! validates first.
+//! validates first. Relations are kept sorted by [`Relation::sort_key`]
+//! the same way.
 
 use std::collections::HashSet;
 
 use super::annotation::Annotation;
 use super::document::Document;
 use super::ids::AnnotationId;
+use super::relation::Relation;
 use super::schema::Schema;
 
 /// A whole project in memory.
@@ -26,6 +28,7 @@ pub struct Project {
     /// the document) until the user deletes them or attaches them to a new
     /// span; nothing is dropped silently.
     pub orphans: Vec<Annotation>,
+    relations: Vec<Relation>,
 }
 
 impl Project {
@@ -37,6 +40,7 @@ impl Project {
             documents: Vec::new(),
             annotations: Vec::new(),
             orphans: Vec::new(),
+            relations: Vec::new(),
         }
     }
 
@@ -54,7 +58,61 @@ impl Project {
             documents,
             annotations,
             orphans: Vec::new(),
+            relations: Vec::new(),
         }
+    }
+
+    /// All relations in canonical order.
+    pub fn relations(&self) -> &[Relation] {
+        &self.relations
+    }
+
+    /// The relations of document `doc`.
+    pub fn relations_of(&self, doc: &str) -> &[Relation] {
+        let lo = self.relations.partition_point(|r| r.doc.as_str() < doc);
+        let hi = lo + self.relations[lo..].partition_point(|r| r.doc.as_str() == doc);
+        &self.relations[lo..hi]
+    }
+
+    /// The relation with `id`.
+    pub fn relation(&self, id: AnnotationId) -> Option<&Relation> {
+        self.relations.iter().find(|r| r.id == id)
+    }
+
+    /// The relations touching annotation `id` (of document `doc`).
+    pub fn relations_touching<'a>(&'a self, doc: &str, id: AnnotationId) -> impl Iterator<Item = &'a Relation> + 'a {
+        self.relations_of(doc).iter().filter(move |r| r.touches(id))
+    }
+
+    /// Inserts relations, keeping canonical order. Does not validate.
+    pub fn insert_relations(&mut self, new: Vec<Relation>) {
+        self.relations.extend(new);
+        self.relations.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+
+    /// Removes the relations whose ids are in `ids`, returning them in
+    /// canonical order.
+    pub fn remove_relations(&mut self, ids: &HashSet<AnnotationId>) -> Vec<Relation> {
+        let mut removed = Vec::new();
+        self.relations.retain(|r| {
+            if ids.contains(&r.id) {
+                removed.push(r.clone());
+                false
+            } else {
+                true
+            }
+        });
+        removed
+    }
+
+    /// Replaces relations by id, returning the previous values. Ids not
+    /// present are ignored.
+    pub fn replace_relations(&mut self, new: Vec<Relation>) -> Vec<Relation> {
+        let ids: HashSet<AnnotationId> = new.iter().map(|r| r.id).collect();
+        let old = self.remove_relations(&ids);
+        let present: HashSet<AnnotationId> = old.iter().map(|r| r.id).collect();
+        self.insert_relations(new.into_iter().filter(|r| present.contains(&r.id)).collect());
+        old
     }
 
     /// All annotations in canonical order.
@@ -85,9 +143,16 @@ impl Project {
     }
 
     /// A set of every annotation id (orphans included), for bulk
-    /// membership tests and fresh ids.
+    /// membership tests.
     pub fn annotation_ids(&self) -> HashSet<AnnotationId> {
         self.annotations.iter().chain(&self.orphans).map(|a| a.id).collect()
+    }
+
+    /// Every id in use: annotations, orphans and relations (one id space).
+    pub fn used_ids(&self) -> HashSet<AnnotationId> {
+        let mut ids = self.annotation_ids();
+        ids.extend(self.relations.iter().map(|r| r.id));
+        ids
     }
 
     /// The orphans of document `doc`.
@@ -117,7 +182,7 @@ impl Project {
 
     /// A random annotation id not used in this project.
     pub fn fresh_annotation_id(&self) -> AnnotationId {
-        let ids = self.annotation_ids();
+        let ids = self.used_ids();
         AnnotationId::fresh(|id| ids.contains(&id))
     }
 

@@ -4,6 +4,20 @@
 //! `id` is what annotations refer to and never changes; its display name,
 //! colour, hotkey and guideline can all be edited. The default schema is the
 //! one political scientists start from: event, claim, actor.
+//!
+//! Beside the labels, the schema declares the structure annotations may
+//! carry (format version 2):
+//! - **relation types**: typed, directed (or symmetric) links between two
+//!   annotations of a document, with the labels allowed at each end. An
+//!   event in brat's sense is an annotation whose label has
+//!   [`LabelKind::Event`] (its trigger) with outgoing relations whose types
+//!   are its roles; a relation type's [`Cardinality`] is the role's;
+//! - **attributes**: keys that annotations of some labels, relations of some
+//!   types, or documents take, with their kind (choice, multi-choice, flag,
+//!   text, number, entity reference, date, URL), default and "required";
+//! - **entities**: the local list entity-reference attributes point into
+//!   (actors with their Wikidata ids, so that three different mentions can
+//!   be one actor).
 
 use std::fmt;
 
@@ -77,12 +91,246 @@ pub struct Label {
     /// What counts as this label: shown when hovering it in the palette.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub guideline: String,
+    /// A span label (the default), an event trigger, or a label for whole
+    /// documents.
+    #[serde(default, skip_serializing_if = "LabelKind::is_span")]
+    pub kind: LabelKind,
 }
 
-/// The ordered list of labels of a project.
+/// What a label tags.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum LabelKind {
+    /// A span of text (an entity in brat's terms).
+    #[default]
+    Span,
+    /// An event trigger: its outgoing relations are its roles (brat's E lines).
+    Event,
+    /// A class for a whole document ("pro-government"): an annotation that
+    /// covers the whole text.
+    Document,
+}
+
+impl LabelKind {
+    pub fn is_span(&self) -> bool {
+        *self == LabelKind::Span
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LabelKind::Span => "span",
+            LabelKind::Event => "event",
+            LabelKind::Document => "document",
+        }
+    }
+}
+
+/// How many relations of a type an annotation at its `from` end has (a
+/// role's cardinality, as brat's `Theme`, `Theme?`, `Theme+`, `Theme*`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cardinality {
+    /// Any number (brat's `*`).
+    #[default]
+    Any,
+    /// Exactly one.
+    One,
+    /// At most one (`?`).
+    Optional,
+    /// At least one (`+`).
+    OneOrMore,
+}
+
+impl Cardinality {
+    pub fn is_any(&self) -> bool {
+        *self == Cardinality::Any
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Cardinality::Any => "any",
+            Cardinality::One => "one",
+            Cardinality::Optional => "optional",
+            Cardinality::OneOrMore => "one_or_more",
+        }
+    }
+
+    /// The most relations allowed, if bounded.
+    pub fn max(self) -> Option<usize> {
+        matches!(self, Cardinality::One | Cardinality::Optional).then_some(1)
+    }
+
+    /// The fewest relations required.
+    pub fn min(self) -> usize {
+        usize::from(matches!(self, Cardinality::One | Cardinality::OneOrMore))
+    }
+
+    /// brat's suffix (`""`, `"?"`, `"+"`, `"*"`).
+    pub fn brat_suffix(self) -> &'static str {
+        match self {
+            Cardinality::One => "",
+            Cardinality::Optional => "?",
+            Cardinality::OneOrMore => "+",
+            Cardinality::Any => "*",
+        }
+    }
+}
+
+/// A type of relation between two annotations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationType {
+    /// Stable identifier relations refer to (`claimant`).
+    pub id: String,
+    pub name: String,
+    pub colour: Colour,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hotkey: Option<char>,
+    /// Labels allowed at the `from` end (empty: any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub from: Vec<String>,
+    /// Labels allowed at the `to` end (empty: any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<String>,
+    /// `A rel B` is the same as `B rel A` (coreference, "allied with").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub symmetric: bool,
+    /// How many of these each `from` annotation has.
+    #[serde(default, skip_serializing_if = "Cardinality::is_any")]
+    pub cardinality: Cardinality,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub guideline: String,
+}
+
+impl RelationType {
+    /// True when an annotation labelled `from` may point at one labelled
+    /// `to` with this type (either way round for a symmetric type).
+    pub fn allows(&self, from: &str, to: &str) -> bool {
+        let fits = |list: &[String], l: &str| list.is_empty() || list.iter().any(|x| x == l);
+        (fits(&self.from, from) && fits(&self.to, to)) || (self.symmetric && fits(&self.from, to) && fits(&self.to, from))
+    }
+}
+
+/// The kind of value an attribute takes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttrKind {
+    /// One of the listed values.
+    #[default]
+    Choice,
+    /// Any number of the listed values.
+    Multi,
+    /// True or false.
+    Flag,
+    /// Free text.
+    Text,
+    /// A finite number.
+    Number,
+    /// The id of an entity of the project's entity list.
+    Entity,
+    /// A calendar date, `YYYY-MM-DD` (or `YYYY-MM`, `YYYY`).
+    Date,
+    /// An `http://` or `https://` address.
+    Url,
+}
+
+impl AttrKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            AttrKind::Choice => "choice",
+            AttrKind::Multi => "multi",
+            AttrKind::Flag => "flag",
+            AttrKind::Text => "text",
+            AttrKind::Number => "number",
+            AttrKind::Entity => "entity",
+            AttrKind::Date => "date",
+            AttrKind::Url => "url",
+        }
+    }
+}
+
+/// What an attribute is declared on.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum AttrTarget {
+    /// Annotations with this label.
+    Label(String),
+    /// Relations of this type.
+    Relation(String),
+    /// Documents (metadata fields).
+    Document,
+}
+
+/// One value of a choice or multi-choice attribute.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceValue {
+    pub id: String,
+    /// Key that sets this value on the selected annotation in the GUI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hotkey: Option<char>,
+}
+
+/// An attribute's declaration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttributeDef {
+    /// The key values are stored under (`polarity`).
+    pub id: String,
+    pub name: String,
+    pub kind: AttrKind,
+    /// Where the attribute may be set.
+    pub on: Vec<AttrTarget>,
+    /// The values of a choice or multi-choice attribute.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<ChoiceValue>,
+    /// The value a new annotation (relation, document) is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<super::AttrValue>,
+    /// `validate` reports a target without a value (as a warning: work in
+    /// progress is not a broken file).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub guideline: String,
+}
+
+impl AttributeDef {
+    /// True when the attribute may be set on `target`.
+    pub fn applies_to(&self, target: &AttrTarget) -> bool {
+        self.on.contains(target)
+    }
+
+    /// True when `v` is one of the listed values.
+    pub fn has_value(&self, v: &str) -> bool {
+        self.values.iter().any(|c| c.id == v)
+    }
+}
+
+/// One entry of the project's entity list: what entity-reference
+/// attributes point at.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entity {
+    /// Local id (`pashinyan`).
+    pub id: String,
+    /// Canonical name (`Nikol Pashinyan`).
+    pub name: String,
+    /// An id in a knowledge base, as `DB:ID` (`Wikidata:Q57521`), as brat's
+    /// normalisation lines write it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// The ordered list of labels of a project, with the relation types,
+/// attributes and entities annotations may use.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Schema {
     pub labels: Vec<Label>,
+    pub relation_types: Vec<RelationType>,
+    pub attributes: Vec<AttributeDef>,
+    pub entities: Vec<Entity>,
 }
 
 impl Schema {
@@ -101,6 +349,35 @@ impl Schema {
         self.get(id).is_some()
     }
 
+    /// The relation type with `id`.
+    pub fn relation_type(&self, id: &str) -> Option<&RelationType> {
+        self.relation_types.iter().find(|t| t.id == id)
+    }
+
+    /// The attribute with `id`.
+    pub fn attribute(&self, id: &str) -> Option<&AttributeDef> {
+        self.attributes.iter().find(|a| a.id == id)
+    }
+
+    /// The entity with `id`.
+    pub fn entity(&self, id: &str) -> Option<&Entity> {
+        self.entities.iter().find(|e| e.id == id)
+    }
+
+    /// The attributes declared on `target`, in schema order.
+    pub fn attributes_of<'a>(&'a self, target: &'a AttrTarget) -> impl Iterator<Item = &'a AttributeDef> + 'a {
+        self.attributes.iter().filter(move |a| a.applies_to(target))
+    }
+
+    /// True when the schema declares any structure beyond labels (what
+    /// format version 1 could not hold).
+    pub fn has_structure(&self) -> bool {
+        !self.relation_types.is_empty()
+            || !self.attributes.is_empty()
+            || !self.entities.is_empty()
+            || self.labels.iter().any(|l| !l.kind.is_span())
+    }
+
     /// The label bound to `key`, if any.
     pub fn by_hotkey(&self, key: char) -> Option<&Label> {
         self.labels.iter().find(|l| l.hotkey == Some(key))
@@ -112,6 +389,7 @@ impl Schema {
     pub fn id_for_name(&self, name: &str, except: &str) -> String {
         let others = Schema {
             labels: self.labels.iter().filter(|l| l.id != except).cloned().collect(),
+            ..Schema::default()
         };
         others.fresh_id(name)
     }
@@ -143,6 +421,7 @@ impl Schema {
                     colour: Colour([0xf2, 0x8e, 0x2b]),
                     hotkey: Some('1'),
                     guideline: EVENT_GUIDELINE.into(),
+                    kind: LabelKind::Span,
                 },
                 Label {
                     id: "claim".into(),
@@ -150,6 +429,7 @@ impl Schema {
                     colour: Colour([0x4e, 0x79, 0xa7]),
                     hotkey: Some('2'),
                     guideline: CLAIM_GUIDELINE.into(),
+                    kind: LabelKind::Span,
                 },
                 Label {
                     id: "actor".into(),
@@ -157,8 +437,10 @@ impl Schema {
                     colour: Colour([0x59, 0xa1, 0x4f]),
                     hotkey: Some('3'),
                     guideline: ACTOR_GUIDELINE.into(),
+                    kind: LabelKind::Span,
                 },
             ],
+            ..Schema::default()
         }
     }
 }

@@ -5,28 +5,47 @@
 //! ```text
 //! // Marginalia project file. Offsets are Unicode code points, half-open [start, end); …
 //! (
-//!     format_version: 1,
+//!     format_version: 2,
 //!     name: "Karabakh",
 //!     labels: [
-//!         (id: "event", name: "Event", colour: "#f28e2b", hotkey: Some('1'), guideline: "…"),
+//!         (id: "claim", name: "Claim", colour: "#4e79a7", hotkey: Some('2'), guideline: "…"),
+//!     ],
+//!     relation_types: [  // the sections down to `entities` only when not empty
+//!         (id: "claimant", name: "Claimant", colour: "#…", from: ["claim"], to: ["actor"], cardinality: optional),
+//!     ],
+//!     attributes: [
+//!         (id: "polarity", name: "Polarity", kind: choice, on: [Label("claim")], values: [(id: "support"), (id: "oppose")]),
+//!     ],
+//!     entities: [
+//!         (id: "pashinyan", name: "Nikol Pashinyan", reference: Some("Wikidata:Q57521")),
 //!     ],
 //!     documents: [
-//!         (id: "report-2020", title: "…", path: "report-2020.txt", hash: "sha256:…", length: 4530, status: done),
+//!         (id: "report-2020", title: "…", path: "report-2020.txt", hash: "sha256:…", length: 4530, status: done, attrs: {"outlet": "…"}),
 //!     ],
 //!     orphans: [  // only when some exist: annotations whose text was deleted
 //!         (id: …, doc: …, start: …, end: …, …),
 //!     ],
 //!     annotations: [
 //!         (id: "k3v9x2m7qp4r", doc: "report-2020", start: 120, end: 134, label: "actor", text: "…", author: "ana", created: "…", modified: "…"),
+//!         (id: "…", doc: "…", start: 10, end: 40, fragments: [(10, 20), (25, 40)], label: "claim", text: "… … …", attrs: {"polarity": "oppose"}, …),
+//!     ],
+//!     relations: [  // only when some exist
+//!         (id: "…", doc: "report-2020", type: "claimant", from: "…", to: "…", author: "ana", created: "…", modified: "…"),
 //!     ],
 //! )
 //! ```
 //!
-//! One label, document or annotation per line, annotations in canonical
-//! order, strings escaped so that none spans lines (invisible characters
+//! One schema entry, document, annotation or relation per line, annotations
+//! and relations in canonical order, attributes inline on their owner's
+//! line, strings escaped so that none spans lines (invisible characters
 //! such as no-break spaces and joiners are written as `\u{a0}` so that they
 //! show in diffs): adding an annotation changes one line of `git diff`, and
 //! the same project always serialises to the same bytes.
+//!
+//! Version 2 added relations, attributes, fragments, document metadata,
+//! label kinds and the entity list; all of it is optional, so a version-1
+//! file is a valid version-2 file with another number. Version-1 files
+//! load unchanged and are written as version 2 only when saved.
 //!
 //! Any valid RON with these fields is accepted, so hand edits and other
 //! tools' output load. Unknown fields are refused (a misspelt optional
@@ -35,8 +54,8 @@
 //!
 //! Reading: ron parses about 40 MB/s, too slow for a 100,000-annotation
 //! project (22 MB). Files in the canonical layout this module writes are
-//! therefore read by a strict line parser for the annotations (the small
-//! head still goes through ron). Anything that departs from the canonical
+//! therefore read by a strict line parser for the annotations and the
+//! relations (the small head still goes through ron). Anything that departs from the canonical
 //! form, however slightly, falls back to parsing the whole file with ron,
 //! which stays the reference and reports every error with its position.
 
@@ -46,16 +65,20 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Annotation, AnnotationId, Document, Label, Project, Schema, Status, Text, Timestamp};
+use crate::model::{
+    Annotation, AnnotationId, AttrTarget, AttrValue, AttributeDef, Attrs, Document, Entity, Label, Project, Relation,
+    RelationType, Schema, Status, Text, Timestamp, write_attr_ron, write_attrs_ron,
+};
 
 /// The format version this build writes. Files with a larger number are refused.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 const HEADER: &str = "// Marginalia project file. Offsets are Unicode code points, half-open [start, end); \
 `text` quotes the span. Run `marginalia validate` after editing by hand.\n";
 
 const ANNOTATIONS_OPEN: &str = "    annotations: [\n";
-const ANNOTATIONS_CLOSE: &str = "    ],\n)\n";
+const RELATIONS_OPEN: &str = "    relations: [\n";
+const LIST_CLOSE: &str = "    ],";
 
 /// A document's entry in the file (the text lives in its own file).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +91,8 @@ pub(crate) struct DocumentEntry {
     pub length: usize,
     #[serde(default)]
     pub status: Status,
+    #[serde(default)]
+    pub attrs: Attrs,
 }
 
 impl DocumentEntry {
@@ -80,6 +105,7 @@ impl DocumentEntry {
             hash: self.hash,
             length: self.length,
             status: self.status,
+            attrs: self.attrs,
             text,
         }
     }
@@ -94,26 +120,35 @@ pub(crate) struct FileIn {
     #[serde(default)]
     pub labels: Vec<Label>,
     #[serde(default)]
+    pub relation_types: Vec<RelationType>,
+    #[serde(default)]
+    pub attributes: Vec<AttributeDef>,
+    #[serde(default)]
+    pub entities: Vec<Entity>,
+    #[serde(default)]
     pub documents: Vec<DocumentEntry>,
     #[serde(default)]
     pub orphans: Vec<Annotation>,
     #[serde(default)]
     pub annotations: Vec<Annotation>,
+    #[serde(default)]
+    pub relations: Vec<Relation>,
 }
 
-/// A parsed file's parts: name, schema, document entries, annotations, orphans.
-pub(crate) type FileParts = (String, Schema, Vec<DocumentEntry>, Vec<Annotation>, Vec<Annotation>);
-
 impl FileIn {
-    /// Splits into the project's parts.
-    pub fn into_parts(self) -> FileParts {
-        (
-            self.name,
-            Schema { labels: self.labels },
-            self.documents,
-            self.annotations,
-            self.orphans,
-        )
+    /// The project the file describes, with `documents` made from its
+    /// document entries (texts loaded or not, as the caller decides).
+    pub fn into_project(self, documents: impl FnOnce(Vec<DocumentEntry>) -> Vec<Document>) -> Project {
+        let schema = Schema {
+            labels: self.labels,
+            relation_types: self.relation_types,
+            attributes: self.attributes,
+            entities: self.entities,
+        };
+        let mut project = Project::from_parts(self.name, schema, documents(self.documents), self.annotations);
+        project.orphans = self.orphans;
+        project.insert_relations(self.relations);
+        project
     }
 }
 
@@ -127,7 +162,19 @@ pub fn to_string(project: &Project) -> String {
     out.push_str("(\n");
     let _ = writeln!(out, "    format_version: {FORMAT_VERSION},");
     let _ = writeln!(out, "    name: {:?},", project.name);
-    list(&mut out, "labels", &project.schema.labels, write_label);
+    let schema = &project.schema;
+    list(&mut out, "labels", &schema.labels, write_label);
+    // Sections a version-1 project does not have are left out, so that
+    // saving it changes only the version line.
+    if !schema.relation_types.is_empty() {
+        list(&mut out, "relation_types", &schema.relation_types, write_relation_type);
+    }
+    if !schema.attributes.is_empty() {
+        list(&mut out, "attributes", &schema.attributes, write_attribute);
+    }
+    if !schema.entities.is_empty() {
+        list(&mut out, "entities", &schema.entities, write_entity);
+    }
     list(&mut out, "documents", &project.documents, write_document);
     // Orphans come before the annotations, so that the annotations stay
     // the canonical tail the fast reader expects.
@@ -135,6 +182,9 @@ pub fn to_string(project: &Project) -> String {
         list(&mut out, "orphans", &project.orphans, write_annotation);
     }
     list(&mut out, "annotations", annotations, write_annotation);
+    if !project.relations().is_empty() {
+        list(&mut out, "relations", project.relations(), write_relation);
+    }
     out.push_str(")\n");
     out
 }
@@ -160,8 +210,121 @@ fn write_label(out: &mut String, l: &Label) {
     if let Some(key) = l.hotkey {
         let _ = write!(out, ", hotkey: Some({key:?})");
     }
+    if !l.kind.is_span() {
+        let _ = write!(out, ", kind: {}", l.kind.name());
+    }
     if !l.guideline.is_empty() {
         let _ = write!(out, ", guideline: {:?}", l.guideline);
+    }
+}
+
+fn write_strings(out: &mut String, field: &str, items: &[String]) {
+    let _ = write!(out, ", {field}: [");
+    for (i, s) in items.iter().enumerate() {
+        let _ = write!(out, "{}{s:?}", if i == 0 { "" } else { ", " });
+    }
+    out.push(']');
+}
+
+fn write_relation_type(out: &mut String, t: &RelationType) {
+    let _ = write!(out, "id: {:?}, name: {:?}, colour: \"{}\"", t.id, t.name, t.colour);
+    if let Some(key) = t.hotkey {
+        let _ = write!(out, ", hotkey: Some({key:?})");
+    }
+    if !t.from.is_empty() {
+        write_strings(out, "from", &t.from);
+    }
+    if !t.to.is_empty() {
+        write_strings(out, "to", &t.to);
+    }
+    if t.symmetric {
+        out.push_str(", symmetric: true");
+    }
+    if !t.cardinality.is_any() {
+        let _ = write!(out, ", cardinality: {}", t.cardinality.name());
+    }
+    if !t.guideline.is_empty() {
+        let _ = write!(out, ", guideline: {:?}", t.guideline);
+    }
+}
+
+fn write_attribute(out: &mut String, a: &AttributeDef) {
+    let _ = write!(out, "id: {:?}, name: {:?}, kind: {}, on: [", a.id, a.name, a.kind.name());
+    for (i, target) in a.on.iter().enumerate() {
+        out.push_str(if i == 0 { "" } else { ", " });
+        let _ = match target {
+            AttrTarget::Label(l) => write!(out, "Label({l:?})"),
+            AttrTarget::Relation(t) => write!(out, "Relation({t:?})"),
+            AttrTarget::Document => write!(out, "Document"),
+        };
+    }
+    out.push(']');
+    if !a.values.is_empty() {
+        out.push_str(", values: [");
+        for (i, v) in a.values.iter().enumerate() {
+            let _ = write!(out, "{}(id: {:?}", if i == 0 { "" } else { ", " }, v.id);
+            if let Some(key) = v.hotkey {
+                let _ = write!(out, ", hotkey: Some({key:?})");
+            }
+            out.push(')');
+        }
+        out.push(']');
+    }
+    if let Some(d) = &a.default {
+        out.push_str(", default: Some(");
+        write_attr_ron(out, d);
+        out.push(')');
+    }
+    if a.required {
+        out.push_str(", required: true");
+    }
+    if !a.guideline.is_empty() {
+        let _ = write!(out, ", guideline: {:?}", a.guideline);
+    }
+}
+
+fn write_entity(out: &mut String, e: &Entity) {
+    let _ = write!(out, "id: {:?}, name: {:?}", e.id, e.name);
+    if let Some(r) = &e.reference {
+        let _ = write!(out, ", reference: Some({r:?})");
+    }
+    if !e.note.is_empty() {
+        let _ = write!(out, ", note: {:?}", e.note);
+    }
+}
+
+fn write_relation(out: &mut String, r: &Relation) {
+    let _ = write!(
+        out,
+        "id: \"{}\", doc: {:?}, type: {:?}, from: \"{}\", to: \"{}\"",
+        r.id, r.doc, r.kind, r.from, r.to
+    );
+    if !r.attrs.is_empty() {
+        out.push_str(", attrs: ");
+        write_attrs_ron(out, &r.attrs);
+    }
+    if !r.note.is_empty() {
+        let _ = write!(out, ", note: {:?}", r.note);
+    }
+    write_provenance(out, &r.author, r.created, r.modified, &r.meta);
+}
+
+/// `, author: …, created: …, modified: …[, meta: {…}]`, the tail of
+/// annotation and relation lines.
+fn write_provenance(
+    out: &mut String,
+    author: &str,
+    created: Timestamp,
+    modified: Timestamp,
+    meta: &BTreeMap<String, String>,
+) {
+    let _ = write!(out, ", author: {author:?}, created: \"{created}\", modified: \"{modified}\"");
+    if !meta.is_empty() {
+        out.push_str(", meta: {");
+        for (i, (k, v)) in meta.iter().enumerate() {
+            let _ = write!(out, "{}{k:?}: {v:?}", if i == 0 { "" } else { ", " });
+        }
+        out.push('}');
     }
 }
 
@@ -176,29 +339,30 @@ fn write_document(out: &mut String, d: &Document) {
         d.length,
         d.status.name()
     );
+    if !d.attrs.is_empty() {
+        out.push_str(", attrs: ");
+        write_attrs_ron(out, &d.attrs);
+    }
 }
 
 fn write_annotation(out: &mut String, a: &Annotation) {
-    let _ = write!(
-        out,
-        "id: \"{}\", doc: {:?}, start: {}, end: {}, label: {:?}, text: {:?}",
-        a.id, a.doc, a.start, a.end, a.label, a.text
-    );
+    let _ = write!(out, "id: \"{}\", doc: {:?}, start: {}, end: {}", a.id, a.doc, a.start, a.end);
+    if !a.fragments.is_empty() {
+        out.push_str(", fragments: [");
+        for (i, (s, e)) in a.fragments.iter().enumerate() {
+            let _ = write!(out, "{}({s}, {e})", if i == 0 { "" } else { ", " });
+        }
+        out.push(']');
+    }
+    let _ = write!(out, ", label: {:?}, text: {:?}", a.label, a.text);
+    if !a.attrs.is_empty() {
+        out.push_str(", attrs: ");
+        write_attrs_ron(out, &a.attrs);
+    }
     if !a.note.is_empty() {
         let _ = write!(out, ", note: {:?}", a.note);
     }
-    let _ = write!(
-        out,
-        ", author: {:?}, created: \"{}\", modified: \"{}\"",
-        a.author, a.created, a.modified
-    );
-    if !a.meta.is_empty() {
-        out.push_str(", meta: {");
-        for (i, (k, v)) in a.meta.iter().enumerate() {
-            let _ = write!(out, "{}{k:?}: {v:?}", if i == 0 { "" } else { ", " });
-        }
-        out.push('}');
-    }
+    write_provenance(out, &a.author, a.created, a.modified, &a.meta);
 }
 
 // ---------------------------------------------------------------- reading
@@ -212,77 +376,157 @@ pub(crate) fn parse(source: &str) -> Result<FileIn, ron::error::SpannedError> {
     ron::from_str(source)
 }
 
-/// The canonical fast path, or `None` to fall back to ron.
+/// The canonical fast path, or `None` to fall back to ron: the head up to
+/// the annotations through ron, then one annotation per line, then
+/// optionally one relation per line, then the file's end.
 fn parse_canonical(source: &str) -> Option<FileIn> {
     let open = source.find(ANNOTATIONS_OPEN)?;
-    let body_start = open + ANNOTATIONS_OPEN.len();
-    let body_end = source.len().checked_sub(ANNOTATIONS_CLOSE.len())?;
-    // `get`, not indexing: the file's last bytes may start inside a
-    // multi-byte character.
-    if body_start > body_end || source.get(body_end..) != Some(ANNOTATIONS_CLOSE) {
-        return None;
-    }
     // The head, with an empty annotation list, is small: ron reads it.
     let mut head = String::with_capacity(open + 32);
     head.push_str(&source[..open]);
     head.push_str("    annotations: [],\n)\n");
     let mut file: FileIn = ron::from_str(&head).ok()?;
-    let body = &source[body_start..body_end];
-    let mut annotations = Vec::with_capacity(body.len() / 200);
-    for line in body.lines() {
+    let mut lines = source[open + ANNOTATIONS_OPEN.len()..].split('\n');
+    let mut annotations = Vec::with_capacity(source.len().saturating_sub(open) / 200);
+    for line in lines.by_ref() {
+        if line == LIST_CLOSE {
+            break;
+        }
         let inner = line.strip_prefix("        (")?.strip_suffix("),")?;
         annotations.push(parse_annotation(inner)?);
+    }
+    let mut next = lines.next()?;
+    if next == RELATIONS_OPEN.trim_end_matches('\n') {
+        let mut relations = Vec::new();
+        for line in lines.by_ref() {
+            if line == LIST_CLOSE {
+                break;
+            }
+            let inner = line.strip_prefix("        (")?.strip_suffix("),")?;
+            relations.push(parse_relation(inner)?);
+        }
+        file.relations = relations;
+        next = lines.next()?;
+    }
+    // `)`, then the empty rest after the final line break.
+    if next != ")" || lines.next() != Some("") || lines.next().is_some() {
+        return None;
     }
     file.annotations = annotations;
     Some(file)
 }
 
-/// Parses `id: "…", doc: "…", …` (the inside of one canonical annotation line).
-fn parse_annotation(s: &str) -> Option<Annotation> {
+/// The fields annotation and relation lines share.
+#[derive(Default)]
+struct Common {
+    id: Option<AnnotationId>,
+    doc: Option<String>,
+    note: Option<String>,
+    author: Option<String>,
+    created: Option<Timestamp>,
+    modified: Option<Timestamp>,
+    meta: Option<BTreeMap<String, String>>,
+    attrs: Option<Attrs>,
+}
+
+impl Common {
+    /// Reads `field` if it is a shared one: `Some(fresh)`, where a
+    /// repeated field (not canonical) is not fresh; `None` for another field.
+    fn field(&mut self, field: &str, c: &mut Cursor<'_>) -> Option<Option<bool>> {
+        Some(Some(match field {
+            "id" => self.id.replace(AnnotationId::parse(&c.string()?)?).is_none(),
+            "doc" => self.doc.replace(c.string()?.into_owned()).is_none(),
+            "note" => self.note.replace(c.string()?.into_owned()).is_none(),
+            "author" => self.author.replace(c.string()?.into_owned()).is_none(),
+            "created" => self.created.replace(Timestamp::parse(&c.string()?)?).is_none(),
+            "modified" => self.modified.replace(Timestamp::parse(&c.string()?)?).is_none(),
+            "meta" => self.meta.replace(c.map()?).is_none(),
+            "attrs" => self.attrs.replace(c.attrs()?).is_none(),
+            _ => return Some(None),
+        }))
+    }
+}
+
+/// Reads `field: value, …` to the end of `s`, handing each field to
+/// `other` unless `common` takes it. `None` when not canonical.
+fn parse_fields<'a>(
+    s: &'a str,
+    common: &mut Common,
+    mut other: impl FnMut(&'a str, &mut Cursor<'a>) -> Option<bool>,
+) -> Option<()> {
     let mut c = Cursor { s, i: 0 };
-    let mut id = None;
-    let (mut doc, mut label, mut text, mut author) = (None, None, None, None);
-    let (mut start, mut end, mut created, mut modified) = (None, None, None, None);
-    let mut note = None;
-    let mut meta = None;
     loop {
         let field = c.ident()?;
         c.literal(": ")?;
-        // A repeated field is not canonical: `replace` tells.
-        let fresh = match field {
-            "id" => id.replace(AnnotationId::parse(&c.string()?)?).is_none(),
-            "doc" => doc.replace(c.string()?.into_owned()).is_none(),
-            "start" => start.replace(c.number()?).is_none(),
-            "end" => end.replace(c.number()?).is_none(),
-            "label" => label.replace(c.string()?.into_owned()).is_none(),
-            "text" => text.replace(c.string()?.into_owned()).is_none(),
-            "note" => note.replace(c.string()?.into_owned()).is_none(),
-            "author" => author.replace(c.string()?.into_owned()).is_none(),
-            "created" => created.replace(Timestamp::parse(&c.string()?)?).is_none(),
-            "modified" => modified.replace(Timestamp::parse(&c.string()?)?).is_none(),
-            "meta" => meta.replace(c.map()?).is_none(),
-            _ => return None,
+        let fresh = match common.field(field, &mut c)? {
+            Some(fresh) => fresh,
+            None => other(field, &mut c)?,
         };
         if !fresh {
             return None;
         }
         if c.at_end() {
-            break;
+            return Some(());
         }
         c.literal(", ")?;
     }
+}
+
+/// Parses `id: "…", doc: "…", …` (the inside of one canonical annotation line).
+fn parse_annotation(s: &str) -> Option<Annotation> {
+    let mut common = Common::default();
+    let (mut start, mut end, mut label, mut text, mut fragments) = (None, None, None, None, None);
+    parse_fields(s, &mut common, |field, c| {
+        Some(match field {
+            "start" => start.replace(c.number()?).is_none(),
+            "end" => end.replace(c.number()?).is_none(),
+            "label" => label.replace(c.string()?.into_owned()).is_none(),
+            "text" => text.replace(c.string()?.into_owned()).is_none(),
+            "fragments" => fragments.replace(c.pairs()?).is_none(),
+            _ => return None,
+        })
+    })?;
     Some(Annotation {
-        id: id?,
-        doc: doc?,
+        id: common.id?,
+        doc: common.doc?,
         start: start?,
         end: end?,
+        fragments: fragments.unwrap_or_default(),
         label: label?,
         text: text?,
-        note: note.unwrap_or_default(),
-        author: author?,
-        created: created?,
-        modified: modified?,
-        meta: meta.unwrap_or_default(),
+        attrs: common.attrs.unwrap_or_default(),
+        note: common.note.unwrap_or_default(),
+        author: common.author?,
+        created: common.created?,
+        modified: common.modified?,
+        meta: common.meta.unwrap_or_default(),
+    })
+}
+
+/// Parses the inside of one canonical relation line.
+fn parse_relation(s: &str) -> Option<Relation> {
+    let mut common = Common::default();
+    let (mut kind, mut from, mut to) = (None, None, None);
+    parse_fields(s, &mut common, |field, c| {
+        Some(match field {
+            "type" => kind.replace(c.string()?.into_owned()).is_none(),
+            "from" => from.replace(AnnotationId::parse(&c.string()?)?).is_none(),
+            "to" => to.replace(AnnotationId::parse(&c.string()?)?).is_none(),
+            _ => return None,
+        })
+    })?;
+    Some(Relation {
+        id: common.id?,
+        doc: common.doc?,
+        kind: kind?,
+        from: from?,
+        to: to?,
+        attrs: common.attrs.unwrap_or_default(),
+        note: common.note.unwrap_or_default(),
+        author: common.author?,
+        created: common.created?,
+        modified: common.modified?,
+        meta: common.meta.unwrap_or_default(),
     })
 }
 
@@ -387,6 +631,80 @@ impl<'a> Cursor<'a> {
         None
     }
 
+    /// `[(s, e), …]`: a discontinuous span's fragments.
+    fn pairs(&mut self) -> Option<Vec<(usize, usize)>> {
+        self.literal("[")?;
+        let mut out = Vec::new();
+        loop {
+            self.literal("(")?;
+            let s = self.number()?;
+            self.literal(", ")?;
+            let e = self.number()?;
+            self.literal(")")?;
+            out.push((s, e));
+            if self.literal("]").is_some() {
+                return Some(out);
+            }
+            self.literal(", ")?;
+        }
+    }
+
+    /// One attribute value as [`write_attr_ron`] writes it.
+    fn attr_value(&mut self) -> Option<AttrValue> {
+        if self.rest().starts_with('"') {
+            return Some(AttrValue::Text(self.string()?.into_owned()));
+        }
+        if self.rest().starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+            let n = self
+                .rest()
+                .bytes()
+                .take_while(|b| b.is_ascii_digit() || b".-+eE".contains(b))
+                .count();
+            let x: f64 = self.rest()[..n].parse().ok()?;
+            self.i += n;
+            return Some(AttrValue::Number(crate::model::Number::new(x)?));
+        }
+        if self.literal("true").is_some() {
+            return Some(AttrValue::Flag(true));
+        }
+        if self.literal("false").is_some() {
+            return Some(AttrValue::Flag(false));
+        }
+        self.literal("[")?;
+        let mut items = Vec::new();
+        if self.literal("]").is_some() {
+            return Some(AttrValue::List(items));
+        }
+        loop {
+            items.push(self.string()?.into_owned());
+            if self.literal("]").is_some() {
+                return Some(AttrValue::List(items));
+            }
+            self.literal(", ")?;
+        }
+    }
+
+    /// `{"key": value, …}` of attribute values.
+    fn attrs(&mut self) -> Option<Attrs> {
+        self.literal("{")?;
+        let mut map = Attrs::new();
+        if self.literal("}").is_some() {
+            return Some(map);
+        }
+        loop {
+            let k = self.string()?.into_owned();
+            self.literal(": ")?;
+            let v = self.attr_value()?;
+            if map.insert(k, v).is_some() {
+                return None;
+            }
+            if self.literal("}").is_some() {
+                return Some(map);
+            }
+            self.literal(", ")?;
+        }
+    }
+
     /// `{"key": "value", …}`.
     fn map(&mut self) -> Option<BTreeMap<String, String>> {
         self.literal("{")?;
@@ -440,6 +758,8 @@ mod tests {
             created: Timestamp::from_unix(1_700_000_000),
             modified: Timestamp::from_unix(1_700_000_060),
             meta: meta.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            attrs: Default::default(),
+            fragments: Default::default(),
         }
     }
 
@@ -496,6 +816,158 @@ mod tests {
         // ron itself reads the `\'` escape older files contain.
         let old = line.replace("text: \"x\"", "text: \"l\\'x\"");
         assert_eq!(parse_annotation(&old).unwrap().text, "l'x");
+    }
+
+    /// A project with every kind of structure version 2 holds.
+    fn structured() -> Project {
+        use crate::model::{AttrKind, Cardinality, ChoiceValue, Colour, LabelKind, Number};
+        let mut schema = Schema::default_political();
+        schema.labels[0].kind = LabelKind::Event;
+        schema.relation_types.push(RelationType {
+            id: "claimant".into(),
+            name: "Claimant".into(),
+            colour: Colour([1, 2, 3]),
+            hotkey: Some('c'),
+            from: vec!["claim".into()],
+            to: vec!["actor".into()],
+            symmetric: false,
+            cardinality: Cardinality::Optional,
+            guideline: "Who makes the claim.".into(),
+        });
+        schema.relation_types.push(RelationType {
+            id: "same_as".into(),
+            name: "Same as".into(),
+            colour: Colour([9, 9, 9]),
+            hotkey: None,
+            from: Vec::new(),
+            to: Vec::new(),
+            symmetric: true,
+            cardinality: Cardinality::Any,
+            guideline: String::new(),
+        });
+        schema.attributes.push(AttributeDef {
+            id: "polarity".into(),
+            name: "Polarity".into(),
+            kind: AttrKind::Choice,
+            on: vec![AttrTarget::Label("claim".into()), AttrTarget::Relation("claimant".into())],
+            values: vec![
+                ChoiceValue { id: "support".into(), hotkey: Some('+') },
+                ChoiceValue { id: "oppose".into(), hotkey: None },
+            ],
+            default: Some(AttrValue::Text("support".into())),
+            required: true,
+            guideline: "g".into(),
+        });
+        schema.attributes.push(AttributeDef {
+            id: "outlet".into(),
+            name: "Outlet".into(),
+            kind: AttrKind::Text,
+            on: vec![AttrTarget::Document],
+            values: Vec::new(),
+            default: None,
+            required: false,
+            guideline: String::new(),
+        });
+        schema.entities.push(Entity {
+            id: "pashinyan".into(),
+            name: "Nikol Pashinyan".into(),
+            reference: Some("Wikidata:Q57521".into()),
+            note: String::new(),
+        });
+        let mut doc = Document::new("d", "D", "d.txt", Text::new("x"));
+        doc.attrs.insert("outlet".into(), AttrValue::Text("Le Monde".into()));
+        doc.attrs.insert("pages".into(), AttrValue::Number(Number::new(2.5).unwrap()));
+        let mut a = annotation("a … b", "", &[]);
+        a.doc = "d".into();
+        a.fragments = vec![(0, 4), (6, 10)];
+        a.attrs.insert("polarity".into(), AttrValue::Text("oppose".into()));
+        a.attrs.insert("quoted".into(), AttrValue::Flag(true));
+        a.attrs.insert("certainty".into(), AttrValue::Number(Number::new(-0.75).unwrap()));
+        a.attrs.insert("topics".into(), AttrValue::List(vec!["war".into(), "peace".into()]));
+        let mut b = annotation("x", "", &[]);
+        b.doc = "d".into();
+        b.id = AnnotationId::from_u64(777);
+        let mut project = Project::from_parts("p".into(), schema, vec![doc], vec![a.clone(), b.clone()]);
+        project.insert_relations(vec![Relation {
+            id: AnnotationId::from_u64(99),
+            doc: "d".into(),
+            kind: "claimant".into(),
+            from: a.id,
+            to: b.id,
+            attrs: [("polarity".to_owned(), AttrValue::Text("support".into()))].into(),
+            note: "n \"q\"".into(),
+            author: "ana".into(),
+            created: Timestamp::from_unix(1_700_000_000),
+            modified: Timestamp::from_unix(1_700_000_001),
+            meta: [("k".to_owned(), "v".to_owned())].into(),
+        }]);
+        project
+    }
+
+    fn reparse(text: &str) -> Project {
+        let file = parse(text).unwrap();
+        let docs = |entries: Vec<DocumentEntry>| {
+            entries
+                .into_iter()
+                .map(|e| e.into_document(Text::new("x")))
+                .collect::<Vec<_>>()
+        };
+        file.into_project(docs)
+    }
+
+    #[test]
+    fn version_two_round_trips_through_the_fast_path_and_ron_alike() {
+        let p = structured();
+        let text = to_string(&p);
+        assert!(text.contains("    format_version: 2,\n"));
+        assert!(
+            text.contains("fragments: [(0, 4), (6, 10)], label: \"claim\", text: \"a … b\", attrs: {\"certainty\": -0.75, \"polarity\": \"oppose\", \"quoted\": true, \"topics\": [\"war\", \"peace\"]}"),
+            "{text}"
+        );
+        assert!(text.contains("type: \"claimant\""), "{text}");
+        let fast = parse_canonical(&text).expect("the canonical form takes the fast path");
+        let via_ron: FileIn = ron::from_str(&text).unwrap();
+        assert_eq!(fast.annotations, via_ron.annotations);
+        assert_eq!(fast.relations, via_ron.relations);
+        let back = reparse(&text);
+        assert_eq!(back.schema, p.schema);
+        assert_eq!(back.annotations(), p.annotations());
+        assert_eq!(back.relations(), p.relations());
+        assert_eq!(back.documents[0].attrs, p.documents[0].attrs);
+        assert_eq!(to_string(&back), text, "deterministic");
+        // Every line of the file is one item: adding a relation adds a line.
+        assert_eq!(text.lines().filter(|l| l.contains("type: \"claimant\"")).count(), 1);
+    }
+
+    #[test]
+    fn a_version_one_file_is_saved_as_version_two_with_only_the_version_line_changed() {
+        let mut p = structured();
+        p.schema = Schema::default_political();
+        p.documents[0].attrs.clear();
+        let plain: Vec<Annotation> = p
+            .annotations()
+            .iter()
+            .map(|a| Annotation { fragments: Vec::new(), attrs: Attrs::new(), ..a.clone() })
+            .collect();
+        let p = Project::from_parts(p.name.clone(), p.schema.clone(), p.documents.clone(), plain);
+        let v2 = to_string(&p);
+        let v1 = v2.replace("format_version: 2,", "format_version: 1,");
+        let back = reparse(&v1);
+        assert_eq!(back.annotations(), p.annotations());
+        let resaved = to_string(&back);
+        let changed: Vec<_> = v1.lines().zip(resaved.lines()).filter(|(a, b)| a != b).collect();
+        assert_eq!(changed, [("    format_version: 1,", "    format_version: 2,")]);
+    }
+
+    #[test]
+    fn a_relations_section_out_of_place_falls_back_to_ron() {
+        let text = to_string(&structured());
+        let broken = text.replace("    relations: [\n", "    relations: [\n        oops\n");
+        assert!(parse_canonical(&broken).is_none());
+        assert!(ron::from_str::<FileIn>(&broken).is_err());
+        let trailing = format!("{text}// end\n");
+        assert!(parse_canonical(&trailing).is_none(), "not canonical");
+        assert_eq!(parse(&trailing).unwrap().relations.len(), 1, "ron reads it");
     }
 
     #[test]

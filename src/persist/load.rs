@@ -12,13 +12,16 @@ use std::path::{Path, PathBuf};
 
 use super::format::{self, FORMAT_VERSION, FileIn};
 use super::textfile::{self, Decoded, TextFileError};
-use crate::model::{Problem, ProblemKind, Project, Text, check};
+use crate::model::{Problem, ProblemKind, Project, Severity, Text, check};
 
 /// A loaded project and what is wrong with it (nothing, ideally).
 #[derive(Clone, Debug)]
 pub struct Loaded {
     pub project: Project,
+    /// Errors: a project with any is refused for editing, export and agreement.
     pub problems: Vec<Problem>,
+    /// Warnings (see [`crate::model::Severity`]): listed, not refused.
+    pub warnings: Vec<Problem>,
     /// Documents that were not plain UTF-8, with how they were decoded.
     pub decodings: Vec<(String, String)>,
 }
@@ -102,13 +105,13 @@ pub fn parse(
     path: &Path,
     read_document: &dyn Fn(&str, &str) -> Result<Decoded, TextFileError>,
 ) -> Result<Loaded, LoadError> {
-    let (name, schema, entries, annotations, orphans) = parse_file(source, path)?.into_parts();
-
+    let file = parse_file(source, path)?;
+    let annotations = &file.annotations;
     let mut kinds = Vec::new();
     let mut skip = HashSet::new();
     let mut decodings = Vec::new();
-    let mut documents = Vec::with_capacity(entries.len());
-    for mut entry in entries {
+    let mut documents = Vec::with_capacity(file.documents.len());
+    for mut entry in file.documents.clone() {
         let text = match read_document(&entry.path, &entry.hash) {
             Ok(decoded) => {
                 if let Some(report) = decoded.report() {
@@ -141,14 +144,16 @@ pub fn parse(
         documents.push(entry.into_document(text));
     }
 
-    let mut project = Project::from_parts(name, schema, documents, annotations);
-    project.orphans = orphans;
+    let project = FileIn { documents: Vec::new(), ..file }.into_project(|_| documents);
     let skip_refs: HashSet<&str> = skip.iter().map(String::as_str).collect();
     kinds.extend(check(&project, &skip_refs));
-    let problems = locate(source, kinds);
+    let (problems, warnings) = locate(source, kinds)
+        .into_iter()
+        .partition(|p| p.kind.severity() == Severity::Error);
     Ok(Loaded {
         project,
         problems,
+        warnings,
         decodings,
     })
 }
@@ -165,11 +170,9 @@ pub fn read_file_only(path: &Path) -> Result<Project, LoadError> {
 /// [`read_file_only`] on the file's text, already read (`path` names it in
 /// errors).
 pub fn parse_file_only(source: &str, path: &Path) -> Result<Project, LoadError> {
-    let (name, schema, entries, annotations, orphans) = parse_file(source, path)?.into_parts();
-    let documents = entries.into_iter().map(|e| e.into_document(Text::default())).collect();
-    let mut project = Project::from_parts(name, schema, documents, annotations);
-    project.orphans = orphans;
-    Ok(project)
+    Ok(parse_file(source, path)?.into_project(|entries| {
+        entries.into_iter().map(|e| e.into_document(Text::default())).collect()
+    }))
 }
 
 fn read_source(path: &Path) -> Result<String, LoadError> {

@@ -33,6 +33,8 @@ fn project(docs: &[(&str, &str)], spans: &[(&str, usize, usize, &str)], author: 
                 created: Timestamp::from_unix(1_700_000_000),
                 modified: Timestamp::from_unix(1_700_000_000),
                 meta: Default::default(),
+                attrs: Default::default(),
+                fragments: Default::default(),
             }
         })
         .collect();
@@ -45,6 +47,7 @@ fn project(docs: &[(&str, &str)], spans: &[(&str, usize, usize, &str)], author: 
                 colour: marginalia::model::Colour([1, 2, 3]),
                 hotkey: None,
                 guideline: String::new(),
+                kind: Default::default(),
             });
         }
     }

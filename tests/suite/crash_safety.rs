@@ -45,6 +45,8 @@ fn version(project: &Project, extra: usize, label: &str) -> Project {
                 created: at,
                 modified: at,
                 meta: Default::default(),
+                attrs: Default::default(),
+                fragments: Default::default(),
             }
         })
         .collect();

@@ -146,6 +146,8 @@ fn annotation(i: usize, doc: &str, text: &Text, range: std::ops::Range<usize>, s
         created: Timestamp::from_unix(1_700_000_000 + i as i64),
         modified: Timestamp::from_unix(1_700_100_000 + i as i64),
         meta,
+        attrs: Default::default(),
+        fragments: Default::default(),
     }
 }
 
@@ -157,6 +159,7 @@ fn assemble(docs: Vec<Document>, annotations: Vec<Annotation>) -> Project {
         colour: marginalia::model::Colour([0x12, 0x34, 0x56]),
         hotkey: Some('4'),
         guideline: String::new(),
+        kind: Default::default(),
     });
     Project::from_parts(p.name, p.schema, docs, annotations)
 }
@@ -358,6 +361,8 @@ fn fixed(doc_text: &str, spans: &[(&str, &str)]) -> Project {
             created: Timestamp::from_unix(1_763_900_000),
             modified: Timestamp::from_unix(1_763_900_000),
             meta: BTreeMap::new(),
+            attrs: Default::default(),
+            fragments: Default::default(),
         });
     }
     let docs = vec![Document::new("fr", "Communiqué", "fr.txt", text)];

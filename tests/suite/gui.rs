@@ -1445,6 +1445,7 @@ fn review_of_three_annotators_switches_pairs_keeping_rejections_and_labels() {
             colour: Colour([10, 120, 90]),
             hotkey: Some('9'),
             guideline: String::new(),
+            kind: Default::default(),
         },
         index: 3,
     }

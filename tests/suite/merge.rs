@@ -109,6 +109,7 @@ fn edits_on_both_sides_combine() {
             colour: Colour([1, 2, 3]),
             hotkey: Some('4'),
             guideline: String::new(),
+            kind: Default::default(),
         },
         index: 3,
     }
@@ -278,6 +279,7 @@ fn a_label_deleted_on_one_side_and_used_on_the_other_comes_back() {
             colour: Colour([1, 2, 3]),
             hotkey: None,
             guideline: String::new(),
+            kind: Default::default(),
         },
         index: 3,
     }

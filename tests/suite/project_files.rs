@@ -135,14 +135,14 @@ fn a_misspelt_field_is_refused_rather_than_dropped() {
 #[test]
 fn newer_format_versions_are_refused() {
     let f = Fixture::new();
-    f.edit(|s| s.replace("format_version: 1,", "format_version: 99,\n    future_field: (),"));
+    f.edit(|s| s.replace("format_version: 2,", "format_version: 99,\n    future_field: (),"));
     let err = persist::load(&f.path).unwrap_err();
     assert!(
         matches!(
             err,
             LoadError::NewerFormat {
                 found: 99,
-                supported: 1,
+                supported: 2,
                 ..
             }
         ),
@@ -356,6 +356,8 @@ mod round_trip {
                         created: at,
                         modified: Timestamp::from_unix(1_700_000_000 + i as i64),
                         meta: meta.into_iter().collect::<BTreeMap<_, _>>(),
+                        attrs: Default::default(),
+                        fragments: Default::default(),
                     }
                 })
                 .collect();

@@ -67,6 +67,7 @@ fn every_kind_of_change_between_versions_of_one_project() {
                 colour: Colour([1, 2, 3]),
                 hotkey: None,
                 guideline: String::new(),
+                kind: Default::default(),
             },
             index: 3,
         },

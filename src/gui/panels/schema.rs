@@ -185,6 +185,7 @@ impl SchemaEditor {
                         colour: Colour::for_new_label(n),
                         hotkey,
                         guideline: String::new(),
+                        kind: Default::default(),
                     },
                     index: n,
                 }));
