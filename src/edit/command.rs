@@ -9,7 +9,11 @@
 
 use std::collections::HashSet;
 
-use crate::model::{Annotation, AnnotationId, Document, Label, Project, Status, Timestamp, plural, shorten};
+use super::structure::{self, Structure};
+use crate::model::{
+    Annotation, AnnotationId, AttrTarget, AttrValue, Attrs, Document, Label, Owner, Project, Relation, Status,
+    Timestamp, plural, shorten,
+};
 
 /// One undoable change.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,6 +80,34 @@ pub enum Command {
     DeleteOrphans(Vec<AnnotationId>),
     /// Put orphans back (the inverse of deleting them).
     RestoreOrphans(Vec<Annotation>),
+    /// Add relations (fresh ids, endpoints in their document, a type that
+    /// allows their labels and has room for another).
+    AddRelations(Vec<Relation>),
+    /// Delete relations by id.
+    DeleteRelations(Vec<AnnotationId>),
+    /// Put existing relations back to exactly these values (retype,
+    /// another note or endpoint, and the inverse of such edits).
+    RestoreRelations(Vec<Relation>),
+    /// Set (`Some`) or unset (`None`) attributes of an annotation, a
+    /// relation or a document, as one step.
+    SetAttrs {
+        owner: Owner,
+        changes: Vec<(String, Option<AttrValue>)>,
+        at: Timestamp,
+    },
+    /// Replace a document's metadata fields (the inverse of [`Command::SetAttrs`] on a document).
+    SetDocumentAttrs { doc: String, attrs: Attrs },
+    /// Make an annotation discontinuous, or change its pieces (`(start,
+    /// end)` in order; one piece makes it a plain span again).
+    SetFragments {
+        id: AnnotationId,
+        pieces: Vec<(usize, usize)>,
+        at: Timestamp,
+    },
+    /// Replace the relation types, the attribute declarations or the entity
+    /// list (add, edit, remove and reorder in one): refused when what is in
+    /// use would stop validating.
+    SetStructure(Structure),
     /// Several commands as one undoable step.
     Batch(Vec<Command>),
     /// Several commands as one undoable step, described as `what` in the
@@ -126,6 +158,23 @@ pub enum EditError {
     WhiteSpaceOnly { doc: String, start: usize, end: usize },
     #[error("label position {index} is past the end of the palette ({len} labels)")]
     BadPosition { index: usize, len: usize },
+    #[error("no relation with id {0}")]
+    UnknownRelation(AnnotationId),
+    #[error("no relation type {0:?} in the schema")]
+    UnknownRelationType(String),
+    #[error("relation type {kind:?} does not link {from_label:?} to {to_label:?} (it allows {allowed})")]
+    RelationNotAllowed {
+        kind: String,
+        from_label: String,
+        to_label: String,
+        allowed: String,
+    },
+    #[error("annotation {id}: {reason}")]
+    BadFragments { id: AnnotationId, reason: String },
+    /// The edit would leave something that does not validate; the message
+    /// says what.
+    #[error("{0}")]
+    Breaks(String),
 }
 
 impl Command {
@@ -136,7 +185,10 @@ impl Command {
             Command::AddAnnotations(new) => add_annotations(project, new),
             Command::DeleteAnnotations(ids) => {
                 let set = existing_ids(project, ids)?;
-                Ok(Command::AddAnnotations(project.remove_annotations(&set)))
+                // Their relations go in the same step: never a dangling end.
+                let relations = touching(project, &set);
+                let removed = Command::AddAnnotations(project.remove_annotations(&set));
+                Ok(with_relations(removed, project.remove_relations(&relations)))
             }
             Command::Relabel { ids, label, at } => {
                 if !project.schema.contains(label) {
@@ -145,7 +197,7 @@ impl Command {
                 let set = existing_ids(project, ids)?;
                 // Those already so labelled are left alone (their
                 // `modified` too): relabeling to the same label is no edit.
-                let changed = project
+                let changed: Vec<Annotation> = project
                     .annotations()
                     .iter()
                     .filter(|a| set.contains(&a.id) && a.label != *label)
@@ -155,14 +207,25 @@ impl Command {
                         ..a.clone()
                     })
                     .collect();
+                check_relabel(project, &changed)?;
                 Ok(Command::RestoreAnnotations(project.replace_annotations(changed)))
             }
             Command::Resize { id, start, end, at } => {
                 let old = project.annotation(*id).ok_or(EditError::UnknownAnnotation(*id))?;
-                let text = span_text(project, &old.doc, *start, *end)?;
                 if (old.start, old.end) == (*start, *end) {
                     return Ok(Command::RestoreAnnotations(Vec::new()));
                 }
+                if old.is_discontinuous() {
+                    // The outer ends move: the first piece's start, the
+                    // last piece's end.
+                    let mut pieces = old.fragments.clone();
+                    pieces[0].0 = *start;
+                    if let Some(last) = pieces.last_mut() {
+                        last.1 = *end;
+                    }
+                    return structure::set_fragments(project, *id, &pieces, *at);
+                }
+                let text = span_text(project, &old.doc, *start, *end)?;
                 let new = Annotation {
                     start: *start,
                     end: *end,
@@ -241,6 +304,11 @@ impl Command {
                         count,
                     });
                 }
+                if let Some(user) = label_users(project, id).first() {
+                    return Err(EditError::Breaks(format!(
+                        "label {id:?} is named by the schema's {user}; change that first"
+                    )));
+                }
                 let label = project.schema.labels.remove(index);
                 Ok(Command::AddLabel { label, index })
             }
@@ -265,6 +333,9 @@ impl Command {
                     });
                 }
                 project.schema.labels[index].id = to.clone();
+                // The schema's own references follow (relation types'
+                // ends, attributes' targets): the label is the same one.
+                rename_label_references(project, from, to);
                 Ok(Command::RenameLabelId {
                     from: to.clone(),
                     to: from.clone(),
@@ -309,7 +380,12 @@ impl Command {
                     .into_iter()
                     .partition(|o| ids.contains(&o.id));
                 project.orphans = kept;
-                Ok(Command::RestoreOrphans(gone))
+                let set: HashSet<AnnotationId> = ids.iter().copied().collect();
+                let relations = touching(project, &set);
+                Ok(with_relations(
+                    Command::RestoreOrphans(gone),
+                    project.remove_relations(&relations),
+                ))
             }
             Command::RestoreOrphans(orphans) => {
                 let taken = project.annotation_ids();
@@ -325,6 +401,13 @@ impl Command {
                 project.orphans.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
                 Ok(Command::DeleteOrphans(orphans.iter().map(|o| o.id).collect()))
             }
+            Command::AddRelations(new) => structure::add_relations(project, new),
+            Command::DeleteRelations(ids) => structure::delete_relations(project, ids),
+            Command::RestoreRelations(values) => structure::restore_relations(project, values),
+            Command::SetAttrs { owner, changes, at } => structure::set_attrs(project, owner, changes, *at),
+            Command::SetDocumentAttrs { doc, attrs } => structure::set_document_attrs(project, doc, attrs),
+            Command::SetFragments { id, pieces, at } => structure::set_fragments(project, *id, pieces, *at),
+            Command::SetStructure(new) => structure::set_structure(project, new),
             Command::Batch(commands) => apply_all(commands, project).map(Command::Batch),
             Command::Named { what, commands } => apply_all(commands, project).map(|commands| Command::Named {
                 what: what.clone(),
@@ -347,7 +430,13 @@ impl Command {
             {
                 true
             }
-            (_, Command::DeleteAnnotations(ids) | Command::DeleteOrphans(ids)) if ids.is_empty() => true,
+            (_, Command::RestoreRelations(v) | Command::AddRelations(v)) if v.is_empty() => true,
+            (_, Command::DeleteAnnotations(ids) | Command::DeleteOrphans(ids) | Command::DeleteRelations(ids))
+                if ids.is_empty() =>
+            {
+                true
+            }
+            (_, Command::Batch(is)) if is.is_empty() => true,
             (Command::Batch(cs), Command::Batch(is)) => {
                 cs.len() == is.len() && cs.iter().zip(is.iter().rev()).all(|(c, i)| c.changed_nothing(i))
             }
@@ -355,7 +444,9 @@ impl Command {
                 Command::SetStatus { .. }
                 | Command::UpdateLabel(_)
                 | Command::MoveLabel { .. }
-                | Command::SetProjectName(_),
+                | Command::SetProjectName(_)
+                | Command::SetDocumentAttrs { .. }
+                | Command::SetStructure(_),
                 i,
             ) => self == i,
             _ => false,
@@ -429,7 +520,115 @@ impl Command {
                 [one] => one.describe(),
                 _ => format!("{} changes", v.len()),
             },
+            Command::AddRelations(v) => match v.as_slice() {
+                [r] => format!("link as {}", r.kind),
+                _ => format!("add {}", plural(v.len(), "relation")),
+            },
+            Command::DeleteRelations(ids) => format!("delete {}", plural(ids.len(), "relation")),
+            Command::RestoreRelations(v) => format!("restore {}", plural(v.len(), "relation")),
+            Command::SetAttrs { changes, .. } => match changes.as_slice() {
+                [(key, Some(v))] => format!("set {key} to {}", shorten(&v.to_string(), 30)),
+                [(key, None)] => format!("unset {key}"),
+                _ => format!("set {}", plural(changes.len(), "attribute")),
+            },
+            Command::SetDocumentAttrs { doc, .. } => format!("edit the metadata of {doc}"),
+            Command::SetFragments { pieces, .. } => match pieces.len() {
+                1 => "join the pieces of an annotation".to_owned(),
+                n => format!("make an annotation of {n} pieces"),
+            },
+            Command::SetStructure(s) => s.describe().to_owned(),
             Command::Named { what, .. } => what.clone(),
+        }
+    }
+}
+
+/// The ids of the relations touching any of `ids`.
+fn touching(project: &Project, ids: &HashSet<AnnotationId>) -> HashSet<AnnotationId> {
+    project
+        .relations()
+        .iter()
+        .filter(|r| ids.contains(&r.from) || ids.contains(&r.to))
+        .map(|r| r.id)
+        .collect()
+}
+
+/// The inverse of a deletion that also removed `relations`: put the
+/// annotations back, then their relations.
+fn with_relations(inverse: Command, relations: Vec<Relation>) -> Command {
+    if relations.is_empty() {
+        inverse
+    } else {
+        Command::Batch(vec![inverse, Command::AddRelations(relations)])
+    }
+}
+
+/// Refuses a relabel that would leave a relation its type does not allow,
+/// or an attribute value the new label does not take.
+fn check_relabel(project: &Project, changed: &[Annotation]) -> Result<(), EditError> {
+    let labels: std::collections::HashMap<AnnotationId, &str> =
+        changed.iter().map(|a| (a.id, a.label.as_str())).collect();
+    let label_of = |id: AnnotationId| {
+        labels
+            .get(&id)
+            .copied()
+            .or_else(|| project.annotation(id).map(|a| a.label.as_str()))
+    };
+    for a in changed {
+        for r in project.relations_touching(&a.doc, a.id) {
+            let (Some(kind), Some(from), Some(to)) =
+                (project.schema.relation_type(&r.kind), label_of(r.from), label_of(r.to))
+            else {
+                continue;
+            };
+            if !kind.allows(from, to) {
+                return Err(EditError::Breaks(format!(
+                    "annotation {} is an end of relation {} ({}), which does not link {from:?} to {to:?}; delete or change the relation first",
+                    a.id, r.id, r.kind
+                )));
+            }
+        }
+        structure::check_attrs(
+            project,
+            &Owner::Annotation(a.id),
+            &a.doc,
+            &AttrTarget::Label(a.label.clone()),
+            &a.attrs,
+        )
+        .map_err(|e| EditError::Breaks(format!("relabeling {} as {:?}: {e}; unset it first", a.id, a.label)))?;
+    }
+    Ok(())
+}
+
+/// What in the schema names label `id` ("relation type \"claimant\"").
+fn label_users(project: &Project, id: &str) -> Vec<String> {
+    let schema = &project.schema;
+    let types = schema
+        .relation_types
+        .iter()
+        .filter(|t| t.from.iter().chain(&t.to).any(|l| l == id))
+        .map(|t| format!("relation type {:?}", t.id));
+    let attributes = schema
+        .attributes
+        .iter()
+        .filter(|a| a.on.contains(&AttrTarget::Label(id.to_owned())))
+        .map(|a| format!("attribute {:?}", a.id));
+    types.chain(attributes).collect()
+}
+
+fn rename_label_references(project: &mut Project, from: &str, to: &str) {
+    let rename = |l: &mut String| {
+        if l == from {
+            *l = to.to_owned();
+        }
+    };
+    for t in &mut project.schema.relation_types {
+        t.from.iter_mut().chain(t.to.iter_mut()).for_each(rename);
+    }
+    for a in &mut project.schema.attributes {
+        for target in &mut a.on {
+            if let AttrTarget::Label(l) = target {
+                rename(l);
+            }
         }
     }
 }
@@ -490,10 +689,20 @@ pub(crate) fn span_text(project: &Project, doc: &str, start: usize, end: usize) 
         })
 }
 
-/// Checks an annotation's document, label, span and quoted text.
+/// Checks an annotation's document, label, span, quoted text and attributes.
 fn check_annotation(project: &Project, a: &Annotation) -> Result<(), EditError> {
     if !project.schema.contains(&a.label) {
         return Err(EditError::UnknownLabel(a.label.clone()));
+    }
+    structure::check_attrs(
+        project,
+        &Owner::Annotation(a.id),
+        &a.doc,
+        &AttrTarget::Label(a.label.clone()),
+        &a.attrs,
+    )?;
+    if !a.fragments.is_empty() {
+        return structure::check_pieces(project, a);
     }
     let actual = span_text(project, &a.doc, a.start, a.end)?;
     if actual != a.text {
@@ -523,7 +732,7 @@ fn check_hotkey(project: &Project, label: &Label) -> Result<(), EditError> {
 }
 
 fn add_annotations(project: &mut Project, new: &[Annotation]) -> Result<Command, EditError> {
-    let mut ids = project.annotation_ids();
+    let mut ids = project.used_ids();
     for a in new {
         if !ids.insert(a.id) {
             return Err(EditError::DuplicateAnnotation(a.id));

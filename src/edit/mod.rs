@@ -4,6 +4,9 @@
 
 mod command;
 mod history;
+mod structure;
+#[cfg(test)]
+mod structure_tests;
 #[cfg(test)]
 mod tests;
 
@@ -11,8 +14,9 @@ use std::ops::Range;
 
 pub use command::{Command, EditError};
 pub use history::History;
+pub use structure::{Structure, defaults};
 
-use crate::model::{Annotation, AnnotationId, Project, Timestamp};
+use crate::model::{Annotation, AnnotationId, AttrTarget, Project, Relation, Timestamp};
 
 /// What tagging ranges would do: the annotations to add, and the existing
 /// annotations that already tag one of the ranges with that label.
@@ -63,7 +67,8 @@ pub fn new_annotations(
     if !project.schema.contains(label) {
         return Err(EditError::UnknownLabel(label.to_owned()));
     }
-    let mut taken = project.annotation_ids();
+    let mut taken = project.used_ids();
+    let attrs = defaults(project, &AttrTarget::Label(label.to_owned()));
     ranges
         .iter()
         .map(|range| {
@@ -89,8 +94,8 @@ pub fn new_annotations(
                 created: at,
                 modified: at,
                 meta: Default::default(),
-                attrs: Default::default(),
-                fragments: Default::default(),
+                attrs: attrs.clone(),
+                fragments: Vec::new(),
             })
         })
         .collect()
@@ -107,4 +112,71 @@ pub fn new_annotation(
 ) -> Result<Annotation, EditError> {
     let mut one = new_annotations(project, doc, &[range], label, author, at)?;
     Ok(one.remove(0))
+}
+
+/// One new discontinuous annotation of `pieces` (in order, not touching)
+/// in `doc`; one piece gives a plain span. Checked as [`new_annotations`]
+/// checks a span, each piece and the whole.
+pub fn new_fragmented_annotation(
+    project: &Project,
+    doc: &str,
+    pieces: &[Range<usize>],
+    label: &str,
+    author: &str,
+    at: Timestamp,
+) -> Result<Annotation, EditError> {
+    let (Some(first), Some(last)) = (pieces.first(), pieces.last()) else {
+        return Err(EditError::EmptySpan {
+            doc: doc.to_owned(),
+            start: 0,
+            end: 0,
+        });
+    };
+    let mut a = new_annotation(project, doc, first.start..last.end, label, author, at)?;
+    if pieces.len() > 1 {
+        for p in pieces {
+            command::span_text(project, doc, p.start, p.end)?;
+        }
+        a.set_pieces(pieces);
+        crate::model::fragments_ok(&a).map_err(|reason| EditError::BadFragments { id: a.id, reason })?;
+        let text = project.document(doc).map(|d| crate::model::quote(&d.text, pieces));
+        a.text = text
+            .flatten()
+            .ok_or_else(|| EditError::UnknownDocument(doc.to_owned()))?;
+    }
+    Ok(a)
+}
+
+/// A new relation `from` —`kind`→ `to` (in the document of `from`), with
+/// a fresh id and the type's default attributes, checked as adding it
+/// would check it.
+pub fn new_relation(
+    project: &Project,
+    kind: &str,
+    from: AnnotationId,
+    to: AnnotationId,
+    author: &str,
+    at: Timestamp,
+) -> Result<Relation, EditError> {
+    let doc = project
+        .annotation(from)
+        .ok_or(EditError::UnknownAnnotation(from))?
+        .doc
+        .clone();
+    let taken = project.used_ids();
+    let r = Relation {
+        id: AnnotationId::fresh(|id| taken.contains(&id)),
+        doc,
+        kind: kind.to_owned(),
+        from,
+        to,
+        attrs: defaults(project, &AttrTarget::Relation(kind.to_owned())),
+        note: String::new(),
+        author: author.to_owned(),
+        created: at,
+        modified: at,
+        meta: Default::default(),
+    };
+    structure::check_relation(project, &r)?;
+    Ok(r)
 }

@@ -87,7 +87,7 @@ impl Annotation {
     /// The pieces of the span, in order (the extent for a one-piece span).
     pub fn pieces(&self) -> Vec<Range<usize>> {
         if self.fragments.is_empty() {
-            vec![self.start..self.end]
+            std::iter::once(self.start..self.end).collect()
         } else {
             self.fragments.iter().map(|&(s, e)| s..e).collect()
         }

@@ -117,7 +117,11 @@ pub enum ProblemKind {
         actual: String,
     },
     #[error("annotation {id} in document {doc:?} has bad fragments: {reason}")]
-    BadFragments { id: AnnotationId, doc: String, reason: String },
+    BadFragments {
+        id: AnnotationId,
+        doc: String,
+        reason: String,
+    },
     #[error("the schema defines {what} {id:?} more than once")]
     DuplicateSchemaEntry { what: &'static str, id: String },
     #[error("the schema's {what} {id:?} names {missing_what} {missing:?}, which is not in the schema")]
@@ -130,7 +134,11 @@ pub enum ProblemKind {
     #[error("the schema's attribute {id:?} has the default {value:?}: {reason}")]
     BadDefault { id: String, value: String, reason: String },
     #[error("relation {id} in document {doc:?} has type {kind:?}, which is not in the schema")]
-    UnknownRelationType { id: AnnotationId, doc: String, kind: String },
+    UnknownRelationType {
+        id: AnnotationId,
+        doc: String,
+        kind: String,
+    },
     #[error("relation {id} in document {doc:?}: its `{end}` end, {target}, is not an annotation of the project")]
     RelationEndMissing {
         id: AnnotationId,
@@ -384,7 +392,7 @@ pub fn check(project: &Project, skip_docs: &HashSet<&str>) -> Vec<ProblemKind> {
                 start: a.start,
                 end: a.end,
                 quoted: a.text.clone(),
-                actual: actual.to_owned(),
+                actual: actual.clone(),
             }),
             Some(_) => {}
         }
@@ -556,7 +564,14 @@ fn check_relations(project: &Project, ids: &mut HashSet<AnnotationId>, problems:
 fn check_attributes(project: &Project, problems: &mut Vec<ProblemKind>) {
     let schema = &project.schema;
     for d in &project.documents {
-        check_attrs(schema, Owner::Document(d.id.clone()), &d.id, &AttrTarget::Document, &d.attrs, problems);
+        check_attrs(
+            schema,
+            Owner::Document(d.id.clone()),
+            &d.id,
+            &AttrTarget::Document,
+            &d.attrs,
+            problems,
+        );
     }
     for a in project.annotations() {
         let target = AttrTarget::Label(a.label.clone());
@@ -569,7 +584,13 @@ fn check_attributes(project: &Project, problems: &mut Vec<ProblemKind>) {
 }
 
 /// Checks one owner's attribute values against the schema.
-pub fn attribute_problems(schema: &Schema, owner: Owner, doc: &str, target: &AttrTarget, attrs: &Attrs) -> Vec<ProblemKind> {
+pub fn attribute_problems(
+    schema: &Schema,
+    owner: Owner,
+    doc: &str,
+    target: &AttrTarget,
+    attrs: &Attrs,
+) -> Vec<ProblemKind> {
     let mut problems = Vec::new();
     check_attrs(schema, owner, doc, target, attrs, &mut problems);
     problems
@@ -694,7 +715,11 @@ fn values_list(def: &super::schema::AttributeDef) -> String {
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, with a real month and day.
 fn is_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
-    let num = |p: &str, len: usize| (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok()).flatten();
+    let num = |p: &str, len: usize| {
+        (p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u32>().ok())
+            .flatten()
+    };
     match parts.as_slice() {
         [y] => num(y, 4).is_some(),
         [y, m] => num(y, 4).is_some() && num(m, 2).is_some_and(|m| (1..=12).contains(&m)),

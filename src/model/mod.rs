@@ -24,6 +24,7 @@ pub use offsets::{OffsetIndex, OffsetUnit};
 pub use project::{Project, document_id_from};
 pub use relation::{Relation, RelationKey};
 pub use schema::{
-    AttrKind, AttrTarget, AttributeDef, Cardinality, ChoiceValue, Colour, Entity, Label, LabelKind, RelationType, Schema,
+    AttrKind, AttrTarget, AttributeDef, Cardinality, ChoiceValue, Colour, Entity, Label, LabelKind, RelationType,
+    Schema,
 };
 pub use text::{Text, fold_for_search, fold_str_for_search, plural, shorten};

@@ -207,7 +207,8 @@ impl RelationType {
     /// `to` with this type (either way round for a symmetric type).
     pub fn allows(&self, from: &str, to: &str) -> bool {
         let fits = |list: &[String], l: &str| list.is_empty() || list.iter().any(|x| x == l);
-        (fits(&self.from, from) && fits(&self.to, to)) || (self.symmetric && fits(&self.from, to) && fits(&self.to, from))
+        (fits(&self.from, from) && fits(&self.to, to))
+            || (self.symmetric && fits(&self.from, to) && fits(&self.to, from))
     }
 }
 

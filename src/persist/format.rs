@@ -249,7 +249,13 @@ fn write_relation_type(out: &mut String, t: &RelationType) {
 }
 
 fn write_attribute(out: &mut String, a: &AttributeDef) {
-    let _ = write!(out, "id: {:?}, name: {:?}, kind: {}, on: [", a.id, a.name, a.kind.name());
+    let _ = write!(
+        out,
+        "id: {:?}, name: {:?}, kind: {}, on: [",
+        a.id,
+        a.name,
+        a.kind.name()
+    );
     for (i, target) in a.on.iter().enumerate() {
         out.push_str(if i == 0 { "" } else { ", " });
         let _ = match target {
@@ -318,7 +324,10 @@ fn write_provenance(
     modified: Timestamp,
     meta: &BTreeMap<String, String>,
 ) {
-    let _ = write!(out, ", author: {author:?}, created: \"{created}\", modified: \"{modified}\"");
+    let _ = write!(
+        out,
+        ", author: {author:?}, created: \"{created}\", modified: \"{modified}\""
+    );
     if !meta.is_empty() {
         out.push_str(", meta: {");
         for (i, (k, v)) in meta.iter().enumerate() {
@@ -346,7 +355,11 @@ fn write_document(out: &mut String, d: &Document) {
 }
 
 fn write_annotation(out: &mut String, a: &Annotation) {
-    let _ = write!(out, "id: \"{}\", doc: {:?}, start: {}, end: {}", a.id, a.doc, a.start, a.end);
+    let _ = write!(
+        out,
+        "id: \"{}\", doc: {:?}, start: {}, end: {}",
+        a.id, a.doc, a.start, a.end
+    );
     if !a.fragments.is_empty() {
         out.push_str(", fragments: [");
         for (i, (s, e)) in a.fragments.iter().enumerate() {
@@ -849,10 +862,19 @@ mod tests {
             id: "polarity".into(),
             name: "Polarity".into(),
             kind: AttrKind::Choice,
-            on: vec![AttrTarget::Label("claim".into()), AttrTarget::Relation("claimant".into())],
+            on: vec![
+                AttrTarget::Label("claim".into()),
+                AttrTarget::Relation("claimant".into()),
+            ],
             values: vec![
-                ChoiceValue { id: "support".into(), hotkey: Some('+') },
-                ChoiceValue { id: "oppose".into(), hotkey: None },
+                ChoiceValue {
+                    id: "support".into(),
+                    hotkey: Some('+'),
+                },
+                ChoiceValue {
+                    id: "oppose".into(),
+                    hotkey: None,
+                },
             ],
             default: Some(AttrValue::Text("support".into())),
             required: true,
@@ -876,14 +898,17 @@ mod tests {
         });
         let mut doc = Document::new("d", "D", "d.txt", Text::new("x"));
         doc.attrs.insert("outlet".into(), AttrValue::Text("Le Monde".into()));
-        doc.attrs.insert("pages".into(), AttrValue::Number(Number::new(2.5).unwrap()));
+        doc.attrs
+            .insert("pages".into(), AttrValue::Number(Number::new(2.5).unwrap()));
         let mut a = annotation("a … b", "", &[]);
         a.doc = "d".into();
         a.fragments = vec![(0, 4), (6, 10)];
         a.attrs.insert("polarity".into(), AttrValue::Text("oppose".into()));
         a.attrs.insert("quoted".into(), AttrValue::Flag(true));
-        a.attrs.insert("certainty".into(), AttrValue::Number(Number::new(-0.75).unwrap()));
-        a.attrs.insert("topics".into(), AttrValue::List(vec!["war".into(), "peace".into()]));
+        a.attrs
+            .insert("certainty".into(), AttrValue::Number(Number::new(-0.75).unwrap()));
+        a.attrs
+            .insert("topics".into(), AttrValue::List(vec!["war".into(), "peace".into()]));
         let mut b = annotation("x", "", &[]);
         b.doc = "d".into();
         b.id = AnnotationId::from_u64(777);
@@ -947,7 +972,11 @@ mod tests {
         let plain: Vec<Annotation> = p
             .annotations()
             .iter()
-            .map(|a| Annotation { fragments: Vec::new(), attrs: Attrs::new(), ..a.clone() })
+            .map(|a| Annotation {
+                fragments: Vec::new(),
+                attrs: Attrs::new(),
+                ..a.clone()
+            })
             .collect();
         let p = Project::from_parts(p.name.clone(), p.schema.clone(), p.documents.clone(), plain);
         let v2 = to_string(&p);

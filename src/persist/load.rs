@@ -144,7 +144,11 @@ pub fn parse(
         documents.push(entry.into_document(text));
     }
 
-    let project = FileIn { documents: Vec::new(), ..file }.into_project(|_| documents);
+    let project = FileIn {
+        documents: Vec::new(),
+        ..file
+    }
+    .into_project(|_| documents);
     let skip_refs: HashSet<&str> = skip.iter().map(String::as_str).collect();
     kinds.extend(check(&project, &skip_refs));
     let (problems, warnings) = locate(source, kinds)
@@ -170,9 +174,8 @@ pub fn read_file_only(path: &Path) -> Result<Project, LoadError> {
 /// [`read_file_only`] on the file's text, already read (`path` names it in
 /// errors).
 pub fn parse_file_only(source: &str, path: &Path) -> Result<Project, LoadError> {
-    Ok(parse_file(source, path)?.into_project(|entries| {
-        entries.into_iter().map(|e| e.into_document(Text::default())).collect()
-    }))
+    Ok(parse_file(source, path)?
+        .into_project(|entries| entries.into_iter().map(|e| e.into_document(Text::default())).collect()))
 }
 
 fn read_source(path: &Path) -> Result<String, LoadError> {

@@ -1,0 +1,381 @@
+//! The edits of structure: relations, attribute values, fragments and the
+//! schema's relation types, attributes and entities, each checked before
+//! it applies so that an edit never leaves a file `validate` refuses.
+//!
+//! Checks that look at one thing (a relation's ends and type, a value
+//! against its declaration) are done directly. Changes to the schema's
+//! structure can break things anywhere, so they are applied, the project's
+//! structural problems compared with those it had before, and undone with
+//! the first new problem as the reason when there is one.
+
+use std::collections::HashSet;
+
+use super::command::{Command, EditError};
+use crate::model::{
+    Annotation, AnnotationId, AttrTarget, AttrValue, AttributeDef, Attrs, Entity, Owner, Project, Relation,
+    RelationType, Severity, Timestamp, attribute_problems, check, fragments_ok, quote,
+};
+
+/// A whole part of the schema's structure, replaced at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Structure {
+    RelationTypes(Vec<RelationType>),
+    Attributes(Vec<AttributeDef>),
+    Entities(Vec<Entity>),
+}
+
+impl Structure {
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Structure::RelationTypes(_) => "edit relation types",
+            Structure::Attributes(_) => "edit attributes",
+            Structure::Entities(_) => "edit the entity list",
+        }
+    }
+}
+
+/// Checks a relation that is to be added or restored: its type, its two
+/// ends (annotations of its document), the labels the type allows, the
+/// type's cardinality, and its attribute values.
+pub(super) fn check_relation(project: &Project, r: &Relation) -> Result<(), EditError> {
+    let kind = project
+        .schema
+        .relation_type(&r.kind)
+        .ok_or_else(|| EditError::UnknownRelationType(r.kind.clone()))?;
+    let end = |id: AnnotationId| -> Result<&Annotation, EditError> {
+        let a = project
+            .annotation(id)
+            .or_else(|| project.orphans.iter().find(|o| o.id == id))
+            .ok_or(EditError::UnknownAnnotation(id))?;
+        if a.doc != r.doc {
+            return Err(EditError::Breaks(format!(
+                "annotation {id} is in document {:?}, not {:?}: a relation links two annotations of one document",
+                a.doc, r.doc
+            )));
+        }
+        Ok(a)
+    };
+    let (from, to) = (end(r.from)?, end(r.to)?);
+    if r.from == r.to {
+        return Err(EditError::Breaks(format!(
+            "a relation links two annotations; {} is both ends",
+            r.from
+        )));
+    }
+    if !kind.allows(&from.label, &to.label) {
+        return Err(EditError::RelationNotAllowed {
+            kind: kind.id.clone(),
+            from_label: from.label.clone(),
+            to_label: to.label.clone(),
+            allowed: allowed_text(kind),
+        });
+    }
+    if let Some(max) = kind.cardinality.max() {
+        let others = project
+            .relations_touching(&r.doc, r.from)
+            .filter(|x| x.from == r.from && x.kind == r.kind && x.id != r.id)
+            .count();
+        if others >= max {
+            return Err(EditError::Breaks(format!(
+                "annotation {} already has its {} {:?} relation (the schema allows {})",
+                r.from,
+                if max == 1 { "one" } else { "last" },
+                kind.id,
+                kind.cardinality.name()
+            )));
+        }
+    }
+    check_attrs(
+        project,
+        &Owner::Relation(r.id),
+        &r.doc,
+        &AttrTarget::Relation(r.kind.clone()),
+        &r.attrs,
+    )
+}
+
+fn allowed_text(kind: &RelationType) -> String {
+    let side = |list: &[String]| {
+        if list.is_empty() {
+            "any label".to_owned()
+        } else {
+            list.join(" or ")
+        }
+    };
+    format!(
+        "{} → {}{}",
+        side(&kind.from),
+        side(&kind.to),
+        if kind.symmetric { " (either way)" } else { "" }
+    )
+}
+
+/// Refuses attribute values that are errors (warnings, such as a required
+/// value not yet set, are work in progress and allowed).
+pub(super) fn check_attrs(
+    project: &Project,
+    owner: &Owner,
+    doc: &str,
+    target: &AttrTarget,
+    attrs: &Attrs,
+) -> Result<(), EditError> {
+    match attribute_problems(&project.schema, owner.clone(), doc, target, attrs)
+        .into_iter()
+        .find(|p| p.severity() == Severity::Error)
+    {
+        Some(p) => Err(EditError::Breaks(p.to_string())),
+        None => Ok(()),
+    }
+}
+
+/// Checks an annotation's pieces and that `text` quotes them.
+pub(super) fn check_pieces(project: &Project, a: &Annotation) -> Result<(), EditError> {
+    fragments_ok(a).map_err(|reason| EditError::BadFragments { id: a.id, reason })?;
+    let doc = project
+        .document(&a.doc)
+        .ok_or_else(|| EditError::UnknownDocument(a.doc.clone()))?;
+    let actual = quote(&doc.text, &a.pieces()).ok_or_else(|| EditError::OutOfBounds {
+        doc: a.doc.clone(),
+        start: a.start,
+        end: a.end,
+        length: doc.text.len_chars(),
+    })?;
+    if actual != a.text {
+        return Err(EditError::QuoteMismatch {
+            id: a.id,
+            doc: a.doc.clone(),
+            start: a.start,
+            end: a.end,
+            quoted: a.text.clone(),
+            actual,
+        });
+    }
+    Ok(())
+}
+
+pub(super) fn add_relations(project: &mut Project, new: &[Relation]) -> Result<Command, EditError> {
+    let mut ids = project.used_ids();
+    // Checked one by one against the project with the earlier ones in, so
+    // that two new relations cannot share a place a cardinality allows once.
+    let mut added = Vec::with_capacity(new.len());
+    for r in new {
+        let result = if ids.insert(r.id) {
+            check_relation(project, r)
+        } else {
+            Err(EditError::DuplicateAnnotation(r.id))
+        };
+        if let Err(e) = result {
+            let ids: HashSet<AnnotationId> = added.iter().copied().collect();
+            project.remove_relations(&ids);
+            return Err(e);
+        }
+        project.insert_relations(vec![r.clone()]);
+        added.push(r.id);
+    }
+    Ok(Command::DeleteRelations(added))
+}
+
+pub(super) fn delete_relations(project: &mut Project, ids: &[AnnotationId]) -> Result<Command, EditError> {
+    for id in ids {
+        if project.relation(*id).is_none() {
+            return Err(EditError::UnknownRelation(*id));
+        }
+    }
+    let set: HashSet<AnnotationId> = ids.iter().copied().collect();
+    Ok(Command::AddRelations(project.remove_relations(&set)))
+}
+
+pub(super) fn restore_relations(project: &mut Project, values: &[Relation]) -> Result<Command, EditError> {
+    for r in values {
+        if project.relation(r.id).is_none() {
+            return Err(EditError::UnknownRelation(r.id));
+        }
+    }
+    let old = project.replace_relations(values.to_vec());
+    for r in values {
+        if let Err(e) = check_relation(project, r) {
+            project.replace_relations(old);
+            return Err(e);
+        }
+    }
+    Ok(Command::RestoreRelations(old))
+}
+
+/// The attribute values after `changes`.
+fn changed(attrs: &Attrs, changes: &[(String, Option<AttrValue>)]) -> Attrs {
+    let mut out = attrs.clone();
+    for (key, value) in changes {
+        match value {
+            Some(v) => out.insert(key.clone(), v.clone()),
+            None => out.remove(key),
+        };
+    }
+    out
+}
+
+pub(super) fn set_attrs(
+    project: &mut Project,
+    owner: &Owner,
+    changes: &[(String, Option<AttrValue>)],
+    at: Timestamp,
+) -> Result<Command, EditError> {
+    match owner {
+        Owner::Annotation(id) => {
+            let old = project.annotation(*id).ok_or(EditError::UnknownAnnotation(*id))?;
+            let attrs = changed(&old.attrs, changes);
+            if attrs == old.attrs {
+                return Ok(Command::RestoreAnnotations(Vec::new()));
+            }
+            check_attrs(project, owner, &old.doc, &AttrTarget::Label(old.label.clone()), &attrs)?;
+            let new = Annotation {
+                attrs,
+                modified: at,
+                ..old.clone()
+            };
+            Ok(Command::RestoreAnnotations(project.replace_annotations(vec![new])))
+        }
+        Owner::Relation(id) => {
+            let old = project.relation(*id).ok_or(EditError::UnknownRelation(*id))?;
+            let attrs = changed(&old.attrs, changes);
+            if attrs == old.attrs {
+                return Ok(Command::RestoreRelations(Vec::new()));
+            }
+            check_attrs(
+                project,
+                owner,
+                &old.doc,
+                &AttrTarget::Relation(old.kind.clone()),
+                &attrs,
+            )?;
+            let new = Relation {
+                attrs,
+                modified: at,
+                ..old.clone()
+            };
+            Ok(Command::RestoreRelations(project.replace_relations(vec![new])))
+        }
+        Owner::Document(doc) => {
+            let d = project
+                .document(doc)
+                .ok_or_else(|| EditError::UnknownDocument(doc.clone()))?;
+            let attrs = changed(&d.attrs, changes);
+            if attrs == d.attrs {
+                // Nothing to undo: an empty step, which is not recorded.
+                return Ok(Command::Batch(Vec::new()));
+            }
+            set_document_attrs(project, doc, &attrs)
+        }
+    }
+}
+
+pub(super) fn set_document_attrs(project: &mut Project, doc: &str, attrs: &Attrs) -> Result<Command, EditError> {
+    check_attrs(
+        project,
+        &Owner::Document(doc.to_owned()),
+        doc,
+        &AttrTarget::Document,
+        attrs,
+    )?;
+    let d = project
+        .document_mut(doc)
+        .ok_or_else(|| EditError::UnknownDocument(doc.to_owned()))?;
+    let old = std::mem::replace(&mut d.attrs, attrs.clone());
+    Ok(Command::SetDocumentAttrs {
+        doc: doc.to_owned(),
+        attrs: old,
+    })
+}
+
+pub(super) fn set_fragments(
+    project: &mut Project,
+    id: AnnotationId,
+    pieces: &[(usize, usize)],
+    at: Timestamp,
+) -> Result<Command, EditError> {
+    let old = project.annotation(id).ok_or(EditError::UnknownAnnotation(id))?;
+    let ranges: Vec<_> = pieces.iter().map(|&(s, e)| s..e).collect();
+    if ranges.is_empty() {
+        return Err(EditError::BadFragments {
+            id,
+            reason: "an annotation needs at least one piece".to_owned(),
+        });
+    }
+    let mut new = Annotation {
+        modified: at,
+        ..old.clone()
+    };
+    new.set_pieces(&ranges);
+    if new.pieces() == old.pieces() {
+        return Ok(Command::RestoreAnnotations(Vec::new()));
+    }
+    fragments_ok(&new).map_err(|reason| EditError::BadFragments { id, reason })?;
+    let doc = project
+        .document(&new.doc)
+        .ok_or_else(|| EditError::UnknownDocument(new.doc.clone()))?;
+    new.text = quote(&doc.text, &new.pieces()).ok_or_else(|| EditError::OutOfBounds {
+        doc: new.doc.clone(),
+        start: new.start,
+        end: new.end,
+        length: doc.text.len_chars(),
+    })?;
+    if new.text.trim().is_empty() {
+        return Err(EditError::WhiteSpaceOnly {
+            doc: new.doc.clone(),
+            start: new.start,
+            end: new.end,
+        });
+    }
+    Ok(Command::RestoreAnnotations(project.replace_annotations(vec![new])))
+}
+
+/// The structural errors of the project, as text, to compare before and
+/// after a schema edit.
+fn structural_errors(project: &Project) -> Vec<String> {
+    check(project, &HashSet::new())
+        .into_iter()
+        .filter(|p| p.severity() == Severity::Error)
+        // The texts are not what a schema edit changes.
+        .filter(|p| {
+            !matches!(
+                p,
+                crate::model::ProblemKind::QuoteMismatch { .. } | crate::model::ProblemKind::OutOfBounds { .. }
+            )
+        })
+        .map(|p| p.to_string())
+        .collect()
+}
+
+pub(super) fn set_structure(project: &mut Project, new: &Structure) -> Result<Command, EditError> {
+    let before: HashSet<String> = structural_errors(project).into_iter().collect();
+    let old = swap_structure(project, new.clone());
+    let after = structural_errors(project);
+    let broken: Vec<&String> = after.iter().filter(|p| !before.contains(*p)).collect();
+    if let Some(first) = broken.first() {
+        let message = format!(
+            "this would leave {} problem(s) in the project, the first: {first}; change or delete what uses it first",
+            broken.len()
+        );
+        swap_structure(project, old);
+        return Err(EditError::Breaks(message));
+    }
+    Ok(Command::SetStructure(old))
+}
+
+fn swap_structure(project: &mut Project, new: Structure) -> Structure {
+    let schema = &mut project.schema;
+    match new {
+        Structure::RelationTypes(v) => Structure::RelationTypes(std::mem::replace(&mut schema.relation_types, v)),
+        Structure::Attributes(v) => Structure::Attributes(std::mem::replace(&mut schema.attributes, v)),
+        Structure::Entities(v) => Structure::Entities(std::mem::replace(&mut schema.entities, v)),
+    }
+}
+
+/// Default attribute values for a new annotation (relation, document) of
+/// `target`.
+pub fn defaults(project: &Project, target: &AttrTarget) -> Attrs {
+    project
+        .schema
+        .attributes_of(target)
+        .filter_map(|a| Some((a.id.clone(), a.default.clone()?)))
+        .collect()
+}
