@@ -7,14 +7,16 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{ArgGroup, Args};
-use marginalia::edit::{Command, new_annotations};
-use marginalia::model::{Annotation, Timestamp};
+use marginalia::edit::{Command, new_annotations, new_fragmented_annotation};
+use marginalia::model::{Annotation, AttrTarget, AttrValue, Timestamp};
 use marginalia::persist::load::describe;
 use marginalia::persist::lock::CLI_WAIT;
 use marginalia::session::Session;
 
+use super::structure::{attrs_json, parse_assignments};
+
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("target").required(true).args(["find", "start"])))]
+#[command(group(ArgGroup::new("target").required(true).args(["find", "start", "fragments"])))]
 pub struct AnnotateArgs {
     /// The project file.
     project: PathBuf,
@@ -25,8 +27,12 @@ pub struct AnnotateArgs {
     #[arg(long)]
     label: String,
     /// Tag an occurrence of this exact text (case-sensitive).
-    #[arg(long, conflicts_with_all = ["start", "end"])]
+    #[arg(long, conflicts_with_all = ["start", "end", "fragments"])]
     find: Option<String>,
+    /// Tag one discontinuous span, its pieces as S1-E1,S2-E2 (code points,
+    /// half-open, in order): a quotation interrupted by « a-t-il déclaré ».
+    #[arg(long, value_name = "S1-E1,S2-E2", conflicts_with_all = ["start", "end"])]
+    fragments: Option<String>,
     // `--nth` and `--all` only make sense with `--find`. They state their
     // conflict with `--start`/`--end` explicitly because clap lets a member
     // of a required group satisfy `requires` (clap-rs/clap#4707, #5910).
@@ -48,6 +54,28 @@ pub struct AnnotateArgs {
     /// Note attached to the new annotations.
     #[arg(long)]
     note: Option<String>,
+    /// Attribute values of the new annotations, KEY=VALUE (repeatable).
+    #[arg(long = "attr", value_name = "KEY=VALUE")]
+    attrs: Vec<String>,
+    /// Print the created annotations as a JSON array (id, doc, fragments,
+    /// label, text, attributes) instead of a line each.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `S1-E1,S2-E2` as ranges.
+fn parse_fragments(s: &str) -> anyhow::Result<Vec<Range<usize>>> {
+    s.split(',')
+        .map(|piece| {
+            let (a, b) = piece
+                .trim()
+                .split_once('-')
+                .with_context(|| format!("{piece:?} is not START-END"))?;
+            let start = a.trim().parse().with_context(|| format!("{a:?} is not an offset"))?;
+            let end = b.trim().parse().with_context(|| format!("{b:?} is not an offset"))?;
+            Ok(start..end)
+        })
+        .collect()
 }
 
 /// Opens a project for editing, refusing one with problems (editing on top
@@ -91,6 +119,22 @@ pub fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
     if !project.schema.contains(&args.label) {
         let known: Vec<&str> = project.schema.labels.iter().map(|l| l.id.as_str()).collect();
         bail!("no label {:?} in the schema (labels: {})", args.label, known.join(", "));
+    }
+    let assignments = parse_assignments(&project.schema, &AttrTarget::Label(args.label.clone()), &args.attrs)?;
+    if let Some(pieces) = &args.fragments {
+        let pieces = parse_fragments(pieces)?;
+        let mut a = new_fragmented_annotation(
+            project,
+            &args.doc,
+            &pieces,
+            &args.label,
+            &session.author,
+            Timestamp::now(),
+        )?;
+        if let Some(note) = &args.note {
+            a.note = note.clone();
+        }
+        return add(session, vec![a], &assignments, args.json);
     }
     let ranges: Vec<Range<usize>> = match (&args.find, args.start, args.end) {
         (Some(needle), _, _) => {
@@ -159,15 +203,52 @@ pub fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
             a.note = note.clone();
         }
     }
-    let summary: Vec<String> = new.iter().map(describe_annotation).collect();
-    session.apply(Command::AddAnnotations(new))?;
+    add(session, new, &assignments, args.json)
+}
+
+/// Adds `new` with the attribute values given, saves, and says what was added.
+fn add(
+    mut session: Session,
+    mut new: Vec<Annotation>,
+    assignments: &[(String, Option<AttrValue>)],
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    for a in &mut new {
+        for (key, value) in assignments {
+            if let Some(v) = value {
+                a.attrs.insert(key.clone(), v.clone());
+            }
+        }
+    }
+    session.apply(Command::AddAnnotations(new.clone()))?;
     save(&mut session)?;
-    for line in summary {
-        outln!("added {line}");
+    if json {
+        let list: Vec<serde_json::Value> = new.iter().map(annotation_json).collect();
+        outln!("{}", serde_json::Value::from(list));
+    } else {
+        for a in &new {
+            outln!("added {}", describe_annotation(a));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// The JSON form of an annotation in `annotate --json`.
+pub fn annotation_json(a: &Annotation) -> serde_json::Value {
+    let fragments: Vec<[usize; 2]> = a.pieces().iter().map(|r| [r.start, r.end]).collect();
+    serde_json::json!({
+        "id": a.id.to_string(),
+        "doc": a.doc,
+        "start": a.start,
+        "end": a.end,
+        "fragments": fragments,
+        "label": a.label,
+        "text": a.text,
+        "attributes": attrs_json(&a.attrs),
+    })
+}
+
 pub fn describe_annotation(a: &Annotation) -> String {
-    format!("{} [{}, {}) {} {:?}", a.id, a.start, a.end, a.label, a.text)
+    let pieces: Vec<String> = a.pieces().iter().map(|r| format!("[{}, {})", r.start, r.end)).collect();
+    format!("{} {} {} {:?}", a.id, pieces.join("+"), a.label, a.text)
 }

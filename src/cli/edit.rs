@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::Args;
 use marginalia::edit::Command;
-use marginalia::model::{AnnotationId, Timestamp};
+use marginalia::model::Timestamp;
 
 use super::annotate::{describe_annotation, open_for_editing, save};
 
@@ -36,14 +36,13 @@ pub struct EditArgs {
 pub struct DeleteArgs {
     /// The project file.
     project: PathBuf,
-    /// Ids of the annotations to delete (one undoable step).
+    /// Ids of the annotations or relations to delete (one undoable step;
+    /// an annotation's relations go with it).
     #[arg(required = true)]
     ids: Vec<String>,
 }
 
-fn parse_id(s: &str) -> anyhow::Result<AnnotationId> {
-    AnnotationId::parse(s).with_context(|| format!("{s:?} is not an annotation id (12 characters of 0-9 and a-z)"))
-}
+use super::structure::parse_id;
 
 pub fn edit(args: EditArgs) -> anyhow::Result<ExitCode> {
     if args.label.is_none() && args.note.is_none() && args.start.is_none() {
@@ -111,14 +110,40 @@ pub fn delete(args: DeleteArgs) -> anyhow::Result<ExitCode> {
     let mut seen = std::collections::HashSet::new();
     ids.retain(|id| seen.insert(*id));
     let mut session = open_for_editing(&args.project)?;
+    let project = session.project();
     let mut gone = Vec::new();
+    let (mut annotations, mut relations) = (Vec::new(), Vec::new());
     for id in &ids {
-        match session.project().annotation(*id) {
-            Some(a) => gone.push(describe_annotation(a)),
-            None => bail!("no annotation {id} in {}; nothing was deleted", args.project.display()),
+        if let Some(a) = project.annotation(*id) {
+            gone.push(describe_annotation(a));
+            annotations.push(*id);
+        } else if let Some(r) = project.relation(*id) {
+            relations.push(*id);
+            gone.push(format!("relation {} {} {} → {}", r.id, r.kind, r.from, r.to));
+        } else {
+            bail!(
+                "no annotation or relation {id} in {}; nothing was deleted",
+                args.project.display()
+            );
         }
     }
-    session.apply(Command::DeleteAnnotations(ids))?;
+    // Relations of the deleted annotations go too: said, not silent.
+    for r in project.relations() {
+        if !relations.contains(&r.id) && (annotations.contains(&r.from) || annotations.contains(&r.to)) {
+            gone.push(format!(
+                "relation {} {} {} → {} (with its annotation)",
+                r.id, r.kind, r.from, r.to
+            ));
+        }
+    }
+    let mut steps = Vec::new();
+    if !relations.is_empty() {
+        steps.push(Command::DeleteRelations(relations));
+    }
+    if !annotations.is_empty() {
+        steps.push(Command::DeleteAnnotations(annotations));
+    }
+    session.apply(Command::Batch(steps))?;
     save(&mut session)?;
     for line in gone {
         outln!("deleted {line}");

@@ -33,6 +33,7 @@ mod formats;
 mod merge;
 
 mod report;
+mod structure;
 mod versions;
 
 use std::path::PathBuf;
@@ -111,8 +112,18 @@ enum Command {
     Annotate(annotate::AnnotateArgs),
     /// Change an annotation's label, note or span (one undoable step, saved).
     Edit(edit::EditArgs),
-    /// Delete annotations by id (one undoable step, saved).
+    /// Delete annotations (with their relations) or relations by id (one undoable step, saved).
     Delete(edit::DeleteArgs),
+    /// Link two annotations of a document with a typed relation (who makes
+    /// a claim, whom it targets, an event's roles), and save.
+    ///
+    /// Prints the new relation's id (--json: the relation). Exits 1 when
+    /// the type does not allow those labels or has no room for another.
+    Relate(structure::RelateArgs),
+    /// Set or unset attribute values of an annotation or a relation, and save.
+    Attr(structure::AttrArgs),
+    /// Set or unset metadata fields of a document (outlet, date, URL, ...), and save.
+    Meta(structure::MetaArgs),
     /// List the saved versions of a project (a snapshot is kept at every save).
     History(versions::HistoryArgs),
     /// Compare two versions of a project: annotations added, removed,
@@ -179,6 +190,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Annotate(args)) => annotate::annotate(args),
         Some(Command::Edit(args)) => edit::edit(args),
         Some(Command::Delete(args)) => edit::delete(args),
+        Some(Command::Relate(args)) => structure::relate(args),
+        Some(Command::Attr(args)) => structure::attr(args),
+        Some(Command::Meta(args)) => structure::meta(args),
         Some(Command::History(args)) => versions::history(args),
         Some(Command::Diff(args)) => Ok(versions::diff(args)),
         Some(Command::Reanchor(args)) => versions::reanchor(args),

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
+use marginalia::model::shorten;
 use marginalia::persist::{self, load::describe};
 use serde::Serialize;
 
@@ -87,6 +88,38 @@ struct Stats {
     annotations: usize,
     by_label: BTreeMap<String, usize>,
     by_document: BTreeMap<String, usize>,
+    relations: usize,
+    /// Relation type → count (every declared type, used or not).
+    by_relation: BTreeMap<String, usize>,
+    /// Attribute key → value → count, over annotations, relations and
+    /// documents (a multi-choice value counts once per listed value).
+    attributes: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+/// Relations by type and attribute values by key, as `stats` counts them.
+fn structure_counts(
+    p: &marginalia::model::Project,
+) -> (BTreeMap<String, usize>, BTreeMap<String, BTreeMap<String, usize>>) {
+    let mut by_relation: BTreeMap<String, usize> = p.schema.relation_types.iter().map(|t| (t.id.clone(), 0)).collect();
+    for r in p.relations() {
+        *by_relation.entry(r.kind.clone()).or_default() += 1;
+    }
+    let mut attributes: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    let all = p
+        .annotations()
+        .iter()
+        .map(|a| &a.attrs)
+        .chain(p.relations().iter().map(|r| &r.attrs))
+        .chain(p.documents.iter().map(|d| &d.attrs));
+    for attrs in all {
+        for (key, value) in attrs {
+            let counts = attributes.entry(key.clone()).or_default();
+            for v in value.strings() {
+                *counts.entry(v).or_default() += 1;
+            }
+        }
+    }
+    (by_relation, attributes)
 }
 
 pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
@@ -108,12 +141,16 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|d| (d.id.clone(), p.annotations_of(&d.id).len()))
         .collect();
+    let (by_relation, attributes) = structure_counts(p);
     if args.json {
         let stats = Stats {
             documents: p.documents.len(),
             annotations: p.annotations().len(),
             by_label,
             by_document,
+            relations: p.relations().len(),
+            by_relation,
+            attributes,
         };
         outln!("{}", serde_json::to_string_pretty(&stats)?);
         return Ok(ExitCode::SUCCESS);
@@ -130,6 +167,20 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
     }
     for (id, n) in by_label.iter().filter(|(id, _)| !p.schema.contains(id)) {
         outln!("  {:<24} {:>7}  (not in the schema)", id, n);
+    }
+    if !p.schema.relation_types.is_empty() || !p.relations().is_empty() {
+        outln!("\n{} relations, by type:", p.relations().len());
+        for (kind, n) in &by_relation {
+            let name = p.schema.relation_type(kind).map_or(kind.as_str(), |t| t.name.as_str());
+            outln!("  {:<24} {:>7}", name, n);
+        }
+    }
+    if !attributes.is_empty() {
+        outln!("\nattribute values:");
+        for (key, values) in &attributes {
+            let list: Vec<String> = values.iter().map(|(v, n)| format!("{v} {n}")).collect();
+            outln!("  {:<24} {}", key, shorten(&list.join(", "), 120));
+        }
     }
     outln!("\nby document:");
     let width = p.documents.iter().map(|d| d.id.chars().count()).max().unwrap_or(0);

@@ -140,6 +140,11 @@ struct DiffJson<'d> {
     labels: &'d [LabelChange],
     documents: &'d [DocumentChange],
     changes: &'d [Change],
+    /// Counts: added, removed, retyped, note_changed.
+    relations: diff::RelationCounts,
+    relation_changes: &'d [diff::RelationChange],
+    attributes_changed: &'d [diff::AttrChange],
+    structure: &'d [diff::StructureChange],
 }
 
 /// Returns whether A and B are the same.
@@ -164,6 +169,10 @@ fn run_diff(args: &DiffArgs) -> anyhow::Result<bool> {
             labels: &d.labels,
             documents: &d.documents,
             changes: &d.changes,
+            relations: d.relation_counts(),
+            relation_changes: &d.relations,
+            attributes_changed: &d.attributes,
+            structure: &d.structure,
         };
         outln!("{}", serde_json::to_string_pretty(&json)?);
     } else {
@@ -186,11 +195,21 @@ fn print_diff(d: &ProjectDiff, a: &Project, b: &Project, a_name: &str, b_name: &
             LabelChange::Reordered => outln!("labels reordered"),
         }
     }
+    for s in &d.structure {
+        let kind = match s.kind {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Modified => "changed",
+        };
+        outln!("{} {kind}: {}", s.what, s.id);
+    }
     let mut docs: Vec<&str> = d
         .documents
         .iter()
         .map(doc_of)
         .chain(d.changes.iter().map(|c| c.doc.as_str()))
+        .chain(d.relations.iter().map(|r| r.doc.as_str()))
+        .chain(d.attributes.iter().map(|c| c.doc.as_str()))
         .collect();
     docs.dedup();
     let mut seen = std::collections::HashSet::new();
@@ -221,6 +240,20 @@ fn print_diff(d: &ProjectDiff, a: &Project, b: &Project, a_name: &str, b_name: &
         for c in d.changes.iter().filter(|c| c.doc == doc) {
             outln!("{}", describe_change(c, a, b));
         }
+        for r in d.relations.iter().filter(|r| r.doc == doc) {
+            outln!("{}", describe_relation_change(r, a, b));
+        }
+        for c in d.attributes.iter().filter(|c| c.doc == doc) {
+            let show = |v: &Option<serde_json::Value>| v.as_ref().map_or("(unset)".to_owned(), |v| v.to_string());
+            outln!(
+                "  ~ {} {} {}: {} → {}",
+                c.owner,
+                c.id,
+                c.key,
+                show(&c.old),
+                show(&c.new)
+            );
+        }
     }
     let c = d.counts();
     outln!(
@@ -231,7 +264,48 @@ fn print_diff(d: &ProjectDiff, a: &Project, b: &Project, a_name: &str, b_name: &
         c.resized,
         c.note_changed
     );
+    if !d.relations.is_empty() || !d.attributes.is_empty() {
+        let r = d.relation_counts();
+        outln!(
+            "relations: {} added, {} removed, {} retyped, {} note(s) changed; {} attribute value(s) changed",
+            r.added,
+            r.removed,
+            r.retyped,
+            r.note_changed,
+            d.attributes.len()
+        );
+    }
     Ok(())
+}
+
+/// `  + claimant “Nous ne…” → “Nikol Pashinyan”`.
+fn describe_relation_change(r: &diff::RelationChange, a: &Project, b: &Project) -> String {
+    let text = |p: &Project, id| {
+        p.annotation(id).map_or_else(
+            || id.to_string(),
+            |x| format!("“{}”", marginalia::model::shorten(&x.text, 30)),
+        )
+    };
+    let line =
+        |p: &Project, x: &marginalia::model::Relation| format!("{} {} → {}", x.kind, text(p, x.from), text(p, x.to));
+    match (&r.a, &r.b) {
+        (None, Some(y)) => format!("  + relation {}", line(b, y)),
+        (Some(x), None) => format!("  - relation {}", line(a, x)),
+        (Some(x), Some(y)) => {
+            let mut what = Vec::new();
+            if r.retyped {
+                what.push(format!("retyped {} → {}", x.kind, y.kind));
+            }
+            if r.reattached {
+                what.push("other ends".to_owned());
+            }
+            if r.note_changed {
+                what.push("note changed".to_owned());
+            }
+            format!("  ~ relation {} ({})", line(b, y), what.join(", "))
+        }
+        (None, None) => String::new(),
+    }
 }
 
 fn doc_of(c: &DocumentChange) -> &str {

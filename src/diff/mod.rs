@@ -9,6 +9,9 @@ pub mod reanchor;
 pub mod text_map;
 
 pub use adopt::{AdoptError, Side, adopt};
-pub use project_diff::{Change, ChangeKind, Counts, DocumentChange, LabelChange, MatchedBy, ProjectDiff, diff};
+pub use project_diff::{
+    AttrChange, Change, ChangeKind, Counts, DocumentChange, LabelChange, MatchedBy, ProjectDiff, RelationChange,
+    RelationCounts, StructureChange, diff,
+};
 pub use reanchor::{ReanchorError, ReanchorReport, Reanchoring, reanchor, reattach};
 pub use text_map::{Mapped, TextMap};

@@ -10,6 +10,13 @@
 //! When a document's text differs between A and B, A's annotations are
 //! first mapped through the text change ([`TextMap`]), so an inserted
 //! paragraph does not show as hundreds of moved spans.
+//!
+//! Structure follows the annotations: relations are matched by id, then by
+//! type and ends (through the annotation pairs found above), and reported
+//! as added, removed, retyped or with a changed note; attribute values are
+//! compared key by key on every matched annotation and relation and on
+//! every document. A change of a discontinuous span's pieces counts as
+//! resized.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -17,7 +24,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::text_map::{Mapped, TextMap};
-use crate::model::{Annotation, Document, Label, Project, Status};
+use crate::model::{Annotation, AnnotationId, AttrValue, Attrs, Document, Label, Owner, Project, Relation, Status};
 
 /// How a pair of annotations was matched.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -113,12 +120,61 @@ pub enum DocumentChange {
     },
 }
 
+/// What happened to one relation.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RelationChange {
+    pub kind: ChangeKind,
+    pub doc: String,
+    pub retyped: bool,
+    pub note_changed: bool,
+    /// One end or both point at other annotations.
+    pub reattached: bool,
+    pub a: Option<Relation>,
+    pub b: Option<Relation>,
+}
+
+/// One attribute value that differs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AttrChange {
+    /// `annotation`, `relation` or `document`.
+    pub owner: &'static str,
+    /// The annotation or relation id (B's) or the document id.
+    pub id: String,
+    pub doc: String,
+    pub key: String,
+    /// The value in A (`null`: not set).
+    pub old: Option<serde_json::Value>,
+    /// The value in B (`null`: not set).
+    pub new: Option<serde_json::Value>,
+}
+
+/// A change to the schema's structure: relation types, attributes, entities.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StructureChange {
+    /// `relation type`, `attribute` or `entity`.
+    pub what: &'static str,
+    pub id: String,
+    pub kind: ChangeKind,
+}
+
 /// Everything that differs between A and B.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ProjectDiff {
     pub labels: Vec<LabelChange>,
+    pub structure: Vec<StructureChange>,
     pub documents: Vec<DocumentChange>,
     pub changes: Vec<Change>,
+    pub relations: Vec<RelationChange>,
+    pub attributes: Vec<AttrChange>,
+}
+
+/// Counts of relation changes, by kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RelationCounts {
+    pub added: usize,
+    pub removed: usize,
+    pub retyped: usize,
+    pub note_changed: usize,
 }
 
 /// Counts of annotation changes, by kind.
@@ -134,7 +190,28 @@ pub struct Counts {
 impl ProjectDiff {
     /// True when A and B are the same project.
     pub fn is_empty(&self) -> bool {
-        self.labels.is_empty() && self.documents.is_empty() && self.changes.is_empty()
+        self.labels.is_empty()
+            && self.structure.is_empty()
+            && self.documents.is_empty()
+            && self.changes.is_empty()
+            && self.relations.is_empty()
+            && self.attributes.is_empty()
+    }
+
+    /// Counts of the relation changes.
+    pub fn relation_counts(&self) -> RelationCounts {
+        let mut c = RelationCounts::default();
+        for r in &self.relations {
+            match r.kind {
+                ChangeKind::Added => c.added += 1,
+                ChangeKind::Removed => c.removed += 1,
+                ChangeKind::Modified => {
+                    c.retyped += usize::from(r.retyped);
+                    c.note_changed += usize::from(r.note_changed);
+                }
+            }
+        }
+        c
     }
 
     /// Counts of the annotation changes (an annotation both relabeled and
@@ -160,8 +237,11 @@ impl ProjectDiff {
 pub fn diff(a: &Project, b: &Project) -> ProjectDiff {
     let mut out = ProjectDiff {
         labels: label_changes(&a.schema.labels, &b.schema.labels),
+        structure: structure_changes(a, b),
         ..ProjectDiff::default()
     };
+    // A's annotation id → B's, for the annotations matched.
+    let mut pairs: HashMap<AnnotationId, AnnotationId> = HashMap::new();
     for (da, db) in pair_documents(a, b) {
         match (da, db) {
             (Some(da), None) => {
@@ -198,13 +278,36 @@ pub fn diff(a: &Project, b: &Project) -> ProjectDiff {
                         to: db.title.clone(),
                     });
                 }
+                attr_changes(
+                    &Owner::Document(db.id.clone()),
+                    &db.id,
+                    &da.attrs,
+                    &db.attrs,
+                    &mut out.attributes,
+                );
                 diff_document(
                     a.annotations_of(&da.id),
                     da,
                     b.annotations_of(&db.id),
                     db,
                     &mut out.changes,
+                    &mut pairs,
                 );
+                // Attribute changes of the annotations matched.
+                let (xs, ys) = (a.annotations_of(&da.id), b.annotations_of(&db.id));
+                let y_by_id: HashMap<AnnotationId, &Annotation> = ys.iter().map(|y| (y.id, y)).collect();
+                for x in xs {
+                    if let Some(y) = pairs.get(&x.id).and_then(|j| y_by_id.get(j)) {
+                        attr_changes(
+                            &Owner::Annotation(y.id),
+                            &db.id,
+                            &x.attrs,
+                            &y.attrs,
+                            &mut out.attributes,
+                        );
+                    }
+                }
+                diff_relations(a.relations_of(&da.id), b.relations_of(&db.id), &db.id, &pairs, &mut out);
             }
             (None, None) => {}
         }
@@ -282,8 +385,16 @@ fn added(doc: &str, y: &Annotation) -> Change {
     }
 }
 
-/// Annotation changes within one pair of documents.
-fn diff_document(xs: &[Annotation], da: &Document, ys: &[Annotation], db: &Document, out: &mut Vec<Change>) {
+/// Annotation changes within one pair of documents; records the pairs
+/// matched (A's id → B's) in `pairs`.
+fn diff_document(
+    xs: &[Annotation],
+    da: &Document,
+    ys: &[Annotation],
+    db: &Document,
+    out: &mut Vec<Change>,
+    pairs: &mut HashMap<AnnotationId, AnnotationId>,
+) {
     let doc = db.id.as_str();
     // A's spans in B's text.
     let map = (da.hash != db.hash).then(|| TextMap::between(da.text.as_str(), db.text.as_str()));
@@ -365,9 +476,25 @@ fn diff_document(xs: &[Annotation], da: &Document, ys: &[Annotation], db: &Docum
             None => changes.push(removed(doc, x, a_in_b, spans[i].is_none())),
             Some((j, by)) => {
                 let y = &ys[j];
+                pairs.insert(x.id, y.id);
                 let span = spans[i].clone().unwrap_or(x.range());
                 let relabeled = x.label != y.label;
-                let resized = span != y.range();
+                // The pieces of a discontinuous span, mapped like the span.
+                let pieces_moved = (x.is_discontinuous() || y.is_discontinuous()) && {
+                    let mapped: Vec<Option<Range<usize>>> = x
+                        .pieces()
+                        .into_iter()
+                        .map(|p| match &map {
+                            None => Some(p),
+                            Some(m) => match m.map_span(p) {
+                                Mapped::Span(r) => Some(r),
+                                Mapped::Orphan => None,
+                            },
+                        })
+                        .collect();
+                    mapped != y.pieces().into_iter().map(Some).collect::<Vec<_>>()
+                };
+                let resized = span != y.range() || pieces_moved;
                 let note_changed = x.note != y.note;
                 if relabeled || resized || note_changed {
                     changes.push(Change {
@@ -414,6 +541,9 @@ fn label_changes(a: &[Label], b: &[Label]) -> Vec<LabelChange> {
                 if la.guideline != lb.guideline {
                     fields.push("guideline");
                 }
+                if la.kind != lb.kind {
+                    fields.push("kind");
+                }
                 if !fields.is_empty() {
                     out.push(LabelChange::Changed {
                         label: la.id.clone(),
@@ -437,5 +567,151 @@ fn label_changes(a: &[Label], b: &[Label]) -> Vec<LabelChange> {
     if common(a, b) != common(b, a) {
         out.push(LabelChange::Reordered);
     }
+    out
+}
+
+fn json(v: Option<&AttrValue>) -> Option<serde_json::Value> {
+    v.map(AttrValue::to_json)
+}
+
+/// The attribute values that differ between `a` and `b`, key by key.
+fn attr_changes(owner: &Owner, doc: &str, a: &Attrs, b: &Attrs, out: &mut Vec<AttrChange>) {
+    let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    for key in keys {
+        let (old, new) = (a.get(key), b.get(key));
+        if old != new {
+            out.push(AttrChange {
+                owner: match owner {
+                    Owner::Annotation(_) => "annotation",
+                    Owner::Relation(_) => "relation",
+                    Owner::Document(_) => "document",
+                },
+                id: owner.key(),
+                doc: doc.to_owned(),
+                key: key.clone(),
+                old: json(old),
+                new: json(new),
+            });
+        }
+    }
+}
+
+/// Relation changes within one pair of documents: matched by id, then by
+/// type and ends (A's ends through `pairs`), then by ends alone (a retype).
+fn diff_relations(
+    xs: &[Relation],
+    ys: &[Relation],
+    doc: &str,
+    pairs: &HashMap<AnnotationId, AnnotationId>,
+    out: &mut ProjectDiff,
+) {
+    let mut taken = vec![false; ys.len()];
+    let mut matched: Vec<Option<usize>> = vec![None; xs.len()];
+    let by_id: HashMap<AnnotationId, usize> = ys.iter().enumerate().map(|(j, y)| (y.id, j)).collect();
+    for (i, x) in xs.iter().enumerate() {
+        if let Some(&j) = by_id.get(&x.id) {
+            matched[i] = Some(j);
+            taken[j] = true;
+        }
+    }
+    let ends = |x: &Relation| (pairs.get(&x.from).copied(), pairs.get(&x.to).copied());
+    for same_type in [true, false] {
+        for (i, x) in xs.iter().enumerate() {
+            if matched[i].is_some() {
+                continue;
+            }
+            let (Some(from), Some(to)) = ends(x) else { continue };
+            let found = (0..ys.len())
+                .find(|&j| !taken[j] && ys[j].from == from && ys[j].to == to && (!same_type || ys[j].kind == x.kind));
+            if let Some(j) = found {
+                matched[i] = Some(j);
+                taken[j] = true;
+            }
+        }
+    }
+    for (i, x) in xs.iter().enumerate() {
+        match matched[i] {
+            None => out.relations.push(RelationChange {
+                kind: ChangeKind::Removed,
+                doc: doc.to_owned(),
+                retyped: false,
+                note_changed: false,
+                reattached: false,
+                a: Some(x.clone()),
+                b: None,
+            }),
+            Some(j) => {
+                let y = &ys[j];
+                attr_changes(&Owner::Relation(y.id), doc, &x.attrs, &y.attrs, &mut out.attributes);
+                let retyped = x.kind != y.kind;
+                let note_changed = x.note != y.note;
+                let reattached = ends(x) != (Some(y.from), Some(y.to));
+                if retyped || note_changed || reattached {
+                    out.relations.push(RelationChange {
+                        kind: ChangeKind::Modified,
+                        doc: doc.to_owned(),
+                        retyped,
+                        note_changed,
+                        reattached,
+                        a: Some(x.clone()),
+                        b: Some(y.clone()),
+                    });
+                }
+            }
+        }
+    }
+    for (j, y) in ys.iter().enumerate() {
+        if !taken[j] {
+            out.relations.push(RelationChange {
+                kind: ChangeKind::Added,
+                doc: doc.to_owned(),
+                retyped: false,
+                note_changed: false,
+                reattached: false,
+                a: None,
+                b: Some(y.clone()),
+            });
+        }
+    }
+}
+
+/// Relation types, attributes and entities added, removed or changed.
+fn structure_changes(a: &Project, b: &Project) -> Vec<StructureChange> {
+    fn compare<T: PartialEq>(what: &'static str, a: &[T], b: &[T], id: fn(&T) -> &str, out: &mut Vec<StructureChange>) {
+        for x in a {
+            let kind = match b.iter().find(|y| id(y) == id(x)) {
+                None => Some(ChangeKind::Removed),
+                Some(y) if y != x => Some(ChangeKind::Modified),
+                Some(_) => None,
+            };
+            if let Some(kind) = kind {
+                out.push(StructureChange {
+                    what,
+                    id: id(x).to_owned(),
+                    kind,
+                });
+            }
+        }
+        for y in b {
+            if !a.iter().any(|x| id(x) == id(y)) {
+                out.push(StructureChange {
+                    what,
+                    id: id(y).to_owned(),
+                    kind: ChangeKind::Added,
+                });
+            }
+        }
+    }
+    let (sa, sb) = (&a.schema, &b.schema);
+    let mut out = Vec::new();
+    compare(
+        "relation type",
+        &sa.relation_types,
+        &sb.relation_types,
+        |t| &t.id,
+        &mut out,
+    );
+    compare("attribute", &sa.attributes, &sb.attributes, |t| &t.id, &mut out);
+    compare("entity", &sa.entities, &sb.entities, |t| &t.id, &mut out);
     out
 }

@@ -379,3 +379,38 @@ pub fn defaults(project: &Project, target: &AttrTarget) -> Attrs {
         .filter_map(|a| Some((a.id.clone(), a.default.clone()?)))
         .collect()
 }
+
+/// The value `raw` (as typed on a command line or in a CSV cell) means for
+/// attribute `def`: a multi-choice list is split at `,` or `|`, a flag is
+/// `true`/`false` (or `yes`/`no`, `1`/`0`), a number is a decimal; every
+/// other kind is the text itself. An undeclared key (a document's free
+/// field) takes text. The value is not checked against the schema here:
+/// the edit that sets it does that.
+pub fn parse_value(def: Option<&AttributeDef>, raw: &str) -> Result<AttrValue, String> {
+    use crate::model::{AttrKind, Number};
+    let Some(def) = def else {
+        return Ok(AttrValue::Text(raw.to_owned()));
+    };
+    match def.kind {
+        AttrKind::Multi => Ok(AttrValue::List(
+            raw.split([',', '|'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        )),
+        AttrKind::Flag => match raw.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" => Ok(AttrValue::Flag(true)),
+            "false" | "no" | "0" => Ok(AttrValue::Flag(false)),
+            _ => Err(format!("{} is a flag: true or false, not {raw:?}", def.id)),
+        },
+        AttrKind::Number => raw
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::new)
+            .map(AttrValue::Number)
+            .ok_or_else(|| format!("{} is a number, not {raw:?}", def.id)),
+        _ => Ok(AttrValue::Text(raw.to_owned())),
+    }
+}

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::three_way::{From, Pick, pick};
+use super::three_way::{From, Pick, merge_map, pick};
 use crate::model::{Annotation, AnnotationId};
 
 /// Meta key on a conflicting annotation: what the two sides disagree on.
@@ -219,6 +219,7 @@ struct Place<'a> {
     doc: &'a str,
     start: usize,
     end: usize,
+    fragments: &'a [(usize, usize)],
     text: &'a str,
     orphan: bool,
 }
@@ -230,6 +231,7 @@ impl<'a> Place<'a> {
             doc: &a.doc,
             start: a.start,
             end: a.end,
+            fragments: &a.fragments,
             text: &a.text,
             orphan: e.orphan,
         }
@@ -295,20 +297,24 @@ fn fields(base: Option<Entry<'_>>, o: Entry<'_>, t: Entry<'_>) -> Merged {
         }
     }
 
+    let (attrs, sides) = merge_map("attribute", ba.map(|a| &a.attrs), &oa.attrs, &ta.attrs, &mut conflicts);
+    for from in sides {
+        note_side(from);
+    }
     let mut annotation = Annotation {
         id: oa.id,
         doc: place.doc.to_owned(),
         start: place.start,
         end: place.end,
+        fragments: place.fragments.to_vec(),
         label,
         text: place.text.to_owned(),
+        attrs,
         note,
         author,
         created,
         modified: oa.modified.max(ta.modified),
         meta,
-        attrs: Default::default(),
-        fragments: Default::default(),
     };
     let orphan = place.orphan;
     let conflict = (!conflicts.is_empty()).then(|| conflicts.join("; "));

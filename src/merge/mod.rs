@@ -15,6 +15,7 @@
 
 pub mod annotations;
 pub mod parts;
+pub mod relations;
 pub mod three_way;
 
 use std::collections::HashMap;
@@ -69,8 +70,12 @@ pub fn merge(base: &Project, ours: &Project, theirs: &Project) -> Merged {
         &theirs.schema.labels,
         &mut conflicts,
     );
+    let (relation_types, attributes, entities) =
+        parts::structure(&base.schema, &ours.schema, &theirs.schema, &mut conflicts);
     let mut documents = parts::documents(&base.documents, &ours.documents, &theirs.documents, &mut conflicts);
     let (mut merged, tally) = annotations::merge(&entries(base), &entries(ours), &entries(theirs));
+    let mut relations = relations::merge(base.relations(), ours.relations(), theirs.relations(), &mut conflicts);
+    keep_ends(&mut merged, &mut relations, ours, theirs, &mut conflicts);
 
     // A deleted document or label that merged annotations still use comes
     // back: one side deleted it while the other was using it.
@@ -132,13 +137,14 @@ pub fn merge(base: &Project, ours: &Project, theirs: &Project) -> Merged {
 
     let schema = Schema {
         labels: labels.into_iter().map(|l| l.value).collect(),
-        attributes: Default::default(),
-        entities: Default::default(),
-        relation_types: Default::default(),
+        relation_types,
+        attributes,
+        entities,
     };
     let documents = documents.into_iter().map(|d| d.value).collect();
     let mut project = Project::from_parts(name, schema, documents, live);
     project.orphans = orphans;
+    project.insert_relations(relations);
 
     let annotation_count = annotation_conflicts.len();
     annotation_conflicts.extend(conflicts);
@@ -148,6 +154,63 @@ pub fn merge(base: &Project, ours: &Project, theirs: &Project) -> Merged {
         annotation_conflicts: annotation_count,
         tally,
     }
+}
+
+/// Makes every merged relation's ends resolvable: an end one side deleted
+/// while the other linked to it comes back from the side that has it,
+/// marked as a conflict on the annotation; a relation whose end neither
+/// side has (a file that was already broken) is dropped and said.
+fn keep_ends(
+    merged: &mut Vec<annotations::Merged>,
+    relations: &mut Vec<crate::model::Relation>,
+    ours: &Project,
+    theirs: &Project,
+    conflicts: &mut Vec<String>,
+) {
+    let mut present: std::collections::HashSet<crate::model::AnnotationId> =
+        merged.iter().map(|m| m.annotation.id).collect();
+    let find = |p: &Project, id| {
+        p.annotation(id)
+            .map(|a| (a.clone(), false))
+            .or_else(|| p.orphans.iter().find(|o| o.id == id).map(|o| (o.clone(), true)))
+    };
+    relations.retain(|r| {
+        for end in [r.from, r.to] {
+            if present.contains(&end) {
+                continue;
+            }
+            let from_ours = find(ours, end).map(|x| (x, From::Ours, "ours", "theirs"));
+            let Some(((mut annotation, orphan), placed_by, kept_by, deleted_by)) =
+                from_ours.or_else(|| find(theirs, end).map(|x| (x, From::Theirs, "theirs", "ours")))
+            else {
+                conflicts.push(format!(
+                    "relation {} dropped: its end {end} is in neither version",
+                    r.id
+                ));
+                return false;
+            };
+            let what = format!(
+                "deleted in {deleted_by}, linked by relation {} in {kept_by} (kept)",
+                r.id
+            );
+            annotation.meta.insert(CONFLICT.to_owned(), what.clone());
+            let other = Other::Deleted {
+                by: deleted_by.to_owned(),
+            };
+            if let Ok(json) = serde_json::to_string(&other) {
+                annotation.meta.insert(CONFLICT_OTHER.to_owned(), json);
+            }
+            present.insert(end);
+            merged.push(annotations::Merged {
+                annotation,
+                orphan,
+                placed_by,
+                conflict: Some(what),
+                changed_by: placed_by,
+            });
+        }
+        true
+    });
 }
 
 /// Reads three project files (in parallel: they can be large) and merges

@@ -7,8 +7,8 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use super::three_way::{From, Pick, pick};
-use crate::model::{Document, Label};
+use super::three_way::{From, Pick, merge_map, pick};
+use crate::model::{AttributeDef, Document, Entity, Label, RelationType};
 
 /// A merged list item, with the side its content came from (for
 /// documents: whose text it records).
@@ -109,17 +109,81 @@ pub fn labels(base: &[Label], ours: &[Label], theirs: &[Label], conflicts: &mut 
             let guideline = field("guideline", b.map(|l| &l.guideline), &o.guideline, &t.guideline, c)
                 .0
                 .clone();
+            let kind = *field("kind", b.map(|l| &l.kind), &o.kind, &t.kind, c).0;
             let label = Label {
                 id: o.id.clone(),
                 name,
                 colour,
                 hotkey,
                 guideline,
-                kind: Default::default(),
+                kind,
             };
             (label, From::Both)
         },
         conflicts,
+    )
+}
+
+/// Merges a list of schema entries as whole values, by id (relation types,
+/// attributes, entities): an entry both sides changed differently keeps
+/// ours and is a conflict.
+fn whole<T: Clone + PartialEq + std::fmt::Debug>(
+    kind: &str,
+    base: &[T],
+    ours: &[T],
+    theirs: &[T],
+    id: fn(&T) -> &str,
+    conflicts: &mut Vec<String>,
+) -> Vec<T> {
+    merge_list(
+        kind,
+        base,
+        ours,
+        theirs,
+        id,
+        |b, o, t, c| {
+            let (v, from) = field("definition", b, o, t, c);
+            (v.clone(), from)
+        },
+        conflicts,
+    )
+    .into_iter()
+    .map(|i| i.value)
+    .collect()
+}
+
+/// Merges the relation types, attributes and entity list.
+pub fn structure(
+    base: &crate::model::Schema,
+    ours: &crate::model::Schema,
+    theirs: &crate::model::Schema,
+    conflicts: &mut Vec<String>,
+) -> (Vec<RelationType>, Vec<AttributeDef>, Vec<Entity>) {
+    (
+        whole(
+            "relation type",
+            &base.relation_types,
+            &ours.relation_types,
+            &theirs.relation_types,
+            |t| &t.id,
+            conflicts,
+        ),
+        whole(
+            "attribute",
+            &base.attributes,
+            &ours.attributes,
+            &theirs.attributes,
+            |t| &t.id,
+            conflicts,
+        ),
+        whole(
+            "entity",
+            &base.entities,
+            &ours.entities,
+            &theirs.entities,
+            |t| &t.id,
+            conflicts,
+        ),
     )
 }
 
@@ -162,6 +226,7 @@ pub fn documents(
             let (oc, tc) = (Content::of(o), Content::of(t));
             let from = field("text", base_content.as_ref(), &oc, &tc, c).1;
             let source = if from == From::Theirs { t } else { o };
+            let (attrs, _) = merge_map("field", b.map(|d| &d.attrs), &o.attrs, &t.attrs, c);
             let doc = Document {
                 id: o.id.clone(),
                 title,
@@ -170,7 +235,7 @@ pub fn documents(
                 length: source.length,
                 status,
                 text: source.text.clone(),
-                attrs: Default::default(),
+                attrs,
             };
             (doc, from)
         },

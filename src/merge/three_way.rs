@@ -56,6 +56,35 @@ pub fn pick<'a, T: PartialEq + ?Sized>(base: Option<&T>, ours: &'a T, theirs: &'
     }
 }
 
+/// Merges two maps key by key (attribute values, metadata): a key one
+/// side set, changed or removed is that side's; both changing one key
+/// differently is a conflict, said as `{what} "key": ours …, theirs …`,
+/// which keeps ours. Returns the map and which sides contributed.
+pub fn merge_map<V: PartialEq + Clone + std::fmt::Debug>(
+    what: &str,
+    base: Option<&std::collections::BTreeMap<String, V>>,
+    ours: &std::collections::BTreeMap<String, V>,
+    theirs: &std::collections::BTreeMap<String, V>,
+    conflicts: &mut Vec<String>,
+) -> (std::collections::BTreeMap<String, V>, Vec<From>) {
+    let mut out = std::collections::BTreeMap::new();
+    let mut sides = Vec::new();
+    let keys: std::collections::BTreeSet<&String> = ours.keys().chain(theirs.keys()).collect();
+    for k in keys {
+        let b = base.map(|m| m.get(k));
+        let (ov, tv) = (ours.get(k), theirs.get(k));
+        let p = pick(b.as_ref(), &ov, &tv);
+        if let Pick::Conflict { ours, theirs } = p {
+            conflicts.push(format!("{what} {k:?}: ours {ours:?}, theirs {theirs:?}"));
+        }
+        sides.push(p.from());
+        if let Some(v) = p.value() {
+            out.insert(k.clone(), (*v).clone());
+        }
+    }
+    (out, sides)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +98,25 @@ mod tests {
         assert_eq!(pick(Some(&1), &3, &4), Pick::Conflict { ours: &3, theirs: &4 });
         assert_eq!(pick(None, &3, &4), Pick::Conflict { ours: &3, theirs: &4 });
         assert_eq!(pick(Some(&1), &3, &4).value(), &3);
+    }
+
+    #[test]
+    fn maps_merge_key_by_key() {
+        let m = |pairs: &[(&str, i32)]| pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        let base = m(&[("polarity", 1), ("certainty", 5), ("gone", 0)]);
+        let ours = m(&[("polarity", 2), ("certainty", 5), ("gone", 0), ("new", 7)]);
+        let theirs = m(&[("polarity", 1), ("certainty", 6)]);
+        let mut conflicts = Vec::new();
+        let (merged, _) = merge_map("attribute", Some(&base), &ours, &theirs, &mut conflicts);
+        assert_eq!(merged, m(&[("polarity", 2), ("certainty", 6), ("new", 7)]));
+        assert!(conflicts.is_empty());
+        let clash = m(&[("polarity", 3)]);
+        merge_map("attribute", Some(&base), &ours, &clash, &mut conflicts);
+        assert!(
+            conflicts
+                .iter()
+                .any(|c| c.starts_with("attribute \"polarity\": ours Some(2), theirs Some(3)")),
+            "{conflicts:?}"
+        );
     }
 }

@@ -186,7 +186,10 @@ fn stats_json_has_the_documented_shape() {
             "documents": 1,
             "annotations": 3,
             "by_label": {"event": 1, "claim": 0, "actor": 2},
-            "by_document": {"doc": 3}
+            "by_document": {"doc": 3},
+            "relations": 0,
+            "by_relation": {},
+            "attributes": {}
         })
     );
     let o = marginalia(&["stats", p(&f.path)]);

@@ -25,5 +25,6 @@ mod gui;
 mod merge;
 mod offsets;
 mod project_files;
+mod structure;
 mod trust;
 mod versions;
