@@ -87,6 +87,39 @@ pub fn reanchor(project: &Project, doc: &str, old_text: &str, at: Timestamp) -> 
     let mut annotations = Vec::with_capacity(project.annotations_of(doc).len());
     let mut orphans: Vec<Annotation> = project.orphans_of(doc).cloned().collect();
     for a in project.annotations_of(doc) {
+        if a.is_discontinuous() {
+            // Piece by piece: a piece whose text was deleted is dropped,
+            // pieces the edit brought together become one.
+            match map_pieces(&map, a) {
+                Some(pieces) if pieces == a.pieces() => {
+                    report.unchanged += 1;
+                    annotations.push(a.clone());
+                }
+                Some(pieces) => {
+                    let mut moved = a.clone();
+                    moved.set_pieces(&pieces);
+                    moved.text = crate::model::quote(new_text, &pieces).unwrap_or_default();
+                    moved.modified = at;
+                    if moved.text == a.text && moved.covered_len() == a.covered_len() {
+                        report.moved += 1;
+                    } else {
+                        report.resized += 1;
+                    }
+                    annotations.push(moved);
+                }
+                None => {
+                    report.orphaned.push(OrphanReport {
+                        id: a.id.to_string(),
+                        label: a.label.clone(),
+                        start: a.start,
+                        end: a.end,
+                        text: a.text.clone(),
+                    });
+                    orphans.push(a.clone());
+                }
+            }
+            continue;
+        }
         match map.map_span(a.range()) {
             Mapped::Span(r) if r == a.range() => {
                 report.unchanged += 1;
@@ -131,6 +164,22 @@ pub fn reanchor(project: &Project, doc: &str, old_text: &str, at: Timestamp) -> 
     })
 }
 
+/// The pieces of a discontinuous annotation mapped into the new text:
+/// pieces whose text is gone dropped, touching ones joined; `None` when
+/// nothing is left.
+fn map_pieces(map: &TextMap, a: &Annotation) -> Option<Vec<std::ops::Range<usize>>> {
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    for piece in a.pieces() {
+        if let Mapped::Span(r) = map.map_span(piece) {
+            match out.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => out.push(r),
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// Attaches an orphan to a new span of its document (one undoable edit).
 pub fn reattach(
     project: &Project,
@@ -148,6 +197,8 @@ pub fn reattach(
         Command::AddAnnotations(vec![Annotation {
             start: range.start,
             end: range.end,
+            // Attached to one new span: its old pieces no longer apply.
+            fragments: Vec::new(),
             text,
             modified: at,
             ..o.clone()
@@ -203,6 +254,37 @@ mod tests {
         // One undo restores the old anchors and hash.
         history.undo(&mut p).unwrap();
         assert_eq!(p, before);
+    }
+
+    #[test]
+    fn a_discontinuous_span_is_mapped_piece_by_piece() {
+        let mut p = Project::new("p");
+        p.documents.push(Document::new("d", "D", "d.txt", Text::new(OLD)));
+        let at = Timestamp::from_unix(0);
+        let span = |s: &str| {
+            let b = OLD.find(s).unwrap();
+            let start = OLD[..b].chars().count();
+            start..start + s.chars().count()
+        };
+        let kept = crate::edit::new_fragmented_annotation(&p, "d", &[span("Ilham Aliyev"), span("Fin")], "claim", "ana", at)
+            .unwrap();
+        let half = crate::edit::new_fragmented_annotation(&p, "d", &[span("Stepanyan"), span("Fin")], "claim", "ana", at)
+            .unwrap();
+        let gone = crate::edit::new_fragmented_annotation(&p, "d", &[span("médiateur"), span("Stepanyan")], "claim", "ana", at)
+            .unwrap();
+        let ids = [kept.id, half.id, gone.id];
+        Command::AddAnnotations(vec![kept, half, gone]).apply(&mut p).unwrap();
+        p.documents[0].text = Text::new(NEW);
+        let r = reanchor(&p, "d", OLD, Timestamp::from_unix(9)).unwrap();
+        r.command.apply(&mut p).unwrap();
+        let kept = p.annotation(ids[0]).unwrap();
+        assert_eq!(kept.text, "Ilham Heydar Aliyev … Fin");
+        assert_eq!(kept.fragments.len(), 2);
+        let half = p.annotation(ids[1]).unwrap();
+        assert_eq!((half.text.as_str(), half.fragments.len()), ("Fin", 0), "one piece left: a plain span");
+        assert!(p.annotation(ids[2]).is_none());
+        assert_eq!(r.report.orphaned.len(), 1);
+        assert_eq!(crate::model::check(&p, &Default::default()), vec![]);
     }
 
     #[test]
