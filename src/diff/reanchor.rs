@@ -266,12 +266,21 @@ mod tests {
             let start = OLD[..b].chars().count();
             start..start + s.chars().count()
         };
-        let kept = crate::edit::new_fragmented_annotation(&p, "d", &[span("Ilham Aliyev"), span("Fin")], "claim", "ana", at)
-            .unwrap();
-        let half = crate::edit::new_fragmented_annotation(&p, "d", &[span("Stepanyan"), span("Fin")], "claim", "ana", at)
-            .unwrap();
-        let gone = crate::edit::new_fragmented_annotation(&p, "d", &[span("médiateur"), span("Stepanyan")], "claim", "ana", at)
-            .unwrap();
+        let kept =
+            crate::edit::new_fragmented_annotation(&p, "d", &[span("Ilham Aliyev"), span("Fin")], "claim", "ana", at)
+                .unwrap();
+        let half =
+            crate::edit::new_fragmented_annotation(&p, "d", &[span("Stepanyan"), span("Fin")], "claim", "ana", at)
+                .unwrap();
+        let gone = crate::edit::new_fragmented_annotation(
+            &p,
+            "d",
+            &[span("médiateur"), span("Stepanyan")],
+            "claim",
+            "ana",
+            at,
+        )
+        .unwrap();
         let ids = [kept.id, half.id, gone.id];
         Command::AddAnnotations(vec![kept, half, gone]).apply(&mut p).unwrap();
         p.documents[0].text = Text::new(NEW);
@@ -281,7 +290,11 @@ mod tests {
         assert_eq!(kept.text, "Ilham Heydar Aliyev … Fin");
         assert_eq!(kept.fragments.len(), 2);
         let half = p.annotation(ids[1]).unwrap();
-        assert_eq!((half.text.as_str(), half.fragments.len()), ("Fin", 0), "one piece left: a plain span");
+        assert_eq!(
+            (half.text.as_str(), half.fragments.len()),
+            ("Fin", 0),
+            "one piece left: a plain span"
+        );
         assert!(p.annotation(ids[2]).is_none());
         assert_eq!(r.report.orphaned.len(), 1);
         assert_eq!(crate::model::check(&p, &Default::default()), vec![]);

@@ -125,8 +125,41 @@ impl Exporter for Conll {
         let selected = select(project, options);
         // Steps: code points of text.
         progress.add_total(selected.iter().map(|s| s.doc.length as u64).sum());
+        let (mut relations, mut attributes) = (0, 0);
         for sel in selected {
-            let (kept, dropped) = non_overlapping(&sel.annotations, options.overlaps);
+            // A discontinuous span is tagged piece by piece: each piece
+            // begins its own entity (B-), as the tag scheme can say no more.
+            let pieces: Vec<Annotation> = sel
+                .annotations
+                .iter()
+                .filter(|a| a.is_discontinuous())
+                .flat_map(|a| {
+                    a.pieces().into_iter().enumerate().map(|(k, p)| Annotation {
+                        id: crate::model::AnnotationId::from_u64(a.id.as_u64().wrapping_add(k as u64)),
+                        start: p.start,
+                        end: p.end,
+                        fragments: Vec::new(),
+                        text: text_of(&sel.doc.text, p),
+                        ..(*a).clone()
+                    })
+                })
+                .collect();
+            let annotations: Vec<&Annotation> = sel
+                .annotations
+                .iter()
+                .copied()
+                .filter(|a| !a.is_discontinuous())
+                .chain(&pieces)
+                .collect();
+            relations += project.relations_of(&sel.doc.id).len();
+            attributes += sel.annotations.iter().map(|a| a.attrs.len()).sum::<usize>()
+                + project
+                    .relations_of(&sel.doc.id)
+                    .iter()
+                    .map(|r| r.attrs.len())
+                    .sum::<usize>()
+                + sel.doc.attrs.len();
+            let (kept, dropped) = non_overlapping(&annotations, options.overlaps);
             for a in &kept {
                 if a.text.chars().all(char::is_whitespace) {
                     export.warnings.push(format!(
@@ -179,9 +212,21 @@ impl Exporter for Conll {
             export.documents += 1;
             export.annotations += kept.iter().filter(|a| !a.text.chars().all(char::is_whitespace)).count();
         }
+        // What the format has no place for, counted (never silent).
+        if relations > 0 {
+            export.warnings.push(format!(
+                "{relations} relation(s) left out: CoNLL has no place for relations"
+            ));
+        }
+        if attributes > 0 {
+            export.warnings.push(format!(
+                "{attributes} attribute value(s) left out: CoNLL has no place for attributes"
+            ));
+        }
         export.files.push(ExportFile {
             name: None,
             content: out,
+            beside: Default::default(),
         });
         Ok(export)
     }
@@ -404,4 +449,9 @@ fn read_document(
         }
     }
     Ok(())
+}
+
+/// The text of `range` (empty when out of range, which a valid project never is).
+fn text_of(text: &Text, range: Range<usize>) -> String {
+    text.slice(range).unwrap_or_default().to_owned()
 }

@@ -1,7 +1,15 @@
 //! CSV: one row per annotation, for pandas, R and spreadsheets.
 //!
 //! Columns: `document, start, end, label, text, note, author, created,
-//! modified, left_context, right_context, offset_unit`. RFC 4180 quoting,
+//! modified, left_context, right_context, offset_unit, id, fragments`,
+//! then one column per attribute key (named by the key; `attr_KEY` when
+//! the key is also a column's name). `fragments` lists a discontinuous
+//! span's pieces as `start-end;start-end` in the offset unit (empty for a
+//! one-piece span); a multi-choice value joins its values with `|`.
+//! When the project has relations or relation types, a second file beside
+//! it, `STEM.relations.csv`, has one row per relation: `id, type,
+//! document, from_id, from_text, to_id, to_text, note, author, created,
+//! modified`, then its attribute columns. RFC 4180 quoting,
 //! UTF-8 without a byte order mark, CRLF line ends as the RFC asks (pandas
 //! and R read them; quoted fields may hold newlines). The context columns
 //! hold up to 40 code points before and after the span. The last column
@@ -16,7 +24,7 @@ pub struct Csv;
 /// Code points of context on each side.
 pub const CONTEXT: usize = 40;
 
-pub const HEADER: [&str; 12] = [
+pub const HEADER: [&str; 14] = [
     "document",
     "start",
     "end",
@@ -29,7 +37,54 @@ pub const HEADER: [&str; 12] = [
     "left_context",
     "right_context",
     "offset_unit",
+    "id",
+    "fragments",
 ];
+
+/// The columns of the relations file (before its attribute columns).
+pub const RELATION_HEADER: [&str; 11] = [
+    "id",
+    "type",
+    "document",
+    "from_id",
+    "from_text",
+    "to_id",
+    "to_text",
+    "note",
+    "author",
+    "created",
+    "modified",
+];
+
+/// Attribute keys as column names, in order, for `keys` used beside `taken` columns.
+fn attribute_columns(keys: &[String], taken: &[&str]) -> Vec<String> {
+    keys.iter()
+        .map(|k| {
+            if taken.contains(&k.as_str()) {
+                format!("attr_{k}")
+            } else {
+                k.clone()
+            }
+        })
+        .collect()
+}
+
+/// The attribute keys used by `attrs`, in the schema's order, then any others.
+fn keys_used<'a>(project: &Project, attrs: impl Iterator<Item = &'a crate::model::Attrs>) -> Vec<String> {
+    let mut used = std::collections::BTreeSet::new();
+    for a in attrs {
+        used.extend(a.keys().cloned());
+    }
+    let mut keys: Vec<String> = project
+        .schema
+        .attributes
+        .iter()
+        .filter(|d| used.contains(&d.id))
+        .map(|d| d.id.clone())
+        .collect();
+    keys.extend(used.into_iter().filter(|k| project.schema.attribute(k).is_none()));
+    keys
+}
 
 /// Appends one field, quoted when it holds a comma, a quote or a line break.
 fn field(out: &mut String, value: &str) {
@@ -56,12 +111,18 @@ impl Exporter for Csv {
     fn export(&self, project: &Project, options: &ExportOptions, progress: &Progress) -> Result<Export, FormatError> {
         let unit = options.offsets;
         let mut out = String::new();
-        row(&mut out, &HEADER);
         let mut export = Export::default();
         let selected = select(project, options);
+        let keys = keys_used(
+            project,
+            selected.iter().flat_map(|s| s.annotations.iter().map(|a| &a.attrs)),
+        );
+        let mut header: Vec<String> = HEADER.iter().map(|h| (*h).to_owned()).collect();
+        header.extend(attribute_columns(&keys, &HEADER));
+        row(&mut out, &header.iter().map(String::as_str).collect::<Vec<_>>());
         // Steps: annotations.
         progress.add_total(selected.iter().map(|s| s.annotations.len() as u64).sum());
-        for sel in selected {
+        for sel in &selected {
             let text = &sel.doc.text;
             export.documents += 1;
             for a in &sel.annotations {
@@ -75,23 +136,44 @@ impl Exporter for Csv {
                 let right = text.slice(a.end..(a.end + CONTEXT).min(text.len_chars())).unwrap_or("");
                 let (start, end) = (start.to_string(), end.to_string());
                 let (created, modified) = (a.created.to_string(), a.modified.to_string());
-                row(
-                    &mut out,
-                    &[
-                        &a.doc,
-                        &start,
-                        &end,
-                        &a.label,
-                        &a.text,
-                        &a.note,
-                        &a.author,
-                        &created,
-                        &modified,
-                        left,
-                        right,
-                        unit.name(),
-                    ],
-                );
+                let fragments = if a.is_discontinuous() {
+                    a.pieces()
+                        .iter()
+                        .filter_map(|p| {
+                            Some(format!(
+                                "{}-{}",
+                                text.offset_in(p.start, unit)?,
+                                text.offset_in(p.end, unit)?
+                            ))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(";")
+                } else {
+                    String::new()
+                };
+                let id = a.id.to_string();
+                let values: Vec<String> = keys
+                    .iter()
+                    .map(|k| a.attrs.get(k).map(|v| v.to_string()).unwrap_or_default())
+                    .collect();
+                let mut fields: Vec<&str> = vec![
+                    &a.doc,
+                    &start,
+                    &end,
+                    &a.label,
+                    &a.text,
+                    &a.note,
+                    &a.author,
+                    &created,
+                    &modified,
+                    left,
+                    right,
+                    unit.name(),
+                    &id,
+                    &fragments,
+                ];
+                fields.extend(values.iter().map(String::as_str));
+                row(&mut out, &fields);
                 export.annotations += 1;
                 if export.annotations.is_multiple_of(1024) {
                     progress.advance(1024)?;
@@ -102,9 +184,59 @@ impl Exporter for Csv {
         export.files.push(ExportFile {
             name: None,
             content: out,
+            beside: false,
         });
+        if !project.schema.relation_types.is_empty() || !project.relations().is_empty() {
+            export.files.push(ExportFile {
+                name: Some(".relations.csv".to_owned()),
+                content: relations_file(project, &selected),
+                beside: true,
+            });
+        }
         Ok(export)
     }
+}
+
+/// The relations file: one row per relation whose two ends are exported.
+fn relations_file(project: &Project, selected: &[super::Selected<'_>]) -> String {
+    let mut out = String::new();
+    let chosen: std::collections::HashMap<crate::model::AnnotationId, &crate::model::Annotation> = selected
+        .iter()
+        .flat_map(|s| s.annotations.iter().map(|a| (a.id, *a)))
+        .collect();
+    let relations: Vec<&crate::model::Relation> = selected
+        .iter()
+        .flat_map(|s| project.relations_of(&s.doc.id))
+        .filter(|r| chosen.contains_key(&r.from) && chosen.contains_key(&r.to))
+        .collect();
+    let keys = keys_used(project, relations.iter().map(|r| &r.attrs));
+    let mut header: Vec<String> = RELATION_HEADER.iter().map(|h| (*h).to_owned()).collect();
+    header.extend(attribute_columns(&keys, &RELATION_HEADER));
+    row(&mut out, &header.iter().map(String::as_str).collect::<Vec<_>>());
+    for r in relations {
+        let (id, from, to) = (r.id.to_string(), r.from.to_string(), r.to.to_string());
+        let (created, modified) = (r.created.to_string(), r.modified.to_string());
+        let values: Vec<String> = keys
+            .iter()
+            .map(|k| r.attrs.get(k).map(|v| v.to_string()).unwrap_or_default())
+            .collect();
+        let mut fields: Vec<&str> = vec![
+            &id,
+            &r.kind,
+            &r.doc,
+            &from,
+            &chosen[&r.from].text,
+            &to,
+            &chosen[&r.to].text,
+            &r.note,
+            &r.author,
+            &created,
+            &modified,
+        ];
+        fields.extend(values.iter().map(String::as_str));
+        row(&mut out, &fields);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -12,11 +12,21 @@
 //! nothing); `label` is doccano's sequence-labelling form, so the file loads
 //! in doccano as it is. Offsets count in the unit named by `meta.offsets`.
 //!
+//! Structure: a span's `attributes` (key → value); a discontinuous span
+//! also has `"fragments": [[start, end], …]`, its `start`/`end` spanning
+//! them, and one `label` triple per fragment. When the project has
+//! relation types or relations, a record also carries doccano's relation
+//! form: `entities` (`id`, `label`, `start_offset`, `end_offset`, and
+//! `fragments`, `attributes` where they apply) and `relations` (`id`,
+//! `from_id`, `to_id`, `type`, `attributes`, `note`, `author`, times).
+//! The document's metadata fields are keys of `meta` beside Marginalia's
+//! own (`offsets`, `status`, `path`, `hash`, `project`).
+//!
 //! Import reads this format and doccano's variants: the text as `text` (or
 //! `data`, doccano 1.x), spans as `label` or `labels`
 //! lists of `[start, end, label]`, `entities` as such lists or as objects
-//! (`{"start_offset", "end_offset", "label"}`, doccano's entities/relations
-//! export, whose `relations` are reported as skipped).
+//! (`{"id", "start_offset", "end_offset", "label"}`, doccano's
+//! entities/relations export, whose `relations` are imported too).
 
 use crate::persist::safe_read::{self, MAX_PROJECT_BYTES};
 use std::collections::BTreeMap;
@@ -25,12 +35,15 @@ use std::path::PathBuf;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::project_builder::NewSpan;
+use super::project_builder::{NewRelation, NewSpan};
 use super::{
     Export, ExportFile, ExportOptions, Exporter, FormatError, ImportOptions, Imported, Importer, Problems, Progress,
     ProjectBuilder, expand_inputs, select,
 };
-use crate::model::{AnnotationId, OffsetUnit, Project, Status, Text, Timestamp};
+use crate::model::{AnnotationId, AttrValue, Attrs, OffsetUnit, Project, Status, Text, Timestamp};
+
+/// The keys of a record's `meta` that are Marginalia's, not document fields.
+const RESERVED_META: [&str; 5] = ["offsets", "status", "path", "hash", "project"];
 
 pub struct Jsonl;
 
@@ -41,6 +54,10 @@ struct Record<'a> {
     text: &'a str,
     spans: Spans<'a>,
     label: Vec<(usize, usize, &'a str)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entities: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relations: Option<Vec<Value>>,
     meta: Meta<'a>,
 }
 
@@ -78,6 +95,10 @@ struct SpanOut<'a> {
     modified: String,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     meta: &'a BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fragments: Option<Vec<[usize; 2]>>,
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    attributes: serde_json::Map<String, Value>,
 }
 
 #[derive(Serialize)]
@@ -87,6 +108,13 @@ struct Meta<'a> {
     path: &'a str,
     hash: &'a str,
     project: &'a str,
+    /// The document's metadata fields.
+    #[serde(flatten)]
+    fields: serde_json::Map<String, Value>,
+}
+
+fn attrs_json(attrs: &Attrs) -> serde_json::Map<String, Value> {
+    attrs.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()
 }
 
 impl Exporter for Jsonl {
@@ -105,8 +133,37 @@ impl Exporter for Jsonl {
             };
             let mut spans = Vec::with_capacity(sel.annotations.len());
             let mut label = Vec::with_capacity(sel.annotations.len());
+            let structured = !project.schema.relation_types.is_empty() || !project.relations().is_empty();
+            let mut entities = Vec::new();
             for a in &sel.annotations {
                 let (start, end) = (convert(a.start)?, convert(a.end)?);
+                let fragments = if a.is_discontinuous() {
+                    let mut list = Vec::with_capacity(a.fragments.len());
+                    for p in a.pieces() {
+                        let piece = [convert(p.start)?, convert(p.end)?];
+                        label.push((piece[0], piece[1], a.label.as_str()));
+                        list.push(piece);
+                    }
+                    Some(list)
+                } else {
+                    label.push((start, end, a.label.as_str()));
+                    None
+                };
+                if structured {
+                    let mut e = serde_json::json!({
+                        "id": a.id.to_string(),
+                        "label": a.label,
+                        "start_offset": start,
+                        "end_offset": end,
+                    });
+                    if let Some(f) = &fragments {
+                        e["fragments"] = serde_json::json!(f);
+                    }
+                    if !a.attrs.is_empty() {
+                        e["attributes"] = Value::Object(attrs_json(&a.attrs));
+                    }
+                    entities.push(e);
+                }
                 spans.push(SpanOut {
                     id: a.id.to_string(),
                     start,
@@ -118,8 +175,9 @@ impl Exporter for Jsonl {
                     created: a.created.to_string(),
                     modified: a.modified.to_string(),
                     meta: &a.meta,
+                    fragments,
+                    attributes: attrs_json(&a.attrs),
                 });
-                label.push((start, end, a.label.as_str()));
                 if spans.len().is_multiple_of(1024) {
                     progress.advance(1024)?;
                 }
@@ -127,18 +185,52 @@ impl Exporter for Jsonl {
             export.annotations += spans.len();
             export.documents += 1;
             let written = spans.len() as u64;
+            let chosen: std::collections::HashSet<AnnotationId> = sel.annotations.iter().map(|a| a.id).collect();
+            let relations = structured.then(|| {
+                project
+                    .relations_of(&sel.doc.id)
+                    .iter()
+                    .filter(|r| chosen.contains(&r.from) && chosen.contains(&r.to))
+                    .map(|r| {
+                        let mut v = serde_json::json!({
+                            "id": r.id.to_string(),
+                            "from_id": r.from.to_string(),
+                            "to_id": r.to.to_string(),
+                            "type": r.kind,
+                            "note": r.note,
+                            "author": r.author,
+                            "created": r.created.to_string(),
+                            "modified": r.modified.to_string(),
+                        });
+                        if !r.attrs.is_empty() {
+                            v["attributes"] = Value::Object(attrs_json(&r.attrs));
+                        }
+                        if !r.meta.is_empty() {
+                            v["meta"] = serde_json::json!(r.meta);
+                        }
+                        v
+                    })
+                    .collect()
+            });
+            let fields = attrs_json(&sel.doc.attrs)
+                .into_iter()
+                .filter(|(k, _)| !RESERVED_META.contains(&k.as_str()))
+                .collect();
             let record = Record {
                 id: &sel.doc.id,
                 title: &sel.doc.title,
                 text: text.as_str(),
                 spans: Spans { spans, progress },
                 label,
+                entities: structured.then_some(entities),
+                relations,
                 meta: Meta {
                     offsets: unit.name(),
                     status: sel.doc.status.name(),
                     path: &sel.doc.path,
                     hash: &sel.doc.hash,
                     project: &project.name,
+                    fields,
                 },
             };
             let line = serde_json::to_string(&record).map_err(|e| match progress.advance(0) {
@@ -153,6 +245,7 @@ impl Exporter for Jsonl {
         export.files.push(ExportFile {
             name: None,
             content: out,
+            beside: Default::default(),
         });
         Ok(export)
     }
@@ -257,22 +350,21 @@ fn read_record(
             );
         }
     }
-    if obj
-        .get("relations")
-        .and_then(Value::as_array)
-        .is_some_and(|r| !r.is_empty())
-    {
-        problems.skip(
-            file,
-            Some(line),
-            format!("relations of document {id} skipped (Marginalia has no relations yet)"),
-        );
-    }
+    let relations = match relations_of(obj) {
+        Ok(r) => r,
+        Err(reason) => return Ok(Err(reason)),
+    };
+    let fields: Attrs = meta
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| !RESERVED_META.contains(&k.as_str()))
+        .filter_map(|(k, v)| Some((k.clone(), AttrValue::from_json(v)?)))
+        .collect();
     // Check every span before adding the document, so that a rejected
     // record leaves nothing behind.
     let t = Text::new(text);
     let mut checked = Vec::with_capacity(spans.len());
-    for span in spans {
+    for (source_id, span) in spans {
         let to_cp = |offset: usize| {
             t.char_from(offset, unit).ok_or_else(|| {
                 if offset > t.index().len_in(unit) {
@@ -289,9 +381,23 @@ fn read_record(
                 }
             })
         };
-        match (to_cp(span.range.start), to_cp(span.range.end)) {
-            (Ok(s), Ok(e)) => checked.push(NewSpan { range: s..e, ..span }),
-            (Err(reason), _) | (_, Err(reason)) => problems.report(file, Some(line), reason)?,
+        let pieces: Result<Vec<_>, String> = span
+            .fragments
+            .iter()
+            .map(|p| Ok(to_cp(p.start)?..to_cp(p.end)?))
+            .collect();
+        match (to_cp(span.range.start), to_cp(span.range.end), pieces) {
+            (Ok(s), Ok(e), Ok(fragments)) => checked.push((
+                source_id,
+                NewSpan {
+                    range: s..e,
+                    fragments,
+                    ..span
+                },
+            )),
+            (Err(reason), _, _) | (_, Err(reason), _) | (_, _, Err(reason)) => {
+                problems.report(file, Some(line), reason)?;
+            }
         }
     }
     let doc = match builder.add_document(&id, &title, t, status) {
@@ -304,31 +410,145 @@ fn read_record(
     if doc != id {
         notes.push(format!("document id {id:?} was taken; imported as {doc:?}"));
     }
-    for span in checked {
-        if let Err(reason) = builder.add_span(&doc, span) {
-            problems.report(file, Some(line), reason)?;
+    builder.set_document_attrs(&doc, fields);
+    let mut ids = std::collections::HashMap::new();
+    for (source_id, span) in checked {
+        match builder.add_span(&doc, span) {
+            Ok(id) => {
+                if let Some(source) = source_id {
+                    ids.insert(source, id);
+                }
+            }
+            Err(reason) => problems.report(file, Some(line), reason)?,
+        }
+    }
+    for (from, to, mut r) in relations {
+        let (Some(&f), Some(&t)) = (ids.get(&from), ids.get(&to)) else {
+            problems.report(
+                file,
+                Some(line),
+                format!(
+                    "relation {}: from_id {from} or to_id {to} names no entity of this record",
+                    r.kind
+                ),
+            )?;
+            continue;
+        };
+        (r.from, r.to) = (f, t);
+        let kind = r.kind.clone();
+        if let Err(reason) = builder.add_relation(&doc, r) {
+            problems.report(file, Some(line), format!("relation {kind}: {reason}"))?;
         }
     }
     Ok(Ok(()))
 }
 
+/// An id as a record writes it (a string, or doccano's number).
+fn id_text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Attribute values of a span, relation or document.
+fn attributes(v: Option<&Value>) -> Result<Attrs, String> {
+    let Some(v) = v.filter(|v| !v.is_null()) else {
+        return Ok(Attrs::new());
+    };
+    let obj = v.as_object().ok_or("\"attributes\" must be an object of key: value")?;
+    obj.iter()
+        .map(|(k, v)| {
+            AttrValue::from_json(v).map(|v| (k.clone(), v)).ok_or_else(|| {
+                format!("attribute {k:?} must be a string, a number, true or false, or a list of strings")
+            })
+        })
+        .collect()
+}
+
+/// The relations of a record (doccano's `relations`), with the ids of
+/// their ends as the record writes them.
+fn relations_of(obj: &serde_json::Map<String, Value>) -> Result<Vec<(String, String, NewRelation)>, String> {
+    let Some(list) = obj.get("relations").filter(|v| !v.is_null()) else {
+        return Ok(Vec::new());
+    };
+    let list = list.as_array().ok_or("\"relations\" must be a list")?;
+    list.iter()
+        .map(|r| {
+            let o = r.as_object().ok_or("a relation must be an object")?;
+            let from = id_text(o.get("from_id")).ok_or("a relation needs from_id")?;
+            let to = id_text(o.get("to_id")).ok_or("a relation needs to_id")?;
+            let kind = o
+                .get("type")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .ok_or("a relation needs a type")?
+                .to_owned();
+            let string = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_owned);
+            let time = |k: &str| string(k).and_then(|s| Timestamp::parse(&s));
+            Ok((
+                from,
+                to,
+                NewRelation {
+                    kind,
+                    from: AnnotationId::from_u64(0),
+                    to: AnnotationId::from_u64(0),
+                    note: string("note").unwrap_or_default(),
+                    attrs: attributes(o.get("attributes"))?,
+                    author: string("author"),
+                    id: string("id").and_then(|s| AnnotationId::parse(&s)),
+                    created: time("created"),
+                    modified: time("modified"),
+                    meta: o
+                        .get("meta")
+                        .and_then(Value::as_object)
+                        .map(|m| {
+                            m.iter()
+                                .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                },
+            ))
+        })
+        .collect()
+}
+
+/// A span read, with the id its record gives it (for relations).
+type Read = (Option<String>, NewSpan);
+
 /// The spans of a record, in the first form it has.
-fn spans_of(obj: &serde_json::Map<String, Value>) -> Result<Vec<NewSpan>, String> {
-    // Marginalia writes spans twice (`spans` in full, `label` for doccano):
-    // an edit to one that the other lacks must not be dropped silently.
-    let mut read: Vec<(&str, Vec<NewSpan>)> = Vec::new();
+fn spans_of(obj: &serde_json::Map<String, Value>) -> Result<Vec<Read>, String> {
+    // Marginalia writes spans up to three times (`spans` in full, `label`
+    // for doccano, `entities` for doccano's relation form): an edit to one
+    // that another lacks must not be dropped silently.
+    let mut read: Vec<(&str, Vec<Read>)> = Vec::new();
     for key in ["spans", "label", "labels", "entities"] {
         if let Some(spans) = spans_under(obj, key)? {
             read.push((key, spans));
         }
     }
-    let key_of = |s: &NewSpan| (s.range.start, s.range.end, s.label.clone());
+    // Compared piece by piece: `label` has a triple per fragment.
+    let keys_of = |spans: &[Read]| {
+        let mut keys: Vec<(usize, usize, String)> = spans
+            .iter()
+            .flat_map(|(_, s)| {
+                let pieces = if s.fragments.is_empty() {
+                    vec![(s.range.start, s.range.end)]
+                } else {
+                    s.fragments.iter().map(|r| (r.start, r.end)).collect()
+                };
+                pieces.into_iter().map(|(a, b)| (a, b, s.label.clone()))
+            })
+            .collect();
+        keys.sort();
+        keys
+    };
     if let [(first, a), rest @ ..] = read.as_slice() {
-        let mut want: Vec<_> = a.iter().map(key_of).collect();
-        want.sort();
+        let want = keys_of(a);
         for (other, b) in rest {
-            let mut got: Vec<_> = b.iter().map(key_of).collect();
-            got.sort();
+            let got = keys_of(b);
             if got != want {
                 return Err(format!(
                     "\"{first}\" and \"{other}\" hold different spans; keep one of them (or make them agree)"
@@ -340,7 +560,7 @@ fn spans_of(obj: &serde_json::Map<String, Value>) -> Result<Vec<NewSpan>, String
 }
 
 /// The spans under `key`, if the record has that key.
-fn spans_under(obj: &serde_json::Map<String, Value>, key: &str) -> Result<Option<Vec<NewSpan>>, String> {
+fn spans_under(obj: &serde_json::Map<String, Value>, key: &str) -> Result<Option<Vec<Read>>, String> {
     let list = match obj.get(key) {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Array(list)) => list,
@@ -368,7 +588,7 @@ fn spans_under(obj: &serde_json::Map<String, Value>, key: &str) -> Result<Option
     }
     list.iter()
         .map(|item| match item {
-            Value::Array(triple) => triple_span(triple),
+            Value::Array(triple) => triple_span(triple).map(|s| (None, s)),
             Value::Object(_) => span_object(item),
             _ => Err(format!("\"{key}\" items must be [start, end, label] or objects")),
         })
@@ -401,7 +621,7 @@ fn label_text(v: &Value) -> Result<String, String> {
     }
 }
 
-fn span_object(v: &Value) -> Result<NewSpan, String> {
+fn span_object(v: &Value) -> Result<Read, String> {
     let o = v.as_object().ok_or("a span must be an object")?;
     let get = |k: &str| o.get(k);
     let start = number(get("start").or(get("start_offset")), "start")?;
@@ -416,22 +636,38 @@ fn span_object(v: &Value) -> Result<NewSpan, String> {
             .ok_or_else(|| format!("span {k} time {s:?} is not RFC 3339 in years 1 to 9999")),
         Some(other) => Err(format!("span {k} time must be an RFC 3339 string, not {other}")),
     };
-    Ok(NewSpan {
-        range: start..end,
-        label,
-        quoted: string("text"),
-        note: string("note").unwrap_or_default(),
-        author: string("author"),
-        id: string("id").and_then(|s| AnnotationId::parse(&s)),
-        created: time("created")?,
-        modified: time("modified")?,
-        meta: get("meta")
-            .and_then(Value::as_object)
-            .map(|m| {
-                m.iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
-                    .collect()
+    let fragments = match get("fragments") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(list)) => list
+            .iter()
+            .map(|p| match p.as_array().map(Vec::as_slice) {
+                Some([s, e]) => Ok(number(Some(s), "fragment start")?..number(Some(e), "fragment end")?),
+                _ => Err("a fragment must be [start, end]".to_owned()),
             })
-            .unwrap_or_default(),
-    })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err("\"fragments\" must be a list of [start, end]".to_owned()),
+    };
+    Ok((
+        id_text(get("id")),
+        NewSpan {
+            range: start..end,
+            fragments,
+            attrs: attributes(get("attributes"))?,
+            label,
+            quoted: string("text"),
+            note: string("note").unwrap_or_default(),
+            author: string("author"),
+            id: string("id").and_then(|s| AnnotationId::parse(&s)),
+            created: time("created")?,
+            modified: time("modified")?,
+            meta: get("meta")
+                .and_then(Value::as_object)
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        },
+    ))
 }

@@ -188,6 +188,25 @@ pub struct ExportFile {
     /// file itself (single-file formats).
     pub name: Option<String>,
     pub content: String,
+    /// `name` is not in a folder but beside the output file: its stem
+    /// followed by `name` (`data.csv` → `data.relations.csv`).
+    pub beside: bool,
+}
+
+impl ExportFile {
+    /// The path this file is written to, for output `out`.
+    pub fn path(&self, out: &Path) -> PathBuf {
+        match (&self.name, self.beside) {
+            (None, _) => out.to_owned(),
+            (Some(name), false) => out.join(name),
+            (Some(name), true) => {
+                let stem = out
+                    .file_stem()
+                    .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+                out.with_file_name(format!("{stem}{name}"))
+            }
+        }
+    }
 }
 
 /// The result of an export.
@@ -207,12 +226,8 @@ impl Export {
     /// each file atomically, after [`OutputGuard::check`] has accepted
     /// every file it would write: nothing is written if one is refused.
     pub fn write(&self, out: &Path, guard: &OutputGuard) -> std::io::Result<()> {
-        let paths: Vec<PathBuf> = self
-            .files
-            .iter()
-            .map(|f| f.name.as_ref().map_or_else(|| out.to_owned(), |name| out.join(name)))
-            .collect();
-        let folder = self.files.iter().any(|f| f.name.is_some());
+        let paths: Vec<PathBuf> = self.files.iter().map(|f| f.path(out)).collect();
+        let folder = self.files.iter().any(|f| f.name.is_some() && !f.beside);
         guard.check(out, &paths, folder)?;
         for (f, path) in self.files.iter().zip(&paths) {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

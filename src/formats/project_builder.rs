@@ -1,12 +1,16 @@
 //! Building a project from imported records: documents with unique ids,
 //! spans checked against their text, labels added to the schema as they
-//! are met.
+//! are met, relations checked against their ends, and attributes declared
+//! as they are met (a kind guessed from the values: a flag, a number, a
+//! list, or a choice among the values seen) unless the input declared
+//! them first.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use crate::model::{
-    Annotation, AnnotationId, Colour, Document, Label, Project, Schema, Status, Text, Timestamp, document_id_from,
+    Annotation, AnnotationId, AttrKind, AttrTarget, AttrValue, AttributeDef, Attrs, ChoiceValue, Colour, Document,
+    Label, Project, Relation, RelationType, Schema, Status, Text, Timestamp, document_id_from, quote,
 };
 
 /// A span read from a file, before it is checked.
@@ -23,12 +27,32 @@ pub struct NewSpan {
     pub created: Option<Timestamp>,
     pub modified: Option<Timestamp>,
     pub meta: BTreeMap<String, String>,
+    /// The pieces of a discontinuous span, in order (empty: `range` alone;
+    /// else `range` is ignored and becomes their extent).
+    pub fragments: Vec<Range<usize>>,
+    pub attrs: Attrs,
+}
+
+/// A relation read from a file, before it is checked.
+#[derive(Clone, Debug)]
+pub struct NewRelation {
+    pub kind: String,
+    pub from: AnnotationId,
+    pub to: AnnotationId,
+    pub note: String,
+    pub attrs: Attrs,
+    pub author: Option<String>,
+    pub id: Option<AnnotationId>,
+    pub created: Option<Timestamp>,
+    pub modified: Option<Timestamp>,
+    pub meta: BTreeMap<String, String>,
 }
 
 /// Accumulates an imported project.
 pub struct ProjectBuilder {
     project: Project,
     annotations: Vec<Annotation>,
+    relations: Vec<Relation>,
     /// Document ids, to their position (inputs may hold many thousands).
     docs: HashMap<String, usize>,
     ids: HashSet<AnnotationId>,
@@ -48,6 +72,7 @@ impl ProjectBuilder {
         ProjectBuilder {
             project,
             annotations: Vec::new(),
+            relations: Vec::new(),
             docs: HashMap::new(),
             ids: HashSet::new(),
             paths: HashSet::new(),
@@ -95,9 +120,13 @@ impl ProjectBuilder {
         self.docs.get(doc).map(|&i| &self.project.documents[i].text)
     }
 
-    /// Adds a span to `doc`, or says why it cannot be.
-    pub fn add_span(&mut self, doc: &str, span: NewSpan) -> Result<(), String> {
+    /// Adds a span to `doc` and returns its id, or says why it cannot be.
+    pub fn add_span(&mut self, doc: &str, mut span: NewSpan) -> Result<AnnotationId, String> {
         let text = self.text(doc).ok_or_else(|| format!("no document {doc:?}"))?;
+        let pieces = std::mem::take(&mut span.fragments);
+        if let (Some(first), Some(last)) = (pieces.first(), pieces.last()) {
+            span.range = first.start..last.end;
+        }
         if span.label.trim().is_empty() || span.label.chars().any(invisible) {
             return Err(format!(
                 "label {:?} is empty or holds control or invisible characters (a line break, a NUL, a zero-width or direction mark)",
@@ -110,7 +139,16 @@ impl ProjectBuilder {
                 span.range.start, span.range.end
             ));
         }
-        let actual = text.slice(span.range.clone()).ok_or_else(|| {
+        let mut probe = Annotation {
+            start: span.range.start,
+            end: span.range.end,
+            ..Annotation::placeholder()
+        };
+        if pieces.len() > 1 {
+            probe.set_pieces(&pieces);
+            crate::model::fragments_ok(&probe)?;
+        }
+        let actual = quote(text, &probe.pieces()).ok_or_else(|| {
             format!(
                 "span [{}, {}) goes past the end of the text ({} code points)",
                 span.range.start,
@@ -119,14 +157,13 @@ impl ProjectBuilder {
             )
         })?;
         if let Some(quoted) = &span.quoted
-            && quoted != actual
+            && *quoted != actual
         {
             return Err(format!(
                 "the span [{}, {}) quotes {quoted:?} but the text there is {actual:?}",
                 span.range.start, span.range.end
             ));
         }
-        let actual = actual.to_owned();
         // Tagging by hand refuses these; an import keeps what its file
         // holds (a round trip must give it back) but says so.
         if actual.trim().is_empty() {
@@ -142,22 +179,158 @@ impl ProjectBuilder {
         };
         self.ids.insert(id);
         let created = span.created.unwrap_or(self.now);
+        for (key, value) in &span.attrs {
+            self.declare_attribute(key, &AttrTarget::Label(span.label.clone()), value);
+        }
         self.annotations.push(Annotation {
             id,
             doc: doc.to_owned(),
             start: span.range.start,
             end: span.range.end,
+            fragments: probe.fragments,
             label: span.label,
             text: actual,
+            attrs: span.attrs,
             note: span.note,
             author: span.author.unwrap_or_else(|| self.author.clone()),
             created,
             modified: span.modified.unwrap_or(created),
             meta: span.meta,
-            attrs: Default::default(),
-            fragments: Default::default(),
         });
-        Ok(())
+        Ok(id)
+    }
+
+    /// Adds a relation between two annotations added earlier to `doc`, and
+    /// returns its id, or says why it cannot be. Its type is declared if
+    /// new (between any labels).
+    pub fn add_relation(&mut self, doc: &str, r: NewRelation) -> Result<AnnotationId, String> {
+        if r.kind.trim().is_empty() || r.kind.chars().any(invisible) {
+            return Err(format!(
+                "relation type {:?} is empty or holds invisible characters",
+                r.kind
+            ));
+        }
+        let label_of = |id: AnnotationId| {
+            self.annotations
+                .iter()
+                .rev()
+                .find(|a| a.id == id)
+                .filter(|a| a.doc == doc)
+                .map(|a| a.label.clone())
+        };
+        let from =
+            label_of(r.from).ok_or_else(|| format!("its `from` end {} is not an annotation of {doc:?}", r.from))?;
+        let to = label_of(r.to).ok_or_else(|| format!("its `to` end {} is not an annotation of {doc:?}", r.to))?;
+        if r.from == r.to {
+            return Err(format!("both its ends are {}", r.from));
+        }
+        self.ensure_relation_type(&r.kind);
+        if let Some(t) = self.project.schema.relation_type(&r.kind)
+            && !t.allows(&from, &to)
+        {
+            return Err(format!(
+                "type {:?} does not link {from:?} to {to:?} in the declared schema",
+                r.kind
+            ));
+        }
+        let id = match r.id {
+            Some(id) if !self.ids.contains(&id) => id,
+            _ => {
+                let taken = &self.ids;
+                AnnotationId::fresh(|id| taken.contains(&id))
+            }
+        };
+        self.ids.insert(id);
+        for (key, value) in &r.attrs {
+            self.declare_attribute(key, &AttrTarget::Relation(r.kind.clone()), value);
+        }
+        let created = r.created.unwrap_or(self.now);
+        self.relations.push(Relation {
+            id,
+            doc: doc.to_owned(),
+            kind: r.kind,
+            from: r.from,
+            to: r.to,
+            attrs: r.attrs,
+            note: r.note,
+            author: r.author.unwrap_or_else(|| self.author.clone()),
+            created,
+            modified: r.modified.unwrap_or(created),
+            meta: r.meta,
+        });
+        Ok(id)
+    }
+
+    /// Sets metadata fields of a document added earlier. Fields the
+    /// schema does not declare stay free fields (documents take them).
+    pub fn set_document_attrs(&mut self, doc: &str, attrs: Attrs) {
+        if let Some(&i) = self.docs.get(doc) {
+            self.project.documents[i].attrs.extend(attrs);
+        }
+    }
+
+    /// Declares relation type `kind` (between any labels) if it is new.
+    pub fn ensure_relation_type(&mut self, kind: &str) {
+        let types = &mut self.project.schema.relation_types;
+        if types.iter().any(|t| t.id == kind) {
+            return;
+        }
+        let n = types.len() + self.project.schema.labels.len();
+        types.push(RelationType {
+            id: kind.to_owned(),
+            name: kind.to_owned(),
+            colour: Colour::for_new_label(n),
+            hotkey: None,
+            from: Vec::new(),
+            to: Vec::new(),
+            symmetric: false,
+            cardinality: Default::default(),
+            guideline: String::new(),
+        });
+    }
+
+    /// The schema, for inputs that declare their structure (brat's
+    /// `annotation.conf`): what they declare is kept as declared.
+    pub fn schema_mut(&mut self) -> &mut Schema {
+        &mut self.project.schema
+    }
+
+    /// Makes attribute `key` take `value` on `target`: declared if new
+    /// (its kind from the value), `target` and a new choice value added.
+    fn declare_attribute(&mut self, key: &str, target: &AttrTarget, value: &AttrValue) {
+        let attributes = &mut self.project.schema.attributes;
+        let def = match attributes.iter().position(|a| a.id == key) {
+            Some(i) => &mut attributes[i],
+            None => {
+                let kind = match value {
+                    AttrValue::Flag(_) => AttrKind::Flag,
+                    AttrValue::Number(_) => AttrKind::Number,
+                    AttrValue::List(_) => AttrKind::Multi,
+                    AttrValue::Text(_) => AttrKind::Choice,
+                };
+                attributes.push(AttributeDef {
+                    id: key.to_owned(),
+                    name: key.to_owned(),
+                    kind,
+                    on: Vec::new(),
+                    values: Vec::new(),
+                    default: None,
+                    required: false,
+                    guideline: String::new(),
+                });
+                attributes.last_mut().expect("pushed")
+            }
+        };
+        if !def.on.contains(target) {
+            def.on.push(target.clone());
+        }
+        if matches!(def.kind, AttrKind::Choice | AttrKind::Multi) {
+            for v in value.strings() {
+                if !def.has_value(&v) {
+                    def.values.push(ChoiceValue { id: v, hotkey: None });
+                }
+            }
+        }
     }
 
     /// Adds `label` to the schema if it is new. Labels of the default
@@ -217,6 +390,7 @@ impl ProjectBuilder {
         let ProjectBuilder {
             mut project,
             annotations,
+            relations,
             ..
         } = self;
         let default = Schema::default_political();
@@ -224,7 +398,9 @@ impl ProjectBuilder {
             .schema
             .labels
             .sort_by_key(|l| default.position(&l.id).unwrap_or(usize::MAX));
-        Project::from_parts(project.name, project.schema, project.documents, annotations)
+        let mut out = Project::from_parts(project.name, project.schema, project.documents, annotations);
+        out.insert_relations(relations);
+        out
     }
 }
 

@@ -74,6 +74,26 @@ pub fn quote(text: &super::Text, pieces: &[Range<usize>]) -> Option<String> {
 pub type SortKey<'a> = (&'a str, usize, usize, &'a str, AnnotationId);
 
 impl Annotation {
+    /// An empty annotation with the given defaults, to fill in with
+    /// struct update syntax where only some fields matter (checks, tests).
+    pub fn placeholder() -> Annotation {
+        Annotation {
+            id: AnnotationId::from_u64(0),
+            doc: String::new(),
+            start: 0,
+            end: 0,
+            fragments: Vec::new(),
+            label: String::new(),
+            text: String::new(),
+            attrs: Attrs::new(),
+            note: String::new(),
+            author: String::new(),
+            created: Timestamp::from_unix(0),
+            modified: Timestamp::from_unix(0),
+            meta: BTreeMap::new(),
+        }
+    }
+
     /// The span as a range.
     pub fn range(&self) -> Range<usize> {
         self.start..self.end

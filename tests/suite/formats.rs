@@ -538,13 +538,14 @@ fn doccano_variants_are_read() {
     let lines = [
         r#"{"id": 7, "text": "👍 Bakou accuse Erevan", "label": [[3, 8, "LOC"], [16, 22, "LOC"]]}"#,
         r#"{"text": "👍 Bakou", "labels": [[3, 8, "LOC"]]}"#,
-        r#"{"id": 9, "text": "👍 Bakou", "entities": [{"id": 1, "label": "LOC", "start_offset": 3, "end_offset": 8}], "relations": [{"id": 1, "from_id": 1, "to_id": 1, "type": "self"}]}"#,
+        r#"{"id": 9, "text": "👍 Bakou Erevan", "entities": [{"id": 1, "label": "LOC", "start_offset": 3, "end_offset": 8}, {"id": 2, "label": "LOC", "start_offset": 9, "end_offset": 15}], "relations": [{"id": 1, "from_id": 1, "to_id": 2, "type": "near"}, {"id": 2, "from_id": 1, "to_id": 1, "type": "self"}]}"#,
         r#"{"data": "👍 Bakou", "label": [[3, 8, "LOC"]]}"#,
     ];
     std::fs::write(&file, lines.join("\n")).unwrap();
     let options = ImportOptions {
         offsets: OffsetUnit::Utf16,
         author: "doccano-user".into(),
+        lenient: true,
         ..ImportOptions::default()
     };
     let back = import(Format::Jsonl, &[file], &options);
@@ -552,16 +553,22 @@ fn doccano_variants_are_read() {
     assert_eq!(p.documents.len(), 4);
     assert_eq!(p.documents[0].id, "7");
     let texts: Vec<&str> = p.annotations().iter().map(|a| a.text.as_str()).collect();
-    assert_eq!(texts, ["Bakou", "Erevan", "Bakou", "Bakou", "Bakou"]);
+    assert_eq!(texts, ["Bakou", "Erevan", "Bakou", "Erevan", "Bakou", "Bakou"]);
     assert!(
         p.annotations()
             .iter()
             .all(|a| a.author == "doccano-user" && a.label == "LOC")
     );
-    // The relation is reported, not silently lost.
+    // doccano's relation (by entity ids) is imported; the one whose two
+    // ends are the same entity is refused, said with its line.
+    let relations = p.relations();
+    assert_eq!(relations.len(), 1);
+    assert_eq!(relations[0].kind, "near");
+    let end = |id| p.annotation(id).unwrap().text.as_str();
+    assert_eq!((end(relations[0].from), end(relations[0].to)), ("Bakou", "Erevan"));
     assert_eq!(back.skipped.len(), 1);
     assert_eq!(back.skipped[0].line, Some(3));
-    assert!(back.skipped[0].reason.contains("relations"), "{}", back.skipped[0]);
+    assert!(back.skipped[0].reason.contains("relation self"), "{}", back.skipped[0]);
 }
 
 #[test]
@@ -903,7 +910,7 @@ fn cli_import_of_text_files_and_brat_extras() {
         p_.documents[1].text.as_str()
     );
 
-    // brat: relations and attributes are reported, discontinuous spans split.
+    // brat: relations, attributes and discontinuous spans are imported.
     let brat = dir.path().join("brat");
     std::fs::create_dir_all(&brat).unwrap();
     std::fs::write(brat.join("d.txt"), "Bakou accuse Erevan.").unwrap();
@@ -924,11 +931,14 @@ fn cli_import_of_text_files_and_brat_extras() {
         "brat-user",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let err = stderr(&o);
-    assert!(err.contains("d.ann:4: relation R1 skipped"), "{err}");
-    assert!(err.contains("d.ann:5: attribute A1 skipped"), "{err}");
-    assert!(err.contains("T3 is discontinuous (2 fragments)"), "{err}");
     let loaded = marginalia::persist::load(&project).unwrap().project;
+    let r = &loaded.relations()[0];
+    assert_eq!(r.kind, "accuses");
+    assert_eq!(loaded.annotation(r.from).unwrap().text, "Bakou");
+    let event = loaded.annotations().iter().find(|a| a.label == "Event").unwrap();
+    assert_eq!(event.fragments, [(6, 12), (13, 19)]);
+    assert_eq!(event.text, "accuse … Erevan");
+    assert_eq!(event.attrs["Negated"], marginalia::model::AttrValue::Flag(true));
     let spans: Vec<(&str, &str, &str, &str)> = loaded
         .annotations()
         .iter()
@@ -938,9 +948,7 @@ fn cli_import_of_text_files_and_brat_extras() {
         spans,
         [
             ("LOC", "Bakou", "capitale", "brat-user"),
-            ("Event", "accuse", "", "brat-user"),
-            // Same span: ordered by label.
-            ("Event", "Erevan", "", "brat-user"),
+            ("Event", "accuse … Erevan", "", "brat-user"),
             ("LOC", "Erevan", "", "brat-user"),
         ]
     );

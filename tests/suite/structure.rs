@@ -648,3 +648,324 @@ fn merge_combines_relations_and_attributes_and_never_leaves_a_dangling_end() {
     assert!(m.project.annotation(actor).is_some());
     assert_eq!(m.project.relations().len(), 1);
 }
+
+/// A project with every kind of structure on a text that tries offsets
+/// hard (astral emoji, a ZWJ sequence, combining marks, Armenian,
+/// Cyrillic, Arabic, CJK, CRLF line ends): an event with two arguments of
+/// one role (numbered in brat), a relation, a discontinuous quotation
+/// that crosses a line break, choice, multi-choice, flag, number, text and
+/// entity attributes, notes, and document metadata.
+fn torture() -> Project {
+    let mut p = Project::new("torture");
+    p.documents
+        .push(Document::new("doc", "Doc", "doc.txt", Text::new(MIXED_TEXT)));
+    structured_schema(&mut p);
+    p.schema.labels[0].kind = marginalia::model::LabelKind::Event;
+    p.schema.relation_types[1].from = vec!["event".into()];
+    p.schema.relation_types.push(RelationType {
+        id: "same_as".into(),
+        name: "Same as".into(),
+        colour: Colour([9, 9, 9]),
+        hotkey: None,
+        from: Vec::new(),
+        to: Vec::new(),
+        symmetric: true,
+        cardinality: Cardinality::Any,
+        guideline: String::new(),
+    });
+    let attr = |id: &str, kind, on| AttributeDef {
+        id: id.into(),
+        name: id.into(),
+        kind,
+        on,
+        values: Vec::new(),
+        default: None,
+        required: false,
+        guideline: String::new(),
+    };
+    p.schema
+        .attributes
+        .push(attr("hedged", AttrKind::Flag, vec![AttrTarget::Label("claim".into())]));
+    p.schema.attributes.push(attr(
+        "certainty",
+        AttrKind::Number,
+        vec![AttrTarget::Label("claim".into())],
+    ));
+    p.schema.attributes.push(attr(
+        "gloss",
+        AttrKind::Text,
+        vec![
+            AttrTarget::Label("actor".into()),
+            AttrTarget::Relation("same_as".into()),
+        ],
+    ));
+    let tag = |p: &Project, needle: &str, label: &str| {
+        new_annotation(p, "doc", span(MIXED_TEXT, needle), label, "ana", at(0)).unwrap()
+    };
+    let aliyev = tag(&p, "Ilham Aliyev", "actor");
+    let pompier = tag(&p, "Pompier 👨🏻‍🚒", "actor");
+    let armenia = tag(&p, "Հայաստան", "actor");
+    let russia = tag(&p, "Россия", "actor");
+    let event = tag(&p, "a déclaré", "event");
+    // A claim in two pieces, the second after a CRLF: "la victoire" … "café́ noir".
+    let mut claim = marginalia::edit::new_fragmented_annotation(
+        &p,
+        "doc",
+        &[span(MIXED_TEXT, "la victoire"), span(MIXED_TEXT, "café\u{301} noir")],
+        "claim",
+        "ana",
+        at(0),
+    )
+    .unwrap();
+    claim.note = "two pieces\tacross a line".into();
+    claim.attrs.insert("polarity".into(), AttrValue::Text("oppose".into()));
+    claim.attrs.insert("hedged".into(), AttrValue::Flag(true));
+    claim.attrs.insert(
+        "certainty".into(),
+        AttrValue::Number(marginalia::model::Number::new(0.75).unwrap()),
+    );
+    let mut aliyev = aliyev;
+    aliyev.attrs.insert("who".into(), AttrValue::Text("aliyev".into()));
+    aliyev
+        .attrs
+        .insert("gloss".into(), AttrValue::Text("le président, « lui-même »".into()));
+    let mut event = event;
+    event
+        .attrs
+        .insert("topics".into(), AttrValue::List(vec!["war".into(), "peace".into()]));
+    let ids = [aliyev.id, pompier.id, armenia.id, russia.id, event.id, claim.id];
+    Command::AddAnnotations(vec![aliyev, pompier, armenia, russia, event, claim])
+        .apply(&mut p)
+        .unwrap();
+    let [aliyev, pompier, armenia, russia, event, claim] = ids;
+    let rel = |p: &Project, kind: &str, from, to| new_relation(p, kind, from, to, "ana", at(1)).unwrap();
+    for (kind, from, to) in [
+        ("target", event, armenia),
+        ("target", event, russia),
+        ("claimant", claim, aliyev),
+        ("same_as", pompier, aliyev),
+    ] {
+        let mut r = rel(&p, kind, from, to);
+        if kind == "same_as" {
+            r.note = "coreference".into();
+            r.attrs.insert("gloss".into(), AttrValue::Text("the same man".into()));
+        }
+        Command::AddRelations(vec![r]).apply(&mut p).unwrap();
+    }
+    Command::SetAttrs {
+        owner: marginalia::model::Owner::Document("doc".into()),
+        changes: vec![
+            ("date".into(), Some(AttrValue::Text("2023-09-21".into()))),
+            ("outlet".into(), Some(AttrValue::Text("Le Monde".into()))),
+        ],
+        at: at(2),
+    }
+    .apply(&mut p)
+    .unwrap();
+    assert!(marginalia::model::check(&p, &Default::default()).is_empty());
+    p
+}
+
+type SpanKey = (String, Vec<(usize, usize)>, String, String, String, String);
+type RelKey = (String, String, String, String, String);
+
+/// What a round trip must keep, without ids: spans (pieces, label, text,
+/// attributes, note) and relations (type, the texts of both ends,
+/// attributes, note), and the document's metadata.
+fn content(p: &Project) -> (Vec<SpanKey>, Vec<RelKey>, String) {
+    let mut spans: Vec<SpanKey> = p
+        .annotations()
+        .iter()
+        .map(|a| {
+            let pieces = a.pieces().iter().map(|r| (r.start, r.end)).collect();
+            (
+                a.doc.clone(),
+                pieces,
+                a.label.clone(),
+                a.text.clone(),
+                format!("{:?}", a.attrs),
+                a.note.clone(),
+            )
+        })
+        .collect();
+    spans.sort();
+    let text = |id| p.annotation(id).map(|a| a.text.clone()).unwrap_or_default();
+    let mut relations: Vec<RelKey> = p
+        .relations()
+        .iter()
+        .map(|r| {
+            (
+                r.kind.clone(),
+                text(r.from),
+                text(r.to),
+                format!("{:?}", r.attrs),
+                r.note.clone(),
+            )
+        })
+        .collect();
+    relations.sort();
+    (spans, relations, format!("{:?}", p.documents[0].attrs))
+}
+
+fn export_import(
+    p: &Project,
+    format: marginalia::formats::Format,
+    unit: marginalia::model::OffsetUnit,
+) -> marginalia::formats::Imported {
+    use marginalia::formats::{ExportOptions, ImportOptions, OutputGuard, Progress};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join(if format == marginalia::formats::Format::Brat {
+        "brat"
+    } else {
+        "data.jsonl"
+    });
+    let options = ExportOptions {
+        offsets: unit,
+        ..ExportOptions::default()
+    };
+    let export = format
+        .exporter()
+        .unwrap()
+        .export(p, &options, &Progress::new())
+        .unwrap();
+    export.write(&out, &OutputGuard::new(None, &Project::new("x"))).unwrap();
+    let options = ImportOptions {
+        offsets: unit,
+        ..ImportOptions::default()
+    };
+    format
+        .importer()
+        .unwrap()
+        .import(&[out], &options, &Progress::new())
+        .unwrap()
+}
+
+#[test]
+fn brat_and_jsonl_round_trip_relations_events_attributes_and_fragments() {
+    use marginalia::formats::Format;
+    use marginalia::model::OffsetUnit;
+    let p = torture();
+    let want = content(&p);
+    let brat = export_import(&p, Format::Brat, OffsetUnit::CodePoint);
+    assert!(brat.skipped.is_empty(), "{:?}", brat.skipped);
+    assert_eq!(content(&brat.project), want);
+    assert_eq!(brat.project.schema.relation_types, p.schema.relation_types);
+    assert_eq!(brat.project.schema.attributes, p.schema.attributes);
+    assert_eq!(brat.project.schema.entities, p.schema.entities);
+    for unit in [OffsetUnit::CodePoint, OffsetUnit::Utf16, OffsetUnit::Byte] {
+        let back = export_import(&p, Format::Jsonl, unit);
+        assert!(back.skipped.is_empty(), "{unit:?}: {:?}", back.skipped);
+        assert_eq!(content(&back.project), want, "{unit:?}");
+    }
+}
+
+#[test]
+fn brat_lines_are_brats_own() {
+    use marginalia::formats::{ExportOptions, Format, Progress};
+    let p = torture();
+    let export = Format::Brat
+        .exporter()
+        .unwrap()
+        .export(&p, &ExportOptions::default(), &Progress::new())
+        .unwrap();
+    let file = |name: &str| {
+        export
+            .files
+            .iter()
+            .find(|f| f.name.as_deref() == Some(name))
+            .unwrap()
+            .content
+            .clone()
+    };
+    let ann = file("doc.ann");
+    let conf = file("annotation.conf");
+    // The event: trigger and two arguments of one role, the second numbered.
+    let e = ann.lines().find(|l| l.starts_with('E')).unwrap();
+    assert!(e.starts_with("E1\tevent:T"), "{e}");
+    assert!(e.contains(" target:T") && e.contains(" target2:T"), "{e}");
+    assert!(
+        ann.lines()
+            .any(|l| l.starts_with('R') && l.contains("\tclaimant Arg1:T")),
+        "{ann}"
+    );
+    // The claim: two fragments, brat's text joined by a space.
+    assert!(
+        ann.lines()
+            .any(|l| l.starts_with('T') && l.contains(";") && l.ends_with("\tla victoire café\u{301} noir")),
+        "{ann}"
+    );
+    assert!(
+        ann.lines().any(|l| l.starts_with('A') && l.ends_with(" oppose")),
+        "{ann}"
+    );
+    assert!(
+        ann.lines().any(|l| l.starts_with('A') && l.contains("hedged T")),
+        "{ann}"
+    );
+    assert!(
+        ann.lines()
+            .any(|l| l.starts_with('N') && l.contains("Reference T") && l.contains("Wikidata:Q57531\tIlham Aliyev")),
+        "{ann}"
+    );
+    assert!(conf.contains("[events]\nevent\ttarget*:actor"), "{conf}");
+    assert!(conf.contains("claimant\tArg1:claim, Arg2:actor"), "{conf}");
+    assert!(conf.contains("polarity\tArg:claim, Value:support|oppose"), "{conf}");
+}
+
+#[test]
+fn csv_has_attribute_columns_and_a_relations_file_and_conll_counts_what_it_leaves_out() {
+    use marginalia::formats::{ExportOptions, Format, OutputGuard, Progress};
+    let p = torture();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("data.csv");
+    let export = Format::Csv
+        .exporter()
+        .unwrap()
+        .export(&p, &ExportOptions::default(), &Progress::new())
+        .unwrap();
+    export.write(&out, &OutputGuard::new(None, &Project::new("x"))).unwrap();
+    let main = std::fs::read_to_string(&out).unwrap();
+    let header = main.lines().next().unwrap();
+    assert!(
+        header.ends_with(",offset_unit,id,fragments,polarity,who,topics,hedged,certainty,gloss"),
+        "{header}"
+    );
+    // The claim's row (its context holds a line break: quoted).
+    assert!(
+        main.contains(",codepoint,") && main.contains(",oppose,,,true,0.75,\r\n"),
+        "{main}"
+    );
+    let relations = std::fs::read_to_string(dir.path().join("data.relations.csv")).unwrap();
+    assert_eq!(relations.lines().count(), 5, "{relations}");
+    assert!(
+        relations
+            .starts_with("id,type,document,from_id,from_text,to_id,to_text,note,author,created,modified,gloss\r\n")
+    );
+    assert!(relations.contains(",same_as,doc,"), "{relations}");
+
+    let conll = Format::Conll
+        .exporter()
+        .unwrap()
+        .export(&p, &ExportOptions::default(), &Progress::new())
+        .unwrap();
+    assert!(
+        conll
+            .warnings
+            .iter()
+            .any(|w| w == "4 relation(s) left out: CoNLL has no place for relations"),
+        "{:?}",
+        conll.warnings
+    );
+    assert!(
+        conll
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("9 attribute value(s) left out")),
+        "{:?}",
+        conll.warnings
+    );
+    // Each piece of the claim begins with B-.
+    let text = &conll.files[0].content;
+    assert!(text.contains("la B-claim\nvictoire I-claim\n"), "{text}");
+    assert!(text.contains("B-claim\nnoir I-claim"), "{text}");
+}
