@@ -64,7 +64,7 @@ pub struct AnnotateArgs {
 }
 
 /// `S1-E1,S2-E2` as ranges.
-fn parse_fragments(s: &str) -> anyhow::Result<Vec<Range<usize>>> {
+pub fn parse_fragments(s: &str) -> anyhow::Result<Vec<Range<usize>>> {
     s.split(',')
         .map(|piece| {
             let (a, b) = piece

@@ -30,6 +30,10 @@ pub struct EditArgs {
     /// New end offset in code points, exclusive.
     #[arg(long, requires = "start")]
     end: Option<usize>,
+    /// New pieces, as S1-E1,S2-E2 (code points, half-open, in order): makes
+    /// the span discontinuous, or (one piece) a plain span again.
+    #[arg(long, value_name = "S1-E1,S2-E2", conflicts_with_all = ["start", "end"])]
+    fragments: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -45,8 +49,8 @@ pub struct DeleteArgs {
 use super::structure::parse_id;
 
 pub fn edit(args: EditArgs) -> anyhow::Result<ExitCode> {
-    if args.label.is_none() && args.note.is_none() && args.start.is_none() {
-        bail!("nothing to change: give --label, --note, or --start and --end");
+    if args.label.is_none() && args.note.is_none() && args.start.is_none() && args.fragments.is_none() {
+        bail!("nothing to change: give --label, --note, --start and --end, or --fragments");
     }
     let id = parse_id(&args.id)?;
     let mut session = open_for_editing(&args.project)?;
@@ -89,6 +93,14 @@ pub fn edit(args: EditArgs) -> anyhow::Result<ExitCode> {
             );
         }
         steps.push(Command::Resize { id, start, end, at });
+    }
+    if let Some(pieces) = &args.fragments {
+        let pieces = super::annotate::parse_fragments(pieces)?;
+        steps.push(Command::SetFragments {
+            id,
+            pieces: pieces.iter().map(|r| (r.start, r.end)).collect(),
+            at,
+        });
     }
     if !session.apply(Command::Batch(steps))? {
         outln!("unchanged {}", describe_annotation(&old));

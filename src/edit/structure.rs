@@ -414,3 +414,46 @@ pub fn parse_value(def: Option<&AttributeDef>, raw: &str) -> Result<AttrValue, S
         _ => Ok(AttrValue::Text(raw.to_owned())),
     }
 }
+
+/// The schema edits that take label `label` out of the structure before
+/// the label itself goes: removed from relation types' ends and from
+/// attributes' targets; a relation type left with no label at an end it
+/// restricted, and an attribute left with no target, go too. Run after
+/// the label's annotations are deleted or relabeled (in the same step), so
+/// nothing in use loses its declaration; the edit refuses otherwise.
+pub fn unlink_label(project: &Project, label: &str) -> Vec<Command> {
+    let schema = &project.schema;
+    let mut commands = Vec::new();
+    let names = |t: &RelationType| t.from.iter().chain(&t.to).any(|l| l == label);
+    if schema.relation_types.iter().any(names) {
+        let types = schema
+            .relation_types
+            .iter()
+            .filter_map(|t| {
+                let keep = |list: &[String]| -> Option<Vec<String>> {
+                    let kept: Vec<String> = list.iter().filter(|l| *l != label).cloned().collect();
+                    (list.is_empty() || !kept.is_empty()).then_some(kept)
+                };
+                Some(RelationType {
+                    from: keep(&t.from)?,
+                    to: keep(&t.to)?,
+                    ..t.clone()
+                })
+            })
+            .collect();
+        commands.push(Command::SetStructure(Structure::RelationTypes(types)));
+    }
+    let target = AttrTarget::Label(label.to_owned());
+    if schema.attributes.iter().any(|a| a.applies_to(&target)) {
+        let attributes = schema
+            .attributes
+            .iter()
+            .filter_map(|a| {
+                let on: Vec<AttrTarget> = a.on.iter().filter(|t| **t != target).cloned().collect();
+                (!on.is_empty()).then(|| AttributeDef { on, ..a.clone() })
+            })
+            .collect();
+        commands.push(Command::SetStructure(Structure::Attributes(attributes)));
+    }
+    commands
+}

@@ -728,12 +728,27 @@ fn cli_export_import_round_trip_of_the_sample_project() {
         let out = dir.path().join(out);
         let o = marginalia(&["export", p(&sample), "--format", format, "-o", p(&out)]);
         assert!(o.status.success(), "{}", stderr(&o));
-        assert!(String::from_utf8_lossy(&o.stdout).contains("4 document(s), 153 annotation(s)"));
+        assert!(String::from_utf8_lossy(&o.stdout).contains("4 document(s), 156 annotation(s)"));
         let project = dir.path().join(format).join("p.ron");
         let o = marginalia(&["import", "--format", format, p(&out), "-o", p(&project)]);
         assert!(o.status.success(), "{}", stderr(&o));
-        let o = marginalia(&["diff", p(&sample), p(&project)]);
-        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+        let o = marginalia(&["diff", p(&sample), p(&project), "--json"]);
+        let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        // Every annotation, relation and attribute value comes back.
+        for key in ["added", "removed", "relabeled", "resized", "note_changed"] {
+            assert_eq!(d[key], 0, "{format} {key}: {d}");
+        }
+        assert_eq!(
+            d["relations"],
+            serde_json::json!({"added": 0, "removed": 0, "retyped": 0, "note_changed": 0}),
+            "{format}"
+        );
+        assert_eq!(d["attributes_changed"], serde_json::json!([]), "{format}");
+        if format == "brat" {
+            // brat's manifest also keeps the schema's structure.
+            let o = marginalia(&["diff", p(&sample), p(&project)]);
+            assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+        }
         let o = marginalia(&["validate", p(&project)]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
     }

@@ -27,6 +27,42 @@ fn sample_project_loads_cleanly_and_round_trips() {
         assert!(!p.annotations_of(&doc.id).is_empty(), "{} has no annotations", doc.id);
     }
 
+    // Structure: who makes the claims, roles of events, polarity, the
+    // actors mentions refer to, document metadata, an interrupted quotation.
+    assert!(p.relations().len() >= 40, "{} relations", p.relations().len());
+    let count = |kind: &str| p.relations().iter().filter(|r| r.kind == kind).count();
+    assert!(count("claimant") >= 30 && count("agent") >= 10 && count("target") >= 5);
+    for claim in p.annotations().iter().filter(|a| a.label == "claim") {
+        assert!(
+            claim.attrs.contains_key("polarity"),
+            "claim {} has no polarity",
+            claim.id
+        );
+    }
+    assert!(
+        p.annotations()
+            .iter()
+            .any(|a| a.is_discontinuous() && a.text.contains(" … "))
+    );
+    let with_wikidata = p
+        .schema
+        .entities
+        .iter()
+        .filter(|e| e.reference.as_deref().is_some_and(|r| r.starts_with("Wikidata:Q")))
+        .count();
+    assert!(with_wikidata >= 4);
+    assert!(
+        p.annotations()
+            .iter()
+            .filter(|a| a.attrs.contains_key("refers_to"))
+            .count()
+            >= 10
+    );
+    assert!(p.documents.iter().all(|d| d.attrs.contains_key("language")));
+    assert!(p.documents.iter().any(|d| d.attrs.contains_key("url")));
+    let loaded = persist::load(&path).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+
     // Re-serialising gives exactly the bytes on disk.
     let on_disk = std::fs::read_to_string(&path).unwrap();
     assert_eq!(format::to_string(p), on_disk);

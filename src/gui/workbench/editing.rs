@@ -342,6 +342,8 @@ impl Workbench {
                 commands.push(Command::RestoreOrphans(moved));
             }
         }
+        // The schema's relation types and attributes stop naming it.
+        commands.extend(crate::edit::unlink_label(p, id));
         commands.push(Command::RemoveLabel(id.to_owned()));
         self.edit(Command::Batch(commands));
         if let (Some(editor), Some(p)) = (&mut self.state.schema_editor, &self.session) {
