@@ -166,6 +166,23 @@ const TOKENS: &[&[u8]] = &[
     b"[entities]",
     b"[relations]",
     b"[attributes]",
+    b"[events]",
+    // Structure (format version 2).
+    b"format_version: 2",
+    b"fragments: [(0, 3), (5, 9)], ",
+    b"fragments: [(9, 3)], ",
+    b"attrs: {\"polarity\": \"denies\", \"n\": -1e308, \"f\": true, \"m\": [\"a\"]}, ",
+    b"    relations: [\n",
+    b"(id: \"000000000rel\", doc: \"d\", type: \"claimant\", from: \"0000000000a1\", to: \"0000000000a1\", ",
+    b"relation_types: [(id: \"t\", name: \"T\", colour: \"#000000\", from: [\"x\"], cardinality: one)],",
+    b"attributes: [(id: \"a\", name: \"A\", kind: entity, on: [Label(\"x\"), Document])],",
+    b"entities: [(id: \"e\", name: \"E\", reference: Some(\"Wikidata:Q1\"))],",
+    b"kind: event, ",
+    b"E1\tevent:T1 target:T2 target2:E1",
+    b"N1\tReference T1 Wikidata:Q1\tname",
+    b"*\tEquiv T1 T2",
+    b"\"relations\": [{\"from_id\": 1, \"to_id\": 2, \"type\": \"r\"}]",
+    b"\"fragments\": [[0, 2], [1, 3]]",
 ];
 
 /// One mutation of `input` (several stacked, as AFL's havoc does).
