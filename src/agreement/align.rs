@@ -64,6 +64,20 @@ impl Pair<'_> {
 }
 
 /// Pairs the annotations `a` and `b` (of one document), in order of position.
+/// Code points two annotations share (their pieces, not their gaps).
+pub fn overlap(x: &Annotation, y: &Annotation) -> usize {
+    if !x.is_discontinuous() && !y.is_discontinuous() {
+        return x.end.min(y.end).saturating_sub(x.start.max(y.start));
+    }
+    let (xs, ys) = (x.pieces(), y.pieces());
+    xs.iter()
+        .flat_map(|p| {
+            ys.iter()
+                .map(move |q| p.end.min(q.end).saturating_sub(p.start.max(q.start)))
+        })
+        .sum()
+}
+
 pub fn align<'a>(a: &[&'a Annotation], b: &[&'a Annotation]) -> Vec<Pair<'a>> {
     let mut a_used = vec![false; a.len()];
     let mut b_used = vec![false; b.len()];
@@ -77,8 +91,10 @@ pub fn align<'a>(a: &[&'a Annotation], b: &[&'a Annotation]) -> Vec<Pair<'a>> {
     };
 
     // 1. Exact matches: a merge of both lists sorted by (start, end, label).
-    fn key(x: &Annotation) -> (usize, usize, &str, crate::model::AnnotationId) {
-        (x.start, x.end, x.label.as_str(), x.id)
+    // A discontinuous span is one unit: an exact match needs all the same
+    // pieces (as bratiaa counts them), so the pieces are part of the key.
+    fn key(x: &Annotation) -> (usize, usize, &str, &[(usize, usize)], crate::model::AnnotationId) {
+        (x.start, x.end, x.label.as_str(), &x.fragments, x.id)
     }
     let mut ai: Vec<usize> = (0..a.len()).collect();
     let mut bi: Vec<usize> = (0..b.len()).collect();
@@ -87,7 +103,7 @@ pub fn align<'a>(a: &[&'a Annotation], b: &[&'a Annotation]) -> Vec<Pair<'a>> {
     let (mut p, mut q) = (0, 0);
     while p < ai.len() && q < bi.len() {
         let (x, y) = (a[ai[p]], b[bi[q]]);
-        match (x.start, x.end, &x.label).cmp(&(y.start, y.end, &y.label)) {
+        match (x.start, x.end, &x.label, &x.fragments).cmp(&(y.start, y.end, &y.label, &y.fragments)) {
             std::cmp::Ordering::Less => p += 1,
             std::cmp::Ordering::Greater => q += 1,
             std::cmp::Ordering::Equal => {
@@ -122,7 +138,12 @@ pub fn align<'a>(a: &[&'a Annotation], b: &[&'a Annotation]) -> Vec<Pair<'a>> {
         for &j in js[lo..].iter().take_while(|&&j| b[j].start < x.end) {
             let y = b[j];
             if y.end > x.start {
-                let overlap = x.end.min(y.end) - x.start.max(y.start);
+                let overlap = overlap(x, y);
+                if overlap == 0 {
+                    // Extents that cross without a shared character (the
+                    // pieces of one fall in the gaps of the other).
+                    continue;
+                }
                 let distance = x.start.abs_diff(y.start) + x.end.abs_diff(y.end);
                 candidates.push((std::cmp::Reverse(overlap), distance, x.start, y.start, i, j));
             }
@@ -138,15 +159,23 @@ pub fn align<'a>(a: &[&'a Annotation], b: &[&'a Annotation]) -> Vec<Pair<'a>> {
     }
 
     // 3. Same span, another label.
-    let mut by_span: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+    // Same pieces, any label.
+    type Place<'p> = (usize, usize, &'p [(usize, usize)]);
+    let mut by_span: HashMap<Place<'_>, Vec<usize>> = HashMap::new();
     for &j in bi.iter().rev().filter(|&&j| !b_used[j]) {
-        by_span.entry((b[j].start, b[j].end)).or_default().push(j);
+        by_span
+            .entry((b[j].start, b[j].end, &b[j].fragments))
+            .or_default()
+            .push(j);
     }
     for &i in &ai {
         if a_used[i] {
             continue;
         }
-        if let Some(j) = by_span.get_mut(&(a[i].start, a[i].end)).and_then(Vec::pop) {
+        if let Some(j) = by_span
+            .get_mut(&(a[i].start, a[i].end, &a[i].fragments))
+            .and_then(Vec::pop)
+        {
             a_used[i] = true;
             b_used[j] = true;
             pair(PairKind::Label, Some(i), Some(j), &mut pairs);

@@ -14,7 +14,14 @@ pub fn categories(length: usize, annotations: &[&Annotation], labels: &[String])
         .iter()
         .filter_map(|a| {
             let k = labels.iter().position(|l| *l == a.label)?;
-            Some((a.len(), (k + 1) as u16, a.start, a.end.min(length)))
+            Some((a, (k + 1) as u16))
+        })
+        // A discontinuous span paints its pieces, not its gaps (its size
+        // still orders it as one unit).
+        .flat_map(|(a, k)| {
+            a.pieces()
+                .into_iter()
+                .map(move |p| (a.covered_len(), k, p.start, p.end.min(length)))
         })
         .collect();
     // Longest first, so that shorter ones paint over them; at equal

@@ -12,7 +12,14 @@
 //!   label against everything else;
 //! - Krippendorff's unitized alpha α_U ([`unitized`]); overall, the shared
 //!   documents are one continuum, end to end;
-//! - the confusion of labels on identical spans, and every disagreement.
+//! - the confusion of labels on identical spans, and every disagreement;
+//! - relation F1 (exact and through the overlap alignment, by type) and
+//!   kappa and alpha per attribute ([`structure`](mod@structure)).
+//!
+//! A discontinuous span is one unit in every span measure: an exact match
+//! needs the same label and all the same pieces (as brat's own agreement
+//! tool, bratiaa, counts), overlap counts shared characters of the pieces,
+//! and the character-level figures count the pieces, not the gaps.
 //!
 //! A figure that cannot be computed (no annotations, one category) is a
 //! [`Measure::Undefined`] with its reason, never NaN.
@@ -24,6 +31,7 @@ pub mod adjudicate;
 pub mod align;
 pub mod chars;
 pub mod measures;
+pub mod structure;
 pub mod unitized;
 
 use std::collections::BTreeMap;
@@ -246,6 +254,10 @@ pub struct PairReport {
     pub text_differs: Vec<String>,
     /// The labels compared, in order.
     pub labels: Vec<String>,
+    /// Relation F1 over the relations whose two ends are compared spans.
+    pub relations: structure::RelationFigures,
+    /// Attribute key → kappa, alpha and the number of aligned pairs.
+    pub attributes: BTreeMap<String, structure::AttributeFigures>,
 }
 
 /// The figures of every pair, and their means.
@@ -308,6 +320,7 @@ pub fn compare(a_name: &str, a: &Project, b_name: &str, b: &Project, options: &O
     let mut units_a: Vec<Vec<Range<u64>>> = vec![Vec::new(); labels.len()];
     let mut units_b: Vec<Vec<Range<u64>>> = vec![Vec::new(); labels.len()];
     let mut offset = 0u64;
+    let mut structure_tally = structure::Tally::default();
 
     for (shared, xs, ys) in &per_doc {
         let doc = shared.a;
@@ -324,7 +337,21 @@ pub fn compare(a_name: &str, a: &Project, b_name: &str, b: &Project, options: &O
                 doc_counts[i].overlap.b += 1;
             }
         }
-        for pair in align(xs, ys) {
+        let pairs = align(xs, ys);
+        let ends = |list: &[&Annotation]| list.iter().map(|x| x.id).collect::<std::collections::HashSet<_>>();
+        let (ids_a, ids_b) = (ends(xs), ends(ys));
+        let rel_a: Vec<&crate::model::Relation> = a
+            .relations_of(&shared.a.id)
+            .iter()
+            .filter(|r| ids_a.contains(&r.from) && ids_a.contains(&r.to))
+            .collect();
+        let rel_b: Vec<&crate::model::Relation> = b
+            .relations_of(&shared.b.id)
+            .iter()
+            .filter(|r| ids_b.contains(&r.from) && ids_b.contains(&r.to))
+            .collect();
+        structure_tally.add(&pairs, &rel_a, &rel_b, &a.schema);
+        for pair in pairs {
             match (pair.kind, pair.a, pair.b) {
                 (PairKind::Agree, Some(x), Some(_)) => {
                     if let Some(i) = label_index(&x.label) {
@@ -371,7 +398,8 @@ pub fn compare(a_name: &str, a: &Project, b_name: &str, b: &Project, options: &O
             let spans = |list: &[&Annotation]| -> Vec<Range<u64>> {
                 list.iter()
                     .filter(|x| x.label == *label)
-                    .map(|x| x.start as u64..x.end as u64)
+                    .flat_map(|x| x.pieces())
+                    .map(|p| p.start as u64..p.end as u64)
                     .collect()
             };
             let (ua, ub) = (unitized::unitize(spans(xs)), unitized::unitize(spans(ys)));
@@ -432,6 +460,8 @@ pub fn compare(a_name: &str, a: &Project, b_name: &str, b: &Project, options: &O
         only_in_b: matching.only_b,
         text_differs: matching.differing,
         labels,
+        relations: structure_tally.relations(),
+        attributes: structure_tally.attributes(),
     }
 }
 

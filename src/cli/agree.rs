@@ -172,6 +172,26 @@ fn print_pair(pair: &PairReport, projects: &[(String, Project)], show: usize) ->
         pair.f1_overlap_macro
     );
 
+    let r = &pair.relations;
+    if r.relations_a + r.relations_b > 0 {
+        outln!(
+            "\nrelations ({} in A, {} in B): F1 exact {}, overlap {}",
+            r.relations_a,
+            r.relations_b,
+            r.f1_exact,
+            r.f1_overlap
+        );
+        for (kind, f) in &r.by_type {
+            outln!("  {kind:<24} exact {}, overlap {}", f.f1_exact, f.f1_overlap);
+        }
+    }
+    if !pair.attributes.is_empty() {
+        outln!("\nattributes on aligned spans both gave them:");
+        for (key, f) in &pair.attributes {
+            outln!("  {key:<24} kappa {}, alpha {} (n = {})", f.kappa, f.alpha, f.n);
+        }
+    }
+
     outln!("\nby document, most disagreement first:");
     let mut docs: Vec<(&String, &Figures)> = pair.by_document.iter().collect();
     docs.sort_by(|x, y| y.1.disagreement().total_cmp(&x.1.disagreement()).then(x.0.cmp(y.0)));
