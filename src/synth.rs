@@ -154,6 +154,130 @@ fn splitmix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+/// Adds structure to a synthetic project: a `claimant` relation type
+/// (claim → actor, at most one per claim) and a `related` one (any labels),
+/// `count` relations between annotations a few positions apart in their
+/// document, a polarity on every second claim and an actor reference on
+/// every third actor (an entity list of ten), and one document field. It
+/// stays valid: `check` finds nothing.
+pub fn add_structure(project: &mut Project, count: usize, seed: u64) {
+    use crate::model::{
+        AttrKind, AttrTarget, AttrValue, AttributeDef, Cardinality, ChoiceValue, Colour, Entity, Relation, RelationType,
+    };
+    let relation_type = |id: &str, from: &[&str], to: &[&str], cardinality| RelationType {
+        id: id.to_owned(),
+        name: id.to_owned(),
+        colour: Colour([0x4e, 0x79, 0xa7]),
+        hotkey: None,
+        from: from.iter().map(|s| (*s).to_owned()).collect(),
+        to: to.iter().map(|s| (*s).to_owned()).collect(),
+        symmetric: false,
+        cardinality,
+        guideline: String::new(),
+    };
+    project.schema.relation_types = vec![
+        relation_type("claimant", &["claim"], &["actor"], Cardinality::Optional),
+        relation_type("related", &[], &[], Cardinality::Any),
+    ];
+    project.schema.entities = (0..10)
+        .map(|i| Entity {
+            id: format!("actor{i}"),
+            name: format!("Actor {i}"),
+            reference: Some(format!("Wikidata:Q{}", 1000 + i)),
+            note: String::new(),
+        })
+        .collect();
+    project.schema.attributes = vec![
+        AttributeDef {
+            id: "polarity".to_owned(),
+            name: "Polarity".to_owned(),
+            kind: AttrKind::Choice,
+            on: vec![AttrTarget::Label("claim".to_owned())],
+            values: ["affirms", "denies"]
+                .map(|v| ChoiceValue {
+                    id: v.to_owned(),
+                    hotkey: None,
+                })
+                .into(),
+            default: None,
+            required: false,
+            guideline: String::new(),
+        },
+        AttributeDef {
+            id: "refers_to".to_owned(),
+            name: "Refers to".to_owned(),
+            kind: AttrKind::Entity,
+            on: vec![AttrTarget::Label("actor".to_owned())],
+            values: Vec::new(),
+            default: None,
+            required: false,
+            guideline: String::new(),
+        },
+    ];
+    let mut rng = Rng::new(seed ^ 0x5EED);
+    let mut annotations = project.annotations().to_vec();
+    for (i, a) in annotations.iter_mut().enumerate() {
+        match a.label.as_str() {
+            "claim" if i % 2 == 0 => {
+                let v = if rng.below(4) == 0 { "denies" } else { "affirms" };
+                a.attrs.insert("polarity".to_owned(), AttrValue::Text(v.to_owned()));
+            }
+            "actor" if i % 3 == 0 => {
+                a.attrs.insert(
+                    "refers_to".to_owned(),
+                    AttrValue::Text(format!("actor{}", rng.below(10))),
+                );
+            }
+            _ => {}
+        }
+    }
+    let n = annotations.len();
+    let at = Timestamp::from_unix(1_700_000_000);
+    let mut relations = Vec::with_capacity(count);
+    let mut claimed = vec![false; n];
+    let mut k = 0u64;
+    while relations.len() < count && n > 1 {
+        let i = rng.below(n);
+        let j = (i + 1 + rng.below(8)).min(n - 1);
+        if i == j || annotations[i].doc != annotations[j].doc {
+            continue;
+        }
+        let (from, to) = (&annotations[i], &annotations[j]);
+        let kind = if from.label == "claim" && to.label == "actor" && !claimed[i] {
+            claimed[i] = true;
+            "claimant"
+        } else {
+            "related"
+        };
+        k += 1;
+        relations.push(Relation {
+            id: AnnotationId::from_u64(splitmix(k ^ seed ^ 0xBEEF_0000_0000)),
+            doc: from.doc.clone(),
+            kind: kind.to_owned(),
+            from: from.id,
+            to: to.id,
+            attrs: Default::default(),
+            note: String::new(),
+            author: "synth".to_owned(),
+            created: at,
+            modified: at,
+            meta: Default::default(),
+        });
+    }
+    if let Some(d) = project.documents.first_mut() {
+        d.attrs
+            .insert("outlet".to_owned(), AttrValue::Text("Synthetic".to_owned()));
+    }
+    let mut out = Project::from_parts(
+        project.name.clone(),
+        project.schema.clone(),
+        project.documents.clone(),
+        annotations,
+    );
+    out.insert_relations(relations);
+    *project = out;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +298,19 @@ mod tests {
         assert_ne!(p, synthetic_project(&sources, 20_000, 500, 8));
         let nested = p.annotations().windows(2).filter(|w| w[1].start < w[0].end).count();
         assert!(nested > 0, "some spans overlap");
+    }
+
+    #[test]
+    fn structure_is_added_valid_and_deterministic() {
+        let sources = ["L’Azerbaïdjan attaque.\nLe président Ilham Aliyev a déclaré la victoire."];
+        let mut p = synthetic_project(&sources, 20_000, 500, 7);
+        add_structure(&mut p, 250, 7);
+        assert_eq!(p.relations().len(), 250);
+        assert!(p.relations().iter().any(|r| r.kind == "claimant"));
+        assert!(p.annotations().iter().any(|a| a.attrs.contains_key("polarity")));
+        assert_eq!(check(&p, &Default::default()), vec![]);
+        let mut q = synthetic_project(&sources, 20_000, 500, 7);
+        add_structure(&mut q, 250, 7);
+        assert_eq!(p, q);
     }
 }

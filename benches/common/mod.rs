@@ -14,6 +14,7 @@ use marginalia::synth::{Rng, synthetic_project};
 /// The size the issues' targets are stated for.
 pub const DOC_BYTES: usize = 10 * 1024 * 1024;
 pub const ANNOTATIONS: usize = 100_000;
+pub const RELATIONS: usize = 50_000;
 
 /// The texts of the sample project, the raw material of synthetic documents.
 pub fn seed_texts() -> Vec<String> {
@@ -30,11 +31,14 @@ pub fn seed_texts() -> Vec<String> {
         .collect()
 }
 
-/// The 10 MB / 100,000-annotation project.
+/// The 10 MB / 100,000-annotation / 50,000-relation project (with
+/// attribute values on a third of the annotations).
 pub fn large_project() -> Project {
     let texts = seed_texts();
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    synthetic_project(&refs, DOC_BYTES, ANNOTATIONS, 42)
+    let mut project = synthetic_project(&refs, DOC_BYTES, ANNOTATIONS, 42);
+    marginalia::synth::add_structure(&mut project, RELATIONS, 42);
+    project
 }
 
 /// Writes `project`'s documents and project file into `dir`.
@@ -122,5 +126,21 @@ pub fn changed_copy(p: &Project, one_in: usize, seed: u64, new_ids: u64) -> Proj
     list.extend(added);
     let mut q = Project::from_parts(p.name.clone(), p.schema.clone(), p.documents.clone(), list);
     q.orphans = p.orphans.clone();
+    // Relations follow: those of deleted annotations go, one in `one_in`
+    // gets another note.
+    let relations = p
+        .relations()
+        .iter()
+        .filter(|r| !deleted.contains(&r.from) && !deleted.contains(&r.to))
+        .enumerate()
+        .map(|(k, r)| {
+            let mut r = r.clone();
+            if k % one_in == 0 {
+                r.note = format!("revu {k}");
+            }
+            r
+        })
+        .collect();
+    q.insert_relations(relations);
     q
 }

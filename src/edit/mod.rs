@@ -132,11 +132,25 @@ pub fn new_fragmented_annotation(
             end: 0,
         });
     };
+    // The pieces' own order and shape first, so that the message is
+    // about the pieces, not about the extent they would make.
+    let mut probe = Annotation::placeholder();
+    probe.set_pieces(pieces);
+    if pieces.len() > 1 {
+        crate::model::fragments_ok(&probe).map_err(|reason| EditError::Breaks(format!("fragments: {reason}")))?;
+        for p in pieces {
+            let text = command::span_text(project, doc, p.start, p.end)?;
+            if text.trim().is_empty() {
+                return Err(EditError::WhiteSpaceOnly {
+                    doc: doc.to_owned(),
+                    start: p.start,
+                    end: p.end,
+                });
+            }
+        }
+    }
     let mut a = new_annotation(project, doc, first.start..last.end, label, author, at)?;
     if pieces.len() > 1 {
-        for p in pieces {
-            command::span_text(project, doc, p.start, p.end)?;
-        }
         a.set_pieces(pieces);
         crate::model::fragments_ok(&a).map_err(|reason| EditError::BadFragments { id: a.id, reason })?;
         let text = project.document(doc).map(|d| crate::model::quote(&d.text, pieces));

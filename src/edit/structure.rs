@@ -70,6 +70,19 @@ pub(super) fn check_relation(project: &Project, r: &Relation) -> Result<(), Edit
             allowed: allowed_text(kind),
         });
     }
+    // The same link twice says nothing more, and exports (brat's roles)
+    // could not tell the two apart.
+    let same = |x: &Relation| {
+        x.id != r.id
+            && x.kind == r.kind
+            && ((x.from, x.to) == (r.from, r.to) || (kind.symmetric && (x.from, x.to) == (r.to, r.from)))
+    };
+    if let Some(x) = project.relations_touching(&r.doc, r.from).find(|x| same(x)) {
+        return Err(EditError::Breaks(format!(
+            "relation {} already links {} to {} as {:?}",
+            x.id, r.from, r.to, r.kind
+        )));
+    }
     if let Some(max) = kind.cardinality.max() {
         let others = project
             .relations_touching(&r.doc, r.from)
@@ -318,12 +331,16 @@ pub(super) fn set_fragments(
         end: new.end,
         length: doc.text.len_chars(),
     })?;
-    if new.text.trim().is_empty() {
-        return Err(EditError::WhiteSpaceOnly {
-            doc: new.doc.clone(),
-            start: new.start,
-            end: new.end,
-        });
+    // Each piece holds something to tag (a piece of white space only is
+    // refused as a span of white space only is).
+    for p in new.pieces() {
+        if doc.text.slice(p.clone()).is_none_or(|t| t.trim().is_empty()) {
+            return Err(EditError::WhiteSpaceOnly {
+                doc: new.doc.clone(),
+                start: p.start,
+                end: p.end,
+            });
+        }
     }
     Ok(Command::RestoreAnnotations(project.replace_annotations(vec![new])))
 }

@@ -179,8 +179,16 @@ fn relations_are_added_checked_and_undone() {
             .contains("does not link \"actor\" to \"claim\" (it allows claim → actor)"),
         "{e}"
     );
-    // Optional: a second claimant is refused.
-    let second = new_relation(&after, "claimant", f.claim, f.actor, "ana", t(2));
+    // The same link twice is refused; so is a second claimant (optional).
+    let again = new_relation(&after, "claimant", f.claim, f.actor, "ana", t(2));
+    assert!(
+        matches!(again, Err(EditError::Breaks(ref m)) if m.contains("already links")),
+        "{again:?}"
+    );
+    let mut after = after;
+    let other = new_annotation(&after, "doc", range_of("Nous"), "actor", "ana", t(2)).unwrap();
+    Command::AddAnnotations(vec![other.clone()]).apply(&mut after).unwrap();
+    let second = new_relation(&after, "claimant", f.claim, other.id, "ana", t(2));
     assert!(
         matches!(second, Err(EditError::Breaks(ref m)) if m.contains("already has its one \"claimant\"")),
         "{second:?}"

@@ -144,6 +144,20 @@ impl Exporter for Conll {
                     })
                 })
                 .collect();
+            // A piece's id → its annotation's.
+            let source_of: std::collections::HashMap<crate::model::AnnotationId, crate::model::AnnotationId> = sel
+                .annotations
+                .iter()
+                .filter(|a| a.is_discontinuous())
+                .flat_map(|a| {
+                    (0..a.fragments.len() as u64).map(move |k| {
+                        (
+                            crate::model::AnnotationId::from_u64(a.id.as_u64().wrapping_add(k)),
+                            a.id,
+                        )
+                    })
+                })
+                .collect();
             let annotations: Vec<&Annotation> = sel
                 .annotations
                 .iter()
@@ -210,7 +224,21 @@ impl Exporter for Conll {
             }
             progress.advance((sel.doc.length - at) as u64)?;
             export.documents += 1;
-            export.annotations += kept.iter().filter(|a| !a.text.chars().all(char::is_whitespace)).count();
+            // Annotations, not pieces: a discontinuous one counts once.
+            let mut counted: Vec<crate::model::AnnotationId> = Vec::new();
+            for a in kept.iter().filter(|a| !a.text.chars().all(char::is_whitespace)) {
+                counted.push(source_of.get(&a.id).copied().unwrap_or(a.id));
+            }
+            counted.sort_unstable();
+            counted.dedup();
+            export.annotations += counted.len();
+            let split = sel.annotations.iter().filter(|a| a.is_discontinuous()).count();
+            if split > 0 {
+                export.warnings.push(format!(
+                    "{}: {split} discontinuous annotation(s) tagged piece by piece (each piece begins with B-)",
+                    sel.doc.id
+                ));
+            }
         }
         // What the format has no place for, counted (never silent).
         if relations > 0 {

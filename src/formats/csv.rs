@@ -187,9 +187,17 @@ impl Exporter for Csv {
             beside: false,
         });
         if !project.schema.relation_types.is_empty() || !project.relations().is_empty() {
+            let (content, written) = relations_file(project, &selected);
+            let all: usize = selected.iter().map(|s| project.relations_of(&s.doc.id).len()).sum();
+            if all > written {
+                export.warnings.push(format!(
+                    "{} relation(s) left out: an end is not in the export (a label, status or author filter)",
+                    all - written
+                ));
+            }
             export.files.push(ExportFile {
                 name: Some(".relations.csv".to_owned()),
-                content: relations_file(project, &selected),
+                content,
                 beside: true,
             });
         }
@@ -197,8 +205,9 @@ impl Exporter for Csv {
     }
 }
 
-/// The relations file: one row per relation whose two ends are exported.
-fn relations_file(project: &Project, selected: &[super::Selected<'_>]) -> String {
+/// The relations file: one row per relation whose two ends are exported;
+/// and how many rows it has.
+fn relations_file(project: &Project, selected: &[super::Selected<'_>]) -> (String, usize) {
     let mut out = String::new();
     let chosen: std::collections::HashMap<crate::model::AnnotationId, &crate::model::Annotation> = selected
         .iter()
@@ -209,6 +218,7 @@ fn relations_file(project: &Project, selected: &[super::Selected<'_>]) -> String
         .flat_map(|s| project.relations_of(&s.doc.id))
         .filter(|r| chosen.contains_key(&r.from) && chosen.contains_key(&r.to))
         .collect();
+    let written = relations.len();
     let keys = keys_used(project, relations.iter().map(|r| &r.attrs));
     let mut header: Vec<String> = RELATION_HEADER.iter().map(|h| (*h).to_owned()).collect();
     header.extend(attribute_columns(&keys, &RELATION_HEADER));
@@ -236,7 +246,7 @@ fn relations_file(project: &Project, selected: &[super::Selected<'_>]) -> String
         fields.extend(values.iter().map(String::as_str));
         row(&mut out, &fields);
     }
-    out
+    (out, written)
 }
 
 #[cfg(test)]

@@ -123,6 +123,7 @@ impl Exporter for Jsonl {
         let mut out = String::new();
         let mut export = Export::default();
         let selected = select(project, options);
+        let mut left_out = 0;
         // Steps: each annotation converted, then written; each document.
         progress.add_total(selected.iter().map(|s| 2 * s.annotations.len() as u64 + 1).sum());
         for sel in selected {
@@ -186,6 +187,18 @@ impl Exporter for Jsonl {
             export.documents += 1;
             let written = spans.len() as u64;
             let chosen: std::collections::HashSet<AnnotationId> = sel.annotations.iter().map(|a| a.id).collect();
+            let all = project.relations_of(&sel.doc.id);
+            let kept = all
+                .iter()
+                .filter(|r| chosen.contains(&r.from) && chosen.contains(&r.to))
+                .count();
+            left_out += all.len() - kept;
+            for key in sel.doc.attrs.keys().filter(|k| RESERVED_META.contains(&k.as_str())) {
+                export.warnings.push(format!(
+                    "document {}: field {key:?} is not written (\"{key}\" in meta is Marginalia's own)",
+                    sel.doc.id
+                ));
+            }
             let relations = structured.then(|| {
                 project
                     .relations_of(&sel.doc.id)
@@ -241,6 +254,11 @@ impl Exporter for Jsonl {
             out.push('\n');
             // What the 1024-step ticks left over, and the document itself.
             progress.advance(written % 1024 * 2 + 1)?;
+        }
+        if left_out > 0 {
+            export.warnings.push(format!(
+                "{left_out} relation(s) left out: an end is not in the export (a label, status or author filter)"
+            ));
         }
         export.files.push(ExportFile {
             name: None,
@@ -415,8 +433,11 @@ fn read_record(
     for (source_id, span) in checked {
         match builder.add_span(&doc, span) {
             Ok(id) => {
-                if let Some(source) = source_id {
-                    ids.insert(source, id);
+                if let Some(source) = source_id
+                    && let Some(_) = ids.insert(source.clone(), id)
+                {
+                    // Relations could not say which one they mean.
+                    problems.report(file, Some(line), format!("two spans have the id {source:?}"))?;
                 }
             }
             Err(reason) => problems.report(file, Some(line), reason)?,

@@ -52,7 +52,17 @@ pub struct NewRelation {
 pub struct ProjectBuilder {
     project: Project,
     annotations: Vec<Annotation>,
+    /// Annotation id → its position in `annotations` (relations look their
+    /// ends up here: a scan per relation is quadratic on large inputs).
+    positions: HashMap<AnnotationId, usize>,
     relations: Vec<Relation>,
+    /// (type, from) → relations of that type from that annotation, for
+    /// cardinalities; (type, from, to) of every relation, against duplicates.
+    outgoing: HashMap<(String, AnnotationId), usize>,
+    links: HashSet<(String, AnnotationId, AnnotationId)>,
+    /// Attributes declared here from the values met (not by the input):
+    /// their choice lists grow as values are met.
+    inferred: HashSet<String>,
     /// Document ids, to their position (inputs may hold many thousands).
     docs: HashMap<String, usize>,
     ids: HashSet<AnnotationId>,
@@ -72,7 +82,11 @@ impl ProjectBuilder {
         ProjectBuilder {
             project,
             annotations: Vec::new(),
+            positions: HashMap::new(),
             relations: Vec::new(),
+            outgoing: HashMap::new(),
+            links: HashSet::new(),
+            inferred: HashSet::new(),
             docs: HashMap::new(),
             ids: HashSet::new(),
             paths: HashSet::new(),
@@ -179,9 +193,12 @@ impl ProjectBuilder {
         };
         self.ids.insert(id);
         let created = span.created.unwrap_or(self.now);
+        let target = AttrTarget::Label(span.label.clone());
         for (key, value) in &span.attrs {
-            self.declare_attribute(key, &AttrTarget::Label(span.label.clone()), value);
+            self.declare_attribute(key, &target, value);
         }
+        self.check_values(&target, &span.attrs)?;
+        self.positions.insert(id, self.annotations.len());
         self.annotations.push(Annotation {
             id,
             doc: doc.to_owned(),
@@ -211,10 +228,9 @@ impl ProjectBuilder {
             ));
         }
         let label_of = |id: AnnotationId| {
-            self.annotations
-                .iter()
-                .rev()
-                .find(|a| a.id == id)
+            self.positions
+                .get(&id)
+                .map(|&i| &self.annotations[i])
                 .filter(|a| a.doc == doc)
                 .map(|a| a.label.clone())
         };
@@ -225,12 +241,27 @@ impl ProjectBuilder {
             return Err(format!("both its ends are {}", r.from));
         }
         self.ensure_relation_type(&r.kind);
-        if let Some(t) = self.project.schema.relation_type(&r.kind)
-            && !t.allows(&from, &to)
-        {
+        if let Some(t) = self.project.schema.relation_type(&r.kind) {
+            if !t.allows(&from, &to) {
+                return Err(format!(
+                    "type {:?} does not link {from:?} to {to:?} in the declared schema",
+                    r.kind
+                ));
+            }
+            let count = self.outgoing.get(&(r.kind.clone(), r.from)).copied().unwrap_or(0);
+            if t.cardinality.max().is_some_and(|max| count >= max) {
+                return Err(format!(
+                    "annotation {} already has its {:?} relation, and the schema allows {}",
+                    r.from,
+                    r.kind,
+                    t.cardinality.name()
+                ));
+            }
+        }
+        if self.links.contains(&(r.kind.clone(), r.from, r.to)) {
             return Err(format!(
-                "type {:?} does not link {from:?} to {to:?} in the declared schema",
-                r.kind
+                "the same {:?} relation from {} to {} is there already",
+                r.kind, r.from, r.to
             ));
         }
         let id = match r.id {
@@ -241,9 +272,13 @@ impl ProjectBuilder {
             }
         };
         self.ids.insert(id);
+        let target = AttrTarget::Relation(r.kind.clone());
         for (key, value) in &r.attrs {
-            self.declare_attribute(key, &AttrTarget::Relation(r.kind.clone()), value);
+            self.declare_attribute(key, &target, value);
         }
+        self.check_values(&target, &r.attrs)?;
+        *self.outgoing.entry((r.kind.clone(), r.from)).or_default() += 1;
+        self.links.insert((r.kind.clone(), r.from, r.to));
         let created = r.created.unwrap_or(self.now);
         self.relations.push(Relation {
             id,
@@ -267,6 +302,23 @@ impl ProjectBuilder {
         if let Some(&i) = self.docs.get(doc) {
             self.project.documents[i].attrs.extend(attrs);
         }
+    }
+
+    /// Refuses values that do not fit their attribute's declaration (its
+    /// kind comes from the input's declarations or from the first value
+    /// met: a later value of another kind is an error of the input).
+    fn check_values(&self, target: &AttrTarget, attrs: &Attrs) -> Result<(), String> {
+        let schema = &self.project.schema;
+        for (key, value) in attrs {
+            if let Some(def) = schema.attribute(key)
+                && def.applies_to(target)
+                && def.kind != AttrKind::Entity
+                && let Err(reason) = crate::model::value_ok(schema, def.kind, def, value)
+            {
+                return Err(format!("attribute {key:?} = {:?}: {reason}", value.to_string()));
+            }
+        }
+        Ok(())
     }
 
     /// Declares relation type `kind` (between any labels) if it is new.
@@ -302,6 +354,7 @@ impl ProjectBuilder {
         let def = match attributes.iter().position(|a| a.id == key) {
             Some(i) => &mut attributes[i],
             None => {
+                self.inferred.insert(key.to_owned());
                 let kind = match value {
                     AttrValue::Flag(_) => AttrKind::Flag,
                     AttrValue::Number(_) => AttrKind::Number,
@@ -321,10 +374,11 @@ impl ProjectBuilder {
                 attributes.last_mut().expect("pushed")
             }
         };
-        if !def.on.contains(target) {
+        let inferred = self.inferred.contains(key);
+        if inferred && !def.on.contains(target) {
             def.on.push(target.clone());
         }
-        if matches!(def.kind, AttrKind::Choice | AttrKind::Multi) {
+        if inferred && matches!(def.kind, AttrKind::Choice | AttrKind::Multi) {
             for v in value.strings() {
                 if !def.has_value(&v) {
                     def.values.push(ChoiceValue { id: v, hotkey: None });

@@ -189,6 +189,9 @@ impl FilePicker {
         let mut open = true;
         let mut result = None;
         crate::gui::style::dialog_window(ctx, self.title.clone())
+            // Its own id: its title is often the dialog's that opened it
+            // ("Export dataset"), and two windows of one id fight.
+            .id(egui::Id::unique(("marginalia-file-picker", &self.title)))
             .collapsible(false)
             .default_width(560.0)
             .pivot(egui::Align2::CENTER_CENTER)

@@ -145,6 +145,7 @@ pub fn merge(base: &Project, ours: &Project, theirs: &Project) -> Merged {
     let mut project = Project::from_parts(name, schema, documents, live);
     project.orphans = orphans;
     project.insert_relations(relations);
+    mark_combined_problems(&mut project, &mut conflicts);
 
     let annotation_count = annotation_conflicts.len();
     annotation_conflicts.extend(conflicts);
@@ -153,6 +154,35 @@ pub fn merge(base: &Project, ours: &Project, theirs: &Project) -> Merged {
         conflicts: annotation_conflicts,
         annotation_conflicts: annotation_count,
         tally,
+    }
+}
+
+/// What each side's edits left valid can be invalid combined: both sides
+/// link a claim to a claimant the schema allows once, one side relabels
+/// an annotation the other side's new relation needs as it was. Each such
+/// problem of the merged project is a conflict (the merge exits 1), marked
+/// on the annotation or relation it is about.
+fn mark_combined_problems(project: &mut Project, conflicts: &mut Vec<String>) {
+    // The texts are not read here: only the structure is checked.
+    let skip: std::collections::HashSet<&str> = project.documents.iter().map(|d| d.id.as_str()).collect();
+    let problems: Vec<crate::model::ProblemKind> = crate::model::check(project, &skip)
+        .into_iter()
+        .filter(|p| p.severity() == crate::model::Severity::Error)
+        .collect();
+    for problem in problems {
+        let what = format!("combined, the two sides' edits leave: {problem}");
+        if let Some(id) = problem.annotation() {
+            if let Some(a) = project.annotation(id) {
+                let mut a = a.clone();
+                a.meta.insert(CONFLICT.to_owned(), what.clone());
+                project.replace_annotations(vec![a]);
+            } else if let Some(r) = project.relation(id) {
+                let mut r = r.clone();
+                r.meta.insert(CONFLICT.to_owned(), what.clone());
+                project.replace_relations(vec![r]);
+            }
+        }
+        conflicts.push(what);
     }
 }
 

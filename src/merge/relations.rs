@@ -32,9 +32,18 @@ pub fn merge(base: &[Relation], ours: &[Relation], theirs: &[Relation], conflict
             }
         }
     }
+    // What ours added, by place: theirs adding the same link is the same relation.
+    let ours_added: std::collections::HashSet<(&str, &str, AnnotationId, AnnotationId)> = ours
+        .iter()
+        .filter(|o| !base_at.contains_key(&o.id))
+        .map(|o| (o.doc.as_str(), o.kind.as_str(), o.from, o.to))
+        .collect();
     for t in theirs {
         if ours_at.contains_key(&t.id) {
             continue;
+        }
+        if !base_at.contains_key(&t.id) && ours_added.contains(&(t.doc.as_str(), t.kind.as_str(), t.from, t.to)) {
+            continue; // added by both: kept once (ours)
         }
         match base_at.get(&t.id).map(|&i| &base[i]) {
             Some(b) if b == t => {}

@@ -188,7 +188,7 @@ fn relate_links_a_claim_to_its_claimant_and_refuses_what_the_type_does_not_allow
         "{}",
         stderr(&o)
     );
-    // A second claimant: the type allows one at most.
+    // The same link again: refused (it would say nothing more).
     let o = marginalia(&[
         "relate",
         p(&s.path),
@@ -200,11 +200,7 @@ fn relate_links_a_claim_to_its_claimant_and_refuses_what_the_type_does_not_allow
         &s.actor,
     ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("already has its one \"claimant\""),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("already links"), "{}", stderr(&o));
     let o = marginalia(&[
         "relate",
         p(&s.path),
@@ -291,7 +287,15 @@ fn annotate_makes_a_discontinuous_span_with_attributes_and_prints_json() {
     );
     // Overlapping pieces, an undeclared attribute and a bad value are refused.
     for (args, says) in [
-        (vec!["--fragments", "0-5,3-8", "--label", "event"], "overlaps"),
+        (
+            vec!["--fragments", "0-5,3-8", "--label", "event"],
+            "fragments: fragment [3, 8) overlaps",
+        ),
+        (
+            vec!["--fragments", "10-15,0-5", "--label", "event"],
+            "fragments: fragment [0, 5) overlaps or touches the one before",
+        ),
+        (vec!["--fragments", "0-5,48-50", "--label", "event"], "only white space"),
         (
             vec![
                 "--start",
@@ -968,4 +972,120 @@ fn csv_has_attribute_columns_and_a_relations_file_and_conll_counts_what_it_leave
     let text = &conll.files[0].content;
     assert!(text.contains("la B-claim\nvictoire I-claim\n"), "{text}");
     assert!(text.contains("B-claim\nnoir I-claim"), "{text}");
+}
+
+#[test]
+fn a_merge_whose_sides_combine_into_a_broken_file_has_conflicts() {
+    let mut base = Project::new("m");
+    base.documents
+        .push(Document::new("doc", "Doc", "doc.txt", Text::new(MIXED_TEXT)));
+    structured_schema(&mut base);
+    let tag = |p: &Project, needle: &str, label: &str| {
+        new_annotation(p, "doc", span(MIXED_TEXT, needle), label, "ana", at(0)).unwrap()
+    };
+    let claim = tag(&base, "a déclaré la victoire", "claim");
+    let aliyev = tag(&base, "Ilham Aliyev", "actor");
+    let armenia = tag(&base, "Հայաստան", "actor");
+    let ids = (claim.id, aliyev.id, armenia.id);
+    Command::AddAnnotations(vec![claim, aliyev, armenia])
+        .apply(&mut base)
+        .unwrap();
+    let (claim, aliyev, armenia) = ids;
+    // Each side gives the claim a claimant (allowed once): each is valid.
+    let mut ours = base.clone();
+    Command::AddRelations(vec![
+        new_relation(&ours, "claimant", claim, aliyev, "ana", at(1)).unwrap(),
+    ])
+    .apply(&mut ours)
+    .unwrap();
+    let mut theirs = base.clone();
+    Command::AddRelations(vec![
+        new_relation(&theirs, "claimant", claim, armenia, "ben", at(1)).unwrap(),
+    ])
+    .apply(&mut theirs)
+    .unwrap();
+    let m = merge::merge(&base, &ours, &theirs);
+    assert!(!m.is_clean());
+    assert!(
+        m.conflicts.iter().any(|c| c.contains("has 2 \"claimant\" relation(s)")),
+        "{:?}",
+        m.conflicts
+    );
+    assert!(merge::has_conflict(m.project.annotation(claim).unwrap()));
+    // The same link added by both is one relation, not two.
+    let mut t2 = base.clone();
+    let same = new_relation(&t2, "claimant", claim, aliyev, "ben", at(2)).unwrap();
+    Command::AddRelations(vec![same]).apply(&mut t2).unwrap();
+    let m = merge::merge(&base, &ours, &t2);
+    assert!(m.is_clean(), "{:?}", m.conflicts);
+    assert_eq!(m.project.relations().len(), 1);
+}
+
+#[test]
+fn imports_refuse_what_would_not_validate() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    // A value of another kind than the first one met, two spans with one id.
+    let jsonl = write(
+        "a.jsonl",
+        "{\"text\": \"Bakou accuse Erevan\", \"spans\": [{\"start\": 0, \"end\": 5, \"label\": \"LOC\", \"attributes\": {\"hedged\": true}}, {\"start\": 13, \"end\": 19, \"label\": \"LOC\", \"attributes\": {\"hedged\": \"yes\"}}]}\n",
+    );
+    let out = dir.path().join("j/p.ron");
+    let o = marginalia(&["import", "--format", "jsonl", p(&jsonl), "-o", p(&out)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("a.jsonl:1:") && stderr(&o).contains("\"hedged\""),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists(), "nothing written");
+    let dup = write(
+        "b.jsonl",
+        "{\"text\": \"Bakou accuse Erevan\", \"entities\": [{\"id\": \"x\", \"label\": \"LOC\", \"start_offset\": 0, \"end_offset\": 5}, {\"id\": \"x\", \"label\": \"LOC\", \"start_offset\": 13, \"end_offset\": 19}], \"relations\": [{\"from_id\": \"x\", \"to_id\": \"x\", \"type\": \"r\"}]}\n",
+    );
+    let o = marginalia(&[
+        "import",
+        "--format",
+        "jsonl",
+        p(&dup),
+        "-o",
+        p(&dir.path().join("k/p.ron")),
+    ]);
+    assert!(stderr(&o).contains("two spans have the id \"x\""), "{}", stderr(&o));
+    // brat: a T id twice, a value the configuration does not list, a
+    // second argument for a role that allows one.
+    let brat = dir.path().join("brat");
+    write("brat/d.txt", "Bakou accuse Erevan.");
+    write(
+        "brat/annotation.conf",
+        "[entities]\nLOC\n[events]\naccuse\tagent?:LOC\n[relations]\n[attributes]\npolarity\tArg:accuse, Value:affirms|denies\n",
+    );
+    for (ann, says) in [
+        ("T1\tLOC 0 5\tBakou\nT1\tLOC 13 19\tErevan\n", "T1 is defined twice"),
+        (
+            "T1\tLOC 0 5\tBakou\nT2\taccuse 6 12\taccuse\nE1\taccuse:T2\nA1\tpolarity E1 Affirms\n",
+            "not one of",
+        ),
+        (
+            "T1\tLOC 0 5\tBakou\nT2\taccuse 6 12\taccuse\nT3\tLOC 13 19\tErevan\nE1\taccuse:T2 agent:T1 agent2:T3\n",
+            "already has its \"agent\" relation",
+        ),
+    ] {
+        write("brat/d.ann", ann);
+        let o = marginalia(&[
+            "import",
+            "--format",
+            "brat",
+            p(&brat),
+            "-o",
+            p(&dir.path().join("x/p.ron")),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{ann}");
+        assert!(stderr(&o).contains(says), "{ann}: {}", stderr(&o));
+    }
 }

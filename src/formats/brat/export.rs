@@ -313,11 +313,16 @@ pub(super) fn export(project: &Project, options: &ExportOptions, progress: &Prog
         let mut trigger_ids: Vec<(&AnnotationId, &usize)> = ids.e.iter().collect();
         trigger_ids.sort_by_key(|(_, e)| **e);
         let mut role_relations = HashSet::new();
+        // Relations by their `from` end (a scan per trigger is quadratic).
+        let mut from: HashMap<AnnotationId, Vec<&Relation>> = HashMap::new();
+        for r in &relations {
+            from.entry(r.from).or_default().push(r);
+        }
         for (trigger, e) in trigger_ids {
             let a = by_id[trigger];
             let mut line = format!("E{e}\t{}:T{}", type_name(&a.label), ids.t[trigger]);
             let mut seen: HashMap<&str, usize> = HashMap::new();
-            for r in relations.iter().filter(|r| r.from == *trigger && is_role(schema, a)) {
+            for r in from.get(trigger).into_iter().flatten().filter(|_| is_role(schema, a)) {
                 let Some(arg) = ids.refer(r.to) else { continue };
                 let n = seen.entry(r.kind.as_str()).or_default();
                 *n += 1;

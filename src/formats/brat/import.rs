@@ -79,6 +79,8 @@ type EventLine = (String, usize, String, String, Vec<(String, String)>);
 #[derive(Default)]
 struct AnnFile {
     bounds: Vec<(String, TextBound)>,
+    /// The `T` ids met, against duplicates.
+    t_ids: HashSet<String>,
     /// `E` id → (line, trigger `T` id, event type, [(role, argument id)]).
     events: Vec<EventLine>,
     /// (line, brat id, type, arg1, arg2).
@@ -108,6 +110,10 @@ fn read_ann(ann: &str, ann_path: &Path, problems: &mut Problems, progress: &Prog
         let bad = |what: &str| format!("{id}: {what}: {body:?}");
         match id.chars().next() {
             Some('T') => match read_text_bound(body, rest, n) {
+                // Every later line naming it would be ambiguous.
+                Ok(_) if !f.t_ids.insert(id.to_owned()) => {
+                    problems.report(ann_path, Some(n), format!("{id} is defined twice in this file"))?;
+                }
                 Ok(tb) => f.bounds.push((id.to_owned(), tb)),
                 Err(reason) => problems.report(ann_path, Some(n), reason)?,
             },
@@ -313,8 +319,10 @@ pub(super) fn import(
         let mut span_attrs: HashMap<String, Attrs> = HashMap::new();
         let mut relation_attrs: HashMap<String, Attrs> = HashMap::new();
         let mut multi: HashMap<(String, String), Vec<String>> = HashMap::new();
+        let relation_ids: HashSet<&str> = f.relations.iter().map(|r| r.1.as_str()).collect();
+        let label_of: HashMap<&str, &str> = f.bounds.iter().map(|(b, tb)| (b.as_str(), tb.label.as_str())).collect();
         for (line, key, target, value) in &f.attributes {
-            let on_relation = f.relations.iter().any(|r| &r.1 == target);
+            let on_relation = relation_ids.contains(target.as_str());
             if !on_relation && !known.contains(target.as_str()) {
                 problems.skip(
                     ann_path,
@@ -356,7 +364,7 @@ pub(super) fn import(
         for (_, target, reference, name) in &f.norms {
             let tid = resolve(target);
             let entity = ensure_entity(&mut builder, reference, name);
-            let label = f.bounds.iter().find(|(b, _)| *b == tid).map(|(_, tb)| tb.label.clone());
+            let label = label_of.get(tid.as_str()).map(|l| (*l).to_owned());
             let key = label
                 .and_then(|l| {
                     builder

@@ -45,11 +45,12 @@ pub fn find_bar(ui: &mut Ui, project: &Project, doc: &str, revision: u64, find: 
             (_, 0) if !find.query.is_empty() => "no matches".to_owned(),
             (_, 0) => String::new(),
             (Some(i), n) => format!("{} of {n}", i + 1),
+            (None, 1) => "1 match".to_owned(),
             (None, n) => format!("{n} matches{}", if find.truncated { " (first ones)" } else { "" }),
         };
         // Fixed widths: the controls after the count do not move as it changes.
         let height = ui.spacing().interact_size.y;
-        ui.add_sized([150.0, height], egui::Label::new(count));
+        ui.add_sized([110.0, height], egui::Label::new(count));
         if ui.small_button("▲").on_hover_text("Previous (Shift+F3)").clicked() {
             actions.push(Action::FindPrevious);
         }
@@ -71,7 +72,7 @@ pub fn find_bar(ui: &mut Ui, project: &Project, doc: &str, revision: u64, find: 
                 n => format!("Tag {n} matches as"),
             };
             let tag = ui
-                .add_enabled(untagged > 0, egui::Button::new(text).min_size(egui::vec2(170.0, 0.0)))
+                .add_enabled(untagged > 0, egui::Button::new(text).min_size(egui::vec2(150.0, 0.0)))
                 .on_hover_text(format!(
                     "Tags every match not yet tagged with this label, as one undoable edit ({already} already are)"
                 ));
