@@ -235,6 +235,7 @@ pub fn add_structure(project: &mut Project, count: usize, seed: u64) {
     let at = Timestamp::from_unix(1_700_000_000);
     let mut relations = Vec::with_capacity(count);
     let mut claimed = vec![false; n];
+    let mut linked = std::collections::HashSet::new();
     let mut k = 0u64;
     while relations.len() < count && n > 1 {
         let i = rng.below(n);
@@ -243,6 +244,9 @@ pub fn add_structure(project: &mut Project, count: usize, seed: u64) {
             continue;
         }
         let (from, to) = (&annotations[i], &annotations[j]);
+        if !linked.insert((i, j)) {
+            continue;
+        }
         let kind = if from.label == "claim" && to.label == "actor" && !claimed[i] {
             claimed[i] = true;
             "claimant"

@@ -576,6 +576,9 @@ fn json(v: Option<&AttrValue>) -> Option<serde_json::Value> {
 
 /// The attribute values that differ between `a` and `b`, key by key.
 fn attr_changes(owner: &Owner, doc: &str, a: &Attrs, b: &Attrs, out: &mut Vec<AttrChange>) {
+    if a == b {
+        return;
+    }
     let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
     for key in keys {
         let (old, new) = (a.get(key), b.get(key));
@@ -615,14 +618,25 @@ fn diff_relations(
         }
     }
     let ends = |x: &Relation| (pairs.get(&x.from).copied(), pairs.get(&x.to).copied());
+    // B's relations by their ends (a scan per relation is quadratic).
+    let mut by_ends: HashMap<(AnnotationId, AnnotationId), Vec<usize>> = HashMap::new();
+    for (j, y) in ys.iter().enumerate() {
+        if !taken[j] {
+            by_ends.entry((y.from, y.to)).or_default().push(j);
+        }
+    }
     for same_type in [true, false] {
         for (i, x) in xs.iter().enumerate() {
             if matched[i].is_some() {
                 continue;
             }
             let (Some(from), Some(to)) = ends(x) else { continue };
-            let found = (0..ys.len())
-                .find(|&j| !taken[j] && ys[j].from == from && ys[j].to == to && (!same_type || ys[j].kind == x.kind));
+            let found = by_ends
+                .get(&(from, to))
+                .into_iter()
+                .flatten()
+                .copied()
+                .find(|&j| !taken[j] && (!same_type || ys[j].kind == x.kind));
             if let Some(j) = found {
                 matched[i] = Some(j);
                 taken[j] = true;

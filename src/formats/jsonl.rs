@@ -551,21 +551,18 @@ fn spans_of(obj: &serde_json::Map<String, Value>) -> Result<Vec<Read>, String> {
         }
     }
     // Compared piece by piece: `label` has a triple per fragment.
-    let keys_of = |spans: &[Read]| {
-        let mut keys: Vec<(usize, usize, String)> = spans
-            .iter()
-            .flat_map(|(_, s)| {
-                let pieces = if s.fragments.is_empty() {
-                    vec![(s.range.start, s.range.end)]
-                } else {
-                    s.fragments.iter().map(|r| (r.start, r.end)).collect()
-                };
-                pieces.into_iter().map(|(a, b)| (a, b, s.label.clone()))
-            })
-            .collect();
-        keys.sort();
+    fn keys_of(spans: &[Read]) -> Vec<(usize, usize, &str)> {
+        let mut keys: Vec<(usize, usize, &str)> = Vec::with_capacity(spans.len());
+        for (_, s) in spans {
+            if s.fragments.is_empty() {
+                keys.push((s.range.start, s.range.end, &s.label));
+            } else {
+                keys.extend(s.fragments.iter().map(|r| (r.start, r.end, s.label.as_str())));
+            }
+        }
+        keys.sort_unstable();
         keys
-    };
+    }
     if let [(first, a), rest @ ..] = read.as_slice() {
         let want = keys_of(a);
         for (other, b) in rest {

@@ -169,21 +169,48 @@ fn mark_combined_problems(project: &mut Project, conflicts: &mut Vec<String>) {
         .into_iter()
         .filter(|p| p.severity() == crate::model::Severity::Error)
         .collect();
+    // Marked all at once: one replacement per kind, not one per problem.
+    let mut marks: HashMap<crate::model::AnnotationId, Vec<String>> = HashMap::new();
     for problem in problems {
         let what = format!("combined, the two sides' edits leave: {problem}");
         if let Some(id) = problem.annotation() {
-            if let Some(a) = project.annotation(id) {
-                let mut a = a.clone();
-                a.meta.insert(CONFLICT.to_owned(), what.clone());
-                project.replace_annotations(vec![a]);
-            } else if let Some(r) = project.relation(id) {
-                let mut r = r.clone();
-                r.meta.insert(CONFLICT.to_owned(), what.clone());
-                project.replace_relations(vec![r]);
-            }
+            marks.entry(id).or_default().push(what.clone());
         }
         conflicts.push(what);
     }
+    if marks.is_empty() {
+        return;
+    }
+    let mark = |meta: &mut std::collections::BTreeMap<String, String>, list: &[String]| {
+        let joined = list.join("; ");
+        let value = match meta.get(CONFLICT) {
+            Some(c) => format!("{c}; {joined}"),
+            None => joined,
+        };
+        meta.insert(CONFLICT.to_owned(), value);
+    };
+    let annotations: Vec<Annotation> = project
+        .annotations()
+        .iter()
+        .filter_map(|a| {
+            let list = marks.get(&a.id)?;
+            let mut a = a.clone();
+            mark(&mut a.meta, list);
+            Some(a)
+        })
+        .collect();
+    project.replace_annotations(annotations);
+    let relations: Vec<crate::model::Relation> = project
+        .relations()
+        .iter()
+        .filter_map(|r| {
+            let list = marks.get(&r.id)?;
+            let mut r = r.clone();
+            mark(&mut r.meta, list);
+            Some(r)
+        })
+        .collect();
+    project.replace_relations(relations);
 }
 
 /// Makes every merged relation's ends resolvable: an end one side deleted

@@ -133,6 +133,13 @@ pub enum ProblemKind {
     },
     #[error("the schema's attribute {id:?} has the default {value:?}: {reason}")]
     BadDefault { id: String, value: String, reason: String },
+    #[error("relation {id} in document {doc:?} repeats relation {other} ({kind:?} between the same two annotations)")]
+    DuplicateRelation {
+        id: AnnotationId,
+        doc: String,
+        kind: String,
+        other: AnnotationId,
+    },
     #[error("relation {id} in document {doc:?} has type {kind:?}, which is not in the schema")]
     UnknownRelationType {
         id: AnnotationId,
@@ -220,6 +227,7 @@ impl ProblemKind {
             | OutOfBounds { id, .. }
             | QuoteMismatch { id, .. }
             | BadFragments { id, .. }
+            | DuplicateRelation { id, .. }
             | UnknownRelationType { id, .. }
             | RelationEndMissing { id, .. }
             | RelationCrossesDocuments { id, .. }
@@ -258,6 +266,7 @@ impl ProblemKind {
             | DocumentUnreadable { doc, .. }
             | DocumentChanged { doc, .. }
             | BadFragments { doc, .. }
+            | DuplicateRelation { doc, .. }
             | UnknownRelationType { doc, .. }
             | RelationEndMissing { doc, .. }
             | RelationCrossesDocuments { doc, .. }
@@ -495,7 +504,22 @@ fn check_relations(project: &Project, ids: &mut HashSet<AnnotationId>, problems:
         .collect();
     // (annotation, type) → count, for cardinalities.
     let mut counts: HashMap<(AnnotationId, &str), usize> = HashMap::new();
+    let mut links: HashMap<(&str, AnnotationId, AnnotationId), AnnotationId> = HashMap::new();
     for r in project.relations() {
+        let symmetric = project.schema.relation_type(&r.kind).is_some_and(|t| t.symmetric);
+        let other = links
+            .get(&(r.kind.as_str(), r.from, r.to))
+            .or_else(|| symmetric.then(|| links.get(&(r.kind.as_str(), r.to, r.from))).flatten());
+        if let Some(&other) = other {
+            problems.push(ProblemKind::DuplicateRelation {
+                id: r.id,
+                doc: r.doc.clone(),
+                kind: r.kind.clone(),
+                other,
+            });
+        } else {
+            links.insert((r.kind.as_str(), r.from, r.to), r.id);
+        }
         if !ids.insert(r.id) {
             problems.push(ProblemKind::DuplicateAnnotation { id: r.id });
         }

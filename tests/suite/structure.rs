@@ -553,6 +553,8 @@ fn validate_reports_every_structural_problem_with_its_line() {
             "line {line} should say {says:?}:\n{out}"
         );
     }
+    // wwww… repeats the claimant relation made above.
+    assert!(out.contains("repeats relation"), "{out}");
     // The claim has two valid claimant relations now (the type allows one).
     assert!(
         out.contains("has 2 \"claimant\" relation(s); the schema asks for optional"),
