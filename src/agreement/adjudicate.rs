@@ -12,6 +12,18 @@
 //! B's file) and [`DECISION`]. The state of an item is read back from those
 //! keys, so it is always what the gold project holds, after undo and redo
 //! too, and after the gold file is saved and opened again.
+//!
+//! Structure is adjudicated the same way. Two annotations with the same
+//! span and label but other attribute values are an item of their own
+//! kind ([`PairKind::Attributes`]), decided like any disagreement (never
+//! accepted with the agreements). Relations are [`RelationItem`]s, aligned
+//! through the span items (A's relation and B's match when their types
+//! are the same and their ends are aligned spans; the same ends with
+//! another type are a `Label` item, "type differs"); accepting one copies
+//! it into the gold project with its ends mapped to the gold copies of
+//! its spans, and with the same provenance keys, so its state is read
+//! back the same way. A relation whose ends are not in the gold project
+//! yet cannot be accepted: the decision says which end is missing.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -19,7 +31,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use super::align::{PairKind, align};
 use super::match_documents;
 use crate::edit::Command;
-use crate::model::{Annotation, AnnotationId, Document, Project, Schema, Timestamp, shorten};
+use crate::model::{Annotation, AnnotationId, Document, Project, Relation, Schema, Timestamp, shorten};
 
 /// Meta key: which annotator's file the annotation came from.
 pub const SOURCE: &str = "source";
@@ -85,7 +97,9 @@ impl Item {
         if self.b.is_some() {
             out.push(Decision::AcceptB);
         }
-        if self.a.is_some() && self.b.is_some() && self.kind != PairKind::Agree {
+        // Both of two spans that differ only in attribute values would
+        // be the same span twice.
+        if self.a.is_some() && self.b.is_some() && !matches!(self.kind, PairKind::Agree | PairKind::Attributes) {
             out.push(Decision::AcceptBoth);
         }
         out.push(Decision::RejectBoth);
@@ -102,6 +116,18 @@ pub enum State {
     Decided { decision: Decision, edited: bool },
 }
 
+/// One aligned pair of relations (or a lone one), in gold coordinates
+/// (`doc` is A's document; B's relation has its `doc` rewritten to it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelationItem {
+    pub doc: String,
+    /// `Agree`, `Attributes` (same type and ends, other values), `Label`
+    /// (same ends, another type), `OnlyA` or `OnlyB`.
+    pub kind: PairKind,
+    pub a: Option<Relation>,
+    pub b: Option<Relation>,
+}
+
 /// The adjudication of annotator A's copy against B's.
 #[derive(Clone, Debug)]
 pub struct Adjudication {
@@ -109,19 +135,32 @@ pub struct Adjudication {
     pub b_name: String,
     /// Every item, documents in A's order, by position within each.
     pub items: Vec<Item>,
+    /// Every relation item, documents in A's order.
+    pub relation_items: Vec<RelationItem>,
 }
 
 impl Adjudication {
     /// Aligns `a` and `b` over the documents they share.
     pub fn new(a_name: &str, a: &Project, b_name: &str, b: &Project) -> Adjudication {
         let mut items = Vec::new();
+        let mut relation_items = Vec::new();
         for shared in match_documents(a, b).shared {
             let xs: Vec<&Annotation> = a.annotations_of(&shared.a.id).iter().collect();
             let ys: Vec<&Annotation> = b.annotations_of(&shared.b.id).iter().collect();
+            // A's annotation id → B's, over aligned spans (the ends of
+            // relations correspond through them).
+            let mut ends: HashMap<AnnotationId, AnnotationId> = HashMap::new();
             for pair in align(&xs, &ys) {
+                let mut kind = pair.kind;
+                if let (Some(x), Some(y)) = (pair.a, pair.b) {
+                    ends.insert(x.id, y.id);
+                    if kind == PairKind::Agree && x.attrs != y.attrs {
+                        kind = PairKind::Attributes;
+                    }
+                }
                 items.push(Item {
                     doc: shared.a.id.clone(),
-                    kind: pair.kind,
+                    kind,
                     a: pair.a.cloned(),
                     b: pair.b.map(|y| Annotation {
                         doc: shared.a.id.clone(),
@@ -129,12 +168,134 @@ impl Adjudication {
                     }),
                 });
             }
+            relation_items.extend(align_relations(
+                &shared.a.id,
+                a.relations_of(&shared.a.id),
+                b.relations_of(&shared.b.id),
+                &ends,
+            ));
         }
         Adjudication {
             a_name: a_name.to_owned(),
             b_name: b_name.to_owned(),
             items,
+            relation_items,
         }
+    }
+
+    /// The state of relation item `i`, read from the gold project's
+    /// relations' provenance keys.
+    pub fn relation_state(&self, i: usize, gold: &Project) -> State {
+        let Some(item) = self.relation_items.get(i) else {
+            return State::Open;
+        };
+        let copies = relation_copies(gold, item);
+        let decision = copies
+            .iter()
+            .find_map(|(g, _)| decision_of(g.meta.get(DECISION).map(String::as_str)));
+        match decision {
+            None => State::Open,
+            Some(decision) => State::Decided {
+                decision,
+                edited: copies.iter().any(|(g, s)| g.kind != s.kind || g.attrs != s.attrs),
+            },
+        }
+    }
+
+    /// The command that applies `decision` to relation item `i`: what the
+    /// item put in before is removed, the chosen relations copied with
+    /// their ends mapped to the gold copies of their spans. Refused, with
+    /// the reason, when an end has no copy in the gold project yet.
+    pub fn decide_relation(
+        &self,
+        i: usize,
+        decision: Decision,
+        gold: &Project,
+        at: Timestamp,
+    ) -> Result<Command, String> {
+        let item = self
+            .relation_items
+            .get(i)
+            .ok_or_else(|| format!("no relation item {i}"))?;
+        let remove: Vec<AnnotationId> = relation_copies(gold, item).iter().map(|(g, _)| g.id).collect();
+        let sources: &[bool] = match decision {
+            Decision::AcceptA => &[true],
+            Decision::AcceptB => &[false],
+            Decision::AcceptBoth => &[true, false],
+            Decision::RejectBoth => &[],
+        };
+        let agreement = item.kind == PairKind::Agree;
+        let both_names = format!("{} + {}", self.a_name, self.b_name);
+        let mut taken = gold.used_ids();
+        taken.retain(|id| !remove.contains(id));
+        let mut add = Vec::new();
+        for &from_a in sources {
+            let (source, name, key) = match from_a {
+                true => (item.a.as_ref(), &self.a_name, SOURCE_A),
+                false => (item.b.as_ref(), &self.b_name, SOURCE_B),
+            };
+            let Some(source) = source else { continue };
+            // The gold copy of an end: from this side's span, else from the
+            // other side's span it was aligned with (a span accepted from
+            // the other annotator is still this relation's end).
+            let counterpart = |id: AnnotationId| {
+                self.items.iter().filter(|s| s.doc == item.doc).find_map(|s| {
+                    let (x, y) = (s.a.as_ref()?, s.b.as_ref()?);
+                    match from_a {
+                        true => (x.id == id).then_some(y.id),
+                        false => (y.id == id).then_some(x.id),
+                    }
+                })
+            };
+            let other_key = if from_a { SOURCE_B } else { SOURCE_A };
+            let copy_of = |key: &str, id: AnnotationId| {
+                gold.annotations_of(&item.doc)
+                    .iter()
+                    .find(|g| g.meta.get(key).and_then(|s| AnnotationId::parse(s)) == Some(id))
+                    .map(|g| g.id)
+            };
+            let end = |id: AnnotationId| {
+                copy_of(key, id)
+                    .or_else(|| counterpart(id).and_then(|other| copy_of(other_key, other)))
+                    .ok_or_else(|| {
+                        format!("its end {id} from {name}'s file is not in the gold project: accept that span first")
+                    })
+            };
+            let mut copy = source.clone();
+            copy.doc = item.doc.clone();
+            copy.from = end(source.from)?;
+            copy.to = end(source.to)?;
+            if taken.contains(&copy.id) {
+                copy.id = AnnotationId::fresh(|id| taken.contains(&id));
+            }
+            taken.insert(copy.id);
+            copy.modified = at;
+            let (source_name, how) = match agreement {
+                true => (&both_names, "agreement"),
+                false => (name, decision.describe()),
+            };
+            copy.meta.insert(SOURCE.into(), source_name.clone());
+            copy.meta.insert(DECISION.into(), how.to_owned());
+            if let Some(x) = item.a.as_ref().filter(|_| from_a || agreement) {
+                copy.meta.insert(SOURCE_A.into(), x.id.to_string());
+            }
+            if let Some(y) = item.b.as_ref().filter(|_| !from_a || agreement) {
+                copy.meta.insert(SOURCE_B.into(), y.id.to_string());
+            }
+            add.push(copy);
+        }
+        let kind = item.a.as_ref().or(item.b.as_ref()).map_or("", |r| r.kind.as_str());
+        let mut commands = Vec::new();
+        if !remove.is_empty() {
+            commands.push(Command::DeleteRelations(remove));
+        }
+        if !add.is_empty() {
+            commands.push(Command::AddRelations(add));
+        }
+        Ok(Command::Named {
+            what: format!("{} on a {kind} relation", decision.describe()),
+            commands,
+        })
     }
 
     /// The gold project to adjudicate into: A's name with " (gold)", the
@@ -422,20 +583,106 @@ impl<'g> Provenance<'g> {
     fn state(&self, item: &Item) -> State {
         let decision = self
             .annotations(item)
-            .find_map(|(g, _)| match g.meta.get(DECISION).map(String::as_str) {
-                Some("accept A") => Some(Decision::AcceptA),
-                Some("accept B") => Some(Decision::AcceptB),
-                Some("accept both") => Some(Decision::AcceptBoth),
-                Some("agreement") => Some(Decision::AcceptA),
-                _ => None,
-            });
+            .find_map(|(g, _)| decision_of(g.meta.get(DECISION).map(String::as_str)));
         let Some(decision) = decision else {
             return State::Open;
         };
-        // Edited: a gold copy no longer has its source's span or label.
+        // Edited: a gold copy no longer has its source's span, label or values.
         let edited = self
             .annotations(item)
-            .any(|(g, s)| s.start != g.start || s.end != g.end || s.label != g.label);
+            .any(|(g, s)| s.start != g.start || s.end != g.end || s.label != g.label || s.attrs != g.attrs);
         State::Decided { decision, edited }
     }
+}
+
+/// The decision a gold copy's [`DECISION`] key records.
+fn decision_of(value: Option<&str>) -> Option<Decision> {
+    match value {
+        Some("accept A" | "agreement") => Some(Decision::AcceptA),
+        Some("accept B") => Some(Decision::AcceptB),
+        Some("accept both") => Some(Decision::AcceptBoth),
+        _ => None,
+    }
+}
+
+/// Aligns the relations of one document: the same type between aligned
+/// ends (agreements, or attribute differences), then the same ends with
+/// another type, then the rest alone.
+fn align_relations(
+    doc: &str,
+    a: &[Relation],
+    b: &[Relation],
+    ends: &HashMap<AnnotationId, AnnotationId>,
+) -> Vec<RelationItem> {
+    let mut out = Vec::new();
+    let mut taken = vec![false; b.len()];
+    let mut by_ends: HashMap<(AnnotationId, AnnotationId), Vec<usize>> = HashMap::new();
+    for (j, y) in b.iter().enumerate() {
+        by_ends.entry((y.from, y.to)).or_default().push(j);
+    }
+    let mut matched = vec![None; a.len()];
+    for same_type in [true, false] {
+        for (i, x) in a.iter().enumerate() {
+            if matched[i].is_some() {
+                continue;
+            }
+            let (Some(&from), Some(&to)) = (ends.get(&x.from), ends.get(&x.to)) else {
+                continue;
+            };
+            let found = by_ends
+                .get(&(from, to))
+                .into_iter()
+                .flatten()
+                .copied()
+                .find(|&j| !taken[j] && (b[j].kind == x.kind) == same_type);
+            if let Some(j) = found {
+                taken[j] = true;
+                matched[i] = Some(j);
+            }
+        }
+    }
+    let gold_doc = |r: &Relation| Relation {
+        doc: doc.to_owned(),
+        ..r.clone()
+    };
+    for (i, x) in a.iter().enumerate() {
+        let (kind, y) = match matched[i] {
+            Some(j) if b[j].kind != x.kind => (PairKind::Label, Some(&b[j])),
+            Some(j) if b[j].attrs != x.attrs || b[j].note != x.note => (PairKind::Attributes, Some(&b[j])),
+            Some(j) => (PairKind::Agree, Some(&b[j])),
+            None => (PairKind::OnlyA, None),
+        };
+        out.push(RelationItem {
+            doc: doc.to_owned(),
+            kind,
+            a: Some(x.clone()),
+            b: y.map(gold_doc),
+        });
+    }
+    for (j, y) in b.iter().enumerate() {
+        if !taken[j] {
+            out.push(RelationItem {
+                doc: doc.to_owned(),
+                kind: PairKind::OnlyB,
+                a: None,
+                b: Some(gold_doc(y)),
+            });
+        }
+    }
+    out
+}
+
+/// The gold relations that came from `item`, each with its source.
+fn relation_copies<'g>(gold: &'g Project, item: &'g RelationItem) -> Vec<(&'g Relation, &'g Relation)> {
+    let source_of = |g: &Relation| -> Option<&'g Relation> {
+        let from = |key: &str, r: &'g Option<Relation>| {
+            r.as_ref()
+                .filter(|r| g.meta.get(key).and_then(|s| AnnotationId::parse(s)) == Some(r.id))
+        };
+        from(SOURCE_A, &item.a).or_else(|| from(SOURCE_B, &item.b))
+    };
+    gold.relations_of(&item.doc)
+        .iter()
+        .filter_map(|g| Some((g, source_of(g)?)))
+        .collect()
 }

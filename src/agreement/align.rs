@@ -25,6 +25,9 @@ pub enum PairKind {
     Label,
     OnlyA,
     OnlyB,
+    /// Same span and label, other attribute values (adjudication only: the
+    /// span figures count these as agreements).
+    Attributes,
 }
 
 impl PairKind {
@@ -40,6 +43,7 @@ impl PairKind {
             PairKind::Label => "label differs",
             PairKind::OnlyA => "only in A",
             PairKind::OnlyB => "only in B",
+            PairKind::Attributes => "attributes differ",
         }
     }
 }

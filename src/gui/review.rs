@@ -515,7 +515,13 @@ impl Review {
         ui.strong("Adjudication into the gold project");
         ui.horizontal_wrapped(|ui| {
             let dark = ui.visuals().dark_mode;
-            for kind in [PairKind::OnlyA, PairKind::OnlyB, PairKind::Label, PairKind::Boundaries] {
+            for kind in [
+                PairKind::OnlyA,
+                PairKind::OnlyB,
+                PairKind::Label,
+                PairKind::Boundaries,
+                PairKind::Attributes,
+            ] {
                 ui.label(RichText::new(format!("■ {}", kind.describe())).color(kind_colour(kind, dark)));
             }
         });

@@ -44,6 +44,7 @@ pub fn kind_colour(kind: PairKind, dark: bool) -> Color32 {
         PairKind::OnlyB => (230, 120, 20),
         PairKind::Label => (170, 80, 200),
         PairKind::Boundaries => (210, 170, 0),
+        PairKind::Attributes => (0, 150, 160),
     };
     if dark {
         Color32::from_rgb(r.max(90), g.max(90), b.max(90))

@@ -1091,3 +1091,103 @@ fn imports_refuse_what_would_not_validate() {
         assert!(stderr(&o).contains(says), "{ann}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn adjudication_decides_attribute_and_relation_disagreements_with_provenance() {
+    use marginalia::agreement::PairKind;
+    use marginalia::agreement::adjudicate::{Adjudication, Decision, SOURCE_A, SOURCE_B, State};
+    let base = {
+        let mut p = Project::new("m");
+        p.documents
+            .push(Document::new("doc", "Doc", "doc.txt", Text::new(MIXED_TEXT)));
+        structured_schema(&mut p);
+        p
+    };
+    let tag = |p: &Project, needle: &str, label: &str, polarity: Option<&str>| {
+        let mut a = new_annotation(p, "doc", span(MIXED_TEXT, needle), label, "x", at(0)).unwrap();
+        if let Some(v) = polarity {
+            a.attrs.insert("polarity".into(), AttrValue::Text(v.into()));
+        }
+        a
+    };
+    let build = |claim_polarity: &str, second_actor: &str, target_to_first: bool| {
+        let mut p = base.clone();
+        let actor = tag(&p, "Ilham Aliyev", "actor", None);
+        let claim = tag(&p, "a déclaré la victoire", "claim", Some(claim_polarity));
+        let other = tag(&p, second_actor, "actor", None);
+        let ids = (actor.id, claim.id, other.id);
+        Command::AddAnnotations(vec![actor, claim, other])
+            .apply(&mut p)
+            .unwrap();
+        let claimant = new_relation(&p, "claimant", ids.1, ids.0, "x", at(1)).unwrap();
+        Command::AddRelations(vec![claimant]).apply(&mut p).unwrap();
+        let target = new_relation(
+            &p,
+            "target",
+            ids.1,
+            if target_to_first { ids.0 } else { ids.2 },
+            "x",
+            at(1),
+        )
+        .unwrap();
+        Command::AddRelations(vec![target]).apply(&mut p).unwrap();
+        p
+    };
+    // B: the claim's polarity differs, the second actor's boundaries too,
+    // and B's target points at the first actor.
+    let a = build("support", "Stepanakert", false);
+    let b = build("oppose", "Stepanakert, café", true);
+    let adj = Adjudication::new("ana", &a, "ben", &b);
+    let kinds: Vec<PairKind> = adj.items.iter().map(|i| i.kind).collect();
+    assert_eq!(kinds, [PairKind::Agree, PairKind::Attributes, PairKind::Boundaries]);
+    assert!(!adj.items[1].choices().contains(&Decision::AcceptBoth));
+    let rkinds: Vec<PairKind> = adj.relation_items.iter().map(|i| i.kind).collect();
+    assert_eq!(rkinds, [PairKind::Agree, PairKind::OnlyA, PairKind::OnlyB]);
+
+    let mut gold = Adjudication::gold_project(&a, &b);
+    // Agreements do not take the claim: its values differ.
+    adj.accept_agreements(&gold, at(2)).apply(&mut gold).unwrap();
+    assert_eq!(gold.annotations().len(), 1);
+    // A relation needs its ends in the gold project first.
+    let e = adj.decide_relation(0, Decision::AcceptA, &gold, at(3)).unwrap_err();
+    assert!(e.contains("accept that span first"), "{e}");
+    adj.decide(1, Decision::AcceptB, &gold, at(3)).apply(&mut gold).unwrap();
+    let claim = gold.annotations().iter().find(|g| g.label == "claim").unwrap().clone();
+    assert_eq!(claim.attrs["polarity"], AttrValue::Text("oppose".into()));
+    adj.decide_relation(0, Decision::AcceptA, &gold, at(4))
+        .unwrap()
+        .apply(&mut gold)
+        .unwrap();
+    let r = &gold.relations()[0];
+    assert_eq!((r.kind.as_str(), r.from), ("claimant", claim.id));
+    assert!(
+        r.meta.contains_key(SOURCE_A) && r.meta.contains_key(SOURCE_B),
+        "an agreement records both"
+    );
+    assert_eq!(
+        adj.relation_state(0, &gold),
+        State::Decided {
+            decision: Decision::AcceptA,
+            edited: false
+        }
+    );
+    // A's target ends on the second actor, which is taken in from B's
+    // version (other boundaries): it is still that relation's end.
+    adj.decide(2, Decision::AcceptB, &gold, at(5)).apply(&mut gold).unwrap();
+    let command = adj.decide_relation(1, Decision::AcceptA, &gold, at(6)).unwrap();
+    command.apply(&mut gold).unwrap();
+    assert_eq!(gold.relations().len(), 2);
+    assert_eq!(adj.relation_state(2, &gold), State::Open);
+    // Rejecting takes the copy out again.
+    adj.decide_relation(1, Decision::RejectBoth, &gold, at(7))
+        .unwrap()
+        .apply(&mut gold)
+        .unwrap();
+    assert_eq!(gold.relations().len(), 1);
+    assert!(gold.relations()[0].meta.get(SOURCE_B).is_some());
+    assert!(
+        marginalia::model::check(&gold, &Default::default())
+            .iter()
+            .all(|p| p.severity() != marginalia::model::Severity::Error)
+    );
+}
