@@ -1184,7 +1184,7 @@ fn adjudication_decides_attribute_and_relation_disagreements_with_provenance() {
         .apply(&mut gold)
         .unwrap();
     assert_eq!(gold.relations().len(), 1);
-    assert!(gold.relations()[0].meta.get(SOURCE_B).is_some());
+    assert!(gold.relations()[0].meta.contains_key(SOURCE_B));
     assert!(
         marginalia::model::check(&gold, &Default::default())
             .iter()
