@@ -1191,3 +1191,62 @@ fn adjudication_decides_attribute_and_relation_disagreements_with_provenance() {
             .all(|p| p.severity() != marginalia::model::Severity::Error)
     );
 }
+
+/// Two annotators' brat collections of one text with events and roles
+/// (a repeated role numbered `Target2`), imported and compared, worked by
+/// hand. A's relations (trigger → argument): Accusation→Bakou (Agent),
+/// Accusation→Erevan, Accusation→Erevan₂ (Target, Target2), Attack→Erevan
+/// (Agent), Denial→Erevan₂ (Agent), Denial→Bakou (Target): 6. B has the
+/// same but the Attack trigger is "avoir tiré" (other boundaries) and the
+/// Denial has no Target: 5.
+/// - exact ends: 4 match (the Attack's agent does not: its trigger is not
+///   the same span): F1 = 2·4/(6+5) = 8/11;
+/// - through the overlap alignment: 5 match: F1 = 10/11;
+/// - Agent: 3 and 3, exact 2 (2/3), overlap 3 (1); Target: 3 and 2,
+///   2 match both ways: 2·2/5 = 0.8;
+/// - spans: 6 and 6, exact 5 (10/12), overlap 6 (1).
+#[test]
+fn agreement_on_a_doubly_annotated_brat_collection_with_events_and_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Bakou accuse Erevan d'avoir tiré. Erevan dément.";
+    let conf = "[entities]\nActor\n[relations]\n[events]\nAccusation\tAgent:Actor, Target*:Actor\nAttack\tAgent?:Actor\nDenial\tAgent?:Actor, Target*:Actor\n[attributes]\n";
+    let common_t = "T1\tActor 0 5\tBakou\nT2\tAccusation 6 12\taccuse\nT3\tActor 13 19\tErevan\nT5\tDenial 41 47\tdément\nT6\tActor 34 40\tErevan\n";
+    let a = format!(
+        "{common_t}T4\tAttack 28 32\ttiré\nE1\tAccusation:T2 Agent:T1 Target:T3 Target2:T6\nE2\tAttack:T4 Agent:T3\nE3\tDenial:T5 Agent:T6 Target:T1\n"
+    );
+    let b = format!(
+        "{common_t}T4\tAttack 22 32\tavoir tiré\nE1\tAccusation:T2 Agent:T1 Target:T3 Target2:T6\nE2\tAttack:T4 Agent:T3\nE3\tDenial:T5 Agent:T6\n"
+    );
+    let mut projects = Vec::new();
+    for (who, ann) in [("ana", a), ("ben", b)] {
+        let folder = dir.path().join(who);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("annotation.conf"), conf).unwrap();
+        std::fs::write(folder.join("d.txt"), text).unwrap();
+        std::fs::write(folder.join("d.ann"), ann).unwrap();
+        let out = dir.path().join(format!("{who}-project/{who}.ron"));
+        run_ok(&["import", "--format", "brat", p(&folder), "-o", p(&out), "--author", who]);
+        projects.push(out);
+    }
+    let ana = load(&projects[0]);
+    assert_eq!(ana.relations().len(), 6);
+    assert_eq!(
+        ana.schema.get("Accusation").unwrap().kind,
+        marginalia::model::LabelKind::Event
+    );
+    assert_eq!(
+        ana.schema.relation_type("Agent").unwrap().cardinality,
+        Cardinality::Optional
+    );
+    let json: Value = serde_json::from_str(&run_ok(&["agree", p(&projects[0]), p(&projects[1]), "--json"])).unwrap();
+    let pair = &json["pairs"][0];
+    let close = |v: &Value, want: f64| (v.as_f64().unwrap() - want).abs() < 1e-9;
+    let r = &pair["relations"];
+    assert!(close(&r["f1_exact"], 8.0 / 11.0), "{r}");
+    assert!(close(&r["f1_overlap"], 10.0 / 11.0), "{r}");
+    assert!(close(&r["by_type"]["Agent"]["f1_exact"], 2.0 / 3.0), "{r}");
+    assert!(close(&r["by_type"]["Agent"]["f1_overlap"], 1.0), "{r}");
+    assert!(close(&r["by_type"]["Target"]["f1_exact"], 0.8), "{r}");
+    assert!(close(&pair["overall"]["f1_exact"], 10.0 / 12.0), "{}", pair["overall"]);
+    assert!(close(&pair["overall"]["f1_overlap"], 1.0), "{}", pair["overall"]);
+}
