@@ -22,7 +22,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::project_builder::NewSpan;
-use super::tokenize::{Token, sentences};
+use super::tokenize::{Token, sentences_of};
 use super::{
     Export, ExportFile, ExportOptions, Exporter, FormatError, ImportOptions, Imported, Importer, OverlapPolicy,
     Problems, Progress, ProjectBuilder, Scheme, expand_inputs, select, type_name,
@@ -196,33 +196,29 @@ impl Exporter for Conll {
                     d.doc, d.label, d.start, d.end, d.text
                 ));
             }
-            let cuts: Vec<usize> = kept.iter().flat_map(|a| [a.start, a.end]).collect();
-            let protected: Vec<Range<usize>> = kept.iter().map(|a| a.range()).collect();
             out.push_str("-DOCSTART- O\n\n");
             let text = &sel.doc.text;
             out.reserve(text.as_str().len() * 2);
-            let mut at = 0;
-            for sentence in sentences(text, &cuts, &protected) {
-                if let Some(last) = sentence.last() {
-                    progress.advance((last.chars.end - at) as u64)?;
-                    at = last.chars.end;
-                }
-                for (token, tag) in sentence.iter().zip(tags(&sentence, &kept, options.scheme)) {
-                    out.push_str(&text.as_str()[token.bytes.clone()]);
-                    match tag {
-                        None => out.push_str(" O\n"),
-                        Some((prefix, a)) => {
-                            out.push(' ');
-                            out.push(prefix);
-                            out.push('-');
-                            out.push_str(&type_name(&a.label));
-                            out.push('\n');
-                        }
-                    }
-                }
-                out.push('\n');
+            // A long text is cut at line breaks (where sentences end anyway,
+            // outside every kept annotation) and its parts tokenized and
+            // tagged in parallel: the output is the same, in order.
+            let parts = chunks(text, &kept);
+            let rendered: Vec<Result<String, FormatError>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = parts
+                    .iter()
+                    .map(|part| {
+                        let kept = &kept;
+                        scope.spawn(move || render(text, part.clone(), kept, options.scheme, progress))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            });
+            for part in rendered {
+                out.push_str(&part?);
             }
-            progress.advance((sel.doc.length - at) as u64)?;
             export.documents += 1;
             // Annotations, not pieces: a discontinuous one counts once.
             let mut counted: Vec<crate::model::AnnotationId> = Vec::new();
@@ -482,4 +478,156 @@ fn read_document(
 /// The text of `range` (empty when out of range, which a valid project never is).
 fn text_of(text: &Text, range: Range<usize>) -> String {
     text.slice(range).unwrap_or_default().to_owned()
+}
+
+/// A part of a text: its bytes and its first code point.
+#[derive(Clone, Debug)]
+struct Part {
+    bytes: Range<usize>,
+    first_char: usize,
+}
+
+/// The parts a text is tagged in: as many as the machine has cores (one
+/// for a short text), cut after a line break that no kept annotation spans.
+fn chunks(text: &Text, kept: &[&Annotation]) -> Vec<Part> {
+    const MIN_PART: usize = 512 * 1024;
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    chunks_of(text, kept, cores.min(text.as_str().len() / MIN_PART).max(1))
+}
+
+/// [`chunks`] into `n` parts (fewer when line breaks are lacking).
+fn chunks_of(text: &Text, kept: &[&Annotation], n: usize) -> Vec<Part> {
+    let s = text.as_str();
+    let inside = |cp: usize| {
+        let i = kept.partition_point(|a| a.end <= cp);
+        kept.get(i).is_some_and(|a| a.start < cp)
+    };
+    let mut cuts = vec![(0usize, 0usize)];
+    for k in 1..n {
+        let mut from = s.len() * k / n;
+        // Bytes, not str slicing: `from` may fall inside a character.
+        while let Some(nl) = s.as_bytes()[from..].iter().position(|&b| b == b'\n').map(|i| from + i) {
+            let (byte, cp) = (nl + 1, text.char_of_byte(nl).map_or(0, |c| c + 1));
+            if !inside(cp) {
+                if byte > cuts.last().map_or(0, |c| c.0) && byte < s.len() {
+                    cuts.push((byte, cp));
+                }
+                break;
+            }
+            from = byte;
+        }
+    }
+    let mut parts = Vec::with_capacity(cuts.len());
+    for (i, &(byte, cp)) in cuts.iter().enumerate() {
+        let end = cuts.get(i + 1).map_or(s.len(), |c| c.0);
+        parts.push(Part {
+            bytes: byte..end,
+            first_char: cp,
+        });
+    }
+    parts
+}
+
+/// The CoNLL lines of one part of `text`.
+fn render(
+    text: &Text,
+    part: Part,
+    kept: &[&Annotation],
+    scheme: Scheme,
+    progress: &Progress,
+) -> Result<String, FormatError> {
+    let whole = text.as_str();
+    let piece = &whole[part.bytes.clone()];
+    let (lo, hi) = (part.first_char, part.first_char + piece.chars().count());
+    // Annotations and cut points of this part, in its own code points.
+    let local: Vec<&Annotation> = kept.iter().copied().filter(|a| a.start < hi && a.end > lo).collect();
+    let cuts: Vec<usize> = local
+        .iter()
+        .flat_map(|a| [a.start, a.end])
+        .filter(|&c| (lo..=hi).contains(&c))
+        .map(|c| c - lo)
+        .collect();
+    let protected: Vec<Range<usize>> = local.iter().map(|a| a.start.max(lo) - lo..a.end.min(hi) - lo).collect();
+    let mut out = String::with_capacity(part.bytes.len() * 2);
+    let mut at = 0;
+    for mut sentence in sentences_of(piece, &cuts, &protected) {
+        for t in &mut sentence {
+            t.chars = t.chars.start + lo..t.chars.end + lo;
+            t.bytes = t.bytes.start + part.bytes.start..t.bytes.end + part.bytes.start;
+        }
+        if let Some(last) = sentence.last() {
+            progress.advance((last.chars.end - lo - at) as u64)?;
+            at = last.chars.end - lo;
+        }
+        for (token, tag) in sentence.iter().zip(tags(&sentence, &local, scheme)) {
+            out.push_str(&whole[token.bytes.clone()]);
+            match tag {
+                None => out.push_str(" O\n"),
+                Some((prefix, a)) => {
+                    out.push(' ');
+                    out.push(prefix);
+                    out.push('-');
+                    out.push_str(&type_name(&a.label));
+                    out.push('\n');
+                }
+            }
+        }
+        out.push('\n');
+    }
+    progress.advance((hi - lo - at) as u64)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Tagging in parts gives exactly what tagging the whole text gives:
+    /// the parts are cut at line breaks outside every kept annotation,
+    /// where a sentence ends anyway.
+    #[test]
+    fn parts_give_the_same_lines_as_the_whole() {
+        let sources = [
+            "Le président Ilham Aliyev a déclaré la victoire.\nM. Pashinyan « répond » 👨🏻‍🚒.\r\nՀայաստան — Россия — 中文.",
+            "Une phrase\nsur deux lignes, l’armée avance. Fin.",
+        ];
+        let mut p = crate::synth::synthetic_project(&sources, 60_000, 400, 3);
+        // Annotations across line breaks too (kept ones must not be cut).
+        let doc = p.documents[0].clone();
+        let across: Vec<_> = doc
+            .text
+            .as_str()
+            .match_indices('\n')
+            .take(20)
+            .filter_map(|(b, _)| {
+                let cp = doc.text.char_of_byte(b)?;
+                crate::edit::new_annotation(
+                    &p,
+                    &doc.id,
+                    cp.saturating_sub(3)..cp + 4,
+                    "claim",
+                    "t",
+                    crate::model::Timestamp::from_unix(0),
+                )
+                .ok()
+            })
+            .collect();
+        crate::edit::Command::AddAnnotations(across).apply(&mut p).unwrap();
+        let annotations: Vec<&Annotation> = p.annotations().iter().collect();
+        let (kept, _) = non_overlapping(&annotations, OverlapPolicy::Outer);
+        let text = &p.documents[0].text;
+        let whole: String = chunks_of(text, &kept, 1)
+            .into_iter()
+            .map(|part| render(text, part, &kept, Scheme::Bioes, &Progress::new()).unwrap())
+            .collect();
+        for n in [2, 3, 7] {
+            let parts = chunks_of(text, &kept, n);
+            assert!(parts.len() > 1, "{n} parts asked for");
+            let joined: String = parts
+                .into_iter()
+                .map(|part| render(text, part, &kept, Scheme::Bioes, &Progress::new()).unwrap())
+                .collect();
+            assert_eq!(joined, whole, "{n} parts");
+        }
+    }
 }

@@ -56,12 +56,16 @@ fn is_abbreviation(word: &str) -> bool {
 /// position of `cuts` (code points, in any order), and never ending a
 /// sentence strictly inside one of `protected` (sorted, non-overlapping).
 pub fn sentences(text: &Text, cuts: &[usize], protected: &[Range<usize>]) -> Vec<Sentence> {
+    sentences_of(text.as_str(), cuts, protected)
+}
+
+/// [`sentences`] of a string (a part of a text: no offset index needed).
+pub fn sentences_of(s: &str, cuts: &[usize], protected: &[Range<usize>]) -> Vec<Sentence> {
     // May a sentence end at code point `p`?
     let may_end = |p: usize| {
         let i = protected.partition_point(|r| r.end <= p);
         protected.get(i).is_none_or(|r| !(r.start < p && p < r.end))
     };
-    let s = text.as_str();
     let mut cuts: Vec<usize> = cuts.to_vec();
     cuts.sort_unstable();
     cuts.dedup();
@@ -143,7 +147,11 @@ pub fn sentences(text: &Text, cuts: &[usize], protected: &[Range<usize>]) -> Vec
         // Cut the token at annotation boundaries strictly inside it.
         let (mut start, mut start_byte) = (range.start, token.bytes.start);
         while k < cuts.len() && cuts[k] < range.end {
-            let cut_byte = text.byte_of(cuts[k]).unwrap_or(token.bytes.end);
+            // Within the token: count its characters (tokens are short).
+            let cut_byte = s[token.bytes.clone()]
+                .char_indices()
+                .nth(cuts[k] - range.start)
+                .map_or(token.bytes.end, |(b, _)| token.bytes.start + b);
             current.push(Token {
                 chars: start..cuts[k],
                 bytes: start_byte..cut_byte,
