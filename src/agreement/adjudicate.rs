@@ -274,14 +274,13 @@ impl Adjudication {
                 true => (&both_names, "agreement"),
                 false => (name, decision.describe()),
             };
-            copy.meta.insert(SOURCE.into(), source_name.clone());
-            copy.meta.insert(DECISION.into(), how.to_owned());
-            if let Some(x) = item.a.as_ref().filter(|_| from_a || agreement) {
-                copy.meta.insert(SOURCE_A.into(), x.id.to_string());
-            }
-            if let Some(y) = item.b.as_ref().filter(|_| !from_a || agreement) {
-                copy.meta.insert(SOURCE_B.into(), y.id.to_string());
-            }
+            record_provenance(
+                &mut copy.meta,
+                source_name,
+                how,
+                item.a.as_ref().filter(|_| from_a || agreement).map(|x| x.id),
+                item.b.as_ref().filter(|_| !from_a || agreement).map(|y| y.id),
+            );
             add.push(copy);
         }
         let kind = item.a.as_ref().or(item.b.as_ref()).map_or("", |r| r.kind.as_str());
@@ -436,14 +435,13 @@ impl Adjudication {
                     true => (&both_names, "agreement"),
                     false => (name, decision.describe()),
                 };
-                copy.meta.insert(SOURCE.into(), source_name.clone());
-                copy.meta.insert(DECISION.into(), how.to_owned());
-                if let Some(x) = item.a.as_ref().filter(|_| from_a || agreement) {
-                    copy.meta.insert(SOURCE_A.into(), x.id.to_string());
-                }
-                if let Some(y) = item.b.as_ref().filter(|_| !from_a || agreement) {
-                    copy.meta.insert(SOURCE_B.into(), y.id.to_string());
-                }
+                record_provenance(
+                    &mut copy.meta,
+                    source_name,
+                    how,
+                    item.a.as_ref().filter(|_| from_a || agreement).map(|x| x.id),
+                    item.b.as_ref().filter(|_| !from_a || agreement).map(|y| y.id),
+                );
                 add.push(copy);
             }
         }
@@ -685,4 +683,24 @@ fn relation_copies<'g>(gold: &'g Project, item: &'g RelationItem) -> Vec<(&'g Re
         .iter()
         .filter_map(|g| Some((g, source_of(g)?)))
         .collect()
+}
+
+/// Writes the provenance keys of a gold copy (annotation or relation):
+/// whose file it came from, by which decision, and the source ids it
+/// stands for (both for an agreement).
+fn record_provenance(
+    meta: &mut std::collections::BTreeMap<String, String>,
+    source: &str,
+    how: &str,
+    source_a: Option<AnnotationId>,
+    source_b: Option<AnnotationId>,
+) {
+    meta.insert(SOURCE.into(), source.to_owned());
+    meta.insert(DECISION.into(), how.to_owned());
+    if let Some(x) = source_a {
+        meta.insert(SOURCE_A.into(), x.to_string());
+    }
+    if let Some(y) = source_b {
+        meta.insert(SOURCE_B.into(), y.to_string());
+    }
 }

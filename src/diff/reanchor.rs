@@ -62,6 +62,18 @@ pub enum ReanchorError {
     },
 }
 
+impl OrphanReport {
+    fn of(a: &Annotation) -> OrphanReport {
+        OrphanReport {
+            id: a.id.to_string(),
+            label: a.label.clone(),
+            start: a.start,
+            end: a.end,
+            text: a.text.clone(),
+        }
+    }
+}
+
 /// Re-anchors the annotations of `doc` from `old_text` (the text they were
 /// made on, whose hash the project records) to the document's loaded text.
 pub fn reanchor(project: &Project, doc: &str, old_text: &str, at: Timestamp) -> Result<Reanchoring, ReanchorError> {
@@ -108,13 +120,7 @@ pub fn reanchor(project: &Project, doc: &str, old_text: &str, at: Timestamp) -> 
                     annotations.push(moved);
                 }
                 None => {
-                    report.orphaned.push(OrphanReport {
-                        id: a.id.to_string(),
-                        label: a.label.clone(),
-                        start: a.start,
-                        end: a.end,
-                        text: a.text.clone(),
-                    });
+                    report.orphaned.push(OrphanReport::of(a));
                     orphans.push(a.clone());
                 }
             }
@@ -141,13 +147,7 @@ pub fn reanchor(project: &Project, doc: &str, old_text: &str, at: Timestamp) -> 
                 });
             }
             Mapped::Orphan => {
-                report.orphaned.push(OrphanReport {
-                    id: a.id.to_string(),
-                    label: a.label.clone(),
-                    start: a.start,
-                    end: a.end,
-                    text: a.text.clone(),
-                });
+                report.orphaned.push(OrphanReport::of(a));
                 orphans.push(a.clone());
             }
         }

@@ -701,21 +701,14 @@ fn check_annotation(project: &Project, a: &Annotation) -> Result<(), EditError> 
         &AttrTarget::Label(a.label.clone()),
         &a.attrs,
     )?;
-    if !a.fragments.is_empty() {
-        return structure::check_pieces(project, a);
-    }
-    let actual = span_text(project, &a.doc, a.start, a.end)?;
-    if actual != a.text {
-        return Err(EditError::QuoteMismatch {
-            id: a.id,
+    if a.start >= a.end {
+        return Err(EditError::EmptySpan {
             doc: a.doc.clone(),
             start: a.start,
             end: a.end,
-            quoted: a.text.clone(),
-            actual,
         });
     }
-    Ok(())
+    structure::check_pieces(project, a)
 }
 
 fn check_hotkey(project: &Project, label: &Label) -> Result<(), EditError> {
