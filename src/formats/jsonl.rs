@@ -304,7 +304,9 @@ impl Importer for Jsonl {
                         continue;
                     }
                 };
-                if let Err(reason) = read_record(&value, n, options, &mut builder, &mut problems, file, &mut notes)? {
+                let read = read_record(&value, n, options, &mut builder, &mut problems, file, &mut notes);
+                super::drop_in_background(value, line.len() > 1 << 20);
+                if let Err(reason) = read? {
                     problems.report(file, Some(n), reason)?;
                 }
             }

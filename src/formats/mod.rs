@@ -428,6 +428,17 @@ impl Problems {
     }
 }
 
+/// Frees a parsed input on another thread when it is `large` (a JSON tree
+/// of 100,000 spans, an `.ann` file's lines): freeing it costs as much as
+/// parsing it, and the import need not wait. Small ones are freed here (a
+/// thread per record of a corpus would cost more than it saves).
+pub(crate) fn drop_in_background<T: Send + 'static>(value: T, large: bool) {
+    if large {
+        // If no thread can be started, the closure, and the value, are freed here.
+        let _ = std::thread::Builder::new().spawn(move || drop(value));
+    }
+}
+
 /// A label id as a type name in formats whose fields are separated by
 /// whitespace (brat, CoNLL): whitespace becomes `_`.
 pub(crate) fn type_name(label: &str) -> std::borrow::Cow<'_, str> {

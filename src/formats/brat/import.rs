@@ -535,6 +535,7 @@ pub(super) fn import(
                 problems.report(ann_path, Some(line), format!("relation {rid} {kind}: {reason}"))?;
             }
         }
+        crate::formats::drop_in_background(f, ann.len() > 1 << 20);
     }
     notes.extend(builder.notes());
     Ok(Imported {
