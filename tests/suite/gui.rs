@@ -1990,3 +1990,40 @@ fn esc_closes_an_open_dialog_before_it_clears_the_selection() {
     press(&mut h, Modifiers::NONE, Key::Escape);
     assert_eq!(selected(&h), None, "a second Esc clears it");
 }
+
+#[test]
+fn a_discontinuous_claim_is_one_annotation_without_its_gap() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let claim = project(&h)
+        .annotations_of(DOC)
+        .iter()
+        .find(|a| a.is_discontinuous())
+        .expect("the sample's interrupted quotation")
+        .clone();
+    let pieces = claim.pieces();
+    // Bring it into view, then click inside its second piece: the claim.
+    h.state_mut().apply(Action::SelectAnnotation(Some(claim.id)));
+    settle(&mut h);
+    h.state_mut().apply(Action::SelectAnnotation(None));
+    settle(&mut h);
+    click_at(&mut h, pieces[1].start + 3, Modifiers::NONE, false);
+    assert_eq!(selected(&h), Some(claim.id), "a piece selects the whole annotation");
+    // In the gap ("a déclaré"), the claim is not there.
+    let gap = pieces[0].end + 3;
+    let under: Vec<_> = project(&h)
+        .annotations_of(DOC)
+        .iter()
+        .filter(|a| a.start <= gap && gap < a.end && a.id != claim.id)
+        .map(|a| a.id)
+        .collect();
+    click_at(&mut h, gap, Modifiers::NONE, false);
+    assert_ne!(selected(&h), Some(claim.id), "the gap is not the claim's");
+    assert!(under.is_empty() || under.contains(&selected(&h).unwrap_or(claim.id)));
+    // The inspector says what it is: two pieces, its polarity, its claimant.
+    h.state_mut().apply(Action::SelectAnnotation(Some(claim.id)));
+    settle(&mut h);
+    h.get_by_label_contains("2 pieces:");
+    h.get_by_label("affirms");
+    h.get_by_label("Claimant →");
+}

@@ -337,13 +337,25 @@ fn inspector_ui(
     egui::ScrollArea::vertical().id_salt("inspector-scroll").show(ui, |ui| {
         ui.add_space(4.0);
         ui.label(RichText::new(format!("“{}”", a.text)).italics());
-        ui.weak(format!(
-            "[{}, {}) · {} code points · {}",
-            a.start,
-            a.end,
-            a.end - a.start,
-            a.doc
-        ));
+        if a.is_discontinuous() {
+            let pieces: Vec<String> = a.pieces().iter().map(|p| format!("[{}, {})", p.start, p.end)).collect();
+            ui.weak(format!(
+                "{} pieces: {} · {} code points · {}",
+                pieces.len(),
+                pieces.join(" + "),
+                a.covered_len(),
+                a.doc
+            ));
+        } else {
+            ui.weak(format!(
+                "[{}, {}) · {} code points · {}",
+                a.start,
+                a.end,
+                a.end - a.start,
+                a.doc
+            ));
+        }
+        structure_ui(ui, project, a);
         ui.add_space(6.0);
         ui.strong("Note");
         if note_draft.as_ref().is_none_or(|(id, _)| *id != a.id) {
@@ -390,4 +402,46 @@ fn inspector_ui(
         });
     });
     actions
+}
+
+/// The selected annotation's attribute values and relations, read-only
+/// (editing them in the workbench is still to come).
+fn structure_ui(ui: &mut Ui, project: &Project, a: &Annotation) {
+    let relations: Vec<&crate::model::Relation> = project.relations_touching(&a.doc, a.id).collect();
+    if a.attrs.is_empty() && relations.is_empty() {
+        return;
+    }
+    ui.add_space(4.0);
+    egui::Grid::new("inspector-structure").num_columns(2).show(ui, |ui| {
+        for (key, value) in &a.attrs {
+            let def = project.schema.attribute(key);
+            ui.weak(def.map_or(key.as_str(), |d| d.name.as_str()));
+            let shown = match (def.map(|d| d.kind), value) {
+                (Some(crate::model::AttrKind::Entity), crate::model::AttrValue::Text(id)) => {
+                    project.schema.entity(id).map_or_else(|| id.clone(), |e| e.name.clone())
+                }
+                _ => value.to_string(),
+            };
+            ui.label(shown);
+            ui.end_row();
+        }
+        for r in relations {
+            let outgoing = r.from == a.id;
+            let other = if outgoing { r.to } else { r.from };
+            let kind = project
+                .schema
+                .relation_type(&r.kind)
+                .map_or(r.kind.as_str(), |t| t.name.as_str());
+            let text = project
+                .annotation(other)
+                .map_or_else(|| other.to_string(), |o| format!("“{}”", shorten(&o.text, 40)));
+            ui.weak(if outgoing {
+                format!("{kind} →")
+            } else {
+                format!("← {kind}")
+            });
+            ui.label(text);
+            ui.end_row();
+        }
+    });
 }

@@ -396,16 +396,19 @@ impl DocumentView {
                 continue; // a changed document: nothing sensible to show
             }
             let colour = colours.get(a.label.as_str()).copied().unwrap_or(Color32::GRAY);
-            for b in blocks_overlapping(&self.blocks, a.range()) {
-                let block = self.blocks[b];
-                let (s, e) = (a.start.max(block.start), a.end.min(block.text_end));
-                if s < e {
-                    self.spans[b].push(Span {
-                        range: s - block.start..e - block.start,
-                        colour,
-                        depth: depths[k],
-                        id: a.id,
-                    });
+            // A discontinuous annotation tints its pieces, not its gaps.
+            for piece in a.pieces() {
+                for b in blocks_overlapping(&self.blocks, piece.clone()) {
+                    let block = self.blocks[b];
+                    let (s, e) = (piece.start.max(block.start), piece.end.min(block.text_end));
+                    if s < e {
+                        self.spans[b].push(Span {
+                            range: s - block.start..e - block.start,
+                            colour,
+                            depth: depths[k],
+                            id: a.id,
+                        });
+                    }
                 }
             }
         }
@@ -628,9 +631,25 @@ impl DocumentView {
         let mut handles = Vec::new();
         if let Some(a) = selected.filter(|_| !input.read_only) {
             let outline = Stroke::new(2.0, visuals.strong_text_color());
-            let rects = self.screen_rects(a.range());
+            // Every piece outlined, and the gaps between them underlined with
+            // dashes below the text (one annotation, not several; the gap's
+            // own words stay readable).
+            let ranges = a.pieces();
+            let rects: Vec<Rect> = ranges.iter().flat_map(|p| self.screen_rects(p.clone())).collect();
             for r in &rects {
                 painter.rect_stroke(r.expand(1.0), 2.0, outline, StrokeKind::Outside);
+            }
+            for pair in ranges.windows(2) {
+                for r in self.screen_rects(pair[0].end..pair[1].start) {
+                    let y = r.bottom() + 3.0;
+                    let dashes = egui::Shape::dashed_line(
+                        &[pos2(r.left(), y), pos2(r.right(), y)],
+                        Stroke::new(1.5, outline.color),
+                        3.0,
+                        3.0,
+                    );
+                    painter.extend(dashes);
+                }
             }
             if let (Some(first), Some(last)) = (rects.first(), rects.last()) {
                 handles.push((true, first.left_top(), first.left_bottom()));
@@ -874,11 +893,13 @@ impl DocumentView {
             Some(d) if d.text_matches() => project.annotations_of(&self.doc_id),
             _ => &[],
         };
+        // In a piece, not in a gap between pieces.
         let mut under: Vec<_> = placed
             .iter()
             .take_while(|a| a.start <= cp)
             .filter(|a| a.start <= cp && cp < a.end)
-            .map(|a| (a.len(), a.id))
+            .filter(|a| !a.is_discontinuous() || a.pieces().iter().any(|p| p.contains(&cp)))
+            .map(|a| (a.covered_len(), a.id))
             .collect();
         under.sort();
         under.into_iter().map(|(_, id)| id).collect()
