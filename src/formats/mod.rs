@@ -22,6 +22,7 @@ mod project_builder;
 mod select;
 pub mod text;
 pub mod tokenize;
+mod word_bounds;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
