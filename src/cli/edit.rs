@@ -16,8 +16,13 @@ use super::annotate::{describe_annotation, open_for_editing, save};
 pub struct EditArgs {
     /// The project file.
     project: PathBuf,
-    /// Id of the annotation to change (as `stats --json` or `export` show it).
+    /// Id of the annotation or relation to change (as `stats --json`,
+    /// `export` or `relate` show it).
     id: String,
+    /// New type of a relation (a relation's type and note are all `edit`
+    /// changes of it; its ends are those of a new relation).
+    #[arg(long = "type", value_name = "TYPE", conflicts_with_all = ["label", "start", "end", "fragments"])]
+    kind: Option<String>,
     /// New label id.
     #[arg(long)]
     label: Option<String>,
@@ -49,13 +54,27 @@ pub struct DeleteArgs {
 use super::structure::parse_id;
 
 pub fn edit(args: EditArgs) -> anyhow::Result<ExitCode> {
-    if args.label.is_none() && args.note.is_none() && args.start.is_none() && args.fragments.is_none() {
-        bail!("nothing to change: give --label, --note, --start and --end, or --fragments");
+    if args.label.is_none()
+        && args.note.is_none()
+        && args.start.is_none()
+        && args.fragments.is_none()
+        && args.kind.is_none()
+    {
+        bail!("nothing to change: give --label, --note, --start and --end, --fragments, or --type for a relation");
     }
     let id = parse_id(&args.id)?;
     let mut session = open_for_editing(&args.project)?;
+    if let Some(relation) = session.project().relation(id).cloned() {
+        return edit_relation(&mut session, relation, &args);
+    }
+    if args.kind.is_some() {
+        bail!(
+            "--type changes a relation; {id} is not a relation of {}",
+            args.project.display()
+        );
+    }
     let Some(old) = session.project().annotation(id).cloned() else {
-        bail!("no annotation {id} in {}", args.project.display());
+        bail!("no annotation or relation {id} in {}", args.project.display());
     };
     let at = Timestamp::now();
     let mut steps = Vec::new();
@@ -160,5 +179,33 @@ pub fn delete(args: DeleteArgs) -> anyhow::Result<ExitCode> {
     for line in gone {
         outln!("deleted {line}");
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `edit` of a relation: its type and note, in one undoable step.
+fn edit_relation(
+    session: &mut marginalia::session::Session,
+    old: marginalia::model::Relation,
+    args: &EditArgs,
+) -> anyhow::Result<ExitCode> {
+    if args.label.is_some() || args.start.is_some() || args.fragments.is_some() {
+        bail!("{} is a relation: give --type or --note", old.id);
+    }
+    let mut new = old.clone();
+    if let Some(kind) = &args.kind {
+        new.kind = kind.clone();
+    }
+    if let Some(note) = &args.note {
+        new.note = note.clone();
+    }
+    let describe = |r: &marginalia::model::Relation| format!("relation {} {} {} → {}", r.id, r.kind, r.from, r.to);
+    if new == old {
+        outln!("unchanged {}", describe(&old));
+        return Ok(ExitCode::SUCCESS);
+    }
+    new.modified = Timestamp::now();
+    session.apply(Command::RestoreRelations(vec![new.clone()]))?;
+    save(session)?;
+    outln!("edited {}", describe(&new));
     Ok(ExitCode::SUCCESS)
 }

@@ -2027,3 +2027,31 @@ fn a_discontinuous_claim_is_one_annotation_without_its_gap() {
     h.get_by_label("affirms");
     h.get_by_label("Claimant →");
 }
+
+#[test]
+fn deleting_an_annotation_says_its_relations_go_too_and_undo_brings_them_back() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let before = project(&h).clone();
+    let linked = before
+        .annotations_of(DOC)
+        .iter()
+        .find(|a| before.relations_touching(DOC, a.id).count() == 1)
+        .expect("an annotation with one relation")
+        .clone();
+    h.state_mut().apply(Action::SelectAnnotation(Some(linked.id)));
+    settle(&mut h);
+    press(&mut h, Modifiers::NONE, Key::Delete);
+    assert!(project(&h).annotation(linked.id).is_none());
+    assert_eq!(project(&h).relations().len(), before.relations().len() - 1);
+    let undo = h
+        .state()
+        .session()
+        .unwrap()
+        .history()
+        .undo_description()
+        .unwrap_or_default();
+    assert_eq!(undo, "delete 1 annotation and its 1 relation");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(project(&h), &before);
+}

@@ -1250,3 +1250,40 @@ fn agreement_on_a_doubly_annotated_brat_collection_with_events_and_roles() {
     assert!(close(&pair["overall"]["f1_exact"], 10.0 / 12.0), "{}", pair["overall"]);
     assert!(close(&pair["overall"]["f1_overlap"], 1.0), "{}", pair["overall"]);
 }
+
+#[test]
+fn edit_retypes_a_relation_and_changes_its_note() {
+    let s = structured();
+    let r = run_ok(&[
+        "relate",
+        p(&s.path),
+        "--type",
+        "claimant",
+        "--from",
+        &s.claim,
+        "--to",
+        &s.actor,
+    ]);
+    let r = r.trim();
+    let out = run_ok(&["edit", p(&s.path), r, "--type", "target", "--note", "about him"]);
+    assert!(out.contains(&format!("edited relation {r} target")), "{out}");
+    let project = load(&s.path);
+    let rel = project
+        .relation(marginalia::model::AnnotationId::parse(r).unwrap())
+        .unwrap();
+    assert_eq!((rel.kind.as_str(), rel.note.as_str()), ("target", "about him"));
+    let before = std::fs::read(&s.path).unwrap();
+    for (args, says) in [
+        (vec!["--type", "nope"], "no relation type \"nope\""),
+        (vec!["--label", "claim"], "is a relation: give --type or --note"),
+    ] {
+        let mut all = vec!["edit", p(&s.path), r];
+        all.extend(args);
+        let o = marginalia(&all);
+        assert_eq!(o.status.code(), Some(1), "{all:?}");
+        assert!(stderr(&o).contains(says), "{all:?}: {}", stderr(&o));
+    }
+    let o = marginalia(&["edit", p(&s.path), &s.actor, "--type", "target"]);
+    assert!(stderr(&o).contains("is not a relation"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&s.path).unwrap(), before, "refusals write nothing");
+}

@@ -339,7 +339,20 @@ impl Workbench {
             }
             Action::DeleteSelected => {
                 if let Some(id) = self.state.selection.annotation.take() {
-                    self.edit(Command::DeleteAnnotations(vec![id]));
+                    // Its relations go in the same step: said, so that
+                    // the status bar and Undo name them too.
+                    let relations = self
+                        .project()
+                        .and_then(|p| Some(p.relations_touching(&p.annotation(id)?.doc, id).count()))
+                        .unwrap_or(0);
+                    let delete = Command::DeleteAnnotations(vec![id]);
+                    self.edit(match relations {
+                        0 => delete,
+                        n => Command::Named {
+                            what: format!("delete 1 annotation and its {}", crate::model::plural(n, "relation")),
+                            commands: vec![delete],
+                        },
+                    });
                 }
             }
             Action::NudgeSelected { start, end, by_word } => self.nudge(start, end, by_word),
