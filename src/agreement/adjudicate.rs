@@ -270,16 +270,12 @@ impl Adjudication {
             }
             taken.insert(copy.id);
             copy.modified = at;
-            let (source_name, how) = match agreement {
-                true => (&both_names, "agreement"),
-                false => (name, decision.describe()),
-            };
-            record_provenance(
+            self.record_provenance(
                 &mut copy.meta,
-                source_name,
-                how,
-                item.a.as_ref().filter(|_| from_a || agreement).map(|x| x.id),
-                item.b.as_ref().filter(|_| !from_a || agreement).map(|y| y.id),
+                (decision, agreement, from_a),
+                &both_names,
+                item.a.as_ref().map(|x| x.id),
+                item.b.as_ref().map(|y| y.id),
             );
             add.push(copy);
         }
@@ -373,6 +369,33 @@ impl Adjudication {
         self.command(what, &[(i, decision)], &provenance, &in_gold, at)
     }
 
+    /// Writes the provenance keys of a gold copy (annotation or relation)
+    /// taken in by `decision` from A's side (`from_a`) or B's: whose file
+    /// it came from, how, and the source ids it stands for (an agreement's
+    /// copy stands for both annotators' annotations).
+    fn record_provenance(
+        &self,
+        meta: &mut std::collections::BTreeMap<String, String>,
+        (decision, agreement, from_a): (Decision, bool, bool),
+        both_names: &str,
+        source_a: Option<AnnotationId>,
+        source_b: Option<AnnotationId>,
+    ) {
+        let (source, how) = match (agreement, from_a) {
+            (true, _) => (both_names, "agreement"),
+            (false, true) => (self.a_name.as_str(), decision.describe()),
+            (false, false) => (self.b_name.as_str(), decision.describe()),
+        };
+        meta.insert(SOURCE.into(), source.to_owned());
+        meta.insert(DECISION.into(), how.to_owned());
+        if let Some(x) = source_a.filter(|_| from_a || agreement) {
+            meta.insert(SOURCE_A.into(), x.to_string());
+        }
+        if let Some(y) = source_b.filter(|_| !from_a || agreement) {
+            meta.insert(SOURCE_B.into(), y.to_string());
+        }
+    }
+
     /// The command accepting every agreement not yet in the gold project.
     pub fn accept_agreements(&self, gold: &Project, at: Timestamp) -> Command {
         let provenance = Provenance::of(gold.annotations());
@@ -414,11 +437,9 @@ impl Adjudication {
                 Decision::RejectBoth => &[],
             };
             for &from_a in sources {
-                let (source, name) = match from_a {
-                    true => (item.a.as_ref(), &self.a_name),
-                    false => (item.b.as_ref(), &self.b_name),
+                let Some(source) = (if from_a { item.a.as_ref() } else { item.b.as_ref() }) else {
+                    continue;
                 };
-                let Some(source) = source else { continue };
                 let mut copy = source.clone();
                 // Keep the annotator's id unless the gold project has it
                 // already (copies of one project share pre-existing ids).
@@ -430,17 +451,12 @@ impl Adjudication {
                 }
                 added.insert(copy.id);
                 copy.modified = at;
-                // An agreement's copy stands for both annotators' annotations.
-                let (source_name, how) = match agreement {
-                    true => (&both_names, "agreement"),
-                    false => (name, decision.describe()),
-                };
-                record_provenance(
+                self.record_provenance(
                     &mut copy.meta,
-                    source_name,
-                    how,
-                    item.a.as_ref().filter(|_| from_a || agreement).map(|x| x.id),
-                    item.b.as_ref().filter(|_| !from_a || agreement).map(|y| y.id),
+                    (decision, agreement, from_a),
+                    &both_names,
+                    item.a.as_ref().map(|x| x.id),
+                    item.b.as_ref().map(|y| y.id),
                 );
                 add.push(copy);
             }
@@ -683,24 +699,4 @@ fn relation_copies<'g>(gold: &'g Project, item: &'g RelationItem) -> Vec<(&'g Re
         .iter()
         .filter_map(|g| Some((g, source_of(g)?)))
         .collect()
-}
-
-/// Writes the provenance keys of a gold copy (annotation or relation):
-/// whose file it came from, by which decision, and the source ids it
-/// stands for (both for an agreement).
-fn record_provenance(
-    meta: &mut std::collections::BTreeMap<String, String>,
-    source: &str,
-    how: &str,
-    source_a: Option<AnnotationId>,
-    source_b: Option<AnnotationId>,
-) {
-    meta.insert(SOURCE.into(), source.to_owned());
-    meta.insert(DECISION.into(), how.to_owned());
-    if let Some(x) = source_a {
-        meta.insert(SOURCE_A.into(), x.to_string());
-    }
-    if let Some(y) = source_b {
-        meta.insert(SOURCE_B.into(), y.to_string());
-    }
 }

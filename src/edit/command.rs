@@ -574,6 +574,7 @@ fn check_relabel(project: &Project, changed: &[Annotation]) -> Result<(), EditEr
             .or_else(|| project.annotation(id).map(|a| a.label.as_str()))
     };
     for a in changed {
+        whole_document_ok(project, a)?;
         for r in project.relations_touching(&a.doc, a.id) {
             let (Some(kind), Some(from), Some(to)) =
                 (project.schema.relation_type(&r.kind), label_of(r.from), label_of(r.to))
@@ -708,7 +709,25 @@ fn check_annotation(project: &Project, a: &Annotation) -> Result<(), EditError> 
             end: a.end,
         });
     }
-    structure::check_pieces(project, a)
+    structure::check_pieces(project, a)?;
+    whole_document_ok(project, a)
+}
+
+/// An annotation whose label classes whole documents covers all its text.
+fn whole_document_ok(project: &Project, a: &Annotation) -> Result<(), EditError> {
+    let length = project.document(&a.doc).map_or(0, |d| d.text.len_chars());
+    if project
+        .schema
+        .get(&a.label)
+        .is_some_and(|l| l.kind == crate::model::LabelKind::Document)
+        && (a.start, a.end, a.fragments.is_empty()) != (0, length, true)
+    {
+        return Err(EditError::Breaks(format!(
+            "label {:?} classes whole documents: tag [0, {length}) of {:?}",
+            a.label, a.doc
+        )));
+    }
+    Ok(())
 }
 
 fn check_hotkey(project: &Project, label: &Label) -> Result<(), EditError> {

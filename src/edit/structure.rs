@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use super::command::{Command, EditError};
 use crate::model::{
     Annotation, AnnotationId, AttrTarget, AttrValue, AttributeDef, Attrs, Entity, Owner, Project, Relation,
-    RelationType, Severity, Timestamp, attribute_problems, check, fragments_ok, quote,
+    RelationType, Severity, Timestamp, attribute_problems, fragments_ok, quote,
 };
 
 /// A whole part of the schema's structure, replaced at once.
@@ -348,17 +348,10 @@ pub(super) fn set_fragments(
 /// The structural errors of the project, as text, to compare before and
 /// after a schema edit.
 fn structural_errors(project: &Project) -> Vec<String> {
-    check(project, &HashSet::new())
-        .into_iter()
-        .filter(|p| p.severity() == Severity::Error)
-        // The texts are not what a schema edit changes.
-        .filter(|p| {
-            !matches!(
-                p,
-                crate::model::ProblemKind::QuoteMismatch { .. } | crate::model::ProblemKind::OutOfBounds { .. }
-            )
-        })
-        .map(|p| p.to_string())
+    // The texts are not what a schema edit changes: not read.
+    crate::model::structural_errors(project)
+        .iter()
+        .map(ToString::to_string)
         .collect()
 }
 

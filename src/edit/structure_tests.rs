@@ -459,3 +459,48 @@ fn schema_structure_edits_that_break_what_is_in_use_are_refused() {
     assert_eq!(renamed.schema.relation_types[0].to, ["speaker"]);
     assert_eq!(renamed.schema.attributes[1].on, [AttrTarget::Label("speaker".into())]);
 }
+
+#[test]
+fn a_document_class_covers_the_whole_text() {
+    let f = fixture();
+    let mut p = f.project.clone();
+    let class = crate::model::Label {
+        id: "pro_government".into(),
+        name: "Pro-government".into(),
+        colour: Colour([0, 0, 0]),
+        hotkey: None,
+        guideline: String::new(),
+        kind: crate::model::LabelKind::Document,
+    };
+    Command::AddLabel { label: class, index: 3 }.apply(&mut p).unwrap();
+    let length = TEXT.chars().count();
+    let part = new_annotation(&p, "doc", 0..5, "pro_government", "ana", t(1)).unwrap();
+    assert!(
+        refused(&p, Command::AddAnnotations(vec![part]))
+            .to_string()
+            .contains("classes whole documents")
+    );
+    let e = refused(
+        &p,
+        Command::Relabel {
+            ids: vec![f.event],
+            label: "pro_government".into(),
+            at: t(1),
+        },
+    );
+    assert!(e.to_string().contains("classes whole documents"), "{e}");
+    let whole = new_annotation(&p, "doc", 0..length, "pro_government", "ana", t(1)).unwrap();
+    let after = round_trip(&p, Command::AddAnnotations(vec![whole.clone()]));
+    assert!(check(&after, &Default::default()).is_empty());
+    // A file that says otherwise is reported.
+    let mut broken = after;
+    let mut short = whole;
+    short.end = length - 1;
+    short.text = TEXT.chars().take(length - 1).collect();
+    broken.replace_annotations(vec![short]);
+    assert!(
+        check(&broken, &Default::default())
+            .iter()
+            .any(|p| matches!(p, crate::model::ProblemKind::DocumentLabelSpan { .. }))
+    );
+}

@@ -164,11 +164,7 @@ pub fn merge(base: &Project, ours: &Project, theirs: &Project) -> Merged {
 /// on the annotation or relation it is about.
 fn mark_combined_problems(project: &mut Project, conflicts: &mut Vec<String>) {
     // The texts are not read here: only the structure is checked.
-    let skip: std::collections::HashSet<&str> = project.documents.iter().map(|d| d.id.as_str()).collect();
-    let problems: Vec<crate::model::ProblemKind> = crate::model::check(project, &skip)
-        .into_iter()
-        .filter(|p| p.severity() == crate::model::Severity::Error)
-        .collect();
+    let problems = crate::model::structural_errors(project);
     // Marked all at once: one replacement per kind, not one per problem.
     let mut marks: HashMap<crate::model::AnnotationId, Vec<String>> = HashMap::new();
     for problem in problems {

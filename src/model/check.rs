@@ -18,7 +18,7 @@ use super::annotation::{Annotation, quote};
 use super::attrs::{AttrValue, Attrs};
 use super::ids::AnnotationId;
 use super::project::Project;
-use super::schema::{AttrKind, AttrTarget, Schema};
+use super::schema::{AttrKind, AttrTarget, LabelKind, Schema};
 
 /// How bad a problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -121,6 +121,17 @@ pub enum ProblemKind {
         id: AnnotationId,
         doc: String,
         reason: String,
+    },
+    #[error(
+        "annotation {id} in document {doc:?} has label {label:?}, a class of whole documents, but covers [{start}, {end}) of its {length} code points"
+    )]
+    DocumentLabelSpan {
+        id: AnnotationId,
+        doc: String,
+        label: String,
+        start: usize,
+        end: usize,
+        length: usize,
     },
     #[error("the schema defines {what} {id:?} more than once")]
     DuplicateSchemaEntry { what: &'static str, id: String },
@@ -227,6 +238,7 @@ impl ProblemKind {
             | OutOfBounds { id, .. }
             | QuoteMismatch { id, .. }
             | BadFragments { id, .. }
+            | DocumentLabelSpan { id, .. }
             | DuplicateRelation { id, .. }
             | UnknownRelationType { id, .. }
             | RelationEndMissing { id, .. }
@@ -266,6 +278,7 @@ impl ProblemKind {
             | DocumentUnreadable { doc, .. }
             | DocumentChanged { doc, .. }
             | BadFragments { doc, .. }
+            | DocumentLabelSpan { doc, .. }
             | DuplicateRelation { doc, .. }
             | UnknownRelationType { doc, .. }
             | RelationEndMissing { doc, .. }
@@ -377,6 +390,23 @@ pub fn check(project: &Project, skip_docs: &HashSet<&str>) -> Vec<ProblemKind> {
             });
             continue;
         }
+        // A class of the whole document is an annotation over all of it
+        // (what diff, merge and agreement compare like any other).
+        if project
+            .schema
+            .get(&a.label)
+            .is_some_and(|l| l.kind == LabelKind::Document)
+            && (a.start, a.end, a.fragments.is_empty()) != (0, doc.length, true)
+        {
+            problems.push(ProblemKind::DocumentLabelSpan {
+                id: a.id,
+                doc: a.doc.clone(),
+                label: a.label.clone(),
+                start: a.start,
+                end: a.end,
+                length: doc.length,
+            });
+        }
         if let Err(reason) = fragments_ok(a) {
             problems.push(ProblemKind::BadFragments {
                 id: a.id,
@@ -410,6 +440,17 @@ pub fn check(project: &Project, skip_docs: &HashSet<&str>) -> Vec<ProblemKind> {
     check_relations(project, &mut ids, &mut problems);
     check_attributes(project, &mut problems);
     problems
+}
+
+/// The errors of the project's structure, its texts not looked at (every
+/// document skipped): what a schema edit or a merge of files without
+/// their documents can break.
+pub fn structural_errors(project: &Project) -> Vec<ProblemKind> {
+    let skip: HashSet<&str> = project.documents.iter().map(|d| d.id.as_str()).collect();
+    check(project, &skip)
+        .into_iter()
+        .filter(|p| p.severity() == Severity::Error)
+        .collect()
 }
 
 /// Why an annotation's fragments are not a valid discontinuous span, if

@@ -207,14 +207,24 @@ fn list<T>(out: &mut String, name: &str, items: &[T], write: fn(&mut String, &T)
 
 fn write_label(out: &mut String, l: &Label) {
     let _ = write!(out, "id: {:?}, name: {:?}, colour: \"{}\"", l.id, l.name, l.colour);
-    if let Some(key) = l.hotkey {
-        let _ = write!(out, ", hotkey: Some({key:?})");
-    }
+    write_hotkey(out, l.hotkey);
     if !l.kind.is_span() {
         let _ = write!(out, ", kind: {}", l.kind.name());
     }
-    if !l.guideline.is_empty() {
-        let _ = write!(out, ", guideline: {:?}", l.guideline);
+    write_guideline(out, &l.guideline);
+}
+
+/// `, hotkey: Some('k')` when there is one.
+fn write_hotkey(out: &mut String, hotkey: Option<char>) {
+    if let Some(key) = hotkey {
+        let _ = write!(out, ", hotkey: Some({key:?})");
+    }
+}
+
+/// `, guideline: "…"` when there is one.
+fn write_guideline(out: &mut String, guideline: &str) {
+    if !guideline.is_empty() {
+        let _ = write!(out, ", guideline: {guideline:?}");
     }
 }
 
@@ -228,9 +238,7 @@ fn write_strings(out: &mut String, field: &str, items: &[String]) {
 
 fn write_relation_type(out: &mut String, t: &RelationType) {
     let _ = write!(out, "id: {:?}, name: {:?}, colour: \"{}\"", t.id, t.name, t.colour);
-    if let Some(key) = t.hotkey {
-        let _ = write!(out, ", hotkey: Some({key:?})");
-    }
+    write_hotkey(out, t.hotkey);
     if !t.from.is_empty() {
         write_strings(out, "from", &t.from);
     }
@@ -243,9 +251,7 @@ fn write_relation_type(out: &mut String, t: &RelationType) {
     if !t.cardinality.is_any() {
         let _ = write!(out, ", cardinality: {}", t.cardinality.name());
     }
-    if !t.guideline.is_empty() {
-        let _ = write!(out, ", guideline: {:?}", t.guideline);
-    }
+    write_guideline(out, &t.guideline);
 }
 
 fn write_attribute(out: &mut String, a: &AttributeDef) {
@@ -269,9 +275,7 @@ fn write_attribute(out: &mut String, a: &AttributeDef) {
         out.push_str(", values: [");
         for (i, v) in a.values.iter().enumerate() {
             let _ = write!(out, "{}(id: {:?}", if i == 0 { "" } else { ", " }, v.id);
-            if let Some(key) = v.hotkey {
-                let _ = write!(out, ", hotkey: Some({key:?})");
-            }
+            write_hotkey(out, v.hotkey);
             out.push(')');
         }
         out.push(']');
@@ -284,9 +288,7 @@ fn write_attribute(out: &mut String, a: &AttributeDef) {
     if a.required {
         out.push_str(", required: true");
     }
-    if !a.guideline.is_empty() {
-        let _ = write!(out, ", guideline: {:?}", a.guideline);
-    }
+    write_guideline(out, &a.guideline);
 }
 
 fn write_entity(out: &mut String, e: &Entity) {
