@@ -27,7 +27,12 @@ fn main() {
         (Format::Brat, OffsetUnit::CodePoint, "brat"),
         (Format::Conll, OffsetUnit::CodePoint, "out.conll"),
     ];
+    // `cargo bench --bench formats -- brat` runs that format only.
+    let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     for (format, offsets, name) in cases {
+        if !only.is_empty() && !only.iter().any(|o| *o == format.to_string()) {
+            continue;
+        }
         let out = dir.path().join(name);
         let options = ExportOptions {
             offsets,

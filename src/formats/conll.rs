@@ -22,7 +22,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::project_builder::NewSpan;
-use super::tokenize::{Token, sentences_of};
+use super::tokenize::{Token, for_each_sentence};
 use super::{
     Export, ExportFile, ExportOptions, Exporter, FormatError, ImportOptions, Imported, Importer, OverlapPolicy,
     Problems, Progress, ProjectBuilder, Scheme, expand_inputs, select, type_name,
@@ -36,53 +36,80 @@ pub fn non_overlapping<'a>(
     annotations: &[&'a Annotation],
     policy: OverlapPolicy,
 ) -> (Vec<&'a Annotation>, Vec<&'a Annotation>) {
-    // Ties between lengths go to the earlier, then by label and id (deterministic).
-    fn position(a: &Annotation) -> (usize, &str, crate::model::AnnotationId) {
-        (a.start, a.label.as_str(), a.id)
-    }
-    let mut order: Vec<&Annotation> = annotations.to_vec();
-    match policy {
-        OverlapPolicy::Outer => order.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| position(a).cmp(&position(b)))),
-        OverlapPolicy::Inner => order.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| position(a).cmp(&position(b)))),
-    }
+    // Ties between lengths go to the earlier, then by label and id
+    // (deterministic). The integers are compared first, from a copy
+    // beside the reference, so the sort rarely reads an annotation.
+    let mut order: Vec<(usize, usize, usize, &Annotation)> = annotations
+        .iter()
+        .map(|a| {
+            let len = match policy {
+                OverlapPolicy::Outer => usize::MAX - a.len(),
+                OverlapPolicy::Inner => a.len(),
+            };
+            (len, a.start, a.end, *a)
+        })
+        .collect();
+    order.sort_unstable_by(|x, y| {
+        (x.0, x.1)
+            .cmp(&(y.0, y.1))
+            .then_with(|| (x.3.label.as_str(), x.3.id).cmp(&(y.3.label.as_str(), y.3.id)))
+    });
     // Kept annotations are disjoint, so ordered by start they are ordered
     // by end too: the only one that can overlap `a` is the last starting
-    // before `a` ends.
-    let mut kept_at: BTreeMap<usize, &Annotation> = BTreeMap::new();
+    // before `a` ends. Their ends are kept beside them, so the search
+    // reads no annotation.
+    let mut kept_at: BTreeMap<usize, (usize, &Annotation)> = BTreeMap::new();
     let mut dropped = Vec::new();
-    for a in order {
-        let overlaps = kept_at.range(..a.end).next_back().is_some_and(|(_, k)| a.start < k.end);
+    for (_, start, end, a) in order {
+        let overlaps = kept_at
+            .range(..end)
+            .next_back()
+            .is_some_and(|(_, (kept_end, _))| start < *kept_end);
         if overlaps {
             dropped.push(a);
         } else {
-            kept_at.insert(a.start, a);
+            kept_at.insert(start, (end, a));
         }
     }
-    let kept: Vec<&Annotation> = kept_at.into_values().collect();
+    let kept: Vec<&Annotation> = kept_at.into_values().map(|(_, a)| a).collect();
     dropped.sort_by_key(|a| (a.start, a.end));
     (kept, dropped)
 }
 
 /// Tags of a sentence's tokens, given the kept annotations (sorted): the
 /// prefix and the annotation, or `None` for `O`.
-fn tags<'a>(tokens: &[Token], kept: &[&'a Annotation], scheme: Scheme) -> Vec<Option<(char, &'a Annotation)>> {
-    let covering: Vec<Option<&Annotation>> = tokens
-        .iter()
-        .map(|t| {
-            let i = kept.partition_point(|a| a.end <= t.chars.start);
-            kept.get(i)
-                .filter(|a| a.start <= t.chars.start && t.chars.end <= a.end)
-                .copied()
-        })
-        .collect();
-    let same = |i: Option<usize>, a: &Annotation| {
-        i.and_then(|i| covering.get(i).copied().flatten())
-            .is_some_and(|b| b.id == a.id)
-    };
-    let mut out = Vec::with_capacity(tokens.len());
-    for (i, a) in covering.iter().enumerate() {
-        let Some(a) = *a else {
-            out.push(None);
+/// Written into `out` (cleared), which a caller reuses from sentence to
+/// sentence.
+/// Tokens are in code points from `lo`.
+fn tags<'a>(
+    tokens: &[Token],
+    lo: usize,
+    kept: &[&'a Annotation],
+    scheme: Scheme,
+    out: &mut Vec<Option<(char, &'a Annotation)>>,
+) {
+    out.clear();
+    // The covering annotations first (prefix filled in below).
+    // Tokens are in order: one search for the first, then a walk (a search
+    // per token chased pointers into 100,000 annotations).
+    let mut k = tokens
+        .first()
+        .map_or(0, |t| kept.partition_point(|a| a.end <= t.chars.start + lo));
+    out.extend(tokens.iter().map(|t| {
+        let (start, end) = (t.chars.start + lo, t.chars.end + lo);
+        while kept.get(k).is_some_and(|a| a.end <= start) {
+            k += 1;
+        }
+        kept.get(k)
+            .filter(|a| a.start <= start && end <= a.end)
+            .map(|a| ('O', *a))
+    }));
+    // Only the annotations are read below, so setting prefixes in place
+    // as we go changes nothing read later.
+    for i in 0..out.len() {
+        let covering = |i: usize| out.get(i).copied().flatten().map(|(_, a)| a);
+        let same = |i: Option<usize>, a: &Annotation| i.and_then(covering).is_some_and(|b| b.id == a.id);
+        let Some(a) = covering(i) else {
             continue;
         };
         // First and last tokens of the annotation (which may begin or end
@@ -101,7 +128,7 @@ fn tags<'a>(tokens: &[Token], kept: &[&'a Annotation], scheme: Scheme) -> Vec<Op
             Scheme::Iob1 => {
                 let follows_same_type = i
                     .checked_sub(1)
-                    .and_then(|p| covering[p])
+                    .and_then(covering)
                     .is_some_and(|b| b.id != a.id && b.label == a.label);
                 if first && follows_same_type { 'B' } else { 'I' }
             }
@@ -112,9 +139,8 @@ fn tags<'a>(tokens: &[Token], kept: &[&'a Annotation], scheme: Scheme) -> Vec<Op
                 (false, false) => 'I',
             },
         };
-        out.push(Some((prefix, a)));
+        out[i] = Some((prefix, a));
     }
-    out
 }
 
 impl Exporter for Conll {
@@ -174,14 +200,20 @@ impl Exporter for Conll {
                     .sum::<usize>()
                 + sel.doc.attrs.len();
             let (kept, dropped) = non_overlapping(&annotations, options.overlaps);
+            // Annotations written, not pieces: a discontinuous one counts once.
+            let (mut written, mut written_pieces) = (0, Vec::new());
             for a in &kept {
                 if a.text.chars().all(char::is_whitespace) {
                     export.warnings.push(format!(
                         "{}: {} [{}, {}) holds only whitespace, which has no tokens; it is not in the CoNLL file",
                         a.doc, a.label, a.start, a.end
                     ));
+                } else if let Some(source) = source_of.get(&a.id) {
+                    written_pieces.push(*source);
+                } else {
+                    written += 1;
                 }
-                if type_name(&a.label) != a.label && !renamed.contains(&a.label) {
+                if a.label.contains(char::is_whitespace) && !renamed.contains(&a.label) {
                     renamed.push(a.label.clone());
                     export.warnings.push(format!(
                         "label {:?} is written as {:?}: CoNLL tags cannot hold spaces",
@@ -220,14 +252,9 @@ impl Exporter for Conll {
                 out.push_str(&part?);
             }
             export.documents += 1;
-            // Annotations, not pieces: a discontinuous one counts once.
-            let mut counted: Vec<crate::model::AnnotationId> = Vec::new();
-            for a in kept.iter().filter(|a| !a.text.chars().all(char::is_whitespace)) {
-                counted.push(source_of.get(&a.id).copied().unwrap_or(a.id));
-            }
-            counted.sort_unstable();
-            counted.dedup();
-            export.annotations += counted.len();
+            written_pieces.sort_unstable();
+            written_pieces.dedup();
+            export.annotations += written + written_pieces.len();
             let split = sel.annotations.iter().filter(|a| a.is_discontinuous()).count();
             if split > 0 {
                 export.warnings.push(format!(
@@ -550,30 +577,36 @@ fn render(
     let protected: Vec<Range<usize>> = local.iter().map(|a| a.start.max(lo) - lo..a.end.min(hi) - lo).collect();
     let mut out = String::with_capacity(part.bytes.len() * 2);
     let mut at = 0;
-    for mut sentence in sentences_of(piece, &cuts, &protected) {
-        for t in &mut sentence {
-            t.chars = t.chars.start + lo..t.chars.end + lo;
-            t.bytes = t.bytes.start + part.bytes.start..t.bytes.end + part.bytes.start;
-        }
+    let mut tagged = Vec::new();
+    let mut name: (Option<crate::model::AnnotationId>, std::borrow::Cow<str>) = (None, "".into());
+    // Tokens come in the part's own offsets.
+    for_each_sentence(piece, &cuts, &protected, |sentence| {
         if let Some(last) = sentence.last() {
-            progress.advance((last.chars.end - lo - at) as u64)?;
-            at = last.chars.end - lo;
+            progress.advance((last.chars.end - at) as u64)?;
+            at = last.chars.end;
         }
-        for (token, tag) in sentence.iter().zip(tags(&sentence, &local, scheme)) {
-            out.push_str(&whole[token.bytes.clone()]);
+        tags(sentence, lo, &local, scheme, &mut tagged);
+        for (token, tag) in sentence.iter().zip(tagged.iter().copied()) {
+            out.push_str(&piece[token.bytes.clone()]);
             match tag {
                 None => out.push_str(" O\n"),
                 Some((prefix, a)) => {
+                    // The tag's type, worked out once per annotation (its
+                    // tokens are consecutive).
+                    if name.0 != Some(a.id) {
+                        name = (Some(a.id), type_name(&a.label));
+                    }
                     out.push(' ');
                     out.push(prefix);
                     out.push('-');
-                    out.push_str(&type_name(&a.label));
+                    out.push_str(&name.1);
                     out.push('\n');
                 }
             }
         }
         out.push('\n');
-    }
+        Ok::<(), FormatError>(())
+    })?;
     progress.advance((hi - lo - at) as u64)?;
     Ok(out)
 }

@@ -13,6 +13,7 @@
 
 use std::ops::Range;
 
+use super::word_bounds::Shape;
 use crate::model::Text;
 
 /// Words after which a full stop does not end a sentence.
@@ -29,8 +30,37 @@ pub struct Token {
     pub bytes: Range<usize>,
 }
 
-/// A sentence: its tokens, in order.
-pub type Sentence = Vec<Token>;
+/// The sentences of a text, collected: their tokens in one vector, each
+/// sentence a slice of it. (The export takes them one by one from
+/// [`for_each_sentence`] instead.)
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sentences {
+    tokens: Vec<Token>,
+    /// Where each sentence's tokens end in `tokens`.
+    ends: Vec<usize>,
+}
+
+impl Sentences {
+    /// The sentences in order, each a non-empty run of tokens.
+    pub fn iter(&self) -> impl Iterator<Item = &[Token]> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(a, &b)| &self.tokens[a..b])
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
+/// `char::is_whitespace` on an ASCII byte (which includes U+000B, unlike
+/// `u8::is_ascii_whitespace`).
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t'..=b'\r')
+}
 
 fn is_word(segment: &str) -> bool {
     segment.chars().any(char::is_alphanumeric)
@@ -53,43 +83,96 @@ fn is_abbreviation(word: &str) -> bool {
 /// Splits `text` into sentences of tokens, also cutting tokens at every
 /// position of `cuts` (code points, in any order), and never ending a
 /// sentence strictly inside one of `protected` (sorted, non-overlapping).
-pub fn sentences(text: &Text, cuts: &[usize], protected: &[Range<usize>]) -> Vec<Sentence> {
+pub fn sentences(text: &Text, cuts: &[usize], protected: &[Range<usize>]) -> Sentences {
     sentences_of(text.as_str(), cuts, protected)
 }
 
 /// [`sentences`] of a string (a part of a text: no offset index needed).
-pub fn sentences_of(s: &str, cuts: &[usize], protected: &[Range<usize>]) -> Vec<Sentence> {
-    // May a sentence end at code point `p`?
-    let may_end = |p: usize| {
-        let i = protected.partition_point(|r| r.end <= p);
-        protected.get(i).is_none_or(|r| !(r.start < p && p < r.end))
-    };
+pub fn sentences_of(s: &str, cuts: &[usize], protected: &[Range<usize>]) -> Sentences {
+    let mut out = Sentences::default();
+    let done: Result<(), std::convert::Infallible> = for_each_sentence(s, cuts, protected, |sentence| {
+        out.tokens.extend_from_slice(sentence);
+        out.ends.push(out.tokens.len());
+        Ok(())
+    });
+    match done {
+        Ok(()) => out,
+    }
+}
+
+/// [`sentences_of`], each sentence handed to `f` in order as it is found
+/// (in a buffer reused from one to the next: a 10 MB text has a
+/// million tokens, written once and read once), stopping at `f`'s first
+/// error.
+pub fn for_each_sentence<E>(
+    s: &str,
+    cuts: &[usize],
+    protected: &[Range<usize>],
+    f: impl FnMut(&[Token]) -> Result<(), E>,
+) -> Result<(), E> {
     let mut cuts: Vec<usize> = cuts.to_vec();
     cuts.sort_unstable();
     cuts.dedup();
-    // About one token in six bytes and one sentence in 120 in running
-    // text: reserving that avoids most regrowing on long documents.
-    let mut out: Vec<Sentence> = Vec::with_capacity(s.len() / 120);
-    let mut current: Sentence = Vec::new();
+    let mut sentencer = Sentencer {
+        s,
+        cuts,
+        k: 0,
+        protected,
+        prev: None,
+        cur: None,
+        current: Vec::new(),
+        ending: false,
+        f,
+        error: None,
+    };
     let mut cp = 0usize;
     let mut byte = 0usize;
-    let mut tokens: Vec<Token> = Vec::with_capacity(s.len() / 6);
-    let mut line_break_before = Vec::with_capacity(s.len() / 6);
     let mut pending_break = false;
     let mut pieces = Vec::new();
-    for (offset, segment) in super::word_bounds::word_bound_indices(s) {
+    super::word_bounds::for_each_word_bound(s, |offset, segment, shape| {
         // Segments are contiguous: `byte` is already `offset`.
         debug_assert_eq!(byte, offset);
         byte = offset;
-        if segment.chars().all(char::is_whitespace) {
+        // Most segments are one token or one run of spaces: the segmenter
+        // may know which already, else one pass tells (its length in code
+        // points, whether it holds whitespace, whether it is only
+        // whitespace, whether an elision may split it).
+        let (mut n, mut spaces, mut apostrophe) = (0usize, 0usize, false);
+        match shape {
+            Shape::Space => {
+                n = segment.chars().count();
+                spaces = n;
+            }
+            Shape::Plain(chars) => n = chars,
+            Shape::Unknown if segment.is_ascii() => {
+                n = segment.len();
+                for &b in segment.as_bytes() {
+                    spaces += usize::from(is_ascii_space(b));
+                    apostrophe |= b == b'\'';
+                }
+            }
+            Shape::Unknown => {
+                for c in segment.chars() {
+                    n += 1;
+                    spaces += usize::from(c.is_whitespace());
+                    apostrophe |= crate::model::words::is_apostrophe(c);
+                }
+            }
+        }
+        if spaces == n {
             pending_break |= segment.contains('\n');
-            cp += if segment.is_ascii() {
-                segment.len()
-            } else {
-                segment.chars().count()
-            };
+            cp += n;
             byte += segment.len();
-            continue;
+            return true;
+        }
+        if spaces == 0 && !apostrophe {
+            let token = Token {
+                chars: cp..cp + n,
+                bytes: offset..offset + segment.len(),
+            };
+            cp += n;
+            byte += segment.len();
+            return sentencer.push(token, std::mem::take(&mut pending_break));
         }
         pieces.clear();
         if is_word(segment) {
@@ -100,6 +183,7 @@ pub fn sentences_of(s: &str, cuts: &[usize], protected: &[Range<usize>]) -> Vec<
         // Pieces are contiguous; a space can still hide inside one (a
         // combining mark on a space joins it in UAX #29), and a token
         // never holds whitespace, so runs of non-whitespace are the tokens.
+        let mut going = true;
         for piece in pieces.iter().cloned() {
             let piece_text = &segment[piece.clone()];
             let base = offset + piece.start;
@@ -110,11 +194,11 @@ pub fn sentences_of(s: &str, cuts: &[usize], protected: &[Range<usize>]) -> Vec<
             {
                 if c.is_whitespace() {
                     if let Some((rb, rc)) = run.take() {
-                        tokens.push(Token {
+                        let token = Token {
                             chars: rc..cp,
                             bytes: base + rb..base + b,
-                        });
-                        line_break_before.push(std::mem::take(&mut pending_break));
+                        };
+                        going &= sentencer.push(token, std::mem::take(&mut pending_break));
                     }
                     pending_break |= c == '\n' && b < piece_text.len();
                 } else if run.is_none() {
@@ -126,67 +210,123 @@ pub fn sentences_of(s: &str, cuts: &[usize], protected: &[Range<usize>]) -> Vec<
             }
         }
         byte += segment.len();
+        going
+    });
+    sentencer.finish()
+}
+
+/// Sentences from a stream of tokens. A token's sentence is decided with
+/// the tokens on either side of it (an abbreviation before a full stop, a
+/// closing quote after it), so each is decided when the next arrives.
+struct Sentencer<'s, F, E> {
+    s: &'s str,
+    /// Annotation boundaries (sorted), where tokens are also cut.
+    cuts: Vec<usize>,
+    /// The first cut not behind the token being decided.
+    k: usize,
+    protected: &'s [Range<usize>],
+    prev: Option<Token>,
+    /// The token being decided, and whether a line break precedes it.
+    cur: Option<(Token, bool)>,
+    /// The sentence being built.
+    current: Vec<Token>,
+    /// Whether the last token ended a sentence (a full stop), to be carried
+    /// over the closing quotes attached to it.
+    ending: bool,
+    f: F,
+    error: Option<E>,
+}
+
+impl<F: FnMut(&[Token]) -> Result<(), E>, E> Sentencer<'_, F, E> {
+    /// Takes the next token; false once `f` has failed (stop).
+    fn push(&mut self, token: Token, line_break_before: bool) -> bool {
+        if let Some((cur, cur_break)) = self.cur.take() {
+            self.decide(&cur, cur_break, Some((&token, line_break_before)));
+            self.prev = Some(cur);
+        }
+        self.cur = Some((token, line_break_before));
+        self.error.is_none()
     }
-    let token_text = |t: &Token| &s[t.bytes.clone()];
-    // Token `j` closes what precedes it: a closing quote or bracket right
-    // after it, or (French typography) `»` or `”` after a space.
-    let attached_closer = |j: usize| {
-        j > 0
-            && tokens.get(j).is_some_and(|t| {
-                let x = token_text(t);
-                is_closer(x)
-                    && (t.chars.start == tokens[j - 1].chars.end || (matches!(x, "»" | "”") && !line_break_before[j]))
-            })
-    };
-    let mut ending = false;
-    let mut k = 0;
-    for (i, token) in tokens.iter().enumerate() {
+
+    fn finish(mut self) -> Result<(), E> {
+        if let Some((cur, cur_break)) = self.cur.take() {
+            self.decide(&cur, cur_break, None);
+        }
+        self.end_sentence();
+        self.error.map_or(Ok(()), Err)
+    }
+
+    /// May a sentence end at code point `p`?
+    fn may_end(&self, p: usize) -> bool {
+        let i = self.protected.partition_point(|r| r.end <= p);
+        self.protected.get(i).is_none_or(|r| !(r.start < p && p < r.end))
+    }
+
+    fn end_sentence(&mut self) {
+        if !self.current.is_empty()
+            && self.error.is_none()
+            && let Err(e) = (self.f)(&self.current)
+        {
+            self.error = Some(e);
+        }
+        self.current.clear();
+    }
+
+    /// Token `t` closes what precedes it (`before`): a closing quote or
+    /// bracket right after it, or (French typography) `»` or `”` after a
+    /// space.
+    fn attached_closer(&self, before: Option<&Token>, t: &Token, line_break_before: bool) -> bool {
+        before.is_some_and(|before| {
+            let x = &self.s[t.bytes.clone()];
+            is_closer(x) && (t.chars.start == before.chars.end || (matches!(x, "»" | "”") && !line_break_before))
+        })
+    }
+
+    /// Places `token` (cut at the annotation boundaries inside it) and ends
+    /// the sentence before or after it where it should.
+    fn decide(&mut self, token: &Token, line_break_before: bool, next: Option<(&Token, bool)>) {
         let range = &token.chars;
-        while k < cuts.len() && cuts[k] <= range.start {
-            k += 1;
+        while self.k < self.cuts.len() && self.cuts[self.k] <= range.start {
+            self.k += 1;
         }
-        if line_break_before[i] && !current.is_empty() && may_end(range.start) {
-            out.push(std::mem::take(&mut current));
+        if line_break_before && self.may_end(range.start) {
+            self.end_sentence();
         }
-        // Cut the token at annotation boundaries strictly inside it.
         let (mut start, mut start_byte) = (range.start, token.bytes.start);
-        while k < cuts.len() && cuts[k] < range.end {
+        while self.k < self.cuts.len() && self.cuts[self.k] < range.end {
+            let cut = self.cuts[self.k];
             // Within the token: count its characters (tokens are short).
-            let cut_byte = s[token.bytes.clone()]
+            let cut_byte = self.s[token.bytes.clone()]
                 .char_indices()
-                .nth(cuts[k] - range.start)
+                .nth(cut - range.start)
                 .map_or(token.bytes.end, |(b, _)| token.bytes.start + b);
-            current.push(Token {
-                chars: start..cuts[k],
+            self.current.push(Token {
+                chars: start..cut,
                 bytes: start_byte..cut_byte,
             });
-            (start, start_byte) = (cuts[k], cut_byte);
-            k += 1;
+            (start, start_byte) = (cut, cut_byte);
+            self.k += 1;
         }
-        current.push(Token {
+        self.current.push(Token {
             chars: start..range.end,
             bytes: start_byte..token.bytes.end,
         });
         // Sentence end: a full stop not after an abbreviation, carried over
         // the closing quotes and brackets attached to it.
-        let x = token_text(token);
-        ending = if attached_closer(i) {
-            ending
+        let x = &self.s[token.bytes.clone()];
+        let prev = self.prev.as_ref();
+        self.ending = if self.attached_closer(prev, token, line_break_before) {
+            self.ending
         } else {
             is_sentence_end(x)
                 && !(x == "."
-                    && i > 0
-                    && is_abbreviation(token_text(&tokens[i - 1]))
-                    && tokens[i - 1].chars.end == range.start)
+                    && prev.is_some_and(|p| is_abbreviation(&self.s[p.bytes.clone()]) && p.chars.end == range.start))
         };
-        if ending && !attached_closer(i + 1) && may_end(range.end) {
-            out.push(std::mem::take(&mut current));
+        let closer_follows = next.is_some_and(|(n, n_break)| self.attached_closer(Some(token), n, n_break));
+        if self.ending && !closer_follows && self.may_end(range.end) {
+            self.end_sentence();
         }
     }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -196,8 +336,8 @@ mod tests {
     fn show(text: &str, cuts: &[usize]) -> Vec<Vec<String>> {
         let t = Text::new(text);
         sentences(&t, cuts, &[])
-            .into_iter()
-            .map(|s| s.into_iter().map(|r| t.as_str()[r.bytes].to_owned()).collect())
+            .iter()
+            .map(|s| s.iter().map(|r| t.as_str()[r.bytes.clone()].to_owned()).collect())
             .collect()
     }
 
@@ -259,5 +399,17 @@ mod tests {
     #[test]
     fn emoji_and_scripts_are_tokens() {
         assert_eq!(show("Հայաստան 👨🏻‍🚒 مرحبا", &[]), [vec!["Հայաստան", "👨🏻‍🚒", "مرحبا"]]);
+    }
+
+    #[test]
+    fn the_first_error_stops_the_sentences() {
+        let text = "Un. Deux. Trois. Quatre.";
+        let mut seen = Vec::new();
+        let done = for_each_sentence(text, &[], &[], |sentence| {
+            seen.push(text[sentence[0].bytes.clone()].to_owned());
+            if seen.len() == 2 { Err("stop") } else { Ok(()) }
+        });
+        assert_eq!(done, Err("stop"));
+        assert_eq!(seen, ["Un", "Deux"]);
     }
 }

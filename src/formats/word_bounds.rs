@@ -86,44 +86,84 @@ fn joined(cats: &[Wb], i: usize) -> bool {
 
 /// The word segments of `s` with their byte offsets, as
 /// `unicode_segmentation`'s `split_word_bound_indices` gives them.
+#[cfg(test)]
+pub fn word_bound_indices(s: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    for_each_word_bound(s, |b, w, _| {
+        out.push((b, w));
+        true
+    });
+    out
+}
+
+/// What the segmenter already knows of a segment, so that its caller need
+/// not read it again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// White space only.
+    Space,
+    /// No white space and no apostrophe or full stop inside: this many
+    /// code points.
+    Plain(usize),
+    /// Anything else (the caller looks).
+    Unknown,
+}
+
+/// The shape of a segment of the handled alphabet, from its categories
+/// and its first character.
+fn shape(cats: &[Wb], first: char) -> Shape {
+    match cats {
+        [Wb::Space | Wb::Cr | Wb::Lf, ..] => Shape::Space,
+        // Tab and no-break space are categorised Other, alone in their segment.
+        [Wb::Other] if first.is_whitespace() => Shape::Space,
+        _ if cats.iter().any(|&w| matches!(w, Wb::MidNumLet | Wb::SingleQuote)) => Shape::Unknown,
+        _ => Shape::Plain(cats.len()),
+    }
+}
+
+/// Calls `f` with each word segment of `s` and its byte offset, in order
+/// (until `f` returns false),
+/// as `unicode_segmentation`'s `split_word_bound_indices` gives them
+/// (called, not collected: a list of the segments of a 10 MB text is
+/// 80 MB written once and read once).
 ///
 /// The text is cut into pieces where a boundary is certain whatever the
 /// context (after a line feed, WB3a; between a space and a character of
 /// the alphabet that is not a space, WB999: no rule joins them, and no
 /// rule looks across a space); a piece of the alphabet only is segmented
 /// here, any other by `unicode_segmentation`.
-pub fn word_bound_indices(s: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::with_capacity(s.len() / 3);
+pub fn for_each_word_bound<'s>(s: &'s str, mut f: impl FnMut(usize, &'s str, Shape) -> bool) {
     let mut cats: Vec<Wb> = Vec::new();
     let mut starts: Vec<usize> = Vec::new();
     let mut piece_start = 0;
     let mut simple = true;
     let mut previous: Option<Wb> = None;
-    fn flush<'s>(
-        s: &'s str,
-        out: &mut Vec<(usize, &'s str)>,
-        from: usize,
-        to: usize,
-        simple: bool,
-        cats: &[Wb],
-        starts: &[usize],
-    ) {
+    // Hands the segments of `s[from..to]` to `f`; false once `f` said stop.
+    let mut flush = |from: usize, to: usize, simple: bool, cats: &[Wb], starts: &[usize]| {
         if from == to {
-            return;
+            return true;
         }
         if simple {
             let mut first = 0;
+            let mut emit = |first: usize, end: usize, cats: &[Wb]| {
+                let w = &s[starts[first]..end];
+                f(starts[first], w, shape(cats, w.chars().next().unwrap_or(' ')))
+            };
             for i in 1..cats.len() {
                 if !joined(cats, i) {
-                    out.push((starts[first], &s[starts[first]..starts[i]]));
+                    if !emit(first, starts[i], &cats[first..i]) {
+                        return false;
+                    }
                     first = i;
                 }
             }
-            out.push((starts[first], &s[starts[first]..to]));
+            emit(first, to, &cats[first..])
         } else {
-            out.extend(s[from..to].split_word_bound_indices().map(|(b, w)| (from + b, w)));
+            s[from..to]
+                .split_word_bound_indices()
+                .all(|(b, w)| f(from + b, w, Shape::Unknown))
         }
-    }
+    };
     for (b, c) in s.char_indices() {
         let cat = category(c);
         let cut = match (previous, cat) {
@@ -132,7 +172,9 @@ pub fn word_bound_indices(s: &str) -> Vec<(usize, &str)> {
             _ => false,
         };
         if cut {
-            flush(s, &mut out, piece_start, b, simple, &cats, &starts);
+            if !flush(piece_start, b, simple, &cats, &starts) {
+                return;
+            }
             cats.clear();
             starts.clear();
             piece_start = b;
@@ -147,8 +189,7 @@ pub fn word_bound_indices(s: &str) -> Vec<(usize, &str)> {
         }
         previous = cat;
     }
-    flush(s, &mut out, piece_start, s.len(), simple, &cats, &starts);
-    out
+    flush(piece_start, s.len(), simple, &cats, &starts);
 }
 
 #[cfg(test)]
