@@ -222,19 +222,33 @@ fn keep_ends(
 ) {
     let mut present: std::collections::HashSet<crate::model::AnnotationId> =
         merged.iter().map(|m| m.annotation.id).collect();
-    let find = |p: &Project, id| {
-        p.annotation(id)
-            .map(|a| (a.clone(), false))
-            .or_else(|| p.orphans.iter().find(|o| o.id == id).map(|o| (o.clone(), true)))
+    // Indexed once, on first need (few relations lose an end; a scan per
+    // relation was a good part of a large merge).
+    type Index<'p> = HashMap<crate::model::AnnotationId, (&'p Annotation, bool)>;
+    fn index(p: &Project) -> Index<'_> {
+        let placed = p.annotations().iter().map(|a| (a.id, (a, false)));
+        let orphans = p.orphans.iter().map(|o| (o.id, (o, true)));
+        // Placed annotations win over an orphan with the same id.
+        orphans.chain(placed).collect()
+    }
+    let (mut ours_index, mut theirs_index) = (None, None);
+    let mut find = |which: From, id| {
+        let (p, slot) = match which {
+            From::Ours => (ours, &mut ours_index),
+            _ => (theirs, &mut theirs_index),
+        };
+        slot.get_or_insert_with(|| index(p))
+            .get(&id)
+            .map(|&(a, orphan)| (a.clone(), orphan))
     };
     relations.retain(|r| {
         for end in [r.from, r.to] {
             if present.contains(&end) {
                 continue;
             }
-            let from_ours = find(ours, end).map(|x| (x, From::Ours, "ours", "theirs"));
+            let from_ours = find(From::Ours, end).map(|x| (x, From::Ours, "ours", "theirs"));
             let Some(((mut annotation, orphan), placed_by, kept_by, deleted_by)) =
-                from_ours.or_else(|| find(theirs, end).map(|x| (x, From::Theirs, "theirs", "ours")))
+                from_ours.or_else(|| find(From::Theirs, end).map(|x| (x, From::Theirs, "theirs", "ours")))
             else {
                 conflicts.push(format!(
                     "relation {} dropped: its end {end} is in neither version",
