@@ -201,6 +201,31 @@ pub enum Action {
     // Navigation and view.
     SelectDocument(String),
     SelectAnnotation(Option<AnnotationId>),
+    /// Set (`Some`) or unset (`None`) one attribute on every owner, as one
+    /// undoable step.
+    SetAttr {
+        owners: Vec<crate::model::Owner>,
+        key: String,
+        value: Option<crate::model::AttrValue>,
+    },
+    /// Add an entity of this name to the project's list and make `owner`'s
+    /// attribute `key` refer to it, as one step.
+    NewEntity {
+        name: String,
+        owner: crate::model::Owner,
+        key: String,
+    },
+    DeleteRelation(AnnotationId),
+    /// Start linking the selected annotation to another (Ctrl+K).
+    StartLinking,
+    /// A key for the linking loop.
+    LinkKey(crate::gui::linking::LinkKey),
+    /// Link two annotations with a relation of this type.
+    Relate {
+        kind: String,
+        from: AnnotationId,
+        to: AnnotationId,
+    },
     /// Select the next (or previous) annotation of the list as it is
     /// filtered and sorted.
     SelectNeighbour {
@@ -219,6 +244,7 @@ pub enum Action {
     ZoomOut,
     ZoomReset,
     ToggleSnap,
+    ToggleAllRelations,
     OpenSchemaEditor,
     ShowShortcuts,
 }
@@ -233,6 +259,9 @@ impl Action {
             self,
             Action::TagSelection(_)
                 | Action::TagAllMatches(_)
+                // Asked before the loop starts, not at its last key.
+                | Action::StartLinking
+                | Action::Relate { .. }
                 | Action::ReviewDecide { .. }
                 | Action::ReviewDecideCurrent(_)
         )

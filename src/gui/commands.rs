@@ -30,6 +30,7 @@ pub enum UiCommand {
     FindNext,
     FindPrevious,
     Delete,
+    Link,
     CycleStatus,
     EditLabels,
     AnnotatorName,
@@ -40,6 +41,7 @@ pub enum UiCommand {
     // View
     ToggleTheme,
     ToggleSnap,
+    ToggleAllRelations,
     Compare,
     ZoomIn,
     ZoomOut,
@@ -114,6 +116,8 @@ impl UiCommand {
             UiCommand::FindNext => "Find next",
             UiCommand::FindPrevious => "Find previous",
             UiCommand::Delete => "Delete annotation",
+            UiCommand::Link => "Link to another annotation…",
+            UiCommand::ToggleAllRelations => "Show all relations in view",
             UiCommand::EditLabels => "Edit labels…",
             UiCommand::CycleStatus => "Cycle document status",
             UiCommand::NextAnnotation => "Next annotation in the list",
@@ -153,9 +157,9 @@ impl UiCommand {
             Quit => (Menu::File, 2),
             Undo | Redo => (Menu::Edit, 0),
             Find | FindNext | FindPrevious => (Menu::Edit, 1),
-            Delete | CycleStatus | EditLabels | AnnotatorName => (Menu::Edit, 2),
+            Delete | Link | CycleStatus | EditLabels | AnnotatorName => (Menu::Edit, 2),
             NextAnnotation | PreviousAnnotation | NextDocument | PreviousDocument => (Menu::Edit, 3),
-            ToggleTheme | ToggleSnap => (Menu::View, 0),
+            ToggleTheme | ToggleSnap | ToggleAllRelations => (Menu::View, 0),
             Compare => (Menu::View, 1),
             ZoomIn | ZoomOut | ZoomReset => (Menu::View, 2),
             Review => (Menu::Review, 0),
@@ -170,8 +174,8 @@ impl UiCommand {
     pub fn needs(self) -> Needs {
         use UiCommand::*;
         match self {
-            NewProject | OpenProject | Import | Quit | ToggleTheme | ToggleSnap | ZoomIn | ZoomOut | ZoomReset
-            | Review | CommandPalette | Shortcuts | AnnotatorName => Needs::Nothing,
+            NewProject | OpenProject | Import | Quit | ToggleTheme | ToggleSnap | ToggleAllRelations | ZoomIn
+            | ZoomOut | ZoomReset | Review | CommandPalette | Shortcuts | AnnotatorName => Needs::Nothing,
             ReviewNext | ReviewPrevious | ReviewAcceptA | ReviewAcceptB | ReviewAcceptBoth | ReviewReject
             | ReviewAgreements => Needs::Review,
             _ => Needs::Project,
@@ -198,6 +202,8 @@ impl UiCommand {
             UiCommand::FindNext => vec![k(Modifiers::NONE, Key::F3)],
             UiCommand::FindPrevious => vec![k(Modifiers::SHIFT, Key::F3)],
             UiCommand::Delete => vec![k(Modifiers::NONE, Key::Delete)],
+            UiCommand::Link => vec![k(cmd, Key::K)],
+            UiCommand::ToggleAllRelations => vec![k(cmd_shift, Key::K)],
             UiCommand::EditLabels => vec![k(cmd, Key::L)],
             UiCommand::CycleStatus => vec![k(cmd, Key::D)],
             UiCommand::NextAnnotation => vec![k(Modifiers::ALT, Key::ArrowDown)],
@@ -278,6 +284,8 @@ impl UiCommand {
             UiCommand::FindNext => Action::FindNext,
             UiCommand::FindPrevious => Action::FindPrevious,
             UiCommand::Delete => Action::DeleteSelected,
+            UiCommand::Link => Action::StartLinking,
+            UiCommand::ToggleAllRelations => Action::ToggleAllRelations,
             UiCommand::EditLabels => Action::OpenSchemaEditor,
             UiCommand::CycleStatus => Action::CycleStatus(current_doc?.to_owned()),
             UiCommand::NextAnnotation => Action::SelectNeighbour { forward: true },

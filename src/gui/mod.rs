@@ -30,6 +30,7 @@ pub mod find;
 pub mod fonts;
 pub mod import_dialog;
 pub mod job;
+pub mod linking;
 
 pub mod panels;
 pub mod review;

@@ -24,6 +24,9 @@ pub struct Settings {
     /// Document text zoom (1.0 = [`BASE_TEXT_SIZE`]).
     pub zoom: f32,
     pub snap_to_words: bool,
+    /// Draw every relation of the text in view, not only the selected
+    /// and the hovered annotation's.
+    pub all_relations: bool,
     /// Most recent first.
     pub recent: Vec<PathBuf>,
     /// The annotator's name, recorded on their annotations (asked once;
@@ -40,6 +43,7 @@ impl Default for Settings {
             dark: false,
             zoom: 1.0,
             snap_to_words: true,
+            all_relations: false,
             recent: Vec::new(),
             author: String::new(),
             file: None,

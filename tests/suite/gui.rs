@@ -18,6 +18,9 @@ use marginalia::persist;
 
 const DOC: &str = "report-2023-09-21";
 
+#[path = "gui_structure.rs"]
+mod structure;
+
 /// A copy of the sample project in a temporary folder.
 fn sample_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -2024,8 +2027,17 @@ fn a_discontinuous_claim_is_one_annotation_without_its_gap() {
     h.state_mut().apply(Action::SelectAnnotation(Some(claim.id)));
     settle(&mut h);
     h.get_by_label_contains("2 pieces:");
-    h.get_by_label("affirms");
-    h.get_by_label("Claimant →");
+    h.get_by_label("Polarity of the selected annotation");
+    let claimant = project(&h)
+        .relations_touching(DOC, claim.id)
+        .find(|r| r.kind == "claimant")
+        .expect("its claimant")
+        .clone();
+    h.get_by_label(&marginalia::gui::panels::structure::relation_text(
+        project(&h),
+        &claimant,
+        claim.id,
+    ));
 }
 
 #[test]

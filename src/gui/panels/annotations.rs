@@ -335,8 +335,16 @@ fn inspector_ui(
         }
     });
     egui::ScrollArea::vertical().id_salt("inspector-scroll").show(ui, |ui| {
+        // What it is and what it links to first (the text is outlined in
+        // the view anyway), then its text, note and facts.
+        actions.extend(super::structure::structure_ui(ui, project, a));
         ui.add_space(4.0);
-        ui.label(RichText::new(format!("“{}”", a.text)).italics());
+        // A long quote is cut (whole on hover), so that its structure and
+        // note stay in view below it.
+        let quote = ui.label(RichText::new(format!("“{}”", shorten(&a.text, 140))).italics());
+        if a.text.chars().count() > 140 {
+            quote.on_hover_text(&a.text);
+        }
         if a.is_discontinuous() {
             let pieces: Vec<String> = a.pieces().iter().map(|p| format!("[{}, {})", p.start, p.end)).collect();
             ui.weak(format!(
@@ -355,7 +363,6 @@ fn inspector_ui(
                 a.doc
             ));
         }
-        structure_ui(ui, project, a);
         ui.add_space(6.0);
         ui.strong("Note");
         if note_draft.as_ref().is_none_or(|(id, _)| *id != a.id) {
@@ -402,46 +409,4 @@ fn inspector_ui(
         });
     });
     actions
-}
-
-/// The selected annotation's attribute values and relations, read-only
-/// (editing them in the workbench is still to come).
-fn structure_ui(ui: &mut Ui, project: &Project, a: &Annotation) {
-    let relations: Vec<&crate::model::Relation> = project.relations_touching(&a.doc, a.id).collect();
-    if a.attrs.is_empty() && relations.is_empty() {
-        return;
-    }
-    ui.add_space(4.0);
-    egui::Grid::new("inspector-structure").num_columns(2).show(ui, |ui| {
-        for (key, value) in &a.attrs {
-            let def = project.schema.attribute(key);
-            ui.weak(def.map_or(key.as_str(), |d| d.name.as_str()));
-            let shown = match (def.map(|d| d.kind), value) {
-                (Some(crate::model::AttrKind::Entity), crate::model::AttrValue::Text(id)) => {
-                    project.schema.entity(id).map_or_else(|| id.clone(), |e| e.name.clone())
-                }
-                _ => value.to_string(),
-            };
-            ui.label(shown);
-            ui.end_row();
-        }
-        for r in relations {
-            let outgoing = r.from == a.id;
-            let other = if outgoing { r.to } else { r.from };
-            let kind = project
-                .schema
-                .relation_type(&r.kind)
-                .map_or(r.kind.as_str(), |t| t.name.as_str());
-            let text = project
-                .annotation(other)
-                .map_or_else(|| other.to_string(), |o| format!("“{}”", shorten(&o.text, 40)));
-            ui.weak(if outgoing {
-                format!("{kind} →")
-            } else {
-                format!("← {kind}")
-            });
-            ui.label(text);
-            ui.end_row();
-        }
-    });
 }

@@ -19,6 +19,7 @@ pub struct MenuInput<'a> {
     pub recent: &'a [PathBuf],
     pub dark: bool,
     pub snap_to_words: bool,
+    pub all_relations: bool,
     /// What Undo and Redo would do ("tag “…” as Event").
     pub undo: Option<String>,
     pub redo: Option<String>,
@@ -72,11 +73,11 @@ pub fn menu_bar(ui: &mut Ui, input: &MenuInput<'_>) -> Vec<Action> {
 fn entry(ui: &mut Ui, c: UiCommand, input: &MenuInput<'_>) -> Option<Action> {
     let doc = input.current_doc;
     match c {
-        UiCommand::ToggleTheme | UiCommand::ToggleSnap => {
-            let mut on = if c == UiCommand::ToggleTheme {
-                input.dark
-            } else {
-                input.snap_to_words
+        UiCommand::ToggleTheme | UiCommand::ToggleSnap | UiCommand::ToggleAllRelations => {
+            let mut on = match c {
+                UiCommand::ToggleTheme => input.dark,
+                UiCommand::ToggleSnap => input.snap_to_words,
+                _ => input.all_relations,
             };
             ui.checkbox(&mut on, c.text())
                 .changed()

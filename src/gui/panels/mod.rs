@@ -13,3 +13,4 @@ pub mod palette;
 pub mod schema;
 pub mod start;
 pub mod status;
+pub mod structure;

@@ -11,8 +11,11 @@
 //! at stays put.
 //!
 //! The view changes the transient selection state directly and proposes
-//! edits (resizing with the handles) as actions.
+//! edits (resizing with the handles) as actions. Relations are drawn as
+//! arrows in a lane at the right of the text ([`arrows`]): those of the
+//! selected and the hovered annotation, or all those of the text in view.
 
+pub mod arrows;
 pub mod blocks;
 pub mod layout;
 
@@ -89,6 +92,26 @@ pub struct ViewInput<'a> {
     pub overlays: &'a [Overlay],
     /// No edits from this view (resize handles are off).
     pub read_only: bool,
+    /// Which relations are drawn.
+    pub relations: RelationView<'a>,
+}
+
+/// Which relations the view draws as arrows.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RelationView<'a> {
+    /// All those with an end in view, not only the selected and the
+    /// hovered annotation's.
+    pub all: bool,
+    /// Relation types not drawn.
+    pub hidden: &'a [String],
+    /// A relation being made (drawn dashed): from, to.
+    pub preview: Option<(AnnotationId, AnnotationId, Color32)>,
+}
+
+/// True when the project has relations or may have (a type is declared):
+/// the view then keeps a lane for arrows.
+pub fn has_relations(project: &Project) -> bool {
+    !project.schema.relation_types.is_empty() || !project.relations().is_empty()
 }
 
 impl<'a> ViewInput<'a> {
@@ -113,6 +136,7 @@ impl<'a> ViewInput<'a> {
             current_match: None,
             overlays,
             read_only: true,
+            relations: RelationView::default(),
         }
     }
 }
@@ -223,6 +247,16 @@ pub struct DocumentView {
     canary: Option<Arc<egui::Galley>>,
     /// Blocks laid out in the last frame (for tests and benchmarks).
     pub layouts_last_frame: usize,
+    /// Where each placed annotation is in the document's list, by id (for
+    /// the ends of relations), rebuilt with the spans.
+    positions: HashMap<AnnotationId, usize>,
+    /// Each relation of the document with the code points its ends span
+    /// (lowest start, highest end), rebuilt with the spans.
+    relation_spans: Vec<(usize, usize, usize)>,
+    /// The annotation under the pointer in the last frame.
+    hovered: Option<AnnotationId>,
+    /// Arrows drawn in the last frame (for tests).
+    pub arrows_last_frame: Vec<arrows::Arrow>,
 }
 
 impl DocumentView {
@@ -256,6 +290,10 @@ impl DocumentView {
             drag: None,
             canary: None,
             layouts_last_frame: 0,
+            positions: HashMap::new(),
+            relation_spans: Vec::new(),
+            hovered: None,
+            arrows_last_frame: Vec::new(),
         }
     }
 
@@ -318,7 +356,12 @@ impl DocumentView {
         self.area = ui.available_rect_before_wrap();
         self.ensure_index(input);
         let style = text_style(ui, input);
-        let width = (ui.available_width() - 2.0 * MARGIN).max(50.0);
+        let lane = if has_relations(input.project) {
+            arrows::LANE_WIDTH
+        } else {
+            0.0
+        };
+        let width = (ui.available_width() - 2.0 * MARGIN - lane).max(50.0);
         let key = LayoutKey {
             width,
             size: input.text_size,
@@ -412,6 +455,20 @@ impl DocumentView {
                 }
             }
         }
+        self.positions = annotations.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+        self.relation_spans = input
+            .project
+            .relations_of(&self.doc_id)
+            .iter()
+            .enumerate()
+            .filter_map(|(k, r)| {
+                let (a, b) = (
+                    annotations.get(*self.positions.get(&r.from)?)?,
+                    annotations.get(*self.positions.get(&r.to)?)?,
+                );
+                Some((a.start.min(b.start), a.end.max(b.end), k))
+            })
+            .collect();
         for (b, spans) in self.spans.iter().enumerate() {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             for s in spans {
@@ -661,6 +718,22 @@ impl DocumentView {
             }
         }
 
+        // Relations, as arrows in the lane at the right of the text.
+        let arrows = self.arrows(input, selection.annotation, &visuals);
+        let lane_x = origin.x + self.key.map_or(0.0, |k| k.width) + 4.0;
+        let view_rect = Rect::from_min_max(
+            pos2(viewport.min.x, viewport.min.y),
+            pos2(viewport.max.x, viewport.max.y),
+        )
+        .translate(ui.min_rect().min.to_vec2());
+        let label_rects = arrows::paint(
+            &painter.with_clip_rect(view_rect),
+            &arrows,
+            lane_x,
+            view_rect,
+            visuals.extreme_bg_color,
+        );
+
         // The pointer.
         // From the enclosing ui, so that two views of one document (compare,
         // review) do not share their pointer state.
@@ -759,6 +832,20 @@ impl DocumentView {
                 None => {}
             }
         }
+        // A click on an arrow's label goes to its other end (which may be
+        // off screen). Registered after the text, so the label is on top.
+        for (k, (arrow, rect)) in arrows.iter().zip(&label_rects).enumerate() {
+            if let (Some(rect), Some(other)) = (rect, arrow.follow) {
+                let label = ui
+                    .interact(*rect, id.with(("arrow", k)), Sense::click())
+                    .on_hover_cursor(CursorIcon::PointingHand);
+                label.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Link, true, &arrow.label));
+                if label.clicked() {
+                    actions.push(Action::SelectAnnotation(Some(other)));
+                }
+            }
+        }
+        self.arrows_last_frame = arrows;
         if response.double_clicked() {
             if let Some(cp) = response.interact_pointer_pos().and_then(|p| self.char_at_screen(p))
                 && let Some(word) = words::word_at(&self.text, cp)
@@ -793,11 +880,13 @@ impl DocumentView {
                 }
             }
         }
+        let mut hovered = None;
         if let Some(pos) = response.hover_pos()
             && self.drag.is_none()
             && let Some(cp) = self.char_at_screen(pos)
         {
             let under = self.annotations_at(input.project, cp);
+            hovered = under.first().copied();
             let tips: Vec<&str> = input
                 .overlays
                 .iter()
@@ -817,7 +906,112 @@ impl DocumentView {
                 });
             }
         }
+        if self.hovered != hovered {
+            // The hovered annotation's arrows are drawn next frame.
+            ui.ctx().request_repaint();
+        }
+        self.hovered = hovered;
         actions
+    }
+
+    /// The arrows to draw this frame: the relations of the selected and
+    /// the hovered annotation, or every relation with an end in view, and
+    /// the one being made; not those of hidden types.
+    fn arrows(
+        &self,
+        input: &ViewInput<'_>,
+        selected: Option<AnnotationId>,
+        visuals: &egui::Visuals,
+    ) -> Vec<arrows::Arrow> {
+        const MOST: usize = 300;
+        let annotations = placed(input);
+        let relations = input.project.relations_of(&self.doc_id);
+        let schema = &input.project.schema;
+        let mut chosen: Vec<(&crate::model::Relation, Option<AnnotationId>)> = Vec::new();
+        let focus: Vec<AnnotationId> = selected.into_iter().chain(self.hovered).collect();
+        if input.relations.all
+            && let Some(vis) = self.visible_range()
+        {
+            for &(lo, hi, k) in &self.relation_spans {
+                if lo < vis.end && hi > vis.start && chosen.len() < MOST {
+                    chosen.push((&relations[k], None));
+                }
+            }
+        }
+        for &id in &focus {
+            for r in relations.iter().filter(|r| r.touches(id)) {
+                if chosen.len() < MOST && !chosen.iter().any(|(c, _)| c.id == r.id) {
+                    chosen.push((r, Some(id)));
+                }
+            }
+        }
+        let end_of = |id: AnnotationId| -> Option<arrows::End> {
+            let a = annotations.get(*self.positions.get(&id)?)?;
+            let first = a.pieces().first().cloned()?;
+            let rect = self
+                .screen_rects(first.clone())
+                .into_iter()
+                .find(|r| r.intersects(self.visible));
+            Some(match (rect, self.visible_range()) {
+                (Some(r), _) => arrows::End::On(r),
+                (None, Some(vis)) if first.start < vis.start + (vis.end - vis.start) / 2 => {
+                    arrows::End::Off(arrows::Off::Above)
+                }
+                _ => arrows::End::Off(arrows::Off::Below),
+            })
+        };
+        let text_of = |id: AnnotationId| {
+            self.positions
+                .get(&id)
+                .and_then(|&i| annotations.get(i))
+                .map_or_else(String::new, |a| shorten(&a.text, 18))
+        };
+        let mut out = Vec::new();
+        for (r, seen_from) in chosen {
+            if input.relations.hidden.contains(&r.kind) {
+                continue;
+            }
+            let (Some(from), Some(to)) = (end_of(r.from), end_of(r.to)) else {
+                continue;
+            };
+            let t = schema.relation_type(&r.kind);
+            let colour = t.map_or(visuals.text_color(), |t| label_colour(t.colour));
+            let name = t.map_or(r.kind.as_str(), |t| t.name.as_str());
+            let other = match seen_from {
+                Some(id) if id == r.to => r.from,
+                _ => r.to,
+            };
+            let off = match (from, to) {
+                (arrows::End::Off(o), _) | (_, arrows::End::Off(o)) => Some(o),
+                _ => None,
+            };
+            let label = match off {
+                Some(arrows::Off::Above) => format!("{name} ↑ “{}”", text_of(other)),
+                Some(arrows::Off::Below) => format!("{name} ↓ “{}”", text_of(other)),
+                None => name.to_owned(),
+            };
+            out.push(arrows::Arrow {
+                from,
+                to,
+                colour,
+                label,
+                follow: Some(other),
+                preview: false,
+            });
+        }
+        if let Some((from, to, colour)) = input.relations.preview
+            && let (Some(f), Some(t)) = (end_of(from), end_of(to))
+        {
+            out.push(arrows::Arrow {
+                from: f,
+                to: t,
+                colour,
+                label: "link?".to_owned(),
+                follow: None,
+                preview: true,
+            });
+        }
+        out
     }
 
     /// Lays out the target's neighbourhood and asks for the offset that

@@ -27,6 +27,7 @@ mod editing;
 mod files;
 mod review_steps;
 mod run;
+mod structure;
 
 /// Unsaved work is written to the recovery copy this often.
 pub const AUTOSAVE_INTERVAL: Duration = Duration::from_secs(30);
@@ -131,6 +132,7 @@ impl Workbench {
             recent: &self.settings.recent,
             dark: self.settings.dark,
             snap_to_words: self.settings.snap_to_words,
+            all_relations: self.settings.all_relations,
             undo: history.and_then(|h| h.undo_description()),
             redo: history.and_then(|h| h.redo_description()),
             reviewing: self.state.review.is_some(),
@@ -305,12 +307,31 @@ impl Workbench {
             ui.separator();
             ui.weak("Gold (edit here; Save As to keep it)");
         }
-        let gold_overlays = self
+        let mut gold_overlays = self
             .state
             .review
             .as_ref()
             .map(|r| r.gold_overlays(&doc.id))
             .unwrap_or_default();
+        // A relation being made: the bar, the candidate marked, an arrow to it.
+        let mut preview = None;
+        if let Some(linking) = self.state.linking.as_ref().filter(|l| l.doc == doc.id) {
+            actions.extend(panels::structure::linking_bar(ui, project, linking));
+            let to = linking
+                .choosing
+                .as_ref()
+                .map(|(to, _)| *to)
+                .or_else(|| linking.current(project));
+            if let Some(a) = to.and_then(|id| project.annotation(id)) {
+                let colour = egui::Color32::from_rgb(0, 150, 255);
+                gold_overlays.push(crate::gui::view::Overlay {
+                    range: a.range(),
+                    fill: colour.gamma_multiply(0.35),
+                    tip: "Enter links to this one".to_owned(),
+                });
+                preview = Some((linking.from, a.id, colour));
+            }
+        }
         if !self.views.get(&doc.id).is_some_and(|v| v.shows(doc)) {
             self.views.insert(doc.id.clone(), DocumentView::new(doc));
         }
@@ -329,6 +350,11 @@ impl Workbench {
             current_match: self.state.find.current,
             overlays: &gold_overlays,
             read_only: false,
+            relations: crate::gui::view::RelationView {
+                all: self.settings.all_relations,
+                hidden: &self.state.hidden_relation_types,
+                preview,
+            },
         };
         let before = self.state.selection.annotation;
         if let Some(view) = self.views.get_mut(&doc.id) {
@@ -344,15 +370,45 @@ impl Workbench {
     fn keyboard(&mut self, ctx: &egui::Context) -> Vec<Action> {
         let typing = ctx.text_edit_focused();
         let current = self.state.current_doc.clone();
+        let linking = self.state.linking.is_some() && !typing && self.modal.is_none();
         let mut actions: Vec<Action> = UiCommand::pressed(ctx, typing)
             .into_iter()
+            // While linking, the plain keys are the loop's (Ctrl+K again
+            // cancels; Ctrl+S still saves).
+            .filter(|c| !linking || c.shortcut().is_some_and(|s| s.modifiers.command || s.modifiers.ctrl))
             .filter_map(|c| c.action(current.as_deref()))
             .collect();
+        if linking {
+            actions.extend(Self::link_keys(ctx));
+            return actions;
+        }
         if typing || self.modal.is_some() || self.session.is_none() {
             return actions;
         }
         let Some(project) = self.project() else { return actions };
         let hotkeys = panels::palette::hotkeys(project);
+        // The selected annotation's attribute values that have a key (a
+        // label's key comes first): (key, attribute, value).
+        let value_keys: Vec<(char, String, String)> =
+            match (&self.state.selection.text, self.state.selection.annotation) {
+                (None, Some(id)) => project.annotation(id).map_or_else(Vec::new, |a| {
+                    let target = crate::model::AttrTarget::Label(a.label.clone());
+                    project
+                        .schema
+                        .attributes
+                        .iter()
+                        .filter(|d| d.applies_to(&target))
+                        .flat_map(|d| {
+                            d.values
+                                .iter()
+                                .filter_map(move |v| Some((v.hotkey?, d.id.clone(), v.id.clone())))
+                        })
+                        .filter(|(k, _, _)| !hotkeys.iter().any(|(h, _)| h == k))
+                        .collect()
+                }),
+                _ => Vec::new(),
+            };
+        let selected = self.state.selection.annotation;
         // Read outside `input`: the context is locked inside it.
         let popup_open = egui::Popup::is_any_open(ctx);
         ctx.input(|i| {
@@ -360,10 +416,18 @@ impl Workbench {
                 match event {
                     egui::Event::Text(t) if !i.modifiers.ctrl && !i.modifiers.command && !i.modifiers.alt => {
                         let mut chars = t.chars();
-                        if let (Some(c), None) = (chars.next(), chars.next())
-                            && let Some((_, label)) = hotkeys.iter().find(|(k, _)| *k == c)
-                        {
-                            actions.push(Action::TagSelection(label.clone()));
+                        if let (Some(c), None) = (chars.next(), chars.next()) {
+                            if let Some((_, label)) = hotkeys.iter().find(|(k, _)| *k == c) {
+                                actions.push(Action::TagSelection(label.clone()));
+                            } else if let (Some((_, key, value)), Some(id)) =
+                                (value_keys.iter().find(|(k, _, _)| *k == c), selected)
+                            {
+                                actions.push(Action::SetAttr {
+                                    owners: vec![crate::model::Owner::Annotation(id)],
+                                    key: key.clone(),
+                                    value: Some(crate::model::AttrValue::Text(value.clone())),
+                                });
+                            }
                         }
                     }
                     egui::Event::Key {
@@ -399,6 +463,34 @@ impl Workbench {
             }
         });
         actions
+    }
+
+    /// The keys of the linking loop this frame, taken from the input so
+    /// that nothing else reads them.
+    fn link_keys(ctx: &egui::Context) -> Vec<Action> {
+        use crate::gui::linking::LinkKey;
+        ctx.input_mut(|i| {
+            let plain = !(i.modifiers.ctrl || i.modifiers.command || i.modifiers.alt);
+            let mut keys = Vec::new();
+            i.events.retain(|event| {
+                let key = match event {
+                    egui::Event::Text(t) if plain => Some(LinkKey::Text(t.clone())),
+                    egui::Event::Key { key, pressed: true, .. } if plain => match key {
+                        egui::Key::ArrowRight | egui::Key::ArrowDown | egui::Key::Tab => Some(LinkKey::Next),
+                        egui::Key::ArrowLeft | egui::Key::ArrowUp => Some(LinkKey::Previous),
+                        egui::Key::Enter => Some(LinkKey::Enter),
+                        egui::Key::Escape => Some(LinkKey::Escape),
+                        egui::Key::Backspace => Some(LinkKey::Backspace),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let taken = key.is_some();
+                keys.extend(key.map(Action::LinkKey));
+                !taken
+            });
+            keys
+        })
     }
 
     fn dropped_files(&self, ctx: &egui::Context) -> Option<Action> {

@@ -489,6 +489,16 @@ impl Workbench {
                     self.scroll_current_to(cp);
                 }
             }
+            Action::ToggleAllRelations => {
+                self.settings.all_relations = !self.settings.all_relations;
+                let _ = self.settings.save();
+            }
+            Action::StartLinking => self.start_linking(),
+            Action::LinkKey(key) => self.link_key(key),
+            Action::Relate { kind, from, to } => self.relate(&kind, from, to),
+            Action::DeleteRelation(id) => self.delete_relation(id),
+            Action::SetAttr { owners, key, value } => self.set_attr(owners, &key, value),
+            Action::NewEntity { name, owner, key } => self.new_entity(&name, owner, &key),
             Action::ToggleSnap => {
                 self.settings.snap_to_words = !self.settings.snap_to_words;
                 let _ = self.settings.save();

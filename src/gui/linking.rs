@@ -1,0 +1,307 @@
+//! Making a relation from the keyboard: with an annotation selected, Ctrl+K
+//! starts; the arrow keys (or typing part of a text) pick the other end
+//! among the annotations a relation type allows, nearest first; Enter
+//! picks it; if more than one type links the two, the type's key (or its
+//! number) chooses; Esc steps back. The view shows the candidate and a
+//! dashed arrow to it. The state here is pure: the workbench feeds it keys
+//! and turns its answer into one undoable command.
+
+use crate::model::{Annotation, AnnotationId, Project, fold_str_for_search};
+
+/// A relation being made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Linking {
+    pub from: AnnotationId,
+    pub doc: String,
+    /// Annotations some relation type allows `from` to reach, nearest to
+    /// `from` first.
+    candidates: Vec<AnnotationId>,
+    /// What is typed to narrow the candidates.
+    pub typed: String,
+    /// The candidate shown, in the narrowed list.
+    at: usize,
+    /// The other end picked, and the types that link the two, when there is
+    /// more than one to choose from.
+    pub choosing: Option<(AnnotationId, Vec<String>)>,
+}
+
+/// What a key did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// Still linking (the candidate may have changed).
+    Continue,
+    Cancel,
+    /// Make this relation.
+    Relate {
+        kind: String,
+        from: AnnotationId,
+        to: AnnotationId,
+    },
+    /// Nothing to make: said in the status bar.
+    Refuse(String),
+}
+
+/// A key as linking reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinkKey {
+    Next,
+    Previous,
+    Enter,
+    Escape,
+    Backspace,
+    Text(String),
+}
+
+/// The types that link an annotation labelled `from` to one labelled `to`.
+pub fn types_between(project: &Project, from: &str, to: &str) -> Vec<String> {
+    project
+        .schema
+        .relation_types
+        .iter()
+        .filter(|t| t.allows(from, to))
+        .map(|t| t.id.clone())
+        .collect()
+}
+
+impl Linking {
+    /// Linking from `from`: every annotation of its document that a type
+    /// allows it to reach, nearest first. An error says why there is none.
+    pub fn start(project: &Project, from: &Annotation) -> Result<Linking, String> {
+        if project.schema.relation_types.is_empty() {
+            return Err("No relation types yet: add one in Edit labels… (Relations)".to_owned());
+        }
+        let mut candidates: Vec<(usize, AnnotationId)> = project
+            .annotations_of(&from.doc)
+            .iter()
+            .filter(|a| a.id != from.id && !types_between(project, &from.label, &a.label).is_empty())
+            .map(|a| (a.start.abs_diff(from.start), a.id))
+            .collect();
+        if candidates.is_empty() {
+            let label = project
+                .schema
+                .get(&from.label)
+                .map_or(from.label.as_str(), |l| l.name.as_str());
+            return Err(format!(
+                "No relation type starts from a {label} to an annotation of this document"
+            ));
+        }
+        candidates.sort();
+        Ok(Linking {
+            from: from.id,
+            doc: from.doc.clone(),
+            candidates: candidates.into_iter().map(|(_, id)| id).collect(),
+            typed: String::new(),
+            at: 0,
+            choosing: None,
+        })
+    }
+
+    /// The candidates whose text holds what is typed (accents and case
+    /// aside).
+    pub fn narrowed(&self, project: &Project) -> Vec<AnnotationId> {
+        let needle = fold_str_for_search(&self.typed);
+        if needle.is_empty() {
+            return self.candidates.clone();
+        }
+        self.candidates
+            .iter()
+            .copied()
+            .filter(|id| {
+                project
+                    .annotation(*id)
+                    .is_some_and(|a| fold_str_for_search(&a.text).contains(&needle))
+            })
+            .collect()
+    }
+
+    /// The candidate shown now.
+    pub fn current(&self, project: &Project) -> Option<AnnotationId> {
+        let shown = self.narrowed(project);
+        shown.get(self.at.min(shown.len().saturating_sub(1))).copied()
+    }
+
+    /// Reads one key.
+    pub fn key(&mut self, project: &Project, key: LinkKey) -> Step {
+        if let Some((to, types)) = &self.choosing {
+            let (to, types) = (*to, types.clone());
+            return match key {
+                LinkKey::Escape => {
+                    self.choosing = None;
+                    Step::Continue
+                }
+                LinkKey::Enter => self.relate(&types[0], to),
+                LinkKey::Text(t) => {
+                    let mut chars = t.chars();
+                    let Some(c) = chars.next() else { return Step::Continue };
+                    let by_key = types.iter().find(|id| {
+                        project
+                            .schema
+                            .relation_type(id)
+                            .and_then(|t| t.hotkey)
+                            .is_some_and(|k| k.eq_ignore_ascii_case(&c))
+                    });
+                    let by_number = c.to_digit(10).and_then(|n| types.get((n as usize).checked_sub(1)?));
+                    match by_key.or(by_number) {
+                        Some(kind) => self.relate(&kind.clone(), to),
+                        None => Step::Continue,
+                    }
+                }
+                _ => Step::Continue,
+            };
+        }
+        match key {
+            LinkKey::Escape => Step::Cancel,
+            LinkKey::Next | LinkKey::Previous => {
+                let n = self.narrowed(project).len().max(1);
+                let at = self.at.min(n - 1);
+                self.at = if key == LinkKey::Next {
+                    (at + 1) % n
+                } else {
+                    (at + n - 1) % n
+                };
+                Step::Continue
+            }
+            LinkKey::Backspace => {
+                self.typed.pop();
+                self.at = 0;
+                Step::Continue
+            }
+            LinkKey::Text(t) => {
+                self.typed.push_str(&t);
+                self.at = 0;
+                Step::Continue
+            }
+            LinkKey::Enter => {
+                let Some(to) = self.current(project) else {
+                    return Step::Refuse(format!("No annotation here holds “{}”", self.typed));
+                };
+                let (Some(from), Some(target)) = (project.annotation(self.from), project.annotation(to)) else {
+                    return Step::Cancel;
+                };
+                let types = types_between(project, &from.label, &target.label);
+                match types.as_slice() {
+                    [] => Step::Refuse("No relation type links these two".to_owned()),
+                    [one] => self.relate(&one.clone(), to),
+                    _ => {
+                        self.choosing = Some((to, types));
+                        Step::Continue
+                    }
+                }
+            }
+        }
+    }
+
+    fn relate(&self, kind: &str, to: AnnotationId) -> Step {
+        Step::Relate {
+            kind: kind.to_owned(),
+            from: self.from,
+            to,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Project {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_projects/karabakh/karabakh.ron");
+        crate::persist::load(&path).expect("sample loads").project
+    }
+
+    #[test]
+    fn a_claim_reaches_actors_nearest_first_and_typing_narrows() {
+        let project = sample();
+        let claim = project
+            .annotations()
+            .iter()
+            .find(|a| a.label == "claim")
+            .expect("a claim");
+        let mut linking = Linking::start(&project, claim).expect("actors to link to");
+        let shown = linking.narrowed(&project);
+        assert!(!shown.is_empty());
+        // Only annotations a type allows (actors, from a claim), nearest first.
+        let distance = |id| {
+            project
+                .annotation(id)
+                .map(|a| a.start.abs_diff(claim.start))
+                .expect("there")
+        };
+        for pair in shown.windows(2) {
+            assert!(distance(pair[0]) <= distance(pair[1]));
+        }
+        assert!(
+            shown
+                .iter()
+                .all(|id| project.annotation(*id).is_some_and(|a| a.label == "actor"))
+        );
+        // Typing part of a text narrows to the actors that hold it: the
+        // farthest one's text, typed, brings it first.
+        let farthest = *shown.last().expect("candidates");
+        let typed = project.annotation(farthest).expect("there").text.clone();
+        linking.key(&project, LinkKey::Text(typed.clone()));
+        let narrowed = linking.narrowed(&project);
+        assert!(narrowed.contains(&farthest) && narrowed.len() < shown.len(), "{typed}");
+        let needle = fold_str_for_search(&typed);
+        assert!(narrowed.iter().all(|id| {
+            project
+                .annotation(*id)
+                .is_some_and(|a| fold_str_for_search(&a.text).contains(&needle))
+        }));
+        // The arrows go round the list.
+        linking.key(&project, LinkKey::Backspace);
+        let first = linking.current(&project);
+        linking.key(&project, LinkKey::Previous);
+        linking.key(&project, LinkKey::Next);
+        assert_eq!(linking.current(&project), first);
+    }
+
+    #[test]
+    fn two_possible_types_ask_which_and_the_types_key_chooses() {
+        let project = sample();
+        let claim = project
+            .annotations()
+            .iter()
+            .find(|a| a.label == "claim")
+            .expect("a claim");
+        let mut linking = Linking::start(&project, claim).expect("start");
+        // claim → actor: claimant and target both fit.
+        assert_eq!(linking.key(&project, LinkKey::Enter), Step::Continue);
+        let (to, types) = linking.choosing.clone().expect("a choice of types");
+        assert_eq!(types, ["claimant", "target"]);
+        assert_eq!(
+            linking.key(&project, LinkKey::Text("t".into())),
+            Step::Relate {
+                kind: "target".into(),
+                from: claim.id,
+                to
+            }
+        );
+        // Esc steps back from the choice, then cancels.
+        let mut linking = Linking::start(&project, claim).expect("start");
+        linking.key(&project, LinkKey::Enter);
+        assert_eq!(linking.key(&project, LinkKey::Escape), Step::Continue);
+        assert!(linking.choosing.is_none());
+        assert_eq!(linking.key(&project, LinkKey::Escape), Step::Cancel);
+    }
+
+    #[test]
+    fn an_event_has_one_type_to_an_actor_and_an_actor_has_none() {
+        let project = sample();
+        let event = project
+            .annotations()
+            .iter()
+            .find(|a| a.label == "event")
+            .expect("an event");
+        let mut linking = Linking::start(&project, event).expect("start");
+        // event → actor: agent and target.
+        assert!(matches!(linking.key(&project, LinkKey::Enter), Step::Continue));
+        let actor = project
+            .annotations()
+            .iter()
+            .find(|a| a.label == "actor")
+            .expect("an actor");
+        let refused = Linking::start(&project, actor).expect_err("nothing starts from an actor");
+        assert!(refused.contains("Actor"), "{refused}");
+    }
+}

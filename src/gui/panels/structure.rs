@@ -1,0 +1,410 @@
+//! The inspector's structure: the selected annotation's attributes as the
+//! widgets their kinds call for (a choice with its values' keys, a flag, a
+//! text, a number, an entity picked by typing part of its name), its
+//! relations both ways (the other end's text, a click goes there, ✕
+//! deletes), and the roles its label must have that it lacks. Every
+//! change is an action the workbench turns into one undoable command.
+
+use egui::{RichText, Ui};
+
+use crate::gui::action::Action;
+use crate::gui::view::shorten;
+use crate::model::{
+    Annotation, AttrKind, AttrTarget, AttrValue, AttributeDef, Owner, Project, Relation, fold_str_for_search,
+};
+
+/// The attributes that may be set on `a` (declared for its label), then
+/// any other key it holds (undeclared, kept as the file has it).
+pub fn attributes_of<'p>(project: &'p Project, a: &Annotation) -> Vec<(String, Option<&'p AttributeDef>)> {
+    let target = AttrTarget::Label(a.label.clone());
+    let mut out: Vec<(String, Option<&AttributeDef>)> = project
+        .schema
+        .attributes
+        .iter()
+        .filter(|d| d.applies_to(&target))
+        .map(|d| (d.id.clone(), Some(d)))
+        .collect();
+    for key in a.attrs.keys() {
+        if !out.iter().any(|(k, _)| k == key) {
+            out.push((key.clone(), project.schema.attribute(key)));
+        }
+    }
+    out
+}
+
+/// A relation's line: "Claimant → “Peskov”" from its `from` end, "←
+/// Claimant “…”" from its `to` end.
+pub fn relation_text(project: &Project, r: &Relation, seen_from: crate::model::AnnotationId) -> String {
+    let kind = project
+        .schema
+        .relation_type(&r.kind)
+        .map_or(r.kind.as_str(), |t| t.name.as_str());
+    let outgoing = r.from == seen_from;
+    let other = if outgoing { r.to } else { r.from };
+    let text = project
+        .annotation(other)
+        .map_or_else(|| other.to_string(), |o| format!("“{}”", shorten(&o.text, 40)));
+    if outgoing {
+        format!("{kind} → {text}")
+    } else {
+        format!("← {kind} {text}")
+    }
+}
+
+/// The undo text of a relation: "relate claimant: “…” → “…”".
+pub fn relation_undo_text(project: &Project, kind: &str, from: &Annotation, to: &Annotation) -> String {
+    let name = project.schema.relation_type(kind).map_or(kind, |t| t.name.as_str());
+    format!(
+        "relate {}: “{}” → “{}”",
+        name.to_lowercase(),
+        shorten(&from.text, 24),
+        shorten(&to.text, 24)
+    )
+}
+
+/// The attributes, relations and unmet roles of `a`.
+pub fn structure_ui(ui: &mut Ui, project: &Project, a: &Annotation) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let attributes = attributes_of(project, a);
+    let relations: Vec<&Relation> = project.relations_touching(&a.doc, a.id).collect();
+    let missing = missing_roles(project, a);
+    if attributes.is_empty() && relations.is_empty() && missing.is_empty() {
+        return actions;
+    }
+    ui.add_space(4.0);
+    if !attributes.is_empty() {
+        egui::Grid::new("inspector-attributes").num_columns(2).show(ui, |ui| {
+            for (key, def) in &attributes {
+                let (key, def) = (key.as_str(), *def);
+                let name = def.map_or(key, |d| d.name.as_str());
+                let label = ui.weak(name);
+                if let Some(d) = def.filter(|d| !d.guideline.is_empty()) {
+                    label.on_hover_text(&d.guideline);
+                }
+                match attribute_widget(ui, project, a, key, def) {
+                    Some(Change::Set(value)) => actions.push(Action::SetAttr {
+                        owners: vec![Owner::Annotation(a.id)],
+                        key: key.to_owned(),
+                        value,
+                    }),
+                    Some(Change::NewEntity(name)) => actions.push(Action::NewEntity {
+                        name,
+                        owner: Owner::Annotation(a.id),
+                        key: key.to_owned(),
+                    }),
+                    None => {}
+                }
+                ui.end_row();
+            }
+        });
+    }
+    if !relations.is_empty() || !missing.is_empty() {
+        ui.add_space(4.0);
+        ui.strong("Relations");
+        for r in relations {
+            ui.horizontal(|ui| {
+                let other = if r.from == a.id { r.to } else { r.from };
+                let colour = project
+                    .schema
+                    .relation_type(&r.kind)
+                    .map_or(ui.visuals().text_color(), |t| crate::gui::view::label_colour(t.colour));
+                let text = relation_text(project, r, a.id);
+                // ✕ first, so that a long text never pushes it out of view.
+                let delete = ui.small_button("✕").on_hover_text("Delete this relation");
+                delete.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Delete: {text}")));
+                if delete.clicked() {
+                    actions.push(Action::DeleteRelation(r.id));
+                }
+                let go = ui
+                    .add(
+                        egui::Label::new(RichText::new(&text).color(colour))
+                            .truncate()
+                            .sense(egui::Sense::click()),
+                    )
+                    .on_hover_cursor(egui::CursorIcon::PointingHand)
+                    .on_hover_text("Go to the other end");
+                if go.clicked() {
+                    actions.push(Action::SelectAnnotation(Some(other)));
+                }
+            });
+        }
+        for (name, need) in missing {
+            ui.label(RichText::new(format!("⚠ {name}: {need}")).color(ui.visuals().warn_fg_color));
+        }
+        ui.weak("Ctrl+K links this annotation to another.");
+    }
+    actions
+}
+
+/// The roles (relation types from `a`'s label with a cardinality) that `a`
+/// has too few or too many of: (type name, what is wrong).
+pub fn missing_roles(project: &Project, a: &Annotation) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for t in &project.schema.relation_types {
+        if !(t.from.is_empty() || t.from.contains(&a.label)) {
+            continue;
+        }
+        let n = project
+            .relations_of(&a.doc)
+            .iter()
+            .filter(|r| r.from == a.id && r.kind == t.id)
+            .count();
+        let min = t.cardinality.min();
+        if n < min {
+            out.push((
+                t.name.clone(),
+                format!("needs {} (has none)", t.cardinality.name().replace('_', " ")),
+            ));
+        } else if t.cardinality.max().is_some_and(|max| n > max) {
+            out.push((t.name.clone(), format!("at most one (has {n})")));
+        }
+    }
+    out
+}
+
+/// What an attribute widget was asked to do.
+enum Change {
+    /// Set the value (`None`: unset).
+    Set(Option<AttrValue>),
+    /// Add an entity of this name to the list and refer to it.
+    NewEntity(String),
+}
+
+/// The widget for attribute `key` of `a`, and what the user changed.
+fn attribute_widget(
+    ui: &mut Ui,
+    project: &Project,
+    a: &Annotation,
+    key: &str,
+    def: Option<&AttributeDef>,
+) -> Option<Change> {
+    let current = a.attrs.get(key);
+    let kind = def.map_or(AttrKind::Text, |d| d.kind);
+    let id = ui.scope_id().with(("attr", a.id, key));
+    match (kind, def) {
+        (AttrKind::Choice, Some(d)) => {
+            let shown = current.map_or_else(|| "—".to_owned(), |v| v.to_string());
+            let mut out = None;
+            egui::ComboBox::from_id_salt(id)
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    if ui.selectable_label(current.is_none(), "—").clicked() && current.is_some() {
+                        out = Some(None);
+                    }
+                    for v in &d.values {
+                        let text = match v.hotkey {
+                            Some(k) => format!("{}   {k}", v.id),
+                            None => v.id.clone(),
+                        };
+                        let on = current.is_some_and(|c| c.to_string() == v.id);
+                        if ui.selectable_label(on, text).clicked() && !on {
+                            out = Some(Some(AttrValue::Text(v.id.clone())));
+                        }
+                    }
+                })
+                .response
+                .accessible_name(format!("{} of the selected annotation", d.name));
+            out.map(Change::Set)
+        }
+        (AttrKind::Multi, Some(d)) => {
+            let held: Vec<String> = match current {
+                Some(AttrValue::List(v)) => v.clone(),
+                _ => Vec::new(),
+            };
+            let mut out = None;
+            ui.horizontal_wrapped(|ui| {
+                for v in &d.values {
+                    let mut on = held.contains(&v.id);
+                    if ui.checkbox(&mut on, &v.id).changed() {
+                        // Kept in the schema's order.
+                        let list: Vec<String> = d
+                            .values
+                            .iter()
+                            .filter(|x| if x.id == v.id { on } else { held.contains(&x.id) })
+                            .map(|x| x.id.clone())
+                            .collect();
+                        out = Some((!list.is_empty()).then_some(AttrValue::List(list)));
+                    }
+                }
+            });
+            out.map(Change::Set)
+        }
+        (AttrKind::Flag, _) => {
+            let mut on = matches!(current, Some(AttrValue::Flag(true)));
+            let name = def.map_or(key, |d| d.name.as_str());
+            ui.checkbox(&mut on, "")
+                .on_hover_text(name)
+                .changed()
+                .then_some(Change::Set(Some(AttrValue::Flag(on))))
+        }
+        (AttrKind::Entity, _) => entity_widget(ui, project, id, current),
+        _ => text_widget(ui, id, def, current).map(Change::Set),
+    }
+}
+
+/// A text, number, date or URL field: the value is set when the field
+/// loses the keyboard or Enter is pressed; an empty field unsets it.
+fn text_widget(
+    ui: &mut Ui,
+    id: egui::Id,
+    def: Option<&AttributeDef>,
+    current: Option<&AttrValue>,
+) -> Option<Option<AttrValue>> {
+    let held = current.map(ToString::to_string).unwrap_or_default();
+    let mut draft: String = ui.data_mut(|d| d.get_temp(id)).unwrap_or_else(|| held.clone());
+    let response = ui.add(
+        egui::TextEdit::singleline(&mut draft)
+            .desired_width(160.0)
+            .id(id.with("field")),
+    );
+    let commit = response.lost_focus();
+    if response.has_focus() || response.changed() {
+        ui.data_mut(|d| d.insert_temp(id, draft.clone()));
+    } else {
+        ui.data_mut(|d| d.remove::<String>(id));
+    }
+    if !commit || draft == held {
+        return None;
+    }
+    ui.data_mut(|d| d.remove::<String>(id));
+    if draft.trim().is_empty() {
+        return Some(None);
+    }
+    match crate::edit::parse_value(def, &draft) {
+        Ok(v) => Some(Some(v)),
+        // Said by the workbench when it checks the value; here the text
+        // stays as typed would hide the refusal, so it goes back.
+        Err(_) => Some(Some(AttrValue::Text(draft))),
+    }
+}
+
+/// An entity reference: a button showing the entity's name, opening a
+/// list filtered by what is typed (name, id or reference).
+fn entity_widget(ui: &mut Ui, project: &Project, id: egui::Id, current: Option<&AttrValue>) -> Option<Change> {
+    let entities = &project.schema.entities;
+    let shown = match current {
+        Some(AttrValue::Text(e)) => project.schema.entity(e).map_or_else(|| e.clone(), |e| e.name.clone()),
+        Some(v) => v.to_string(),
+        None => "—".to_owned(),
+    };
+    let mut out: Option<Change> = None;
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(shown)
+        .height(300.0)
+        .show_ui(ui, |ui| {
+            let filter_id = id.with("filter");
+            let mut filter: String = ui.data_mut(|d| d.get_temp(filter_id)).unwrap_or_default();
+            let field = ui.add(egui::TextEdit::singleline(&mut filter).hint_text("Type part of a name"));
+            field.request_focus();
+            ui.data_mut(|d| d.insert_temp(filter_id, filter.clone()));
+            let needle = fold_str_for_search(&filter);
+            let matching: Vec<&crate::model::Entity> = entities
+                .iter()
+                .filter(|e| {
+                    needle.is_empty()
+                        || fold_str_for_search(&e.name).contains(&needle)
+                        || fold_str_for_search(&e.id).contains(&needle)
+                        || e.reference
+                            .as_deref()
+                            .is_some_and(|r| fold_str_for_search(r).contains(&needle))
+                })
+                .collect();
+            if ui.selectable_label(current.is_none(), "—").clicked() && current.is_some() {
+                out = Some(Change::Set(None));
+            }
+            for e in &matching {
+                let on = matches!(current, Some(AttrValue::Text(c)) if *c == e.id);
+                let text = match &e.reference {
+                    Some(r) => format!("{}  ({r})", e.name),
+                    None => e.name.clone(),
+                };
+                if ui.selectable_label(on, text).clicked() && !on {
+                    out = Some(Change::Set(Some(AttrValue::Text(e.id.clone()))));
+                }
+            }
+            // Enter takes the only match.
+            if field.lost_focus()
+                && ui.input(|i| i.key_pressed(egui::Key::Enter))
+                && let [only] = matching.as_slice()
+            {
+                out = Some(Change::Set(Some(AttrValue::Text(only.id.clone()))));
+            }
+            let typed = filter.trim();
+            let exact = entities.iter().any(|e| fold_str_for_search(&e.name) == needle);
+            if !typed.is_empty() && !exact && ui.button(format!("Add “{typed}” as a new entity")).clicked() {
+                out = Some(Change::NewEntity(typed.to_owned()));
+                ui.data_mut(|d| d.remove::<String>(filter_id));
+            }
+        })
+        .response
+        .accessible_name("Entity of the selected annotation");
+    out
+}
+
+/// The bar above the text while a relation is being made: what links to
+/// what, what is typed, the keys; and, when two types fit, a button per
+/// type with its key.
+pub fn linking_bar(ui: &mut Ui, project: &Project, linking: &crate::gui::linking::Linking) -> Vec<Action> {
+    use crate::gui::linking::LinkKey;
+    let mut actions = Vec::new();
+    let text = |id| {
+        project
+            .annotation(id)
+            .map_or_else(String::new, |a: &Annotation| format!("“{}”", shorten(&a.text, 32)))
+    };
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.strong("Link");
+            ui.label(text(linking.from));
+            ui.label("→");
+            match &linking.choosing {
+                Some((to, types)) => {
+                    ui.label(text(*to));
+                    ui.weak("as");
+                    for (n, id) in types.iter().enumerate() {
+                        let t = project.schema.relation_type(id);
+                        let name = t.map_or(id.as_str(), |t| t.name.as_str());
+                        let key = t
+                            .and_then(|t| t.hotkey)
+                            .map_or_else(|| (n + 1).to_string(), |k| k.to_string());
+                        let colour = t.map_or(ui.visuals().text_color(), |t| crate::gui::view::label_colour(t.colour));
+                        let button = egui::Button::new(RichText::new(format!("{name}  {key}")).color(colour));
+                        if ui.add(button).clicked() {
+                            actions.push(Action::Relate {
+                                kind: id.clone(),
+                                from: linking.from,
+                                to: *to,
+                            });
+                        }
+                    }
+                    ui.weak("Enter: the first · Esc: back");
+                }
+                None => {
+                    let shown = linking.narrowed(project);
+                    match linking.current(project) {
+                        Some(id) => {
+                            ui.label(text(id));
+                        }
+                        None => {
+                            ui.weak("nothing matches");
+                        }
+                    }
+                    if !linking.typed.is_empty() {
+                        ui.weak(format!("typed “{}”", linking.typed));
+                    }
+                    ui.weak(format!(
+                        "{} · ←/→ choose · type to narrow · Enter link · Esc cancel",
+                        crate::model::plural(shown.len(), "candidate")
+                    ));
+                }
+            }
+            if ui.small_button("Cancel").clicked() {
+                actions.push(Action::LinkKey(LinkKey::Escape));
+                if linking.choosing.is_some() {
+                    actions.push(Action::LinkKey(LinkKey::Escape));
+                }
+            }
+        });
+    });
+    actions
+}

@@ -1,0 +1,207 @@
+//! Structure edits from the workbench: relations made from the keyboard
+//! (the linking loop), deleted from the inspector, attributes set on one
+//! or many annotations, entities added from an attribute's list. Each
+//! becomes one undoable command whose name says what it did.
+
+use super::*;
+use crate::edit::{Command, Structure};
+use crate::gui::linking::{LinkKey, Linking, Step};
+use crate::gui::panels::structure::relation_undo_text;
+use crate::model::{AnnotationId, AttrValue, Entity, Owner, Timestamp, plural, shorten};
+
+impl Workbench {
+    /// Ctrl+K: links the selected annotation to another.
+    pub(super) fn start_linking(&mut self) {
+        if self.state.linking.take().is_some() {
+            self.state.message = Some("Linking cancelled".to_owned());
+            return;
+        }
+        let Some(project) = self.project() else { return };
+        let Some(from) = self.state.selection.annotation.and_then(|id| project.annotation(id)) else {
+            self.state.message = Some("Select an annotation first, then Ctrl+K links it to another".to_owned());
+            return;
+        };
+        match Linking::start(project, from) {
+            Ok(linking) => {
+                let first = linking.current(project);
+                self.state.linking = Some(linking);
+                self.state.message =
+                    Some("Link to: ←/→ choose, type to narrow, Enter to link, Esc to cancel".to_owned());
+                self.show_link_candidate(first);
+            }
+            Err(why) => self.state.message = Some(why),
+        }
+    }
+
+    /// Feeds one key to the linking loop.
+    pub(super) fn link_key(&mut self, key: LinkKey) {
+        let (Some(session), Some(linking)) = (&self.session, &mut self.state.linking) else {
+            return;
+        };
+        let project = session.project();
+        let step = linking.key(project, key);
+        let current = linking.current(project);
+        match step {
+            Step::Continue => self.show_link_candidate(current),
+            Step::Cancel => {
+                self.state.linking = None;
+                self.state.message = Some("Linking cancelled".to_owned());
+            }
+            Step::Refuse(why) => self.state.message = Some(why),
+            Step::Relate { kind, from, to } => {
+                self.state.linking = None;
+                self.relate(&kind, from, to);
+                self.state.selection.annotation = Some(from);
+            }
+        }
+    }
+
+    /// Scrolls the candidate into view (the view draws it and the arrow).
+    fn show_link_candidate(&mut self, id: Option<AnnotationId>) {
+        let Some(start) = id.and_then(|id| self.project()?.annotation(id)).map(|a| a.start) else {
+            return;
+        };
+        let on_screen = self.current_view().is_some_and(|v| v.char_rect(start).is_some());
+        if !on_screen {
+            self.scroll_current_to(start);
+        }
+    }
+
+    /// Makes a relation, named for Undo: "relate claimant: “…” → “…”".
+    pub(super) fn relate(&mut self, kind: &str, from: AnnotationId, to: AnnotationId) {
+        let author = self.session.as_ref().map(|s| s.author.clone()).unwrap_or_default();
+        let Some(project) = self.project() else { return };
+        let (Some(a), Some(b)) = (project.annotation(from), project.annotation(to)) else {
+            return;
+        };
+        let what = relation_undo_text(project, kind, a, b);
+        match crate::edit::new_relation(project, kind, from, to, &author, Timestamp::now()) {
+            Ok(r) => self.edit(Command::Named {
+                what,
+                commands: vec![Command::AddRelations(vec![r])],
+            }),
+            Err(e) => self.state.message = Some(format!("Could not {what}: {e}")),
+        }
+    }
+
+    pub(super) fn delete_relation(&mut self, id: AnnotationId) {
+        let Some(project) = self.project() else { return };
+        let Some(r) = project.relation(id) else { return };
+        let (Some(a), Some(b)) = (project.annotation(r.from), project.annotation(r.to)) else {
+            return;
+        };
+        let what = format!(
+            "delete the relation {}",
+            relation_undo_text(project, &r.kind, a, b).trim_start_matches("relate ")
+        );
+        self.edit(Command::Named {
+            what,
+            commands: vec![Command::DeleteRelations(vec![id])],
+        });
+    }
+
+    /// Sets (or unsets) `key` on every owner that does not hold that value
+    /// already, in one step.
+    pub(super) fn set_attr(&mut self, owners: Vec<Owner>, key: &str, value: Option<AttrValue>) {
+        let Some(project) = self.project() else { return };
+        let holds = |o: &Owner| match o {
+            Owner::Annotation(id) => project.annotation(*id).and_then(|a| a.attrs.get(key)),
+            Owner::Relation(id) => project.relation(*id).and_then(|r| r.attrs.get(key)),
+            Owner::Document(d) => project.document(d).and_then(|d| d.attrs.get(key)),
+        };
+        let at = Timestamp::now();
+        let mut commands: Vec<Command> = owners
+            .iter()
+            .filter(|o| holds(o) != value.as_ref())
+            .map(|o| Command::SetAttrs {
+                owner: o.clone(),
+                changes: vec![(key.to_owned(), value.clone())],
+                at,
+            })
+            .collect();
+        let name = project
+            .schema
+            .attribute(key)
+            .map_or(key, |d| d.name.as_str())
+            .to_lowercase();
+        let what = match &value {
+            Some(v) => format!("set {name} to {}", shorten(&v.to_string(), 30)),
+            None => format!("unset {name}"),
+        };
+        match commands.len() {
+            0 => self.state.message = Some(format!("Nothing to change: {what} would leave it as it is")),
+            1 => {
+                let command = commands.remove(0);
+                self.edit(Command::Named {
+                    what,
+                    commands: vec![command],
+                });
+            }
+            n => self.edit(Command::Named {
+                what: format!("{what} on {}", plural(n, "annotation")),
+                commands,
+            }),
+        }
+    }
+
+    /// Adds an entity named `name` to the list and refers to it from
+    /// `owner`'s `key`, as one step.
+    pub(super) fn new_entity(&mut self, name: &str, owner: Owner, key: &str) {
+        let Some(project) = self.project() else { return };
+        let mut entities = project.schema.entities.clone();
+        let id = entity_id(name, |id| entities.iter().any(|e| e.id == id));
+        entities.push(Entity {
+            id: id.clone(),
+            name: name.to_owned(),
+            reference: None,
+            note: String::new(),
+        });
+        self.edit(Command::Named {
+            what: format!("add the entity {name} and refer to it"),
+            commands: vec![
+                Command::SetStructure(Structure::Entities(entities)),
+                Command::SetAttrs {
+                    owner,
+                    changes: vec![(key.to_owned(), Some(AttrValue::Text(id)))],
+                    at: Timestamp::now(),
+                },
+            ],
+        });
+    }
+}
+
+/// An entity id from a name: lower-case letters, digits and `_`, unique
+/// (`Nikol Pashinyan` → `nikol_pashinyan`, then `nikol_pashinyan_2`).
+pub fn entity_id(name: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut base = String::new();
+    for c in crate::model::fold_str_for_search(name).chars() {
+        if c.is_alphanumeric() {
+            base.push(c);
+        } else if !base.ends_with('_') && !base.is_empty() {
+            base.push('_');
+        }
+    }
+    let base = base.trim_end_matches('_');
+    let base = if base.is_empty() { "entity" } else { base };
+    (1..)
+        .map(|n| if n == 1 { base.to_owned() } else { format!("{base}_{n}") })
+        .find(|id| !taken(id))
+        .unwrap_or_else(|| base.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::entity_id;
+
+    #[test]
+    fn entity_ids_are_readable_and_unique() {
+        assert_eq!(entity_id("Nikol Pashinyan", |_| false), "nikol_pashinyan");
+        // Letters of other alphabets stay (folded for case and accents only).
+        assert_eq!(entity_id("Ilham Əliyev!", |_| false), "ilham_əliyev");
+        assert_eq!(
+            entity_id("Nikol Pashinyan", |id| id == "nikol_pashinyan"),
+            "nikol_pashinyan_2"
+        );
+        assert_eq!(entity_id("« »", |_| false), "entity");
+    }
+}

@@ -1,0 +1,262 @@
+//! The workbench's structure, driven headless: relations made from the
+//! keyboard, drawn as arrows and followed, deleted from the inspector;
+//! attributes set from their keys, their widgets and on many annotations
+//! at once; entities added from an attribute. Each with Undo and Redo.
+
+use super::*;
+use marginalia::gui::panels::structure::relation_text;
+use marginalia::model::{AnnotationId, AttrValue, Owner};
+
+fn undo_text(h: &Harness<'_, Workbench>) -> String {
+    h.state()
+        .session()
+        .and_then(|s| s.history().undo_description())
+        .unwrap_or_default()
+}
+
+/// A claim of the document with no target yet (every claim here has its
+/// claimant already).
+fn unlinked_claim(p: &Project) -> marginalia::model::Annotation {
+    p.annotations_of(DOC)
+        .iter()
+        .find(|a| a.label == "claim" && !p.relations_of(DOC).iter().any(|r| r.from == a.id && r.kind == "target"))
+        .expect("a claim without a target")
+        .clone()
+}
+
+#[test]
+fn a_relation_is_made_from_the_keyboard_named_in_undo_and_undone() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let claim = unlinked_claim(project(&h));
+    h.state_mut().apply(Action::SelectAnnotation(Some(claim.id)));
+    settle(&mut h);
+    press(&mut h, Modifiers::COMMAND, Key::K);
+    let linking = h.state().state.linking.clone().expect("Ctrl+K starts linking");
+    assert_eq!(linking.from, claim.id);
+    let first = linking.current(project(&h)).expect("a candidate");
+    // The arrows move between candidates; the view shows a dashed arrow.
+    press(&mut h, Modifiers::NONE, Key::ArrowRight);
+    let second = h.state().state.linking.as_ref().and_then(|l| l.current(project(&h)));
+    assert!(
+        second.is_some() && second != Some(first),
+        "→ moves to another candidate"
+    );
+    let arrows = &h.state().current_view().expect("a view").arrows_last_frame;
+    assert!(arrows.iter().any(|a| a.preview), "the link being made is drawn");
+    press(&mut h, Modifiers::NONE, Key::ArrowLeft);
+    let target = project(&h).annotation(first).expect("there").clone();
+    // Enter: claim → actor fits two types, so the type is asked; `t` is
+    // target's key.
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    assert!(h.state().state.linking.as_ref().is_some_and(|l| l.choosing.is_some()));
+    h.get_by_label("Claimant  c");
+    h.get_by_label("Target  t");
+    let relations = project(&h).relations().len();
+    type_key(&mut h, "t");
+    assert!(h.state().state.linking.is_none(), "done");
+    let made = project(&h)
+        .relations_of(DOC)
+        .iter()
+        .find(|r| r.from == claim.id && r.to == target.id && r.kind == "target")
+        .expect("the relation")
+        .clone();
+    assert_eq!(made.kind, "target");
+    assert_eq!(made.author, "gui-test");
+    assert_eq!(project(&h).relations().len(), relations + 1);
+    let undo = undo_text(&h);
+    assert!(undo.starts_with("relate target: “"), "{undo}");
+    assert!(undo.contains(" → “"), "{undo}");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(project(&h).relation(made.id).is_none(), "undone");
+    press(&mut h, Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z);
+    assert_eq!(project(&h).relation(made.id), Some(&made), "redone exactly");
+}
+
+#[test]
+fn typing_narrows_the_candidates_and_escape_cancels() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let claim = unlinked_claim(project(&h));
+    h.state_mut().apply(Action::SelectAnnotation(Some(claim.id)));
+    settle(&mut h);
+    press(&mut h, Modifiers::COMMAND, Key::K);
+    let all = h.state().state.linking.as_ref().expect("linking").narrowed(project(&h));
+    let far = project(&h)
+        .annotation(*all.last().expect("candidates"))
+        .expect("there")
+        .clone();
+    type_key(&mut h, &far.text);
+    let linking = h.state().state.linking.clone().expect("still linking");
+    assert_eq!(
+        linking.typed, far.text,
+        "typing goes to the loop, not to the label keys"
+    );
+    assert_eq!(linking.current(project(&h)), Some(far.id));
+    assert_eq!(
+        project(&h).annotation(claim.id).map(|a| a.label.as_str()),
+        Some("claim")
+    );
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(h.state().state.linking.is_none(), "Esc cancels");
+    assert_eq!(selected(&h), Some(claim.id), "the selection stays");
+}
+
+#[test]
+fn the_selected_annotations_relations_are_arrows_and_a_label_click_follows_one() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let p = project(&h).clone();
+    let r = p
+        .relations_of(DOC)
+        .iter()
+        .find(|r| r.kind == "claimant")
+        .expect("a claimant")
+        .clone();
+    // Nothing selected: no arrows (by default only the selected's).
+    settle(&mut h);
+    assert!(h.state().current_view().expect("view").arrows_last_frame.is_empty());
+    h.state_mut().apply(Action::SelectAnnotation(Some(r.from)));
+    settle(&mut h);
+    let arrows = h.state().current_view().expect("view").arrows_last_frame.clone();
+    let arrow = arrows
+        .iter()
+        .find(|a| a.follow == Some(r.to))
+        .expect("the claim's claimant is drawn");
+    assert!(arrow.label.starts_with("Claimant"), "{}", arrow.label);
+    // A click on its label goes to the actor.
+    h.get_by_label(&arrow.label).click();
+    settle(&mut h);
+    assert_eq!(selected(&h), Some(r.to), "the click follows the arrow");
+    // Show all: every relation with an end in view.
+    h.state_mut().apply(Action::ToggleAllRelations);
+    h.state_mut().apply(Action::SelectAnnotation(None));
+    settle(&mut h);
+    let all = h.state().current_view().expect("view").arrows_last_frame.len();
+    assert!(all > 1, "{all} arrows with all shown");
+    // A hidden type is not drawn.
+    h.state_mut().state.hidden_relation_types = vec!["claimant".into()];
+    settle(&mut h);
+    let arrows = &h.state().current_view().expect("view").arrows_last_frame;
+    assert!(arrows.len() < all && arrows.iter().all(|a| !a.label.starts_with("Claimant")));
+}
+
+#[test]
+fn the_inspector_goes_to_a_relations_other_end_and_deletes_it_undoably() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let p = project(&h).clone();
+    let r = p
+        .relations_of(DOC)
+        .iter()
+        .find(|r| r.kind == "claimant")
+        .expect("a claimant")
+        .clone();
+    h.state_mut().apply(Action::SelectAnnotation(Some(r.from)));
+    settle(&mut h);
+    h.get_by_label(&relation_text(&p, &r, r.from)).click();
+    settle(&mut h);
+    assert_eq!(selected(&h), Some(r.to), "the other end");
+    // From the actor's side the relation reads backwards; ✕ deletes it.
+    let backwards = relation_text(&p, &r, r.to);
+    assert!(backwards.starts_with("← Claimant “"), "{backwards}");
+    h.get_by_label(&backwards);
+    h.get_by_label(&format!("Delete: {backwards}")).click();
+    settle(&mut h);
+    assert!(project(&h).relation(r.id).is_none());
+    assert!(
+        undo_text(&h).starts_with("delete the relation claimant: “"),
+        "{}",
+        undo_text(&h)
+    );
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(project(&h).relation(r.id), Some(&r));
+}
+
+#[test]
+fn an_attribute_value_is_set_from_its_key_and_on_many_annotations_in_one_step() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let claim = project(&h)
+        .annotations_of(DOC)
+        .iter()
+        .find(|a| a.label == "claim" && a.attrs.get("polarity") == Some(&AttrValue::Text("affirms".into())))
+        .expect("an affirmed claim")
+        .clone();
+    h.state_mut().apply(Action::SelectAnnotation(Some(claim.id)));
+    settle(&mut h);
+    // `-` is the key of polarity's value "denies" (no label has it).
+    type_key(&mut h, "-");
+    let polarity = |h: &Harness<'_, Workbench>| {
+        project(h)
+            .annotation(claim.id)
+            .and_then(|a| a.attrs.get("polarity").cloned())
+    };
+    assert_eq!(polarity(&h), Some(AttrValue::Text("denies".into())));
+    assert_eq!(undo_text(&h), "set polarity to denies");
+    h.get_by_label("Polarity of the selected annotation");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(polarity(&h), Some(AttrValue::Text("affirms".into())));
+    // A label's key still relabels (it comes first): `2` is claim's own.
+    // Many at once: every claim of the document hedged, one step.
+    let claims: Vec<AnnotationId> = project(&h)
+        .annotations_of(DOC)
+        .iter()
+        .filter(|a| a.label == "claim")
+        .map(|a| a.id)
+        .collect();
+    let before = project(&h).clone();
+    let unhedged = claims
+        .iter()
+        .filter(|id| before.annotation(**id).and_then(|a| a.attrs.get("hedged")) != Some(&AttrValue::Flag(true)))
+        .count();
+    h.state_mut().apply(Action::SetAttr {
+        owners: claims.iter().map(|id| Owner::Annotation(*id)).collect(),
+        key: "hedged".into(),
+        value: Some(AttrValue::Flag(true)),
+    });
+    settle(&mut h);
+    assert!(
+        claims
+            .iter()
+            .all(|id| project(&h).annotation(*id).and_then(|a| a.attrs.get("hedged")) == Some(&AttrValue::Flag(true)))
+    );
+    assert_eq!(undo_text(&h), format!("set hedged to true on {unhedged} annotations"));
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(
+        project(&h).annotations(),
+        before.annotations(),
+        "one undo puts every one back"
+    );
+}
+
+#[test]
+fn a_new_entity_is_added_from_an_attribute_and_referred_to() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let actor = project(&h)
+        .annotations_of(DOC)
+        .iter()
+        .find(|a| a.label == "actor")
+        .expect("an actor")
+        .clone();
+    let entities = project(&h).schema.entities.len();
+    h.state_mut().apply(Action::NewEntity {
+        name: "Ruben Vardanyan".into(),
+        owner: Owner::Annotation(actor.id),
+        key: "refers_to".into(),
+    });
+    settle(&mut h);
+    let p = project(&h);
+    assert_eq!(p.schema.entities.len(), entities + 1);
+    let e = p.schema.entity("ruben_vardanyan").expect("the new entity");
+    assert_eq!(e.name, "Ruben Vardanyan");
+    assert_eq!(
+        p.annotation(actor.id).and_then(|a| a.attrs.get("refers_to")),
+        Some(&AttrValue::Text("ruben_vardanyan".into()))
+    );
+    assert_eq!(undo_text(&h), "add the entity Ruben Vardanyan and refer to it");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(project(&h).schema.entities.len(), entities);
+    assert_eq!(project(&h).annotation(actor.id), Some(&actor));
+}
