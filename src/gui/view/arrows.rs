@@ -3,7 +3,8 @@
 //! An arrow never crosses the text: it leaves its source span upwards into
 //! the gap above the source's line, runs in that gap to a lane at the
 //! right of the text, along the lane to the gap above the target's line,
-//! and down into the target, where its head is. Each arrow has its own
+//! and down into the target, where its head is (two spans on one line are
+//! joined by a bracket in the gap above it). Each arrow has its own
 //! track in the lane (so parallel arrows stay apart) and its type's name
 //! beside it, in the type's colour, in the lane where there is no text. An
 //! arrow whose other end is off screen runs along the lane to the top or
@@ -60,6 +61,14 @@ pub fn route(from: End, to: End, lane_x: f32, track: usize, view: Rect) -> Optio
         Off::Below => view.bottom() - 2.0,
     };
     let path = match (from, to) {
+        // On one row: a bracket in the gap above it, straight across (its
+        // label waits in the lane at the same height).
+        (End::On(a), End::On(b)) if (a.top() - b.top()).abs() < 1.0 => vec![
+            pos2(a.center().x, a.top()),
+            pos2(a.center().x, gap(a)),
+            pos2(b.center().x, gap(a)),
+            pos2(b.center().x, b.top()),
+        ],
         (End::On(a), End::On(b)) => vec![
             pos2(a.center().x, a.top()),
             pos2(a.center().x, gap(a)),
@@ -101,6 +110,8 @@ fn label_anchor(path: &[Pos2], from: End, to: End, lane_x: f32) -> Pos2 {
                 Off::Below => edge - 8.0,
             }
         }
+        // One row: the bracket's height.
+        _ if path.len() == 4 => path[1].y,
         _ => (path[2].y + path[3].y) / 2.0,
     };
     pos2(x, y)
@@ -143,8 +154,14 @@ pub fn paint(painter: &Painter, arrows: &[Arrow], lane_x: f32, view: Rect, backg
         let galley = painter.layout_no_wrap(arrow.label.clone(), font.clone(), arrow.colour);
         let size = galley.size() + vec2(4.0, 2.0);
         let mut rect = Align2::LEFT_CENTER.anchor_size(anchor, size);
+        // Side by side while the lane has room, else below.
+        let left = anchor.x;
         while placed.iter().any(|r| r.intersects(rect)) {
-            anchor.y += size.y;
+            anchor.x += size.x + 4.0;
+            if anchor.x + size.x > lane_x + LANE_WIDTH + 8.0 {
+                anchor.x = left;
+                anchor.y += size.y;
+            }
             rect = Align2::LEFT_CENTER.anchor_size(anchor, size);
         }
         placed.push(rect);
@@ -174,6 +191,14 @@ mod tests {
         // vertical run is in the lane, right of the text.
         assert!(path[1].y < 200.0 && path[4].y < 50.0, "{path:?}");
         assert!(path[2].x >= 500.0 && path[3].x >= 500.0, "{path:?}");
+    }
+
+    #[test]
+    fn two_spans_of_one_row_are_joined_in_the_gap_above_it() {
+        let view = Rect::from_min_max(pos2(0.0, 0.0), pos2(600.0, 400.0));
+        let path = route(End::On(r(300.0, 100.0)), End::On(r(10.0, 100.0)), 500.0, 0, view).expect("a");
+        assert_eq!(path.len(), 4);
+        assert!(path.iter().all(|p| p.x < 500.0 && p.y <= 100.0), "not through the lane: {path:?}");
     }
 
     #[test]
