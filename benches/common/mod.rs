@@ -91,10 +91,16 @@ pub fn changed_copy(p: &Project, one_in: usize, seed: u64, new_ids: u64) -> Proj
     let mut list: Vec<Annotation> = p.annotations().to_vec();
     let changed = n / one_in;
     let mut deleted = std::collections::HashSet::new();
+    // A relation's end, or an annotation with attributes, keeps its label
+    // (a relabel could break its type's ends or its attributes'
+    // declarations, and a project that does not validate cannot be
+    // reviewed; the workbench refuses such a relabel too).
+    let ends: std::collections::HashSet<AnnotationId> = p.relations().iter().flat_map(|r| [r.from, r.to]).collect();
     for k in 0..changed {
         let i = rng.below(n);
         let a = &mut list[i];
         match k % 4 {
+            0 if ends.contains(&a.id) || !a.attrs.is_empty() => a.note = format!("revu {k}"),
             0 => {
                 a.label = if a.label == "claim" {
                     "event".into()

@@ -95,6 +95,15 @@ pub enum Command {
         changes: Vec<(String, Option<AttrValue>)>,
         at: Timestamp,
     },
+    /// Set or unset the same attributes on many annotations at once (a
+    /// bulk edit over a selection): one step, checked for each, undone by
+    /// restoring their previous values. Annotations that already hold the
+    /// values are left as they are.
+    SetAnnotationAttrs {
+        ids: Vec<AnnotationId>,
+        changes: Vec<(String, Option<AttrValue>)>,
+        at: Timestamp,
+    },
     /// Replace a document's metadata fields (the inverse of [`Command::SetAttrs`] on a document).
     SetDocumentAttrs { doc: String, attrs: Attrs },
     /// Make an annotation discontinuous, or change its pieces (`(start,
@@ -405,6 +414,9 @@ impl Command {
             Command::DeleteRelations(ids) => structure::delete_relations(project, ids),
             Command::RestoreRelations(values) => structure::restore_relations(project, values),
             Command::SetAttrs { owner, changes, at } => structure::set_attrs(project, owner, changes, *at),
+            Command::SetAnnotationAttrs { ids, changes, at } => {
+                structure::set_annotation_attrs(project, ids, changes, *at)
+            }
             Command::SetDocumentAttrs { doc, attrs } => structure::set_document_attrs(project, doc, attrs),
             Command::SetFragments { id, pieces, at } => structure::set_fragments(project, *id, pieces, *at),
             Command::SetStructure(new) => structure::set_structure(project, new),
@@ -526,6 +538,19 @@ impl Command {
             },
             Command::DeleteRelations(ids) => format!("delete {}", plural(ids.len(), "relation")),
             Command::RestoreRelations(v) => format!("restore {}", plural(v.len(), "relation")),
+            Command::SetAnnotationAttrs { ids, changes, .. } => match changes.as_slice() {
+                [(key, Some(v))] => format!(
+                    "set {key} to {} on {}",
+                    shorten(&v.to_string(), 30),
+                    plural(ids.len(), "annotation")
+                ),
+                [(key, None)] => format!("unset {key} on {}", plural(ids.len(), "annotation")),
+                _ => format!(
+                    "set {} on {}",
+                    plural(changes.len(), "attribute"),
+                    plural(ids.len(), "annotation")
+                ),
+            },
             Command::SetAttrs { changes, .. } => match changes.as_slice() {
                 [(key, Some(v))] => format!("set {key} to {}", shorten(&v.to_string(), 30)),
                 [(key, None)] => format!("unset {key}"),

@@ -177,9 +177,12 @@ pub fn new_relation(
         .ok_or(EditError::UnknownAnnotation(from))?
         .doc
         .clone();
-    let taken = project.used_ids();
+    // One id: looked for, not a set of all built.
+    let taken = |id: AnnotationId| {
+        project.annotation(id).is_some() || project.orphans.iter().any(|o| o.id == id) || project.relation(id).is_some()
+    };
     let r = Relation {
-        id: AnnotationId::fresh(|id| taken.contains(&id)),
+        id: AnnotationId::fresh(taken),
         doc,
         kind: kind.to_owned(),
         from,

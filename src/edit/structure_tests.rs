@@ -504,3 +504,94 @@ fn a_document_class_covers_the_whole_text() {
             .any(|p| matches!(p, crate::model::ProblemKind::DocumentLabelSpan { .. }))
     );
 }
+
+#[test]
+fn an_attribute_is_set_on_many_annotations_in_one_step() {
+    let mut f = fixture();
+    // A second claim, to set both at once.
+    let second = new_annotation(&f.project, "doc", range_of("Nous ne"), "claim", "ana", t(1)).unwrap();
+    let second_id = second.id;
+    Command::AddAnnotations(vec![second]).apply(&mut f.project).unwrap();
+    let set = Command::SetAnnotationAttrs {
+        ids: vec![f.claim, second_id],
+        changes: vec![("polarity".into(), Some(AttrValue::Text("oppose".into())))],
+        at: t(7),
+    };
+    assert_eq!(set.describe(), "set polarity to oppose on 2 annotations");
+    let after = round_trip(&f.project, set);
+    for id in [f.claim, second_id] {
+        let a = after.annotation(id).unwrap();
+        assert_eq!(a.attrs["polarity"], AttrValue::Text("oppose".into()));
+        assert_eq!(a.modified, t(7));
+    }
+    // One that does not take the value refuses the whole step; so does an
+    // unknown id; nothing changes.
+    let e = refused(
+        &f.project,
+        Command::SetAnnotationAttrs {
+            ids: vec![f.claim, f.actor],
+            changes: vec![("polarity".into(), Some(AttrValue::Text("oppose".into())))],
+            at: t(7),
+        },
+    );
+    assert!(e.to_string().contains("does not declare on label \"actor\""), "{e}");
+    let ghost = AnnotationId::from_u64(42);
+    assert!(matches!(
+        refused(
+            &f.project,
+            Command::SetAnnotationAttrs {
+                ids: vec![f.claim, ghost],
+                changes: vec![("polarity".into(), None)],
+                at: t(7),
+            },
+        ),
+        EditError::UnknownAnnotation(id) if id == ghost
+    ));
+    // Those already holding the value are left alone (not even touched).
+    let mut p = after.clone();
+    let inverse = Command::SetAnnotationAttrs {
+        ids: vec![f.claim, second_id],
+        changes: vec![("polarity".into(), Some(AttrValue::Text("oppose".into())))],
+        at: t(9),
+    }
+    .apply(&mut p)
+    .unwrap();
+    assert_eq!(inverse, Command::RestoreAnnotations(Vec::new()));
+    assert_eq!(p.annotation(f.claim).unwrap().modified, t(7));
+}
+
+#[test]
+fn relations_from_into_and_touching_are_found_as_a_scan_finds_them() {
+    let f = fixture();
+    let mut p = f.project.clone();
+    let claimant = new_relation(&p, "claimant", f.claim, f.actor, "ana", t(2)).unwrap();
+    Command::AddRelations(vec![claimant.clone()]).apply(&mut p).unwrap();
+    let target = new_relation(&p, "target", f.event, f.actor, "ana", t(3)).unwrap();
+    Command::AddRelations(vec![target.clone()]).apply(&mut p).unwrap();
+    let scan = |p: &Project, id: AnnotationId| -> Vec<AnnotationId> {
+        let mut v: Vec<AnnotationId> = p.relations_of("doc").iter().filter(|r| r.touches(id)).map(|r| r.id).collect();
+        v.sort();
+        v
+    };
+    // Asked often enough for the indexes to be built, then after a change.
+    for _ in 0..4 {
+        for id in [f.claim, f.actor, f.event] {
+            let mut found: Vec<AnnotationId> = p.relations_touching("doc", id).map(|r| r.id).collect();
+            found.sort();
+            assert_eq!(found, scan(&p, id));
+        }
+        assert_eq!(p.relations_from("doc", f.claim), std::slice::from_ref(p.relation(claimant.id).unwrap()));
+        assert_eq!(p.relations_to("doc", f.actor).len(), 2);
+        assert!(p.relations_to("other", f.actor).is_empty());
+    }
+    Command::DeleteRelations(vec![claimant.id]).apply(&mut p).unwrap();
+    for _ in 0..4 {
+        for id in [f.claim, f.actor, f.event] {
+            let mut found: Vec<AnnotationId> = p.relations_touching("doc", id).map(|r| r.id).collect();
+            found.sort();
+            assert_eq!(found, scan(&p, id), "after the deletion");
+        }
+        assert!(p.relations_from("doc", f.claim).is_empty());
+        assert_eq!(p.relations_to("doc", f.actor), vec![p.relation(target.id).unwrap()]);
+    }
+}

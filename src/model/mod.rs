@@ -7,6 +7,7 @@ mod annotation;
 mod attrs;
 mod check;
 mod document;
+mod id_index;
 mod ids;
 pub mod offsets;
 mod project;

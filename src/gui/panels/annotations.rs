@@ -33,7 +33,7 @@ pub struct ListFilters {
 #[derive(Default)]
 pub struct AnnotationList {
     pub filters: ListFilters,
-    cache_key: Option<(u64, String, Vec<String>, String, SortBy)>,
+    cache_key: Option<(u64, String, String, Vec<String>, String, SortBy)>,
     rows: Vec<usize>,
     /// The note being edited in the inspector, before it is committed.
     pub note_draft: Option<(AnnotationId, String)>,
@@ -43,12 +43,10 @@ pub struct AnnotationList {
 
 const ROW_HEIGHT: f32 = 22.0;
 
-/// The panel for document `doc` of `project` (at `revision`), with the
-/// current `selection`.
+/// The panel for document `doc` of `project`, with the current `selection`.
 pub fn annotations_panel(
     ui: &mut Ui,
     project: &Project,
-    revision: u64,
     doc: Option<&str>,
     selection: &Selection,
     list: &mut AnnotationList,
@@ -69,20 +67,13 @@ pub fn annotations_panel(
                     actions.extend(inspector_ui(ui, project, selection, &mut list.note_draft));
                 });
             if let Some(doc) = doc {
-                actions.extend(list_ui(ui, project, revision, doc, selection, list));
+                actions.extend(list_ui(ui, project, doc, selection, list));
             }
         });
     actions
 }
 
-fn list_ui(
-    ui: &mut Ui,
-    project: &Project,
-    revision: u64,
-    doc: &str,
-    selection: &Selection,
-    list: &mut AnnotationList,
-) -> Vec<Action> {
+fn list_ui(ui: &mut Ui, project: &Project, doc: &str, selection: &Selection, list: &mut AnnotationList) -> Vec<Action> {
     let mut actions = Vec::new();
     let annotations = project.annotations_of(doc);
     ui.add_space(4.0);
@@ -123,8 +114,18 @@ fn list_ui(
             .response
             .accessible_name("Sort annotations");
     });
+    // The rows change with the annotations and the labels' order, not with
+    // other edits (a relation, an attribute elsewhere).
+    let labels = project
+        .schema
+        .labels
+        .iter()
+        .map(|l| l.id.as_str())
+        .collect::<Vec<_>>()
+        .join("\u{1f}");
     let key = (
-        revision,
+        project.annotations_generation(),
+        labels,
         doc.to_owned(),
         list.filters.hidden_labels.clone(),
         list.filters.search.clone(),

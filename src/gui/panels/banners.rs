@@ -180,7 +180,9 @@ fn conflicts(ui: &mut Ui, session: &Session, list: &ConflictList, selected: Opti
     actions
 }
 
-/// The annotations marked with merge conflicts, recomputed when the project changes.
+/// The annotations marked with merge conflicts, recomputed when the
+/// annotations change (not for other edits: a scan of 100,000 annotations'
+/// marks is 10 ms).
 #[derive(Default)]
 pub struct ConflictList {
     revision: Option<u64>,
@@ -188,7 +190,8 @@ pub struct ConflictList {
 }
 
 impl ConflictList {
-    pub fn refresh(&mut self, project: &Project, revision: u64) {
+    pub fn refresh(&mut self, project: &Project) {
+        let revision = project.annotations_generation();
         if self.revision != Some(revision) {
             self.ids = project
                 .annotations()

@@ -145,9 +145,9 @@ pub fn missing_roles(project: &Project, a: &Annotation) -> Vec<(String, String)>
             continue;
         }
         let n = project
-            .relations_of(&a.doc)
+            .relations_from(&a.doc, a.id)
             .iter()
-            .filter(|r| r.from == a.id && r.kind == t.id)
+            .filter(|r| r.kind == t.id)
             .count();
         let min = t.cardinality.min();
         if n < min {

@@ -198,7 +198,10 @@ mod tests {
         let view = Rect::from_min_max(pos2(0.0, 0.0), pos2(600.0, 400.0));
         let path = route(End::On(r(300.0, 100.0)), End::On(r(10.0, 100.0)), 500.0, 0, view).expect("a");
         assert_eq!(path.len(), 4);
-        assert!(path.iter().all(|p| p.x < 500.0 && p.y <= 100.0), "not through the lane: {path:?}");
+        assert!(
+            path.iter().all(|p| p.x < 500.0 && p.y <= 100.0),
+            "not through the lane: {path:?}"
+        );
     }
 
     #[test]

@@ -219,7 +219,7 @@ pub struct DocumentView {
     tops_stale: bool,
     spans: Vec<Vec<Span>>,
     signatures: Vec<u64>,
-    index_revision: Option<(u64, usize)>,
+    index_revision: Option<(u64, u64)>,
     key: Option<LayoutKey>,
     cache: HashMap<usize, Cached>,
     frame: u64,
@@ -253,6 +253,9 @@ pub struct DocumentView {
     /// Each relation of the document with the code points its ends span
     /// (lowest start, highest end), rebuilt with the spans.
     relation_spans: Vec<(usize, usize, usize)>,
+    /// The generations (annotations, relations) `relation_spans` was built for.
+    relations_revision: Option<(u64, u64)>,
+    relation_spans_stale: bool,
     /// The annotation under the pointer in the last frame.
     hovered: Option<AnnotationId>,
     /// Arrows drawn in the last frame (for tests).
@@ -292,6 +295,8 @@ impl DocumentView {
             layouts_last_frame: 0,
             positions: HashMap::new(),
             relation_spans: Vec::new(),
+            relations_revision: None,
+            relation_spans_stale: false,
             hovered: None,
             arrows_last_frame: Vec::new(),
         }
@@ -413,11 +418,28 @@ impl DocumentView {
 
     /// Rebuilds the per-block annotation spans when the project changed.
     fn ensure_index(&mut self, input: &ViewInput<'_>) {
-        let schema_key = input.project.schema.labels.len();
-        if self.index_revision == Some((input.revision, schema_key)) {
+        // Rebuilt when the annotations, the labels' colours or whether the
+        // text matches change; not for other edits (a relation, a status),
+        // which a document of 100,000 annotations would pay 50 ms for.
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for l in &input.project.schema.labels {
+            (&l.id, l.colour.0).hash(&mut h);
+        }
+        input.doc.text_matches().hash(&mut h);
+        let key = (input.project.annotations_generation(), h.finish());
+        let relations_key = (key.0, input.project.relations_generation());
+        if self.relations_revision != Some(relations_key) {
+            self.relations_revision = Some(relations_key);
+            self.relation_spans_stale = true;
+        }
+        if self.index_revision == Some(key) {
+            // Only "show all" reads them: built when it is on.
+            if input.relations.all && std::mem::take(&mut self.relation_spans_stale) {
+                self.index_relations(input);
+            }
             return;
         }
-        self.index_revision = Some((input.revision, schema_key));
+        self.index_revision = Some(key);
         let colours: HashMap<&str, Color32> = input
             .project
             .schema
@@ -456,19 +478,11 @@ impl DocumentView {
             }
         }
         self.positions = annotations.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
-        self.relation_spans = input
-            .project
-            .relations_of(&self.doc_id)
-            .iter()
-            .enumerate()
-            .filter_map(|(k, r)| {
-                let (a, b) = (
-                    annotations.get(*self.positions.get(&r.from)?)?,
-                    annotations.get(*self.positions.get(&r.to)?)?,
-                );
-                Some((a.start.min(b.start), a.end.max(b.end), k))
-            })
-            .collect();
+        self.relation_spans_stale = true;
+        if input.relations.all {
+            self.index_relations(input);
+            self.relation_spans_stale = false;
+        }
         for (b, spans) in self.spans.iter().enumerate() {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             for s in spans {
@@ -476,6 +490,22 @@ impl DocumentView {
             }
             self.signatures[b] = h.finish();
         }
+    }
+
+    /// Each relation of the document with the code points its ends span.
+    fn index_relations(&mut self, input: &ViewInput<'_>) {
+        let annotations = placed(input);
+        self.relation_spans = input
+            .project
+            .relations_of(&self.doc_id)
+            .iter()
+            .enumerate()
+            .filter_map(|(k, r)| {
+                let a = annotations.get(*self.positions.get(&r.from)?)?;
+                let b = annotations.get(*self.positions.get(&r.to)?)?;
+                Some((a.start.min(b.start), a.end.max(b.end), k))
+            })
+            .collect();
     }
 
     /// Page Up/Down move by a screen, Ctrl+Home/End to the ends (unless a
@@ -939,7 +969,7 @@ impl DocumentView {
             }
         }
         for &id in &focus {
-            for r in relations.iter().filter(|r| r.touches(id)) {
+            for r in input.project.relations_touching(&self.doc_id, id) {
                 if chosen.len() < MOST && !chosen.iter().any(|(c, _)| c.id == r.id) {
                     chosen.push((r, Some(id)));
                 }

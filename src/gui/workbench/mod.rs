@@ -221,7 +221,7 @@ impl Workbench {
             actions.extend(cmp.ui(ui, self.settings.dark, self.settings.text_size()));
             return actions;
         }
-        self.state.conflicts.refresh(session.project(), session.revision());
+        self.state.conflicts.refresh(session.project());
         if let Some(review) = &mut self.state.review {
             review.refresh(session.project(), session.revision(), session.history());
             actions.extend(review.panel_ui(ui, self.state.current_doc.as_deref(), session.history()));
@@ -247,7 +247,6 @@ impl Workbench {
         actions.extend(panels::annotations::annotations_panel(
             ui,
             session.project(),
-            session.revision(),
             self.state.current_doc.as_deref(),
             &self.state.selection,
             &mut self.state.annotation_list,

@@ -267,7 +267,7 @@ impl Workbench {
     pub(super) fn next_conflict(&mut self) {
         let Some(s) = &self.session else { return };
         // The banner's list, brought up to date (an edit may have come since the frame).
-        self.state.conflicts.refresh(s.project(), s.revision());
+        self.state.conflicts.refresh(s.project());
         let conflicts = &self.state.conflicts.ids;
         if conflicts.is_empty() {
             self.state.message = Some("No merge conflicts in this project".into());

@@ -101,24 +101,9 @@ impl Workbench {
     }
 
     /// Sets (or unsets) `key` on every owner that does not hold that value
-    /// already, in one step.
+    /// already, in one step (annotations in one bulk command).
     pub(super) fn set_attr(&mut self, owners: Vec<Owner>, key: &str, value: Option<AttrValue>) {
         let Some(project) = self.project() else { return };
-        let holds = |o: &Owner| match o {
-            Owner::Annotation(id) => project.annotation(*id).and_then(|a| a.attrs.get(key)),
-            Owner::Relation(id) => project.relation(*id).and_then(|r| r.attrs.get(key)),
-            Owner::Document(d) => project.document(d).and_then(|d| d.attrs.get(key)),
-        };
-        let at = Timestamp::now();
-        let mut commands: Vec<Command> = owners
-            .iter()
-            .filter(|o| holds(o) != value.as_ref())
-            .map(|o| Command::SetAttrs {
-                owner: o.clone(),
-                changes: vec![(key.to_owned(), value.clone())],
-                at,
-            })
-            .collect();
         let name = project
             .schema
             .attribute(key)
@@ -128,20 +113,52 @@ impl Workbench {
             Some(v) => format!("set {name} to {}", shorten(&v.to_string(), 30)),
             None => format!("unset {name}"),
         };
-        match commands.len() {
-            0 => self.state.message = Some(format!("Nothing to change: {what} would leave it as it is")),
-            1 => {
-                let command = commands.remove(0);
-                self.edit(Command::Named {
-                    what,
-                    commands: vec![command],
-                });
-            }
-            n => self.edit(Command::Named {
-                what: format!("{what} on {}", plural(n, "annotation")),
-                commands,
-            }),
+        let changes = vec![(key.to_owned(), value.clone())];
+        let at = Timestamp::now();
+        let (annotations, others): (Vec<Owner>, Vec<Owner>) =
+            owners.into_iter().partition(|o| matches!(o, Owner::Annotation(_)));
+        let ids: Vec<AnnotationId> = annotations
+            .iter()
+            .filter_map(|o| match o {
+                Owner::Annotation(id) => Some(*id),
+                _ => None,
+            })
+            .collect();
+        // Those that hold the value already are left out of the count.
+        let wanted: std::collections::HashSet<AnnotationId> = ids.iter().copied().collect();
+        let changing = project
+            .annotations()
+            .iter()
+            .filter(|a| wanted.contains(&a.id) && a.attrs.get(key) != value.as_ref())
+            .count();
+        let holds = |o: &Owner| match o {
+            Owner::Relation(id) => project.relation(*id).and_then(|r| r.attrs.get(key)),
+            Owner::Document(d) => project.document(d).and_then(|d| d.attrs.get(key)),
+            Owner::Annotation(_) => None,
+        };
+        let mut commands: Vec<Command> = others
+            .iter()
+            .filter(|o| holds(o) != value.as_ref())
+            .map(|o| Command::SetAttrs {
+                owner: o.clone(),
+                changes: changes.clone(),
+                at,
+            })
+            .collect();
+        if changing > 0 {
+            commands.push(Command::SetAnnotationAttrs { ids, changes, at });
         }
+        let count = changing + commands.len().saturating_sub(usize::from(changing > 0));
+        if commands.is_empty() {
+            self.state.message = Some(format!("Nothing to change: {what} would leave it as it is"));
+            return;
+        }
+        let what = if count > 1 {
+            format!("{what} on {}", plural(count, "annotation"))
+        } else {
+            what
+        };
+        self.edit(Command::Named { what, commands });
     }
 
     /// Adds an entity named `name` to the list and refers to it from
