@@ -569,7 +569,12 @@ fn relations_from_into_and_touching_are_found_as_a_scan_finds_them() {
     let target = new_relation(&p, "target", f.event, f.actor, "ana", t(3)).unwrap();
     Command::AddRelations(vec![target.clone()]).apply(&mut p).unwrap();
     let scan = |p: &Project, id: AnnotationId| -> Vec<AnnotationId> {
-        let mut v: Vec<AnnotationId> = p.relations_of("doc").iter().filter(|r| r.touches(id)).map(|r| r.id).collect();
+        let mut v: Vec<AnnotationId> = p
+            .relations_of("doc")
+            .iter()
+            .filter(|r| r.touches(id))
+            .map(|r| r.id)
+            .collect();
         v.sort();
         v
     };
@@ -580,7 +585,10 @@ fn relations_from_into_and_touching_are_found_as_a_scan_finds_them() {
             found.sort();
             assert_eq!(found, scan(&p, id));
         }
-        assert_eq!(p.relations_from("doc", f.claim), std::slice::from_ref(p.relation(claimant.id).unwrap()));
+        assert_eq!(
+            p.relations_from("doc", f.claim),
+            std::slice::from_ref(p.relation(claimant.id).unwrap())
+        );
         assert_eq!(p.relations_to("doc", f.actor).len(), 2);
         assert!(p.relations_to("other", f.actor).is_empty());
     }

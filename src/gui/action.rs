@@ -218,6 +218,8 @@ pub enum Action {
     DeleteRelation(AnnotationId),
     /// Start linking the selected annotation to another (Ctrl+K).
     StartLinking,
+    /// Ctrl+A: every annotation the list shows for this document, picked.
+    PickAll(String),
     /// A key for the linking loop.
     LinkKey(crate::gui::linking::LinkKey),
     /// Link two annotations with a relation of this type.

@@ -36,6 +36,7 @@ pub enum UiCommand {
     AnnotatorName,
     NextAnnotation,
     PreviousAnnotation,
+    PickAll,
     NextDocument,
     PreviousDocument,
     // View
@@ -122,6 +123,7 @@ impl UiCommand {
             UiCommand::CycleStatus => "Cycle document status",
             UiCommand::NextAnnotation => "Next annotation in the list",
             UiCommand::PreviousAnnotation => "Previous annotation in the list",
+            UiCommand::PickAll => "Select every annotation in the list",
             UiCommand::NextDocument => "Next document",
             UiCommand::PreviousDocument => "Previous document",
             UiCommand::ToggleTheme => "Dark theme",
@@ -158,7 +160,7 @@ impl UiCommand {
             Undo | Redo => (Menu::Edit, 0),
             Find | FindNext | FindPrevious => (Menu::Edit, 1),
             Delete | Link | CycleStatus | EditLabels | AnnotatorName => (Menu::Edit, 2),
-            NextAnnotation | PreviousAnnotation | NextDocument | PreviousDocument => (Menu::Edit, 3),
+            NextAnnotation | PreviousAnnotation | PickAll | NextDocument | PreviousDocument => (Menu::Edit, 3),
             ToggleTheme | ToggleSnap | ToggleAllRelations => (Menu::View, 0),
             Compare => (Menu::View, 1),
             ZoomIn | ZoomOut | ZoomReset => (Menu::View, 2),
@@ -208,6 +210,7 @@ impl UiCommand {
             UiCommand::CycleStatus => vec![k(cmd, Key::D)],
             UiCommand::NextAnnotation => vec![k(Modifiers::ALT, Key::ArrowDown)],
             UiCommand::PreviousAnnotation => vec![k(Modifiers::ALT, Key::ArrowUp)],
+            UiCommand::PickAll => vec![k(cmd, Key::A)],
             UiCommand::NextDocument => vec![k(cmd, Key::PageDown)],
             UiCommand::PreviousDocument => vec![k(cmd, Key::PageUp)],
             UiCommand::ToggleTheme | UiCommand::ToggleSnap | UiCommand::AnnotatorName => Vec::new(),
@@ -261,6 +264,7 @@ impl UiCommand {
                 | UiCommand::NextConflict
                 | UiCommand::NextAnnotation
                 | UiCommand::PreviousAnnotation
+                | UiCommand::PickAll
                 | UiCommand::NextDocument
                 | UiCommand::PreviousDocument
         )
@@ -290,6 +294,7 @@ impl UiCommand {
             UiCommand::CycleStatus => Action::CycleStatus(current_doc?.to_owned()),
             UiCommand::NextAnnotation => Action::SelectNeighbour { forward: true },
             UiCommand::PreviousAnnotation => Action::SelectNeighbour { forward: false },
+            UiCommand::PickAll => Action::PickAll(current_doc?.to_owned()),
             UiCommand::NextDocument => Action::NeighbourDocument { forward: true },
             UiCommand::PreviousDocument => Action::NeighbourDocument { forward: false },
             UiCommand::ToggleTheme => Action::ToggleTheme,

@@ -260,3 +260,65 @@ fn a_new_entity_is_added_from_an_attribute_and_referred_to() {
     assert_eq!(project(&h).schema.entities.len(), entities);
     assert_eq!(project(&h).annotation(actor.id), Some(&actor));
 }
+
+#[test]
+fn a_multi_selection_in_the_list_takes_one_value_in_one_step() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    // The list shows only claims.
+    h.state_mut().state.annotation_list.filters.hidden_labels = vec!["event".into(), "actor".into()];
+    settle(&mut h);
+    let claims: Vec<marginalia::model::Annotation> = project(&h)
+        .annotations_of(DOC)
+        .iter()
+        .filter(|a| a.label == "claim")
+        .cloned()
+        .collect();
+    let row =
+        |a: &marginalia::model::Annotation| marginalia::gui::view::shorten(&a.text.replace(['\n', '\r'], " "), 60);
+    h.get_by_label(&row(&claims[0])).click();
+    settle(&mut h);
+    h.get_by_label(&row(&claims[1])).click_modifiers(Modifiers::COMMAND);
+    settle(&mut h);
+    assert_eq!(
+        h.state().state.annotation_list.picked,
+        [claims[0].id, claims[1].id],
+        "Ctrl-click adds"
+    );
+    h.get_by_label(&row(&claims[3])).click_modifiers(Modifiers::SHIFT);
+    settle(&mut h);
+    let picked = h.state().state.annotation_list.picked.clone();
+    assert_eq!(
+        picked,
+        [claims[1].id, claims[2].id, claims[3].id],
+        "Shift-click: from the last one clicked"
+    );
+    h.get_by_label("3 annotations selected");
+    // `-` (denies) on all three, one step.
+    let affirming = picked
+        .iter()
+        .filter(|id| {
+            project(&h).annotation(**id).and_then(|a| a.attrs.get("polarity"))
+                != Some(&AttrValue::Text("denies".into()))
+        })
+        .count();
+    let before = project(&h).clone();
+    type_key(&mut h, "-");
+    for id in &picked {
+        assert_eq!(
+            project(&h).annotation(*id).and_then(|a| a.attrs.get("polarity")),
+            Some(&AttrValue::Text("denies".into()))
+        );
+    }
+    assert_eq!(
+        undo_text(&h),
+        format!("set polarity to denies on {affirming} annotations")
+    );
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(project(&h).annotations(), before.annotations(), "one undo");
+    // Ctrl+A: every row of the filtered list; Esc lets go.
+    press(&mut h, Modifiers::COMMAND, Key::A);
+    assert_eq!(h.state().state.annotation_list.picked.len(), claims.len());
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(h.state().state.annotation_list.picked.is_empty());
+}

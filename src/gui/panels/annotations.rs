@@ -39,6 +39,27 @@ pub struct AnnotationList {
     pub note_draft: Option<(AnnotationId, String)>,
     /// Scroll the list to the selected annotation on the next frame.
     pub reveal: bool,
+    /// Annotations picked with Ctrl/Shift-click or Ctrl+A, for one change
+    /// to all of them (two or more make a multi-selection).
+    pub picked: Vec<AnnotationId>,
+    /// Where a Shift-click range starts.
+    anchor: Option<AnnotationId>,
+}
+
+impl AnnotationList {
+    /// Every row the list shows now (Ctrl+A).
+    pub fn pick_all(&mut self, project: &Project, doc: &str) {
+        let annotations = project.annotations_of(doc);
+        self.picked = filtered(project, annotations, &self.filters)
+            .into_iter()
+            .map(|i| annotations[i].id)
+            .collect();
+    }
+
+    /// The multi-selection, if there is one (two or more picked).
+    pub fn many(&self) -> Option<&[AnnotationId]> {
+        (self.picked.len() > 1).then_some(self.picked.as_slice())
+    }
 }
 
 const ROW_HEIGHT: f32 = 22.0;
@@ -64,7 +85,16 @@ pub fn annotations_panel(
                 .default_size(330.0)
                 .min_size(200.0)
                 .show(ui, |ui| {
-                    actions.extend(inspector_ui(ui, project, selection, &mut list.note_draft));
+                    if let Some(many) = list.many() {
+                        let many = many.to_vec();
+                        ui.add_space(4.0);
+                        actions.extend(super::structure::bulk_ui(ui, project, &many));
+                        if ui.small_button("Clear the selection").clicked() {
+                            list.picked.clear();
+                        }
+                    } else {
+                        actions.extend(inspector_ui(ui, project, selection, &mut list.note_draft));
+                    }
                 });
             if let Some(doc) = doc {
                 actions.extend(list_ui(ui, project, doc, selection, list));
@@ -148,15 +178,44 @@ fn list_ui(ui: &mut Ui, project: &Project, doc: &str, selection: &Selection, lis
         let spacing = ui.spacing().item_spacing.y;
         area = area.vertical_scroll_offset((i as f32 * (ROW_HEIGHT + spacing) - 100.0).max(0.0));
     }
+    let modifiers = ui.input(|i| i.modifiers);
+    let mut clicked = None;
     area.show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
         for &i in &rows[range] {
             let a = &annotations[i];
-            let selected = selection.annotation == Some(a.id);
+            let selected = selection.annotation == Some(a.id) || list.picked.contains(&a.id);
             if row_ui(ui, project, a, selected).clicked() {
-                actions.push(Action::SelectAnnotation(Some(a.id)));
+                clicked = Some(a.id);
             }
         }
     });
+    if let Some(id) = clicked {
+        if modifiers.command || modifiers.ctrl {
+            // Ctrl-click: add or take away one (starting from the selected one).
+            if list.picked.is_empty() {
+                list.picked.extend(selection.annotation);
+            }
+            match list.picked.iter().position(|&p| p == id) {
+                Some(k) => {
+                    list.picked.remove(k);
+                }
+                None => list.picked.push(id),
+            }
+            list.anchor = Some(id);
+        } else if modifiers.shift {
+            // Shift-click: everything between the anchor and here, as listed.
+            let anchor = list.anchor.or(selection.annotation).unwrap_or(id);
+            let at = |x: AnnotationId| rows.iter().position(|&r| annotations[r].id == x);
+            if let (Some(a), Some(b)) = (at(anchor), at(id)) {
+                let (lo, hi) = (a.min(b), a.max(b));
+                list.picked = rows[lo..=hi].iter().map(|&r| annotations[r].id).collect();
+            }
+        } else {
+            list.picked.clear();
+            list.anchor = Some(id);
+            actions.push(Action::SelectAnnotation(Some(id)));
+        }
+    }
     actions
 }
 

@@ -408,3 +408,98 @@ pub fn linking_bar(ui: &mut Ui, project: &Project, linking: &crate::gui::linking
     });
     actions
 }
+
+/// The inspector for a multi-selection: one change to all of them, as one
+/// undoable step (a label, an attribute value that applies to every one's
+/// label, delete).
+pub fn bulk_ui(ui: &mut Ui, project: &Project, ids: &[crate::model::AnnotationId]) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let picked: Vec<&Annotation> = ids.iter().filter_map(|id| project.annotation(*id)).collect();
+    let owners = || ids.iter().map(|id| Owner::Annotation(*id)).collect::<Vec<_>>();
+    ui.horizontal(|ui| {
+        ui.strong(format!("{} annotations selected", picked.len()));
+        ui.weak("(Ctrl/Shift-click, Ctrl+A; Esc clears)");
+    });
+    ui.horizontal(|ui| {
+        ui.label("Label");
+        egui::ComboBox::from_id_salt("bulk-label")
+            .selected_text("relabel all as…")
+            .show_ui(ui, |ui| {
+                for l in &project.schema.labels {
+                    if ui.selectable_label(false, &l.name).clicked() {
+                        actions.push(Action::Edit(crate::edit::Command::Relabel {
+                            ids: ids.to_vec(),
+                            label: l.id.clone(),
+                            at: crate::model::Timestamp::now(),
+                        }));
+                    }
+                }
+            })
+            .response
+            .accessible_name("Relabel the selected annotations");
+        if ui.button(format!("Delete {}", picked.len())).clicked() {
+            actions.push(Action::Edit(crate::edit::Command::DeleteAnnotations(ids.to_vec())));
+        }
+    });
+    // Attributes every picked annotation's label takes.
+    let common: Vec<&AttributeDef> = project
+        .schema
+        .attributes
+        .iter()
+        .filter(|d| !picked.is_empty() && picked.iter().all(|a| d.applies_to(&AttrTarget::Label(a.label.clone()))))
+        .collect();
+    if common.is_empty() {
+        ui.weak("No attribute applies to all of their labels.");
+    }
+    for d in common {
+        ui.horizontal_wrapped(|ui| {
+            ui.weak(&d.name);
+            let mut set = |value: Option<AttrValue>| {
+                actions.push(Action::SetAttr {
+                    owners: owners(),
+                    key: d.id.clone(),
+                    value,
+                });
+            };
+            match d.kind {
+                AttrKind::Choice => {
+                    for v in &d.values {
+                        let text = match v.hotkey {
+                            Some(k) => format!("{}  {k}", v.id),
+                            None => v.id.clone(),
+                        };
+                        if ui.button(text).clicked() {
+                            set(Some(AttrValue::Text(v.id.clone())));
+                        }
+                    }
+                }
+                AttrKind::Flag => {
+                    if ui.button("yes").clicked() {
+                        set(Some(AttrValue::Flag(true)));
+                    }
+                    if ui.button("no").clicked() {
+                        set(Some(AttrValue::Flag(false)));
+                    }
+                }
+                AttrKind::Entity => {
+                    egui::ComboBox::from_id_salt(("bulk-entity", &d.id))
+                        .selected_text("refer all to…")
+                        .show_ui(ui, |ui| {
+                            for e in &project.schema.entities {
+                                if ui.selectable_label(false, &e.name).clicked() {
+                                    set(Some(AttrValue::Text(e.id.clone())));
+                                }
+                            }
+                        });
+                }
+                _ => {
+                    ui.weak("set it one by one");
+                }
+            }
+            if ui.small_button("unset").clicked() {
+                set(None);
+            }
+        });
+    }
+    actions
+}

@@ -16,6 +16,7 @@
 //! selected and the hovered annotation, or all those of the text in view.
 
 pub mod arrows;
+pub mod badges;
 pub mod blocks;
 pub mod layout;
 
@@ -492,6 +493,48 @@ impl DocumentView {
         }
     }
 
+    /// The attribute badges of the annotations ending in blocks `blocks`,
+    /// small, above the end of their last word.
+    fn paint_badges(
+        &self,
+        painter: &egui::Painter,
+        input: &ViewInput<'_>,
+        blocks: Range<usize>,
+        origin: Pos2,
+        shift: Vec2,
+        visuals: &egui::Visuals,
+    ) {
+        let annotations = placed(input);
+        let font = FontId::proportional(10.0);
+        for b in blocks {
+            let Some(cached) = self.cache.get(&b) else { continue };
+            let block = self.blocks[b];
+            let min = origin + vec2(0.0, self.tops[b]) + shift;
+            for span in &self.spans[b] {
+                let Some(a) = self.positions.get(&span.id).and_then(|&i| annotations.get(i)) else {
+                    continue;
+                };
+                // Once, at the end of its last piece.
+                if a.attrs.is_empty() || block.start + span.range.end != a.end {
+                    continue;
+                }
+                let Some(text) = badges::badge(input.project, a) else {
+                    continue;
+                };
+                let Some(end) = range_rects(&cached.layout.galley, span.range.end - 1..span.range.end).pop() else {
+                    continue;
+                };
+                let at = end.translate(min.to_vec2()).right_top() + vec2(1.0, 1.0);
+                let colour = input
+                    .project
+                    .schema
+                    .get(&a.label)
+                    .map_or(visuals.weak_text_color(), |l| label_colour(l.colour));
+                painter.text(at, egui::Align2::LEFT_BOTTOM, text, font.clone(), colour);
+            }
+        }
+    }
+
     /// Each relation of the document with the code points its ends span.
     fn index_relations(&mut self, input: &ViewInput<'_>) {
         let annotations = placed(input);
@@ -712,6 +755,7 @@ impl DocumentView {
                 painter.add(s);
             }
         }
+        self.paint_badges(&painter, input, lo..hi, origin, shift, &visuals);
         let selected = selection
             .annotation
             .and_then(|id| placed(input).iter().find(|a| a.id == id));
@@ -1193,6 +1237,9 @@ pub fn annotation_summary_ui(ui: &mut Ui, project: &Project, a: &crate::model::A
         ui.strong(name);
         ui.label(shorten(&a.text, 80));
     });
+    for line in badges::lines(project, a) {
+        ui.weak(line);
+    }
     if !a.note.is_empty() {
         ui.label(egui::RichText::new(shorten(&a.note, 200)).italics());
     }

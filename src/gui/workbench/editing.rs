@@ -169,9 +169,19 @@ impl Workbench {
             .as_deref()
             .is_some_and(|d| p.document(d).is_none());
         let first_doc = p.documents.first().map(|d| d.id.clone());
+        let picked: Vec<AnnotationId> = self
+            .state
+            .annotation_list
+            .picked
+            .iter()
+            .copied()
+            .filter(|id| p.annotation(*id).is_some())
+            .collect();
+        self.state.annotation_list.picked = picked;
         if gone {
             self.state.selection.annotation = None;
         }
+
         if doc_gone {
             self.state.current_doc = first_doc;
             self.state.selection = Selection::default();

@@ -386,28 +386,38 @@ impl Workbench {
         }
         let Some(project) = self.project() else { return actions };
         let hotkeys = panels::palette::hotkeys(project);
-        // The selected annotation's attribute values that have a key (a
-        // label's key comes first): (key, attribute, value).
-        let value_keys: Vec<(char, String, String)> =
-            match (&self.state.selection.text, self.state.selection.annotation) {
-                (None, Some(id)) => project.annotation(id).map_or_else(Vec::new, |a| {
-                    let target = crate::model::AttrTarget::Label(a.label.clone());
-                    project
-                        .schema
-                        .attributes
+        // What a key acts on with no text selected: the annotations picked
+        // in the list, else the selected one.
+        let many: Option<Vec<crate::model::AnnotationId>> = self.state.annotation_list.many().map(<[_]>::to_vec);
+        let targets: Vec<crate::model::AnnotationId> = match (&self.state.selection.text, &many) {
+            (None, Some(many)) => many.clone(),
+            (None, None) => self.state.selection.annotation.into_iter().collect(),
+            _ => Vec::new(),
+        };
+        // Their attribute values that have a key (a label's key comes
+        // first): (key, attribute, value), for attributes all of them take.
+        let labels: Vec<&str> = targets
+            .iter()
+            .filter_map(|id| project.annotation(*id).map(|a| a.label.as_str()))
+            .collect();
+        let value_keys: Vec<(char, String, String)> = project
+            .schema
+            .attributes
+            .iter()
+            .filter(|d| {
+                !labels.is_empty()
+                    && labels
                         .iter()
-                        .filter(|d| d.applies_to(&target))
-                        .flat_map(|d| {
-                            d.values
-                                .iter()
-                                .filter_map(move |v| Some((v.hotkey?, d.id.clone(), v.id.clone())))
-                        })
-                        .filter(|(k, _, _)| !hotkeys.iter().any(|(h, _)| h == k))
-                        .collect()
-                }),
-                _ => Vec::new(),
-            };
-        let selected = self.state.selection.annotation;
+                        .all(|l| d.applies_to(&crate::model::AttrTarget::Label((*l).to_owned())))
+            })
+            .flat_map(|d| {
+                d.values
+                    .iter()
+                    .filter_map(move |v| Some((v.hotkey?, d.id.clone(), v.id.clone())))
+            })
+            .filter(|(k, _, _)| !hotkeys.iter().any(|(h, _)| h == k))
+            .collect();
+        let text_selected = self.state.selection.text.is_some();
         // Read outside `input`: the context is locked inside it.
         let popup_open = egui::Popup::is_any_open(ctx);
         ctx.input(|i| {
@@ -417,12 +427,18 @@ impl Workbench {
                         let mut chars = t.chars();
                         if let (Some(c), None) = (chars.next(), chars.next()) {
                             if let Some((_, label)) = hotkeys.iter().find(|(k, _)| *k == c) {
-                                actions.push(Action::TagSelection(label.clone()));
-                            } else if let (Some((_, key, value)), Some(id)) =
-                                (value_keys.iter().find(|(k, _, _)| *k == c), selected)
-                            {
+                                actions.push(match &many {
+                                    // A multi-selection is relabelled as a whole.
+                                    Some(ids) if !text_selected => Action::Edit(crate::edit::Command::Relabel {
+                                        ids: ids.clone(),
+                                        label: label.clone(),
+                                        at: crate::model::Timestamp::now(),
+                                    }),
+                                    _ => Action::TagSelection(label.clone()),
+                                });
+                            } else if let Some((_, key, value)) = value_keys.iter().find(|(k, _, _)| *k == c) {
                                 actions.push(Action::SetAttr {
-                                    owners: vec![crate::model::Owner::Annotation(id)],
+                                    owners: targets.iter().map(|id| crate::model::Owner::Annotation(*id)).collect(),
                                     key: key.clone(),
                                     value: Some(crate::model::AttrValue::Text(value.clone())),
                                 });

@@ -393,6 +393,7 @@ impl Workbench {
                     self.state.current_doc = Some(doc);
                     self.state.selection = Selection::default();
                     self.state.annotation_list.note_draft = None;
+                    self.state.annotation_list.picked.clear();
                 }
             }
             Action::SelectAnnotation(id) => self.select_annotation(id),
@@ -446,6 +447,14 @@ impl Workbench {
             Action::ClearSelection => {
                 self.state.selection.text = None;
                 self.state.selection.annotation = None;
+                self.state.annotation_list.picked.clear();
+            }
+            Action::PickAll(doc) => {
+                if let Some(s) = &self.session {
+                    self.state.annotation_list.pick_all(s.project(), &doc);
+                    let n = self.state.annotation_list.picked.len();
+                    self.state.message = Some(format!("{} selected", crate::model::plural(n, "annotation")));
+                }
             }
             Action::OpenFind => {
                 self.state.find.open = true;
