@@ -548,7 +548,7 @@ fn an_attribute_is_set_on_many_annotations_in_one_step() {
         EditError::UnknownAnnotation(id) if id == ghost
     ));
     // Those already holding the value are left alone (not even touched).
-    let mut p = after.clone();
+    let mut p = after;
     let inverse = Command::SetAnnotationAttrs {
         ids: vec![f.claim, second_id],
         changes: vec![("polarity".into(), Some(AttrValue::Text("oppose".into())))],
