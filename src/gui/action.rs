@@ -218,6 +218,11 @@ pub enum Action {
     DeleteRelation(AnnotationId),
     /// Start linking the selected annotation to another (Ctrl+K).
     StartLinking,
+    /// The selected text becomes another piece of the selected annotation
+    /// (chosen with Ctrl+drag, which keeps the annotation selected).
+    AddPiece,
+    /// Piece `k` (in order) of an annotation goes.
+    RemovePiece(AnnotationId, usize),
     /// Ctrl+A: every annotation the list shows for this document, picked.
     PickAll(String),
     /// A key for the linking loop.

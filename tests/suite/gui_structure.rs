@@ -322,3 +322,71 @@ fn a_multi_selection_in_the_list_takes_one_value_in_one_step() {
     press(&mut h, Modifiers::NONE, Key::Escape);
     assert!(h.state().state.annotation_list.picked.is_empty());
 }
+
+/// Selects `range` by dragging with Ctrl held (which keeps the selected
+/// annotation).
+fn ctrl_drag_select(h: &mut Harness<'_, Workbench>, range: std::ops::Range<usize>) {
+    let m = Modifiers::COMMAND;
+    let from = screen_pos(h, range.start);
+    let to = screen_pos(h, range.end - 1);
+    let button = |pos, pressed| Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: m,
+    };
+    h.event_modifiers(Event::PointerMoved(from), m);
+    h.step();
+    h.event_modifiers(button(from, true), m);
+    h.step();
+    h.event_modifiers(Event::PointerMoved(from + vec2(20.0, 0.0)), m);
+    h.step();
+    h.event_modifiers(Event::PointerMoved(to), m);
+    h.step();
+    h.event_modifiers(button(to, false), m);
+    settle(h);
+}
+
+#[test]
+fn a_piece_is_taken_out_of_an_annotation_and_put_back_with_ctrl_drag_and_ctrl_j() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let claim = project(&h)
+        .annotations_of(DOC)
+        .iter()
+        .find(|a| a.is_discontinuous())
+        .expect("the interrupted quotation")
+        .clone();
+    let pieces = claim.pieces();
+    h.state_mut().apply(Action::SelectAnnotation(Some(claim.id)));
+    settle(&mut h);
+    // Below the inspector's fold here: pressed through accessibility.
+    h.get_by_label(&format!("Remove the piece [{}, {})", pieces[1].start, pieces[1].end))
+        .click_accesskit();
+    settle(&mut h);
+    let one = project(&h).annotation(claim.id).expect("still there").clone();
+    assert_eq!(one.pieces(), [pieces[0].clone()], "one piece left");
+    assert!(undo_text(&h).starts_with("remove a piece of “"), "{}", undo_text(&h));
+    // Ctrl+drag over the second piece's words keeps the claim selected;
+    // Ctrl+J makes them its piece again.
+    ctrl_drag_select(&mut h, pieces[1].clone());
+    assert_eq!(selected(&h), Some(claim.id), "Ctrl+drag keeps the annotation");
+    let chosen = h.state().state.selection.text.clone().expect("text chosen");
+    // The words of the piece (snapping leaves its closing punctuation).
+    assert!(
+        chosen.start == pieces[1].start && chosen.end <= pieces[1].end && chosen.end + 5 >= pieces[1].end,
+        "{chosen:?} vs {:?}",
+        pieces[1]
+    );
+    press(&mut h, Modifiers::COMMAND, Key::J);
+    let two = project(&h).annotation(claim.id).expect("there").clone();
+    assert_eq!(two.pieces(), [pieces[0].clone(), chosen.clone()]);
+    assert!(undo_text(&h).starts_with("add a piece to “"), "{}", undo_text(&h));
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(project(&h).annotation(claim.id), Some(&one));
+    // A piece over the annotation's own text is refused, and said.
+    h.state_mut().state.selection.text = Some(pieces[0].clone());
+    press(&mut h, Modifiers::COMMAND, Key::J);
+    assert_eq!(project(&h).annotation(claim.id), Some(&one));
+    assert_eq!(message(&h), Some("That text is already part of the annotation"));
+}

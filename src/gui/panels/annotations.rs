@@ -414,6 +414,20 @@ fn inspector_ui(
                 a.covered_len(),
                 a.doc
             ));
+            for (k, piece) in pieces.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    let remove = ui
+                        .small_button("✕")
+                        .on_hover_text("Take this piece out of the annotation");
+                    remove.widget_info(|| {
+                        egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Remove the piece {piece}"))
+                    });
+                    if remove.clicked() {
+                        actions.push(Action::RemovePiece(a.id, k));
+                    }
+                    ui.weak(format!("piece {}: {piece}", k + 1));
+                });
+            }
         } else {
             ui.weak(format!(
                 "[{}, {}) · {} code points · {}",

@@ -848,7 +848,11 @@ impl DocumentView {
                             }
                             _ => cp,
                         };
-                        selection.annotation = None;
+                        // Ctrl+drag keeps the selected annotation: the text
+                        // chosen may become another of its pieces (Ctrl+J).
+                        if !ui.input(|i| i.modifiers.command || i.modifiers.ctrl) {
+                            selection.annotation = None;
+                        }
                         selection.text = None;
                         Drag::Select { anchor }
                     }),

@@ -503,6 +503,8 @@ impl Workbench {
                 let _ = self.settings.save();
             }
             Action::StartLinking => self.start_linking(),
+            Action::AddPiece => self.add_piece(),
+            Action::RemovePiece(id, k) => self.remove_piece(id, k),
             Action::LinkKey(key) => self.link_key(key),
             Action::Relate { kind, from, to } => self.relate(&kind, from, to),
             Action::DeleteRelation(id) => self.delete_relation(id),

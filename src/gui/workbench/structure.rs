@@ -67,6 +67,64 @@ impl Workbench {
         }
     }
 
+    /// Ctrl+J: the selected text becomes another piece of the selected
+    /// annotation (a quotation interrupted by "a-t-il déclaré").
+    pub(super) fn add_piece(&mut self) {
+        let Some(project) = self.project() else { return };
+        let (Some(a), Some(text)) = (
+            self.state.selection.annotation.and_then(|id| project.annotation(id)),
+            self.state.selection.text.clone(),
+        ) else {
+            self.state.message =
+                Some("Select an annotation, then Ctrl+drag over the text to add and press Ctrl+J".to_owned());
+            return;
+        };
+        let mut pieces: Vec<(usize, usize)> = a.pieces().iter().map(|p| (p.start, p.end)).collect();
+        if pieces.iter().any(|&(s, e)| s < text.end && text.start < e) {
+            self.state.message = Some("That text is already part of the annotation".to_owned());
+            return;
+        }
+        pieces.push((text.start, text.end));
+        pieces.sort_unstable();
+        let what = format!("add a piece to “{}”", shorten(&a.text, 30));
+        let id = a.id;
+        self.edit(Command::Named {
+            what,
+            commands: vec![Command::SetFragments {
+                id,
+                pieces,
+                at: Timestamp::now(),
+            }],
+        });
+        if self
+            .project()
+            .is_some_and(|p| p.annotation(id).is_some_and(|a| a.is_discontinuous()))
+        {
+            self.state.selection.text = None;
+        }
+    }
+
+    /// Takes piece `k` out of annotation `id` (one piece stays at least).
+    pub(super) fn remove_piece(&mut self, id: AnnotationId, k: usize) {
+        let Some(a) = self.project().and_then(|p| p.annotation(id)) else {
+            return;
+        };
+        let mut pieces: Vec<(usize, usize)> = a.pieces().iter().map(|p| (p.start, p.end)).collect();
+        if pieces.len() < 2 || k >= pieces.len() {
+            return;
+        }
+        pieces.remove(k);
+        let what = format!("remove a piece of “{}”", shorten(&a.text, 30));
+        self.edit(Command::Named {
+            what,
+            commands: vec![Command::SetFragments {
+                id,
+                pieces,
+                at: Timestamp::now(),
+            }],
+        });
+    }
+
     /// Makes a relation, named for Undo: "relate claimant: “…” → “…”".
     pub(super) fn relate(&mut self, kind: &str, from: AnnotationId, to: AnnotationId) {
         let author = self.session.as_ref().map(|s| s.author.clone()).unwrap_or_default();
