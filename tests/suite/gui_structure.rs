@@ -325,7 +325,7 @@ fn a_multi_selection_in_the_list_takes_one_value_in_one_step() {
 
 /// Selects `range` by dragging with Ctrl held (which keeps the selected
 /// annotation).
-fn ctrl_drag_select(h: &mut Harness<'_, Workbench>, range: std::ops::Range<usize>) {
+fn ctrl_drag_select(h: &mut Harness<'_, Workbench>, range: Range<usize>) {
     let m = Modifiers::COMMAND;
     let from = screen_pos(h, range.start);
     let to = screen_pos(h, range.end - 1);
@@ -380,7 +380,7 @@ fn a_piece_is_taken_out_of_an_annotation_and_put_back_with_ctrl_drag_and_ctrl_j(
     );
     press(&mut h, Modifiers::COMMAND, Key::J);
     let two = project(&h).annotation(claim.id).expect("there").clone();
-    assert_eq!(two.pieces(), [pieces[0].clone(), chosen.clone()]);
+    assert_eq!(two.pieces(), [pieces[0].clone(), chosen]);
     assert!(undo_text(&h).starts_with("add a piece to “"), "{}", undo_text(&h));
     press(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(project(&h).annotation(claim.id), Some(&one));
