@@ -390,3 +390,49 @@ fn a_piece_is_taken_out_of_an_annotation_and_put_back_with_ctrl_drag_and_ctrl_j(
     assert_eq!(project(&h).annotation(claim.id), Some(&one));
     assert_eq!(message(&h), Some("That text is already part of the annotation"));
 }
+
+#[test]
+fn document_metadata_is_shown_filtered_on_and_edited_in_the_header() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    // DOC has no outlet yet: the header offers its fields; the list shows
+    // each document's line ("Wikipédia · …").
+    let wiki = project(&h).document("war-2023-wikipedia").expect("doc").clone();
+    let line = marginalia::gui::panels::structure::metadata_line(project(&h), &wiki);
+    assert!(line.contains("Wikipédia") && line.contains("fr"), "{line}");
+    h.get_all_by_label(&line)
+        .next()
+        .expect("the metadata line in the documents panel");
+    // Filtering by outlet keeps the two Wikipédia articles.
+    h.get_by_label("Filter documents").focus();
+    settle(&mut h);
+    h.get_by_label("Filter documents").type_text("wikipedia");
+    settle(&mut h);
+    let shown = |h: &Harness<'_, Workbench>, title: &str| h.query_by_label(title).is_some();
+    assert!(shown(&h, &wiki.title));
+    let report = project(&h).document("report-2020-09-27").expect("doc").title.clone();
+    assert_eq!(h.state().state.doc_filter, "wikipedia");
+    assert!(
+        !shown(&h, &report),
+        "a news report without Wikipédia metadata is filtered out"
+    );
+    // The header: open it, type an outlet, leave the field: one step.
+    let header =
+        marginalia::gui::panels::structure::metadata_line(project(&h), project(&h).document(DOC).expect("doc"));
+    h.get_by_label(&header).click();
+    settle(&mut h);
+    h.get_by_label("Outlet field").focus();
+    settle(&mut h);
+    h.event(Event::Text("Reuters".into()));
+    settle(&mut h);
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    let outlet = project(&h).document(DOC).and_then(|d| d.attrs.get("outlet").cloned());
+    assert_eq!(outlet, Some(AttrValue::Text("Reuters".into())));
+    assert_eq!(undo_text(&h), "set outlet to Reuters");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(
+        project(&h)
+            .document(DOC)
+            .is_some_and(|d| !d.attrs.contains_key("outlet"))
+    );
+}

@@ -1,5 +1,6 @@
 //! The document list: title, status (click to cycle), annotation count,
-//! and the project's overall progress.
+//! metadata (outlet, date, document labels), a filter over titles and
+//! metadata, and the project's overall progress.
 
 use egui::{RichText, Ui};
 
@@ -16,7 +17,7 @@ pub fn status_symbol(status: Status) -> &'static str {
 }
 
 /// The list of `project`'s documents, `current_doc` highlighted.
-pub fn documents_panel(ui: &mut Ui, project: &Project, current_doc: Option<&str>) -> Vec<Action> {
+pub fn documents_panel(ui: &mut Ui, project: &Project, current_doc: Option<&str>, filter: &mut String) -> Vec<Action> {
     let mut actions = Vec::new();
     // In a narrow window the side panels give way to the text.
     let room = ui.available_width();
@@ -37,9 +38,23 @@ pub fn documents_panel(ui: &mut Ui, project: &Project, current_doc: Option<&str>
             )
             .on_hover_text(format!("{done} of {total} documents marked done"));
             ui.add_space(4.0);
+            ui.add(
+                egui::TextEdit::singleline(filter)
+                    .hint_text("Filter: title, outlet, date…")
+                    .desired_width(f32::INFINITY),
+            )
+            .accessible_name("Filter documents");
             ui.separator();
+            let needle = crate::model::fold_str_for_search(filter.trim());
             egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
                 for doc in &project.documents {
+                    let meta = super::structure::metadata_line(project, doc);
+                    if !needle.is_empty()
+                        && !crate::model::fold_str_for_search(&doc.title).contains(&needle)
+                        && !crate::model::fold_str_for_search(&meta).contains(&needle)
+                    {
+                        continue;
+                    }
                     let count = project.annotations_of(&doc.id).len();
                     let selected = current_doc == Some(&doc.id);
                     ui.horizontal(|ui| {
@@ -60,6 +75,13 @@ pub fn documents_panel(ui: &mut Ui, project: &Project, current_doc: Option<&str>
                         ui.add_space(22.0);
                         ui.weak(format!("{count} annotations · {}", doc.status.name().replace('_', " ")));
                     });
+                    if !meta.is_empty() {
+                        ui.horizontal(|ui| {
+                            ui.add_space(22.0);
+                            ui.add(egui::Label::new(RichText::new(&meta).weak().small()).truncate())
+                                .on_hover_text(&meta);
+                        });
+                    }
                 }
             });
         });

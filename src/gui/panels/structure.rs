@@ -81,7 +81,7 @@ pub fn structure_ui(ui: &mut Ui, project: &Project, a: &Annotation) -> Vec<Actio
                 if let Some(d) = def.filter(|d| !d.guideline.is_empty()) {
                     label.on_hover_text(&d.guideline);
                 }
-                match attribute_widget(ui, project, a, key, def) {
+                match attribute_widget(ui, project, &Owner::Annotation(a.id), a.attrs.get(key), key, def) {
                     Some(Change::Set(value)) => actions.push(Action::SetAttr {
                         owners: vec![Owner::Annotation(a.id)],
                         key: key.to_owned(),
@@ -174,13 +174,13 @@ enum Change {
 fn attribute_widget(
     ui: &mut Ui,
     project: &Project,
-    a: &Annotation,
+    owner: &Owner,
+    current: Option<&AttrValue>,
     key: &str,
     def: Option<&AttributeDef>,
 ) -> Option<Change> {
-    let current = a.attrs.get(key);
     let kind = def.map_or(AttrKind::Text, |d| d.kind);
-    let id = ui.scope_id().with(("attr", a.id, key));
+    let id = ui.scope_id().with(("attr", owner.to_string(), key));
     match (kind, def) {
         (AttrKind::Choice, Some(d)) => {
             let shown = current.map_or_else(|| "—".to_owned(), |v| v.to_string());
@@ -203,7 +203,10 @@ fn attribute_widget(
                     }
                 })
                 .response
-                .accessible_name(format!("{} of the selected annotation", d.name));
+                .accessible_name(match owner {
+                    Owner::Document(_) => format!("{} of the document", d.name),
+                    _ => format!("{} of the selected annotation", d.name),
+                });
             out.map(Change::Set)
         }
         (AttrKind::Multi, Some(d)) => {
@@ -238,7 +241,7 @@ fn attribute_widget(
                 .then_some(Change::Set(Some(AttrValue::Flag(on))))
         }
         (AttrKind::Entity, _) => entity_widget(ui, project, id, current),
-        _ => text_widget(ui, id, def, current).map(Change::Set),
+        _ => text_widget(ui, id, def.map_or(key, |d| d.name.as_str()), def, current).map(Change::Set),
     }
 }
 
@@ -247,16 +250,19 @@ fn attribute_widget(
 fn text_widget(
     ui: &mut Ui,
     id: egui::Id,
+    name: &str,
     def: Option<&AttributeDef>,
     current: Option<&AttrValue>,
 ) -> Option<Option<AttrValue>> {
     let held = current.map(ToString::to_string).unwrap_or_default();
     let mut draft: String = ui.data_mut(|d| d.get_temp(id)).unwrap_or_else(|| held.clone());
-    let response = ui.add(
-        egui::TextEdit::singleline(&mut draft)
-            .desired_width(160.0)
-            .id(id.with("field")),
-    );
+    let response = ui
+        .add(
+            egui::TextEdit::singleline(&mut draft)
+                .desired_width(160.0)
+                .id(id.with("field")),
+        )
+        .accessible_name(format!("{name} field"));
     let commit = response.lost_focus();
     if response.has_focus() || response.changed() {
         ui.data_mut(|d| d.insert_temp(id, draft.clone()));
@@ -501,5 +507,102 @@ pub fn bulk_ui(ui: &mut Ui, project: &Project, ids: &[crate::model::AnnotationId
             }
         });
     }
+    actions
+}
+
+/// A document's metadata as one line: its declared fields in the schema's
+/// order, then its free fields ("Le Monde · 2023-09-21 · fr"), and the
+/// labels of its document-level annotations.
+pub fn metadata_line(project: &Project, doc: &crate::model::Document) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for d in project
+        .schema
+        .attributes
+        .iter()
+        .filter(|d| d.applies_to(&AttrTarget::Document))
+    {
+        if let Some(v) = doc.attrs.get(&d.id) {
+            parts.push(v.to_string());
+        }
+    }
+    for (k, v) in &doc.attrs {
+        if project
+            .schema
+            .attribute(k)
+            .is_none_or(|d| !d.applies_to(&AttrTarget::Document))
+        {
+            parts.push(format!("{k}: {v}"));
+        }
+    }
+    // A document label covers the whole text: it starts at 0, among the
+    // first of the list (sorted by start), so no scan of the rest.
+    for a in project.annotations_of(&doc.id).iter().take_while(|a| a.start == 0) {
+        if let Some(l) = project
+            .schema
+            .get(&a.label)
+            .filter(|l| l.kind == crate::model::LabelKind::Document)
+        {
+            parts.push(l.name.clone());
+        }
+    }
+    parts.join(" · ")
+}
+
+/// The document's header above its text: its metadata, each field
+/// editable (declared fields with their widgets; an empty text unsets).
+pub fn document_header(ui: &mut Ui, project: &Project, doc: &crate::model::Document) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let declared: Vec<&AttributeDef> = project
+        .schema
+        .attributes
+        .iter()
+        .filter(|d| d.applies_to(&AttrTarget::Document))
+        .collect();
+    let line = metadata_line(project, doc);
+    egui::CollapsingHeader::new(
+        RichText::new(if line.is_empty() {
+            "Document metadata".to_owned()
+        } else {
+            line
+        })
+        .weak(),
+    )
+    .id_salt(("document-header", &doc.id))
+    .show(ui, |ui| {
+        let owner = Owner::Document(doc.id.clone());
+        egui::Grid::new(("document-metadata", &doc.id))
+            .num_columns(2)
+            .show(ui, |ui| {
+                let mut keys: Vec<(String, Option<&AttributeDef>)> =
+                    declared.iter().map(|d| (d.id.clone(), Some(*d))).collect();
+                for k in doc.attrs.keys() {
+                    if !keys.iter().any(|(x, _)| x == k) {
+                        keys.push((k.clone(), None));
+                    }
+                }
+                for (key, def) in keys {
+                    ui.weak(def.map_or(key.as_str(), |d| d.name.as_str()));
+                    match attribute_widget(ui, project, &owner, doc.attrs.get(&key), &key, def) {
+                        Some(Change::Set(value)) => actions.push(Action::SetAttr {
+                            owners: vec![owner.clone()],
+                            key: key.clone(),
+                            value,
+                        }),
+                        Some(Change::NewEntity(name)) => actions.push(Action::NewEntity {
+                            name,
+                            owner: owner.clone(),
+                            key: key.clone(),
+                        }),
+                        None => {}
+                    }
+                    if let Some(AttrValue::Text(url)) = doc.attrs.get(&key)
+                        && def.is_some_and(|d| d.kind == AttrKind::Url)
+                    {
+                        ui.hyperlink_to("open", url);
+                    }
+                    ui.end_row();
+                }
+            });
+    });
     actions
 }

@@ -243,6 +243,7 @@ impl Workbench {
             ui,
             session.project(),
             self.state.current_doc.as_deref(),
+            &mut self.state.doc_filter,
         ));
         actions.extend(panels::annotations::annotations_panel(
             ui,
@@ -279,6 +280,9 @@ impl Workbench {
             });
             return actions;
         };
+        if self.state.review.is_none() {
+            actions.extend(panels::structure::document_header(ui, project, doc));
+        }
         if self.state.find.open {
             self.state.find.update(&doc.id, &doc.text);
             let revision = self.session.as_ref().map_or(0, Session::revision);
