@@ -15,6 +15,8 @@ pub enum SortBy {
     #[default]
     Position,
     Label,
+    /// By the value of the column's attribute (unset last).
+    Column,
 }
 
 /// The annotation list's filters.
@@ -24,6 +26,11 @@ pub struct ListFilters {
     pub hidden_labels: Vec<String>,
     pub search: String,
     pub sort: SortBy,
+    /// An attribute shown as a column (and sorted and filtered on).
+    pub column: Option<String>,
+    /// Rows whose column value holds this text (accents and case aside);
+    /// `-` keeps the rows without a value.
+    pub column_value: String,
 }
 
 /// Everything the annotation panel keeps between frames (as egui's demo
@@ -33,7 +40,7 @@ pub struct ListFilters {
 #[derive(Default)]
 pub struct AnnotationList {
     pub filters: ListFilters,
-    cache_key: Option<(u64, String, String, Vec<String>, String, SortBy)>,
+    cache_key: Option<(u64, String, String, Vec<String>, String, SortBy, Option<String>, String)>,
     rows: Vec<usize>,
     /// The note being edited in the inspector, before it is committed.
     pub note_draft: Option<(AnnotationId, String)>,
@@ -136,14 +143,48 @@ fn list_ui(ui: &mut Ui, project: &Project, doc: &str, selection: &Selection, lis
             .selected_text(match list.filters.sort {
                 SortBy::Position => "By position",
                 SortBy::Label => "By label",
+                SortBy::Column => "By column",
             })
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut list.filters.sort, SortBy::Position, "By position");
                 ui.selectable_value(&mut list.filters.sort, SortBy::Label, "By label");
+                if list.filters.column.is_some() {
+                    ui.selectable_value(&mut list.filters.sort, SortBy::Column, "By column");
+                }
             })
             .response
             .accessible_name("Sort annotations");
     });
+    if !project.schema.attributes.is_empty() {
+        ui.horizontal(|ui| {
+            let name = |id: &str| project.schema.attribute(id).map_or(id.to_owned(), |d| d.name.clone());
+            egui::ComboBox::from_id_salt("column")
+                .selected_text(list.filters.column.as_deref().map_or("No column".to_owned(), name))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut list.filters.column, None, "No column");
+                    for d in project
+                        .schema
+                        .attributes
+                        .iter()
+                        .filter(|d| d.on.iter().any(|t| !matches!(t, crate::model::AttrTarget::Document)))
+                    {
+                        ui.selectable_value(&mut list.filters.column, Some(d.id.clone()), &d.name);
+                    }
+                })
+                .response
+                .accessible_name("Attribute column");
+            if list.filters.column.is_some() {
+                ui.add(
+                    egui::TextEdit::singleline(&mut list.filters.column_value)
+                        .hint_text("value (- for none)")
+                        .desired_width(ui.available_width()),
+                )
+                .accessible_name("Column value filter");
+            } else if list.filters.sort == SortBy::Column {
+                list.filters.sort = SortBy::Position;
+            }
+        });
+    }
     // The rows change with the annotations and the labels' order, not with
     // other edits (a relation, an attribute elsewhere).
     let labels = project
@@ -160,6 +201,8 @@ fn list_ui(ui: &mut Ui, project: &Project, doc: &str, selection: &Selection, lis
         list.filters.hidden_labels.clone(),
         list.filters.search.clone(),
         list.filters.sort,
+        list.filters.column.clone(),
+        list.filters.column_value.clone(),
     );
     if list.cache_key.as_ref() != Some(&key) {
         list.rows = filtered(project, annotations, &list.filters);
@@ -184,7 +227,7 @@ fn list_ui(ui: &mut Ui, project: &Project, doc: &str, selection: &Selection, lis
         for &i in &rows[range] {
             let a = &annotations[i];
             let selected = selection.annotation == Some(a.id) || list.picked.contains(&a.id);
-            if row_ui(ui, project, a, selected).clicked() {
+            if row_ui(ui, project, a, selected, list.filters.column.as_deref()).clicked() {
                 clicked = Some(a.id);
             }
         }
@@ -300,16 +343,52 @@ fn filtered(project: &Project, annotations: &[Annotation], filters: &ListFilters
                 || fold_str_for_search(&a.text).contains(&needle)
                 || fold_str_for_search(&a.note).contains(&needle)
         })
+        .filter(|(_, a)| column_keeps(project, a, filters))
         .map(|(i, _)| i)
         .collect();
-    if filters.sort == SortBy::Label {
-        let position = |label: &str| project.schema.position(label).unwrap_or(usize::MAX);
-        rows.sort_by_key(|&i| (position(&annotations[i].label), annotations[i].start));
+    match filters.sort {
+        SortBy::Label => {
+            let position = |label: &str| project.schema.position(label).unwrap_or(usize::MAX);
+            rows.sort_by_key(|&i| (position(&annotations[i].label), annotations[i].start));
+        }
+        SortBy::Column => {
+            let key = |i: usize| {
+                let v = column_text(project, &annotations[i], filters.column.as_deref());
+                (v.is_none(), v, annotations[i].start)
+            };
+            rows.sort_by_cached_key(|&i| key(i));
+        }
+        SortBy::Position => {}
     }
     rows
 }
 
-fn row_ui(ui: &mut Ui, project: &Project, a: &Annotation, selected: bool) -> egui::Response {
+/// The value of attribute `column` of `a` as the list shows it (an
+/// entity by its name).
+fn column_text(project: &Project, a: &Annotation, column: Option<&str>) -> Option<String> {
+    let key = column?;
+    let value = a.attrs.get(key)?;
+    let entity = project
+        .schema
+        .attribute(key)
+        .filter(|d| d.kind == crate::model::AttrKind::Entity)
+        .and_then(|_| project.schema.entity(&value.to_string()));
+    Some(entity.map_or_else(|| value.to_string(), |e| e.name.clone()))
+}
+
+/// Whether the column's value filter keeps `a`.
+fn column_keeps(project: &Project, a: &Annotation, filters: &ListFilters) -> bool {
+    let wanted = filters.column_value.trim();
+    if filters.column.is_none() || wanted.is_empty() {
+        return true;
+    }
+    match column_text(project, a, filters.column.as_deref()) {
+        None => wanted == "-",
+        Some(v) => wanted != "-" && fold_str_for_search(&v).contains(&fold_str_for_search(wanted)),
+    }
+}
+
+fn row_ui(ui: &mut Ui, project: &Project, a: &Annotation, selected: bool, column: Option<&str>) -> egui::Response {
     let (rect, response) = ui.allocate_exact_size(vec2(ui.available_width(), ROW_HEIGHT), Sense::click());
     let visuals = ui.visuals();
     if selected {
@@ -330,10 +409,23 @@ fn row_ui(ui: &mut Ui, project: &Project, a: &Annotation, selected: bool) -> egu
     } else {
         visuals.text_color()
     };
-    // A note marker in its own column, so that truncation never hides it.
+    // A note marker in its own column, so that truncation never hides it;
+    // the chosen attribute's value in another, left of it.
     const NOTE_COLUMN: f32 = 18.0;
+    let value_column = if column.is_some() { 84.0 } else { 0.0 };
+    if let Some(value) = column_text(project, a, column) {
+        let mut job = egui::text::LayoutJob::simple_singleline(
+            value,
+            egui::FontId::proportional(12.0),
+            visuals.weak_text_color(),
+        );
+        job.wrap = egui::text::TextWrapping::truncate_at_width(value_column - 6.0);
+        let galley = ui.fonts_mut(|f| f.layout_job(job));
+        let at = rect.right_center() - vec2(NOTE_COLUMN + value_column - 4.0, galley.size().y / 2.0);
+        ui.painter().galley(at, galley, visuals.weak_text_color());
+    }
     let mut job = egui::text::LayoutJob::simple_singleline(text.clone(), egui::FontId::proportional(14.0), colour_text);
-    job.wrap = egui::text::TextWrapping::truncate_at_width(rect.width() - 24.0 - NOTE_COLUMN);
+    job.wrap = egui::text::TextWrapping::truncate_at_width(rect.width() - 24.0 - NOTE_COLUMN - value_column);
     let galley = ui.fonts_mut(|f| f.layout_job(job));
     ui.painter()
         .galley(rect.left_top() + vec2(18.0, 3.0), galley, colour_text);
