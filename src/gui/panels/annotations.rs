@@ -20,7 +20,7 @@ pub enum SortBy {
 }
 
 /// The annotation list's filters.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListFilters {
     /// Labels hidden from the list.
     pub hidden_labels: Vec<String>,
@@ -40,7 +40,7 @@ pub struct ListFilters {
 #[derive(Default)]
 pub struct AnnotationList {
     pub filters: ListFilters,
-    cache_key: Option<(u64, String, String, Vec<String>, String, SortBy, Option<String>, String)>,
+    cache_key: Option<(u64, String, String, ListFilters)>,
     rows: Vec<usize>,
     /// The note being edited in the inspector, before it is committed.
     pub note_draft: Option<(AnnotationId, String)>,
@@ -198,11 +198,7 @@ fn list_ui(ui: &mut Ui, project: &Project, doc: &str, selection: &Selection, lis
         project.annotations_generation(),
         labels,
         doc.to_owned(),
-        list.filters.hidden_labels.clone(),
-        list.filters.search.clone(),
-        list.filters.sort,
-        list.filters.column.clone(),
-        list.filters.column_value.clone(),
+        list.filters.clone(),
     );
     if list.cache_key.as_ref() != Some(&key) {
         list.rows = filtered(project, annotations, &list.filters);
