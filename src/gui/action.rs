@@ -227,6 +227,8 @@ pub enum Action {
     PickAll(String),
     /// A key for the linking loop.
     LinkKey(crate::gui::linking::LinkKey),
+    /// A candidate clicked while linking.
+    LinkPick(AnnotationId),
     /// Link two annotations with a relation of this type.
     Relate {
         kind: String,

@@ -1,10 +1,13 @@
 //! Making a relation from the keyboard: with an annotation selected, Ctrl+K
 //! starts; the arrow keys (or typing part of a text) pick the other end
-//! among the annotations a relation type allows, nearest first; Enter
-//! picks it; if more than one type links the two, the type's key (or its
-//! number) chooses; Esc steps back. The view shows the candidate and a
-//! dashed arrow to it. The state here is pure: the workbench feeds it keys
-//! and turns its answer into one undoable command.
+//! among the annotations a relation could link it to (either way round:
+//! from an actor, the claims it may be the claimant of), nearest first;
+//! Enter (or a click on it) picks it; if more than one type fits, the
+//! type's key (or its number) chooses; Esc steps back. Types that would be
+//! refused (the same link again, a claimant the claim already has) are
+//! not offered. The view shows the candidate and a dashed arrow to it. The
+//! state here is pure: the workbench feeds it keys and turns its answer
+//! into one undoable command.
 
 use crate::model::{Annotation, AnnotationId, Project, fold_str_for_search};
 
@@ -23,6 +26,9 @@ pub struct Linking {
     /// The other end picked, and the types that link the two, when there is
     /// more than one to choose from.
     pub choosing: Option<(AnnotationId, Vec<String>)>,
+    /// The relation goes from the other end into `from` (linking started
+    /// from its target: an actor, to the claims it makes).
+    pub into: bool,
 }
 
 /// What a key did.
@@ -50,17 +56,39 @@ pub enum LinkKey {
     Escape,
     Backspace,
     Text(String),
+    /// Linking ends (a click away from the candidates).
+    Cancel,
 }
 
-/// The types that link an annotation labelled `from` to one labelled `to`.
-pub fn types_between(project: &Project, from: &str, to: &str) -> Vec<String> {
+/// The types that could link `from` to `to` now: those that allow their
+/// labels, not already linking them, with room left in `from`'s
+/// cardinality.
+pub fn types_between(project: &Project, from: &Annotation, to: &Annotation) -> Vec<String> {
+    let existing = project.relations_from(&from.doc, from.id);
     project
         .schema
         .relation_types
         .iter()
-        .filter(|t| t.allows(from, to))
+        .filter(|t| t.allows(&from.label, &to.label))
+        .filter(|t| !existing.iter().any(|r| r.kind == t.id && r.to == to.id))
+        .filter(|t| {
+            t.cardinality
+                .max()
+                .is_none_or(|max| existing.iter().filter(|r| r.kind == t.id).count() < max)
+        })
         .map(|t| t.id.clone())
         .collect()
+}
+
+/// The way a relation between `a` (the one linking started from) and `b`
+/// can go, and its types: from `a` if any type fits, else into `a`.
+pub fn direction(project: &Project, a: &Annotation, b: &Annotation) -> Option<(bool, Vec<String>)> {
+    let forward = types_between(project, a, b);
+    if !forward.is_empty() {
+        return Some((true, forward));
+    }
+    let backward = types_between(project, b, a);
+    (!backward.is_empty()).then_some((false, backward))
 }
 
 impl Linking {
@@ -73,7 +101,7 @@ impl Linking {
         let mut candidates: Vec<(usize, AnnotationId)> = project
             .annotations_of(&from.doc)
             .iter()
-            .filter(|a| a.id != from.id && !types_between(project, &from.label, &a.label).is_empty())
+            .filter(|a| a.id != from.id && direction(project, from, a).is_some())
             .map(|a| (a.start.abs_diff(from.start), a.id))
             .collect();
         if candidates.is_empty() {
@@ -82,7 +110,7 @@ impl Linking {
                 .get(&from.label)
                 .map_or(from.label.as_str(), |l| l.name.as_str());
             return Err(format!(
-                "No relation type starts from a {label} to an annotation of this document"
+                "Nothing in this document can be linked to this {label} (the relation types allow no more links here)"
             ));
         }
         candidates.sort();
@@ -93,6 +121,7 @@ impl Linking {
             typed: String::new(),
             at: 0,
             choosing: None,
+            into: false,
         })
     }
 
@@ -122,11 +151,15 @@ impl Linking {
 
     /// Reads one key.
     pub fn key(&mut self, project: &Project, key: LinkKey) -> Step {
+        if key == LinkKey::Cancel {
+            return Step::Cancel;
+        }
         if let Some((to, types)) = &self.choosing {
             let (to, types) = (*to, types.clone());
             return match key {
                 LinkKey::Escape => {
                     self.choosing = None;
+                    self.into = false;
                     Step::Continue
                 }
                 LinkKey::Enter => self.relate(&types[0], to),
@@ -150,7 +183,13 @@ impl Linking {
             };
         }
         match key {
-            LinkKey::Escape => Step::Cancel,
+            // Esc takes back what is typed first, then cancels.
+            LinkKey::Escape if !self.typed.is_empty() => {
+                self.typed.clear();
+                self.at = 0;
+                Step::Continue
+            }
+            LinkKey::Escape | LinkKey::Cancel => Step::Cancel,
             LinkKey::Next | LinkKey::Previous => {
                 let n = self.narrowed(project).len().max(1);
                 let at = self.at.min(n - 1);
@@ -171,30 +210,45 @@ impl Linking {
                 self.at = 0;
                 Step::Continue
             }
-            LinkKey::Enter => {
-                let Some(to) = self.current(project) else {
-                    return Step::Refuse(format!("No annotation here holds “{}”", self.typed));
-                };
-                let (Some(from), Some(target)) = (project.annotation(self.from), project.annotation(to)) else {
-                    return Step::Cancel;
-                };
-                let types = types_between(project, &from.label, &target.label);
-                match types.as_slice() {
-                    [] => Step::Refuse("No relation type links these two".to_owned()),
-                    [one] => self.relate(&one.clone(), to),
-                    _ => {
-                        self.choosing = Some((to, types));
-                        Step::Continue
-                    }
-                }
+            LinkKey::Enter => match self.current(project) {
+                Some(to) => self.pick(project, to),
+                None => Step::Refuse(format!("No annotation here holds “{}”", self.typed)),
+            },
+        }
+    }
+
+    /// Picks `to` as the other end (Enter, or a click on it in the text).
+    pub fn pick(&mut self, project: &Project, to: AnnotationId) -> Step {
+        let (Some(from), Some(target)) = (project.annotation(self.from), project.annotation(to)) else {
+            return Step::Cancel;
+        };
+        let Some((forward, types)) = direction(project, from, target) else {
+            return Step::Refuse("No relation type can link these two now".to_owned());
+        };
+        self.into = !forward;
+        match types.as_slice() {
+            [one] => self.relate(&one.clone(), to),
+            _ => {
+                self.choosing = Some((to, types));
+                Step::Continue
             }
         }
     }
 
-    fn relate(&self, kind: &str, to: AnnotationId) -> Step {
+    /// Whether `id` is among the candidates.
+    pub fn offers(&self, id: AnnotationId) -> bool {
+        self.candidates.contains(&id)
+    }
+
+    fn relate(&self, kind: &str, other: AnnotationId) -> Step {
+        let (from, to) = if self.into {
+            (other, self.from)
+        } else {
+            (self.from, other)
+        };
         Step::Relate {
             kind: kind.to_owned(),
-            from: self.from,
+            from,
             to,
         }
     }
@@ -259,11 +313,18 @@ mod tests {
     #[test]
     fn two_possible_types_ask_which_and_the_types_key_chooses() {
         let project = sample();
+        // A claim with no claimant yet (the text names no source).
         let claim = project
             .annotations()
             .iter()
-            .find(|a| a.label == "claim")
-            .expect("a claim");
+            .find(|a| {
+                a.label == "claim"
+                    && !project
+                        .relations_from(&a.doc, a.id)
+                        .iter()
+                        .any(|r| r.kind == "claimant")
+            })
+            .expect("a claim without a claimant");
         let mut linking = Linking::start(&project, claim).expect("start");
         // claim → actor: claimant and target both fit.
         assert_eq!(linking.key(&project, LinkKey::Enter), Step::Continue);
@@ -301,7 +362,39 @@ mod tests {
             .iter()
             .find(|a| a.label == "actor")
             .expect("an actor");
-        let refused = Linking::start(&project, actor).expect_err("nothing starts from an actor");
-        assert!(refused.contains("Actor"), "{refused}");
+        // From an actor, the claims and events it may be the end of; the
+        // relation goes into the actor.
+        let mut linking = Linking::start(&project, actor).expect("claims and events link into an actor");
+        let other = linking.current(&project).expect("a candidate");
+        let step = match linking.key(&project, LinkKey::Enter) {
+            Step::Continue => linking.key(&project, LinkKey::Enter),
+            step => step,
+        };
+        match step {
+            Step::Relate { from, to, .. } => assert_eq!((from, to), (other, actor.id), "into the actor"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn types_that_would_be_refused_are_not_offered() {
+        let project = sample();
+        let r = project
+            .relations()
+            .iter()
+            .find(|r| r.kind == "claimant")
+            .expect("a claimant");
+        let (claim, actor) = (
+            project.annotation(r.from).expect("claim"),
+            project.annotation(r.to).expect("actor"),
+        );
+        // The same claimant again, or a second claimant: not offered.
+        assert_eq!(types_between(&project, claim, actor), ["target"]);
+        let other_actor = project
+            .annotations_of(&claim.doc)
+            .iter()
+            .find(|a| a.label == "actor" && a.id != actor.id)
+            .expect("another actor");
+        assert!(!types_between(&project, claim, other_actor).contains(&"claimant".to_owned()));
     }
 }

@@ -87,9 +87,10 @@ pub fn annotations_panel(
         .min_size(260.0)
         .max_size((room * 0.3).max(260.0))
         .show(ui, |ui| {
+            let height = ui.available_height();
             egui::Panel::bottom("inspector")
                 .resizable(true)
-                .default_size(330.0)
+                .default_size(330.0_f32.max(height * 0.45))
                 .min_size(200.0)
                 .show(ui, |ui| {
                     if let Some(many) = list.many() {
@@ -203,6 +204,12 @@ fn list_ui(ui: &mut Ui, project: &Project, doc: &str, selection: &Selection, lis
     if list.cache_key.as_ref() != Some(&key) {
         list.rows = filtered(project, annotations, &list.filters);
         list.cache_key = Some(key);
+        // A multi-selection keeps only what the list still shows: nothing
+        // hidden is changed or deleted with it.
+        if !list.picked.is_empty() {
+            let shown: std::collections::HashSet<AnnotationId> = list.rows.iter().map(|&i| annotations[i].id).collect();
+            list.picked.retain(|id| shown.contains(id));
+        }
     }
     let rows = &list.rows;
     ui.separator();
@@ -502,7 +509,17 @@ fn inspector_ui(
                 a.covered_len(),
                 a.doc
             ));
-            for (k, piece) in pieces.iter().enumerate() {
+            let texts: Vec<String> = a
+                .pieces()
+                .iter()
+                .map(|p| {
+                    project
+                        .document(&a.doc)
+                        .and_then(|d| d.text.slice(p.clone()))
+                        .map_or_else(String::new, |t| shorten(t, 24))
+                })
+                .collect();
+            for (k, (piece, text)) in pieces.iter().zip(&texts).enumerate() {
                 ui.horizontal(|ui| {
                     let remove = ui
                         .small_button("✕")
@@ -513,7 +530,7 @@ fn inspector_ui(
                     if remove.clicked() {
                         actions.push(Action::RemovePiece(a.id, k));
                     }
-                    ui.weak(format!("piece {}: {piece}", k + 1));
+                    ui.weak(format!("piece {}: “{text}” {piece}", k + 1));
                 });
             }
         } else {

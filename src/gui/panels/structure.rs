@@ -328,15 +328,17 @@ fn entity_widget(ui: &mut Ui, project: &Project, id: egui::Id, current: Option<&
                     out = Some(Change::Set(Some(AttrValue::Text(e.id.clone()))));
                 }
             }
-            // Enter takes the only match.
-            if field.lost_focus()
-                && ui.input(|i| i.key_pressed(egui::Key::Enter))
-                && let [only] = matching.as_slice()
-            {
-                out = Some(Change::Set(Some(AttrValue::Text(only.id.clone()))));
-            }
             let typed = filter.trim();
             let exact = entities.iter().any(|e| fold_str_for_search(&e.name) == needle);
+            // Enter takes the only match, or adds what is typed when
+            // nothing matches.
+            if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                match matching.as_slice() {
+                    [only] => out = Some(Change::Set(Some(AttrValue::Text(only.id.clone())))),
+                    [] if !typed.is_empty() => out = Some(Change::NewEntity(typed.to_owned())),
+                    _ => {}
+                }
+            }
             if !typed.is_empty() && !exact && ui.button(format!("Add “{typed}” as a new entity")).clicked() {
                 out = Some(Change::NewEntity(typed.to_owned()));
                 ui.data_mut(|d| d.remove::<String>(filter_id));

@@ -164,6 +164,10 @@ pub fn paint(painter: &Painter, arrows: &[Arrow], lane_x: f32, view: Rect, backg
             }
             rect = Align2::LEFT_CENTER.anchor_size(anchor, size);
         }
+        // Inside the view: a long label moves left rather than being cut.
+        if rect.right() > view.right() - 2.0 {
+            rect = rect.translate(vec2(view.right() - 2.0 - rect.right(), 0.0));
+        }
         placed.push(rect);
         painter.rect_filled(rect, 2.0, background);
         painter.galley(rect.min + vec2(2.0, 1.0), galley, arrow.colour);

@@ -1,7 +1,6 @@
 //! Attribute values at a glance: a compact badge after an annotation's
-//! last word (a choice value's key when it is a sign, `+` or `−`, else its
-//! first letters; a flag's name's initial when set; an entity's name; a
-//! number), and a line per value in the hover card. Values are visible
+//! last word (a choice's value, a flag's name's initial when set, an
+//! entity's name, a number), and a line per value in the hover card. Values are visible
 //! without opening anything (label-studio #4761).
 
 use crate::model::{Annotation, AttrKind, AttrValue, Project};
@@ -24,15 +23,8 @@ fn glyph(project: &Project, key: &str, value: &AttrValue) -> Option<String> {
             let last = name.split_whitespace().last().unwrap_or(name);
             crate::model::shorten(last, 14)
         }
-        (Some(AttrKind::Choice), AttrValue::Text(v)) => {
-            let key = def
-                .and_then(|d| d.values.iter().find(|c| &c.id == v))
-                .and_then(|c| c.hotkey);
-            match key {
-                Some(k) if !k.is_alphanumeric() => k.to_string(),
-                _ => v.chars().take(3).collect(),
-            }
-        }
+        // The value itself: a sign alone ("-") was too small to see.
+        (Some(AttrKind::Choice), AttrValue::Text(v)) => crate::model::shorten(v, 10),
         (_, AttrValue::List(v)) => v
             .iter()
             .map(|x| x.chars().take(3).collect::<String>())
@@ -93,10 +85,10 @@ mod tests {
                 .find(|a| a.attrs.get(key) == Some(v))
                 .expect("an annotation with that value")
         };
-        // A denial shows its key, `-`; an affirmation (the default) nothing.
+        // A denial shows it; an affirmation (the default) shows nothing.
         let denial = with("polarity", &AttrValue::Text("denies".into()));
         assert!(
-            badge(&project, denial).is_some_and(|b| b.split(' ').any(|p| p == "-")),
+            badge(&project, denial).is_some_and(|b| b.split(' ').any(|p| p == "denies")),
             "{:?}",
             badge(&project, denial)
         );

@@ -524,13 +524,24 @@ impl DocumentView {
                 let Some(end) = range_rects(&cached.layout.galley, span.range.end - 1..span.range.end).pop() else {
                     continue;
                 };
-                let at = end.translate(min.to_vec2()).right_top() + vec2(1.0, 1.0);
+                let at = end.translate(min.to_vec2()).right_top() + vec2(1.0, 2.0);
                 let colour = input
                     .project
                     .schema
                     .get(&a.label)
                     .map_or(visuals.weak_text_color(), |l| label_colour(l.colour));
-                painter.text(at, egui::Align2::LEFT_BOTTOM, text, font.clone(), colour);
+                // On a small pill of the background: legible over a line
+                // above or an arrow's run.
+                let galley = painter.layout_no_wrap(text, font.clone(), visuals.strong_text_color());
+                let rect = egui::Align2::LEFT_BOTTOM.anchor_size(at, galley.size() + vec2(4.0, 0.0));
+                painter.rect(
+                    rect,
+                    3.0,
+                    visuals.extreme_bg_color,
+                    Stroke::new(1.0, colour),
+                    StrokeKind::Inside,
+                );
+                painter.galley(rect.min + vec2(2.0, 0.0), galley, visuals.strong_text_color());
             }
         }
     }
@@ -755,7 +766,6 @@ impl DocumentView {
                 painter.add(s);
             }
         }
-        self.paint_badges(&painter, input, lo..hi, origin, shift, &visuals);
         let selected = selection
             .annotation
             .and_then(|id| placed(input).iter().find(|a| a.id == id));
@@ -807,6 +817,8 @@ impl DocumentView {
             view_rect,
             visuals.extreme_bg_color,
         );
+        // Over the arrows, so that no line strikes a value through.
+        self.paint_badges(&painter, input, lo..hi, origin, shift, &visuals);
 
         // The pointer.
         // From the enclosing ui, so that two views of one document (compare,
@@ -1042,7 +1054,7 @@ impl DocumentView {
             self.positions
                 .get(&id)
                 .and_then(|&i| annotations.get(i))
-                .map_or_else(String::new, |a| shorten(&a.text, 18))
+                .map_or_else(String::new, |a| shorten(&a.text, 14))
         };
         let mut out = Vec::new();
         for (r, seen_from) in chosen {

@@ -363,7 +363,19 @@ impl Workbench {
         if let Some(view) = self.views.get_mut(&doc.id) {
             actions.extend(view.ui(ui, &input, &mut self.state.selection));
         }
-        if self.state.selection.annotation != before && self.state.selection.annotation.is_some() {
+        if let Some(linking) = &self.state.linking
+            && self.state.selection.annotation != before
+        {
+            // While linking, a click on a candidate picks it (the source
+            // stays selected); a click elsewhere ends the linking.
+            let clicked = self.state.selection.annotation;
+            self.state.selection.annotation = Some(linking.from);
+            self.state.selection.text = None;
+            actions.push(match clicked {
+                Some(id) if linking.offers(id) => Action::LinkPick(id),
+                _ => Action::LinkKey(crate::gui::linking::LinkKey::Cancel),
+            });
+        } else if self.state.selection.annotation != before && self.state.selection.annotation.is_some() {
             self.state.annotation_list.reveal = true;
         }
         actions
@@ -422,6 +434,14 @@ impl Workbench {
             .filter(|(k, _, _)| !hotkeys.iter().any(|(h, _)| h == k))
             .collect();
         let text_selected = self.state.selection.text.is_some();
+        // Every value key, to say why one does nothing here.
+        let all_value_keys: Vec<(char, String)> = project
+            .schema
+            .attributes
+            .iter()
+            .flat_map(|d| d.values.iter().filter_map(move |v| Some((v.hotkey?, d.name.clone()))))
+            .collect();
+        let mut refusal = None;
         // Read outside `input`: the context is locked inside it.
         let popup_open = egui::Popup::is_any_open(ctx);
         ctx.input(|i| {
@@ -445,6 +465,14 @@ impl Workbench {
                                     owners: targets.iter().map(|id| crate::model::Owner::Annotation(*id)).collect(),
                                     key: key.clone(),
                                     value: Some(crate::model::AttrValue::Text(value.clone())),
+                                });
+                            } else if let Some((_, name)) = all_value_keys.iter().find(|(k, _)| *k == c)
+                                && !targets.is_empty()
+                            {
+                                refusal = Some(if targets.len() > 1 {
+                                    format!("{name} does not apply to every selected annotation: nothing changed")
+                                } else {
+                                    format!("{name} does not apply to this annotation's label")
                                 });
                             }
                         }
@@ -481,6 +509,9 @@ impl Workbench {
                 }
             }
         });
+        if let Some(r) = refusal {
+            self.state.message = Some(r);
+        }
         actions
     }
 

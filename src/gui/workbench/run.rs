@@ -506,6 +506,7 @@ impl Workbench {
             Action::AddPiece => self.add_piece(),
             Action::RemovePiece(id, k) => self.remove_piece(id, k),
             Action::LinkKey(key) => self.link_key(key),
+            Action::LinkPick(id) => self.link_pick(id),
             Action::Relate { kind, from, to } => self.relate(&kind, from, to),
             Action::DeleteRelation(id) => self.delete_relation(id),
             Action::SetAttr { owners, key, value } => self.set_attr(owners, &key, value),

@@ -35,14 +35,42 @@ impl Workbench {
 
     /// Feeds one key to the linking loop.
     pub(super) fn link_key(&mut self, key: LinkKey) {
+        self.link_step(|linking, project| linking.key(project, key));
+    }
+
+    /// A candidate clicked while linking.
+    pub(super) fn link_pick(&mut self, id: AnnotationId) {
+        self.link_step(|linking, project| linking.pick(project, id));
+    }
+
+    fn link_step(&mut self, step: impl FnOnce(&mut Linking, &Project) -> Step) {
         let (Some(session), Some(linking)) = (&self.session, &mut self.state.linking) else {
             return;
         };
         let project = session.project();
-        let step = linking.key(project, key);
+        let step = step(linking, project);
         let current = linking.current(project);
+        let choosing = linking.choosing.as_ref().map(|(_, types)| {
+            let keys: Vec<String> = types
+                .iter()
+                .enumerate()
+                .map(|(n, id)| {
+                    let t = project.schema.relation_type(id);
+                    let key = t
+                        .and_then(|t| t.hotkey)
+                        .map_or_else(|| (n + 1).to_string(), String::from);
+                    format!("{key} {}", t.map_or(id.as_str(), |t| t.name.as_str()))
+                })
+                .collect();
+            format!("Which relation? {} · Enter: the first · Esc: back", keys.join(" · "))
+        });
         match step {
-            Step::Continue => self.show_link_candidate(current),
+            Step::Continue => {
+                if let Some(text) = choosing {
+                    self.state.message = Some(text);
+                }
+                self.show_link_candidate(current);
+            }
             Step::Cancel => {
                 self.state.linking = None;
                 self.state.message = Some("Linking cancelled".to_owned());
@@ -75,13 +103,16 @@ impl Workbench {
             self.state.selection.annotation.and_then(|id| project.annotation(id)),
             self.state.selection.text.clone(),
         ) else {
-            self.state.message =
-                Some("Select an annotation, then Ctrl+drag over the text to add and press Ctrl+J".to_owned());
+            self.state.message = Some(if self.state.selection.annotation.is_some() {
+                "Ctrl+drag over the text to add (the annotation stays selected), then press Ctrl+J".to_owned()
+            } else {
+                "Select an annotation, then Ctrl+drag over the text to add and press Ctrl+J".to_owned()
+            });
             return;
         };
         let mut pieces: Vec<(usize, usize)> = a.pieces().iter().map(|p| (p.start, p.end)).collect();
         if pieces.iter().any(|&(s, e)| s < text.end && text.start < e) {
-            self.state.message = Some("That text is already part of the annotation".to_owned());
+            self.state.message = Some("That text overlaps a piece of the annotation".to_owned());
             return;
         }
         pieces.push((text.start, text.end));
