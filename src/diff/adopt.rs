@@ -11,7 +11,7 @@
 
 use std::collections::HashSet;
 
-use super::project_diff::Change;
+use super::project_diff::{Change, RelationChange};
 use crate::edit::Command;
 use crate::model::{Annotation, AnnotationId, Project, Timestamp};
 
@@ -35,6 +35,74 @@ pub enum AdoptError {
         "the text of “{text}” was deleted from {doc:?}: it cannot be restored there (attach its orphan to a new span instead)"
     )]
     TextDeleted { doc: String, text: String },
+    #[error("the relation links annotation {end}, which is not in the project: take that annotation first")]
+    MissingEnd { end: AnnotationId },
+}
+
+/// The edit adopting `side` of relation changes into `project`: a
+/// relation added, deleted, or given back its type, ends, note and
+/// attributes; deletions first, so that a claimant replaced by another
+/// fits the type's cardinality. A relation whose end is not in the
+/// project is refused (take that annotation first). `None` when the
+/// project already looks like that side.
+pub fn adopt_relations(
+    project: &Project,
+    changes: &[&RelationChange],
+    side: Side,
+    at: Timestamp,
+) -> Result<Option<Command>, AdoptError> {
+    let (mut deletes, mut restores, mut adds) = (Vec::new(), Vec::new(), Vec::new());
+    let mut taken: HashSet<AnnotationId> = project.used_ids();
+    for change in changes {
+        let ids: Vec<AnnotationId> = change.a.iter().chain(&change.b).map(|r| r.id).collect();
+        let mine = ids.iter().find_map(|id| project.relation(*id));
+        let wanted = match side {
+            Side::A => change.a.clone(),
+            Side::B => change.b.clone(),
+        };
+        if let Some(w) = &wanted {
+            for end in [w.from, w.to] {
+                if project.annotation(end).is_none() {
+                    return Err(AdoptError::MissingEnd { end });
+                }
+            }
+        }
+        match (wanted, mine) {
+            (None, Some(m)) => deletes.push(m.id),
+            (Some(w), Some(m)) => {
+                let same = |x: &crate::model::Relation| {
+                    (&x.kind, x.from, x.to, &x.note, &x.attrs) == (&w.kind, w.from, w.to, &w.note, &w.attrs)
+                };
+                if !same(m) {
+                    restores.push(crate::model::Relation {
+                        id: m.id,
+                        modified: at,
+                        ..w
+                    });
+                }
+            }
+            (Some(mut w), None) => {
+                if taken.contains(&w.id) {
+                    w.id = AnnotationId::fresh(|id| taken.contains(&id));
+                }
+                taken.insert(w.id);
+                w.modified = at;
+                adds.push(w);
+            }
+            (None, None) => {}
+        }
+    }
+    let mut commands = Vec::new();
+    if !deletes.is_empty() {
+        commands.push(Command::DeleteRelations(deletes));
+    }
+    if !restores.is_empty() {
+        commands.push(Command::RestoreRelations(restores));
+    }
+    if !adds.is_empty() {
+        commands.push(Command::AddRelations(adds));
+    }
+    Ok((!commands.is_empty()).then_some(Command::Batch(commands)))
 }
 
 /// The edit adopting `side` of every change in `changes` into `project`,
@@ -242,5 +310,66 @@ mod tests {
             adopt(&other, &[added], Side::B, Timestamp::from_unix(1)),
             Err(AdoptError::TextDiffers { .. })
         ));
+    }
+
+    #[test]
+    fn relation_changes_are_taken_and_restored_in_one_step() {
+        use crate::edit::new_relation;
+        use crate::model::{Cardinality, Colour, RelationType};
+        let (mut a, _) = versions();
+        a.schema.relation_types = vec![RelationType {
+            id: "agent".into(),
+            name: "Agent".into(),
+            colour: Colour([1, 2, 3]),
+            hotkey: None,
+            from: vec!["event".into()],
+            to: vec!["actor".into()],
+            symmetric: false,
+            cardinality: Cardinality::Optional,
+            guideline: String::new(),
+        }];
+        let event = a.annotations().iter().find(|x| x.label == "event").unwrap().id;
+        let aliyev = a.annotations().iter().find(|x| x.label == "actor").unwrap().id;
+        let at = Timestamp::from_unix(0);
+        // B: A's events and actors, plus an agent relation with a note.
+        let mut b = a.clone();
+        let mut agent = new_relation(&b, "agent", event, aliyev, "bea", at).unwrap();
+        agent.note = "who declared".into();
+        Command::AddRelations(vec![agent.clone()]).apply(&mut b).unwrap();
+        let d = diff(&a, &b);
+        assert_eq!(d.relations.len(), 1);
+        let all: Vec<&RelationChange> = d.relations.iter().collect();
+        // Take B's into A: the relation comes, with its note; one undo.
+        let mut mine = a.clone();
+        let cmd = adopt_relations(&mine, &all, Side::B, Timestamp::from_unix(1))
+            .unwrap()
+            .unwrap();
+        let inverse = cmd.apply(&mut mine).unwrap();
+        let taken = mine.relation(agent.id).expect("taken");
+        assert_eq!(
+            (taken.from, taken.to, taken.note.as_str()),
+            (event, aliyev, "who declared")
+        );
+        inverse.apply(&mut mine).unwrap();
+        assert_eq!(mine, a);
+        // Restore A's into B: it goes; nothing to do once it has.
+        let mut mine = b.clone();
+        adopt_relations(&mine, &all, Side::A, Timestamp::from_unix(1))
+            .unwrap()
+            .unwrap()
+            .apply(&mut mine)
+            .unwrap();
+        assert!(mine.relations().is_empty());
+        assert_eq!(
+            adopt_relations(&mine, &all, Side::A, Timestamp::from_unix(1)).unwrap(),
+            None
+        );
+        // An end missing from the project is refused, and named.
+        let mut lonely = a;
+        Command::DeleteAnnotations(vec![aliyev]).apply(&mut lonely).unwrap();
+        assert_eq!(
+            adopt_relations(&lonely, &all, Side::B, Timestamp::from_unix(1)),
+            Err(AdoptError::MissingEnd { end: aliyev })
+        );
     }
 }

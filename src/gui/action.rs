@@ -156,6 +156,12 @@ pub enum Action {
     StartComparison(Source, Source),
     CloseComparison,
     /// Take B's (or restore A's) version of changes of the comparison.
+    /// Take or restore relation changes of the comparison (indices into
+    /// its `diff.relations`), as one step.
+    AdoptRelations {
+        changes: Vec<usize>,
+        side: Side,
+    },
     Adopt {
         changes: Vec<usize>,
         side: Side,

@@ -219,6 +219,9 @@ pub struct Comparison {
     pub selected: Option<usize>,
     /// Changes ticked for "take"/"restore".
     pub checked: HashSet<usize>,
+    /// Relation changes ticked for "take"/"restore" (indices into
+    /// `diff.relations`).
+    pub checked_relations: HashSet<usize>,
     /// Which kinds are shown (in [`KINDS`] order).
     pub shown_kinds: [bool; 5],
     pub shown_label: Option<String>,
@@ -247,6 +250,7 @@ impl Comparison {
             mode: Mode::Inline,
             selected: None,
             checked: HashSet::new(),
+            checked_relations: HashSet::new(),
             shown_kinds: [true; 5],
             shown_label: None,
             doc,
@@ -272,6 +276,7 @@ impl Comparison {
         self.raw_marks = None;
         self.selected = None;
         self.checked.clear();
+        self.checked_relations.clear();
         self.revision += 1;
         self.current_revision = revision;
         if self.doc.as_ref().is_none_or(|d| self.b.project.document(d).is_none()) {
@@ -488,6 +493,7 @@ impl Comparison {
             }
             ui.weak(format!("{} shown", visible.len()));
         });
+        actions.extend(self.relations_ui(ui));
         ui.separator();
         // One row per change, with a header row per document.
         let mut rows: Vec<Result<&str, usize>> = Vec::new();
@@ -544,6 +550,87 @@ impl Comparison {
         if let Some(i) = clicked {
             self.select(i);
         }
+        actions
+    }
+
+    /// The relation changes (those of the document shown first), ticked
+    /// and taken or restored like spans, and the attribute values that
+    /// differ, listed.
+    fn relations_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let (relations, attributes) = (self.diff.relations.len(), self.diff.attributes.len());
+        if relations + attributes == 0 {
+            return actions;
+        }
+        let title = format!(
+            "{} · {}",
+            plural(relations, "relation change"),
+            plural(attributes, "attribute value")
+        );
+        egui::CollapsingHeader::new(title)
+            .id_salt("compare-relations")
+            .default_open(relations > 0)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    let ticked: Vec<usize> = self.checked_relations.iter().copied().collect();
+                    let n = ticked.len();
+                    let take = ui.add_enabled(
+                        !self.b.is_current && n > 0,
+                        egui::Button::new(format!("Take B's relations ({n})")),
+                    );
+                    if take.clicked() {
+                        actions.push(Action::AdoptRelations {
+                            changes: ticked.clone(),
+                            side: Side::B,
+                        });
+                    }
+                    let restore = ui.add_enabled(
+                        !self.a.is_current && n > 0,
+                        egui::Button::new(format!("Restore A's relations ({n})")),
+                    );
+                    if restore.clicked() {
+                        actions.push(Action::AdoptRelations {
+                            changes: ticked,
+                            side: Side::A,
+                        });
+                    }
+                });
+                egui::ScrollArea::vertical()
+                    .id_salt("compare-relation-list")
+                    .max_height(160.0)
+                    .show(ui, |ui| {
+                        for (i, c) in self.diff.relations.iter().enumerate() {
+                            ui.horizontal(|ui| {
+                                let mut ticked = self.checked_relations.contains(&i);
+                                let text = relation_change_text(&self.b.project, &self.a.project, c);
+                                let tick = ui.checkbox(&mut ticked, "").on_hover_text("Include in take/restore");
+                                tick.widget_info(|| {
+                                    egui::WidgetInfo::labeled(egui::Role::CheckBox, true, format!("Tick: {text}"))
+                                });
+                                if tick.changed() {
+                                    if ticked {
+                                        self.checked_relations.insert(i);
+                                    } else {
+                                        self.checked_relations.remove(&i);
+                                    }
+                                }
+                                ui.label(text);
+                            });
+                        }
+                        for c in &self.diff.attributes {
+                            let show =
+                                |v: &Option<serde_json::Value>| v.as_ref().map_or("—".to_owned(), ToString::to_string);
+                            ui.weak(format!(
+                                "{} {} · {}: {} → {}",
+                                c.owner,
+                                c.id,
+                                c.key,
+                                show(&c.old),
+                                show(&c.new)
+                            ));
+                        }
+                    });
+            });
         actions
     }
 
@@ -730,6 +817,39 @@ pub fn change_text(c: &Change) -> String {
         c.label(),
         shorten(&text.replace(['\n', '\r'], " "), 48)
     )
+}
+
+/// A relation change's row: "+ claimant “…” → “…”", "~ retyped …".
+pub fn relation_change_text(b: &Project, a: &Project, c: &crate::diff::RelationChange) -> String {
+    let symbol = match c.kind {
+        ChangeKind::Added => "+",
+        ChangeKind::Removed => "−",
+        ChangeKind::Modified => "~",
+    };
+    let r = c.b.as_ref().or(c.a.as_ref());
+    let end = |id| {
+        b.annotation(id)
+            .or_else(|| a.annotation(id))
+            .map_or_else(|| id.to_string(), |x| format!("“{}”", shorten(&x.text, 24)))
+    };
+    let mut what = Vec::new();
+    if c.retyped {
+        what.push(format!("retyped from {}", c.a.as_ref().map_or("", |x| x.kind.as_str())));
+    }
+    if c.note_changed {
+        what.push("note".to_owned());
+    }
+    if c.reattached {
+        what.push("other ends".to_owned());
+    }
+    let detail = if what.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", what.join(", "))
+    };
+    r.map_or_else(String::new, |r| {
+        format!("{symbol} {} {} → {}{detail}", r.kind, end(r.from), end(r.to))
+    })
 }
 
 /// What a change did, for tooltips: "relabeled event → claim; resized …".

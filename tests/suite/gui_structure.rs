@@ -548,3 +548,38 @@ fn a_click_on_a_candidate_links_it_and_a_click_elsewhere_ends_linking() {
     assert!(h.state().state.linking.is_none(), "ended");
     assert_eq!(project(&h).relations().len(), relations);
 }
+
+#[test]
+fn the_compare_view_lists_relation_changes_and_restores_them() {
+    use marginalia::gui::compare::Source;
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    // Version 1: as opened. Then a relation deleted, not saved.
+    press(&mut h, Modifiers::COMMAND, Key::S);
+    let r = project(&h)
+        .relations_of(DOC)
+        .iter()
+        .find(|r| r.kind == "claimant")
+        .expect("a claimant")
+        .clone();
+    h.state_mut().apply(Action::DeleteRelation(r.id));
+    settle(&mut h);
+    assert!(project(&h).relation(r.id).is_none());
+    h.state_mut()
+        .apply(Action::StartComparison(Source::Snapshot(1), Source::Current));
+    settle(&mut h);
+    let cmp = h.state().state.comparison.as_ref().expect("comparing");
+    assert_eq!(cmp.diff.relations.len(), 1);
+    let text = marginalia::gui::compare::relation_change_text(&cmp.b.project, &cmp.a.project, &cmp.diff.relations[0]);
+    assert!(text.starts_with("− claimant “"), "{text}");
+    h.get_by_label(&text);
+    // Tick it, restore A's (the saved version): the relation is back, one step.
+    h.get_by_label(&format!("Tick: {text}")).click();
+    settle(&mut h);
+    h.get_by_label("Restore A's relations (1)").click();
+    settle(&mut h);
+    let back = project(&h).relation(r.id).expect("restored");
+    assert_eq!((back.from, back.to, &back.kind), (r.from, r.to, &r.kind));
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(project(&h).relation(r.id).is_none(), "one undo takes it away again");
+}

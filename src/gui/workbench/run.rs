@@ -324,6 +324,7 @@ impl Workbench {
             Action::ResolveConflict { id, take_other } => self.resolve_conflict(id, take_other),
             Action::NextConflict => self.next_conflict(),
             Action::Adopt { changes, side } => self.adopt(&changes, side),
+            Action::AdoptRelations { changes, side } => self.adopt_relations(&changes, side),
             Action::Edit(command) => self.edit(command),
             Action::Undo => self.undo_redo(true),
             Action::Redo => self.undo_redo(false),

@@ -119,14 +119,7 @@ impl Workbench {
         pieces.sort_unstable();
         let what = format!("add a piece to “{}”", shorten(&a.text, 30));
         let id = a.id;
-        self.edit(Command::Named {
-            what,
-            commands: vec![Command::SetFragments {
-                id,
-                pieces,
-                at: Timestamp::now(),
-            }],
-        });
+        self.set_pieces(id, pieces, what);
         if self
             .project()
             .is_some_and(|p| p.annotation(id).is_some_and(|a| a.is_discontinuous()))
@@ -146,6 +139,11 @@ impl Workbench {
         }
         pieces.remove(k);
         let what = format!("remove a piece of “{}”", shorten(&a.text, 30));
+        self.set_pieces(id, pieces, what);
+    }
+
+    /// Gives annotation `id` these pieces, as one step named `what`.
+    fn set_pieces(&mut self, id: AnnotationId, pieces: Vec<(usize, usize)>, what: String) {
         self.edit(Command::Named {
             what,
             commands: vec![Command::SetFragments {
