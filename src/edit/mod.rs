@@ -14,7 +14,7 @@ use std::ops::Range;
 
 pub use command::{Command, EditError};
 pub use history::History;
-pub use structure::{Structure, defaults, parse_value, unlink_label};
+pub use structure::{Structure, defaults, merge_entities, parse_value, unlink_label};
 
 use crate::model::{Annotation, AnnotationId, AttrTarget, Project, Relation, Timestamp};
 

@@ -521,3 +521,67 @@ pub fn unlink_label(project: &Project, label: &str) -> Vec<Command> {
     }
     commands
 }
+
+/// The step that merges entity `from` into entity `into`: every reference
+/// to `from` (in an annotation's, a relation's or a document's entity
+/// attribute) refers to `into` instead, then `from` leaves the list.
+/// "Pashinyan" entered twice becomes one actor without a reference lost.
+pub fn merge_entities(project: &Project, from: &str, into: &str) -> Result<Command, EditError> {
+    let schema = &project.schema;
+    for id in [from, into] {
+        if schema.entity(id).is_none() {
+            return Err(EditError::Breaks(format!("there is no entity {id:?}")));
+        }
+    }
+    if from == into {
+        return Err(EditError::Breaks("an entity cannot be merged into itself".to_owned()));
+    }
+    let is_from = |v: &AttrValue| matches!(v, AttrValue::Text(t) if t == from);
+    let entity_keys: Vec<&str> = schema
+        .attributes
+        .iter()
+        .filter(|d| d.kind == crate::model::AttrKind::Entity)
+        .map(|d| d.id.as_str())
+        .collect();
+    let to = Some(AttrValue::Text(into.to_owned()));
+    let at = Timestamp::now();
+    let mut commands = Vec::new();
+    for key in &entity_keys {
+        let ids: Vec<AnnotationId> = project
+            .annotations()
+            .iter()
+            .filter(|a| a.attrs.get(*key).is_some_and(is_from))
+            .map(|a| a.id)
+            .collect();
+        if !ids.is_empty() {
+            commands.push(Command::SetAnnotationAttrs {
+                ids,
+                changes: vec![((*key).to_owned(), to.clone())],
+                at,
+            });
+        }
+        let relations = project
+            .relations()
+            .iter()
+            .filter(|r| r.attrs.get(*key).is_some_and(is_from));
+        let documents = project
+            .documents
+            .iter()
+            .filter(|d| d.attrs.get(*key).is_some_and(is_from));
+        let owners = relations
+            .map(|r| Owner::Relation(r.id))
+            .chain(documents.map(|d| Owner::Document(d.id.clone())));
+        commands.extend(owners.map(|owner| Command::SetAttrs {
+            owner,
+            changes: vec![((*key).to_owned(), to.clone())],
+            at,
+        }));
+    }
+    let entities = schema.entities.iter().filter(|e| e.id != from).cloned().collect();
+    commands.push(Command::SetStructure(Structure::Entities(entities)));
+    let name = |id: &str| schema.entity(id).map_or(id, |e| e.name.as_str()).to_owned();
+    Ok(Command::Named {
+        what: format!("merge the entity {} into {}", name(from), name(into)),
+        commands,
+    })
+}

@@ -603,3 +603,34 @@ fn relations_from_into_and_touching_are_found_as_a_scan_finds_them() {
         assert_eq!(p.relations_to("doc", f.actor), vec![p.relation(target.id).unwrap()]);
     }
 }
+
+#[test]
+fn merging_two_entities_moves_every_reference_in_one_step() {
+    let mut f = fixture();
+    // "Pashinyan" entered twice; the actor refers to the second.
+    f.project.schema.entities.push(Entity {
+        id: "pashinyan_2".into(),
+        name: "Pashinyan".into(),
+        reference: None,
+        note: String::new(),
+    });
+    Command::SetAttrs {
+        owner: Owner::Annotation(f.actor),
+        changes: vec![("who".into(), Some(AttrValue::Text("pashinyan_2".into())))],
+        at: t(1),
+    }
+    .apply(&mut f.project)
+    .unwrap();
+    let merge = merge_entities(&f.project, "pashinyan_2", "pashinyan").unwrap();
+    assert_eq!(merge.describe(), "merge the entity Pashinyan into Nikol Pashinyan");
+    let after = round_trip(&f.project, merge);
+    assert_eq!(after.schema.entities.len(), 1);
+    assert_eq!(
+        after.annotation(f.actor).unwrap().attrs["who"],
+        AttrValue::Text("pashinyan".into())
+    );
+    assert!(check(&after, &Default::default()).is_empty(), "nothing dangles");
+    // Unknown ends and a merge into itself are refused.
+    assert!(merge_entities(&f.project, "aliyev", "pashinyan").is_err());
+    assert!(merge_entities(&f.project, "pashinyan", "pashinyan").is_err());
+}

@@ -129,7 +129,8 @@ fn the_selected_annotations_relations_are_arrows_and_a_label_click_follows_one()
         .expect("the claim's claimant is drawn");
     assert!(arrow.label.starts_with("Claimant"), "{}", arrow.label);
     // A click on its label goes to the actor.
-    h.get_by_label(&arrow.label).click();
+    h.get_by_role_and_label(egui::accesskit::Role::Link, &arrow.label)
+        .click();
     settle(&mut h);
     assert_eq!(selected(&h), Some(r.to), "the click follows the arrow");
     // Show all: every relation with an end in view.
@@ -138,9 +139,11 @@ fn the_selected_annotations_relations_are_arrows_and_a_label_click_follows_one()
     settle(&mut h);
     let all = h.state().current_view().expect("view").arrows_last_frame.len();
     assert!(all > 1, "{all} arrows with all shown");
-    // A hidden type is not drawn.
-    h.state_mut().state.hidden_relation_types = vec!["claimant".into()];
+    // A type unticked above the list is not drawn.
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "Claimant")
+        .click();
     settle(&mut h);
+    assert_eq!(h.state().state.hidden_relation_types, ["claimant"]);
     let arrows = &h.state().current_view().expect("view").arrows_last_frame;
     assert!(arrows.len() < all && arrows.iter().all(|a| !a.label.starts_with("Claimant")));
 }
@@ -582,4 +585,50 @@ fn the_compare_view_lists_relation_changes_and_restores_them() {
     assert_eq!((back.from, back.to, &back.kind), (r.from, r.to, &r.kind));
     press(&mut h, Modifiers::COMMAND, Key::Z);
     assert!(project(&h).relation(r.id).is_none(), "one undo takes it away again");
+}
+
+#[test]
+fn two_entities_are_merged_in_the_schema_editor_and_references_follow() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let actor = project(&h)
+        .annotations_of(DOC)
+        .iter()
+        .find(|a| a.label == "actor")
+        .expect("an actor")
+        .clone();
+    // "Pashinyan" entered a second time, from the inspector.
+    h.state_mut().apply(Action::NewEntity {
+        name: "Nikol Pashinyan".into(),
+        owner: Owner::Annotation(actor.id),
+        key: "refers_to".into(),
+    });
+    settle(&mut h);
+    let entities = project(&h).schema.entities.len();
+    assert!(project(&h).schema.entity("nikol_pashinyan").is_some());
+    press(&mut h, Modifiers::COMMAND, Key::L);
+    h.get_by_label(&format!("Entities ({entities})")).click();
+    settle(&mut h);
+    h.get_by_label("Name of entity nikol_pashinyan");
+    h.state_mut()
+        .state
+        .schema_editor
+        .as_mut()
+        .expect("the editor is open")
+        .choose_merge("nikol_pashinyan", "pashinyan");
+    settle(&mut h);
+    h.get_by_label("Merge").click();
+    settle(&mut h);
+    assert_eq!(project(&h).schema.entities.len(), entities - 1);
+    assert_eq!(
+        project(&h).annotation(actor.id).and_then(|a| a.attrs.get("refers_to")),
+        Some(&AttrValue::Text("pashinyan".into()))
+    );
+    assert_eq!(undo_text(&h), "merge the entity Nikol Pashinyan into Nikol Pashinyan");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(project(&h).schema.entities.len(), entities);
+    assert_eq!(
+        project(&h).annotation(actor.id).and_then(|a| a.attrs.get("refers_to")),
+        Some(&AttrValue::Text("nikol_pashinyan".into()))
+    );
 }

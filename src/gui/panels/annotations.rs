@@ -78,6 +78,7 @@ pub fn annotations_panel(
     doc: Option<&str>,
     selection: &Selection,
     list: &mut AnnotationList,
+    hidden_relations: &mut Vec<String>,
 ) -> Vec<Action> {
     let mut actions = Vec::new();
     let room = ui.available_width();
@@ -105,10 +106,36 @@ pub fn annotations_panel(
                     }
                 });
             if let Some(doc) = doc {
+                relation_filter_ui(ui, project, hidden_relations);
                 actions.extend(list_ui(ui, project, doc, selection, list));
             }
         });
     actions
+}
+
+/// A checkbox per relation type: whose arrows the view draws.
+fn relation_filter_ui(ui: &mut Ui, project: &Project, hidden: &mut Vec<String>) {
+    if project.schema.relation_types.is_empty() {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.weak("Arrows");
+        for t in &project.schema.relation_types {
+            let mut shown = !hidden.contains(&t.id);
+            let text = RichText::new(&t.name).color(label_colour(t.colour));
+            if ui
+                .checkbox(&mut shown, text)
+                .on_hover_text("Draw the arrows of this relation type")
+                .changed()
+            {
+                if shown {
+                    hidden.retain(|h| h != &t.id);
+                } else {
+                    hidden.push(t.id.clone());
+                }
+            }
+        }
+    });
 }
 
 fn list_ui(ui: &mut Ui, project: &Project, doc: &str, selection: &Selection, list: &mut AnnotationList) -> Vec<Action> {

@@ -1,5 +1,7 @@
 //! The schema editor: add, rename, recolour, reorder and delete labels,
-//! set hotkeys and guidelines.
+//! set hotkeys and guidelines; and the project's entity list: add, rename,
+//! give a knowledge-base id (`Wikidata:Q…`, free text, no network), delete
+//! when unused, merge two (their references follow).
 //!
 //! Text and colour edits are drafts until "Apply changes", which commits
 //! them as one undoable edit; adding, moving and deleting apply at once.
@@ -10,13 +12,19 @@ use egui::{RichText, Ui};
 
 use crate::edit::Command;
 use crate::gui::action::Action;
-use crate::model::{Colour, Label, Project};
+use crate::model::{AttrKind, AttrValue, Colour, Entity, Label, Project};
 
 pub struct SchemaEditor {
     /// The schema the drafts were made from.
     pristine: Vec<Label>,
     drafts: Vec<Label>,
     hotkeys: Vec<String>,
+    /// The entity list the entity drafts were made from, and the drafts.
+    entities_pristine: Vec<Entity>,
+    entities: Vec<Entity>,
+    new_entity: String,
+    /// Merge the first into the second.
+    merge: (Option<String>, Option<String>),
 }
 
 impl SchemaEditor {
@@ -25,6 +33,10 @@ impl SchemaEditor {
             pristine: Vec::new(),
             drafts: Vec::new(),
             hotkeys: Vec::new(),
+            entities_pristine: Vec::new(),
+            entities: Vec::new(),
+            new_entity: String::new(),
+            merge: (None, None),
         };
         editor.refresh(project);
         editor
@@ -32,6 +44,8 @@ impl SchemaEditor {
 
     /// Starts again from the project's schema.
     pub fn refresh(&mut self, project: &Project) {
+        self.entities_pristine = project.schema.entities.clone();
+        self.entities = self.entities_pristine.clone();
         self.pristine = project.schema.labels.clone();
         self.drafts = self.pristine.clone();
         self.hotkeys = self
@@ -39,6 +53,11 @@ impl SchemaEditor {
             .iter()
             .map(|l| l.hotkey.map(String::from).unwrap_or_default())
             .collect();
+    }
+
+    /// Chooses the two entities of a merge (as the two lists do), for tests.
+    pub fn choose_merge(&mut self, from: &str, into: &str) {
+        self.merge = (Some(from.to_owned()), Some(into.to_owned()));
     }
 
     /// Mutable access to a label's draft, for tests that type into it.
@@ -205,7 +224,149 @@ impl SchemaEditor {
                 self.refresh(project);
             }
         });
+        ui.separator();
+        actions.extend(self.entities_ui(ui, project));
         ui.weak(RichText::new("Every change here can be undone with Ctrl+Z.").small());
         actions
     }
+
+    /// The entity list: names and references edited as drafts ("Apply"),
+    /// adding, deleting an unused one and merging two at once.
+    fn entities_ui(&mut self, ui: &mut Ui, project: &Project) -> Vec<Action> {
+        let mut actions = Vec::new();
+        if project.schema.entities != self.entities_pristine {
+            // Changed under the editor (an undo, an entity added from the inspector).
+            self.entities_pristine = project.schema.entities.clone();
+            self.entities = self.entities_pristine.clone();
+        }
+        egui::CollapsingHeader::new(format!("Entities ({})", self.entities.len()))
+            .id_salt("entities")
+            .show(ui, |ui| {
+                let counts = references(project);
+                let uses = |id: &str| counts.get(id).copied().unwrap_or(0);
+                let mut delete = None;
+                for e in &mut self.entities {
+                    ui.horizontal(|ui| {
+                        ui.add(egui::TextEdit::singleline(&mut e.name).desired_width(150.0))
+                            .accessible_name(format!("Name of entity {}", e.id));
+                        let mut reference = e.reference.clone().unwrap_or_default();
+                        let field = ui
+                            .add(
+                                egui::TextEdit::singleline(&mut reference)
+                                    .hint_text("Wikidata:Q…")
+                                    .desired_width(120.0),
+                            )
+                            .accessible_name(format!("Reference of entity {}", e.id));
+                        if field.changed() {
+                            e.reference = (!reference.trim().is_empty()).then(|| reference.trim().to_owned());
+                        }
+                        let n = uses(&e.id);
+                        ui.weak(format!("{n} used"));
+                        if ui
+                            .add_enabled(n == 0, egui::Button::new("Delete"))
+                            .on_disabled_hover_text("In use: merge it into another instead")
+                            .clicked()
+                        {
+                            delete = Some(e.id.clone());
+                        }
+                    });
+                }
+                if let Some(id) = delete {
+                    let kept = project.schema.entities.iter().filter(|e| e.id != id).cloned().collect();
+                    actions.push(Action::Edit(Command::SetStructure(crate::edit::Structure::Entities(
+                        kept,
+                    ))));
+                }
+                ui.horizontal(|ui| {
+                    ui.add(egui::TextEdit::singleline(&mut self.new_entity).hint_text("New entity's name"))
+                        .accessible_name("New entity's name");
+                    let name = self.new_entity.trim().to_owned();
+                    if ui
+                        .add_enabled(!name.is_empty(), egui::Button::new("Add entity"))
+                        .clicked()
+                    {
+                        let mut list = project.schema.entities.clone();
+                        let id = super::structure::entity_id(&name, |id| list.iter().any(|e| e.id == id));
+                        list.push(Entity {
+                            id,
+                            name,
+                            reference: None,
+                            note: String::new(),
+                        });
+                        actions.push(Action::Edit(Command::SetStructure(crate::edit::Structure::Entities(
+                            list,
+                        ))));
+                        self.new_entity.clear();
+                    }
+                    let changed = self.entities != self.entities_pristine;
+                    if ui
+                        .add_enabled(changed, egui::Button::new("Apply entity changes"))
+                        .clicked()
+                    {
+                        actions.push(Action::Edit(Command::SetStructure(crate::edit::Structure::Entities(
+                            self.entities.clone(),
+                        ))));
+                    }
+                });
+                ui.horizontal(|ui| {
+                    for (k, which) in [&mut self.merge.0, &mut self.merge.1].into_iter().enumerate() {
+                        let shown = which
+                            .as_deref()
+                            .and_then(|id| project.schema.entity(id))
+                            .map_or("choose…", |e| e.name.as_str())
+                            .to_owned();
+                        egui::ComboBox::from_id_salt(("merge", k))
+                            .selected_text(shown)
+                            .show_ui(ui, |ui| {
+                                for e in &project.schema.entities {
+                                    ui.selectable_value(which, Some(e.id.clone()), &e.name);
+                                }
+                            })
+                            .response
+                            .accessible_name(if k == 0 { "Entity to merge" } else { "Entity to keep" });
+                        if k == 0 {
+                            ui.label("into");
+                        }
+                    }
+                    let merge = match &self.merge {
+                        (Some(from), Some(into)) => crate::edit::merge_entities(project, from, into).ok(),
+                        _ => None,
+                    };
+                    if ui.add_enabled(merge.is_some(), egui::Button::new("Merge")).clicked()
+                        && let Some(command) = merge
+                    {
+                        actions.push(Action::Edit(command));
+                        self.merge = (None, None);
+                    }
+                });
+            });
+        actions
+    }
+}
+
+/// How many annotations, relations and documents refer to each entity (one
+/// pass over them).
+fn references(project: &Project) -> std::collections::HashMap<&str, usize> {
+    let keys: Vec<&str> = project
+        .schema
+        .attributes
+        .iter()
+        .filter(|d| d.kind == AttrKind::Entity)
+        .map(|d| d.id.as_str())
+        .collect();
+    let mut counts = std::collections::HashMap::new();
+    let attrs = project
+        .annotations()
+        .iter()
+        .map(|a| &a.attrs)
+        .chain(project.relations().iter().map(|r| &r.attrs))
+        .chain(project.documents.iter().map(|d| &d.attrs));
+    for a in attrs {
+        for k in &keys {
+            if let Some(AttrValue::Text(t)) = a.get(*k) {
+                *counts.entry(t.as_str()).or_insert(0) += 1;
+            }
+        }
+    }
+    counts
 }

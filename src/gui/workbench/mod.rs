@@ -251,6 +251,7 @@ impl Workbench {
             self.state.current_doc.as_deref(),
             &self.state.selection,
             &mut self.state.annotation_list,
+            &mut self.state.hidden_relation_types,
         ));
         let mut central = Vec::new();
         egui::CentralPanel::default().show(ui, |ui| {

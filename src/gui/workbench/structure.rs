@@ -6,7 +6,7 @@
 use super::*;
 use crate::edit::{Command, Structure};
 use crate::gui::linking::{LinkKey, Linking, Step};
-use crate::gui::panels::structure::relation_undo_text;
+use crate::gui::panels::structure::{entity_id, relation_undo_text};
 use crate::model::{AnnotationId, AttrValue, Entity, Owner, Timestamp, plural, shorten};
 
 impl Workbench {
@@ -271,41 +271,5 @@ impl Workbench {
                 },
             ],
         });
-    }
-}
-
-/// An entity id from a name: lower-case letters, digits and `_`, unique
-/// (`Nikol Pashinyan` → `nikol_pashinyan`, then `nikol_pashinyan_2`).
-pub fn entity_id(name: &str, taken: impl Fn(&str) -> bool) -> String {
-    let mut base = String::new();
-    for c in crate::model::fold_str_for_search(name).chars() {
-        if c.is_alphanumeric() {
-            base.push(c);
-        } else if !base.ends_with('_') && !base.is_empty() {
-            base.push('_');
-        }
-    }
-    let base = base.trim_end_matches('_');
-    let base = if base.is_empty() { "entity" } else { base };
-    (1..)
-        .map(|n| if n == 1 { base.to_owned() } else { format!("{base}_{n}") })
-        .find(|id| !taken(id))
-        .unwrap_or_else(|| base.to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::entity_id;
-
-    #[test]
-    fn entity_ids_are_readable_and_unique() {
-        assert_eq!(entity_id("Nikol Pashinyan", |_| false), "nikol_pashinyan");
-        // Letters of other alphabets stay (folded for case and accents only).
-        assert_eq!(entity_id("Ilham Əliyev!", |_| false), "ilham_əliyev");
-        assert_eq!(
-            entity_id("Nikol Pashinyan", |id| id == "nikol_pashinyan"),
-            "nikol_pashinyan_2"
-        );
-        assert_eq!(entity_id("« »", |_| false), "entity");
     }
 }
