@@ -462,26 +462,9 @@ impl Comparison {
             .accessible_name("Show the changes of");
         let visible = self.visible_changes();
         ui.horizontal(|ui| {
-            let targets = self.targets().len();
-            let take = ui.add_enabled(
-                !self.b.is_current && targets > 0,
-                egui::Button::new(format!("Take B's version ({targets})")),
-            );
-            if take.clicked() {
-                actions.push(Action::Adopt {
-                    changes: self.targets(),
-                    side: Side::B,
-                });
-            }
-            let restore = ui.add_enabled(
-                !self.a.is_current && targets > 0,
-                egui::Button::new(format!("Restore A's version ({targets})")),
-            );
-            if restore.clicked() {
-                actions.push(Action::Adopt {
-                    changes: self.targets(),
-                    side: Side::A,
-                });
+            let targets = self.targets();
+            if let Some(side) = self.take_or_restore(ui, "version", targets.len()) {
+                actions.push(Action::Adopt { changes: targets, side });
             }
         });
         ui.horizontal(|ui| {
@@ -553,7 +536,27 @@ impl Comparison {
         actions
     }
 
-    /// The relation changes (those of the document shown first), ticked
+    /// "Take B's …" and "Restore A's …" for `n` ticked items (each only
+    /// where the project is not already that side); the side clicked.
+    fn take_or_restore(&self, ui: &mut Ui, what: &str, n: usize) -> Option<Side> {
+        let take = ui.add_enabled(
+            !self.b.is_current && n > 0,
+            egui::Button::new(format!("Take B's {what} ({n})")),
+        );
+        let restore = ui.add_enabled(
+            !self.a.is_current && n > 0,
+            egui::Button::new(format!("Restore A's {what} ({n})")),
+        );
+        if take.clicked() {
+            Some(Side::B)
+        } else if restore.clicked() {
+            Some(Side::A)
+        } else {
+            None
+        }
+    }
+
+    /// The relation changes of the comparison (every document), ticked
     /// and taken or restored like spans, and the attribute values that
     /// differ, listed.
     fn relations_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
@@ -573,26 +576,8 @@ impl Comparison {
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     let ticked: Vec<usize> = self.checked_relations.iter().copied().collect();
-                    let n = ticked.len();
-                    let take = ui.add_enabled(
-                        !self.b.is_current && n > 0,
-                        egui::Button::new(format!("Take B's relations ({n})")),
-                    );
-                    if take.clicked() {
-                        actions.push(Action::AdoptRelations {
-                            changes: ticked.clone(),
-                            side: Side::B,
-                        });
-                    }
-                    let restore = ui.add_enabled(
-                        !self.a.is_current && n > 0,
-                        egui::Button::new(format!("Restore A's relations ({n})")),
-                    );
-                    if restore.clicked() {
-                        actions.push(Action::AdoptRelations {
-                            changes: ticked,
-                            side: Side::A,
-                        });
+                    if let Some(side) = self.take_or_restore(ui, "relations", ticked.len()) {
+                        actions.push(Action::AdoptRelations { changes: ticked, side });
                     }
                 });
                 egui::ScrollArea::vertical()
