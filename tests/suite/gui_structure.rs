@@ -632,3 +632,33 @@ fn two_entities_are_merged_in_the_schema_editor_and_references_follow() {
         Some(&AttrValue::Text("nikol_pashinyan".into()))
     );
 }
+
+#[test]
+fn a_relations_note_is_edited_under_its_line_in_the_inspector() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let p = project(&h).clone();
+    let r = p
+        .relations_of(DOC)
+        .iter()
+        .find(|r| r.kind == "claimant")
+        .expect("a claimant")
+        .clone();
+    h.state_mut().apply(Action::SelectAnnotation(Some(r.from)));
+    settle(&mut h);
+    let line = relation_text(&p, &r, r.from);
+    h.get_by_label(&format!("Edit: {line}")).click();
+    settle(&mut h);
+    h.get_by_label("Type of the relation");
+    h.get_by_label("Note of the relation").focus();
+    settle(&mut h);
+    h.event(Event::Text("selon Interfax".into()));
+    settle(&mut h);
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    let edited = project(&h).relation(r.id).expect("there").clone();
+    assert_eq!(edited.note, format!("{}selon Interfax", r.note));
+    assert_eq!((edited.from, edited.to, &edited.kind), (r.from, r.to, &r.kind));
+    assert_eq!(undo_text(&h), "edit a relation's note");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(project(&h).relation(r.id).map(|x| x.note.clone()), Some(r.note));
+}

@@ -102,6 +102,8 @@ pub fn structure_ui(ui: &mut Ui, project: &Project, a: &Annotation) -> Vec<Actio
         ui.add_space(4.0);
         ui.strong("Relations");
         for r in relations {
+            let open_id = ui.scope_id().with(("relation-open", r.id));
+            let mut open: bool = ui.data_mut(|d| d.get_temp(open_id)).unwrap_or(false);
             ui.horizontal(|ui| {
                 let other = if r.from == a.id { r.to } else { r.from };
                 let colour = project
@@ -115,6 +117,14 @@ pub fn structure_ui(ui: &mut Ui, project: &Project, a: &Annotation) -> Vec<Actio
                 if delete.clicked() {
                     actions.push(Action::DeleteRelation(r.id));
                 }
+                let edit = ui
+                    .selectable_label(open, "✎")
+                    .on_hover_text("This relation's type, note and attributes");
+                edit.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Edit: {text}")));
+                if edit.clicked() {
+                    open = !open;
+                    ui.data_mut(|d| d.insert_temp(open_id, open));
+                }
                 let go = ui
                     .add(
                         egui::Label::new(RichText::new(&text).color(colour))
@@ -127,12 +137,99 @@ pub fn structure_ui(ui: &mut Ui, project: &Project, a: &Annotation) -> Vec<Actio
                     actions.push(Action::SelectAnnotation(Some(other)));
                 }
             });
+            if open {
+                ui.indent(("relation-editor", r.id), |ui| {
+                    actions.extend(relation_editor_ui(ui, project, r));
+                });
+            }
         }
         for (name, need) in missing {
             ui.label(RichText::new(format!("⚠ {name}: {need}")).color(ui.visuals().warn_fg_color));
         }
         ui.weak("Ctrl+K links this annotation to another.");
     }
+    actions
+}
+
+/// A relation's own editor, under its line in the inspector: its type
+/// (those its ends allow), its note and its attributes, each change one
+/// step.
+fn relation_editor_ui(ui: &mut Ui, project: &Project, r: &Relation) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let (Some(from), Some(to)) = (project.annotation(r.from), project.annotation(r.to)) else {
+        return actions;
+    };
+    egui::Grid::new(("relation-grid", r.id)).num_columns(2).show(ui, |ui| {
+        ui.weak("Type");
+        let name = |id: &str| {
+            project
+                .schema
+                .relation_type(id)
+                .map_or(id, |t| t.name.as_str())
+                .to_owned()
+        };
+        egui::ComboBox::from_id_salt(("relation-type", r.id))
+            .selected_text(name(&r.kind))
+            .show_ui(ui, |ui| {
+                for t in project
+                    .schema
+                    .relation_types
+                    .iter()
+                    .filter(|t| t.allows(&from.label, &to.label))
+                {
+                    if ui.selectable_label(t.id == r.kind, &t.name).clicked() && t.id != r.kind {
+                        actions.push(Action::Edit(crate::edit::Command::Named {
+                            what: format!("retype a relation as {}", t.name.to_lowercase()),
+                            commands: vec![crate::edit::Command::RestoreRelations(vec![Relation {
+                                kind: t.id.clone(),
+                                modified: crate::model::Timestamp::now(),
+                                ..r.clone()
+                            }])],
+                        }));
+                    }
+                }
+            })
+            .response
+            .accessible_name("Type of the relation");
+        ui.end_row();
+        ui.weak("Note");
+        let note_id = ui.scope_id().with(("relation-note", r.id));
+        let mut draft: String = ui.data_mut(|d| d.get_temp(note_id)).unwrap_or_else(|| r.note.clone());
+        let field = ui
+            .add(egui::TextEdit::singleline(&mut draft).desired_width(180.0))
+            .accessible_name("Note of the relation");
+        if field.has_focus() || field.changed() {
+            ui.data_mut(|d| d.insert_temp(note_id, draft.clone()));
+        } else {
+            ui.data_mut(|d| d.remove::<String>(note_id));
+        }
+        if field.lost_focus() && draft != r.note {
+            ui.data_mut(|d| d.remove::<String>(note_id));
+            actions.push(Action::Edit(crate::edit::Command::Named {
+                what: "edit a relation's note".to_owned(),
+                commands: vec![crate::edit::Command::RestoreRelations(vec![Relation {
+                    note: draft,
+                    modified: crate::model::Timestamp::now(),
+                    ..r.clone()
+                }])],
+            }));
+        }
+        ui.end_row();
+        let owner = Owner::Relation(r.id);
+        let target = AttrTarget::Relation(r.kind.clone());
+        for d in project.schema.attributes.iter().filter(|d| d.applies_to(&target)) {
+            ui.weak(&d.name);
+            if let Some(Change::Set(value)) = attribute_widget(ui, project, &owner, r.attrs.get(&d.id), &d.id, Some(d))
+            {
+                actions.push(Action::SetAttr {
+                    owners: vec![owner.clone()],
+                    key: d.id.clone(),
+                    value,
+                });
+            }
+            ui.end_row();
+        }
+    });
     actions
 }
 
