@@ -281,6 +281,8 @@ fn a_multi_selection_in_the_list_takes_one_value_in_one_step() {
         .filter(|a| a.label == "claim")
         .cloned()
         .collect();
+    let total = project(&h).annotations_of(DOC).len();
+    h.get_by_label(&format!("{} shown of {total} in this document", claims.len()));
     let row =
         |a: &marginalia::model::Annotation| marginalia::gui::view::shorten(&a.text.replace(['\n', '\r'], " "), 60);
     h.get_by_label(&row(&claims[0])).click();

@@ -144,7 +144,17 @@ fn list_ui(ui: &mut Ui, project: &Project, doc: &str, selection: &Selection, lis
     ui.add_space(4.0);
     ui.horizontal(|ui| {
         ui.strong("Annotations");
-        ui.weak(format!("{} in this document", annotations.len()));
+        // The rows the filters leave, from this document's last frame.
+        let shown = list
+            .cache_key
+            .as_ref()
+            .filter(|k| k.2 == doc)
+            .map_or(annotations.len(), |_| list.rows.len());
+        ui.weak(if shown == annotations.len() {
+            format!("{} in this document", annotations.len())
+        } else {
+            format!("{shown} shown of {} in this document", annotations.len())
+        });
     });
     actions.extend(orphans_ui(ui, project, doc, selection.text.is_some()));
     ui.horizontal_wrapped(|ui| {

@@ -457,8 +457,10 @@ pub fn linking_bar(ui: &mut Ui, project: &Project, linking: &crate::gui::linking
             .annotation(id)
             .map_or_else(String::new, |a: &Annotation| format!("“{}”", shorten(&a.text, 32)))
     };
+    // Two lines of fixed height, whatever is typed or chosen (a wrapping
+    // bar moved the text below it at every key).
     egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.horizontal_wrapped(|ui| {
+        ui.horizontal(|ui| {
             ui.strong("Link");
             ui.label(text(linking.from));
             ui.label("→");
@@ -482,33 +484,38 @@ pub fn linking_bar(ui: &mut Ui, project: &Project, linking: &crate::gui::linking
                             });
                         }
                     }
-                    ui.weak("Enter: the first · Esc: back");
                 }
-                None => {
-                    let shown = linking.narrowed(project);
-                    match linking.current(project) {
-                        Some(id) => {
-                            ui.label(text(id));
-                        }
-                        None => {
-                            ui.weak("nothing matches");
-                        }
+                None => match linking.current(project) {
+                    Some(id) => {
+                        ui.label(text(id));
                     }
-                    if !linking.typed.is_empty() {
-                        ui.weak(format!("typed “{}”", linking.typed));
+                    None => {
+                        ui.weak("nothing matches");
                     }
-                    ui.weak(format!(
-                        "{} · ←/→ choose · type to narrow · Enter link · Esc cancel",
-                        crate::model::plural(shown.len(), "candidate")
-                    ));
-                }
+                },
             }
+        });
+        ui.horizontal(|ui| {
             if ui.small_button("Cancel").clicked() {
                 actions.push(Action::LinkKey(LinkKey::Escape));
                 if linking.choosing.is_some() {
                     actions.push(Action::LinkKey(LinkKey::Escape));
                 }
             }
+            let hint = if linking.choosing.is_some() {
+                "Enter: the first · Esc: back".to_owned()
+            } else {
+                let typed = if linking.typed.is_empty() {
+                    String::new()
+                } else {
+                    format!("typed “{}” · ", linking.typed)
+                };
+                format!(
+                    "{typed}{} · ←/→ choose · type to narrow · Enter link · Esc cancel",
+                    crate::model::plural(linking.narrowed(project).len(), "candidate")
+                )
+            };
+            ui.add(egui::Label::new(RichText::new(hint).weak()).truncate());
         });
     });
     actions
