@@ -178,11 +178,8 @@ pub fn new_relation(
         .doc
         .clone();
     // One id: looked for, not a set of all built.
-    let taken = |id: AnnotationId| {
-        project.annotation(id).is_some() || project.orphans.iter().any(|o| o.id == id) || project.relation(id).is_some()
-    };
     let r = Relation {
-        id: AnnotationId::fresh(taken),
+        id: AnnotationId::fresh(|id| project.id_in_use(id)),
         doc,
         kind: kind.to_owned(),
         from,

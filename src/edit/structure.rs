@@ -179,12 +179,7 @@ pub(super) fn add_relations(project: &mut Project, new: &[Relation]) -> Result<C
     let mut ids = if new.len() > 8 {
         project.used_ids()
     } else {
-        let taken = |id: AnnotationId| {
-            project.annotation(id).is_some()
-                || project.orphans.iter().any(|o| o.id == id)
-                || project.relation(id).is_some()
-        };
-        new.iter().map(|r| r.id).filter(|id| taken(*id)).collect()
+        new.iter().map(|r| r.id).filter(|id| project.id_in_use(*id)).collect()
     };
     // Checked one by one against the project with the earlier ones in, so
     // that two new relations cannot share a place a cardinality allows once.

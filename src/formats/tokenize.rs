@@ -14,7 +14,6 @@
 use std::ops::Range;
 
 use super::word_bounds::Shape;
-use crate::model::Text;
 
 /// Words after which a full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
@@ -28,32 +27,6 @@ const ABBREVIATIONS: &[&str] = &[
 pub struct Token {
     pub chars: Range<usize>,
     pub bytes: Range<usize>,
-}
-
-/// The sentences of a text, collected: their tokens in one vector, each
-/// sentence a slice of it. (The export takes them one by one from
-/// [`for_each_sentence`] instead.)
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Sentences {
-    tokens: Vec<Token>,
-    /// Where each sentence's tokens end in `tokens`.
-    ends: Vec<usize>,
-}
-
-impl Sentences {
-    /// The sentences in order, each a non-empty run of tokens.
-    pub fn iter(&self) -> impl Iterator<Item = &[Token]> + '_ {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts.zip(&self.ends).map(|(a, &b)| &self.tokens[a..b])
-    }
-
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
 }
 
 /// `char::is_whitespace` on an ASCII byte (which includes U+000B, unlike
@@ -80,30 +53,12 @@ fn is_abbreviation(word: &str) -> bool {
     initial || ABBREVIATIONS.contains(&word)
 }
 
-/// Splits `text` into sentences of tokens, also cutting tokens at every
+/// Splits `s` into sentences of tokens, also cutting tokens at every
 /// position of `cuts` (code points, in any order), and never ending a
 /// sentence strictly inside one of `protected` (sorted, non-overlapping).
-pub fn sentences(text: &Text, cuts: &[usize], protected: &[Range<usize>]) -> Sentences {
-    sentences_of(text.as_str(), cuts, protected)
-}
-
-/// [`sentences`] of a string (a part of a text: no offset index needed).
-pub fn sentences_of(s: &str, cuts: &[usize], protected: &[Range<usize>]) -> Sentences {
-    let mut out = Sentences::default();
-    let done: Result<(), std::convert::Infallible> = for_each_sentence(s, cuts, protected, |sentence| {
-        out.tokens.extend_from_slice(sentence);
-        out.ends.push(out.tokens.len());
-        Ok(())
-    });
-    match done {
-        Ok(()) => out,
-    }
-}
-
-/// [`sentences_of`], each sentence handed to `f` in order as it is found
-/// (in a buffer reused from one to the next: a 10 MB text has a
-/// million tokens, written once and read once), stopping at `f`'s first
-/// error.
+/// Each sentence is handed to `f` in order as it is found (in a buffer
+/// reused from one to the next: a 10 MB text has a million tokens, written
+/// once and read once), stopping at `f`'s first error.
 pub fn for_each_sentence<E>(
     s: &str,
     cuts: &[usize],
@@ -333,11 +288,21 @@ impl<F: FnMut(&[Token]) -> Result<(), E>, E> Sentencer<'_, F, E> {
 mod tests {
     use super::*;
 
+    /// Every sentence of `text`, collected.
+    fn sentences(text: &str, cuts: &[usize], protected: &[Range<usize>]) -> Vec<Vec<Token>> {
+        let mut out = Vec::new();
+        let done: Result<(), ()> = for_each_sentence(text, cuts, protected, |s| {
+            out.push(s.to_vec());
+            Ok(())
+        });
+        assert_eq!(done, Ok(()));
+        out
+    }
+
     fn show(text: &str, cuts: &[usize]) -> Vec<Vec<String>> {
-        let t = Text::new(text);
-        sentences(&t, cuts, &[])
+        sentences(text, cuts, &[])
             .iter()
-            .map(|s| s.iter().map(|r| t.as_str()[r.bytes.clone()].to_owned()).collect())
+            .map(|s| s.iter().map(|r| text[r.bytes.clone()].to_owned()).collect())
             .collect()
     }
 
@@ -384,9 +349,9 @@ mod tests {
 
     #[test]
     fn sentences_do_not_end_inside_protected_ranges() {
-        let t = Text::new("Il a dit : « Nous vaincrons. Pour la patrie. » Fin.");
+        let t = "Il a dit : « Nous vaincrons. Pour la patrie. » Fin.";
         let quote = 11..46;
-        let s = sentences(&t, &[quote.start, quote.end], std::slice::from_ref(&quote));
+        let s = sentences(t, &[quote.start, quote.end], std::slice::from_ref(&quote));
         assert_eq!(s.len(), 2, "{s:?}");
     }
 

@@ -275,6 +275,13 @@ impl Project {
         self.annotations.iter().chain(&self.orphans).map(|a| a.id).collect()
     }
 
+    /// Whether `id` is an annotation's, an orphan's or a relation's: one id
+    /// looked for (through the indexes), where [`Project::used_ids`] builds
+    /// the set of all.
+    pub fn id_in_use(&self, id: AnnotationId) -> bool {
+        self.annotation(id).is_some() || self.orphans.iter().any(|o| o.id == id) || self.relation(id).is_some()
+    }
+
     /// Every id in use: annotations, orphans and relations (one id space).
     pub fn used_ids(&self) -> HashSet<AnnotationId> {
         let mut ids = self.annotation_ids();

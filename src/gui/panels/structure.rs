@@ -375,8 +375,8 @@ fn text_widget(
     }
     match crate::edit::parse_value(def, &draft) {
         Ok(v) => Some(Some(v)),
-        // Said by the workbench when it checks the value; here the text
-        // stays as typed would hide the refusal, so it goes back.
+        // A value the attribute cannot take (letters in a number field)
+        // goes on as typed: the edit refuses it, and the status bar says why.
         Err(_) => Some(Some(AttrValue::Text(draft))),
     }
 }

@@ -254,9 +254,9 @@ pub struct DocumentView {
     /// Each relation of the document with the code points its ends span
     /// (lowest start, highest end), rebuilt with the spans.
     relation_spans: Vec<(usize, usize, usize)>,
-    /// The generations (annotations, relations) `relation_spans` was built for.
-    relations_revision: Option<(u64, u64)>,
-    relation_spans_stale: bool,
+    /// The spans' key and the relations' generation `relation_spans` was
+    /// built for; built only while "show all" is on, the only reader.
+    relation_spans_key: Option<((u64, u64), u64)>,
     /// The annotation under the pointer in the last frame.
     hovered: Option<AnnotationId>,
     /// Arrows drawn in the last frame (for tests).
@@ -296,8 +296,7 @@ impl DocumentView {
             layouts_last_frame: 0,
             positions: HashMap::new(),
             relation_spans: Vec::new(),
-            relations_revision: None,
-            relation_spans_stale: false,
+            relation_spans_key: None,
             hovered: None,
             arrows_last_frame: Vec::new(),
         }
@@ -428,19 +427,20 @@ impl DocumentView {
         }
         input.doc.text_matches().hash(&mut h);
         let key = (input.project.annotations_generation(), h.finish());
-        let relations_key = (key.0, input.project.relations_generation());
-        if self.relations_revision != Some(relations_key) {
-            self.relations_revision = Some(relations_key);
-            self.relation_spans_stale = true;
+        if self.index_revision != Some(key) {
+            self.index_revision = Some(key);
+            self.index_spans(input);
         }
-        if self.index_revision == Some(key) {
-            // Only "show all" reads them: built when it is on.
-            if input.relations.all && std::mem::take(&mut self.relation_spans_stale) {
-                self.index_relations(input);
-            }
-            return;
+        let relations_key = (key, input.project.relations_generation());
+        if input.relations.all && self.relation_spans_key != Some(relations_key) {
+            self.relation_spans_key = Some(relations_key);
+            self.index_relations(input);
         }
-        self.index_revision = Some(key);
+    }
+
+    /// The per-block spans of the annotations, their positions by id and
+    /// the blocks' signatures.
+    fn index_spans(&mut self, input: &ViewInput<'_>) {
         let colours: HashMap<&str, Color32> = input
             .project
             .schema
@@ -479,11 +479,6 @@ impl DocumentView {
             }
         }
         self.positions = annotations.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
-        self.relation_spans_stale = true;
-        if input.relations.all {
-            self.index_relations(input);
-            self.relation_spans_stale = false;
-        }
         for (b, spans) in self.spans.iter().enumerate() {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             for s in spans {

@@ -402,11 +402,21 @@ impl Workbench {
             return actions;
         }
         let Some(project) = self.project() else { return actions };
-        let hotkeys = panels::palette::hotkeys(project);
+        // What the keys below act on is worked out only in a frame with a
+        // typed character (with 10,000 annotations picked, every idle frame
+        // looked them all up).
+        let typed = ctx.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Text(_))));
+        let hotkeys = if typed {
+            panels::palette::hotkeys(project)
+        } else {
+            Vec::new()
+        };
         // What a key acts on with no text selected: the annotations picked
         // in the list, else the selected one.
-        let many: Option<Vec<crate::model::AnnotationId>> = self.state.annotation_list.many().map(<[_]>::to_vec);
+        let many: Option<Vec<crate::model::AnnotationId>> =
+            self.state.annotation_list.many().filter(|_| typed).map(<[_]>::to_vec);
         let targets: Vec<crate::model::AnnotationId> = match (&self.state.selection.text, &many) {
+            _ if !typed => Vec::new(),
             (None, Some(many)) => many.clone(),
             (None, None) => self.state.selection.annotation.into_iter().collect(),
             _ => Vec::new(),
