@@ -14,7 +14,10 @@ use std::ops::Range;
 
 pub use command::{Command, EditError};
 pub use history::History;
-pub use structure::{Structure, defaults, merge_entities, parse_value, unlink_label};
+pub use structure::{
+    Structure, attribute_uses, defaults, merge_entities, parse_value, relation_type_uses, remove_attribute,
+    remove_relation_type, unlink_label,
+};
 
 use crate::model::{Annotation, AnnotationId, AttrTarget, Project, Relation, Timestamp};
 

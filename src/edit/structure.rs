@@ -580,3 +580,117 @@ pub fn merge_entities(project: &Project, from: &str, into: &str) -> Result<Comma
         commands,
     })
 }
+
+/// What deleting relation type `kind` takes with it: its relations, and
+/// the attributes declared on it (one that is declared only there goes;
+/// one declared elsewhere too loses this target).
+pub fn relation_type_uses(project: &Project, kind: &str) -> (Vec<AnnotationId>, usize) {
+    let relations: Vec<AnnotationId> = project
+        .relations()
+        .iter()
+        .filter(|r| r.kind == kind)
+        .map(|r| r.id)
+        .collect();
+    let target = AttrTarget::Relation(kind.to_owned());
+    let attributes = project
+        .schema
+        .attributes
+        .iter()
+        .filter(|a| a.applies_to(&target))
+        .count();
+    (relations, attributes)
+}
+
+/// The step that deletes relation type `kind` with everything that uses
+/// it (see [`relation_type_uses`]), named for the undo menu.
+pub fn remove_relation_type(project: &Project, kind: &str) -> Result<Command, EditError> {
+    let schema = &project.schema;
+    let Some(t) = schema.relation_type(kind) else {
+        return Err(EditError::UnknownRelationType(kind.to_owned()));
+    };
+    let (relations, _) = relation_type_uses(project, kind);
+    let mut commands = Vec::new();
+    let n = relations.len();
+    if !relations.is_empty() {
+        commands.push(Command::DeleteRelations(relations));
+    }
+    let target = AttrTarget::Relation(kind.to_owned());
+    if schema.attributes.iter().any(|a| a.applies_to(&target)) {
+        let attributes = schema
+            .attributes
+            .iter()
+            .filter_map(|a| {
+                let on: Vec<AttrTarget> = a.on.iter().filter(|t| **t != target).cloned().collect();
+                (!on.is_empty()).then(|| AttributeDef { on, ..a.clone() })
+            })
+            .collect();
+        commands.push(Command::SetStructure(Structure::Attributes(attributes)));
+    }
+    let types = schema.relation_types.iter().filter(|x| x.id != kind).cloned().collect();
+    commands.push(Command::SetStructure(Structure::RelationTypes(types)));
+    Ok(Command::Named {
+        what: match n {
+            0 => format!("delete the relation type {}", t.name),
+            _ => format!("delete the relation type {} and its {n} relation(s)", t.name),
+        },
+        commands,
+    })
+}
+
+/// How many annotations, relations and documents hold a value of
+/// attribute `key`.
+pub fn attribute_uses(project: &Project, key: &str) -> usize {
+    let annotations = project
+        .annotations()
+        .iter()
+        .filter(|a| a.attrs.contains_key(key))
+        .count();
+    let relations = project.relations().iter().filter(|r| r.attrs.contains_key(key)).count();
+    let documents = project.documents.iter().filter(|d| d.attrs.contains_key(key)).count();
+    annotations + relations + documents
+}
+
+/// The step that deletes attribute `key`: every value of it is unset (on
+/// annotations, relations and documents), then the declaration goes.
+pub fn remove_attribute(project: &Project, key: &str) -> Result<Command, EditError> {
+    let schema = &project.schema;
+    let Some(def) = schema.attribute(key) else {
+        return Err(EditError::Breaks(format!("there is no attribute {key:?}")));
+    };
+    let at = Timestamp::now();
+    let unset = vec![(key.to_owned(), None)];
+    let mut commands = Vec::new();
+    let ids: Vec<AnnotationId> = project
+        .annotations()
+        .iter()
+        .filter(|a| a.attrs.contains_key(key))
+        .map(|a| a.id)
+        .collect();
+    if !ids.is_empty() {
+        commands.push(Command::SetAnnotationAttrs {
+            ids,
+            changes: unset.clone(),
+            at,
+        });
+    }
+    let relations = project.relations().iter().filter(|r| r.attrs.contains_key(key));
+    let documents = project.documents.iter().filter(|d| d.attrs.contains_key(key));
+    let owners = relations
+        .map(|r| Owner::Relation(r.id))
+        .chain(documents.map(|d| Owner::Document(d.id.clone())));
+    commands.extend(owners.map(|owner| Command::SetAttrs {
+        owner,
+        changes: unset.clone(),
+        at,
+    }));
+    let n = commands.len();
+    let attributes = schema.attributes.iter().filter(|a| a.id != key).cloned().collect();
+    commands.push(Command::SetStructure(Structure::Attributes(attributes)));
+    Ok(Command::Named {
+        what: match attribute_uses(project, key) {
+            0 if n == 0 => format!("delete the attribute {}", def.name),
+            used => format!("delete the attribute {} and its {used} value(s)", def.name),
+        },
+        commands,
+    })
+}

@@ -634,3 +634,70 @@ fn merging_two_entities_moves_every_reference_in_one_step() {
     assert!(merge_entities(&f.project, "aliyev", "pashinyan").is_err());
     assert!(merge_entities(&f.project, "pashinyan", "pashinyan").is_err());
 }
+
+#[test]
+fn deleting_a_relation_type_or_an_attribute_takes_what_uses_it_in_one_step() {
+    let f = fixture();
+    let mut p = f.project.clone();
+    let r = new_relation(&p, "claimant", f.claim, f.actor, "ana", t(1)).unwrap();
+    let mut on_relation = p.schema.attributes[0].clone();
+    on_relation.id = "certainty".into();
+    on_relation.required = false;
+    on_relation.default = None;
+    on_relation.on = vec![AttrTarget::Relation("claimant".into())];
+    p.schema.attributes.push(on_relation);
+    let mut shared = p.schema.attributes[1].clone();
+    shared.id = "also".into();
+    shared.on.push(AttrTarget::Relation("claimant".into()));
+    p.schema.attributes.push(shared);
+    Command::AddRelations(vec![r]).apply(&mut p).unwrap();
+    let (relations, attributes) = relation_type_uses(&p, "claimant");
+    assert_eq!((relations.len(), attributes), (1, 2));
+
+    let command = remove_relation_type(&p, "claimant").unwrap();
+    assert_eq!(
+        command.describe(),
+        "delete the relation type Claimant and its 1 relation(s)"
+    );
+    let after = round_trip(&p, command);
+    assert!(after.relations().is_empty());
+    assert!(after.schema.relation_type("claimant").is_none());
+    assert!(
+        after.schema.attribute("certainty").is_none(),
+        "declared only there: gone"
+    );
+    let also = after.schema.attribute("also").unwrap();
+    assert_eq!(
+        also.on,
+        [AttrTarget::Label("actor".into())],
+        "declared elsewhere too: kept"
+    );
+    assert!(matches!(
+        remove_relation_type(&p, "nope"),
+        Err(EditError::UnknownRelationType(_))
+    ));
+
+    // The required polarity, set on the claim by default, and a document field.
+    Command::SetAttrs {
+        owner: Owner::Document("doc".into()),
+        changes: vec![("date".into(), Some(AttrValue::Text("2024-05-01".into())))],
+        at: t(2),
+    }
+    .apply(&mut p)
+    .unwrap();
+    assert_eq!(attribute_uses(&p, "polarity"), 1);
+    assert_eq!(attribute_uses(&p, "date"), 1);
+    for key in ["polarity", "date"] {
+        let command = remove_attribute(&p, key).unwrap();
+        assert!(
+            command.describe().ends_with("and its 1 value(s)"),
+            "{}",
+            command.describe()
+        );
+        let after = round_trip(&p, command);
+        assert!(after.schema.attribute(key).is_none());
+        assert_eq!(attribute_uses(&after, key), 0);
+        let problems = check(&after, &Default::default());
+        assert!(problems.iter().all(|x| !x.to_string().contains(key)), "{problems:?}");
+    }
+}

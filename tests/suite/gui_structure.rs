@@ -664,3 +664,162 @@ fn a_relations_note_is_edited_under_its_line_in_the_inspector() {
     press(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(project(&h).relation(r.id).map(|x| x.note.clone()), Some(r.note));
 }
+
+/// Opens the schema editor with one of its sections unfolded.
+fn schema_section(h: &mut Harness<'_, Workbench>, prefix: &str) {
+    h.state_mut().apply(Action::OpenSchemaEditor);
+    settle(h);
+    let title = {
+        let p = project(h);
+        match prefix {
+            "Relation types" => format!("Relation types ({})", p.schema.relation_types.len()),
+            _ => format!("Attributes ({})", p.schema.attributes.len()),
+        }
+    };
+    h.get_by_label(&title).click();
+    settle(h);
+}
+
+fn drafts<'h>(h: &'h mut Harness<'_, Workbench>) -> &'h mut marginalia::gui::panels::schema_structure::StructureDrafts {
+    &mut h
+        .state_mut()
+        .state
+        .schema_editor
+        .as_mut()
+        .expect("the editor is open")
+        .structure
+}
+
+#[test]
+fn a_relation_type_edit_that_breaks_relations_is_refused_and_a_good_one_undoes() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    schema_section(&mut h, "Relation types");
+    let before = project(&h).clone();
+    // Claimants start at claims: allowing only events there would orphan them.
+    drafts(&mut h).type_mut("claimant").expect("claimant").from = vec!["event".into()];
+    settle(&mut h);
+    h.get_by_label("Apply relation type changes").click();
+    settle(&mut h);
+    assert_eq!(project(&h).schema, before.schema, "refused");
+    let message = h.state().state.message.clone().unwrap_or_default();
+    assert!(message.starts_with("Could not edit relation types"), "{message}");
+    assert!(message.contains("claimant"), "{message}");
+    h.get_by_label("Revert relation type changes").click();
+    settle(&mut h);
+    // A cardinality and a name: applied, one step.
+    // Every event needing a target is refused too (most have none)…
+    let t = drafts(&mut h).type_mut("target").expect("target");
+    t.cardinality = marginalia::model::Cardinality::OneOrMore;
+    settle(&mut h);
+    h.get_by_label("Apply relation type changes").click();
+    settle(&mut h);
+    assert_eq!(project(&h).schema, before.schema, "refused");
+    let message = h.state().state.message.clone().unwrap_or_default();
+    assert!(message.contains("\"target\" relation(s)"), "{message}");
+    // …at most one claimant is what the sample already keeps.
+    let t = drafts(&mut h).type_mut("target").expect("target");
+    t.cardinality = marginalia::model::Cardinality::Any;
+    t.name = "Target of".into();
+    t.guideline = "Whom it is done to or about.".into();
+    settle(&mut h);
+    h.get_by_label("Apply relation type changes").click();
+    settle(&mut h);
+    let message = h.state().state.message.clone().unwrap_or_default();
+    let schema = &project(&h).schema;
+    assert_eq!(
+        schema.relation_type("target").expect("there").name,
+        "Target of",
+        "{message}"
+    );
+    assert_eq!(
+        schema.relation_type("target").expect("there").guideline,
+        "Whom it is done to or about."
+    );
+    assert_eq!(undo_text(&h), "edit relation types");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(project(&h).schema, before.schema, "undone");
+}
+
+#[test]
+fn deleting_a_relation_type_in_use_says_what_goes_and_takes_its_relations() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let before = project(&h).clone();
+    let agents = before.relations().iter().filter(|r| r.kind == "agent").count();
+    assert!(agents > 0, "the sample has agents");
+    schema_section(&mut h, "Relation types");
+    h.get_by_label("Delete the relation type agent").click();
+    settle(&mut h);
+    assert_eq!(project(&h).relations().len(), before.relations().len(), "nothing yet");
+    h.get_by_label(&format!(
+        "Deleting the relation type \"agent\" deletes its {agents} relation(s)."
+    ));
+    h.get_by_label("Delete the type and what uses it").click();
+    settle(&mut h);
+    assert!(project(&h).schema.relation_type("agent").is_none());
+    assert_eq!(project(&h).relations().len(), before.relations().len() - agents);
+    assert_eq!(
+        undo_text(&h),
+        format!("delete the relation type Agent and its {agents} relation(s)")
+    );
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(project(&h), &before, "undone exactly");
+}
+
+#[test]
+fn attribute_values_are_added_in_the_editor_and_an_attribute_in_use_is_deleted_with_its_values() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let before = project(&h).clone();
+    schema_section(&mut h, "Attributes");
+    h.get_by_label("New value of polarity").focus();
+    settle(&mut h);
+    h.event(Event::Text("reports".into()));
+    settle(&mut h);
+    h.get_by_label("Add a value to polarity").click();
+    settle(&mut h);
+    h.get_by_label("Apply attribute changes").click();
+    settle(&mut h);
+    let polarity = project(&h).schema.attribute("polarity").expect("there").clone();
+    assert_eq!(
+        polarity.values.iter().map(|v| v.id.as_str()).collect::<Vec<_>>(),
+        ["affirms", "denies", "reports"]
+    );
+    // A value in use cannot go: the core says which.
+    drafts(&mut h)
+        .attribute_mut("polarity")
+        .expect("polarity")
+        .values
+        .retain(|v| v.id != "denies");
+    settle(&mut h);
+    h.get_by_label("Apply attribute changes").click();
+    settle(&mut h);
+    assert!(
+        project(&h)
+            .schema
+            .attribute("polarity")
+            .expect("there")
+            .has_value("denies")
+    );
+    let message = h.state().state.message.clone().unwrap_or_default();
+    assert!(message.contains("denies"), "{message}");
+    h.get_by_label("Revert attribute changes").click();
+    settle(&mut h);
+    // Deleting "hedged", set on some claims.
+    let hedged = marginalia::edit::attribute_uses(project(&h), "hedged");
+    assert!(hedged > 0);
+    h.get_by_label("Delete the attribute hedged").click();
+    settle(&mut h);
+    h.get_by_label(&format!(
+        "Deleting the attribute \"hedged\" unsets its {hedged} value(s)."
+    ));
+    h.get_by_label("Delete the attribute and its values").click();
+    settle(&mut h);
+    assert!(project(&h).schema.attribute("hedged").is_none());
+    assert_eq!(marginalia::edit::attribute_uses(project(&h), "hedged"), 0);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(project(&h).schema, before.schema, "both steps undone");
+    assert_eq!(marginalia::edit::attribute_uses(project(&h), "hedged"), hedged);
+}

@@ -11,6 +11,7 @@ pub mod help;
 pub mod menu;
 pub mod palette;
 pub mod schema;
+pub mod schema_structure;
 pub mod start;
 pub mod status;
 pub mod structure;

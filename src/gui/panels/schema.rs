@@ -12,7 +12,7 @@ use egui::{RichText, Ui};
 
 use crate::edit::Command;
 use crate::gui::action::Action;
-use crate::model::{AttrKind, AttrValue, Colour, Entity, Label, Project};
+use crate::model::{AttrKind, AttrValue, Colour, Entity, Label, LabelKind, Project};
 
 pub struct SchemaEditor {
     /// The schema the drafts were made from.
@@ -25,6 +25,8 @@ pub struct SchemaEditor {
     new_entity: String,
     /// Merge the first into the second.
     merge: (Option<String>, Option<String>),
+    /// Relation types and attributes.
+    pub structure: super::schema_structure::StructureDrafts,
 }
 
 impl SchemaEditor {
@@ -37,6 +39,7 @@ impl SchemaEditor {
             entities: Vec::new(),
             new_entity: String::new(),
             merge: (None, None),
+            structure: Default::default(),
         };
         editor.refresh(project);
         editor
@@ -113,8 +116,11 @@ impl SchemaEditor {
         crate::gui::style::dialog_window(ctx, "Labels")
             .open(&mut open)
             .default_width(520.0)
+            .default_height(ctx.content_rect().height() * 0.8)
             .show(ctx, |ui| {
-                actions = self.contents_ui(ui, project);
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    actions = self.contents_ui(ui, project);
+                });
             });
         (open, actions)
     }
@@ -149,6 +155,7 @@ impl SchemaEditor {
                             .align(egui::Align2::CENTER_CENTER),
                     )
                     .labelled_by(key.id);
+                    kind_ui(ui, &mut self.drafts[i].kind, count, &id);
                     ui.weak(format!("{count} used"));
                     if ui
                         .add_enabled(i > 0, egui::Button::new("⏶"))
@@ -225,6 +232,7 @@ impl SchemaEditor {
             }
         });
         ui.separator();
+        actions.extend(self.structure.ui(ui, project));
         actions.extend(self.entities_ui(ui, project));
         ui.weak(RichText::new("Every change here can be undone with Ctrl+Z.").small());
         actions
@@ -342,6 +350,26 @@ impl SchemaEditor {
             });
         actions
     }
+}
+
+/// A label's kind: span and event tag spans alike, so either can become
+/// the other; a document class covers whole texts, so a label in use keeps
+/// its kind or leaves it.
+fn kind_ui(ui: &mut Ui, kind: &mut LabelKind, used: usize, id: &str) {
+    egui::ComboBox::from_id_salt("kind")
+        .width(80.0)
+        .selected_text(kind.name())
+        .show_ui(ui, |ui| {
+            for k in [LabelKind::Span, LabelKind::Event, LabelKind::Document] {
+                let open = used == 0 || (k != LabelKind::Document && *kind != LabelKind::Document);
+                ui.add_enabled_ui(open, |ui| ui.selectable_value(kind, k, k.name()))
+                    .response
+                    .on_disabled_hover_text("Only an unused label changes to or from a document class");
+            }
+        })
+        .response
+        .accessible_name(format!("Kind of {id}"))
+        .on_hover_text("span: a stretch of text; event: a trigger whose relations are its roles; document: a class for a whole text");
 }
 
 /// How many annotations, relations and documents refer to each entity (one
