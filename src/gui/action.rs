@@ -224,6 +224,8 @@ pub enum Action {
     DeleteRelation(AnnotationId),
     /// Start linking the selected annotation to another (Ctrl+K).
     StartLinking,
+    /// Ctrl+R: assign the selected event's roles, one after another.
+    StartRoles,
     /// The selected text becomes another piece of the selected annotation
     /// (chosen with Ctrl+drag, which keeps the annotation selected).
     AddPiece,

@@ -8,8 +8,13 @@
 //! not offered. The view shows the candidate and a dashed arrow to it. The
 //! state here is pure: the workbench feeds it keys and turns its answer
 //! into one undoable command.
+//!
+//! The same loop assigns an event's roles (Ctrl+R): one role after the
+//! other (the relation types that start at the event's label), the
+//! candidates those the role allows, Enter fills the role and moves to the
+//! next, Tab skips one, Shift+Tab goes back.
 
-use crate::model::{Annotation, AnnotationId, Project, fold_str_for_search};
+use crate::model::{Annotation, AnnotationId, LabelKind, Project, fold_str_for_search};
 
 /// A relation being made.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,6 +34,25 @@ pub struct Linking {
     /// The relation goes from the other end into `from` (linking started
     /// from its target: an actor, to the claims it makes).
     pub into: bool,
+    /// Assigning an event's roles, one after another.
+    pub roles: Option<Roles>,
+}
+
+/// An event's roles being assigned in turn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Roles {
+    /// The relation types that start at the event's label, schema order.
+    pub kinds: Vec<String>,
+    /// The role being filled.
+    pub at: usize,
+    /// How many relations this loop has made.
+    pub assigned: usize,
+}
+
+impl Roles {
+    pub fn kind(&self) -> &str {
+        &self.kinds[self.at]
+    }
 }
 
 /// What a key did.
@@ -45,6 +69,8 @@ pub enum Step {
     },
     /// Nothing to make: said in the status bar.
     Refuse(String),
+    /// The roles loop went past its last role: said in the status bar.
+    Finished(String),
 }
 
 /// A key as linking reads it.
@@ -58,6 +84,10 @@ pub enum LinkKey {
     Text(String),
     /// Linking ends (a click away from the candidates).
     Cancel,
+    /// Tab, Shift+Tab: the next or the previous role (or candidate, when
+    /// not assigning roles).
+    NextRole,
+    PreviousRole,
 }
 
 /// The types that could link `from` to `to` now: those that allow their
@@ -122,7 +152,102 @@ impl Linking {
             at: 0,
             choosing: None,
             into: false,
+            roles: None,
         })
+    }
+
+    /// Assigning the roles of event `event`, starting at the first role
+    /// still short of its cardinality (or the first). An error says why
+    /// there is nothing to assign.
+    pub fn roles(project: &Project, event: &Annotation) -> Result<Linking, String> {
+        let label = project.schema.get(&event.label);
+        let name = label.map_or(event.label.as_str(), |l| l.name.as_str());
+        if label.is_none_or(|l| l.kind != LabelKind::Event) {
+            return Err(format!(
+                "Roles belong to events: {name} is not a label of kind event (Edit labels… sets a label's kind)"
+            ));
+        }
+        let kinds: Vec<String> = project
+            .schema
+            .relation_types
+            .iter()
+            .filter(|t| t.from.contains(&event.label))
+            .map(|t| t.id.clone())
+            .collect();
+        if kinds.is_empty() {
+            return Err(format!(
+                "{name} has no roles: add a relation type from {name} in Edit labels… (Relation types)"
+            ));
+        }
+        let existing = project.relations_from(&event.doc, event.id);
+        let short = |kind: &String| {
+            let min = project.schema.relation_type(kind).map_or(0, |t| t.cardinality.min());
+            existing.iter().filter(|r| &r.kind == kind).count() < min
+        };
+        let at = kinds.iter().position(short).unwrap_or(0);
+        let mut linking = Linking {
+            from: event.id,
+            doc: event.doc.clone(),
+            candidates: Vec::new(),
+            typed: String::new(),
+            at: 0,
+            choosing: None,
+            into: false,
+            roles: Some(Roles { kinds, at, assigned: 0 }),
+        };
+        linking.fill_role_candidates(project);
+        Ok(linking)
+    }
+
+    /// The candidates of the role being filled: what it may point at and
+    /// does not already, nearest first.
+    fn fill_role_candidates(&mut self, project: &Project) {
+        let (Some(roles), Some(event)) = (&self.roles, project.annotation(self.from)) else {
+            return;
+        };
+        let kind = roles.kind();
+        let mut candidates: Vec<(usize, AnnotationId)> = project
+            .annotations_of(&event.doc)
+            .iter()
+            .filter(|a| a.id != event.id && types_between(project, event, a).iter().any(|k| k == kind))
+            .map(|a| (a.start.abs_diff(event.start), a.id))
+            .collect();
+        candidates.sort();
+        self.candidates = candidates.into_iter().map(|(_, id)| id).collect();
+        self.typed.clear();
+        self.at = 0;
+    }
+
+    /// Moves to another role (`forward` or back); past the last one the
+    /// loop is finished.
+    pub fn step_role(&mut self, project: &Project, forward: bool) -> Step {
+        let Some(roles) = &mut self.roles else {
+            return Step::Continue;
+        };
+        if forward {
+            roles.at += 1;
+            if roles.at == roles.kinds.len() {
+                let text = project
+                    .annotation(self.from)
+                    .map_or_else(String::new, |a| format!(" of “{}”", crate::model::shorten(&a.text, 30)));
+                return Step::Finished(format!(
+                    "Roles{text}: {} assigned",
+                    crate::model::plural(roles.assigned, "role")
+                ));
+            }
+        } else {
+            roles.at = roles.at.saturating_sub(1);
+        }
+        self.fill_role_candidates(project);
+        Step::Continue
+    }
+
+    /// After a role was filled: counts it and moves to the next role.
+    pub fn role_filled(&mut self, project: &Project) -> Step {
+        if let Some(roles) = &mut self.roles {
+            roles.assigned += 1;
+        }
+        self.step_role(project, true)
     }
 
     /// The candidates whose text holds what is typed (accents and case
@@ -154,6 +279,14 @@ impl Linking {
         if key == LinkKey::Cancel {
             return Step::Cancel;
         }
+        let key = match key {
+            LinkKey::NextRole | LinkKey::PreviousRole if self.roles.is_some() => {
+                return self.step_role(project, key == LinkKey::NextRole);
+            }
+            LinkKey::NextRole => LinkKey::Next,
+            LinkKey::PreviousRole => LinkKey::Previous,
+            other => other,
+        };
         if let Some((to, types)) = &self.choosing {
             let (to, types) = (*to, types.clone());
             return match key {
@@ -200,6 +333,7 @@ impl Linking {
                 };
                 Step::Continue
             }
+            LinkKey::NextRole | LinkKey::PreviousRole => Step::Continue,
             LinkKey::Backspace => {
                 self.typed.pop();
                 self.at = 0;
@@ -222,6 +356,12 @@ impl Linking {
         let (Some(from), Some(target)) = (project.annotation(self.from), project.annotation(to)) else {
             return Step::Cancel;
         };
+        if let Some(roles) = &self.roles {
+            return match self.candidates.contains(&to) {
+                true => self.relate(roles.kind(), to),
+                false => Step::Refuse("That annotation cannot fill this role".to_owned()),
+            };
+        }
         let Some((forward, types)) = direction(project, from, target) else {
             return Step::Refuse("No relation type can link these two now".to_owned());
         };
@@ -396,5 +536,57 @@ mod tests {
             .find(|a| a.label == "actor" && a.id != actor.id)
             .expect("another actor");
         assert!(!types_between(&project, claim, other_actor).contains(&"claimant".to_owned()));
+    }
+
+    #[test]
+    fn an_events_roles_are_offered_one_after_another() {
+        let project = sample();
+        let claim = project
+            .annotations()
+            .iter()
+            .find(|a| a.label == "claim")
+            .expect("a claim");
+        let not_event = Linking::roles(&project, claim).expect_err("a claim has no roles");
+        assert!(not_event.contains("not a label of kind event"), "{not_event}");
+        let event = project
+            .annotations()
+            .iter()
+            .find(|a| a.label == "event" && project.relations_from(&a.doc, a.id).is_empty())
+            .expect("an event without roles yet");
+        let mut linking = Linking::roles(&project, event).expect("roles");
+        let roles = linking.roles.clone().expect("roles mode");
+        assert_eq!(
+            roles.kinds,
+            ["agent", "target"],
+            "the types that start at events, in order"
+        );
+        assert_eq!(roles.at, 0);
+        // Only what the role may point at: actors.
+        let shown = linking.narrowed(&project);
+        assert!(!shown.is_empty());
+        assert!(
+            shown
+                .iter()
+                .all(|id| project.annotation(*id).is_some_and(|a| a.label == "actor"))
+        );
+        let first = linking.current(&project).expect("a candidate");
+        assert_eq!(
+            linking.key(&project, LinkKey::Enter),
+            Step::Relate {
+                kind: "agent".into(),
+                from: event.id,
+                to: first
+            }
+        );
+        // The workbench made it: on to the next role, then past the last.
+        assert_eq!(linking.role_filled(&project), Step::Continue);
+        assert_eq!(linking.roles.as_ref().map(|r| (r.at, r.assigned)), Some((1, 1)));
+        assert_eq!(linking.key(&project, LinkKey::PreviousRole), Step::Continue);
+        assert_eq!(linking.roles.as_ref().map(|r| r.at), Some(0), "Shift+Tab goes back");
+        linking.key(&project, LinkKey::NextRole);
+        match linking.key(&project, LinkKey::NextRole) {
+            Step::Finished(text) => assert!(text.ends_with(": 1 role assigned"), "{text}"),
+            other => panic!("expected the end of the loop, got {other:?}"),
+        }
     }
 }

@@ -823,3 +823,66 @@ fn attribute_values_are_added_in_the_editor_and_an_attribute_in_use_is_deleted_w
     assert_eq!(project(&h).schema, before.schema, "both steps undone");
     assert_eq!(marginalia::edit::attribute_uses(project(&h), "hedged"), hedged);
 }
+
+#[test]
+fn an_events_roles_are_assigned_from_the_keyboard_and_undone() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let event = project(&h)
+        .annotations_of(DOC)
+        .iter()
+        .find(|a| a.label == "event" && project(&h).relations_from(DOC, a.id).is_empty())
+        .expect("an event without roles")
+        .clone();
+    h.state_mut().apply(Action::SelectAnnotation(Some(event.id)));
+    settle(&mut h);
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    let linking = h.state().state.linking.clone().expect("Ctrl+R assigns roles");
+    assert_eq!(
+        linking.roles.as_ref().map(|r| r.kind().to_owned()),
+        Some("agent".into())
+    );
+    h.get_by_label_contains("Tab next role");
+    let agent = linking.current(project(&h)).expect("an actor to be the agent");
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    assert!(
+        project(&h)
+            .relations_from(DOC, event.id)
+            .iter()
+            .any(|r| r.kind == "agent" && r.to == agent),
+        "the agent is assigned"
+    );
+    let undo = undo_text(&h);
+    assert!(undo.starts_with("relate agent: “"), "{undo}");
+    let linking = h.state().state.linking.clone().expect("the loop goes on");
+    assert_eq!(
+        linking.roles.as_ref().map(|r| r.kind().to_owned()),
+        Some("target".into())
+    );
+    // Tab skips the target: past the last role, the loop ends.
+    press(&mut h, Modifiers::NONE, Key::Tab);
+    assert!(h.state().state.linking.is_none());
+    assert_eq!(
+        message(&h),
+        Some(
+            format!(
+                "Roles of “{}”: 1 role assigned",
+                marginalia::model::shorten(&event.text, 30)
+            )
+            .as_str()
+        )
+    );
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(project(&h).relations_from(DOC, event.id).is_empty(), "undone");
+    // A claim has no roles: said, nothing started.
+    let claim = unlinked_claim(project(&h));
+    h.state_mut().apply(Action::SelectAnnotation(Some(claim.id)));
+    settle(&mut h);
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    assert!(h.state().state.linking.is_none());
+    assert!(
+        message(&h).is_some_and(|m| m.contains("not a label of kind event")),
+        "{:?}",
+        message(&h)
+    );
+}

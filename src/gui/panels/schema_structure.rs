@@ -351,7 +351,8 @@ impl StructureDrafts {
     }
 }
 
-fn cardinality_name(c: Cardinality) -> &'static str {
+/// A cardinality as the editor and the roles bar say it.
+pub fn cardinality_name(c: Cardinality) -> &'static str {
     CARDINALITIES
         .iter()
         .find(|(x, _)| *x == c)

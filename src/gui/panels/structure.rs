@@ -461,8 +461,33 @@ pub fn linking_bar(ui: &mut Ui, project: &Project, linking: &crate::gui::linking
     // bar moved the text below it at every key).
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.horizontal(|ui| {
-            ui.strong("Link");
-            ui.label(text(linking.from));
+            match &linking.roles {
+                Some(roles) => {
+                    ui.strong("Roles of");
+                    ui.label(text(linking.from));
+                    let t = project.schema.relation_type(roles.kind());
+                    let name = t.map_or(roles.kind(), |t| t.name.as_str());
+                    let colour = t.map_or(ui.visuals().text_color(), |t| crate::gui::view::label_colour(t.colour));
+                    let set = project
+                        .relations_from(&linking.doc, linking.from)
+                        .iter()
+                        .filter(|r| r.kind == roles.kind())
+                        .count();
+                    let cardinality = t.map_or("any number", |t| {
+                        crate::gui::panels::schema_structure::cardinality_name(t.cardinality)
+                    });
+                    ui.label(RichText::new(name).strong().color(colour));
+                    ui.weak(format!(
+                        "{} of {} · {cardinality} · {set} set",
+                        roles.at + 1,
+                        roles.kinds.len()
+                    ));
+                }
+                None => {
+                    ui.strong("Link");
+                    ui.label(text(linking.from));
+                }
+            }
             ui.label("→");
             match &linking.choosing {
                 Some((to, types)) => {
@@ -510,8 +535,12 @@ pub fn linking_bar(ui: &mut Ui, project: &Project, linking: &crate::gui::linking
                 } else {
                     format!("typed “{}” · ", linking.typed)
                 };
+                let keys = match linking.roles {
+                    Some(_) => "←/→ choose · type to narrow · Enter assign · Tab next role · Shift+Tab back · Esc end",
+                    None => "←/→ choose · type to narrow · Enter link · Esc cancel",
+                };
                 format!(
-                    "{typed}{} · ←/→ choose · type to narrow · Enter link · Esc cancel",
+                    "{typed}{} · {keys}",
                     crate::model::plural(linking.narrowed(project).len(), "candidate")
                 )
             };

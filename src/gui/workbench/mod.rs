@@ -537,7 +537,9 @@ impl Workbench {
                 let key = match event {
                     egui::Event::Text(t) if plain => Some(LinkKey::Text(t.clone())),
                     egui::Event::Key { key, pressed: true, .. } if plain => match key {
-                        egui::Key::ArrowRight | egui::Key::ArrowDown | egui::Key::Tab => Some(LinkKey::Next),
+                        egui::Key::Tab if i.modifiers.shift => Some(LinkKey::PreviousRole),
+                        egui::Key::Tab => Some(LinkKey::NextRole),
+                        egui::Key::ArrowRight | egui::Key::ArrowDown => Some(LinkKey::Next),
                         egui::Key::ArrowLeft | egui::Key::ArrowUp => Some(LinkKey::Previous),
                         egui::Key::Enter => Some(LinkKey::Enter),
                         egui::Key::Escape => Some(LinkKey::Escape),

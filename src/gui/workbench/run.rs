@@ -504,6 +504,7 @@ impl Workbench {
                 let _ = self.settings.save();
             }
             Action::StartLinking => self.start_linking(),
+            Action::StartRoles => self.start_roles(),
             Action::AddPiece => self.add_piece(),
             Action::RemovePiece(id, k) => self.remove_piece(id, k),
             Action::LinkKey(key) => self.link_key(key),

@@ -33,6 +33,29 @@ impl Workbench {
         }
     }
 
+    /// Ctrl+R: assigns the selected event's roles in turn.
+    pub(super) fn start_roles(&mut self) {
+        if self.state.linking.take().is_some() {
+            self.state.message = Some("Linking cancelled".to_owned());
+            return;
+        }
+        let Some(project) = self.project() else { return };
+        let Some(event) = self.state.selection.annotation.and_then(|id| project.annotation(id)) else {
+            self.state.message = Some("Select an event first, then Ctrl+R assigns its roles".to_owned());
+            return;
+        };
+        match Linking::roles(project, event) {
+            Ok(linking) => {
+                let first = linking.current(project);
+                self.state.linking = Some(linking);
+                self.state.message =
+                    Some("Roles: ←/→ choose, type to narrow, Enter assigns, Tab skips the role, Esc ends".to_owned());
+                self.show_link_candidate(first);
+            }
+            Err(why) => self.state.message = Some(why),
+        }
+    }
+
     /// Feeds one key to the linking loop.
     pub(super) fn link_key(&mut self, key: LinkKey) {
         self.link_step(|linking, project| linking.key(project, key));
@@ -72,14 +95,40 @@ impl Workbench {
                 self.show_link_candidate(current);
             }
             Step::Cancel => {
-                self.state.linking = None;
-                self.state.message = Some("Linking cancelled".to_owned());
+                let roles = self.state.linking.take().and_then(|l| l.roles);
+                self.state.message = Some(match roles {
+                    Some(r) => format!("Roles: {} assigned", plural(r.assigned, "role")),
+                    None => "Linking cancelled".to_owned(),
+                });
             }
             Step::Refuse(why) => self.state.message = Some(why),
-            Step::Relate { kind, from, to } => {
+            Step::Finished(text) => {
                 self.state.linking = None;
+                self.state.message = Some(text);
+            }
+            Step::Relate { kind, from, to } => {
+                let roles = self.state.linking.take().filter(|l| l.roles.is_some());
                 self.relate(&kind, from, to);
                 self.state.selection.annotation = Some(from);
+                // Assigning roles: on to the next one, if the role was filled.
+                let Some(mut linking) = roles else { return };
+                let Some(project) = self.project() else { return };
+                let filled = project
+                    .relations_from(&linking.doc, from)
+                    .iter()
+                    .any(|r| r.kind == kind && r.to == to);
+                if !filled {
+                    return;
+                }
+                let step = linking.role_filled(project);
+                let current = linking.current(project);
+                match step {
+                    Step::Finished(text) => self.state.message = Some(text),
+                    _ => {
+                        self.state.linking = Some(linking);
+                        self.show_link_candidate(current);
+                    }
+                }
             }
         }
     }
