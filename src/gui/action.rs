@@ -223,6 +223,15 @@ pub enum Action {
     },
     DeleteRelation(AnnotationId),
     /// Start linking the selected annotation to another (Ctrl+K).
+    /// Select a relation (one of the selected annotation's, or its source
+    /// becomes the selected annotation) and open its editor; `None` closes it.
+    SelectRelation(Option<AnnotationId>),
+    /// A relation dragged from one annotation to another (the link knob):
+    /// made at once when one type fits, else its type is asked.
+    DragLink {
+        from: AnnotationId,
+        to: AnnotationId,
+    },
     StartLinking,
     /// Ctrl+R: assign the selected event's roles, one after another.
     StartRoles,

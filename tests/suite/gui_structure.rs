@@ -107,7 +107,7 @@ fn typing_narrows_the_candidates_and_escape_cancels() {
 }
 
 #[test]
-fn the_selected_annotations_relations_are_arrows_and_a_label_click_follows_one() {
+fn the_selected_annotations_relations_are_arrows_and_a_label_click_selects_one() {
     let (_dir, path) = sample_copy();
     let mut h = harness(&path);
     let p = project(&h).clone();
@@ -125,14 +125,27 @@ fn the_selected_annotations_relations_are_arrows_and_a_label_click_follows_one()
     let arrows = h.state().current_view().expect("view").arrows_last_frame.clone();
     let arrow = arrows
         .iter()
-        .find(|a| a.follow == Some(r.to))
+        .find(|a| a.relation == Some(r.id))
         .expect("the claim's claimant is drawn");
     assert!(arrow.label.starts_with("Claimant"), "{}", arrow.label);
-    // A click on its label goes to the actor.
+    assert!(!arrow.selected);
+    // Both ends in view: a click on its label selects the relation, and
+    // the inspector opens its editor.
     h.get_by_role_and_label(egui::accesskit::Role::Link, &arrow.label)
         .click();
     settle(&mut h);
-    assert_eq!(selected(&h), Some(r.to), "the click follows the arrow");
+    assert_eq!(h.state().state.selection.relation, Some(r.id));
+    assert_eq!(selected(&h), Some(r.from), "the claim stays selected");
+    h.get_by_label("Note of the relation");
+    let arrows = &h.state().current_view().expect("view").arrows_last_frame;
+    assert!(
+        arrows.iter().any(|a| a.relation == Some(r.id) && a.selected),
+        "drawn heavier"
+    );
+    // Another annotation selected: the relation is no longer.
+    h.state_mut().apply(Action::SelectAnnotation(Some(r.to)));
+    settle(&mut h);
+    assert_eq!(h.state().state.selection.relation, None);
     // Show all: every relation with an end in view.
     h.state_mut().apply(Action::ToggleAllRelations);
     h.state_mut().apply(Action::SelectAnnotation(None));
@@ -885,4 +898,115 @@ fn an_events_roles_are_assigned_from_the_keyboard_and_undone() {
         "{:?}",
         message(&h)
     );
+}
+
+#[test]
+fn an_arrow_to_an_end_off_screen_says_where_it_goes_and_a_click_follows_it() {
+    let (_dir, path) = sample_copy();
+    let p = {
+        let h = harness(&path);
+        project(&h).clone()
+    };
+    // The relation whose ends are farthest apart, in a short window.
+    let r = p
+        .relations_of(DOC)
+        .iter()
+        .max_by_key(|r| {
+            let at = |id| p.annotation(id).map_or(0, |a| a.start);
+            at(r.from).abs_diff(at(r.to))
+        })
+        .expect("relations")
+        .clone();
+    let mut wb = Workbench::new(test_settings(), Box::new(ScriptedDialogs::default()));
+    wb.open_path(&path);
+    wb.apply(Action::SelectDocument(DOC.into()));
+    let mut h = harness_of(wb, vec2(1000.0, 320.0));
+    h.state_mut().apply(Action::SelectAnnotation(Some(r.from)));
+    settle(&mut h);
+    let arrow = h
+        .state()
+        .current_view()
+        .expect("view")
+        .arrows_last_frame
+        .iter()
+        .find(|a| a.relation == Some(r.id))
+        .expect("drawn")
+        .clone();
+    assert_eq!(arrow.follow, Some(r.to), "the other end is off screen: {}", arrow.label);
+    assert!(
+        arrow.label.contains('↑') || arrow.label.contains('↓'),
+        "{}",
+        arrow.label
+    );
+    h.get_by_role_and_label(egui::accesskit::Role::Link, &arrow.label)
+        .click();
+    settle(&mut h);
+    assert_eq!(selected(&h), Some(r.to), "the click follows the arrow");
+}
+
+#[test]
+fn a_relation_is_dragged_from_the_link_knob_onto_another_span_its_type_chosen_and_undone() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let p = project(&h).clone();
+    // An event with no roles yet and the nearest actor after it.
+    let (event, actor) = p
+        .annotations_of(DOC)
+        .iter()
+        .filter(|a| a.label == "event" && p.relations_from(DOC, a.id).is_empty())
+        .find_map(|e| {
+            let actor = p
+                .annotations_of(DOC)
+                .iter()
+                .find(|a| a.label == "actor" && a.start > e.end && a.start < e.end + 200)?;
+            Some((e.clone(), actor.clone()))
+        })
+        .expect("an event with an actor close after it");
+    h.state_mut().apply(Action::SelectAnnotation(Some(event.id)));
+    settle(&mut h);
+    let to = screen_pos(&mut h, actor.start + 1);
+    let knob = h.get_by_label("Link knob").rect().center();
+    h.hover_at(knob);
+    h.step();
+    h.drag_at(knob);
+    h.step();
+    h.hover_at(knob + vec2(20.0, 10.0));
+    h.step();
+    h.hover_at(to);
+    h.step();
+    h.drop_at(to);
+    settle(&mut h);
+    assert_eq!(selected(&h), Some(event.id), "the event stays selected");
+    // Event → actor: agent or target; the bar asks, the type's key answers.
+    let linking = h.state().state.linking.clone().expect("asking the type");
+    assert_eq!(
+        linking.choosing.as_ref().map(|(to, types)| (*to, types.clone())),
+        Some((actor.id, vec!["agent".to_owned(), "target".to_owned()]))
+    );
+    h.event(Event::Text("a".into()));
+    settle(&mut h);
+    let made = project(&h)
+        .relations_from(DOC, event.id)
+        .iter()
+        .find(|r| r.to == actor.id)
+        .expect("the relation")
+        .clone();
+    assert_eq!(made.kind, "agent");
+    assert!(undo_text(&h).starts_with("relate agent: “"), "{}", undo_text(&h));
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(project(&h).relations_from(DOC, event.id).is_empty(), "undone");
+    // Dropped on plain text: nothing.
+    let relations = project(&h).relations().len();
+    let knob = h.get_by_label("Link knob").rect().center();
+    let nowhere = screen_pos(&mut h, event.start.saturating_sub(3));
+    h.hover_at(knob);
+    h.step();
+    h.drag_at(knob);
+    h.step();
+    h.hover_at(nowhere);
+    h.step();
+    h.drop_at(nowhere);
+    settle(&mut h);
+    assert_eq!(project(&h).relations().len(), relations);
+    assert!(h.state().state.linking.is_none());
 }

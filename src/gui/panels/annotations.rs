@@ -529,7 +529,7 @@ fn inspector_ui(
     egui::ScrollArea::vertical().id_salt("inspector-scroll").show(ui, |ui| {
         // What it is and what it links to first (the text is outlined in
         // the view anyway), then its text, note and facts.
-        actions.extend(super::structure::structure_ui(ui, project, a));
+        actions.extend(super::structure::structure_ui(ui, project, a, selection.relation));
         ui.add_space(4.0);
         // A long quote is cut (whole on hover), so that its structure and
         // note stay in view below it.

@@ -63,7 +63,12 @@ pub fn relation_undo_text(project: &Project, kind: &str, from: &Annotation, to: 
 }
 
 /// The attributes, relations and unmet roles of `a`.
-pub fn structure_ui(ui: &mut Ui, project: &Project, a: &Annotation) -> Vec<Action> {
+pub fn structure_ui(
+    ui: &mut Ui,
+    project: &Project,
+    a: &Annotation,
+    open_relation: Option<crate::model::AnnotationId>,
+) -> Vec<Action> {
     let mut actions = Vec::new();
     let attributes = attributes_of(project, a);
     let relations: Vec<&Relation> = project.relations_touching(&a.doc, a.id).collect();
@@ -102,8 +107,7 @@ pub fn structure_ui(ui: &mut Ui, project: &Project, a: &Annotation) -> Vec<Actio
         ui.add_space(4.0);
         ui.strong("Relations");
         for r in relations {
-            let open_id = ui.scope_id().with(("relation-open", r.id));
-            let mut open: bool = ui.data_mut(|d| d.get_temp(open_id)).unwrap_or(false);
+            let open = open_relation == Some(r.id);
             ui.horizontal(|ui| {
                 let other = if r.from == a.id { r.to } else { r.from };
                 let colour = project
@@ -122,8 +126,7 @@ pub fn structure_ui(ui: &mut Ui, project: &Project, a: &Annotation) -> Vec<Actio
                     .on_hover_text("This relation's type, note and attributes");
                 edit.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Edit: {text}")));
                 if edit.clicked() {
-                    open = !open;
-                    ui.data_mut(|d| d.insert_temp(open_id, open));
+                    actions.push(Action::SelectRelation((!open).then_some(r.id)));
                 }
                 let go = ui
                     .add(

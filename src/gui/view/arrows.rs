@@ -43,6 +43,11 @@ pub struct Arrow {
     pub label: String,
     /// The annotation a click on the label goes to (an end off screen).
     pub follow: Option<crate::model::AnnotationId>,
+    /// The relation drawn (none for the one being made); a click on the
+    /// label of an arrow whose ends are both in view selects it.
+    pub relation: Option<crate::model::AnnotationId>,
+    /// Drawn heavier: the selected relation.
+    pub selected: bool,
     /// Drawn dashed: a relation being made, not yet made.
     pub preview: bool,
 }
@@ -128,7 +133,7 @@ pub fn paint(painter: &Painter, arrows: &[Arrow], lane_x: f32, view: Rect, backg
             out.push(None);
             continue;
         };
-        let stroke = Stroke::new(1.6, arrow.colour);
+        let stroke = Stroke::new(if arrow.selected { 3.0 } else { 1.6 }, arrow.colour);
         if arrow.preview {
             painter.extend(egui::Shape::dashed_line(&path, stroke, 4.0, 3.0));
         } else {
@@ -170,6 +175,9 @@ pub fn paint(painter: &Painter, arrows: &[Arrow], lane_x: f32, view: Rect, backg
         }
         placed.push(rect);
         painter.rect_filled(rect, 2.0, background);
+        if arrow.selected {
+            painter.rect_stroke(rect, 2.0, Stroke::new(1.0, arrow.colour), egui::StrokeKind::Outside);
+        }
         painter.galley(rect.min + vec2(2.0, 1.0), galley, arrow.colour);
         out.push(Some(rect));
     }

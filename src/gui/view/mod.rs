@@ -55,6 +55,9 @@ pub struct Selection {
     pub annotation: Option<AnnotationId>,
     /// Where the caret was put last (code point), for the status bar.
     pub cursor: Option<usize>,
+    /// The selected relation (its arrow drawn heavier, its editor open in
+    /// the inspector), one of the selected annotation's.
+    pub relation: Option<AnnotationId>,
 }
 
 /// What the view needs to know about the project this frame.
@@ -173,7 +176,17 @@ enum Drag {
         fixed: usize,
         current: usize,
     },
+    /// From the selected annotation's link knob to another annotation.
+    Link {
+        from: AnnotationId,
+        knob: Pos2,
+        pointer: Pos2,
+    },
 }
+
+/// The colour of a relation being made (the knob, the rubber band, the
+/// candidate's tint).
+pub const LINKING: Color32 = Color32::from_rgb(0, 150, 255);
 
 /// A code point held at a height in the view until the heights around it
 /// stop changing (blocks are measured as they come into view).
@@ -765,6 +778,7 @@ impl DocumentView {
             .annotation
             .and_then(|id| placed(input).iter().find(|a| a.id == id));
         let mut handles = Vec::new();
+        let mut knob = None;
         if let Some(a) = selected.filter(|_| !input.read_only) {
             let outline = Stroke::new(2.0, visuals.strong_text_color());
             // Every piece outlined, and the gaps between them underlined with
@@ -790,6 +804,14 @@ impl DocumentView {
             if let (Some(first), Some(last)) = (rects.first(), rects.last()) {
                 handles.push((true, first.left_top(), first.left_bottom()));
                 handles.push((false, last.right_top(), last.right_bottom()));
+                // The link knob: above the end handle, clear of it.
+                if has_relations(input.project) {
+                    knob = Some(last.right_top() + vec2(7.0, -5.0));
+                }
+            }
+            if let Some(k) = knob {
+                painter.circle(k, 4.5, visuals.extreme_bg_color, Stroke::new(1.8, LINKING));
+                painter.circle_filled(k, 1.8, LINKING);
             }
             for (_, top, bottom) in &handles {
                 painter.line_segment([*top, *bottom], Stroke::new(3.0, visuals.strong_text_color()));
@@ -798,7 +820,7 @@ impl DocumentView {
         }
 
         // Relations, as arrows in the lane at the right of the text.
-        let arrows = self.arrows(input, selection.annotation, &visuals);
+        let arrows = self.arrows(input, selection.annotation, selection.relation, &visuals);
         let lane_x = origin.x + self.key.map_or(0.0, |k| k.width) + 4.0;
         let view_rect = Rect::from_min_max(
             pos2(viewport.min.x, viewport.min.y),
@@ -837,7 +859,13 @@ impl DocumentView {
                     let seg = Rect::from_two_pos(*top, *bottom).expand(HANDLE_REACH);
                     seg.contains(press)
                 });
+                let on_knob = knob.filter(|k| k.distance(press) <= HANDLE_REACH);
                 self.drag = match (handle, selected) {
+                    (_, Some(a)) if let Some(knob) = on_knob => Some(Drag::Link {
+                        from: a.id,
+                        knob,
+                        pointer: press,
+                    }),
                     (Some((moving_start, _, _)), Some(a)) => Some(Drag::Resize {
                         id: a.id,
                         fixed: if *moving_start { a.end } else { a.start },
@@ -883,7 +911,14 @@ impl DocumentView {
                         selection.cursor = Some(cp);
                     }
                     Drag::Resize { current, .. } => *current = cp,
+                    Drag::Link { .. } => {}
                 }
+            }
+            if let Drag::Link { knob, pointer: at, .. } = drag {
+                *at = pointer;
+                let band = egui::Shape::dashed_line(&[*knob, pointer], Stroke::new(1.8, LINKING), 4.0, 3.0);
+                painter.extend(band);
+                painter.circle_filled(pointer, 3.0, LINKING);
             }
         }
         if response.drag_stopped() {
@@ -914,20 +949,51 @@ impl DocumentView {
                         }));
                     }
                 }
+                Some(Drag::Link { from, pointer, .. }) => {
+                    let to = self.char_at_screen(pointer).and_then(|cp| {
+                        self.annotations_at(input.project, cp)
+                            .into_iter()
+                            .find(|id| *id != from)
+                    });
+                    if let Some(to) = to {
+                        actions.push(Action::DragLink { from, to });
+                    }
+                }
                 None => {}
             }
         }
-        // A click on an arrow's label goes to its other end (which may be
-        // off screen). Registered after the text, so the label is on top.
+        if let Some(k) = knob {
+            let grip = ui
+                .interact(
+                    Rect::from_center_size(k, vec2(2.0 * HANDLE_REACH, 2.0 * HANDLE_REACH)),
+                    id.with("link-knob"),
+                    Sense::hover(),
+                )
+                .on_hover_cursor(CursorIcon::Grab)
+                .on_hover_text("Drag to another annotation to link them (or Ctrl+K)");
+            grip.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, "Link knob"));
+        }
+        // A click on an arrow's label goes to its other end when that is
+        // off screen, and otherwise selects the relation (its editor opens
+        // in the inspector). Registered after the text, so the label is on top.
         for (k, (arrow, rect)) in arrows.iter().zip(&label_rects).enumerate() {
-            if let (Some(rect), Some(other)) = (rect, arrow.follow) {
-                let label = ui
-                    .interact(*rect, id.with(("arrow", k)), Sense::click())
-                    .on_hover_cursor(CursorIcon::PointingHand);
-                label.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Link, true, &arrow.label));
-                if label.clicked() {
-                    actions.push(Action::SelectAnnotation(Some(other)));
-                }
+            let Some(rect) = rect else { continue };
+            let go = match (arrow.follow, arrow.relation) {
+                (Some(other), _) => Action::SelectAnnotation(Some(other)),
+                (None, Some(r)) => Action::SelectRelation(Some(r)),
+                (None, None) => continue,
+            };
+            let label = ui
+                .interact(*rect, id.with(("arrow", k)), Sense::click())
+                .on_hover_cursor(CursorIcon::PointingHand)
+                .on_hover_text(if arrow.follow.is_some() {
+                    "Go to the other end"
+                } else {
+                    "Select this relation: its type, note and attributes in the inspector"
+                });
+            label.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Link, true, &arrow.label));
+            if label.clicked() {
+                actions.push(go);
             }
         }
         self.arrows_last_frame = arrows;
@@ -1006,6 +1072,7 @@ impl DocumentView {
         &self,
         input: &ViewInput<'_>,
         selected: Option<AnnotationId>,
+        selected_relation: Option<AnnotationId>,
         visuals: &egui::Visuals,
     ) -> Vec<arrows::Arrow> {
         const MOST: usize = 300;
@@ -1080,7 +1147,9 @@ impl DocumentView {
                 to,
                 colour,
                 label,
-                follow: Some(other),
+                follow: off.map(|_| other),
+                relation: Some(r.id),
+                selected: selected_relation == Some(r.id),
                 preview: false,
             });
         }
@@ -1093,6 +1162,8 @@ impl DocumentView {
                 colour,
                 label: "link?".to_owned(),
                 follow: None,
+                relation: None,
+                selected: false,
                 preview: true,
             });
         }

@@ -176,6 +176,7 @@ impl Workbench {
             .selection
             .annotation
             .is_some_and(|id| p.annotation(id).is_none());
+        let relation_gone = self.state.selection.relation.is_some_and(|id| p.relation(id).is_none());
         let doc_gone = self
             .state
             .current_doc
@@ -194,6 +195,9 @@ impl Workbench {
         if gone {
             self.state.selection.annotation = None;
         }
+        if gone || relation_gone {
+            self.state.selection.relation = None;
+        }
 
         if doc_gone {
             self.state.current_doc = first_doc;
@@ -202,6 +206,9 @@ impl Workbench {
     }
 
     pub(super) fn select_annotation(&mut self, id: Option<AnnotationId>) {
+        if self.state.selection.annotation != id {
+            self.state.selection.relation = None;
+        }
         self.state.selection.annotation = id;
         self.state.selection.text = None;
         let Some(a) = id.and_then(|id| self.project().and_then(|p| p.annotation(id)).cloned()) else {

@@ -327,7 +327,7 @@ impl Workbench {
                 .map(|(to, _)| *to)
                 .or_else(|| linking.current(project));
             if let Some(a) = to.and_then(|id| project.annotation(id)) {
-                let colour = egui::Color32::from_rgb(0, 150, 255);
+                let colour = crate::gui::view::LINKING;
                 gold_overlays.push(crate::gui::view::Overlay {
                     range: a.range(),
                     fill: colour.gamma_multiply(0.35),
@@ -363,6 +363,9 @@ impl Workbench {
         let before = self.state.selection.annotation;
         if let Some(view) = self.views.get_mut(&doc.id) {
             actions.extend(view.ui(ui, &input, &mut self.state.selection));
+        }
+        if self.state.selection.annotation != before {
+            self.state.selection.relation = None;
         }
         if let Some(linking) = &self.state.linking
             && self.state.selection.annotation != before

@@ -398,6 +398,8 @@ impl Workbench {
                 }
             }
             Action::SelectAnnotation(id) => self.select_annotation(id),
+            Action::SelectRelation(id) => self.select_relation(id),
+            Action::DragLink { from, to } => self.drag_link(from, to),
             Action::SelectNeighbour { forward } => {
                 let Some(project) = self.project() else { return };
                 let Some(doc) = self.state.current_doc.as_deref() else {

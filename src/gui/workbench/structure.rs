@@ -56,6 +56,50 @@ impl Workbench {
         }
     }
 
+    /// Selects relation `id` (its editor opens in the inspector): the
+    /// selected annotation stays if it is one of its ends, else its source
+    /// is selected. `None` closes the editor.
+    pub(super) fn select_relation(&mut self, id: Option<AnnotationId>) {
+        let Some(r) = id.and_then(|id| self.project()?.relation(id)).cloned() else {
+            self.state.selection.relation = None;
+            return;
+        };
+        if !matches!(self.state.selection.annotation, Some(a) if a == r.from || a == r.to) {
+            self.select_annotation(Some(r.from));
+        }
+        self.state.selection.relation = Some(r.id);
+    }
+
+    /// A relation dragged from `from`'s link knob onto `to`: made at once
+    /// when one type fits, else the linking bar asks which type.
+    pub(super) fn drag_link(&mut self, from: AnnotationId, to: AnnotationId) {
+        let Some(project) = self.project() else { return };
+        let Some(a) = project.annotation(from) else { return };
+        match Linking::start(project, a) {
+            Ok(linking) if linking.offers(to) => {
+                self.state.linking = Some(linking);
+                self.link_pick(to);
+                // Dropped where no type fits now: nothing is left half-made.
+                if self.state.linking.as_ref().is_some_and(|l| l.choosing.is_none()) {
+                    self.state.linking = None;
+                }
+            }
+            Ok(_) => {
+                let what = |id| {
+                    self.project()
+                        .and_then(|p| p.annotation(id))
+                        .map_or_else(String::new, |a| format!("“{}”", shorten(&a.text, 30)))
+                };
+                self.state.message = Some(format!(
+                    "No relation type can link {} and {} now (the schema allows no more links between them)",
+                    what(from),
+                    what(to)
+                ));
+            }
+            Err(why) => self.state.message = Some(why),
+        }
+    }
+
     /// Feeds one key to the linking loop.
     pub(super) fn link_key(&mut self, key: LinkKey) {
         self.link_step(|linking, project| linking.key(project, key));
