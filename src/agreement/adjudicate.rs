@@ -128,6 +128,26 @@ pub struct RelationItem {
     pub b: Option<Relation>,
 }
 
+impl RelationItem {
+    /// The decisions that make sense for this item, as for spans: both of
+    /// two relations that differ only in their values would be one link
+    /// twice, and a lone relation has no other side.
+    pub fn choices(&self) -> Vec<Decision> {
+        let mut out = Vec::with_capacity(4);
+        if self.a.is_some() {
+            out.push(Decision::AcceptA);
+        }
+        if self.b.is_some() {
+            out.push(Decision::AcceptB);
+        }
+        if self.a.is_some() && self.b.is_some() && !matches!(self.kind, PairKind::Agree | PairKind::Attributes) {
+            out.push(Decision::AcceptBoth);
+        }
+        out.push(Decision::RejectBoth);
+        out
+    }
+}
+
 /// The adjudication of annotator A's copy against B's.
 #[derive(Clone, Debug)]
 pub struct Adjudication {
@@ -189,17 +209,35 @@ impl Adjudication {
         let Some(item) = self.relation_items.get(i) else {
             return State::Open;
         };
-        let copies = relation_copies(gold, item);
-        let decision = copies
-            .iter()
-            .find_map(|(g, _)| decision_of(g.meta.get(DECISION).map(String::as_str)));
-        match decision {
-            None => State::Open,
-            Some(decision) => State::Decided {
-                decision,
-                edited: copies.iter().any(|(g, s)| g.kind != s.kind || g.attrs != s.attrs),
-            },
+        relation_state_of(&relation_copies(gold, item))
+    }
+
+    /// The state of every relation item, in one pass over the gold
+    /// project's relations (as [`Adjudication::relation_state`] reads each).
+    pub fn relation_states(&self, gold: &Project) -> Vec<State> {
+        let mut by_source: HashMap<(&str, AnnotationId), Vec<&Relation>> = HashMap::new();
+        for g in gold.relations() {
+            for key in [SOURCE_A, SOURCE_B] {
+                if let Some(id) = g.meta.get(key).and_then(|s| AnnotationId::parse(s)) {
+                    by_source.entry((key, id)).or_default().push(g);
+                }
+            }
         }
+        self.relation_items
+            .iter()
+            .map(|item| {
+                let mut copies: Vec<(&Relation, &Relation)> = Vec::new();
+                for (key, source) in [(SOURCE_A, &item.a), (SOURCE_B, &item.b)] {
+                    let Some(source) = source else { continue };
+                    for g in by_source.get(&(key, source.id)).into_iter().flatten() {
+                        if g.doc == item.doc && !copies.iter().any(|(c, _)| c.id == g.id) {
+                            copies.push((g, source));
+                        }
+                    }
+                }
+                relation_state_of(&copies)
+            })
+            .collect()
     }
 
     /// The command that applies `decision` to relation item `i`: what the
@@ -684,6 +722,20 @@ fn align_relations(
         }
     }
     out
+}
+
+/// The state that a relation item's gold copies (each with its source) say.
+fn relation_state_of(copies: &[(&Relation, &Relation)]) -> State {
+    let decision = copies
+        .iter()
+        .find_map(|(g, _)| decision_of(g.meta.get(DECISION).map(String::as_str)));
+    match decision {
+        None => State::Open,
+        Some(decision) => State::Decided {
+            decision,
+            edited: copies.iter().any(|(g, s)| g.kind != s.kind || g.attrs != s.attrs),
+        },
+    }
 }
 
 /// The gold relations that came from `item`, each with its source.

@@ -186,8 +186,17 @@ pub enum Action {
         item: usize,
         decision: Decision,
     },
-    /// Decide the item in focus (keyboard).
+    /// Decide the item in focus (keyboard): a relation item when one is.
     ReviewDecideCurrent(Decision),
+    ReviewDecideRelation {
+        item: usize,
+        decision: Decision,
+    },
+    ReviewSelectRelation(usize),
+    /// Focus the next (or previous) open relation disagreement.
+    ReviewNextRelation(bool),
+    /// Take every agreeing relation whose ends are in the gold project.
+    ReviewAcceptRelationAgreements,
     /// Take an item's A version (or B's) and select it for editing.
     ReviewEdit(usize),
     ReviewAcceptAgreements,
@@ -290,6 +299,8 @@ impl Action {
                 | Action::Relate { .. }
                 | Action::ReviewDecide { .. }
                 | Action::ReviewDecideCurrent(_)
+                | Action::ReviewDecideRelation { .. }
+                | Action::ReviewAcceptRelationAgreements
         )
     }
 

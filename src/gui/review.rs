@@ -18,7 +18,7 @@ use egui::{Color32, RichText, Ui};
 use super::action::Action;
 use super::style::kind_colour;
 use super::view::{DocumentView, Overlay, Selection, ViewInput, capitalise, shorten};
-use crate::agreement::adjudicate::{Adjudication, Decision, Item, State};
+use crate::agreement::adjudicate::{Adjudication, Decision, Item, RelationItem, State};
 use crate::agreement::{Figures, PairKind, PairReport, Report};
 use crate::edit::History;
 use crate::model::{Annotation, AnnotationId, Project};
@@ -113,6 +113,18 @@ pub struct Review {
     rejected: HashMap<PairKey, Option<u64>>,
     /// The item in focus.
     pub current: Option<usize>,
+    /// The relation item in focus (then no span item is).
+    pub current_relation: Option<usize>,
+    /// The relation items' states, and the gold revision they were read at.
+    relation_states: Vec<State>,
+    relation_states_revision: Option<u64>,
+    /// The relation items of each document, in order.
+    relations_by_doc: HashMap<String, Vec<usize>>,
+    /// Rejected relation pairs, as `rejected` for spans (kept for the
+    /// session, not in the file beside the gold project).
+    rejected_relations: HashMap<PairKey, Option<u64>>,
+    /// (relation disagreements, open ones), kept with their states.
+    relation_counts: (usize, usize),
     pub show_agreements: bool,
     /// Scroll the item list to the item in focus at the next frame.
     scroll_list: bool,
@@ -132,6 +144,7 @@ impl Review {
         let report = crate::agreement::agree(&list, &Default::default());
         let adjudication = Adjudication::new(&annotators[0].0, &annotators[0].2, &annotators[1].0, &annotators[1].2);
         let by_doc = items_by_doc(&adjudication);
+        let relation_docs = relations_by_doc(&adjudication);
         let names: Vec<String> = annotators.iter().map(|(n, _, _)| n.clone()).collect();
         let doc_rows = document_rows(pair_report(&report, &names, (0, 1)));
         let mut names = Vec::new();
@@ -156,6 +169,12 @@ impl Review {
             doc_rows,
             rejected: HashMap::new(),
             current: None,
+            current_relation: None,
+            relation_states: Vec::new(),
+            relation_states_revision: None,
+            relations_by_doc: relation_docs,
+            rejected_relations: HashMap::new(),
+            relation_counts: (0, 0),
             show_agreements: false,
             scroll_list: false,
             list_cache: None,
@@ -184,10 +203,13 @@ impl Review {
         self.pair = (a, b);
         self.adjudication = Adjudication::new(&self.names[a], &self.annotators[a], &self.names[b], &self.annotators[b]);
         self.by_doc = items_by_doc(&self.adjudication);
+        self.relations_by_doc = relations_by_doc(&self.adjudication);
         self.doc_rows = document_rows(self.pair_report());
         self.list_cache = None;
         self.states_revision = None;
+        self.relation_states_revision = None;
         self.current = None;
+        self.current_relation = None;
         self.views = [None, None];
         self.revision += 1;
     }
@@ -196,6 +218,11 @@ impl Review {
     /// with the gold project; cheap when nothing changed, so that drawing
     /// a review of 100,000 items does not walk them every frame.
     pub fn refresh(&mut self, gold: &Project, revision: u64, history: &History) {
+        if self.relation_states_revision != Some(revision) {
+            self.relation_states = self.adjudication.relation_states(gold);
+            self.relation_states_revision = Some(revision);
+            self.relation_counts = self.count_relations(history);
+        }
         if self.states_revision != Some(revision) {
             self.states = self.adjudication.states(gold);
             self.states_revision = Some(revision);
@@ -299,6 +326,130 @@ impl Review {
         }
     }
 
+    /// The state of relation item `i` (after [`Review::refresh`]).
+    pub fn relation_state(&self, i: usize, history: &History) -> ItemState {
+        match self.relation_states.get(i) {
+            Some(State::Decided { decision, edited }) => ItemState::Decided {
+                decision: *decision,
+                edited: *edited,
+            },
+            Some(_) if self.relation_rejected(i, history) => ItemState::Rejected,
+            _ => ItemState::Open,
+        }
+    }
+
+    fn relation_rejected(&self, i: usize, history: &History) -> bool {
+        self.adjudication.relation_items.get(i).is_some_and(|item| {
+            self.rejected_relations
+                .get(&relation_key(item))
+                .is_some_and(|s| s.is_none_or(|s| history.is_applied(s)))
+        })
+    }
+
+    /// Remembers that relation item `i` was rejected by history entry `serial`.
+    pub fn record_relation_rejection(&mut self, i: usize, serial: u64) {
+        if let Some(item) = self.adjudication.relation_items.get(i) {
+            self.rejected_relations.insert(relation_key(item), Some(serial));
+        }
+    }
+
+    /// Relation disagreements, and how many are still open (as of the
+    /// last refresh).
+    pub fn relation_counts(&self) -> (usize, usize) {
+        self.relation_counts
+    }
+
+    fn count_relations(&self, history: &History) -> (usize, usize) {
+        let disagreements = (0..self.adjudication.relation_items.len())
+            .filter(|&i| self.adjudication.relation_items[i].kind.is_disagreement());
+        let (mut all, mut open) = (0, 0);
+        for i in disagreements {
+            all += 1;
+            open += usize::from(self.relation_state(i, history) == ItemState::Open);
+        }
+        (all, open)
+    }
+
+    /// Agreeing relations not yet in the gold project.
+    pub fn open_relation_agreements(&self) -> Vec<usize> {
+        (0..self.adjudication.relation_items.len())
+            .filter(|&i| {
+                self.adjudication.relation_items[i].kind == PairKind::Agree
+                    && self.relation_states.get(i) == Some(&State::Open)
+            })
+            .collect()
+    }
+
+    /// The next (or previous) open relation disagreement after the one in
+    /// focus, wrapping around; any relation disagreement when none is open.
+    pub fn next_relation(&self, forward: bool, history: &History) -> Option<usize> {
+        let n = self.adjudication.relation_items.len();
+        if n == 0 {
+            return None;
+        }
+        let start = self.current_relation.unwrap_or(if forward { n - 1 } else { 0 });
+        let candidates: Vec<usize> = (1..=n)
+            .map(|k| {
+                if forward {
+                    (start + k) % n
+                } else {
+                    (start + n * 2 - k) % n
+                }
+            })
+            .filter(|&i| self.adjudication.relation_items[i].kind.is_disagreement())
+            .collect();
+        candidates
+            .iter()
+            .copied()
+            .find(|&i| self.relation_state(i, history) == ItemState::Open)
+            .or(candidates.first().copied())
+    }
+
+    /// Focuses relation item `i`; returns its document and where its
+    /// source starts (in A's or B's text, which is the gold text).
+    pub fn focus_relation(&mut self, i: usize) -> Option<(String, usize)> {
+        let item = self.adjudication.relation_items.get(i)?;
+        self.current_relation = Some(i);
+        self.current = None;
+        let at = self.relation_ends(item).0.map_or(0, |a| a.start);
+        for v in self.views.iter_mut().flatten() {
+            v.scroll_to(at);
+        }
+        Some((item.doc.clone(), at))
+    }
+
+    /// A relation item's two ends, as its annotator made them.
+    fn relation_ends(&self, item: &RelationItem) -> (Option<&Annotation>, Option<&Annotation>) {
+        let (side, r) = match (&item.a, &item.b) {
+            (Some(r), _) => (self.pair.0, r),
+            (None, Some(r)) => (self.pair.1, r),
+            (None, None) => return (None, None),
+        };
+        let p = &self.annotators[side];
+        (p.annotation(r.from), p.annotation(r.to))
+    }
+
+    /// "Claimant: “…” → “…”" for a relation of one side.
+    fn relation_line(&self, r: Option<&crate::model::Relation>, side: usize) -> String {
+        let Some(r) = r else { return "—".to_owned() };
+        let p = &self.annotators[side];
+        let text = |id| {
+            p.annotation(id)
+                .map_or_else(String::new, |a: &Annotation| shorten(&a.text, 24))
+        };
+        let kind = p
+            .schema
+            .relation_type(&r.kind)
+            .map_or(r.kind.as_str(), |t| t.name.as_str());
+        let values: Vec<String> = r.attrs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let values = if values.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", values.join(", "))
+        };
+        format!("{kind}: “{}” → “{}”{values}", text(r.from), text(r.to))
+    }
+
     /// Disagreements still open, counted (as of the last refresh).
     pub fn open_disagreements(&self) -> usize {
         self.counts.1
@@ -338,6 +489,7 @@ impl Review {
     pub fn focus(&mut self, i: usize) {
         if let Some(item) = self.adjudication.items.get(i) {
             self.current = Some(i);
+            self.current_relation = None;
             self.scroll_list = true;
             let at = item.start();
             for v in self.views.iter_mut().flatten() {
@@ -384,6 +536,7 @@ impl Review {
                     });
                 ui.separator();
                 if let Some(doc) = current_doc {
+                    actions.extend(self.relation_list_ui(ui, doc, history));
                     actions.extend(self.list_ui(ui, doc, history));
                 }
             });
@@ -442,6 +595,51 @@ impl Review {
             .collect();
         if !undefined.is_empty() {
             ui.weak(format!("– undefined: {}", undefined.join("; ")));
+        }
+        let rel = &pair.relations;
+        if rel.relations_a + rel.relations_b > 0 {
+            ui.add_space(4.0);
+            ui.strong(format!(
+                "Relations (A {}, B {}; those whose ends are compared spans)",
+                rel.relations_a, rel.relations_b
+            ));
+            egui::Grid::new("review-relation-figures").striped(true).show(ui, |ui| {
+                for h in ["", "F1 exact", "F1 overlap"] {
+                    ui.strong(h);
+                }
+                ui.end_row();
+                let rows = std::iter::once(("overall".to_owned(), &rel.f1_exact, &rel.f1_overlap))
+                    .chain(rel.by_type.iter().map(|(t, f)| (t.clone(), &f.f1_exact, &f.f1_overlap)));
+                for (name, exact, overlap) in rows {
+                    ui.label(name);
+                    ui.label(exact.to_string());
+                    ui.label(overlap.to_string());
+                    ui.end_row();
+                }
+            });
+        }
+        if !pair.attributes.is_empty() {
+            ui.add_space(4.0);
+            ui.strong("Attributes (on aligned spans both gave a value)");
+            egui::Grid::new("review-attribute-figures")
+                .striped(true)
+                .show(ui, |ui| {
+                    for h in ["", "κ", "α", "pairs"] {
+                        ui.strong(h);
+                    }
+                    ui.end_row();
+                    for (key, f) in &pair.attributes {
+                        ui.label(key);
+                        for m in [&f.kappa, &f.alpha] {
+                            let r = ui.label(m.to_string());
+                            if let Some(why) = m.reason() {
+                                r.on_hover_text(why);
+                            }
+                        }
+                        ui.label(f.n.to_string());
+                        ui.end_row();
+                    }
+                });
         }
         if self.report.pairs.len() > 1 {
             ui.add_space(4.0);
@@ -578,6 +776,116 @@ impl Review {
                 });
             });
         }
+        actions.extend(self.relation_adjudication_ui(ui, history));
+        actions
+    }
+
+    /// The relations' progress, their agreements in one step, and the
+    /// relation item in focus with its decisions (the same keys as spans).
+    fn relation_adjudication_ui(&self, ui: &mut Ui, history: &History) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let adj = &self.adjudication;
+        if adj.relation_items.is_empty() {
+            return actions;
+        }
+        let (all, open) = self.relation_counts;
+        ui.label(format!("Relations: {} of {all} disagreements decided", all - open));
+        ui.horizontal_wrapped(|ui| {
+            let agreeing = self.open_relation_agreements().len();
+            if ui
+                .add_enabled(
+                    agreeing > 0,
+                    egui::Button::new(format!("Accept agreeing relations ({agreeing})")),
+                )
+                .on_hover_text("Those whose two ends are in the gold project (accept the spans first)")
+                .clicked()
+            {
+                actions.push(Action::ReviewAcceptRelationAgreements);
+            }
+            if ui.button("Next relation disagreement ▶").clicked() {
+                actions.push(Action::ReviewNextRelation(true));
+            }
+        });
+        let Some((i, item)) = self
+            .current_relation
+            .and_then(|i| Some((i, adj.relation_items.get(i)?)))
+        else {
+            return actions;
+        };
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.strong(format!(
+                "Relation {} — {}",
+                relation_kind_text(item.kind),
+                self.relation_state(i, history).describe()
+            ));
+            ui.label(format!("A  {}", self.relation_line(item.a.as_ref(), self.pair.0)));
+            ui.label(format!("B  {}", self.relation_line(item.b.as_ref(), self.pair.1)));
+            ui.horizontal_wrapped(|ui| {
+                for d in item.choices() {
+                    let key = match d {
+                        Decision::AcceptA => "Alt+A",
+                        Decision::AcceptB => "Alt+B",
+                        Decision::AcceptBoth => "Alt+D",
+                        Decision::RejectBoth => "Alt+R",
+                    };
+                    let button = ui
+                        .button(capitalise(d.describe()))
+                        .on_hover_text(key)
+                        .accessible_name(format!("{} (relation)", capitalise(d.describe())));
+                    if button.clicked() {
+                        actions.push(Action::ReviewDecideRelation { item: i, decision: d });
+                    }
+                }
+            });
+        });
+        actions
+    }
+
+    /// The document's relation items (disagreements, and agreements when
+    /// listed), each a row that focuses it.
+    fn relation_list_ui(&self, ui: &mut Ui, doc: &str, history: &History) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let adj = &self.adjudication;
+        let items: Vec<usize> = self
+            .relations_by_doc
+            .get(doc)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&i| self.show_agreements || adj.relation_items[i].kind.is_disagreement())
+            .collect();
+        if items.is_empty() {
+            return actions;
+        }
+        let dark = ui.visuals().dark_mode;
+        egui::CollapsingHeader::new(format!("Relations in {doc} ({})", items.len()))
+            .id_salt("review-relations")
+            .default_open(true)
+            .show(ui, |ui| {
+                let row_height = ui.spacing().interact_size.y;
+                egui::ScrollArea::vertical()
+                    .id_salt("review-relation-items")
+                    .max_height(row_height * 6.0)
+                    .show_rows(ui, row_height, items.len(), |ui, rows| {
+                        for &i in &items[rows] {
+                            let item = &adj.relation_items[i];
+                            ui.horizontal(|ui| {
+                                let (r, side) = match &item.a {
+                                    Some(r) => (Some(r), self.pair.0),
+                                    None => (item.b.as_ref(), self.pair.1),
+                                };
+                                let text = shorten(&self.relation_line(r, side), 44);
+                                if ui.selectable_label(self.current_relation == Some(i), text).clicked() {
+                                    actions.push(Action::ReviewSelectRelation(i));
+                                }
+                                ui.label(
+                                    RichText::new(relation_kind_text(item.kind)).color(kind_colour(item.kind, dark)),
+                                );
+                                ui.weak(self.relation_state(i, history).describe());
+                            });
+                        }
+                    });
+            });
         actions
     }
 
@@ -783,13 +1091,22 @@ fn figure_row(ui: &mut Ui, name: &str, f: &Figures) {
 /// `A: label [start, end) “text”`, or `A: —` for a side without an annotation.
 fn side_text(side: &str, a: Option<&Annotation>, max: usize) -> String {
     match a {
-        Some(a) => format!(
-            "{side}: {} [{}, {}) “{}”",
-            a.label,
-            a.start,
-            a.end,
-            shorten(&a.text, max)
-        ),
+        Some(a) => {
+            // Values too: an "attributes differ" pair differs only there.
+            let values: Vec<String> = a.attrs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let values = if values.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", values.join(", "))
+            };
+            format!(
+                "{side}: {} [{}, {}) “{}”{values}",
+                a.label,
+                a.start,
+                a.end,
+                shorten(&a.text, max)
+            )
+        }
         None => format!("{side}: —"),
     }
 }
@@ -838,4 +1155,24 @@ fn items_by_doc(adjudication: &Adjudication) -> HashMap<String, Vec<usize>> {
         by_doc.entry(item.doc.clone()).or_default().push(i);
     }
     by_doc
+}
+
+fn relation_key(item: &RelationItem) -> PairKey {
+    (item.a.as_ref().map(|x| x.id), item.b.as_ref().map(|y| y.id))
+}
+
+fn relations_by_doc(adjudication: &Adjudication) -> HashMap<String, Vec<usize>> {
+    let mut out: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, item) in adjudication.relation_items.iter().enumerate() {
+        out.entry(item.doc.clone()).or_default().push(i);
+    }
+    out
+}
+
+/// What a relation pair's kind means (a relation's "label" is its type).
+fn relation_kind_text(kind: PairKind) -> &'static str {
+    match kind {
+        PairKind::Label => "type differs",
+        other => other.describe(),
+    }
 }

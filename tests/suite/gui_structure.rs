@@ -1010,3 +1010,101 @@ fn a_relation_is_dragged_from_the_link_knob_onto_another_span_its_type_chosen_an
     assert_eq!(project(&h).relations().len(), relations);
     assert!(h.state().state.linking.is_none());
 }
+
+/// Two annotators who agree on every span; Ben left out one claimant.
+#[test]
+fn relation_disagreements_are_adjudicated_in_the_review_with_the_same_keys_and_undo() {
+    use marginalia::agreement::adjudicate::Decision;
+    use marginalia::gui::review::ItemState;
+    let (_dir, ana) = sample_copy();
+    let mut ben = persist::open(&ana).expect("opens");
+    let left_out = ben
+        .relations_of(DOC)
+        .iter()
+        .find(|r| r.kind == "claimant")
+        .expect("a claimant")
+        .clone();
+    marginalia::edit::Command::DeleteRelations(vec![left_out.id])
+        .apply(&mut ben)
+        .expect("deleted");
+    let ben_path = ana.with_file_name("ben.ron");
+    persist::save(&ben, &ben_path).expect("saved");
+    let wb = Workbench::new(test_settings(), Box::new(ScriptedDialogs::default()));
+    let mut h = harness_of(wb, vec2(1600.0, 1100.0));
+    h.state_mut().apply(Action::StartReview {
+        paths: vec![ana, ben_path],
+        into_current: false,
+    });
+    settle(&mut h);
+    h.state_mut().apply(Action::SelectDocument(DOC.into()));
+    settle(&mut h);
+    let relations = ben.relations().len();
+    h.get_by_label(&format!(
+        "Relations (A {}, B {relations}; those whose ends are compared spans)",
+        relations + 1
+    ));
+    // The relations wait for their ends: accepting them first takes none.
+    h.get_by_label_contains("Accept agreeing relations").click();
+    settle(&mut h);
+    assert!(project(&h).relations().is_empty());
+    assert!(
+        message(&h).is_some_and(|m| m.contains("accept the spans first")),
+        "{:?}",
+        message(&h)
+    );
+    h.state_mut().apply(Action::ReviewAcceptAgreements);
+    settle(&mut h);
+    h.get_by_label(&format!("Accept agreeing relations ({relations})"))
+        .click();
+    settle(&mut h);
+    assert_eq!(
+        project(&h).relations().len(),
+        relations,
+        "every agreeing relation, one step"
+    );
+    assert_eq!(undo_text(&h), format!("accept {relations} agreeing relations"));
+    // The one disagreement: the claimant only Ana made.
+    h.get_by_label("Next relation disagreement ▶").click();
+    settle(&mut h);
+    let item = {
+        let review = h.state().state.review.as_ref().expect("reviewing");
+        let i = review.current_relation.expect("a relation in focus");
+        let it = &review.adjudication.relation_items[i];
+        assert_eq!(it.kind, marginalia::agreement::PairKind::OnlyA);
+        assert_eq!(it.a.as_ref().map(|r| r.id), Some(left_out.id));
+        i
+    };
+    h.get_by_label_contains("Relation only in A — open");
+    let state = |h: &Harness<'_, Workbench>| {
+        let wb = h.state();
+        wb.state
+            .review
+            .as_ref()
+            .expect("reviewing")
+            .relation_state(item, wb.session().expect("gold").history())
+    };
+    press(&mut h, Modifiers::ALT, Key::A);
+    assert!(
+        matches!(
+            state(&h),
+            ItemState::Decided {
+                decision: Decision::AcceptA,
+                ..
+            }
+        ),
+        "{:?}",
+        state(&h)
+    );
+    assert_eq!(project(&h).relations().len(), relations + 1);
+    assert_eq!(undo_text(&h), "accept A on a claimant relation");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(state(&h), ItemState::Open, "undone");
+    // Reject: nothing taken, remembered until undone.
+    h.state_mut().apply(Action::ReviewSelectRelation(item));
+    settle(&mut h);
+    press(&mut h, Modifiers::ALT, Key::R);
+    assert_eq!(state(&h), ItemState::Rejected);
+    assert_eq!(project(&h).relations().len(), relations);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(state(&h), ItemState::Open);
+}

@@ -1178,6 +1178,16 @@ fn adjudication_decides_attribute_and_relation_disagreements_with_provenance() {
     command.apply(&mut gold).unwrap();
     assert_eq!(gold.relations().len(), 2);
     assert_eq!(adj.relation_state(2, &gold), State::Open);
+    // Read in one pass, every item's state is what reading it alone says.
+    let one_by_one: Vec<State> = (0..3).map(|i| adj.relation_state(i, &gold)).collect();
+    assert_eq!(adj.relation_states(&gold), one_by_one);
+    assert!(matches!(
+        one_by_one[1],
+        State::Decided {
+            decision: Decision::AcceptA,
+            ..
+        }
+    ));
     // Rejecting takes the copy out again.
     adj.decide_relation(1, Decision::RejectBoth, &gold, at(7))
         .unwrap()

@@ -222,6 +222,93 @@ impl Workbench {
         }
     }
 
+    pub(super) fn review_select_relation(&mut self, i: usize) {
+        let Some(review) = &mut self.state.review else { return };
+        let Some((doc, at)) = review.focus_relation(i) else {
+            return;
+        };
+        if self.state.current_doc.as_deref() != Some(&doc) {
+            self.state.current_doc = Some(doc);
+            self.state.selection = Selection::default();
+        }
+        self.scroll_current_to(at);
+    }
+
+    /// Applies `decision` to relation item `item`; refused (the status bar
+    /// says why) while an end is not in the gold project. Then on to the
+    /// next open relation disagreement.
+    pub(super) fn review_decide_relation(&mut self, item: usize, decision: Decision) {
+        let Some((r, s)) = self.state.review.as_ref().zip(self.session.as_ref()) else {
+            return;
+        };
+        if !r
+            .adjudication
+            .relation_items
+            .get(item)
+            .is_some_and(|it| it.choices().contains(&decision))
+        {
+            return;
+        }
+        match r
+            .adjudication
+            .decide_relation(item, decision, s.project(), Timestamp::now())
+        {
+            Ok(command) => self.edit(command),
+            Err(why) => {
+                self.state.message = Some(format!("Could not {} on this relation: {why}", decision.describe()));
+                return;
+            }
+        }
+        if let (Some(r), Some(s)) = (&mut self.state.review, &self.session) {
+            if decision == Decision::RejectBoth {
+                r.record_relation_rejection(item, s.history().state());
+            }
+            r.refresh(s.project(), s.revision(), s.history());
+        }
+        let next = self
+            .state
+            .review
+            .as_ref()
+            .zip(self.session.as_ref())
+            .and_then(|(r, s)| r.next_relation(true, s.history()));
+        if let Some(i) = next {
+            self.review_select_relation(i);
+        }
+    }
+
+    /// Takes, in one step, every agreeing relation not yet in the gold
+    /// project whose two ends are there.
+    pub(super) fn review_accept_relation_agreements(&mut self) {
+        let Some((r, s)) = self.state.review.as_ref().zip(self.session.as_ref()) else {
+            return;
+        };
+        let at = Timestamp::now();
+        let todo = r.open_relation_agreements();
+        let commands: Vec<Command> = todo
+            .iter()
+            .filter_map(|&i| {
+                r.adjudication
+                    .decide_relation(i, Decision::AcceptA, s.project(), at)
+                    .ok()
+            })
+            .collect();
+        let waiting = todo.len() - commands.len();
+        if commands.is_empty() {
+            self.state.message = Some(format!(
+                "None of the {waiting} agreeing relations has both ends in the gold project yet: accept the spans first"
+            ));
+            return;
+        }
+        let what = format!("accept {}", crate::model::plural(commands.len(), "agreeing relation"));
+        self.edit(Command::Named { what, commands });
+        if waiting > 0 {
+            self.state.message = Some(format!(
+                "Accepted {}; {waiting} wait for their ends to be accepted",
+                crate::model::plural(todo.len() - waiting, "agreeing relation")
+            ));
+        }
+    }
+
     /// Takes the item's A version (B's if A has none) into the gold
     /// project unless it is there already, and selects it for editing.
     pub(super) fn review_edit(&mut self, item: usize) {

@@ -295,10 +295,28 @@ impl Workbench {
             }
             Action::ReviewDecide { item, decision } => self.review_decide(item, decision),
             Action::ReviewDecideCurrent(decision) => {
-                if let Some(item) = self.state.review.as_ref().and_then(|r| r.current) {
-                    self.review_decide(item, decision);
+                let focus = self.state.review.as_ref().map(|r| (r.current, r.current_relation));
+                match focus {
+                    Some((_, Some(item))) => self.review_decide_relation(item, decision),
+                    Some((Some(item), None)) => self.review_decide(item, decision),
+                    _ => {}
                 }
             }
+            Action::ReviewDecideRelation { item, decision } => self.review_decide_relation(item, decision),
+            Action::ReviewSelectRelation(i) => self.review_select_relation(i),
+            Action::ReviewNextRelation(forward) => {
+                let next = self
+                    .state
+                    .review
+                    .as_ref()
+                    .zip(self.session.as_ref())
+                    .and_then(|(r, s)| r.next_relation(forward, s.history()));
+                match next {
+                    Some(i) => self.review_select_relation(i),
+                    None => self.state.message = Some("No relations to adjudicate".to_owned()),
+                }
+            }
+            Action::ReviewAcceptRelationAgreements => self.review_accept_relation_agreements(),
             Action::ReviewEdit(item) => self.review_edit(item),
             Action::ReviewAcceptAgreements => {
                 let Some((r, s)) = self.state.review.as_ref().zip(self.session.as_ref()) else {
