@@ -206,6 +206,11 @@ pub enum Action {
     ReviewShowAgreements(bool),
     /// Resolve a merge conflict marked on an annotation: keep it as it is,
     /// or take the version the merge did not keep.
+    /// Resolve the merge conflict marked on a relation.
+    ResolveRelationConflict {
+        id: AnnotationId,
+        take_other: bool,
+    },
     ResolveConflict {
         id: AnnotationId,
         take_other: bool,

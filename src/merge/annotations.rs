@@ -48,6 +48,10 @@ pub enum Other {
         note: String,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         orphan: bool,
+        /// That side's attribute values (absent in marks written before
+        /// they were recorded: taking the other version keeps ours then).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attrs: Option<crate::model::Attrs>,
     },
 }
 
@@ -68,6 +72,7 @@ impl Other {
             label: a.label.clone(),
             note: a.note.clone(),
             orphan: e.orphan,
+            attrs: Some(a.attrs.clone()),
         }
     }
 }

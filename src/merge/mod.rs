@@ -23,6 +23,7 @@ use std::path::Path;
 
 pub use annotations::{CONFLICT, CONFLICT_OTHER, Other, Tally};
 use annotations::{Entry, mark_misplaced};
+pub use relations::{RelationOther, relation_has_conflict, resolve_relation};
 use three_way::From;
 
 use crate::edit::Command;
@@ -342,6 +343,7 @@ pub fn resolve(a: &Annotation, take_other: bool, at: Timestamp) -> Result<Comman
             label,
             note,
             orphan,
+            attrs,
             ..
         } => {
             if orphan || doc != a.doc {
@@ -353,6 +355,7 @@ pub fn resolve(a: &Annotation, take_other: bool, at: Timestamp) -> Result<Comman
                 text,
                 label,
                 note,
+                attrs: attrs.unwrap_or_else(|| kept.attrs.clone()),
                 modified: at,
                 ..kept
             }]))

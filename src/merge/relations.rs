@@ -11,8 +11,72 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
+use super::annotations::{CONFLICT, CONFLICT_OTHER};
 use super::three_way::{Pick, merge_map, pick};
-use crate::model::{AnnotationId, Relation};
+use crate::edit::Command;
+use crate::model::{AnnotationId, Relation, Timestamp};
+
+/// The version of a conflicting relation the merge did not keep, kept in
+/// its [`CONFLICT_OTHER`] mark so the researcher can take it instead.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "side", rename_all = "snake_case")]
+pub enum RelationOther {
+    /// That side deleted the relation.
+    Deleted { by: String },
+    /// That side's version (its id is the kept one's).
+    Version { by: String, relation: Box<Relation> },
+}
+
+impl RelationOther {
+    /// Reads a relation's [`CONFLICT_OTHER`] mark, if it has a valid one.
+    pub fn of(r: &Relation) -> Option<RelationOther> {
+        serde_json::from_str(r.meta.get(CONFLICT_OTHER)?).ok()
+    }
+}
+
+/// True when a merge marked `r` as conflicting.
+pub fn relation_has_conflict(r: &Relation) -> bool {
+    r.meta.contains_key(CONFLICT)
+}
+
+/// Marks `r` as conflicting: what differs, and the other choice.
+fn mark(r: &mut Relation, what: String, other: &RelationOther) {
+    r.meta.insert(CONFLICT.to_owned(), what);
+    if let Ok(json) = serde_json::to_string(other) {
+        r.meta.insert(CONFLICT_OTHER.to_owned(), json);
+    }
+}
+
+fn unmarked(r: &Relation) -> Relation {
+    let mut r = r.clone();
+    r.meta.remove(CONFLICT);
+    r.meta.remove(CONFLICT_OTHER);
+    r
+}
+
+/// The edit that resolves the conflict marked on relation `r`: keeping it
+/// (marks removed), or taking the version the merge did not keep
+/// (deleting it, if that side deleted it). The edit's own checks refuse a
+/// version whose ends or type no longer fit.
+pub fn resolve_relation(r: &Relation, take_other: bool, at: Timestamp) -> Result<Command, super::ResolveError> {
+    if !take_other {
+        return Ok(Command::RestoreRelations(vec![unmarked(r)]));
+    }
+    match RelationOther::of(r).ok_or(super::ResolveError::NoOtherVersion)? {
+        RelationOther::Deleted { .. } => Ok(Command::DeleteRelations(vec![r.id])),
+        RelationOther::Version { relation, .. } => {
+            let mut other = unmarked(&relation);
+            if other.doc != r.doc {
+                return Err(super::ResolveError::Elsewhere);
+            }
+            other.id = r.id;
+            other.modified = at;
+            Ok(Command::RestoreRelations(vec![other]))
+        }
+    }
+}
 
 /// The merged relations, with one line per conflict.
 pub fn merge(base: &[Relation], ours: &[Relation], theirs: &[Relation], conflicts: &mut Vec<String>) -> Vec<Relation> {
@@ -27,8 +91,11 @@ pub fn merge(base: &[Relation], ours: &[Relation], theirs: &[Relation], conflict
             (None, None) => out.push(o.clone()),
             (Some(b), None) if b == o => {}
             (Some(_), None) => {
-                conflicts.push(format!("relation {}: changed in ours, deleted in theirs (kept)", o.id));
-                out.push(o.clone());
+                let what = "changed in ours, deleted in theirs (kept)".to_owned();
+                conflicts.push(format!("relation {}: {what}", o.id));
+                let mut kept = o.clone();
+                mark(&mut kept, what, &RelationOther::Deleted { by: "theirs".into() });
+                out.push(kept);
             }
         }
     }
@@ -48,8 +115,11 @@ pub fn merge(base: &[Relation], ours: &[Relation], theirs: &[Relation], conflict
         match base_at.get(&t.id).map(|&i| &base[i]) {
             Some(b) if b == t => {}
             Some(_) => {
-                conflicts.push(format!("relation {}: deleted in ours, changed in theirs (kept)", t.id));
-                out.push(t.clone());
+                let what = "deleted in ours, changed in theirs (kept)".to_owned();
+                conflicts.push(format!("relation {}: {what}", t.id));
+                let mut kept = t.clone();
+                mark(&mut kept, what, &RelationOther::Deleted { by: "ours".into() });
+                out.push(kept);
             }
             None => out.push(t.clone()),
         }
@@ -82,13 +152,9 @@ fn fields(base: Option<&Relation>, o: &Relation, t: &Relation, conflicts: &mut V
     let note = text("note", base.map(|r| &r.note), &o.note, &t.note);
     let author = text("author", base.map(|r| &r.author), &o.author, &t.author);
     let (attrs, _) = merge_map("attribute", base.map(|r| &r.attrs), &o.attrs, &t.attrs, &mut found);
-    let (mut meta, _) = merge_map("meta", base.map(|r| &r.meta), &o.meta, &t.meta, &mut found);
-    if !found.is_empty() {
-        let what = found.join("; ");
-        conflicts.push(format!("relation {}: {what}", o.id));
-        meta.insert(super::CONFLICT.to_owned(), what);
-    }
-    Relation {
+    let (meta, _) = merge_map("meta", base.map(|r| &r.meta), &o.meta, &t.meta, &mut found);
+    let conflict = (!found.is_empty()).then(|| found.join("; "));
+    let mut merged = Relation {
         id: o.id,
         doc: place.0,
         kind,
@@ -100,5 +166,14 @@ fn fields(base: Option<&Relation>, o: &Relation, t: &Relation, conflicts: &mut V
         created: o.created.min(t.created),
         modified: o.modified.max(t.modified),
         meta,
+    };
+    if let Some(what) = conflict {
+        conflicts.push(format!("relation {}: {what}", o.id));
+        let other = RelationOther::Version {
+            by: "theirs".into(),
+            relation: Box::new(t.clone()),
+        };
+        mark(&mut merged, what, &other);
     }
+    merged
 }

@@ -1108,3 +1108,48 @@ fn relation_disagreements_are_adjudicated_in_the_review_with_the_same_keys_and_u
     press(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(state(&h), ItemState::Open);
 }
+
+#[test]
+fn a_relation_merge_conflict_is_found_with_next_conflict_and_resolved_from_the_banner() {
+    use marginalia::edit::Command;
+    let (_dir, path) = sample_copy();
+    let base = persist::open(&path).expect("opens");
+    let r = base
+        .relations_of(DOC)
+        .iter()
+        .find(|r| r.kind == "claimant")
+        .expect("a claimant")
+        .clone();
+    let noted = |note: &str| {
+        let mut p = base.clone();
+        let mut changed = r.clone();
+        changed.note = note.into();
+        Command::RestoreRelations(vec![changed]).apply(&mut p).expect("noted");
+        p
+    };
+    let merged = marginalia::merge::merge(&base, &noted("selon Interfax"), &noted("selon TASS"));
+    persist::save(&merged.project, &path).expect("saved");
+
+    let mut h = harness(&path);
+    assert_eq!(h.state().state.conflicts.relation_ids, vec![r.id]);
+    h.get_by_label_contains("1 merge conflict(s)");
+    press(&mut h, Modifiers::ALT, Key::C);
+    assert_eq!(h.state().state.selection.relation, Some(r.id));
+    assert_eq!(selected(&h), Some(r.from));
+    h.get_by_label_contains("Conflict: note");
+    h.get_by_label("Use theirs' version").click();
+    settle(&mut h);
+    let now = project(&h).relation(r.id).expect("there").clone();
+    assert_eq!(now.note, "selon TASS");
+    assert!(!marginalia::merge::relation_has_conflict(&now));
+    assert!(h.state().state.conflicts.relation_ids.is_empty());
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    let back = project(&h).relation(r.id).expect("there");
+    assert_eq!(back.note, "selon Interfax", "undo brings the conflict back");
+    assert!(marginalia::merge::relation_has_conflict(back));
+    h.get_by_label("Keep this version").click();
+    settle(&mut h);
+    let kept = project(&h).relation(r.id).expect("there");
+    assert_eq!(kept.note, "selon Interfax");
+    assert!(kept.meta.is_empty(), "{:?}", kept.meta);
+}

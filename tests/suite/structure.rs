@@ -629,6 +629,64 @@ fn merge_combines_relations_and_attributes_and_never_leaves_a_dangling_end() {
     let kept = m.project.relation(claimant.id).unwrap();
     assert_eq!(kept.note, "ours");
     assert!(kept.meta[merge::CONFLICT].contains("note"), "{:?}", kept.meta);
+    assert!(merge::relation_has_conflict(kept));
+    // Resolved: kept as it is (marks gone), or theirs taken, each one step.
+    let mut keep = m.project.clone();
+    merge::resolve_relation(kept, false, at(5))
+        .unwrap()
+        .apply(&mut keep)
+        .unwrap();
+    let r = keep.relation(claimant.id).unwrap();
+    assert!(!merge::relation_has_conflict(r) && !r.meta.contains_key(merge::CONFLICT_OTHER));
+    assert_eq!(r.note, "ours");
+    let mut take = m.project.clone();
+    merge::resolve_relation(kept, true, at(5))
+        .unwrap()
+        .apply(&mut take)
+        .unwrap();
+    let r = take.relation(claimant.id).unwrap();
+    assert_eq!(r.note, "theirs");
+    assert!(!merge::relation_has_conflict(r));
+    // Changed on one side, deleted on the other: kept, and deleting it is
+    // the other choice.
+    let mut gone = ours.clone();
+    Command::DeleteRelations(vec![claimant.id]).apply(&mut gone).unwrap();
+    let m = merge::merge(&ours, &o2, &gone);
+    let kept = m.project.relation(claimant.id).expect("kept");
+    assert!(merge::relation_has_conflict(kept));
+    let mut take = m.project.clone();
+    merge::resolve_relation(kept, true, at(6))
+        .unwrap()
+        .apply(&mut take)
+        .unwrap();
+    assert!(take.relation(claimant.id).is_none(), "deleted, as theirs did");
+    // An attribute value conflict on an annotation: theirs is taken whole.
+    let mut o4 = ours.clone();
+    let mut t4 = ours.clone();
+    // Ours says "support", theirs takes the value away.
+    for (p, v) in [(&mut o4, Some("support")), (&mut t4, None)] {
+        Command::SetAttrs {
+            owner: marginalia::model::Owner::Annotation(claim),
+            changes: vec![("polarity".into(), v.map(|v| AttrValue::Text(v.into())))],
+            at: at(7),
+        }
+        .apply(p)
+        .unwrap();
+    }
+    let m = merge::merge(&ours, &o4, &t4);
+    let marked = m.project.annotation(claim).unwrap().clone();
+    assert!(merge::has_conflict(&marked), "{:?}", m.conflicts);
+    let mut take = m.project;
+    merge::resolve(&marked, true, at(8)).unwrap().apply(&mut take).unwrap();
+    assert_eq!(
+        marked.attrs["polarity"],
+        AttrValue::Text("support".into()),
+        "the merge kept ours"
+    );
+    assert!(
+        !take.annotation(claim).unwrap().attrs.contains_key("polarity"),
+        "theirs taken"
+    );
 
     // Ours deletes the actor; theirs links a new relation to it: the
     // actor comes back, marked, and the relation's end resolves.

@@ -16,6 +16,7 @@ pub struct BannerInput<'a> {
     pub disk_changes: &'a [DiskChange],
     pub conflicts: &'a ConflictList,
     pub selected: Option<AnnotationId>,
+    pub selected_relation: Option<AnnotationId>,
 }
 
 pub fn banners(ui: &mut Ui, session: &Session, input: &BannerInput<'_>) -> Vec<Action> {
@@ -82,7 +83,7 @@ pub fn banners(ui: &mut Ui, session: &Session, input: &BannerInput<'_>) -> Vec<A
                 });
             });
     }
-    actions.extend(conflicts(ui, session, input.conflicts, input.selected));
+    actions.extend(conflicts(ui, session, input));
     // Problems that no longer hold (a re-anchored document) are not shown.
     let problems = session.current_problems();
     if !problems.is_empty() {
@@ -110,9 +111,10 @@ pub fn banners(ui: &mut Ui, session: &Session, input: &BannerInput<'_>) -> Vec<A
 
 /// The annotations a merge marked as conflicting, with the selected one's
 /// choices: keep the version the merge kept (ours), or take the other.
-fn conflicts(ui: &mut Ui, session: &Session, list: &ConflictList, selected: Option<AnnotationId>) -> Vec<Action> {
+fn conflicts(ui: &mut Ui, session: &Session, input: &BannerInput<'_>) -> Vec<Action> {
+    let (list, selected) = (input.conflicts, input.selected);
     let mut actions = Vec::new();
-    let count = list.ids.len();
+    let count = list.ids.len() + list.relation_ids.len();
     if count == 0 {
         return actions;
     }
@@ -122,7 +124,7 @@ fn conflicts(ui: &mut Ui, session: &Session, list: &ConflictList, selected: Opti
             ui.horizontal(|ui| {
                 ui.label(
                     RichText::new(format!(
-                        "{count} merge conflict(s): the merge kept one side's version of these annotations."
+                        "{count} merge conflict(s): the merge kept one side's version of these annotations and relations."
                     ))
                     .strong(),
                 );
@@ -130,6 +132,14 @@ fn conflicts(ui: &mut Ui, session: &Session, list: &ConflictList, selected: Opti
                     actions.push(Action::NextConflict);
                 }
             });
+            let relation = input
+                .selected_relation
+                .and_then(|id| session.project().relation(id))
+                .filter(|r| merge::relation_has_conflict(r));
+            if let Some(r) = relation {
+                actions.extend(relation_conflict(ui, session.project(), r));
+                return;
+            }
             let selected = selected
                 .and_then(|id| session.project().annotation(id))
                 .filter(|a| merge::has_conflict(a));
@@ -180,6 +190,52 @@ fn conflicts(ui: &mut Ui, session: &Session, list: &ConflictList, selected: Opti
     actions
 }
 
+/// A relation marked with a merge conflict: what differs, and its two
+/// choices.
+fn relation_conflict(ui: &mut Ui, project: &Project, r: &crate::model::Relation) -> Vec<Action> {
+    let mut actions = Vec::new();
+    ui.label(super::structure::relation_text(project, r, r.from));
+    if let Some(what) = r.meta.get(merge::CONFLICT) {
+        ui.label(format!("Conflict: {what}"));
+    }
+    ui.horizontal(|ui| {
+        if ui.button("Keep this version").clicked() {
+            actions.push(Action::ResolveRelationConflict {
+                id: r.id,
+                take_other: false,
+            });
+        }
+        let other = match merge::RelationOther::of(r) {
+            Some(merge::RelationOther::Deleted { by }) => Some((format!("Delete it (as {by} did)"), String::new())),
+            Some(merge::RelationOther::Version { by, relation }) => {
+                let kind = project
+                    .schema
+                    .relation_type(&relation.kind)
+                    .map_or(relation.kind.as_str(), |t| t.name.as_str());
+                let values: Vec<String> = relation.attrs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let tip = format!(
+                    "{kind} {} → {}, note: {:?} {}",
+                    relation.from,
+                    relation.to,
+                    relation.note,
+                    values.join(", ")
+                );
+                Some((format!("Use {by}' version"), tip))
+            }
+            None => None,
+        };
+        if let Some((text, tip)) = other
+            && ui.button(text).on_hover_text(tip).clicked()
+        {
+            actions.push(Action::ResolveRelationConflict {
+                id: r.id,
+                take_other: true,
+            });
+        }
+    });
+    actions
+}
+
 /// The annotations marked with merge conflicts, recomputed when the
 /// annotations change (not for other edits: a scan of 100,000 annotations'
 /// marks is 10 ms).
@@ -187,6 +243,9 @@ fn conflicts(ui: &mut Ui, session: &Session, list: &ConflictList, selected: Opti
 pub struct ConflictList {
     revision: Option<u64>,
     pub ids: Vec<AnnotationId>,
+    relations_revision: Option<u64>,
+    /// The relations marked with merge conflicts.
+    pub relation_ids: Vec<AnnotationId>,
 }
 
 impl ConflictList {
@@ -200,6 +259,16 @@ impl ConflictList {
                 .map(|a| a.id)
                 .collect();
             self.revision = Some(revision);
+        }
+        let revision = project.relations_generation();
+        if self.relations_revision != Some(revision) {
+            self.relation_ids = project
+                .relations()
+                .iter()
+                .filter(|r| merge::relation_has_conflict(r))
+                .map(|r| r.id)
+                .collect();
+            self.relations_revision = Some(revision);
         }
     }
 }

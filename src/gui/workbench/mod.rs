@@ -268,6 +268,7 @@ impl Workbench {
             disk_changes: &self.state.disk_changes,
             conflicts: &self.state.conflicts,
             selected: self.state.selection.annotation,
+            selected_relation: self.state.selection.relation,
         };
         actions.extend(panels::banners::banners(ui, session, &banner_input));
         let project = session.project();

@@ -350,24 +350,45 @@ impl Workbench {
         }
     }
 
-    /// Selects the next annotation (after the selected one) with a merge conflict.
+    /// Resolves the merge conflict marked on relation `id`.
+    pub(super) fn resolve_relation_conflict(&mut self, id: AnnotationId, take_other: bool) {
+        let Some(r) = self.project().and_then(|p| p.relation(id)) else {
+            return;
+        };
+        match crate::merge::resolve_relation(r, take_other, Timestamp::now()) {
+            Ok(command) => self.edit(command),
+            Err(e) => self.state.message = Some(capitalise(&e.to_string())),
+        }
+    }
+
+    /// Selects the next conflict after the selected one: the annotations
+    /// marked with merge conflicts, then the relations.
     pub(super) fn next_conflict(&mut self) {
         let Some(s) = &self.session else { return };
         // The banner's list, brought up to date (an edit may have come since the frame).
         self.state.conflicts.refresh(s.project());
-        let conflicts = &self.state.conflicts.ids;
-        if conflicts.is_empty() {
+        let list = &self.state.conflicts;
+        let all: Vec<(bool, AnnotationId)> = list
+            .ids
+            .iter()
+            .map(|id| (false, *id))
+            .chain(list.relation_ids.iter().map(|id| (true, *id)))
+            .collect();
+        if all.is_empty() {
             self.state.message = Some("No merge conflicts in this project".into());
             return;
         }
-        let at = self
-            .state
-            .selection
-            .annotation
-            .and_then(|s| conflicts.iter().position(|c| *c == s))
-            .map_or(0, |k| (k + 1) % conflicts.len());
-        let id = conflicts[at];
-        self.select_annotation(Some(id));
+        let current = match self.state.selection.relation {
+            Some(r) => Some((true, r)),
+            None => self.state.selection.annotation.map(|a| (false, a)),
+        };
+        let at = current
+            .and_then(|c| all.iter().position(|x| *x == c))
+            .map_or(0, |k| (k + 1) % all.len());
+        match all[at] {
+            (false, id) => self.select_annotation(Some(id)),
+            (true, id) => self.select_relation(Some(id)),
+        }
         self.state.annotation_list.reveal = true;
     }
 }

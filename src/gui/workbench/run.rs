@@ -340,6 +340,7 @@ impl Workbench {
                 }
             }
             Action::ResolveConflict { id, take_other } => self.resolve_conflict(id, take_other),
+            Action::ResolveRelationConflict { id, take_other } => self.resolve_relation_conflict(id, take_other),
             Action::NextConflict => self.next_conflict(),
             Action::Adopt { changes, side } => self.adopt(&changes, side),
             Action::AdoptRelations { changes, side } => self.adopt_relations(&changes, side),
