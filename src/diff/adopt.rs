@@ -11,9 +11,9 @@
 
 use std::collections::HashSet;
 
-use super::project_diff::{Change, RelationChange};
+use super::project_diff::{AttrChange, Change, RelationChange};
 use crate::edit::Command;
-use crate::model::{Annotation, AnnotationId, Project, Timestamp};
+use crate::model::{Annotation, AnnotationId, AttrValue, Owner, Project, Timestamp};
 
 /// Which side of a change to adopt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +37,10 @@ pub enum AdoptError {
     TextDeleted { doc: String, text: String },
     #[error("the relation links annotation {end}, which is not in the project: take that annotation first")]
     MissingEnd { end: AnnotationId },
+    #[error("{0:?} is not in the project (take the annotation or relation it belongs to first)")]
+    UnknownOwner(String),
+    #[error("{0} is not an attribute value")]
+    BadValue(String),
 }
 
 /// The edit adopting `side` of relation changes into `project`: a
@@ -103,6 +107,62 @@ pub fn adopt_relations(
         commands.push(Command::AddRelations(adds));
     }
     Ok((!commands.is_empty()).then_some(Command::Batch(commands)))
+}
+
+/// The edit adopting `side` of attribute value changes into `project`:
+/// each owner (annotation, relation, document, found by id) given that
+/// side's value, or its value unset; one step, named for the undo menu.
+/// `None` when the project already holds those values.
+pub fn adopt_attributes(
+    project: &Project,
+    changes: &[&AttrChange],
+    side: Side,
+    at: Timestamp,
+) -> Result<Option<Command>, AdoptError> {
+    let mut commands = Vec::new();
+    for c in changes {
+        let owner = match c.owner {
+            "document" => Owner::Document(c.id.clone()),
+            kind => {
+                let id = AnnotationId::parse(&c.id).ok_or_else(|| AdoptError::UnknownOwner(c.id.clone()))?;
+                if kind == "relation" {
+                    Owner::Relation(id)
+                } else {
+                    Owner::Annotation(id)
+                }
+            }
+        };
+        let current = match &owner {
+            Owner::Annotation(id) => project.annotation(*id).map(|a| &a.attrs),
+            Owner::Relation(id) => project.relation(*id).map(|r| &r.attrs),
+            Owner::Document(id) => project.document(id).map(|d| &d.attrs),
+        }
+        .ok_or_else(|| AdoptError::UnknownOwner(c.id.clone()))?;
+        let wanted = match side {
+            Side::A => &c.old,
+            Side::B => &c.new,
+        };
+        let value = match wanted {
+            None => None,
+            Some(v) => Some(AttrValue::from_json(v).ok_or_else(|| AdoptError::BadValue(v.to_string()))?),
+        };
+        if current.get(&c.key) == value.as_ref() {
+            continue;
+        }
+        commands.push(Command::SetAttrs {
+            owner,
+            changes: vec![(c.key.clone(), value)],
+            at,
+        });
+    }
+    let what = match side {
+        Side::A => "restore",
+        Side::B => "take",
+    };
+    Ok((!commands.is_empty()).then(|| Command::Named {
+        what: format!("{what} {}", crate::model::plural(commands.len(), "attribute value")),
+        commands,
+    }))
 }
 
 /// The edit adopting `side` of every change in `changes` into `project`,

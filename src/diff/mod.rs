@@ -8,7 +8,7 @@ pub mod raw;
 pub mod reanchor;
 pub mod text_map;
 
-pub use adopt::{AdoptError, Side, adopt, adopt_relations};
+pub use adopt::{AdoptError, Side, adopt, adopt_attributes, adopt_relations};
 pub use project_diff::{
     AttrChange, Change, ChangeKind, Counts, DocumentChange, LabelChange, MatchedBy, ProjectDiff, RelationChange,
     RelationCounts, StructureChange, diff,

@@ -158,6 +158,11 @@ pub enum Action {
     /// Take B's (or restore A's) version of changes of the comparison.
     /// Take or restore relation changes of the comparison (indices into
     /// its `diff.relations`), as one step.
+    /// Take B's (or restore A's) value of the ticked attribute changes.
+    AdoptAttributes {
+        changes: Vec<usize>,
+        side: Side,
+    },
     AdoptRelations {
         changes: Vec<usize>,
         side: Side,

@@ -222,6 +222,8 @@ pub struct Comparison {
     /// Relation changes ticked for "take"/"restore" (indices into
     /// `diff.relations`).
     pub checked_relations: HashSet<usize>,
+    /// The attribute value changes ticked for take/restore.
+    pub checked_attributes: HashSet<usize>,
     /// Which kinds are shown (in [`KINDS`] order).
     pub shown_kinds: [bool; 5],
     pub shown_label: Option<String>,
@@ -251,6 +253,7 @@ impl Comparison {
             selected: None,
             checked: HashSet::new(),
             checked_relations: HashSet::new(),
+            checked_attributes: HashSet::new(),
             shown_kinds: [true; 5],
             shown_label: None,
             doc,
@@ -277,6 +280,7 @@ impl Comparison {
         self.selected = None;
         self.checked.clear();
         self.checked_relations.clear();
+        self.checked_attributes.clear();
         self.revision += 1;
         self.current_revision = revision;
         if self.doc.as_ref().is_none_or(|d| self.b.project.document(d).is_none()) {
@@ -572,7 +576,7 @@ impl Comparison {
         );
         egui::CollapsingHeader::new(title)
             .id_salt("compare-relations")
-            .default_open(relations > 0)
+            .default_open(true)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     let ticked: Vec<usize> = self.checked_relations.iter().copied().collect();
@@ -602,17 +606,38 @@ impl Comparison {
                                 ui.label(text);
                             });
                         }
-                        for c in &self.diff.attributes {
-                            let show =
-                                |v: &Option<serde_json::Value>| v.as_ref().map_or("—".to_owned(), ToString::to_string);
-                            ui.weak(format!(
-                                "{} {} · {}: {} → {}",
-                                c.owner,
-                                c.id,
-                                c.key,
-                                show(&c.old),
-                                show(&c.new)
-                            ));
+                    });
+                if attributes == 0 {
+                    return;
+                }
+                ui.separator();
+                ui.horizontal(|ui| {
+                    let ticked: Vec<usize> = self.checked_attributes.iter().copied().collect();
+                    if let Some(side) = self.take_or_restore(ui, "attribute values", ticked.len()) {
+                        actions.push(Action::AdoptAttributes { changes: ticked, side });
+                    }
+                });
+                egui::ScrollArea::vertical()
+                    .id_salt("compare-attribute-list")
+                    .max_height(160.0)
+                    .show(ui, |ui| {
+                        for (i, c) in self.diff.attributes.iter().enumerate() {
+                            ui.horizontal(|ui| {
+                                let text = attribute_change_text(&self.b.project, &self.a.project, c);
+                                let mut ticked = self.checked_attributes.contains(&i);
+                                let tick = ui.checkbox(&mut ticked, "").on_hover_text("Include in take/restore");
+                                tick.widget_info(|| {
+                                    egui::WidgetInfo::labeled(egui::Role::CheckBox, true, format!("Tick: {text}"))
+                                });
+                                if tick.changed() {
+                                    if ticked {
+                                        self.checked_attributes.insert(i);
+                                    } else {
+                                        self.checked_attributes.remove(&i);
+                                    }
+                                }
+                                ui.label(text);
+                            });
                         }
                     });
             });
@@ -860,6 +885,28 @@ fn change_tip(c: &Change) -> String {
         }
         _ => String::new(),
     }
+}
+
+/// "“Pashinyan” · polarity: affirms → denies": the owner by its text (an
+/// annotation's, a relation's type, a document's title), the key, and its
+/// two values.
+pub fn attribute_change_text(b: &Project, a: &Project, c: &crate::diff::AttrChange) -> String {
+    let id = crate::model::AnnotationId::parse(&c.id);
+    let owner = match c.owner {
+        "annotation" => id
+            .and_then(|id| b.annotation(id).or_else(|| a.annotation(id)))
+            .map(|x| format!("“{}”", shorten(&x.text, 30))),
+        "relation" => id
+            .and_then(|id| b.relation(id).or_else(|| a.relation(id)))
+            .map(|r| format!("relation {}", r.kind)),
+        _ => b
+            .document(&c.id)
+            .or_else(|| a.document(&c.id))
+            .map(|d| shorten(&d.title, 30)),
+    }
+    .unwrap_or_else(|| format!("{} {}", c.owner, c.id));
+    let show = |v: &Option<serde_json::Value>| v.as_ref().map_or("—".to_owned(), ToString::to_string);
+    format!("{owner} · {}: {} → {}", c.key, show(&c.old), show(&c.new))
 }
 
 #[cfg(test)]

@@ -1153,3 +1153,47 @@ fn a_relation_merge_conflict_is_found_with_next_conflict_and_resolved_from_the_b
     assert_eq!(kept.note, "selon Interfax");
     assert!(kept.meta.is_empty(), "{:?}", kept.meta);
 }
+
+#[test]
+fn the_compare_view_restores_an_attribute_value_in_one_step() {
+    use marginalia::gui::compare::Source;
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    press(&mut h, Modifiers::COMMAND, Key::S);
+    let claim = project(&h)
+        .annotations_of(DOC)
+        .iter()
+        .find(|a| a.attrs.get("polarity") == Some(&AttrValue::Text("affirms".into())))
+        .expect("an affirming claim")
+        .clone();
+    // Since version 1: the claim denies.
+    h.state_mut().apply(Action::SetAttr {
+        owners: vec![Owner::Annotation(claim.id)],
+        key: "polarity".into(),
+        value: Some(AttrValue::Text("denies".into())),
+    });
+    settle(&mut h);
+    h.state_mut()
+        .apply(Action::StartComparison(Source::Snapshot(1), Source::Current));
+    settle(&mut h);
+    let text = {
+        let cmp = h.state().state.comparison.as_ref().expect("comparing");
+        assert_eq!(cmp.diff.attributes.len(), 1, "{:?}", cmp.diff.attributes);
+        marginalia::gui::compare::attribute_change_text(&cmp.b.project, &cmp.a.project, &cmp.diff.attributes[0])
+    };
+    assert!(text.ends_with("polarity: \"affirms\" → \"denies\""), "{text}");
+    h.get_by_label(&format!("Tick: {text}")).click();
+    settle(&mut h);
+    h.get_by_label("Restore A's attribute values (1)").click();
+    settle(&mut h);
+    assert_eq!(
+        project(&h).annotation(claim.id).and_then(|a| a.attrs.get("polarity")),
+        Some(&AttrValue::Text("affirms".into()))
+    );
+    assert_eq!(undo_text(&h), "restore 1 attribute value");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(
+        project(&h).annotation(claim.id).and_then(|a| a.attrs.get("polarity")),
+        Some(&AttrValue::Text("denies".into()))
+    );
+}

@@ -112,6 +112,19 @@ impl Workbench {
         }
     }
 
+    pub(super) fn adopt_attributes(&mut self, indices: &[usize], side: crate::diff::Side) {
+        let (Some(cmp), Some(p)) = (&self.state.comparison, self.project()) else {
+            return;
+        };
+        let changes: Vec<&crate::diff::AttrChange> =
+            indices.iter().filter_map(|&i| cmp.diff.attributes.get(i)).collect();
+        match crate::diff::adopt_attributes(p, &changes, side, Timestamp::now()) {
+            Ok(Some(command)) => self.edit(command),
+            Ok(None) => self.state.message = Some("The project already holds those values".to_owned()),
+            Err(e) => self.error("Could not take those values", e.to_string()),
+        }
+    }
+
     pub(super) fn current_text(&self) -> Option<&crate::model::Text> {
         let doc = self.state.current_doc.as_deref()?;
         Some(&self.project()?.document(doc)?.text)

@@ -344,6 +344,7 @@ impl Workbench {
             Action::NextConflict => self.next_conflict(),
             Action::Adopt { changes, side } => self.adopt(&changes, side),
             Action::AdoptRelations { changes, side } => self.adopt_relations(&changes, side),
+            Action::AdoptAttributes { changes, side } => self.adopt_attributes(&changes, side),
             Action::Edit(command) => self.edit(command),
             Action::Undo => self.undo_redo(true),
             Action::Redo => self.undo_redo(false),
