@@ -1197,3 +1197,53 @@ fn the_compare_view_restores_an_attribute_value_in_one_step() {
         Some(&AttrValue::Text("denies".into()))
     );
 }
+
+#[test]
+fn an_entity_is_picked_from_the_keyboard_with_the_arrow_keys() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let actor = project(&h)
+        .annotations_of(DOC)
+        .iter()
+        .find(|a| a.label == "actor" && !a.attrs.contains_key("refers_to"))
+        .expect("an actor with no identity yet")
+        .clone();
+    h.state_mut().apply(Action::SelectAnnotation(Some(actor.id)));
+    settle(&mut h);
+    h.get_by_label("Entity of the selected annotation").click();
+    settle(&mut h);
+    // "an" is in Arménie, Azerbaïdjan and Pashinyan: ↓ ↓ points at the second.
+    h.event(Event::Text("an".into()));
+    settle(&mut h);
+    press(&mut h, Modifiers::NONE, Key::ArrowDown);
+    press(&mut h, Modifiers::NONE, Key::ArrowDown);
+    press(&mut h, Modifiers::NONE, Key::ArrowUp);
+    press(&mut h, Modifiers::NONE, Key::ArrowDown);
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    let p = project(&h);
+    let matching: Vec<&str> = p
+        .schema
+        .entities
+        .iter()
+        .filter(|e| marginalia::model::fold_str_for_search(&e.name).contains("an"))
+        .map(|e| e.id.as_str())
+        .collect();
+    assert!(matching.len() >= 2, "{matching:?}");
+    assert_eq!(
+        p.annotation(actor.id).and_then(|a| a.attrs.get("refers_to")),
+        Some(&AttrValue::Text(matching[1].into()))
+    );
+    // A name nothing matches: Enter adds it as an entity and refers to it.
+    let entities = p.schema.entities.len();
+    h.get_by_label("Entity of the selected annotation").click();
+    settle(&mut h);
+    h.event(Event::Text("Ruben Vardanyan".into()));
+    settle(&mut h);
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    let p = project(&h);
+    assert_eq!(p.schema.entities.len(), entities + 1);
+    assert_eq!(
+        p.annotation(actor.id).and_then(|a| a.attrs.get("refers_to")),
+        Some(&AttrValue::Text("ruben_vardanyan".into()))
+    );
+}

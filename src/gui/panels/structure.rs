@@ -400,9 +400,24 @@ fn entity_widget(ui: &mut Ui, project: &Project, id: egui::Id, current: Option<&
         .show_ui(ui, |ui| {
             let filter_id = id.with("filter");
             let mut filter: String = ui.data_mut(|d| d.get_temp(filter_id)).unwrap_or_default();
-            let field = ui.add(egui::TextEdit::singleline(&mut filter).hint_text("Type part of a name"));
+            // Taken before the field sees them (a text field moves its
+            // cursor with them).
+            let (down, up) = ui.input_mut(|i| {
+                (
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown),
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp),
+                )
+            });
+            let field = ui.add(egui::TextEdit::singleline(&mut filter).hint_text("Type part of a name · ↑/↓ · Enter"));
             field.request_focus();
             ui.data_mut(|d| d.insert_temp(filter_id, filter.clone()));
+            // The entity ↑/↓ point at (Enter takes it), from the top again
+            // when the typing changes.
+            let at_id = id.with("at");
+            let mut at: Option<usize> = ui.data(|d| d.get_temp(at_id)).unwrap_or(None);
+            if field.changed() {
+                at = None;
+            }
             let needle = fold_str_for_search(&filter);
             let matching: Vec<&crate::model::Entity> = entities
                 .iter()
@@ -415,16 +430,27 @@ fn entity_widget(ui: &mut Ui, project: &Project, id: egui::Id, current: Option<&
                             .is_some_and(|r| fold_str_for_search(r).contains(&needle))
                 })
                 .collect();
+            if !matching.is_empty() {
+                let last = matching.len() - 1;
+                if down {
+                    at = Some(at.map_or(0, |k| (k + 1).min(last)));
+                }
+                if up {
+                    at = at.and_then(|k| k.checked_sub(1));
+                }
+            }
+            at = at.filter(|&k| k < matching.len());
+            ui.data_mut(|d| d.insert_temp(at_id, at));
             if ui.selectable_label(current.is_none(), "—").clicked() && current.is_some() {
                 out = Some(Change::Set(None));
             }
-            for e in &matching {
+            for (k, e) in matching.iter().enumerate() {
                 let on = matches!(current, Some(AttrValue::Text(c)) if *c == e.id);
                 let text = match &e.reference {
                     Some(r) => format!("{}  ({r})", e.name),
                     None => e.name.clone(),
                 };
-                if ui.selectable_label(on, text).clicked() && !on {
+                if ui.selectable_label(on || at == Some(k), text).clicked() && !on {
                     out = Some(Change::Set(Some(AttrValue::Text(e.id.clone()))));
                 }
             }
@@ -432,16 +458,25 @@ fn entity_widget(ui: &mut Ui, project: &Project, id: egui::Id, current: Option<&
             let exact = entities.iter().any(|e| fold_str_for_search(&e.name) == needle);
             // Enter takes the only match, or adds what is typed when
             // nothing matches.
-            if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                match matching.as_slice() {
-                    [only] => out = Some(Change::Set(Some(AttrValue::Text(only.id.clone())))),
-                    [] if !typed.is_empty() => out = Some(Change::NewEntity(typed.to_owned())),
+            // The field keeps the focus (asked for every frame), so Enter
+            // is read whether or not it let go of it.
+            if (field.lost_focus() || field.has_focus()) && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                match (at.and_then(|k| matching.get(k)), matching.as_slice()) {
+                    (Some(e), _) | (None, [e]) => out = Some(Change::Set(Some(AttrValue::Text(e.id.clone())))),
+                    (None, []) if !typed.is_empty() => out = Some(Change::NewEntity(typed.to_owned())),
                     _ => {}
                 }
             }
             if !typed.is_empty() && !exact && ui.button(format!("Add “{typed}” as a new entity")).clicked() {
                 out = Some(Change::NewEntity(typed.to_owned()));
-                ui.data_mut(|d| d.remove::<String>(filter_id));
+            }
+            // Picked: the list closes and starts empty next time.
+            if out.is_some() {
+                ui.data_mut(|d| {
+                    d.remove::<String>(filter_id);
+                    d.remove::<Option<usize>>(at_id);
+                });
+                ui.close();
             }
         })
         .response

@@ -17,7 +17,8 @@ use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Stroke, pos2, vec2};
 pub const LANE_WIDTH: f32 = 120.0;
 /// Tracks in the lane before they are reused.
 const TRACKS: usize = 6;
-const TRACK_STEP: f32 = 4.0;
+/// Apart enough that two parallel runs read as two lines at a glance.
+const TRACK_STEP: f32 = 6.0;
 
 /// Where the other end of an arrow is when it is not on screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,7 +61,7 @@ pub fn route(from: End, to: End, lane_x: f32, track: usize, view: Rect) -> Optio
     let x = lane_x + 6.0 + (track % TRACKS) as f32 * TRACK_STEP;
     // The gap above a row, a little higher for each track so that two
     // arrows leaving one row do not run on one line.
-    let gap = |r: Rect| r.top() - 2.0 - (track % 3) as f32 * 1.5;
+    let gap = |r: Rect| r.top() - 2.0 - (track % 3) as f32 * 2.5;
     let edge = |o: Off| match o {
         Off::Above => view.top() + 2.0,
         Off::Below => view.bottom() - 2.0,
@@ -159,6 +160,7 @@ pub fn paint(painter: &Painter, arrows: &[Arrow], lane_x: f32, view: Rect, backg
         let galley = painter.layout_no_wrap(arrow.label.clone(), font.clone(), arrow.colour);
         let size = galley.size() + vec2(4.0, 2.0);
         let mut rect = Align2::LEFT_CENTER.anchor_size(anchor, size);
+        let wanted = anchor;
         // Side by side while the lane has room, else below.
         let left = anchor.x;
         while placed.iter().any(|r| r.intersects(rect)) {
@@ -172,6 +174,12 @@ pub fn paint(painter: &Painter, arrows: &[Arrow], lane_x: f32, view: Rect, backg
         // Inside the view: a long label moves left rather than being cut.
         if rect.right() > view.right() - 2.0 {
             rect = rect.translate(vec2(view.right() - 2.0 - rect.right(), 0.0));
+        }
+        // A label moved off its place keeps a faint leader to it, so that
+        // a stack of labels still says which arrow each names.
+        if (rect.left_center() - wanted).length() > 1.0 {
+            let leader = [pos2(wanted.x - 3.0, wanted.y), rect.left_center()];
+            painter.line_segment(leader, Stroke::new(0.8, arrow.colour.gamma_multiply(0.6)));
         }
         placed.push(rect);
         painter.rect_filled(rect, 2.0, background);
