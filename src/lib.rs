@@ -30,6 +30,7 @@ pub mod gui;
 pub mod merge;
 pub mod model;
 pub mod persist;
+pub mod search;
 pub mod session;
 pub mod synth;
 pub mod user;

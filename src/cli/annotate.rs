@@ -21,8 +21,8 @@ pub struct AnnotateArgs {
     /// The project file.
     project: PathBuf,
     /// Id of the document to tag (see `marginalia stats`).
-    #[arg(long)]
-    doc: String,
+    #[arg(long, required_unless_present = "all_documents")]
+    doc: Option<String>,
     /// Label id to apply (`event`, `claim`, `actor`, ...).
     #[arg(long)]
     label: String,
@@ -42,6 +42,14 @@ pub struct AnnotateArgs {
     /// Tag every occurrence of --find not already tagged with this label, as one edit.
     #[arg(long, requires = "find", conflicts_with_all = ["start", "end"])]
     all: bool,
+    /// Tag every occurrence of --find in every document (not already tagged
+    /// with this label), as one edit; prints how many were added per document.
+    #[arg(long, requires = "find", conflicts_with_all = ["doc", "nth", "start", "end", "fragments"])]
+    all_documents: bool,
+    /// With --all or --all-documents: leave occurrences that carry any
+    /// annotation of exactly their span (whatever its label).
+    #[arg(long)]
+    untagged: bool,
     /// Start offset in code points (Unicode scalar values), inclusive.
     #[arg(long, requires = "end")]
     start: Option<usize>,
@@ -113,19 +121,23 @@ pub fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
         session.author = author.clone();
     }
     let project = session.project();
-    let doc = project
-        .document(&args.doc)
-        .with_context(|| format!("no document {:?} in {}", args.doc, args.project.display()))?;
     if !project.schema.contains(&args.label) {
         let known: Vec<&str> = project.schema.labels.iter().map(|l| l.id.as_str()).collect();
         bail!("no label {:?} in the schema (labels: {})", args.label, known.join(", "));
     }
     let assignments = parse_assignments(&project.schema, &AttrTarget::Label(args.label.clone()), &args.attrs)?;
+    if args.all_documents {
+        return annotate_all_documents(session, &args, &assignments);
+    }
+    let doc_id = args.doc.clone().unwrap_or_default();
+    let doc = project
+        .document(&doc_id)
+        .with_context(|| format!("no document {doc_id:?} in {}", args.project.display()))?;
     if let Some(pieces) = &args.fragments {
         let pieces = parse_fragments(pieces)?;
         let mut a = new_fragmented_annotation(
             project,
-            &args.doc,
+            &doc_id,
             &pieces,
             &args.label,
             &session.author,
@@ -148,13 +160,13 @@ pub fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
                 })
                 .collect();
             if found.is_empty() {
-                bail!("{needle:?} does not occur in document {:?}", args.doc);
+                bail!("{needle:?} does not occur in document {doc_id:?}");
             }
             let tagged = |r: &Range<usize>| {
                 project
-                    .annotations_of(&args.doc)
+                    .annotations_of(&doc_id)
                     .iter()
-                    .any(|a| a.range() == *r && a.label == args.label)
+                    .any(|a| a.range() == *r && (a.label == args.label || args.untagged))
             };
             if args.all {
                 let untagged: Vec<_> = found.iter().filter(|r| !tagged(r)).cloned().collect();
@@ -171,9 +183,8 @@ pub fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
                 let nth = args.nth.unwrap_or(1) as usize;
                 let Some(r) = found.get(nth - 1) else {
                     bail!(
-                        "{needle:?} occurs {} time(s) in document {:?}, not {nth}",
-                        found.len(),
-                        args.doc
+                        "{needle:?} occurs {} time(s) in document {doc_id:?}, not {nth}",
+                        found.len()
                     );
                 };
                 if tagged(r) {
@@ -192,7 +203,7 @@ pub fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
     };
     let mut new = new_annotations(
         project,
-        &args.doc,
+        &doc_id,
         &ranges,
         &args.label,
         &session.author,
@@ -204,6 +215,81 @@ pub fn annotate(args: AnnotateArgs) -> anyhow::Result<ExitCode> {
         }
     }
     add(session, new, &assignments, args.json)
+}
+
+/// `--find TEXT --all-documents`: every occurrence (exact text) in every
+/// document, tagged in one step; a line per document with what it added.
+fn annotate_all_documents(
+    mut session: Session,
+    args: &AnnotateArgs,
+    assignments: &[(String, Option<AttrValue>)],
+) -> anyhow::Result<ExitCode> {
+    use marginalia::search::{self, Matcher, Query};
+    let needle = args.find.clone().unwrap_or_default();
+    let matcher = Matcher::new(&Query {
+        pattern: needle.clone(),
+        case_sensitive: true,
+        ..Query::default()
+    })?;
+    let project = session.project();
+    let found = search::search(project, &matcher, &|_| true, &|_| None, usize::MAX);
+    if found.hits.is_empty() {
+        bail!("{needle:?} does not occur in any document");
+    }
+    let tagged = search::tag_hits(
+        project,
+        &found.hits,
+        &args.label,
+        args.untagged,
+        &session.author,
+        Timestamp::now(),
+    )?;
+    let Some(Command::Named { commands, .. }) = tagged.command else {
+        outln!(
+            "all {} occurrence(s) of {needle:?} are already tagged{}",
+            found.hits.len(),
+            if args.untagged {
+                String::new()
+            } else {
+                format!(" as {}", args.label)
+            }
+        );
+        return Ok(ExitCode::SUCCESS);
+    };
+    let mut new: Vec<Annotation> = commands
+        .into_iter()
+        .flat_map(|c| match c {
+            Command::AddAnnotations(v) => v,
+            _ => Vec::new(),
+        })
+        .collect();
+    for a in &mut new {
+        if let Some(note) = &args.note {
+            a.note = note.clone();
+        }
+        for (key, value) in assignments {
+            if let Some(v) = value {
+                a.attrs.insert(key.clone(), v.clone());
+            }
+        }
+    }
+    session.apply(Command::AddAnnotations(new.clone()))?;
+    save(&mut session)?;
+    if args.json {
+        let list: Vec<serde_json::Value> = new.iter().map(annotation_json).collect();
+        outln!("{}", serde_json::Value::from(list));
+    } else {
+        for (doc, n) in &tagged.per_document {
+            outln!("{doc}\t{n} added");
+        }
+        outln!(
+            "added {} in {} document(s); {} occurrence(s) already tagged",
+            marginalia::model::plural(new.len(), "annotation"),
+            tagged.per_document.len(),
+            tagged.skipped
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Adds `new` with the attribute values given, saves, and says what was added.

@@ -33,6 +33,7 @@ mod formats;
 mod merge;
 
 mod report;
+mod search;
 mod structure;
 mod versions;
 
@@ -110,6 +111,12 @@ enum Command {
     Stats(report::StatsArgs),
     /// Tag spans of a document from the shell, and save.
     Annotate(annotate::AnnotateArgs),
+    /// Find a word, a phrase or a regular expression in every document:
+    /// each hit with its document, code-point offsets, context and state
+    /// (untagged, or tagged with which labels). Never writes.
+    ///
+    /// Exits 0 with hits, 1 with none, 2 on trouble.
+    Search(search::SearchArgs),
     /// Change an annotation's label, note or span (one undoable step, saved).
     Edit(edit::EditArgs),
     /// Delete annotations (with their relations) or relations by id (one undoable step, saved).
@@ -188,6 +195,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Validate(args)) => report::validate(&args.project),
         Some(Command::Stats(args)) => report::stats(args),
         Some(Command::Annotate(args)) => annotate::annotate(args),
+        Some(Command::Search(args)) => Ok(search::search(args)),
         Some(Command::Edit(args)) => edit::edit(args),
         Some(Command::Delete(args)) => edit::delete(args),
         Some(Command::Relate(args)) => structure::relate(args),

@@ -67,10 +67,24 @@ pub fn new_annotations(
     author: &str,
     at: Timestamp,
 ) -> Result<Vec<Annotation>, EditError> {
+    new_annotations_among(project, doc, ranges, label, author, at, &mut project.used_ids())
+}
+
+/// [`new_annotations`], with the ids already taken given (and the new ones
+/// added to them): tagging across thousands of documents gathers the
+/// project's ids once, not once per document.
+pub fn new_annotations_among(
+    project: &Project,
+    doc: &str,
+    ranges: &[Range<usize>],
+    label: &str,
+    author: &str,
+    at: Timestamp,
+    taken: &mut std::collections::HashSet<AnnotationId>,
+) -> Result<Vec<Annotation>, EditError> {
     if !project.schema.contains(label) {
         return Err(EditError::UnknownLabel(label.to_owned()));
     }
-    let mut taken = project.used_ids();
     let attrs = defaults(project, &AttrTarget::Label(label.to_owned()));
     ranges
         .iter()

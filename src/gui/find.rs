@@ -1,14 +1,11 @@
-//! Find in document: the matches of a query, in code points.
-//!
-//! Unless "match case" is on, search compares a folded copy of the text in
-//! which every character folds to exactly one character (lower case,
-//! accents of precomposed letters dropped: [`crate::model::fold_for_search`]), so that
-//! match positions in the copy are positions in the document. The folded
-//! copy is kept per document until its text changes.
+//! Find in document: the matches of a query, in code points, found by
+//! [`crate::search::Matcher`] (case- and accent-insensitive unless "match
+//! case" is on, whole words by default). The folded copy of the text the
+//! search reads is kept until the text changes.
 
 use std::ops::Range;
 
-use crate::model::{Text, fold_str_for_search};
+use crate::model::Text;
 
 /// Searches never return more matches than this (a one-letter query in a
 /// 10 MB document would otherwise allocate millions).
@@ -78,27 +75,23 @@ impl FindState {
             self.truncated = false;
             return;
         }
-        let (found, truncated) = if self.case_sensitive {
-            find(text, &self.query)
-        } else {
-            if !self.folded.as_ref().is_some_and(|(t, _)| t.ptr_eq(text)) {
-                let folded = Text::new(fold_str_for_search(text.as_str()));
-                self.folded = Some((text.clone(), folded));
-            }
-            let needle = fold_str_for_search(&self.query);
-            match &self.folded {
-                Some((_, folded)) => find(folded, &needle),
-                None => (Vec::new(), false),
-            }
+        let query = crate::search::Query {
+            pattern: self.query.clone(),
+            regex: false,
+            whole_word: self.whole_word,
+            case_sensitive: self.case_sensitive,
         };
-        self.matches = if self.whole_word {
-            found
-                .into_iter()
-                .filter(|m| crate::model::words::snap_to_words(text, m.clone()) == *m)
-                .collect()
-        } else {
-            found
+        let Ok(matcher) = crate::search::Matcher::new(&query) else {
+            self.matches.clear();
+            self.truncated = false;
+            return;
         };
+        if matcher.wants_folded() && !self.folded.as_ref().is_some_and(|(t, _)| t.ptr_eq(text)) {
+            self.folded = Some((text.clone(), crate::search::fold(text)));
+        }
+        let folded = self.folded.as_ref().map(|(_, f)| f);
+        let (found, truncated) = matcher.find(text, folded, MAX_MATCHES);
+        self.matches = found;
         self.truncated = truncated;
     }
 
@@ -156,21 +149,6 @@ impl FindState {
         self.current = Some(i);
         Some(self.matches[i].clone())
     }
-}
-
-/// Non-overlapping occurrences of `needle` in `text`, in code points.
-fn find(text: &Text, needle: &str) -> (Vec<Range<usize>>, bool) {
-    let len = needle.chars().count();
-    let mut out = Vec::new();
-    for (byte, _) in text.as_str().match_indices(needle) {
-        if out.len() == MAX_MATCHES {
-            return (out, true);
-        }
-        if let Some(start) = text.char_of_byte(byte) {
-            out.push(start..start + len);
-        }
-    }
-    (out, false)
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ fn every_subcommand_has_help() {
         ("validate", "PROJECT"),
         ("stats", "--json"),
         ("annotate", "--nth"),
+        ("search", "--doc-filter"),
         ("edit", "--note"),
         ("delete", "IDS"),
         ("history", "PROJECT"),

@@ -8,6 +8,7 @@
 //! - `trust`: the defects adversarial testing found, one test each.
 //! - `fuzz`: a short mutation-fuzzing run of every loader.
 //! - `cli`: the real binary, every subcommand and exit status.
+//! - `corpus`: search across documents and tagging every occurrence.
 //! - `formats`: dataset round trips, golden files, exact offsets.
 //! - `versions`, `merge`, `agreement`: history and diffs, three-way merge
 //!   and git, agreement figures and adjudication.
@@ -17,6 +18,7 @@ mod common;
 
 mod agreement;
 mod cli;
+mod corpus;
 mod crash_safety;
 mod formats;
 mod fuzz;

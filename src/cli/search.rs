@@ -1,0 +1,136 @@
+//! `marginalia search`: every occurrence of a word, a phrase or a regular
+//! expression across a project's documents, with context and state (read
+//! only, never writing).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use marginalia::persist;
+use marginalia::search::{self, HitState, Matcher, Query};
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The project file.
+    project: PathBuf,
+    /// What to look for: a word or a phrase (accents and case aside unless
+    /// --case), or a regular expression with --regex.
+    query: String,
+    /// QUERY is a regular expression (Rust `regex` syntax; case-insensitive
+    /// unless --case, accents as written).
+    #[arg(long)]
+    regex: bool,
+    /// Only hits that are whole words (`armée` in « l’armée », not in « armées »).
+    #[arg(long)]
+    word: bool,
+    /// Case (and accents, for a word or phrase) must match.
+    #[arg(long)]
+    case: bool,
+    /// Search only the documents that match: text found in the id, title,
+    /// path or a metadata value; or FIELD=VALUE (`outlet=Wikipédia`,
+    /// `date=2023`), `status=done`, `label=claim`. Repeatable: all must match.
+    #[arg(long = "doc-filter", value_name = "FILTER")]
+    doc_filter: Vec<String>,
+    /// Characters of context either side of a hit.
+    #[arg(long, default_value_t = 40)]
+    context: usize,
+    /// Stop after this many hits.
+    #[arg(long)]
+    limit: Option<usize>,
+    /// Print JSON: {"query", "documents_searched", "total", "truncated",
+    /// "hits": [{"doc", "start", "end", "text", "left", "right", "state",
+    /// "labels"}]} (offsets in code points, half-open).
+    #[arg(long)]
+    json: bool,
+}
+
+/// Exits 0 with hits, 1 with none, 2 on trouble (as grep does).
+pub fn search(args: SearchArgs) -> ExitCode {
+    match run(&args) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {}", super::error_message(&e));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &SearchArgs) -> anyhow::Result<bool> {
+    let query = Query {
+        pattern: args.query.clone(),
+        regex: args.regex,
+        whole_word: args.word,
+        case_sensitive: args.case,
+    };
+    let matcher = Matcher::new(&query)?;
+    let loaded = persist::load(&args.project)?;
+    if !loaded.problems.is_empty() {
+        eprintln!(
+            "note: {} has {} problem(s) (`marginalia validate` lists them); searching the texts as they are",
+            args.project.display(),
+            loaded.problems.len()
+        );
+    }
+    let project = &loaded.project;
+    let keep = |d: &marginalia::model::Document| args.doc_filter.iter().all(|f| search::doc_matches(project, d, f));
+    let found = search::search(
+        project,
+        &matcher,
+        &keep,
+        &|_| None,
+        args.limit.unwrap_or(search::MAX_HITS),
+    );
+    let rows = found.hits.iter().map(|h| {
+        let text = project.document(&h.doc).map(|d| d.text.clone()).unwrap_or_default();
+        let (left, hit, right) = search::context(&text, h.range(), args.context);
+        (h, left, hit, right, search::hit_state(project, h))
+    });
+    if args.json {
+        let hits: Vec<serde_json::Value> = rows
+            .map(|(h, left, text, right, state)| {
+                let labels = match &state {
+                    HitState::Untagged => Vec::new(),
+                    HitState::Tagged(l) => l.clone(),
+                };
+                serde_json::json!({
+                    "doc": h.doc,
+                    "start": h.start,
+                    "end": h.end,
+                    "text": text,
+                    "left": left,
+                    "right": right,
+                    "state": if state.is_untagged() { "untagged" } else { "tagged" },
+                    "labels": labels,
+                })
+            })
+            .collect();
+        let out = serde_json::json!({
+            "query": args.query,
+            "documents_searched": found.documents,
+            "total": hits.len(),
+            "truncated": found.truncated,
+            "hits": hits,
+        });
+        outln!("{out}");
+    } else {
+        for (h, left, text, right, state) in rows {
+            outln!(
+                "{}\t[{}, {})\t{left}[{text}]{right}\t{}",
+                h.doc,
+                h.start,
+                h.end,
+                state.describe()
+            );
+        }
+        let docs: std::collections::BTreeSet<&str> = found.hits.iter().map(|h| h.doc.as_str()).collect();
+        eprintln!(
+            "{} in {} of {} document(s) searched{}",
+            marginalia::model::plural(found.hits.len(), "hit"),
+            docs.len(),
+            found.documents,
+            if found.truncated { " (stopped at the limit)" } else { "" }
+        );
+    }
+    Ok(!found.hits.is_empty())
+}

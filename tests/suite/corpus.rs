@@ -1,0 +1,208 @@
+//! The corpus: `marginalia search` over every document (modes, offsets,
+//! context, state, document filters, exit codes) and `annotate
+//! --all-documents` (per-document counts, never tagging twice).
+
+use std::path::PathBuf;
+
+use crate::common;
+
+use common::{marginalia, p, stderr, stdout};
+use marginalia::persist;
+
+/// A copy of the sample project (four documents) in a temporary folder.
+fn sample() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let from = common::sample_project_path();
+    let folder = from.parent().expect("folder");
+    for entry in std::fs::read_dir(folder).expect("read sample") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
+    }
+    let path = dir.path().join("karabakh.ron");
+    (dir, path)
+}
+
+fn json(o: &std::process::Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(o)).expect("JSON output")
+}
+
+#[test]
+fn search_finds_every_document_with_exact_offsets_context_and_state() {
+    let (_dir, path) = sample();
+    let project = persist::open(&path).expect("opens");
+    let o = marginalia(&["search", p(&path), "Stepanakert", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = json(&o);
+    assert_eq!(out["documents_searched"], 4);
+    let hits = out["hits"].as_array().expect("hits");
+    assert!(hits.len() > 3, "{}", hits.len());
+    let docs: std::collections::BTreeSet<&str> = hits.iter().filter_map(|h| h["doc"].as_str()).collect();
+    assert!(docs.len() >= 2, "found in several documents: {docs:?}");
+    for h in hits {
+        let doc = project.document(h["doc"].as_str().unwrap()).expect("a document");
+        let (start, end) = (
+            h["start"].as_u64().unwrap() as usize,
+            h["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(doc.text.slice(start..end), h["text"].as_str(), "code points");
+        let left = h["left"].as_str().unwrap();
+        let before = doc
+            .text
+            .slice(start - left.chars().count()..start)
+            .unwrap()
+            .replace(['\n', '\r', '\t'], " ");
+        assert_eq!(left, before);
+        // The state is what the project holds at that span.
+        let tagged: Vec<&str> = project
+            .annotations_of(&doc.id)
+            .iter()
+            .filter(|a| (a.start, a.end) == (start, end) && !a.is_discontinuous())
+            .map(|a| a.label.as_str())
+            .collect();
+        assert_eq!(h["state"], if tagged.is_empty() { "untagged" } else { "tagged" });
+        assert_eq!(h["labels"].as_array().unwrap().len(), tagged.len());
+    }
+    // Accents and case aside by default; --case makes them count.
+    let folded = json(&marginalia(&["search", p(&path), "STEPANAKERT", "--json"]));
+    assert_eq!(folded["total"], out["total"]);
+    let o = marginalia(&["search", p(&path), "STEPANAKERT", "--case"]);
+    assert_eq!(o.status.code(), Some(1), "no hit: exit 1");
+    // The human form: a line per hit, the count on stderr.
+    let o = marginalia(&["search", p(&path), "Stepanakert", "--limit", "2"]);
+    assert_eq!(stdout(&o).lines().count(), 2);
+    assert!(stderr(&o).contains("2 hits"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("stopped at the limit"), "{}", stderr(&o));
+}
+
+#[test]
+fn search_modes_document_filters_and_trouble() {
+    let (_dir, path) = sample();
+    let total = |args: &[&str]| -> u64 {
+        let mut all = vec!["search", p(&path)];
+        all.extend_from_slice(args);
+        all.push("--json");
+        let o = marginalia(&all);
+        assert!(
+            o.status.code() == Some(0) || o.status.code() == Some(1),
+            "{}",
+            stderr(&o)
+        );
+        if o.status.code() == Some(1) {
+            return 0;
+        }
+        json(&o)["total"].as_u64().unwrap()
+    };
+    // "armée" inside "armées" only without --word.
+    let any = total(&["armée"]);
+    let words = total(&["armée", "--word"]);
+    assert!(any > words && words > 0, "{any} {words}");
+    // A regular expression, case-insensitive unless --case.
+    assert_eq!(
+        total(&["--regex", r"\barmées?\b"]),
+        total(&["armée", "--word"]) + total(&["armées", "--word"])
+    );
+    // Only the Wikipédia articles, by a metadata value and by FIELD=VALUE.
+    let all = total(&["Azerbaïdjan"]);
+    let wiki = total(&["Azerbaïdjan", "--doc-filter", "outlet=Wikipédia"]);
+    assert!(wiki > 0 && wiki < all, "{wiki} of {all}");
+    assert_eq!(total(&["Azerbaïdjan", "--doc-filter", "wikipedia"]), wiki);
+    assert_eq!(
+        total(&[
+            "Azerbaïdjan",
+            "--doc-filter",
+            "status=done",
+            "--doc-filter",
+            "outlet=Wiki"
+        ]),
+        0
+    );
+    // Trouble: exit 2 with a reason, never a panic.
+    let o = marginalia(&["search", p(&path), "(", "--regex"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("regular expression"), "{}", stderr(&o));
+    let o = marginalia(&["search", "/nonexistent/p.ron", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = marginalia(&["search", p(&path), ""]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("empty"), "{}", stderr(&o));
+}
+
+#[test]
+fn annotate_all_documents_tags_every_occurrence_once_and_says_where() {
+    let (_dir, path) = sample();
+    let before = persist::open(&path).expect("opens");
+    let needle = "Stepanakert";
+    let hits = json(&marginalia(&["search", p(&path), needle, "--case", "--json"]));
+    let already = hits["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["labels"].as_array().unwrap().iter().any(|l| l == "actor"))
+        .count();
+    let total = hits["total"].as_u64().unwrap() as usize;
+    let o = marginalia(&[
+        "annotate",
+        p(&path),
+        "--label",
+        "actor",
+        "--find",
+        needle,
+        "--all-documents",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let after = persist::open(&path).expect("still valid");
+    assert_eq!(after.annotations().len(), before.annotations().len() + total - already);
+    // A line per document with its count, then the total.
+    let out = stdout(&o);
+    let per_doc: usize = out
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(_, n)| n.trim_end_matches(" added").parse::<usize>().expect("a count"))
+        .sum();
+    assert_eq!(per_doc, total - already, "{out}");
+    assert!(
+        out.contains(&format!("{already} occurrence(s) already tagged")),
+        "{out}"
+    );
+    // Again: nothing added, nothing written twice.
+    let o = marginalia(&[
+        "annotate",
+        p(&path),
+        "--label",
+        "actor",
+        "--find",
+        needle,
+        "--all-documents",
+    ]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("already tagged"), "{}", stdout(&o));
+    assert_eq!(
+        persist::open(&path).unwrap().annotations().len(),
+        after.annotations().len()
+    );
+    // --untagged leaves spans tagged with another label; --doc conflicts.
+    let o = marginalia(&[
+        "annotate",
+        p(&path),
+        "--label",
+        "event",
+        "--find",
+        needle,
+        "--all-documents",
+        "--untagged",
+    ]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("already tagged"), "{}", stdout(&o));
+    let o = marginalia(&[
+        "annotate",
+        p(&path),
+        "--doc",
+        "x",
+        "--label",
+        "actor",
+        "--find",
+        needle,
+        "--all-documents",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "a usage error");
+}
