@@ -252,6 +252,17 @@ pub enum Action {
         to: AnnotationId,
     },
     StartLinking,
+    /// Open or close Search all documents.
+    ToggleCorpusSearch,
+    /// Run the corpus search's query.
+    CorpusSearchRun,
+    /// Show hit `i` of the corpus search in its document.
+    ShowHit(usize),
+    /// Tag the corpus search's ticked hits, one step.
+    TagHits {
+        label: String,
+        untagged_only: bool,
+    },
     /// Ctrl+R: assign the selected event's roles, one after another.
     StartRoles,
     /// The selected text becomes another piece of the selected annotation
@@ -295,8 +306,6 @@ pub enum Action {
 }
 
 impl Action {
-    /// Actions that would drop the open project, and so ask first when it
-    /// has unsaved changes.
     /// True for actions that record new annotations under the annotator's
     /// name (the workbench asks for the name first if it has none).
     pub fn records_author(&self) -> bool {
@@ -306,6 +315,9 @@ impl Action {
                 | Action::TagAllMatches(_)
                 // Asked before the loop starts, not at its last key.
                 | Action::StartLinking
+                | Action::StartRoles
+                | Action::DragLink { .. }
+                | Action::TagHits { .. }
                 | Action::Relate { .. }
                 | Action::ReviewDecide { .. }
                 | Action::ReviewDecideCurrent(_)
@@ -314,6 +326,8 @@ impl Action {
         )
     }
 
+    /// Actions that would drop the open project, and so ask first when it
+    /// has unsaved changes.
     pub fn drops_project(&self) -> bool {
         matches!(
             self,

@@ -21,6 +21,7 @@ pub mod action;
 mod app;
 pub mod commands;
 pub mod compare;
+pub mod corpus_search;
 mod dataset_options;
 pub mod dialogs;
 pub mod export_dialog;

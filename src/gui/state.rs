@@ -49,4 +49,6 @@ pub struct UiState {
     pub linking: Option<super::linking::Linking>,
     /// Relation types whose arrows are not drawn.
     pub hidden_relation_types: Vec<String>,
+    /// Search all documents (Ctrl+Shift+F), while open.
+    pub corpus_search: Option<super::corpus_search::CorpusSearch>,
 }

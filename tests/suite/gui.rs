@@ -18,6 +18,8 @@ use marginalia::persist;
 
 const DOC: &str = "report-2023-09-21";
 
+#[path = "gui_corpus.rs"]
+mod corpus;
 #[path = "gui_structure.rs"]
 mod structure;
 

@@ -239,6 +239,9 @@ impl Workbench {
             self.state.message.as_deref(),
             self.current_view(),
         );
+        if let Some(search) = &mut self.state.corpus_search {
+            actions.extend(search.ui(ui, session.project(), self.state.current_doc.as_deref()));
+        }
         actions.extend(panels::documents::documents_panel(
             ui,
             session.project(),

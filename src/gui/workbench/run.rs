@@ -526,6 +526,19 @@ impl Workbench {
                 let _ = self.settings.save();
             }
             Action::StartLinking => self.start_linking(),
+            Action::ToggleCorpusSearch => {
+                self.state.corpus_search = match self.state.corpus_search.take() {
+                    Some(_) => None,
+                    None => Some(Default::default()),
+                };
+            }
+            Action::CorpusSearchRun => {
+                if let (Some(search), Some(s)) = (&mut self.state.corpus_search, &self.session) {
+                    search.run(s.project());
+                }
+            }
+            Action::ShowHit(i) => self.show_hit(i),
+            Action::TagHits { label, untagged_only } => self.tag_hits(&label, untagged_only),
             Action::StartRoles => self.start_roles(),
             Action::AddPiece => self.add_piece(),
             Action::RemovePiece(id, k) => self.remove_piece(id, k),

@@ -100,6 +100,61 @@ impl Workbench {
         }
     }
 
+    /// Shows corpus search hit `i`: its document, the hit selected as text
+    /// (a label key tags it) and scrolled into view.
+    pub(super) fn show_hit(&mut self, i: usize) {
+        let Some(hit) = self.state.corpus_search.as_mut().and_then(|s| {
+            s.current = Some(i);
+            s.hits.get(i).cloned()
+        }) else {
+            return;
+        };
+        if self.state.current_doc.as_deref() != Some(hit.doc.as_str()) {
+            self.state.current_doc = Some(hit.doc.clone());
+        }
+        self.state.selection = crate::gui::view::Selection {
+            text: Some(hit.range()),
+            cursor: Some(hit.start),
+            ..Default::default()
+        };
+        self.scroll_current_to(hit.start);
+    }
+
+    /// Tags the corpus search's ticked hits with `label`, one step.
+    pub(super) fn tag_hits(&mut self, label: &str, untagged_only: bool) {
+        let (Some(search), Some(session)) = (&self.state.corpus_search, &self.session) else {
+            return;
+        };
+        let hits = search.ticked_hits();
+        let result = crate::search::tag_hits(
+            session.project(),
+            &hits,
+            label,
+            untagged_only,
+            &session.author,
+            Timestamp::now(),
+        );
+        match result {
+            Ok(tagged) => match tagged.command {
+                Some(command) => {
+                    self.edit(command);
+                    if tagged.skipped > 0
+                        && let Some(m) = &mut self.state.message
+                    {
+                        m.push_str(&format!(" ({} already tagged, left)", tagged.skipped));
+                    }
+                }
+                None => {
+                    self.state.message = Some(format!(
+                        "Nothing to tag: the {} ticked are tagged already",
+                        plural(hits.len(), "hit")
+                    ));
+                }
+            },
+            Err(e) => self.state.message = Some(format!("Could not tag the hits: {e}")),
+        }
+    }
+
     /// Feeds one key to the linking loop.
     pub(super) fn link_key(&mut self, key: LinkKey) {
         self.link_step(|linking, project| linking.key(project, key));

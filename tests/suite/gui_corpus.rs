@@ -1,0 +1,97 @@
+//! Search all documents, driven headless: the query, the hits as rows
+//! with their state, ticks, tagging the ticked hits in one step (never
+//! twice), and a hit shown in its document.
+
+use super::*;
+
+#[test]
+fn the_corpus_is_searched_its_hits_tagged_once_in_one_step_and_shown() {
+    use marginalia::search::{self, Matcher, Query};
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    // One occurrence tagged by hand already.
+    let first = find(&h, "Stepanakert", 0);
+    let a = marginalia::edit::new_annotation(
+        project(&h),
+        DOC,
+        first,
+        "actor",
+        "ana",
+        marginalia::model::Timestamp::now(),
+    )
+    .expect("a tag");
+    h.state_mut()
+        .apply(Action::Edit(marginalia::edit::Command::AddAnnotations(vec![a])));
+    settle(&mut h);
+    press(&mut h, Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::F);
+    assert!(h.state().state.corpus_search.is_some(), "Ctrl+Shift+F opens it");
+    h.get_by_label("Corpus search query").focus();
+    settle(&mut h);
+    h.event(Event::Text("stepanakert".into()));
+    settle(&mut h);
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    let expected = {
+        let m = Matcher::new(&Query {
+            pattern: "stepanakert".into(),
+            whole_word: false,
+            ..Query::default()
+        })
+        .expect("valid");
+        search::search(project(&h), &m, &|_| true, &|_| None, search::MAX_HITS)
+    };
+    let (hits, ticked) = {
+        let s = h.state().state.corpus_search.as_ref().expect("open");
+        (s.hits.clone(), s.ticked.len())
+    };
+    assert_eq!(hits, expected.hits, "accents and case aside, every document");
+    let untagged = hits
+        .iter()
+        .filter(|x| search::hit_state(project(&h), x).is_untagged())
+        .count();
+    assert!(untagged > 0 && untagged < hits.len(), "{untagged} of {}", hits.len());
+    assert_eq!(ticked, untagged, "the untagged hits are ticked to begin with");
+    h.get_by_label_contains(&format!("{} hits in", hits.len()));
+    // Tag them as actors: one step, named, and nothing doubled.
+    let before = project(&h).annotations().len();
+    h.state_mut().state.corpus_search.as_mut().expect("open").label = Some("actor".into());
+    settle(&mut h);
+    h.get_by_label(&format!("Tag {untagged} ticked")).click();
+    settle(&mut h);
+    assert_eq!(project(&h).annotations().len(), before + untagged);
+    let undo = h
+        .state()
+        .session()
+        .and_then(|s| s.history().undo_description())
+        .unwrap_or_default();
+    assert!(undo.starts_with(&format!("tag {untagged} hit")), "{undo}");
+    // Every hit is tagged now: ticking all and tagging again adds nothing.
+    h.get_by_label("All").click();
+    settle(&mut h);
+    h.get_by_label(&format!("Tag {} ticked", hits.len())).click();
+    settle(&mut h);
+    assert_eq!(project(&h).annotations().len(), before + untagged);
+    assert!(
+        message(&h).is_some_and(|m| m.starts_with("Nothing to tag")),
+        "{:?}",
+        message(&h)
+    );
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(project(&h).annotations().len(), before, "one undo");
+    // A hit shown: its document opens with the hit selected as text.
+    // (A row on screen: the list draws only those.)
+    let last = hits.iter().position(|x| x.doc != DOC).filter(|&i| i < 6).unwrap_or(1);
+    h.get_by_label(&format!("Hit {}: {}", last + 1, {
+        let d = project(&h).document(&hits[last].doc).expect("doc");
+        d.text.slice(hits[last].range()).expect("text").to_owned()
+    }))
+    .click();
+    settle(&mut h);
+    assert_eq!(h.state().state.current_doc.as_deref(), Some(hits[last].doc.as_str()));
+    assert_eq!(h.state().state.selection.text, Some(hits[last].range()));
+    // A bad regular expression says why.
+    h.state_mut().state.corpus_search.as_mut().expect("open").query.regex = true;
+    h.state_mut().state.corpus_search.as_mut().expect("open").query.pattern = "(".into();
+    h.state_mut().apply(Action::CorpusSearchRun);
+    settle(&mut h);
+    h.get_by_label_contains("not a valid regular expression");
+}
