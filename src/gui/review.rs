@@ -608,7 +608,7 @@ impl Review {
                     ui.strong(h);
                 }
                 ui.end_row();
-                let rows = std::iter::once(("overall".to_owned(), &rel.f1_exact, &rel.f1_overlap))
+                let rows = std::iter::once(("all types".to_owned(), &rel.f1_exact, &rel.f1_overlap))
                     .chain(rel.by_type.iter().map(|(t, f)| (t.clone(), &f.f1_exact, &f.f1_overlap)));
                 for (name, exact, overlap) in rows {
                     ui.label(name);

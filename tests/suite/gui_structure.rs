@@ -1247,3 +1247,77 @@ fn an_entity_is_picked_from_the_keyboard_with_the_arrow_keys() {
         Some(&AttrValue::Text("ruben_vardanyan".into()))
     );
 }
+
+/// A chord released within one frame (as X11 delivers a quick Alt+C): the
+/// frame's modifiers no longer show Alt, but the key event does.
+fn quick_chord(h: &mut Harness<'_, Workbench>, modifiers: Modifiers, key: Key, text: Option<&str>) {
+    h.event(Event::Key {
+        key,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers,
+    });
+    if let Some(t) = text {
+        h.event(Event::Text(t.into()));
+    }
+    h.event(Event::Key {
+        key,
+        physical_key: None,
+        pressed: false,
+        repeat: false,
+        modifiers: Modifiers::NONE,
+    });
+    settle(h);
+}
+
+#[test]
+fn an_alt_chord_never_reaches_a_label_key_and_a_quick_shift_tab_goes_back() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let actor = project(&h)
+        .annotations_of(DOC)
+        .iter()
+        .find(|a| {
+            a.label == "actor" && a.attrs.is_empty() && project(&h).relations_touching(DOC, a.id).next().is_none()
+        })
+        .expect("an actor with no relation or value")
+        .clone();
+    h.state_mut().apply(Action::SelectAnnotation(Some(actor.id)));
+    settle(&mut h);
+    // The sample's "c" is a claim key (beside "2"), and Alt+C is Next conflict.
+    quick_chord(&mut h, Modifiers::ALT, Key::C, Some("c"));
+    assert_eq!(
+        project(&h).annotation(actor.id).map(|a| a.label.as_str()),
+        Some("actor")
+    );
+    // The same "c" typed alone relabels (the key works).
+    quick_chord(&mut h, Modifiers::NONE, Key::C, Some("c"));
+    assert_eq!(
+        project(&h).annotation(actor.id).map(|a| a.label.as_str()),
+        Some("claim")
+    );
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    // Shift+Tab in the roles bar goes back, even held only for the key.
+    let event = project(&h)
+        .annotations_of(DOC)
+        .iter()
+        .find(|a| a.label == "event" && project(&h).relations_from(DOC, a.id).is_empty())
+        .expect("an event")
+        .clone();
+    h.state_mut().apply(Action::SelectAnnotation(Some(event.id)));
+    settle(&mut h);
+    press(&mut h, Modifiers::COMMAND, Key::R);
+    quick_chord(&mut h, Modifiers::NONE, Key::Tab, None);
+    let at = |h: &Harness<'_, Workbench>| {
+        h.state()
+            .state
+            .linking
+            .as_ref()
+            .and_then(|l| l.roles.as_ref())
+            .map(|r| r.at)
+    };
+    assert_eq!(at(&h), Some(1), "Tab: the next role");
+    quick_chord(&mut h, Modifiers::SHIFT, Key::Tab, None);
+    assert_eq!(at(&h), Some(0), "Shift+Tab: back");
+}

@@ -392,6 +392,9 @@ impl Workbench {
     /// Shortcuts, label hotkeys and the keys that act on the selection.
     fn keyboard(&mut self, ctx: &egui::Context) -> Vec<Action> {
         let typing = ctx.text_edit_focused();
+        if !typing {
+            drop_chord_text(ctx);
+        }
         let current = self.state.current_doc.clone();
         let linking = self.state.linking.is_some() && !typing && self.modal.is_none();
         let mut actions: Vec<Action> = UiCommand::pressed(ctx, typing)
@@ -538,13 +541,25 @@ impl Workbench {
     fn link_keys(ctx: &egui::Context) -> Vec<Action> {
         use crate::gui::linking::LinkKey;
         ctx.input_mut(|i| {
-            let plain = !(i.modifiers.ctrl || i.modifiers.command || i.modifiers.alt);
+            let chorded = |m: egui::Modifiers| m.ctrl || m.command || m.alt;
+            let mut held = i.modifiers;
+            let frame = i.modifiers;
             let mut keys = Vec::new();
             i.events.retain(|event| {
+                if let egui::Event::Key {
+                    pressed: true,
+                    modifiers,
+                    ..
+                } = event
+                {
+                    held = *modifiers;
+                }
+                let plain = !chorded(frame) && !chorded(held);
                 let key = match event {
                     egui::Event::Text(t) if plain => Some(LinkKey::Text(t.clone())),
+                    // Shift+Tab by the key's own modifiers (held a moment only).
                     egui::Event::Key { key, pressed: true, .. } if plain => match key {
-                        egui::Key::Tab if i.modifiers.shift => Some(LinkKey::PreviousRole),
+                        egui::Key::Tab if held.shift || frame.shift => Some(LinkKey::PreviousRole),
                         egui::Key::Tab => Some(LinkKey::NextRole),
                         egui::Key::ArrowRight | egui::Key::ArrowDown => Some(LinkKey::Next),
                         egui::Key::ArrowLeft | egui::Key::ArrowUp => Some(LinkKey::Previous),
@@ -739,4 +754,33 @@ fn recovery_lines(saved: &Project, recovered: &Project) -> Vec<String> {
         lines.push(format!("… and {} more", diff.changes.len() - SHOWN));
     }
     lines
+}
+
+/// Drops the text a chord typed along with it: X11 sends a quick Alt+C as
+/// the key (with Alt) and a "c", and once the shortcut has taken the key,
+/// the "c" would reach the label keys and relabel the selection. The key
+/// and its text may come in different frames, so the modifiers of the
+/// last key pressed are remembered. Only outside text fields (AltGr types
+/// real characters there).
+fn drop_chord_text(ctx: &egui::Context) {
+    let id = egui::Id::unique("last-chord-pass");
+    let pass = ctx.cumulative_pass_nr();
+    // The pass of the last key pressed with a modifier, if that was the last key.
+    let mut chord: Option<u64> = ctx.data(|d| d.get_temp(id)).unwrap_or(None);
+    ctx.input_mut(|i| {
+        i.events.retain(|event| match event {
+            egui::Event::Key {
+                pressed: true,
+                modifiers,
+                ..
+            } => {
+                chord = (modifiers.alt || modifiers.ctrl || modifiers.command).then_some(pass);
+                true
+            }
+            // Its text comes with it or a frame or two later.
+            egui::Event::Text(_) => chord.is_none_or(|at| pass > at + 2),
+            _ => true,
+        });
+    });
+    ctx.data_mut(|d| d.insert_temp(id, chord));
 }
