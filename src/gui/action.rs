@@ -326,6 +326,18 @@ impl Action {
         )
     }
 
+    /// Actions that read or leave the project as it stands, so that what
+    /// is being typed into a field (committed when the field lets go of
+    /// the keyboard) must be in it first: saving, exporting, quitting,
+    /// closing or replacing the project.
+    pub fn wants_drafts_committed(&self) -> bool {
+        self.drops_project()
+            || matches!(
+                self,
+                Action::Save | Action::SaveAs | Action::SaveVersionDialog | Action::OpenExport | Action::StartExport
+            )
+    }
+
     /// Actions that would drop the open project, and so ask first when it
     /// has unsaved changes.
     pub fn drops_project(&self) -> bool {

@@ -42,7 +42,12 @@ impl eframe::App for MarginaliaApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         if ctx.input(|i| i.viewport().close_requested()) && !self.workbench.quit_confirmed {
-            if self.workbench.has_unsaved_changes() {
+            if ctx.text_edit_focused() {
+                // What is being typed is committed first; Quit then asks
+                // about unsaved changes as usual.
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.workbench.hold_until_drafts_committed(&ctx, vec![Action::Quit]);
+            } else if self.workbench.has_unsaved_changes() {
                 ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
                 if self.workbench.modal.is_none() {
                     self.workbench.modal = Some(Modal::UnsavedChanges { then: Action::Quit });

@@ -1321,3 +1321,44 @@ fn an_alt_chord_never_reaches_a_label_key_and_a_quick_shift_tab_goes_back() {
     quick_chord(&mut h, Modifiers::SHIFT, Key::Tab, None);
     assert_eq!(at(&h), Some(0), "Shift+Tab: back");
 }
+
+#[test]
+fn ctrl_s_and_ctrl_q_while_typing_a_note_keep_what_was_typed() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let r = project(&h)
+        .relations_of(DOC)
+        .iter()
+        .find(|r| r.kind == "claimant")
+        .expect("a claimant")
+        .clone();
+    h.state_mut().apply(Action::SelectRelation(Some(r.id)));
+    settle(&mut h);
+    h.get_by_label("Note of the relation").focus();
+    settle(&mut h);
+    h.event(Event::Text("per the ministry".into()));
+    settle(&mut h);
+    assert_eq!(
+        project(&h).relation(r.id).map(|x| x.note.as_str()),
+        Some(""),
+        "not yet committed"
+    );
+    // Ctrl+S with the field still focused: the note is committed, then saved.
+    press(&mut h, Modifiers::COMMAND, Key::S);
+    let saved = persist::open(&path).expect("saved file");
+    assert_eq!(saved.relation(r.id).map(|x| x.note.as_str()), Some("per the ministry"));
+    assert!(!h.state().has_unsaved_changes());
+    // Typing again, then Ctrl+Q: the typed text makes the project dirty,
+    // so quitting asks instead of losing it.
+    h.get_by_label("Note of the relation").focus();
+    settle(&mut h);
+    h.event(Event::Text(" (unverified)".into()));
+    settle(&mut h);
+    press(&mut h, Modifiers::COMMAND, Key::Q);
+    assert!(!h.state().quit_confirmed, "not quit");
+    assert!(matches!(modal(&h), Some(Modal::UnsavedChanges { .. })), "asked first");
+    assert_eq!(
+        project(&h).relation(r.id).map(|x| x.note.as_str()),
+        Some("per the ministry (unverified)")
+    );
+}

@@ -59,6 +59,9 @@ pub struct Workbench {
     /// Actions waiting to be carried out ([`Workbench::apply`]).
     queue: std::collections::VecDeque<Action>,
     draining: bool,
+    /// Actions held for a frame while a text field lets go of the keyboard
+    /// and commits what was typed ([`Action::wants_drafts_committed`]).
+    after_drafts: Vec<Action>,
 }
 
 impl Workbench {
@@ -79,6 +82,7 @@ impl Workbench {
             unsaved_copy: None,
             queue: std::collections::VecDeque::new(),
             draining: false,
+            after_drafts: Vec::new(),
         }
     }
 
@@ -140,6 +144,8 @@ impl Workbench {
             conflicts: self.state.conflicts.ids.len(),
         };
         actions.extend(panels::menu::menu_bar(ui, &menu_input));
+        // Held last frame: after this frame's fields have committed.
+        let held = std::mem::take(&mut self.after_drafts);
         if self.session.is_none() {
             actions.extend(panels::start::start_ui(ui, &self.settings));
         } else {
@@ -201,10 +207,32 @@ impl Workbench {
                 self.state.compare_picker = None;
             }
         }
+        actions.extend(held);
+        // A field with the keyboard commits what was typed when it lets go:
+        // saving or quitting now would leave that text out (Ctrl+S showed
+        // "Saved" without the note being typed; Ctrl+Q lost it).
+        if ui.ctx().text_edit_focused() && actions.iter().any(Action::wants_drafts_committed) {
+            let (later, now): (Vec<Action>, Vec<Action>) =
+                actions.into_iter().partition(Action::wants_drafts_committed);
+            self.hold_until_drafts_committed(ui.ctx(), later);
+            actions = now;
+        }
         for action in actions {
             self.apply(action);
         }
         self.periodic(ui.ctx());
+    }
+
+    /// Takes the keyboard from the text field that has it (so that it
+    /// commits what was typed) and carries `actions` out next frame.
+    pub fn hold_until_drafts_committed(&mut self, ctx: &egui::Context, actions: Vec<Action>) {
+        ctx.memory_mut(|m| {
+            if let Some(id) = m.focused() {
+                m.surrender_focus(id);
+            }
+        });
+        self.after_drafts.extend(actions);
+        ctx.request_repaint();
     }
 
     fn project_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
