@@ -180,12 +180,20 @@ pub enum ProblemKind {
         from_label: String,
         to_label: String,
     },
-    #[error("annotation {id} in document {doc:?} has {count} {kind:?} relation(s); the schema asks for {cardinality}")]
+    #[error("annotation {id} in document {doc:?} has {count} {kind:?} relation(s); the schema allows {cardinality}")]
     CardinalityBroken {
         id: AnnotationId,
         doc: String,
         kind: String,
         count: usize,
+        cardinality: &'static str,
+    },
+    /// A role not filled yet: work in progress, not a broken file.
+    #[error("annotation {id} in document {doc:?} has no {kind:?} relation yet; the schema asks for {cardinality}")]
+    RoleMissing {
+        id: AnnotationId,
+        doc: String,
+        kind: String,
         cardinality: &'static str,
     },
     #[error("{owner} has attribute {key:?}, which the schema does not declare")]
@@ -244,7 +252,8 @@ impl ProblemKind {
             | RelationEndMissing { id, .. }
             | RelationCrossesDocuments { id, .. }
             | RelationNotAllowed { id, .. }
-            | CardinalityBroken { id, .. } => Some(*id),
+            | CardinalityBroken { id, .. }
+            | RoleMissing { id, .. } => Some(*id),
             AttributeUndeclared { owner, .. }
             | AttributeNotAllowed { owner, .. }
             | AttributeInvalid { owner, .. }
@@ -260,7 +269,9 @@ impl ProblemKind {
     /// How bad it is (see the module's documentation).
     pub fn severity(&self) -> Severity {
         match self {
-            ProblemKind::AttributeUndeclared { .. } | ProblemKind::RequiredMissing { .. } => Severity::Warning,
+            ProblemKind::AttributeUndeclared { .. }
+            | ProblemKind::RequiredMissing { .. }
+            | ProblemKind::RoleMissing { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -285,6 +296,7 @@ impl ProblemKind {
             | RelationCrossesDocuments { doc, .. }
             | RelationNotAllowed { doc, .. }
             | CardinalityBroken { doc, .. }
+            | RoleMissing { doc, .. }
             | AttributeUndeclared { doc, .. }
             | AttributeNotAllowed { doc, .. }
             | AttributeInvalid { doc, .. }
@@ -613,13 +625,20 @@ fn check_relations(project: &Project, ids: &mut HashSet<AnnotationId>, problems:
                 continue;
             }
             let count = counts.get(&(a.id, t.id.as_str())).copied().unwrap_or(0);
-            if count < t.cardinality.min() || t.cardinality.max().is_some_and(|m| count > m) {
+            if count < t.cardinality.min() {
+                problems.push(ProblemKind::RoleMissing {
+                    id: a.id,
+                    doc: a.doc.clone(),
+                    kind: t.id.clone(),
+                    cardinality: t.cardinality.describe(),
+                });
+            } else if t.cardinality.max().is_some_and(|m| count > m) {
                 problems.push(ProblemKind::CardinalityBroken {
                     id: a.id,
                     doc: a.doc.clone(),
                     kind: t.id.clone(),
                     count,
-                    cardinality: t.cardinality.name(),
+                    cardinality: t.cardinality.describe(),
                 });
             }
         }

@@ -155,6 +155,16 @@ impl Cardinality {
         }
     }
 
+    /// As people say it: "any number", "exactly one", "at most one", "one or more".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Cardinality::Any => "any number",
+            Cardinality::One => "exactly one",
+            Cardinality::Optional => "at most one",
+            Cardinality::OneOrMore => "one or more",
+        }
+    }
+
     /// The most relations allowed, if bounded.
     pub fn max(self) -> Option<usize> {
         matches!(self, Cardinality::One | Cardinality::Optional).then_some(1)

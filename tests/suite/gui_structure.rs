@@ -720,34 +720,38 @@ fn a_relation_type_edit_that_breaks_relations_is_refused_and_a_good_one_undoes()
     assert!(message.contains("claimant"), "{message}");
     h.get_by_label("Revert relation type changes").click();
     settle(&mut h);
-    // A cardinality and a name: applied, one step.
-    // Every event needing a target is refused too (most have none)…
-    let t = drafts(&mut h).type_mut("target").expect("target");
-    t.cardinality = marginalia::model::Cardinality::OneOrMore;
+    // At most one agent is refused too: an event has two already.
+    drafts(&mut h).type_mut("agent").expect("agent").cardinality = marginalia::model::Cardinality::Optional;
     settle(&mut h);
     h.get_by_label("Apply relation type changes").click();
     settle(&mut h);
     assert_eq!(project(&h).schema, before.schema, "refused");
     let message = h.state().state.message.clone().unwrap_or_default();
-    assert!(message.contains("\"target\" relation(s)"), "{message}");
-    // …at most one claimant is what the sample already keeps.
+    assert!(message.contains("the schema allows at most one"), "{message}");
+    h.get_by_label("Revert relation type changes").click();
+    settle(&mut h);
+    // Every event needing a target is work in progress, not a broken
+    // file: accepted (validate warns), with a name and a guideline.
     let t = drafts(&mut h).type_mut("target").expect("target");
-    t.cardinality = marginalia::model::Cardinality::Any;
+    t.cardinality = marginalia::model::Cardinality::OneOrMore;
     t.name = "Target of".into();
     t.guideline = "Whom it is done to or about.".into();
     settle(&mut h);
     h.get_by_label("Apply relation type changes").click();
     settle(&mut h);
     let message = h.state().state.message.clone().unwrap_or_default();
-    let schema = &project(&h).schema;
-    assert_eq!(
-        schema.relation_type("target").expect("there").name,
-        "Target of",
-        "{message}"
-    );
-    assert_eq!(
-        schema.relation_type("target").expect("there").guideline,
-        "Whom it is done to or about."
+    let target = project(&h).schema.relation_type("target").expect("there").clone();
+    assert_eq!(target.name, "Target of", "{message}");
+    assert_eq!(target.guideline, "Whom it is done to or about.");
+    assert_eq!(target.cardinality, marginalia::model::Cardinality::OneOrMore);
+    let problems = marginalia::model::check(project(&h), &Default::default());
+    assert!(
+        problems
+            .iter()
+            .any(|w| w.severity() == marginalia::model::Severity::Warning
+                && w.to_string()
+                    .contains("has no \"target\" relation yet; the schema asks for one or more")),
+        "the events without a target are listed as warnings"
     );
     assert_eq!(undo_text(&h), "edit relation types");
     press(&mut h, Modifiers::COMMAND, Key::Z);

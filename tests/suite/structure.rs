@@ -557,7 +557,7 @@ fn validate_reports_every_structural_problem_with_its_line() {
     assert!(out.contains("repeats relation"), "{out}");
     // The claim has two valid claimant relations now (the type allows one).
     assert!(
-        out.contains("has 2 \"claimant\" relation(s); the schema asks for optional"),
+        out.contains("has 2 \"claimant\" relation(s); the schema allows at most one"),
         "{out}"
     );
 }

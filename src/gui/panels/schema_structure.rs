@@ -39,11 +39,11 @@ pub struct StructureDrafts {
     confirm: Option<Deletion>,
 }
 
-const CARDINALITIES: [(Cardinality, &str); 4] = [
-    (Cardinality::Any, "any number"),
-    (Cardinality::One, "exactly one"),
-    (Cardinality::Optional, "at most one"),
-    (Cardinality::OneOrMore, "one or more"),
+const CARDINALITIES: [Cardinality; 4] = [
+    Cardinality::Any,
+    Cardinality::One,
+    Cardinality::Optional,
+    Cardinality::OneOrMore,
 ];
 
 const KINDS: [AttrKind; 8] = [
@@ -154,10 +154,10 @@ impl StructureDrafts {
                     };
                     let lead = ui.label(lead);
                     egui::ComboBox::from_id_salt("cardinality")
-                        .selected_text(cardinality_name(t.cardinality))
+                        .selected_text(t.cardinality.describe())
                         .show_ui(ui, |ui| {
-                            for (c, name) in CARDINALITIES {
-                                ui.selectable_value(&mut t.cardinality, c, name);
+                            for c in CARDINALITIES {
+                                ui.selectable_value(&mut t.cardinality, c, c.describe());
                             }
                         })
                         .response
@@ -349,14 +349,6 @@ impl StructureDrafts {
         });
         actions
     }
-}
-
-/// A cardinality as the editor and the roles bar say it.
-pub fn cardinality_name(c: Cardinality) -> &'static str {
-    CARDINALITIES
-        .iter()
-        .find(|(x, _)| *x == c)
-        .map_or("any number", |(_, name)| name)
 }
 
 /// A one-character key field editing `key` in place.

@@ -251,10 +251,7 @@ pub fn missing_roles(project: &Project, a: &Annotation) -> Vec<(String, String)>
             .count();
         let min = t.cardinality.min();
         if n < min {
-            out.push((
-                t.name.clone(),
-                format!("needs {} (has none)", t.cardinality.name().replace('_', " ")),
-            ));
+            out.push((t.name.clone(), format!("needs {} (has none)", t.cardinality.describe())));
         } else if t.cardinality.max().is_some_and(|max| n > max) {
             out.push((t.name.clone(), format!("at most one (has {n})")));
         }
@@ -511,9 +508,7 @@ pub fn linking_bar(ui: &mut Ui, project: &Project, linking: &crate::gui::linking
                         .iter()
                         .filter(|r| r.kind == roles.kind())
                         .count();
-                    let cardinality = t.map_or("any number", |t| {
-                        crate::gui::panels::schema_structure::cardinality_name(t.cardinality)
-                    });
+                    let cardinality = t.map_or("any number", |t| t.cardinality.describe());
                     ui.label(RichText::new(name).strong().color(colour));
                     ui.weak(format!(
                         "{} of {} · {cardinality} · {set} set",
