@@ -163,7 +163,8 @@ enum Command {
     /// `git config merge.marginalia.driver "marginalia merge %O %A %B -o %A"`.
     ///
     /// Exits 0 when clean; 1 when the same thing changed differently on both
-    /// sides (ours is kept, conflicts are listed on stderr and marked in the
+    /// sides (one version is kept: ours, or the changed one when the other
+    /// side deleted it; conflicts are listed on stderr and marked in the
     /// project for the workbench); 2 on trouble (nothing is written).
     Merge(merge::MergeArgs),
     /// Open the workbench on a review of two or more annotators' copies

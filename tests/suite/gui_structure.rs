@@ -1079,6 +1079,13 @@ fn relation_disagreements_are_adjudicated_in_the_review_with_the_same_keys_and_u
         i
     };
     h.get_by_label_contains("Relation only in A — open");
+    // Only A has it: Alt+B says what the keys do here instead of nothing.
+    press(&mut h, Modifiers::ALT, Key::B);
+    assert!(
+        message(&h).is_some_and(|m| m.contains("does not apply") && m.contains("Alt+A accept A")),
+        "{:?}",
+        message(&h)
+    );
     let state = |h: &Harness<'_, Workbench>| {
         let wb = h.state();
         wb.state

@@ -138,8 +138,15 @@ impl StructureDrafts {
                     ends_menu(ui, "from", &mut t.from, &labels, &t.id);
                     ui.label("→");
                     ends_menu(ui, "to", &mut t.to, &labels, &t.id);
-                    ui.checkbox(&mut t.symmetric, "symmetric")
-                        .on_hover_text("A → B is the same relation as B → A");
+                    // Symmetric says A → B is B → A: only when both ends
+                    // allow the same labels.
+                    let same_ends = t.from == t.to;
+                    ui.add_enabled(
+                        same_ends || t.symmetric,
+                        egui::Checkbox::new(&mut t.symmetric, "symmetric"),
+                    )
+                    .on_hover_text("A → B is the same relation as B → A")
+                    .on_disabled_hover_text("Only for a type whose two ends allow the same labels");
                 });
                 ui.horizontal(|ui| {
                     let role_of: Vec<&str> = labels

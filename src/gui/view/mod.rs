@@ -804,14 +804,11 @@ impl DocumentView {
             if let (Some(first), Some(last)) = (rects.first(), rects.last()) {
                 handles.push((true, first.left_top(), first.left_bottom()));
                 handles.push((false, last.right_top(), last.right_bottom()));
-                // The link knob: above the end handle, clear of it.
+                // The link knob: above the start handle, clear of it and of
+                // the value badges (those sit above the end).
                 if has_relations(input.project) {
-                    knob = Some(last.right_top() + vec2(7.0, -5.0));
+                    knob = Some(first.left_top() + vec2(-7.0, -5.0));
                 }
-            }
-            if let Some(k) = knob {
-                painter.circle(k, 4.5, visuals.extreme_bg_color, Stroke::new(1.8, LINKING));
-                painter.circle_filled(k, 1.8, LINKING);
             }
             for (_, top, bottom) in &handles {
                 painter.line_segment([*top, *bottom], Stroke::new(3.0, visuals.strong_text_color()));
@@ -836,6 +833,11 @@ impl DocumentView {
         );
         // Over the arrows, so that no line strikes a value through.
         self.paint_badges(&painter, input, lo..hi, origin, shift, &visuals);
+        // The knob over everything: it is grabbed.
+        if let Some(k) = knob {
+            painter.circle(k, 4.5, visuals.extreme_bg_color, Stroke::new(1.8, LINKING));
+            painter.circle_filled(k, 1.8, LINKING);
+        }
 
         // The pointer.
         // From the enclosing ui, so that two views of one document (compare,

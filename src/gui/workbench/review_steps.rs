@@ -2,7 +2,7 @@
 //! review, deciding its items into the gold project, conflict steps.
 
 use super::*;
-use crate::agreement::adjudicate::Decision;
+use crate::agreement::adjudicate::{Decision, Item};
 use crate::edit::Command;
 use crate::gui::review::{ItemState, Review};
 use crate::gui::state::UiState;
@@ -189,12 +189,11 @@ impl Workbench {
         let Some((r, s)) = self.state.review.as_ref().zip(self.session.as_ref()) else {
             return;
         };
-        if !r
-            .adjudication
-            .items
-            .get(item)
-            .is_some_and(|it| it.choices().contains(&decision))
-        {
+        let Some(choices) = r.adjudication.items.get(item).map(Item::choices) else {
+            return;
+        };
+        if !choices.contains(&decision) {
+            self.state.message = Some(not_a_choice(decision, &choices));
             return;
         }
         let command = r.adjudication.decide(item, decision, s.project(), Timestamp::now());
@@ -241,12 +240,11 @@ impl Workbench {
         let Some((r, s)) = self.state.review.as_ref().zip(self.session.as_ref()) else {
             return;
         };
-        if !r
-            .adjudication
-            .relation_items
-            .get(item)
-            .is_some_and(|it| it.choices().contains(&decision))
-        {
+        let Some(choices) = r.adjudication.relation_items.get(item).map(|it| it.choices()) else {
+            return;
+        };
+        if !choices.contains(&decision) {
+            self.state.message = Some(not_a_choice(decision, &choices));
             return;
         }
         match r
@@ -391,4 +389,21 @@ impl Workbench {
         }
         self.state.annotation_list.reveal = true;
     }
+}
+
+/// Why a decision key did nothing, and which keys do something here ("Only
+/// B has it": Alt+A cannot accept A's).
+fn not_a_choice(decision: Decision, choices: &[Decision]) -> String {
+    let key = |d: &Decision| match d {
+        Decision::AcceptA => "Alt+A",
+        Decision::AcceptB => "Alt+B",
+        Decision::AcceptBoth => "Alt+D",
+        Decision::RejectBoth => "Alt+R",
+    };
+    let offered: Vec<String> = choices.iter().map(|d| format!("{} {}", key(d), d.describe())).collect();
+    format!(
+        "“{}” does not apply to this item; here: {}",
+        capitalise(decision.describe()),
+        offered.join(" · ")
+    )
 }
