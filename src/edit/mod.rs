@@ -16,7 +16,7 @@ pub use command::{Command, EditError};
 pub use history::History;
 pub use structure::{
     Structure, attribute_uses, defaults, merge_entities, parse_value, relation_type_uses, remove_attribute,
-    remove_relation_type, unlink_label,
+    remove_relation_type, set_attributes, unlink_label,
 };
 
 use crate::model::{Annotation, AnnotationId, AttrTarget, Project, Relation, Timestamp};

@@ -694,3 +694,114 @@ pub fn remove_attribute(project: &Project, key: &str) -> Result<Command, EditErr
         commands,
     })
 }
+
+/// The step that replaces the attribute declarations with `new`, carrying
+/// renamed choice values along: a value whose id changed in place (same
+/// attribute and kind, same position, the old id no longer listed and the
+/// new one not listed before) is a rename, and every annotation, relation
+/// and document holding the old id gets the new one, a default too. Without
+/// renames it is [`Command::SetStructure`] itself; the edit's checks still
+/// refuse what would break.
+pub fn set_attributes(project: &Project, mut new: Vec<AttributeDef>) -> Command {
+    use crate::model::{AttrKind, ChoiceValue};
+    let old_defs = &project.schema.attributes;
+    let mut renames: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for d in &mut new {
+        let Some(o) = old_defs.iter().find(|o| o.id == d.id) else {
+            continue;
+        };
+        if o.kind != d.kind || !matches!(d.kind, AttrKind::Choice | AttrKind::Multi) {
+            continue;
+        }
+        let pairs: Vec<(String, String)> = o
+            .values
+            .iter()
+            .zip(&d.values)
+            .filter(|(a, b)| a.id != b.id && !d.has_value(&a.id) && !o.has_value(&b.id))
+            .map(|(a, b)| (a.id.clone(), b.id.clone()))
+            .collect();
+        if pairs.is_empty() {
+            continue;
+        }
+        if let Some(AttrValue::Text(v)) = &mut d.default
+            && let Some((_, to)) = pairs.iter().find(|(from, _)| from == v)
+        {
+            *v = to.clone();
+        }
+        renames.push((d.id.clone(), pairs));
+    }
+    if renames.is_empty() {
+        return Command::SetStructure(Structure::Attributes(new));
+    }
+    // Both ids declared while the values move.
+    let mut both = old_defs.clone();
+    for (key, pairs) in &renames {
+        if let Some(d) = both.iter_mut().find(|d| d.id == *key) {
+            d.values.extend(pairs.iter().map(|(_, to)| ChoiceValue {
+                id: to.clone(),
+                hotkey: None,
+            }));
+        }
+    }
+    let at = Timestamp::now();
+    let mut commands = vec![Command::SetStructure(Structure::Attributes(both))];
+    let renamed = |key: &str, v: &AttrValue| -> Option<AttrValue> {
+        let pairs = &renames.iter().find(|(k, _)| k == key)?.1;
+        let to = |s: &str| pairs.iter().find(|(from, _)| from == s).map(|(_, to)| to.clone());
+        match v {
+            AttrValue::Text(s) => to(s).map(AttrValue::Text),
+            AttrValue::List(items) if items.iter().any(|s| to(s).is_some()) => Some(AttrValue::List(
+                items.iter().map(|s| to(s).unwrap_or_else(|| s.clone())).collect(),
+            )),
+            _ => None,
+        }
+    };
+    let mut owners: Vec<(Owner, String, AttrValue)> = Vec::new();
+    for (key, _) in &renames {
+        let annotations = project
+            .annotations()
+            .iter()
+            .map(|a| (Owner::Annotation(a.id), &a.attrs));
+        let relations = project.relations().iter().map(|r| (Owner::Relation(r.id), &r.attrs));
+        let documents = project
+            .documents
+            .iter()
+            .map(|d| (Owner::Document(d.id.clone()), &d.attrs));
+        for (owner, attrs) in annotations.chain(relations).chain(documents) {
+            if let Some(v) = attrs.get(key).and_then(|v| renamed(key, v)) {
+                owners.push((owner, key.clone(), v));
+            }
+        }
+    }
+    // Annotations holding one value each move in one command per value.
+    let mut grouped: Vec<((String, AttrValue), Vec<AnnotationId>)> = Vec::new();
+    for (owner, key, v) in owners {
+        match owner {
+            Owner::Annotation(id) if !matches!(v, AttrValue::List(_)) => {
+                match grouped.iter_mut().find(|(k, _)| k.0 == key && k.1 == v) {
+                    Some((_, ids)) => ids.push(id),
+                    None => grouped.push(((key, v), vec![id])),
+                }
+            }
+            owner => commands.push(Command::SetAttrs {
+                owner,
+                changes: vec![(key, Some(v))],
+                at,
+            }),
+        }
+    }
+    commands.extend(grouped.into_iter().map(|((key, v), ids)| Command::SetAnnotationAttrs {
+        ids,
+        changes: vec![(key, Some(v))],
+        at,
+    }));
+    commands.push(Command::SetStructure(Structure::Attributes(new)));
+    let names: Vec<String> = renames
+        .iter()
+        .flat_map(|(_, pairs)| pairs.iter().map(|(a, b)| format!("{a} → {b}")))
+        .collect();
+    Command::Named {
+        what: format!("rename the value(s) {}", names.join(", ")),
+        commands,
+    }
+}

@@ -701,3 +701,42 @@ fn deleting_a_relation_type_or_an_attribute_takes_what_uses_it_in_one_step() {
         assert!(problems.iter().all(|x| !x.to_string().contains(key)), "{problems:?}");
     }
 }
+
+#[test]
+fn a_choice_value_renamed_in_place_carries_its_annotations_and_default() {
+    let f = fixture();
+    let mut p = f.project.clone();
+    // The claim holds the default, "neutral"; make it "oppose".
+    Command::SetAttrs {
+        owner: Owner::Annotation(f.claim),
+        changes: vec![("polarity".into(), Some(AttrValue::Text("oppose".into())))],
+        at: t(1),
+    }
+    .apply(&mut p)
+    .unwrap();
+    let mut new = p.schema.attributes.clone();
+    new[0].values[1].id = "against".into(); // oppose → against
+    new[0].values[2].id = "unclear".into(); // neutral → unclear (the default)
+    let command = set_attributes(&p, new);
+    assert_eq!(
+        command.describe(),
+        "rename the value(s) oppose → against, neutral → unclear"
+    );
+    let after = round_trip(&p, command);
+    let polarity = after.schema.attribute("polarity").unwrap();
+    let ids: Vec<&str> = polarity.values.iter().map(|v| v.id.as_str()).collect();
+    assert_eq!(ids, ["support", "against", "unclear"]);
+    assert_eq!(polarity.default, Some(AttrValue::Text("unclear".into())));
+    assert_eq!(
+        after.annotation(f.claim).unwrap().attrs["polarity"],
+        AttrValue::Text("against".into())
+    );
+    assert!(
+        check(&after, &Default::default())
+            .iter()
+            .all(|x| x.severity() != crate::model::Severity::Error)
+    );
+    // No rename: the plain replacement.
+    let same = p.schema.attributes.clone();
+    assert!(matches!(set_attributes(&p, same), Command::SetStructure(_)));
+}

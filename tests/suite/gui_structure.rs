@@ -1373,3 +1373,42 @@ fn ctrl_s_and_ctrl_q_while_typing_a_note_keep_what_was_typed() {
         Some("per the ministry (unverified)")
     );
 }
+
+#[test]
+fn a_value_renamed_in_the_schema_editor_carries_the_annotations_that_hold_it() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let denying: Vec<AnnotationId> = project(&h)
+        .annotations()
+        .iter()
+        .filter(|a| a.attrs.get("polarity") == Some(&AttrValue::Text("denies".into())))
+        .map(|a| a.id)
+        .collect();
+    assert!(!denying.is_empty(), "the sample has denials");
+    schema_section(&mut h, "Attributes");
+    h.get_by_label("Value 2 of polarity").focus();
+    settle(&mut h);
+    press(&mut h, Modifiers::COMMAND, Key::A);
+    h.event(Event::Text("rejects".into()));
+    settle(&mut h);
+    h.get_by_label("Apply attribute changes").click();
+    settle(&mut h);
+    let p = project(&h);
+    assert!(p.schema.attribute("polarity").expect("there").has_value("rejects"));
+    assert!(!p.schema.attribute("polarity").expect("there").has_value("denies"));
+    for id in &denying {
+        assert_eq!(
+            p.annotation(*id).and_then(|a| a.attrs.get("polarity")),
+            Some(&AttrValue::Text("rejects".into()))
+        );
+    }
+    assert_eq!(undo_text(&h), "rename the value(s) denies → rejects");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(
+        project(&h)
+            .schema
+            .attribute("polarity")
+            .expect("there")
+            .has_value("denies")
+    );
+}

@@ -107,7 +107,7 @@ impl StructureDrafts {
             "relation type",
             &mut self.types,
             &self.types_pristine,
-            Structure::RelationTypes,
+            &|v| Command::SetStructure(Structure::RelationTypes(v)),
         ));
         let mut delete = None;
         for t in &mut self.types {
@@ -245,7 +245,8 @@ impl StructureDrafts {
             "attribute",
             &mut self.attrs,
             &self.attrs_pristine,
-            Structure::Attributes,
+            // A value renamed in place carries what holds it along.
+            &|v| crate::edit::set_attributes(project, v),
         ));
         let mut delete = None;
         for a in &mut self.attrs {
@@ -538,7 +539,7 @@ fn apply_ui<T: Clone + PartialEq>(
     what: &str,
     drafts: &mut Vec<T>,
     pristine: &[T],
-    wrap: fn(Vec<T>) -> Structure,
+    command: &dyn Fn(Vec<T>) -> Command,
 ) -> Option<Action> {
     let changed = drafts.as_slice() != pristine;
     let mut action = None;
@@ -547,7 +548,7 @@ fn apply_ui<T: Clone + PartialEq>(
             .add_enabled(changed, egui::Button::new(format!("Apply {what} changes")))
             .clicked()
         {
-            action = Some(Action::Edit(Command::SetStructure(wrap(drafts.clone()))));
+            action = Some(Action::Edit(command(drafts.clone())));
         }
         if ui
             .add_enabled(changed, egui::Button::new("Revert"))
