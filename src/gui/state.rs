@@ -51,4 +51,7 @@ pub struct UiState {
     pub hidden_relation_types: Vec<String>,
     /// Search all documents (Ctrl+Shift+F), while open.
     pub corpus_search: Option<super::corpus_search::CorpusSearch>,
+    /// Files chosen so far for Compare annotators (one per dialog when each
+    /// annotator's copy is in its own folder).
+    pub review_files: Vec<std::path::PathBuf>,
 }

@@ -1412,3 +1412,28 @@ fn a_value_renamed_in_the_schema_editor_carries_the_annotations_that_hold_it() {
             .has_value("denies")
     );
 }
+
+#[test]
+fn compare_annotators_takes_one_file_per_dialog_from_separate_folders() {
+    let (_dir, ana) = sample_copy();
+    // Ben's copy in a folder of its own, as colleagues send them.
+    let (_ben_dir, ben) = sample_copy();
+    let dialogs = ScriptedDialogs {
+        projects: vec![vec![ana.clone()], vec![ben.clone()]],
+        ..ScriptedDialogs::default()
+    };
+    let mut wb = Workbench::new(test_settings(), Box::new(dialogs));
+    wb.apply(Action::OpenReview { into_current: false });
+    let review = wb.state.review.as_ref().expect("reviewing after the second dialog");
+    assert_eq!(review.paths, vec![ana, ben]);
+    // One file then a cancelled dialog: nothing starts, nothing is kept.
+    let (_d, one) = sample_copy();
+    let dialogs = ScriptedDialogs {
+        projects: vec![vec![one]],
+        ..ScriptedDialogs::default()
+    };
+    let mut wb = Workbench::new(test_settings(), Box::new(dialogs));
+    wb.apply(Action::OpenReview { into_current: false });
+    assert!(wb.state.review.is_none());
+    assert!(wb.state.review_files.is_empty(), "let go with the cancelled dialog");
+}

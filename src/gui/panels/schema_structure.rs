@@ -289,7 +289,7 @@ impl StructureDrafts {
                         shown.join(", ")
                     };
                     ui.label("on");
-                    ui.menu_button(summary, |ui| {
+                    ticks_menu(ui, summary, |ui| {
                         for (t, name) in &targets {
                             let mut on = a.on.contains(t);
                             if ui.checkbox(&mut on, name).changed() {
@@ -301,7 +301,6 @@ impl StructureDrafts {
                             }
                         }
                     })
-                    .response
                     .on_hover_text("Where the attribute may be set");
                 });
                 if matches!(a.kind, AttrKind::Choice | AttrKind::Multi) {
@@ -404,7 +403,7 @@ fn ends_menu(ui: &mut Ui, end: &str, list: &mut Vec<String>, labels: &[(String, 
         names.join(", ")
     };
     ui.label(end);
-    ui.menu_button(summary, |ui| {
+    ticks_menu(ui, summary, |ui| {
         for (l, name, _) in labels {
             let mut on = list.contains(l);
             if ui.checkbox(&mut on, name).changed() {
@@ -416,8 +415,18 @@ fn ends_menu(ui: &mut Ui, end: &str, list: &mut Vec<String>, labels: &[(String, 
             }
         }
     })
-    .response
     .on_hover_text(format!("Labels allowed at the {end} end of {id} (none ticked: any)"));
+}
+
+/// A menu of checkboxes that stays open while they are ticked (a plain
+/// menu closed at each click, two trips to move a tick).
+fn ticks_menu(ui: &mut Ui, text: String, content: impl FnOnce(&mut Ui)) -> egui::Response {
+    let config =
+        egui::containers::menu::MenuConfig::new().close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside);
+    egui::containers::menu::MenuButton::new(text)
+        .config(config)
+        .ui(ui, content)
+        .0
 }
 
 /// A choice attribute's values: each with its key and a ✕, and a field

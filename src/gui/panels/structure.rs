@@ -141,15 +141,25 @@ pub fn structure_ui(
                 }
             });
             if open {
-                ui.indent(("relation-editor", r.id), |ui| {
+                let editor = ui.indent(("relation-editor", r.id), |ui| {
                     actions.extend(relation_editor_ui(ui, project, r));
                 });
+                // Newly opened (a click on its arrow): brought into the
+                // inspector's view, which may be scrolled elsewhere.
+                let shown = egui::Id::unique("inspector-relation-shown");
+                if ui.data(|d| d.get_temp::<crate::model::AnnotationId>(shown)) != Some(r.id) {
+                    editor.response.scroll_to_me(Some(egui::Align::Center));
+                    ui.data_mut(|d| d.insert_temp(shown, r.id));
+                }
             }
         }
         for (name, need) in missing {
             ui.label(RichText::new(format!("⚠ {name}: {need}")).color(ui.visuals().warn_fg_color));
         }
-        ui.weak("Ctrl+K links this annotation to another.");
+        ui.weak("Ctrl+K, or the blue knob above the span, links it to another.");
+    } else if !project.schema.relation_types.is_empty() {
+        ui.add_space(4.0);
+        ui.weak("No relations: Ctrl+K, or the blue knob above the span, links it to another.");
     }
     actions
 }

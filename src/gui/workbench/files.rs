@@ -97,8 +97,10 @@ impl Workbench {
     /// Carries on with what files were chosen for (nothing if none were).
     pub(super) fn picked(&mut self, purpose: PickPurpose, paths: Vec<PathBuf>) {
         let Some(first) = paths.first().cloned() else {
-            // Cancelled: a discard given for what would have followed lapses.
+            // Cancelled: a discard given for what would have followed lapses,
+            // and files chosen for a review are let go.
             self.changes_discarded = false;
+            self.state.review_files.clear();
             return;
         };
         match purpose {
@@ -125,7 +127,37 @@ impl Workbench {
                     dialog.inputs = paths;
                 }
             }
-            PickPurpose::Review { into_current } => self.apply(Action::StartReview { paths, into_current }),
+            PickPurpose::Review { into_current } => {
+                // Each annotator's copy often lives in a folder of its own,
+                // and a file dialog picks within one: the files chosen so
+                // far wait while the next are chosen.
+                let mut chosen = std::mem::take(&mut self.state.review_files);
+                for p in paths {
+                    if !chosen.contains(&p) {
+                        chosen.push(p);
+                    }
+                }
+                if chosen.len() < 2 {
+                    let names: Vec<String> = chosen
+                        .iter()
+                        .map(|p| {
+                            p.file_name()
+                                .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+                        })
+                        .collect();
+                    self.state.message = Some(format!(
+                        "Chosen: {}. Now the other annotator's file (another folder is fine)",
+                        names.join(", ")
+                    ));
+                    self.state.review_files = chosen;
+                    self.choose(PickPurpose::Review { into_current });
+                } else {
+                    self.apply(Action::StartReview {
+                        paths: chosen,
+                        into_current,
+                    });
+                }
+            }
             PickPurpose::ImportedProject => self.create_imported_project(first),
         }
     }
