@@ -17,7 +17,8 @@ pub struct NewArgs {
     /// Project name (defaults to the file name without extension).
     #[arg(long)]
     name: Option<String>,
-    /// Text files to add as documents.
+    /// Text files (.txt, .md) to add as documents, or folders to add
+    /// every text file of (recursively).
     docs: Vec<PathBuf>,
 }
 
@@ -25,7 +26,9 @@ pub struct NewArgs {
 pub struct AddArgs {
     /// The project file.
     project: PathBuf,
-    /// Text files (.txt, .md) to add as documents.
+    /// Text files (.txt, .md) to add as documents, or folders to add every
+    /// text file of (recursively, in name order; what is left out is listed,
+    /// and files whose text is already in the project are skipped).
     #[arg(required = true)]
     docs: Vec<PathBuf>,
 }
@@ -58,6 +61,8 @@ pub fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
     });
     let mut project = Project::new(name);
     let docs = read_documents(&args.project, &project, &args.docs)?;
+    report_skipped(&docs.skipped)?;
+    let docs = docs.added;
     project.documents = docs.iter().map(|d| d.document.clone()).collect();
     let mut session = Session::new(project);
     session.save_new(&args.project)?;
@@ -73,15 +78,16 @@ pub fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
 
 pub fn add(args: AddArgs) -> anyhow::Result<ExitCode> {
     let mut session = super::annotate::open_for_editing(&args.project)?;
-    let docs = read_documents(&args.project, session.project(), &args.docs)?;
-    for d in &docs {
-        if let Some(existing) = session.project().documents.iter().find(|e| e.hash == d.document.hash) {
-            bail!(
-                "{} is already in the project as document {:?}; nothing was added",
-                d.document.path,
-                existing.id
-            );
-        }
+    let read = read_documents(&args.project, session.project(), &args.docs)?;
+    report_skipped(&read.skipped)?;
+    let docs = read.added;
+    if docs.is_empty() {
+        outln!(
+            "nothing to add: {} has {} document(s)",
+            args.project.display(),
+            session.project().documents.len()
+        );
+        return Ok(ExitCode::SUCCESS);
     }
     report_documents(&docs)?;
     let start = session.project().documents.len();
@@ -100,15 +106,78 @@ pub fn add(args: AddArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads every file, or fails on the first that cannot be a document
-/// (before anything is written).
-fn read_documents(project_path: &Path, project: &Project, files: &[PathBuf]) -> anyhow::Result<Vec<NewDocument>> {
+/// What reading the files given gave: the documents to add, and what was
+/// left out (with why).
+struct Read {
+    added: Vec<NewDocument>,
+    skipped: Vec<(PathBuf, String)>,
+}
+
+/// Reads every file (folders walked), or fails on the first named file that
+/// cannot be a document, before anything is written. A file found in a
+/// folder whose text is already in the project (or read just before) is
+/// skipped, so that adding a folder again adds only what is new; a file
+/// named on its own is refused then, as before. On a terminal, the count
+/// of files read is shown as it goes.
+fn read_documents(project_path: &Path, project: &Project, paths: &[PathBuf]) -> anyhow::Result<Read> {
+    use std::collections::HashMap;
+    use std::io::{IsTerminal, Write as _};
+    let collected = marginalia::persist::documents::collect_files(paths)?;
+    let mut skipped: Vec<(PathBuf, String)> = collected
+        .skipped
+        .into_iter()
+        .map(|(p, why)| (p, why.to_owned()))
+        .collect();
+    let mut by_hash: HashMap<String, String> = project
+        .documents
+        .iter()
+        .map(|d| (d.hash.clone(), d.id.clone()))
+        .collect();
+    let progress = std::io::stderr().is_terminal() && collected.files.len() > 50;
+    let total = collected.files.len();
     let mut out: Vec<NewDocument> = Vec::new();
-    for file in files {
-        let taken: Vec<String> = out.iter().map(|d| d.document.id.clone()).collect();
-        out.push(read_new_document(project_path, file, project, &taken)?);
+    let mut taken: Vec<String> = Vec::new();
+    for (k, file) in collected.files.iter().enumerate() {
+        if progress && k % 100 == 0 {
+            let _ = write!(std::io::stderr(), "\rreading {k}/{total} files");
+        }
+        let named = paths.contains(file);
+        let d = read_new_document(project_path, file, project, &taken)?;
+        if let Some(existing) = by_hash.get(&d.document.hash) {
+            if named {
+                bail!(
+                    "{} is already in the project as document {existing:?}; nothing was added",
+                    d.document.path
+                );
+            }
+            skipped.push((file.clone(), format!("the same text as document {existing:?}")));
+            continue;
+        }
+        by_hash.insert(d.document.hash.clone(), d.document.id.clone());
+        taken.push(d.document.id.clone());
+        out.push(d);
     }
-    Ok(out)
+    if progress {
+        let _ = writeln!(std::io::stderr(), "\rreading {total}/{total} files");
+    }
+    Ok(Read { added: out, skipped })
+}
+
+/// Lists what a folder walk left out: each path up to 20, then a count by reason.
+fn report_skipped(skipped: &[(PathBuf, String)]) -> std::io::Result<()> {
+    const LISTED: usize = 20;
+    for (path, why) in skipped.iter().take(LISTED) {
+        outln!("  skipped {}: {why}", path.display());
+    }
+    if skipped.len() > LISTED {
+        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+        for (_, why) in &skipped[LISTED..] {
+            *counts.entry(why.as_str()).or_default() += 1;
+        }
+        let rest: Vec<String> = counts.iter().map(|(why, n)| format!("{n} {why}")).collect();
+        outln!("  … and {} more skipped ({})", skipped.len() - LISTED, rest.join("; "));
+    }
+    Ok(())
 }
 
 fn report_documents(docs: &[NewDocument]) -> std::io::Result<()> {

@@ -44,8 +44,7 @@ pub fn read_new_document(
     project: &Project,
     taken: &[String],
 ) -> Result<NewDocument, AddError> {
-    let ext = file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    if !ext.is_some_and(|e| DOCUMENT_EXTENSIONS.contains(&e.as_str())) {
+    if !is_document_file(file) {
         return Err(AddError::UnsupportedType { path: file.to_owned() });
     }
     let decoded = textfile::read_text_file(file)?;
@@ -102,9 +101,98 @@ pub fn relative_path(base: &Path, target: &Path) -> std::io::Result<String> {
     Ok(parts.join("/"))
 }
 
+/// The files to add from paths given by the user: a file as it is, a
+/// folder walked recursively (in name order) for document files. What a
+/// walk leaves out is listed with the reason, never silently.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Collected {
+    pub files: Vec<PathBuf>,
+    /// Paths left out of folders, with why.
+    pub skipped: Vec<(PathBuf, &'static str)>,
+}
+
+/// Walks `paths` (see [`Collected`]). Hidden files and folders (a name
+/// starting with `.`: `.git`, `.marginalia`) are left out, and links to
+/// folders are not followed (a link back up would never end).
+pub fn collect_files(paths: &[PathBuf]) -> std::io::Result<Collected> {
+    let mut out = Collected::default();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut out)?;
+        } else {
+            out.files.push(path.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Collected) -> std::io::Result<()> {
+    let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name();
+        let kind = entry.file_type()?;
+        if name.to_string_lossy().starts_with('.') {
+            out.skipped.push((path, "hidden"));
+        } else if kind.is_symlink() && path.is_dir() {
+            out.skipped.push((path, "a link to a folder (not followed)"));
+        } else if kind.is_dir() {
+            walk(&path, out)?;
+        } else if is_document_file(&path) {
+            out.files.push(path);
+        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron")) {
+            out.skipped.push((path, "a project file"));
+        } else {
+            out.skipped.push((path, "not a text document (.txt, .md)"));
+        }
+    }
+    Ok(())
+}
+
+/// True for a file name with one of the [`DOCUMENT_EXTENSIONS`].
+pub fn is_document_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| DOCUMENT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folders_are_walked_in_order_and_what_is_left_out_is_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        for (rel, text) in [
+            ("b/2.txt", "deux"),
+            ("b/1.MD", "un"),
+            ("a.txt", "a"),
+            ("notes.pdf", "%PDF"),
+            (".git/config", "x"),
+            ("old.ron", "()"),
+        ] {
+            let p = corpus.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let c = collect_files(std::slice::from_ref(&corpus)).unwrap();
+        let rel = |p: &PathBuf| p.strip_prefix(&corpus).unwrap().to_string_lossy().replace('\\', "/");
+        assert_eq!(
+            c.files.iter().map(rel).collect::<Vec<_>>(),
+            ["a.txt", "b/1.MD", "b/2.txt"]
+        );
+        let skipped: Vec<(String, &str)> = c.skipped.iter().map(|(p, why)| (rel(p), *why)).collect();
+        assert_eq!(
+            skipped,
+            [
+                (".git".to_owned(), "hidden"),
+                ("notes.pdf".to_owned(), "not a text document (.txt, .md)"),
+                ("old.ron".to_owned(), "a project file"),
+            ]
+        );
+    }
 
     #[cfg(unix)]
     #[test]

@@ -206,3 +206,57 @@ fn annotate_all_documents_tags_every_occurrence_once_and_says_where() {
     ]);
     assert_eq!(o.status.code(), Some(2), "a usage error");
 }
+
+#[test]
+fn add_takes_a_folder_recursively_lists_what_it_leaves_and_adds_only_what_is_new() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = dir.path().join("corpus");
+    for (rel, text) in [
+        (
+            "lemonde/2023/a.txt",
+            "Erevan, 21 septembre.\n\nL’armée azerbaïdjanaise a lancé une offensive.",
+        ),
+        (
+            "lemonde/2023/b.md",
+            "# Bakou\n\nLe président Ilham Aliyev a déclaré la victoire.",
+        ),
+        ("tass/a.txt", "Москва. Армия.\r\n"),
+        ("tass/scan.pdf", "%PDF-1.4"),
+        (".git/HEAD", "ref: refs/heads/main"),
+    ] {
+        let p = corpus.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let project = dir.path().join("p.ron");
+    let o = marginalia(&["new", p(&project), p(&corpus)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("skipped") && out.contains("scan.pdf: not a text document"),
+        "{out}"
+    );
+    assert!(out.contains(".git: hidden"), "{out}");
+    let loaded = persist::open(&project).expect("valid");
+    assert_eq!(loaded.documents.len(), 3);
+    // Two files named a.txt in two folders: two documents, two ids.
+    let ids: std::collections::BTreeSet<&str> = loaded.documents.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    // The folder again, with one new file: only that one is added.
+    std::fs::write(corpus.join("tass/c.txt"), "Новости.").unwrap();
+    let o = marginalia(&["add", p(&project), p(&corpus)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("the same text as document"), "{out}");
+    assert_eq!(persist::open(&project).expect("valid").documents.len(), 4);
+    // Nothing new at all: said, nothing written.
+    let before = std::fs::read(&project).unwrap();
+    let o = marginalia(&["add", p(&project), p(&corpus)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("nothing to add"), "{}", stdout(&o));
+    assert_eq!(std::fs::read(&project).unwrap(), before);
+    // A file named on its own that is already there is still refused.
+    let o = marginalia(&["add", p(&project), p(&corpus.join("tass/c.txt"))]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("already in the project"), "{}", stderr(&o));
+}
