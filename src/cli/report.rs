@@ -8,15 +8,25 @@ use std::process::ExitCode;
 use clap::Args;
 use marginalia::model::shorten;
 use marginalia::persist::{self, load::describe};
+use marginalia::search::figures;
 use serde::Serialize;
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
     /// The project file.
     project: PathBuf,
-    /// Print `{"documents", "annotations", "by_label", "by_document"}` as JSON.
+    /// Print `{"documents", "annotations", "by_label", "by_document",
+    /// "by_status", "top_texts", ...}` as JSON (with --by, "by" too).
     #[arg(long)]
     json: bool,
+    /// Group the documents by a metadata field and count annotations per
+    /// label in each group: FIELD (`outlet`), FIELD:year|month|day for a
+    /// date (`date:month`), or `status`.
+    #[arg(long, value_name = "FIELD")]
+    by: Option<String>,
+    /// How many of each label's most frequent texts to list.
+    #[arg(long, default_value_t = 10)]
+    top: usize,
 }
 
 pub fn validate(path: &Path) -> anyhow::Result<ExitCode> {
@@ -94,6 +104,20 @@ struct Stats {
     /// Attribute key → value → count, over annotations, relations and
     /// documents (a multi-choice value counts once per listed value).
     attributes: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Status → documents (every status, zeros too).
+    by_status: BTreeMap<&'static str, usize>,
+    /// Label → its most frequent texts, `[text, count]`, most frequent first
+    /// (accents and case aside).
+    top_texts: BTreeMap<String, Vec<(String, usize)>>,
+    /// With --by: `{"field", "groups": [{"value", "documents", "annotations", "by_label"}]}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    by: Option<ByJson>,
+}
+
+#[derive(Serialize)]
+struct ByJson {
+    field: String,
+    groups: Vec<figures::Group>,
 }
 
 /// Relations by type and attribute values by key, as `stats` counts them.
@@ -142,6 +166,24 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
         .map(|d| (d.id.clone(), p.annotations_of(&d.id).len()))
         .collect();
     let (by_relation, attributes) = structure_counts(p);
+    let grouping = args
+        .by
+        .as_deref()
+        .map(figures::GroupBy::parse)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    if let Some(figures::GroupBy::Field { key, .. }) = &grouping
+        && !p.documents.iter().any(|d| d.attrs.contains_key(key))
+    {
+        eprintln!("note: no document has a field {key:?}; every document is in \"(none)\"");
+    }
+    let groups = grouping.as_ref().map(|g| figures::grouped(p, g));
+    let top_texts: BTreeMap<String, Vec<(String, usize)>> = p
+        .schema
+        .labels
+        .iter()
+        .map(|l| (l.id.clone(), figures::top_texts(p, &l.id, args.top)))
+        .collect();
     if args.json {
         let stats = Stats {
             documents: p.documents.len(),
@@ -151,6 +193,12 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
             relations: p.relations().len(),
             by_relation,
             attributes,
+            by_status: figures::by_status(p),
+            top_texts,
+            by: grouping.zip(groups).map(|(g, groups)| ByJson {
+                field: g.name(),
+                groups,
+            }),
         };
         outln!("{}", serde_json::to_string_pretty(&stats)?);
         return Ok(ExitCode::SUCCESS);
@@ -180,6 +228,44 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
         for (key, values) in &attributes {
             let list: Vec<String> = values.iter().map(|(v, n)| format!("{v} {n}")).collect();
             outln!("  {:<24} {}", key, shorten(&list.join(", "), 120));
+        }
+    }
+    if let (Some(g), Some(groups)) = (&grouping, &groups) {
+        outln!("\nby {}:", g.name());
+        let labels: Vec<&str> = p.schema.labels.iter().map(|l| l.id.as_str()).collect();
+        outln!(
+            "  {:<24} {:>9} {:>11}  {}",
+            "",
+            "documents",
+            "annotations",
+            labels.join("  ")
+        );
+        for group in groups {
+            let per: Vec<String> = labels
+                .iter()
+                .map(|l| group.by_label.get(*l).copied().unwrap_or(0).to_string())
+                .collect();
+            outln!(
+                "  {:<24} {:>9} {:>11}  {}",
+                shorten(&group.value, 24),
+                group.documents,
+                group.annotations,
+                per.join("  ")
+            );
+        }
+    }
+    if top_texts.values().any(|t| !t.is_empty()) {
+        outln!("\nmost frequent texts:");
+        for label in &p.schema.labels {
+            let list: Vec<String> = top_texts
+                .get(&label.id)
+                .into_iter()
+                .flatten()
+                .map(|(t, n)| format!("{} ({n})", shorten(t, 30)))
+                .collect();
+            if !list.is_empty() {
+                outln!("  {:<24} {}", label.name, shorten(&list.join(", "), 160));
+            }
         }
     }
     outln!("\nby document:");

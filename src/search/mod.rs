@@ -18,6 +18,8 @@
 
 use std::ops::Range;
 
+pub mod figures;
+
 use crate::edit::{Command, EditError};
 use crate::model::{Annotation, AnnotationId, Document, Project, Text, Timestamp, fold_str_for_search};
 

@@ -190,7 +190,13 @@ fn stats_json_has_the_documented_shape() {
             "by_document": {"doc": 3},
             "relations": 0,
             "by_relation": {},
-            "attributes": {}
+            "attributes": {},
+            "by_status": {"todo": 1, "in_progress": 0, "done": 0},
+            "top_texts": {
+                "event": [["👨🏻‍🚒", 1]],
+                "claim": [],
+                "actor": [["Ilham Aliyev", 1], ["Հայաստան", 1]]
+            }
         })
     );
     let o = marginalia(&["stats", p(&f.path)]);

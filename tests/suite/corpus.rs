@@ -260,3 +260,52 @@ fn add_takes_a_folder_recursively_lists_what_it_leaves_and_adds_only_what_is_new
     assert!(!o.status.success());
     assert!(stderr(&o).contains("already in the project"), "{}", stderr(&o));
 }
+
+#[test]
+fn stats_by_a_field_counts_annotations_per_label_in_each_group() {
+    let (_dir, path) = sample();
+    let project = persist::open(&path).expect("opens");
+    let o = marginalia(&["stats", p(&path), "--json", "--by", "outlet", "--top", "3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = json(&o);
+    assert_eq!(out["by"]["field"], "outlet");
+    let groups = out["by"]["groups"].as_array().expect("groups");
+    let values: Vec<&str> = groups.iter().filter_map(|g| g["value"].as_str()).collect();
+    assert_eq!(values, ["Overt Defence", "Wikipédia", "(none)"]);
+    let total: u64 = groups.iter().map(|g| g["annotations"].as_u64().unwrap()).sum();
+    assert_eq!(total as usize, project.annotations().len());
+    let wiki_claims: usize = project
+        .documents
+        .iter()
+        .filter(|d| d.attrs.get("outlet").is_some_and(|v| v.to_string() == "Wikipédia"))
+        .map(|d| {
+            project
+                .annotations_of(&d.id)
+                .iter()
+                .filter(|a| a.label == "claim")
+                .count()
+        })
+        .sum();
+    assert_eq!(groups[1]["by_label"]["claim"].as_u64().unwrap() as usize, wiki_claims);
+    // Progress by status and the most frequent texts come with every --json.
+    let statuses: u64 = out["by_status"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(statuses, 4);
+    assert!(out["top_texts"]["actor"].as_array().unwrap().len() <= 3);
+    // A month of a date field; a unit that is not one is refused.
+    let o = marginalia(&["stats", p(&path), "--json", "--by", "date:month"]);
+    let months: Vec<String> = json(&o)["by"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["value"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(months, ["2020-09", "2023-09", "(none)"]);
+    let o = marginalia(&["stats", p(&path), "--by", "date:week"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("not year, month or day"), "{}", stderr(&o));
+}
