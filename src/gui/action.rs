@@ -252,6 +252,10 @@ pub enum Action {
         to: AnnotationId,
     },
     StartLinking,
+    /// Open or close the corpus overview.
+    ToggleOverview,
+    /// Search all documents for this text (whole words), at once.
+    SearchFor(String),
     /// Open or close Search all documents.
     ToggleCorpusSearch,
     /// Run the corpus search's query.

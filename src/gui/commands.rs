@@ -46,6 +46,7 @@ pub enum UiCommand {
     ToggleTheme,
     ToggleSnap,
     ToggleAllRelations,
+    Overview,
     Compare,
     ZoomIn,
     ZoomOut,
@@ -125,6 +126,7 @@ impl UiCommand {
             UiCommand::Roles => "Assign the event's roles…",
             UiCommand::AddPiece => "Add the selected text as a piece of the annotation",
             UiCommand::ToggleAllRelations => "Show all relations in view",
+            UiCommand::Overview => "Corpus overview…",
             UiCommand::EditLabels => "Edit labels…",
             UiCommand::CycleStatus => "Cycle document status",
             UiCommand::NextAnnotation => "Next annotation in the list",
@@ -168,7 +170,7 @@ impl UiCommand {
             Delete | Link | Roles | AddPiece | CycleStatus | EditLabels | AnnotatorName => (Menu::Edit, 2),
             NextAnnotation | PreviousAnnotation | PickAll | NextDocument | PreviousDocument => (Menu::Edit, 3),
             ToggleTheme | ToggleSnap | ToggleAllRelations => (Menu::View, 0),
-            Compare => (Menu::View, 1),
+            Overview | Compare => (Menu::View, 1),
             ZoomIn | ZoomOut | ZoomReset => (Menu::View, 2),
             Review => (Menu::Review, 0),
             ReviewNext | ReviewPrevious | ReviewAcceptA | ReviewAcceptB | ReviewAcceptBoth | ReviewReject
@@ -222,7 +224,9 @@ impl UiCommand {
             UiCommand::PickAll => vec![k(cmd, Key::A)],
             UiCommand::NextDocument => vec![k(cmd, Key::PageDown)],
             UiCommand::PreviousDocument => vec![k(cmd, Key::PageUp)],
-            UiCommand::ToggleTheme | UiCommand::ToggleSnap | UiCommand::AnnotatorName => Vec::new(),
+            UiCommand::ToggleTheme | UiCommand::ToggleSnap | UiCommand::AnnotatorName | UiCommand::Overview => {
+                Vec::new()
+            }
             UiCommand::ZoomIn => vec![k(cmd, Key::Plus), k(cmd, Key::Equals)],
             UiCommand::ZoomOut => vec![k(cmd, Key::Minus)],
             UiCommand::ZoomReset => vec![k(cmd, Key::Num0)],
@@ -302,6 +306,7 @@ impl UiCommand {
             UiCommand::Roles => Action::StartRoles,
             UiCommand::AddPiece => Action::AddPiece,
             UiCommand::ToggleAllRelations => Action::ToggleAllRelations,
+            UiCommand::Overview => Action::ToggleOverview,
             UiCommand::EditLabels => Action::OpenSchemaEditor,
             UiCommand::CycleStatus => Action::CycleStatus(current_doc?.to_owned()),
             UiCommand::NextAnnotation => Action::SelectNeighbour { forward: true },

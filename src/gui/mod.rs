@@ -32,6 +32,7 @@ pub mod fonts;
 pub mod import_dialog;
 pub mod job;
 pub mod linking;
+pub mod overview;
 
 pub mod panels;
 pub mod review;

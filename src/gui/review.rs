@@ -504,7 +504,7 @@ impl Review {
     }
 
     /// The figures of the pair being adjudicated.
-    fn pair_report(&self) -> Option<&PairReport> {
+    pub fn pair_report(&self) -> Option<&PairReport> {
         pair_report(&self.report, &self.names, self.pair)
     }
 

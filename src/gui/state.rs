@@ -54,4 +54,6 @@ pub struct UiState {
     /// Files chosen so far for Compare annotators (one per dialog when each
     /// annotator's copy is in its own folder).
     pub review_files: Vec<std::path::PathBuf>,
+    /// View → Corpus overview, while open.
+    pub overview: Option<super::overview::Overview>,
 }

@@ -95,3 +95,63 @@ fn the_corpus_is_searched_its_hits_tagged_once_in_one_step_and_shown() {
     settle(&mut h);
     h.get_by_label_contains("not a valid regular expression");
 }
+
+#[test]
+fn the_overview_charts_the_corpus_and_a_frequent_text_opens_its_search() {
+    use marginalia::search::figures::{self, GroupBy};
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    h.state_mut().apply(Action::ToggleOverview);
+    settle(&mut h);
+    // Grouped by the first document field (the sample's outlet) at first.
+    let expected = figures::grouped(project(&h), &GroupBy::parse("outlet").expect("valid"));
+    assert_eq!(
+        h.state().state.overview.as_ref().expect("open").groups(),
+        expected.as_slice()
+    );
+    h.get_by_label_contains("annotations in 4 documents, 3 groups");
+    h.get_by_label_contains("of 4 documents done");
+    // By status instead.
+    h.state_mut().state.overview.as_mut().expect("open").group_by = Some("status".into());
+    settle(&mut h);
+    let by_status = figures::grouped(project(&h), &GroupBy::Status);
+    assert_eq!(
+        h.state().state.overview.as_ref().expect("open").groups(),
+        by_status.as_slice()
+    );
+    // The most frequent actor: a click searches every document for it.
+    let (text, _) = figures::top_texts(project(&h), "actor", 1).remove(0);
+    h.get_by_label(&format!("Search for “{text}”")).scroll_to_me();
+    settle(&mut h);
+    h.get_by_label(&format!("Search for “{text}”")).click();
+    settle(&mut h);
+    let search = h.state().state.corpus_search.as_ref().expect("the search opened");
+    assert_eq!(search.query.pattern, text);
+    assert!(!search.hits.is_empty(), "it occurs somewhere");
+    // An edit is counted at once.
+    let before: usize = h
+        .state()
+        .state
+        .overview
+        .as_ref()
+        .expect("open")
+        .groups()
+        .iter()
+        .map(|g| g.annotations)
+        .sum();
+    let id = project(&h).annotations()[0].id;
+    h.state_mut()
+        .apply(Action::Edit(marginalia::edit::Command::DeleteAnnotations(vec![id])));
+    settle(&mut h);
+    let after: usize = h
+        .state()
+        .state
+        .overview
+        .as_ref()
+        .expect("open")
+        .groups()
+        .iter()
+        .map(|g| g.annotations)
+        .sum();
+    assert_eq!(after, before - 1);
+}

@@ -162,6 +162,13 @@ impl Workbench {
                 self.state.schema_editor = None;
             }
         }
+        if let (Some(session), Some(overview)) = (&self.session, &mut self.state.overview) {
+            let (keep, asked) = overview.ui(ui.ctx(), session.project(), self.state.review.as_ref());
+            actions.extend(asked);
+            if !keep {
+                self.state.overview = None;
+            }
+        }
         if self.state.show_shortcuts {
             panels::help::shortcuts_window(ui.ctx(), &mut self.state.show_shortcuts);
         }

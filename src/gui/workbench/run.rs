@@ -532,6 +532,24 @@ impl Workbench {
                     None => Some(Default::default()),
                 };
             }
+            Action::ToggleOverview => {
+                self.state.overview = match self.state.overview.take() {
+                    Some(_) => None,
+                    None => Some(Default::default()),
+                };
+            }
+            Action::SearchFor(text) => {
+                let search = self.state.corpus_search.get_or_insert_with(Default::default);
+                search.query = crate::search::Query {
+                    pattern: text,
+                    whole_word: true,
+                    ..Default::default()
+                };
+                search.focus_query = false;
+                if let Some(s) = &self.session {
+                    search.run(s.project());
+                }
+            }
             Action::CorpusSearchRun => {
                 if let (Some(search), Some(s)) = (&mut self.state.corpus_search, &self.session) {
                     search.run(s.project());
