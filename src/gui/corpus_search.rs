@@ -194,13 +194,20 @@ impl CorpusSearch {
         } else if let Some(q) = &self.searched {
             let docs: HashSet<&str> = self.hits.iter().map(|h| h.doc.as_str()).collect();
             let untagged = self.states.iter().filter(|s| s.is_untagged()).count();
+            let filtered = if self.documents_searched < project.documents.len() {
+                format!(
+                    " (the filter kept {} of {})",
+                    self.documents_searched,
+                    project.documents.len()
+                )
+            } else {
+                String::new()
+            };
             ui.weak(format!(
-                "“{q}”: {} in {} of {} searched ({} of {} documents){} · {untagged} untagged",
+                "“{q}”: {} in {} of {} searched{filtered}{} · {untagged} untagged",
                 plural(self.hits.len(), "hit"),
-                plural(docs.len(), "document"),
-                self.documents_searched,
-                self.documents_searched,
-                project.documents.len(),
+                docs.len(),
+                plural(self.documents_searched, "document"),
                 if self.truncated { ", stopped at the limit" } else { "" },
             ));
         }

@@ -80,6 +80,7 @@ impl Overview {
         crate::gui::style::dialog_window(ctx, "Corpus overview")
             .open(&mut open)
             .default_width(720.0)
+            .default_height(ctx.content_rect().height() * 0.75)
             .show(ctx, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     ui.horizontal(|ui| {
