@@ -43,8 +43,8 @@ pub struct UiState {
     pub command_palette: Option<panels::command_palette::CommandPalette>,
     /// Marginalia's own file picker, while open (no system dialog).
     pub file_picker: Option<FilePicker>,
-    /// The documents panel's filter (title, metadata, document labels).
-    pub doc_filter: String,
+    /// The documents panel: its filter, its order, the rows they give.
+    pub documents: panels::documents::DocumentList,
     /// A relation being made from the keyboard (Ctrl+K).
     pub linking: Option<super::linking::Linking>,
     /// Relation types whose arrows are not drawn.

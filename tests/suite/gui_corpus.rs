@@ -155,3 +155,87 @@ fn the_overview_charts_the_corpus_and_a_frequent_text_opens_its_search() {
         .sum();
     assert_eq!(after, before - 1);
 }
+
+#[test]
+fn the_documents_panel_filters_by_metadata_status_and_label_and_sorts() {
+    use marginalia::gui::panels::documents::DocSort;
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let shown = |h: &Harness<'_, Workbench>| -> Vec<String> {
+        h.state()
+            .state
+            .documents
+            .shown(project(h))
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(shown(&h).len(), 4);
+    let set = |h: &mut Harness<'_, Workbench>, filter: &str| {
+        h.state_mut().state.documents.filter = filter.into();
+        settle(h);
+    };
+    set(&mut h, "status=done");
+    let done: Vec<String> = project(&h)
+        .documents
+        .iter()
+        .filter(|d| d.status == Status::Done)
+        .map(|d| d.id.clone())
+        .collect();
+    assert_eq!(shown(&h), done);
+    h.get_by_label_contains(&format!("{} of 4 documents shown", done.len()));
+    set(&mut h, "outlet=wiki; status=in progress");
+    assert_eq!(shown(&h), ["war-2023-wikipedia", "wars-1988-2020-wikipedia"]);
+    set(&mut h, "date=2023");
+    assert_eq!(shown(&h), ["report-2023-09-21"]);
+    set(&mut h, "");
+    // Most annotated first.
+    h.state_mut().state.documents.sort = DocSort::Count;
+    settle(&mut h);
+    let counts: Vec<usize> = shown(&h)
+        .iter()
+        .map(|id| project(&h).annotations_of(id).len())
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    // By date: the dated ones in order, the undated after.
+    h.state_mut().state.documents.sort = DocSort::Date;
+    settle(&mut h);
+    assert_eq!(&shown(&h)[..2], ["report-2020-09-27", "report-2023-09-21"]);
+}
+
+#[test]
+fn a_list_of_two_thousand_documents_lays_out_only_the_rows_on_screen() {
+    use marginalia::model::{Document, Text};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut p = Project::new("many");
+    for i in 0..2_000 {
+        let name = format!("doc-{i:04}.txt");
+        let text = format!("Article {i}: Erevan et Bakou.");
+        std::fs::write(dir.path().join(&name), &text).expect("write");
+        p.documents.push(Document::new(
+            format!("doc-{i:04}"),
+            format!("Article number {i:04}"),
+            name,
+            Text::new(text),
+        ));
+    }
+    let path = dir.path().join("many.ron");
+    persist::save(&p, &path).expect("save");
+    let mut wb = Workbench::new(test_settings(), Box::new(ScriptedDialogs::default()));
+    wb.open_path(&path);
+    let mut h = harness_of(wb, vec2(1400.0, 900.0));
+    assert_eq!(h.state().state.documents.shown(project(&h)).len(), 2_000);
+    assert!(
+        h.query_by_label("Article number 0000").is_some(),
+        "the first row is drawn"
+    );
+    assert!(
+        h.query_by_label("Article number 1999").is_none(),
+        "the last is not laid out"
+    );
+    // A filter finds it among them.
+    h.state_mut().state.documents.filter = "1999".into();
+    settle(&mut h);
+    assert_eq!(h.state().state.documents.shown(project(&h)), ["doc-1999"]);
+    assert!(h.query_by_label("Article number 1999").is_some());
+}

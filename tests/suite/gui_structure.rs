@@ -433,7 +433,7 @@ fn document_metadata_is_shown_filtered_on_and_edited_in_the_header() {
     let shown = |h: &Harness<'_, Workbench>, title: &str| h.query_by_label(title).is_some();
     assert!(shown(&h, &wiki.title));
     let report = project(&h).document("report-2020-09-27").expect("doc").title.clone();
-    assert_eq!(h.state().state.doc_filter, "wikipedia");
+    assert_eq!(h.state().state.documents.filter, "wikipedia");
     assert!(
         !shown(&h, &report),
         "a news report without Wikipédia metadata is filtered out"

@@ -277,11 +277,11 @@ impl Workbench {
         if let Some(search) = &mut self.state.corpus_search {
             actions.extend(search.ui(ui, session.project(), self.state.current_doc.as_deref()));
         }
-        actions.extend(panels::documents::documents_panel(
+        actions.extend(self.state.documents.ui(
             ui,
             session.project(),
             self.state.current_doc.as_deref(),
-            &mut self.state.doc_filter,
+            session.revision(),
         ));
         actions.extend(panels::annotations::annotations_panel(
             ui,
