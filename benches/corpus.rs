@@ -151,6 +151,39 @@ fn main() {
         );
     }
 
+    // Suggestions from a gazetteer of 10,000 terms: as a real list of
+    // actors and places, most never occur (9,800 made-up names) and a
+    // few hundred do (two-word phrases of the texts).
+    let words: Vec<&str> = seeds
+        .split_whitespace()
+        .filter(|w| w.chars().all(char::is_alphabetic))
+        .collect();
+    let mut real: Vec<String> = words.windows(2).map(|w| format!("{} {}", w[0], w[1])).collect();
+    real.sort();
+    real.dedup();
+    let terms: Vec<String> = real
+        .into_iter()
+        .step_by(20)
+        .take(200)
+        .chain((0..9_800).map(|i| format!("Nomfictif{i} Prénom{i}")))
+        .collect();
+    let patterns: Vec<search::suggest::Pattern> = terms
+        .iter()
+        .map(|t| search::suggest::Pattern {
+            term: t.clone(),
+            label: "actor".into(),
+            entity: None,
+            exact: false,
+        })
+        .collect();
+    let t = Instant::now();
+    let found = search::suggest::suggest(&project, &patterns, "gazetteer", &|_| true);
+    line(
+        &format!("suggest: {} terms over 100 MB ({} found)", patterns.len(), found.len()),
+        ms(t.elapsed()),
+        2_000.0,
+    );
+
     // Tagging 10,000 hits in one step (the step built and applied).
     let mut session = Session::open(&path).expect("open");
     let ten_thousand: Vec<search::Hit> = all.hits.iter().take(10_000).cloned().collect();

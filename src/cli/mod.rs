@@ -35,6 +35,7 @@ mod merge;
 mod report;
 mod search;
 mod structure;
+mod suggest;
 mod versions;
 
 use std::path::PathBuf;
@@ -117,6 +118,10 @@ enum Command {
     ///
     /// Exits 0 with hits, 1 with none, 2 on trouble.
     Search(search::SearchArgs),
+    /// Suggest tags from a gazetteer (a list of terms with their labels) or
+    /// from the project itself (what is tagged somewhere, everywhere else):
+    /// listed, or with --accept-all tagged in one step and saved.
+    Suggest(suggest::SuggestArgs),
     /// Change an annotation's label, note or span (one undoable step, saved).
     Edit(edit::EditArgs),
     /// Delete annotations (with their relations) or relations by id (one undoable step, saved).
@@ -197,6 +202,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Stats(args)) => report::stats(args),
         Some(Command::Annotate(args)) => annotate::annotate(args),
         Some(Command::Search(args)) => Ok(search::search(args)),
+        Some(Command::Suggest(args)) => suggest::suggest(args),
         Some(Command::Edit(args)) => edit::edit(args),
         Some(Command::Delete(args)) => edit::delete(args),
         Some(Command::Relate(args)) => structure::relate(args),

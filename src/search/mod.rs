@@ -19,6 +19,7 @@
 use std::ops::Range;
 
 pub mod figures;
+pub mod suggest;
 
 use crate::edit::{Command, EditError};
 use crate::model::{Annotation, AnnotationId, Document, Project, Text, Timestamp, fold_str_for_search};

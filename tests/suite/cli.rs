@@ -15,6 +15,7 @@ fn every_subcommand_has_help() {
         ("stats", "--json"),
         ("annotate", "--nth"),
         ("search", "--doc-filter"),
+        ("suggest", "--gazetteer"),
         ("edit", "--note"),
         ("delete", "IDS"),
         ("history", "PROJECT"),

@@ -309,3 +309,79 @@ fn stats_by_a_field_counts_annotations_per_label_in_each_group() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("not year, month or day"), "{}", stderr(&o));
 }
+
+#[test]
+fn suggest_lists_then_accepts_a_gazetteers_terms_once_with_their_provenance() {
+    let (dir, path) = sample();
+    let gazetteer = dir.path().join("actors.tsv");
+    std::fs::write(
+        &gazetteer,
+        "term\tlabel\tentity\nIlham Aliyev\tactor\taliyev\narmée azerbaïdjanaise\tactor\n",
+    )
+    .expect("write");
+    let before = std::fs::read(&path).expect("read");
+    let o = marginalia(&["suggest", p(&path), "--gazetteer", p(&gazetteer), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = json(&o);
+    let total = out["total"].as_u64().expect("total") as usize;
+    assert!(total > 2, "{total}");
+    assert_eq!(out["accepted"], 0);
+    assert_eq!(
+        out["by_source"]["gazetteer:actors.tsv"]["actor"].as_u64().unwrap() as usize,
+        total
+    );
+    assert_eq!(std::fs::read(&path).expect("read"), before, "listing writes nothing");
+    // Every suggestion is a whole-word occurrence, accents and case aside,
+    // after an elision too, and not already tagged as an actor.
+    let project = persist::open(&path).expect("opens");
+    for s in out["suggestions"].as_array().unwrap() {
+        let text = s["text"].as_str().unwrap();
+        let folded = marginalia::model::fold_str_for_search(text);
+        assert!(folded == "ilham aliyev" || folded == "armee azerbaidjanaise", "{text}");
+        let (start, end) = (
+            s["start"].as_u64().unwrap() as usize,
+            s["end"].as_u64().unwrap() as usize,
+        );
+        let doc = s["doc"].as_str().unwrap();
+        assert!(
+            !project
+                .annotations_of(doc)
+                .iter()
+                .any(|a| (a.start, a.end) == (start, end) && a.label == "actor")
+        );
+    }
+    // Accepted: tagged with their source, term and entity, saved.
+    let o = marginalia(&["suggest", p(&path), "--gazetteer", p(&gazetteer), "--accept-all"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let after = persist::open(&path).expect("still valid");
+    assert_eq!(after.annotations().len(), project.annotations().len() + total);
+    let aliyev = after
+        .annotations()
+        .iter()
+        .filter(|a| a.meta.get("suggested_by").is_some_and(|s| s == "gazetteer:actors.tsv"))
+        .find(|a| a.text == "Ilham Aliyev")
+        .expect("an accepted Aliyev");
+    assert_eq!(aliyev.meta["pattern"], "Ilham Aliyev");
+    assert_eq!(
+        aliyev.attrs.get("refers_to"),
+        Some(&marginalia::model::AttrValue::Text("aliyev".into()))
+    );
+    // Again: nothing left to suggest.
+    let o = marginalia(&["suggest", p(&path), "--gazetteer", p(&gazetteer), "--json"]);
+    assert_eq!(json(&o)["total"], 0);
+    // A bad line: its number, and nothing written.
+    std::fs::write(&gazetteer, "Ilham Aliyev\tactor\nRuben\tplace\n").expect("write");
+    let before = std::fs::read(&path).expect("read");
+    let o = marginalia(&["suggest", p(&path), "--gazetteer", p(&gazetteer), "--accept-all"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("line 2") && stderr(&o).contains("not a label"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&path).expect("read"), before);
+    // From the project itself: listed per label.
+    let o = marginalia(&["suggest", p(&path), "--from-project", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(json(&o)["by_source"]["project"].is_object());
+}

@@ -1,0 +1,128 @@
+//! `marginalia suggest`: pre-annotation from a gazetteer or from the
+//! project's own tags. Lists what would be tagged (nothing written), or
+//! with `--accept-all` tags it in one step, each annotation keeping where
+//! it came from.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{ArgGroup, Args};
+use marginalia::model::Timestamp;
+use marginalia::search::suggest::{self, Suggestion};
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("source").required(true).args(["from_project", "gazetteer"])))]
+pub struct SuggestArgs {
+    /// The project file.
+    project: PathBuf,
+    /// Suggest every text the project tags somewhere, with its label,
+    /// wherever else it occurs untagged.
+    #[arg(long)]
+    from_project: bool,
+    /// A list of terms: TERM<TAB>LABEL[<TAB>ENTITY[<TAB>exact]] a line
+    /// (commas for a .csv). Accents and case aside unless `exact`.
+    #[arg(long, value_name = "FILE")]
+    gazetteer: Option<PathBuf>,
+    /// Only the documents that match (as `search --doc-filter`); repeatable.
+    #[arg(long = "doc-filter", value_name = "FILTER")]
+    doc_filter: Vec<String>,
+    /// Tag every suggestion, in one step, and save (each annotation keeps
+    /// its source and term in its meta: suggested_by, pattern). Without
+    /// it, the suggestions are listed and nothing is written.
+    #[arg(long)]
+    accept_all: bool,
+    /// Print JSON: {"total", "by_source": {SOURCE: {LABEL: N}}, "accepted",
+    /// "suggestions": [{"doc", "start", "end", "text", "label", "source",
+    /// "pattern", "entity"}]} (offsets in code points).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn suggest(args: SuggestArgs) -> anyhow::Result<ExitCode> {
+    // Locked and checked as any edit, even to list: the list is what
+    // --accept-all would add to this very file.
+    let mut session = super::annotate::open_for_editing(&args.project)?;
+    let project = session.project();
+    let (patterns, source) = match &args.gazetteer {
+        Some(file) => {
+            let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let csv = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            let list = suggest::read_gazetteer(&text, project, csv).with_context(|| format!("{}", file.display()))?;
+            let name = file
+                .file_name()
+                .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+            (list, format!("gazetteer:{name}"))
+        }
+        None => (suggest::project_patterns(project), "project".to_owned()),
+    };
+    let keep = |d: &marginalia::model::Document| {
+        args.doc_filter
+            .iter()
+            .all(|f| marginalia::search::doc_matches(project, d, f))
+    };
+    let found = suggest::suggest(project, &patterns, &source, &keep);
+    let counts = suggest::counts(&found);
+    let listed: Vec<serde_json::Value> = found.iter().map(|s| suggestion_json(project, s)).collect();
+    let mut accepted = 0;
+    if args.accept_all && !found.is_empty() {
+        let command = suggest::accept(project, &found, &session.author, Timestamp::now())?;
+        session.apply(command)?;
+        super::annotate::save(&mut session)?;
+        accepted = found.len();
+    }
+    if args.json {
+        let out = serde_json::json!({
+            "total": found.len(),
+            "by_source": counts,
+            "accepted": accepted,
+            "suggestions": listed,
+        });
+        outln!("{out}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !args.accept_all {
+        for s in &listed {
+            outln!(
+                "{}\t[{}, {})\t{}\t{:?}",
+                s["doc"].as_str().unwrap_or_default(),
+                s["start"],
+                s["end"],
+                s["label"].as_str().unwrap_or_default(),
+                s["text"].as_str().unwrap_or_default()
+            );
+        }
+    }
+    for (source, labels) in &counts {
+        let list: Vec<String> = labels.iter().map(|(l, n)| format!("{l} {n}")).collect();
+        outln!("{source}: {}", list.join(", "));
+    }
+    outln!(
+        "{} from {} term(s){}",
+        marginalia::model::plural(found.len(), "suggestion"),
+        patterns.len(),
+        if args.accept_all {
+            format!("; {accepted} tagged and saved")
+        } else {
+            "; nothing written (--accept-all tags them)".to_owned()
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn suggestion_json(project: &marginalia::model::Project, s: &Suggestion) -> serde_json::Value {
+    let text = project
+        .document(&s.doc)
+        .and_then(|d| d.text.slice(s.start..s.end).map(str::to_owned))
+        .unwrap_or_default();
+    serde_json::json!({
+        "doc": s.doc,
+        "start": s.start,
+        "end": s.end,
+        "text": text,
+        "label": s.label,
+        "source": s.source,
+        "pattern": s.pattern,
+        "entity": s.entity,
+    })
+}

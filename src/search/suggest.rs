@@ -1,0 +1,436 @@
+//! Suggestions from a gazetteer or from the project itself: where a term
+//! of a list (or a text tagged somewhere in the project) occurs untagged,
+//! a suggestion to tag it with the term's label.
+//!
+//! Every term is matched at once (`aho-corasick`, leftmost-longest) on the
+//! folded text (accents and case aside, [`super::fold`]) unless it asks
+//! for an exact match, and kept only on word boundaries as the workbench
+//! snaps them, French elisions split: "armée azerbaïdjanaise" is found in
+//! « l’armée azerbaïdjanaise », not inside « désarmée ». A span that
+//! already carries the label is not suggested again.
+//!
+//! Accepting suggestions makes annotations that keep their provenance in
+//! `meta` ([`META_SOURCE`], [`META_PATTERN`]), with the term's entity set
+//! when the label has an entity attribute.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::edit::{Command, EditError};
+use crate::model::{AttrKind, AttrTarget, AttrValue, Document, Project, Timestamp, fold_str_for_search};
+
+/// Meta key of an accepted suggestion: where it came from
+/// (`gazetteer:FILE`, `project`).
+pub const META_SOURCE: &str = "suggested_by";
+/// Meta key of an accepted suggestion: the term that matched.
+pub const META_PATTERN: &str = "pattern";
+
+/// One term to look for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pattern {
+    pub term: String,
+    pub label: String,
+    /// An entity of the project's list the matches refer to.
+    pub entity: Option<String>,
+    /// Case and accents must match.
+    pub exact: bool,
+}
+
+/// A gazetteer line that cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {reason}")]
+pub struct GazetteerError {
+    pub line: usize,
+    pub reason: String,
+}
+
+/// Reads a gazetteer: one term a line, `TERM<TAB>LABEL[<TAB>ENTITY[<TAB>exact]]`
+/// (or the same separated by commas, for a `.csv`). Blank lines and lines
+/// starting with `#` are skipped; a first line `term, label, …` is a
+/// header. Labels must be the project's.
+pub fn read_gazetteer(text: &str, project: &Project, csv: bool) -> Result<Vec<Pattern>, GazetteerError> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let raw = raw.trim_end_matches('\r');
+        if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
+            continue;
+        }
+        let cells: Vec<String> = if csv {
+            csv_cells(raw)
+        } else {
+            raw.split('\t').map(str::to_owned).collect()
+        };
+        let cell = |k: usize| cells.get(k).map(|c| c.trim()).filter(|c| !c.is_empty());
+        if line == 1 && cell(0).is_some_and(|c| c.eq_ignore_ascii_case("term")) {
+            continue;
+        }
+        let (Some(term), Some(label)) = (cell(0), cell(1)) else {
+            return Err(GazetteerError {
+                line,
+                reason: format!(
+                    "a term and a label are needed, {} by {}",
+                    if csv { "separated" } else { "tab-separated" },
+                    if csv { "commas" } else { "tabs" }
+                ),
+            });
+        };
+        let label = project
+            .schema
+            .labels
+            .iter()
+            .find(|l| l.id == label || l.name.eq_ignore_ascii_case(label))
+            .map(|l| l.id.clone())
+            .ok_or_else(|| GazetteerError {
+                line,
+                reason: format!("{label:?} is not a label of the project"),
+            })?;
+        let entity = match cell(2) {
+            Some(e) if project.schema.entity(e).is_none() => {
+                return Err(GazetteerError {
+                    line,
+                    reason: format!("{e:?} is not an entity of the project's list"),
+                });
+            }
+            e => e.map(str::to_owned),
+        };
+        let exact = match cell(3) {
+            None => false,
+            Some(flag) if flag.eq_ignore_ascii_case("exact") => true,
+            Some(other) => {
+                return Err(GazetteerError {
+                    line,
+                    reason: format!("the fourth column is `exact` or nothing, not {other:?}"),
+                });
+            }
+        };
+        out.push(Pattern {
+            term: term.to_owned(),
+            label,
+            entity,
+            exact,
+        });
+    }
+    Ok(out)
+}
+
+/// The cells of a CSV line (double quotes around a cell, `""` inside one).
+fn csv_cells(line: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                if let Some(s) = cells.last_mut() {
+                    s.push('"');
+                }
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => cells.push(String::new()),
+            (c, _) => {
+                if let Some(s) = cells.last_mut() {
+                    s.push(c);
+                }
+            }
+        }
+    }
+    cells
+}
+
+/// "What is tagged somewhere is suggested everywhere else": every text the
+/// project tags (of two characters or more), with the label it carries most
+/// often (accents and case aside).
+pub fn project_patterns(project: &Project) -> Vec<Pattern> {
+    let mut seen: HashMap<String, (String, HashMap<&str, usize>)> = HashMap::new();
+    for a in project.annotations().iter().filter(|a| !a.is_discontinuous()) {
+        let text = a.text.trim();
+        if text.chars().count() < 2 {
+            continue;
+        }
+        let entry = seen
+            .entry(fold_str_for_search(text))
+            .or_insert_with(|| (text.to_owned(), HashMap::new()));
+        *entry.1.entry(a.label.as_str()).or_default() += 1;
+    }
+    let mut out: Vec<Pattern> = seen
+        .into_values()
+        .filter_map(|(term, labels)| {
+            let label = labels.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))?.0;
+            Some(Pattern {
+                term,
+                label: label.to_owned(),
+                entity: None,
+                exact: false,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.term.cmp(&b.term));
+    out
+}
+
+/// One suggestion: tag `[start, end)` of `doc` with `label`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    pub doc: String,
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+    /// `gazetteer:FILE` or `project`.
+    pub source: String,
+    pub pattern: String,
+    pub entity: Option<String>,
+}
+
+/// Every place in the documents `keep` accepts where a pattern occurs on
+/// word boundaries and its span does not carry its label yet.
+pub fn suggest(
+    project: &Project,
+    patterns: &[Pattern],
+    source: &str,
+    keep: &dyn Fn(&Document) -> bool,
+) -> Vec<Suggestion> {
+    let mut out = Vec::new();
+    for exact in [false, true] {
+        let chosen: Vec<&Pattern> = patterns.iter().filter(|p| p.exact == exact).collect();
+        if chosen.is_empty() {
+            continue;
+        }
+        let needles: Vec<String> = chosen
+            .iter()
+            .map(|p| {
+                if exact {
+                    p.term.clone()
+                } else {
+                    fold_str_for_search(&p.term)
+                }
+            })
+            .collect();
+        let Ok(automaton) = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&needles)
+        else {
+            continue;
+        };
+        // One buffer for every document's folded copy; positions are
+        // counted along it as the matches come, in order.
+        let mut folded = String::new();
+        for doc in project.documents.iter().filter(|d| keep(d)) {
+            let haystack: &str = if exact {
+                doc.text.as_str()
+            } else {
+                folded.clear();
+                folded.extend(doc.text.as_str().chars().map(crate::model::fold_for_search));
+                &folded
+            };
+            let annotations = project.annotations_of(&doc.id);
+            let (mut at_byte, mut at_char) = (0, 0);
+            for m in automaton.find_iter(haystack) {
+                at_char += haystack[at_byte..m.start()].chars().count();
+                at_byte = m.start();
+                let start = at_char;
+                let end = start + haystack[m.start()..m.end()].chars().count();
+                let range = start..end;
+                if !super::is_whole_word(&doc.text, &range) {
+                    continue;
+                }
+                let p = chosen[m.pattern().as_usize()];
+                let from = annotations.partition_point(|a| a.start < start);
+                let tagged = annotations[from..]
+                    .iter()
+                    .take_while(|a| a.start == start)
+                    .any(|a| a.end == end && a.label == p.label);
+                if tagged {
+                    continue;
+                }
+                out.push(Suggestion {
+                    doc: doc.id.clone(),
+                    start,
+                    end,
+                    label: p.label.clone(),
+                    source: source.to_owned(),
+                    pattern: p.term.clone(),
+                    entity: p.entity.clone(),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.doc, a.start, a.end).cmp(&(&b.doc, b.start, b.end)));
+    out.dedup_by(|a, b| (&a.doc, a.start, a.end, &a.label) == (&b.doc, b.start, b.end, &b.label));
+    out
+}
+
+/// Counts by source, then label.
+pub fn counts(suggestions: &[Suggestion]) -> BTreeMap<String, BTreeMap<String, usize>> {
+    let mut out: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for s in suggestions {
+        *out.entry(s.source.clone())
+            .or_default()
+            .entry(s.label.clone())
+            .or_default() += 1;
+    }
+    out
+}
+
+/// The step that accepts `suggestions` as annotations, with their
+/// provenance in `meta` and their entity set when the label has an entity
+/// attribute; one undoable edit ("accept 120 suggestions").
+pub fn accept(
+    project: &Project,
+    suggestions: &[Suggestion],
+    author: &str,
+    at: Timestamp,
+) -> Result<Command, EditError> {
+    let mut taken = project.used_ids();
+    let mut added = Vec::with_capacity(suggestions.len());
+    for s in suggestions {
+        let range = std::slice::from_ref(&(s.start..s.end)).to_vec();
+        let mut new = crate::edit::new_annotations_among(project, &s.doc, &range, &s.label, author, at, &mut taken)?;
+        for a in &mut new {
+            a.meta.insert(META_SOURCE.to_owned(), s.source.clone());
+            a.meta.insert(META_PATTERN.to_owned(), s.pattern.clone());
+            if let Some(entity) = &s.entity {
+                let key = project
+                    .schema
+                    .attributes_of(&AttrTarget::Label(s.label.clone()))
+                    .find(|d| d.kind == AttrKind::Entity)
+                    .map(|d| d.id.clone());
+                if let Some(key) = key {
+                    a.attrs.insert(key, AttrValue::Text(entity.clone()));
+                }
+            }
+        }
+        added.extend(new);
+    }
+    Ok(Command::Named {
+        what: format!("accept {}", crate::model::plural(added.len(), "suggestion")),
+        commands: vec![Command::AddAnnotations(added)],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::new_annotation;
+    use crate::model::Text;
+
+    fn project() -> Project {
+        let mut p = Project::new("s");
+        let text = "Selon l’armée azerbaïdjanaise, l'Armée Azerbaïdjanaise a tiré. Le désarmement de l’ARMÉE AZERBAÏDJANAISE? \
+                    Nikol Pashinyan 👨🏻‍🚒 et nikol pashinyan.";
+        p.documents.push(Document::new("a", "A", "a.txt", Text::new(text)));
+        p.documents.push(Document::new(
+            "b",
+            "B",
+            "b.txt",
+            Text::new("Bakou: Nikol Pashinyan, armée azerbaïdjanaise."),
+        ));
+        p.schema.entities.push(crate::model::Entity {
+            id: "pashinyan".into(),
+            name: "Nikol Pashinyan".into(),
+            reference: None,
+            note: String::new(),
+        });
+        p.schema.attributes.push(crate::model::AttributeDef {
+            id: "refers_to".into(),
+            name: "Refers to".into(),
+            kind: AttrKind::Entity,
+            on: vec![AttrTarget::Label("actor".into())],
+            values: Vec::new(),
+            default: None,
+            required: false,
+            guideline: String::new(),
+        });
+        p
+    }
+
+    #[test]
+    fn a_gazetteer_is_read_with_its_errors_by_line() {
+        let p = project();
+        let tsv = "term\tlabel\n# comment\narmée azerbaïdjanaise\tactor\nNikol Pashinyan\tActor\tpashinyan\nBakou\tactor\t\texact\n";
+        let list = read_gazetteer(tsv, &p, false).unwrap();
+        assert_eq!(list.len(), 3);
+        assert_eq!(list[1].label, "actor", "by name too");
+        assert_eq!(list[1].entity.as_deref(), Some("pashinyan"));
+        assert!(list[2].exact);
+        let csv = "\"Pashinyan, Nikol\",actor\n";
+        assert_eq!(read_gazetteer(csv, &p, true).unwrap()[0].term, "Pashinyan, Nikol");
+        let e = read_gazetteer("x\tplace\n", &p, false).unwrap_err();
+        assert_eq!(e.line, 1);
+        assert!(e.reason.contains("not a label"), "{e}");
+        let e = read_gazetteer("ok\tactor\nnope\n", &p, false).unwrap_err();
+        assert_eq!(e.line, 2);
+        let e = read_gazetteer("x\tactor\tputin\n", &p, false).unwrap_err();
+        assert!(e.reason.contains("not an entity"), "{e}");
+    }
+
+    #[test]
+    fn terms_match_on_word_boundaries_after_an_elision_accents_and_case_aside() {
+        let p = project();
+        let list = read_gazetteer(
+            "armée azerbaïdjanaise\tactor\nNikol Pashinyan\tactor\tpashinyan\n",
+            &p,
+            false,
+        )
+        .unwrap();
+        let found = suggest(&p, &list, "gazetteer:g.tsv", &|_| true);
+        let text = |s: &Suggestion| {
+            p.document(&s.doc)
+                .unwrap()
+                .text
+                .slice(s.start..s.end)
+                .unwrap()
+                .to_owned()
+        };
+        let in_a: Vec<String> = found.iter().filter(|s| s.doc == "a").map(text).collect();
+        assert_eq!(
+            in_a,
+            [
+                "armée azerbaïdjanaise",
+                "Armée Azerbaïdjanaise",
+                "ARMÉE AZERBAÏDJANAISE",
+                "Nikol Pashinyan",
+                "nikol pashinyan"
+            ],
+            "after l’ and l', in capitals, never inside « désarmement »"
+        );
+        assert_eq!(found.iter().filter(|s| s.doc == "b").count(), 2);
+        // Exact terms keep their case.
+        let exact = read_gazetteer("Nikol Pashinyan\tactor\t\texact\n", &p, false).unwrap();
+        assert_eq!(suggest(&p, &exact, "g", &|_| true).len(), 2, "not « nikol pashinyan »");
+        // Accepted: annotations with their provenance and entity, one step.
+        let command = accept(&p, &found, "ana", Timestamp::from_unix(0)).unwrap();
+        assert_eq!(command.describe(), format!("accept {} suggestions", found.len()));
+        let mut q = p.clone();
+        command.apply(&mut q).unwrap();
+        assert_eq!(q.annotations().len(), found.len());
+        let nikol = q.annotations().iter().find(|a| a.text == "Nikol Pashinyan").unwrap();
+        assert_eq!(nikol.meta[META_SOURCE], "gazetteer:g.tsv");
+        assert_eq!(nikol.meta[META_PATTERN], "Nikol Pashinyan");
+        assert_eq!(nikol.attrs["refers_to"], AttrValue::Text("pashinyan".into()));
+        // Suggesting again: what is tagged is not suggested twice.
+        assert!(suggest(&q, &list, "g", &|_| true).is_empty());
+    }
+
+    #[test]
+    fn what_is_tagged_somewhere_is_suggested_everywhere_else() {
+        let mut p = project();
+        let text = p.document("b").unwrap().text.clone();
+        let byte = text.as_str().find("Nikol Pashinyan").unwrap();
+        let start = text.char_of_byte(byte).unwrap();
+        let a = new_annotation(&p, "b", start..start + 15, "actor", "ana", Timestamp::from_unix(0)).unwrap();
+        Command::AddAnnotations(vec![a]).apply(&mut p).unwrap();
+        let patterns = project_patterns(&p);
+        assert_eq!(patterns.len(), 1);
+        assert_eq!(
+            (patterns[0].term.as_str(), patterns[0].label.as_str()),
+            ("Nikol Pashinyan", "actor")
+        );
+        let found = suggest(&p, &patterns, "project", &|_| true);
+        assert_eq!(found.len(), 2, "the two in document a; not the one tagged");
+        assert!(found.iter().all(|s| s.doc == "a"));
+        assert_eq!(counts(&found)["project"]["actor"], 2);
+    }
+}
