@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use marginalia::edit::Command;
 use marginalia::model::Project;
-use marginalia::persist::documents::{NewDocument, read_new_document};
+use marginalia::persist::documents::{NewDocument, ReadDocuments, skipped_summary};
 use marginalia::session::Session;
 
 #[derive(Debug, Args)]
@@ -106,61 +106,23 @@ pub fn add(args: AddArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// What reading the files given gave: the documents to add, and what was
-/// left out (with why).
-struct Read {
-    added: Vec<NewDocument>,
-    skipped: Vec<(PathBuf, String)>,
-}
-
-/// Reads every file (folders walked), or fails on the first named file that
-/// cannot be a document, before anything is written. A file found in a
-/// folder whose text is already in the project (or read just before) is
-/// skipped, so that adding a folder again adds only what is new; a file
-/// named on its own is refused then, as before. On a terminal, the count
-/// of files read is shown as it goes.
-fn read_documents(project_path: &Path, project: &Project, paths: &[PathBuf]) -> anyhow::Result<Read> {
-    use std::collections::HashMap;
+/// Reads the files and folders given ([`read_documents`]), with the count
+/// of files read shown on a terminal as it goes.
+fn read_documents(project_path: &Path, project: &Project, paths: &[PathBuf]) -> anyhow::Result<ReadDocuments> {
     use std::io::{IsTerminal, Write as _};
-    let collected = marginalia::persist::documents::collect_files(paths)?;
-    let mut skipped: Vec<(PathBuf, String)> = collected
-        .skipped
-        .into_iter()
-        .map(|(p, why)| (p, why.to_owned()))
-        .collect();
-    let mut by_hash: HashMap<String, String> = project
-        .documents
-        .iter()
-        .map(|d| (d.hash.clone(), d.id.clone()))
-        .collect();
-    let progress = std::io::stderr().is_terminal() && collected.files.len() > 50;
-    let total = collected.files.len();
-    let mut out: Vec<NewDocument> = Vec::new();
-    let mut taken: Vec<String> = Vec::new();
-    for (k, file) in collected.files.iter().enumerate() {
-        if progress && k % 100 == 0 {
+    let terminal = std::io::stderr().is_terminal();
+    let mut shown = false;
+    let read = marginalia::persist::documents::read_documents(project_path, project, paths, &mut |k, total| {
+        if terminal && total > 50 && (k % 100 == 0 || k == total) {
             let _ = write!(std::io::stderr(), "\rreading {k}/{total} files");
+            shown = true;
         }
-        let named = paths.contains(file);
-        let d = read_new_document(project_path, file, project, &taken)?;
-        if let Some(existing) = by_hash.get(&d.document.hash) {
-            if named {
-                bail!(
-                    "{} is already in the project as document {existing:?}; nothing was added",
-                    d.document.path
-                );
-            }
-            skipped.push((file.clone(), format!("the same text as document {existing:?}")));
-            continue;
-        }
-        by_hash.insert(d.document.hash.clone(), d.document.id.clone());
-        taken.push(d.document.id.clone());
-        out.push(d);
+        true
+    });
+    if shown {
+        let _ = writeln!(std::io::stderr());
     }
-    if progress {
-        let _ = writeln!(std::io::stderr(), "\rreading {total}/{total} files");
-    }
-    Ok(Read { added: out, skipped })
+    Ok(read?)
 }
 
 /// Lists what a folder walk left out: each path up to 20, then a count by reason.
@@ -170,12 +132,11 @@ fn report_skipped(skipped: &[(PathBuf, String)]) -> std::io::Result<()> {
         outln!("  skipped {}: {why}", path.display());
     }
     if skipped.len() > LISTED {
-        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
-        for (_, why) in &skipped[LISTED..] {
-            *counts.entry(why.as_str()).or_default() += 1;
-        }
-        let rest: Vec<String> = counts.iter().map(|(why, n)| format!("{n} {why}")).collect();
-        outln!("  … and {} more skipped ({})", skipped.len() - LISTED, rest.join("; "));
+        outln!(
+            "  … and {} more skipped ({})",
+            skipped.len() - LISTED,
+            skipped_summary(&skipped[LISTED..])
+        );
     }
     Ok(())
 }

@@ -53,6 +53,8 @@ pub enum PickPurpose {
     Review {
         into_current: bool,
     },
+    /// A folder of documents to add.
+    AddFolder,
     /// Where to create the project of an import.
     ImportedProject,
 }
@@ -68,6 +70,11 @@ pub enum Action {
     Quit,
     AddDocuments,
     AddDocumentFiles(Vec<PathBuf>),
+    /// Add every text file of a folder (chosen next), read in the
+    /// background with progress and a Cancel button.
+    AddFolder,
+    /// Stop reading the folder: nothing is added.
+    CancelAddFolder,
     Save,
     SaveAs,
     SaveTo(PathBuf),

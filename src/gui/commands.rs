@@ -17,6 +17,7 @@ pub enum UiCommand {
     OpenProject,
     Import,
     AddDocuments,
+    AddFolder,
     Save,
     SaveAs,
     SaveVersion,
@@ -110,6 +111,7 @@ impl UiCommand {
             UiCommand::NewProject => "New project…",
             UiCommand::OpenProject => "Open project…",
             UiCommand::AddDocuments => "Add documents…",
+            UiCommand::AddFolder => "Add a folder of documents…",
             UiCommand::Save => "Save",
             UiCommand::SaveAs => "Save As…",
             UiCommand::SaveVersion => "Save version with note…",
@@ -163,7 +165,7 @@ impl UiCommand {
         use UiCommand::*;
         match self {
             NewProject | OpenProject | Import => (Menu::File, 0),
-            AddDocuments | Save | SaveAs | SaveVersion | Export | CloseProject => (Menu::File, 1),
+            AddDocuments | AddFolder | Save | SaveAs | SaveVersion | Export | CloseProject => (Menu::File, 1),
             Quit => (Menu::File, 2),
             Undo | Redo => (Menu::Edit, 0),
             Find | SearchAll | FindNext | FindPrevious => (Menu::Edit, 1),
@@ -224,9 +226,11 @@ impl UiCommand {
             UiCommand::PickAll => vec![k(cmd, Key::A)],
             UiCommand::NextDocument => vec![k(cmd, Key::PageDown)],
             UiCommand::PreviousDocument => vec![k(cmd, Key::PageUp)],
-            UiCommand::ToggleTheme | UiCommand::ToggleSnap | UiCommand::AnnotatorName | UiCommand::Overview => {
-                Vec::new()
-            }
+            UiCommand::ToggleTheme
+            | UiCommand::ToggleSnap
+            | UiCommand::AnnotatorName
+            | UiCommand::Overview
+            | UiCommand::AddFolder => Vec::new(),
             UiCommand::ZoomIn => vec![k(cmd, Key::Plus), k(cmd, Key::Equals)],
             UiCommand::ZoomOut => vec![k(cmd, Key::Minus)],
             UiCommand::ZoomReset => vec![k(cmd, Key::Num0)],
@@ -290,6 +294,7 @@ impl UiCommand {
             UiCommand::NewProject => Action::NewProject,
             UiCommand::OpenProject => Action::OpenProject,
             UiCommand::AddDocuments => Action::AddDocuments,
+            UiCommand::AddFolder => Action::AddFolder,
             UiCommand::Save => Action::Save,
             UiCommand::SaveAs => Action::SaveAs,
             UiCommand::SaveVersion => Action::SaveVersionDialog,

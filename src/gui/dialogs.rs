@@ -29,6 +29,8 @@ pub trait FileDialogs {
     fn import_inputs(&mut self, format: Format, folder: bool) -> Vec<PathBuf>;
     /// Two or more annotators' copies of a project, to compare.
     fn pick_projects(&mut self) -> Vec<PathBuf>;
+    /// A folder of documents to add.
+    fn pick_folder(&mut self) -> Option<PathBuf>;
     /// True when the last dialog could not be shown at all (no
     /// xdg-desktop-portal): the workbench then uses its own picker.
     fn unavailable(&self) -> bool {
@@ -87,6 +89,14 @@ impl FileDialogs for NativeDialogs {
         })
     }
 
+    fn pick_folder(&mut self) -> Option<PathBuf> {
+        self.timed(Option::is_none, || {
+            rfd::FileDialog::new()
+                .set_title("Add a folder of documents (.txt, .md, in every subfolder)")
+                .pick_folder()
+        })
+    }
+
     fn pick_projects(&mut self) -> Vec<PathBuf> {
         self.timed(Vec::is_empty, || {
             rfd::FileDialog::new()
@@ -139,6 +149,7 @@ pub struct ScriptedDialogs {
     pub export_targets: Vec<PathBuf>,
     pub import_inputs: Vec<Vec<PathBuf>>,
     pub projects: Vec<Vec<PathBuf>>,
+    pub folders: Vec<PathBuf>,
     /// Act as a system with no dialogs at all (no portal).
     pub no_dialogs: bool,
 }
@@ -178,6 +189,10 @@ impl FileDialogs for ScriptedDialogs {
         } else {
             self.projects.remove(0)
         }
+    }
+
+    fn pick_folder(&mut self) -> Option<PathBuf> {
+        (!self.folders.is_empty()).then(|| self.folders.remove(0))
     }
 
     fn unavailable(&self) -> bool {

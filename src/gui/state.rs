@@ -56,4 +56,6 @@ pub struct UiState {
     pub review_files: Vec<std::path::PathBuf>,
     /// View → Corpus overview, while open.
     pub overview: Option<super::overview::Overview>,
+    /// A folder of documents being read in the background (Add a folder…).
+    pub adding_folder: Option<super::job::Job<Result<crate::persist::documents::ReadDocuments, String>>>,
 }

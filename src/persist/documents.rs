@@ -150,6 +150,88 @@ fn walk(dir: &Path, out: &mut Collected) -> std::io::Result<()> {
     Ok(())
 }
 
+/// What reading the paths given gave: the documents to add, and what was
+/// left out, with why.
+#[derive(Debug, Default)]
+pub struct ReadDocuments {
+    pub added: Vec<NewDocument>,
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+/// Why reading documents stopped (nothing is to be added then).
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    Add(#[from] AddError),
+    #[error("{path} is already in the project as document {existing:?}; nothing was added")]
+    Duplicate { path: String, existing: String },
+    #[error("cannot read the folder: {0}")]
+    Walk(#[from] std::io::Error),
+    #[error("cancelled: nothing was added")]
+    Cancelled,
+}
+
+/// Reads every file of `paths` (folders walked, [`collect_files`]) as new
+/// documents of `project`, or stops at the first named file that cannot
+/// be one, before anything is added. A file found in a folder whose text
+/// is already in the project (or was read just before) is skipped, so that
+/// a folder can be added again for what is new; a file named on its own is
+/// refused then. `on_file(done, total)` is called before each file and
+/// stops the reading when it returns false.
+pub fn read_documents(
+    project_path: &Path,
+    project: &Project,
+    paths: &[PathBuf],
+    on_file: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<ReadDocuments, ReadError> {
+    let collected = collect_files(paths)?;
+    let mut skipped: Vec<(PathBuf, String)> = collected
+        .skipped
+        .into_iter()
+        .map(|(p, why)| (p, why.to_owned()))
+        .collect();
+    let mut by_hash: std::collections::HashMap<String, String> = project
+        .documents
+        .iter()
+        .map(|d| (d.hash.clone(), d.id.clone()))
+        .collect();
+    let total = collected.files.len();
+    let mut added: Vec<NewDocument> = Vec::new();
+    let mut taken: Vec<String> = Vec::new();
+    for (k, file) in collected.files.iter().enumerate() {
+        if !on_file(k, total) {
+            return Err(ReadError::Cancelled);
+        }
+        let named = paths.contains(file);
+        let d = read_new_document(project_path, file, project, &taken)?;
+        if let Some(existing) = by_hash.get(&d.document.hash) {
+            if named {
+                return Err(ReadError::Duplicate {
+                    path: d.document.path.clone(),
+                    existing: existing.clone(),
+                });
+            }
+            skipped.push((file.clone(), format!("the same text as document {existing:?}")));
+            continue;
+        }
+        by_hash.insert(d.document.hash.clone(), d.document.id.clone());
+        taken.push(d.document.id.clone());
+        added.push(d);
+    }
+    on_file(total, total);
+    Ok(ReadDocuments { added, skipped })
+}
+
+/// "3 hidden; 2 not a text document (.txt, .md)": what was left out, by reason.
+pub fn skipped_summary(skipped: &[(PathBuf, String)]) -> String {
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for (_, why) in skipped {
+        *counts.entry(why.as_str()).or_default() += 1;
+    }
+    let parts: Vec<String> = counts.iter().map(|(why, n)| format!("{n} {why}")).collect();
+    parts.join("; ")
+}
+
 /// True for a file name with one of the [`DOCUMENT_EXTENSIONS`].
 pub fn is_document_file(path: &Path) -> bool {
     path.extension()
@@ -160,6 +242,28 @@ pub fn is_document_file(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reading_stops_when_asked_and_gives_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..5 {
+            std::fs::write(dir.path().join(format!("{i}.txt")), format!("texte {i}")).unwrap();
+        }
+        let project = dir.path().join("p.ron");
+        let mut seen = Vec::new();
+        let all = read_documents(&project, &Project::new("p"), &[dir.path().to_owned()], &mut |k, n| {
+            seen.push((k, n));
+            true
+        })
+        .unwrap();
+        assert_eq!(all.added.len(), 5);
+        assert_eq!(seen.first(), Some(&(0, 5)));
+        assert_eq!(seen.last(), Some(&(5, 5)));
+        let stopped = read_documents(&project, &Project::new("p"), &[dir.path().to_owned()], &mut |k, _| {
+            k < 3
+        });
+        assert!(matches!(stopped, Err(ReadError::Cancelled)));
+    }
 
     #[test]
     fn folders_are_walked_in_order_and_what_is_left_out_is_said() {

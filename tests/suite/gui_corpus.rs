@@ -239,3 +239,59 @@ fn a_list_of_two_thousand_documents_lays_out_only_the_rows_on_screen() {
     assert_eq!(h.state().state.documents.shown(project(&h)), ["doc-1999"]);
     assert!(h.query_by_label("Article number 1999").is_some());
 }
+
+#[test]
+fn a_folder_is_added_in_the_background_in_one_step_with_what_it_left_out() {
+    let (dir, path) = sample_copy();
+    let folder = dir.path().join("more");
+    for (rel, text) in [
+        ("a/one.txt", "Erevan, le 3 octobre.\n\nLes négociations reprennent."),
+        ("b/two.md", "# Bakou\n\nUn communiqué."),
+        ("b/scan.pdf", "%PDF"),
+    ] {
+        let p = folder.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    let dialogs = ScriptedDialogs {
+        folders: vec![folder.clone(), folder],
+        ..ScriptedDialogs::default()
+    };
+    let mut h = harness_with(&path, dialogs);
+    let before = project(&h).documents.len();
+    h.state_mut().apply(Action::AddFolder);
+    // Read on a thread: a few frames until it is done.
+    for _ in 0..50 {
+        settle(&mut h);
+        if h.state().state.adding_folder.is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(h.state().state.adding_folder.is_none(), "done");
+    assert_eq!(project(&h).documents.len(), before + 2);
+    let m = message(&h).unwrap_or_default().to_owned();
+    assert!(
+        m.starts_with("Added 2 document(s); skipped 1 (1 not a text document"),
+        "{m}"
+    );
+    // One step: one undo takes both away.
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(project(&h).documents.len(), before);
+    press(&mut h, Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z);
+    // The same folder again: nothing new.
+    h.state_mut().apply(Action::AddFolder);
+    for _ in 0..50 {
+        settle(&mut h);
+        if h.state().state.adding_folder.is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(project(&h).documents.len(), before + 2);
+    assert!(
+        message(&h).is_some_and(|m| m.starts_with("Nothing new to add")),
+        "{:?}",
+        message(&h)
+    );
+}

@@ -30,6 +30,7 @@ impl Workbench {
             PickPurpose::ExportTarget(format) => d.export_target(*format, &suggested).into_iter().collect(),
             PickPurpose::ImportInputs { format, folder } => d.import_inputs(*format, *folder),
             PickPurpose::Review { .. } => d.pick_projects(),
+            PickPurpose::AddFolder => d.pick_folder().into_iter().collect(),
         };
         if paths.is_empty() && self.dialogs.unavailable() {
             self.state.file_picker = Some(self.own_picker(purpose, &suggested));
@@ -90,6 +91,7 @@ impl Workbench {
                 PickMode::OpenFiles,
                 &["ron"],
             ),
+            PickPurpose::AddFolder => ("Add a folder of documents", PickMode::Folder, &[]),
         };
         FilePicker::new(purpose, title, mode, extensions, &start, suggested)
     }
@@ -159,6 +161,7 @@ impl Workbench {
                 }
             }
             PickPurpose::ImportedProject => self.create_imported_project(first),
+            PickPurpose::AddFolder => self.start_adding_folder(first),
         }
     }
 
@@ -244,6 +247,97 @@ impl Workbench {
         self.settings.remember(path);
         let _ = self.settings.save();
         self.last_autosave = Instant::now();
+    }
+
+    /// Reads every text file of `folder` (and its subfolders) on a thread,
+    /// with progress and Cancel; nothing is added until all are read.
+    pub(super) fn start_adding_folder(&mut self, folder: PathBuf) {
+        let Some(session) = &self.session else { return };
+        let Some(project_path) = session.path().map(Path::to_owned) else {
+            self.state.message = Some("Save the project first: documents are kept beside it".to_owned());
+            return;
+        };
+        if self.state.adding_folder.is_some() {
+            self.state.message = Some("A folder is being added already".to_owned());
+            return;
+        }
+        // The documents alone, for fresh ids and known texts (their texts
+        // are shared, not copied).
+        let mut known = crate::model::Project::new("known");
+        known.documents = session.project().documents.clone();
+        self.state.adding_folder = Some(crate::gui::job::Job::spawn("Reading the folder", move |progress| {
+            let mut counted = false;
+            let mut on_file = |k: usize, total: usize| {
+                if !counted {
+                    progress.add_total(total.max(1) as u64);
+                    counted = true;
+                }
+                k == 0 || progress.advance(1).is_ok()
+            };
+            crate::persist::documents::read_documents(&project_path, &known, &[folder], &mut on_file)
+                .map_err(|e| e.to_string())
+        }));
+    }
+
+    /// The folder being added: its bar and Cancel while it reads, then the
+    /// documents added in one step (or why not).
+    pub(super) fn adding_folder_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let Some(job) = &self.state.adding_folder else {
+            return actions;
+        };
+        match job.poll() {
+            None => {
+                egui::Panel::top("adding-folder").show(ui, |ui| {
+                    if job.ui(ui) {
+                        actions.push(Action::CancelAddFolder);
+                    }
+                });
+            }
+            Some(result) => {
+                self.state.adding_folder = None;
+                match result.and_then(|r| r) {
+                    Ok(read) => self.add_read_documents(read),
+                    Err(e) => self.state.message = Some(format!("Add a folder: {e}")),
+                }
+            }
+        }
+        actions
+    }
+
+    /// Adds what a folder read gave, in one step, and says what was left out.
+    fn add_read_documents(&mut self, read: crate::persist::documents::ReadDocuments) {
+        let skipped = if read.skipped.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; skipped {} ({})",
+                read.skipped.len(),
+                crate::persist::documents::skipped_summary(&read.skipped)
+            )
+        };
+        let Some(session) = &mut self.session else { return };
+        if read.added.is_empty() {
+            self.state.message = Some(format!("Nothing new to add{skipped}"));
+            return;
+        }
+        let start = session.project().documents.len();
+        let n = read.added.len();
+        let first = read.added[0].document.id.clone();
+        let entries = read
+            .added
+            .into_iter()
+            .enumerate()
+            .map(|(i, d)| (start + i, d.document))
+            .collect();
+        match session.apply(Command::AddDocuments(entries)) {
+            Ok(_) => {
+                self.state.current_doc = Some(first);
+                self.state.selection = Selection::default();
+                self.state.message = Some(format!("Added {n} document(s){skipped}"));
+            }
+            Err(e) => self.state.message = Some(format!("Could not add the folder: {e}")),
+        }
     }
 
     pub(super) fn add_documents(&mut self, files: &[PathBuf]) {

@@ -243,7 +243,7 @@ impl Workbench {
     }
 
     fn project_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
-        let mut actions = Vec::new();
+        let mut actions = self.adding_folder_ui(ui);
         let Some(session) = &self.session else { return actions };
         if let Some(cmp) = &mut self.state.comparison {
             // Edits made while comparing (take/restore, undo) change the

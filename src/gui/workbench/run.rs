@@ -61,6 +61,12 @@ impl Workbench {
                 self.quit_confirmed = true;
             }
             Action::AddDocuments => self.choose(PickPurpose::AddDocuments),
+            Action::AddFolder => self.choose(PickPurpose::AddFolder),
+            Action::CancelAddFolder => {
+                if let Some(job) = &self.state.adding_folder {
+                    job.cancel();
+                }
+            }
             Action::AddDocumentFiles(files) => self.add_documents(&files),
             Action::Save => {
                 self.save(false);
