@@ -50,6 +50,10 @@ pub struct AnnotateArgs {
     /// annotation of exactly their span (whatever its label).
     #[arg(long)]
     untagged: bool,
+    /// With --all-documents: also tag occurrences inside longer words
+    /// (by default only whole words: "Arménie", not inside "Arméniens").
+    #[arg(long, requires = "all_documents")]
+    within_words: bool,
     /// Start offset in code points (Unicode scalar values), inclusive.
     #[arg(long, requires = "end")]
     start: Option<usize>,
@@ -229,12 +233,20 @@ fn annotate_all_documents(
     let matcher = Matcher::new(&Query {
         pattern: needle.clone(),
         case_sensitive: true,
+        whole_word: !args.within_words,
         ..Query::default()
     })?;
     let project = session.project();
     let found = search::search(project, &matcher, &|_| true, &|_| None, usize::MAX);
     if found.hits.is_empty() {
-        bail!("{needle:?} does not occur in any document");
+        bail!(
+            "{needle:?} does not occur in any document{}",
+            if args.within_words {
+                ""
+            } else {
+                " as a whole word (--within-words tags inside words too)"
+            }
+        );
     }
     let tagged = search::tag_hits(
         project,
@@ -245,6 +257,10 @@ fn annotate_all_documents(
         Timestamp::now(),
     )?;
     let Some(Command::Named { commands, .. }) = tagged.command else {
+        if args.json {
+            outln!("[]");
+            return Ok(ExitCode::SUCCESS);
+        }
         outln!(
             "all {} occurrence(s) of {needle:?} are already tagged{}",
             found.hits.len(),

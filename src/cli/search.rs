@@ -73,6 +73,11 @@ fn run(args: &SearchArgs) -> anyhow::Result<bool> {
         );
     }
     let project = &loaded.project;
+    for f in &args.doc_filter {
+        if let Some(why) = search::filter_problem(project, f) {
+            eprintln!("note: --doc-filter {f:?} cannot match: {why}");
+        }
+    }
     let keep = |d: &marginalia::model::Document| args.doc_filter.iter().all(|f| search::doc_matches(project, d, f));
     let found = search::search(
         project,

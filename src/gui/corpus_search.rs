@@ -19,6 +19,8 @@ use crate::search::{self, Hit, HitState, Matcher, Query};
 
 /// Characters of context either side of a hit.
 const CONTEXT: usize = 48;
+/// Tagging more ticked hits than this asks first.
+const CONFIRM_ABOVE: usize = 500;
 
 /// The panel's state.
 pub struct CorpusSearch {
@@ -42,6 +44,8 @@ pub struct CorpusSearch {
     pub current: Option<usize>,
     pub error: Option<String>,
     pub focus_query: bool,
+    /// "Tag" was clicked for many hits: asking before tagging them.
+    pub confirming: bool,
     /// Folded copies of the texts, by document, with the text they fold.
     folded: HashMap<String, (Text, Text)>,
 }
@@ -63,6 +67,7 @@ impl Default for CorpusSearch {
             current: None,
             error: None,
             focus_query: true,
+            confirming: false,
             folded: HashMap::new(),
         }
     }
@@ -171,24 +176,38 @@ impl CorpusSearch {
                 self.focus_query = false;
             }
             let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            ui.checkbox(&mut self.query.whole_word, "Whole word");
-            ui.checkbox(&mut self.query.case_sensitive, "Match case")
-                .on_hover_text("Case and accents must match (for a word or phrase)");
-            ui.checkbox(&mut self.query.regex, "Regex")
-                .on_hover_text("A regular expression (Rust regex syntax); accents as written");
-            ui.add(
-                egui::TextEdit::singleline(&mut self.doc_filter)
-                    .hint_text("documents: title, outlet=…, status=done, label=claim")
-                    .desired_width(240.0),
-            )
-            .accessible_name("Documents to search");
-            if ui.button("Search").clicked() || enter {
+            // A changed option or filter searches again (results of the old
+            // ones would be tagged otherwise).
+            let mut changed = ui.checkbox(&mut self.query.whole_word, "Whole word").changed();
+            changed |= ui
+                .checkbox(&mut self.query.case_sensitive, "Match case")
+                .on_hover_text("Case and accents must match (for a word or phrase)")
+                .changed();
+            changed |= ui
+                .checkbox(&mut self.query.regex, "Regex")
+                .on_hover_text("A regular expression (Rust regex syntax); accents as written")
+                .changed();
+            let filter = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.doc_filter)
+                        .hint_text("documents: title, outlet=…, status=done, label=claim; …")
+                        .desired_width(240.0),
+                )
+                .accessible_name("Documents to search");
+            changed |= filter.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.button("Search").clicked() || enter || (changed && self.searched.is_some()) {
                 actions.push(Action::CorpusSearchRun);
             }
             if ui.button("Close").on_hover_text("Ctrl+Shift+F").clicked() {
                 actions.push(Action::ToggleCorpusSearch);
             }
         });
+        if let Some(why) = search::filter_problem(project, &self.doc_filter) {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!("The document filter cannot match: {why}"),
+            );
+        }
         if let Some(e) = &self.error {
             ui.colored_label(ui.visuals().error_fg_color, e);
         } else if let Some(q) = &self.searched {
@@ -266,14 +285,37 @@ impl CorpusSearch {
             ui.checkbox(&mut self.untagged_only, "only untagged")
                 .on_hover_text("Leave hits that already carry an annotation of their span, whatever its label");
             let n = self.ticked.len();
-            let button = egui::Button::new(format!("Tag {} ticked", n));
-            if ui.add_enabled(n > 0 && label.is_some(), button).clicked()
-                && let Some(label) = label
-            {
-                actions.push(Action::TagHits {
-                    label,
-                    untagged_only: self.untagged_only,
-                });
+            let name = label
+                .as_deref()
+                .and_then(|l| project.schema.get(l))
+                .map_or(String::new(), |l| l.name.clone());
+            let tag = |actions: &mut Vec<Action>| {
+                if let Some(label) = label.clone() {
+                    actions.push(Action::TagHits {
+                        label,
+                        untagged_only: self.untagged_only,
+                    });
+                }
+            };
+            if self.confirming {
+                // Many at once: said, and asked, before it happens.
+                ui.label(RichText::new(format!("Tag {n} hits as {name}?")).strong());
+                if ui.button("Yes, tag them").clicked() {
+                    tag(&mut actions);
+                    self.confirming = false;
+                }
+                if ui.button("No").clicked() {
+                    self.confirming = false;
+                }
+            } else {
+                let button = egui::Button::new(format!("Tag {n} ticked"));
+                if ui.add_enabled(n > 0 && label.is_some(), button).clicked() {
+                    if n > CONFIRM_ABOVE {
+                        self.confirming = true;
+                    } else {
+                        tag(&mut actions);
+                    }
+                }
             }
         });
         actions

@@ -797,7 +797,8 @@ fn values_list(def: &super::schema::AttributeDef) -> String {
 }
 
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, with a real month and day.
-fn is_date(s: &str) -> bool {
+/// True for `YYYY-MM-DD`, `YYYY-MM` or `YYYY` (a real date).
+pub fn is_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     let num = |p: &str, len: usize| {
         (p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))

@@ -203,7 +203,17 @@ pub fn read_documents(
             return Err(ReadError::Cancelled);
         }
         let named = paths.contains(file);
-        let d = read_new_document(project_path, file, project, &taken)?;
+        // A file found in a folder that cannot be a document (binary, a
+        // name that is not UTF-8, unreadable) is left out and listed, not a
+        // reason to add none of the thousands of others.
+        let d = match read_new_document(project_path, file, project, &taken) {
+            Ok(d) => d,
+            Err(e) if !named => {
+                skipped.push((file.clone(), e.to_string()));
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
         if let Some(existing) = by_hash.get(&d.document.hash) {
             if named {
                 return Err(ReadError::Duplicate {

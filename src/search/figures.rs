@@ -57,10 +57,13 @@ impl GroupBy {
                 None => NONE.to_owned(),
                 Some(v) => {
                     let text = match v {
-                        crate::model::AttrValue::Text(t) => t.clone(),
+                        crate::model::AttrValue::Text(t) => t.trim().to_owned(),
                         other => other.to_string(),
                     };
                     match cut {
+                        // A year, month or day of something that is not a
+                        // date would be nonsense ("15/0" of "15/02/2023").
+                        Some(_) if !crate::model::is_date(&text) => NOT_A_DATE.to_owned(),
                         Some(n) => text.chars().take(*n).collect(),
                         None => text,
                     }
@@ -85,6 +88,8 @@ impl GroupBy {
 
 /// The group of documents without the field.
 pub const NONE: &str = "(none)";
+/// The group of documents whose field is not a date, grouped by a date unit.
+pub const NOT_A_DATE: &str = "(not a date)";
 
 /// The figures of one group of documents.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -114,8 +119,9 @@ pub fn grouped(project: &Project, by: &GroupBy) -> Vec<Group> {
             *g.by_label.entry(a.label.clone()).or_default() += 1;
         }
     }
+    let odd = groups.remove(NOT_A_DATE);
     let none = groups.remove(NONE);
-    groups.into_values().chain(none).collect()
+    groups.into_values().chain(odd).chain(none).collect()
 }
 
 /// Documents per status, every status named (zeros too).
@@ -163,8 +169,13 @@ pub fn groupings(project: &Project) -> Vec<GroupBy> {
         .iter()
         .filter(|a| a.on.contains(&crate::model::AttrTarget::Document));
     for a in declared {
-        let cut = (a.kind == AttrKind::Date).then_some(7);
-        out.push(GroupBy::Field { key: a.id.clone(), cut });
+        // A date by month, year or day; anything else by its value.
+        let cuts: &[Option<usize>] = if a.kind == AttrKind::Date {
+            &[Some(7), Some(4), Some(10)]
+        } else {
+            &[None]
+        };
+        out.extend(cuts.iter().map(|&cut| GroupBy::Field { key: a.id.clone(), cut }));
     }
     let mut free: Vec<&String> = project
         .documents

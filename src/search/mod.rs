@@ -101,11 +101,17 @@ impl Matcher {
     /// (made here when not given). The flag says the limit cut the list.
     pub fn find(&self, text: &Text, folded: Option<&Text>, limit: usize) -> (Vec<Range<usize>>, bool) {
         let mut out = Vec::new();
+        // True once a hit beyond the limit is found: the list is cut (a
+        // list of exactly `limit` hits is whole).
         let keep = |r: Range<usize>, out: &mut Vec<Range<usize>>| -> bool {
-            if !self.query.whole_word || is_whole_word(text, &r) {
-                out.push(r);
+            if self.query.whole_word && !is_whole_word(text, &r) {
+                return false;
             }
-            out.len() >= limit
+            if out.len() >= limit {
+                return true;
+            }
+            out.push(r);
+            false
         };
         match &self.kind {
             Kind::Literal(needle) => {
@@ -202,7 +208,7 @@ pub fn search(
             start: r.start,
             end: r.end,
         }));
-        if cut || out.hits.len() >= limit {
+        if cut {
             out.truncated = true;
             break;
         }
@@ -368,21 +374,69 @@ pub fn added_ids(tagged: &Tagged) -> Vec<AnnotationId> {
     }
 }
 
+/// Why a document filter cannot match anything, if it cannot: a field no
+/// document has and the schema does not declare, a label or a status that
+/// does not exist (a typo would otherwise read as "no hits").
+pub fn filter_problem(project: &Project, filter: &str) -> Option<String> {
+    filter
+        .split(';')
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .find_map(|f| {
+            let (key, value) = f.split_once('=')?;
+            let (key, value) = (key.trim(), value.trim());
+            match key {
+                "status" => {
+                    let v = fold_str_for_search(value);
+                    let known = crate::model::Status::ALL.iter().any(|s| {
+                        fold_str_for_search(s.name()).starts_with(&v)
+                            || fold_str_for_search(s.describe()).starts_with(&v)
+                    });
+                    (!known).then(|| format!("{value:?} is not a status (todo, in_progress, done)"))
+                }
+                "label" => {
+                    let v = fold_str_for_search(value);
+                    let known = project
+                        .schema
+                        .labels
+                        .iter()
+                        .any(|l| fold_str_for_search(&l.id) == v || fold_str_for_search(&l.name) == v);
+                    (!known).then(|| format!("{value:?} is not a label of the project"))
+                }
+                "title" | "id" => None,
+                _ => {
+                    let known = project.schema.attribute(key).is_some()
+                        || project.documents.iter().any(|d| d.attrs.contains_key(key));
+                    (!known).then(|| {
+                        format!("no document has a field {key:?} (fields: title, id, status, label, or a metadata key)")
+                    })
+                }
+            }
+        })
+}
+
 /// True when document `doc` matches the filter `filter`: `key=value` for a
 /// metadata field (`outlet=Wikipédia`, `date=2023`: the value starts with
 /// it), `status=done`, `label=claim` (has annotations of that label);
-/// otherwise text found (accents and case aside) in the id, the title,
-/// the path or a metadata value. An empty filter matches every document.
+/// `title=…`, `id=…`; otherwise text found (accents and case aside) in the
+/// id, the title, the path or a metadata value; several joined by `;`. An
+/// empty filter matches every document.
 pub fn doc_matches(project: &Project, doc: &Document, filter: &str) -> bool {
     let filter = filter.trim();
     if filter.is_empty() {
         return true;
+    }
+    // Several filters joined by ';': all must match.
+    if filter.contains(';') {
+        return filter.split(';').all(|f| doc_matches(project, doc, f));
     }
     let fold = fold_str_for_search;
     if let Some((key, value)) = filter.split_once('=') {
         let (key, value) = (key.trim(), fold(value.trim()));
         return match key {
             "status" => fold(doc.status.name()).starts_with(&value) || fold(doc.status.describe()).starts_with(&value),
+            "title" => fold(&doc.title).contains(&value),
+            "id" => fold(&doc.id).starts_with(&value),
             "label" => project.annotations_of(&doc.id).iter().any(|a| {
                 fold(&a.label) == value || project.schema.get(&a.label).is_some_and(|l| fold(&l.name) == value)
             }),

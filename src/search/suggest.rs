@@ -51,6 +51,8 @@ pub struct GazetteerError {
 /// header. Labels must be the project's.
 pub fn read_gazetteer(text: &str, project: &Project, csv: bool) -> Result<Vec<Pattern>, GazetteerError> {
     let mut out = Vec::new();
+    // A byte-order mark (Excel writes one) is not part of the first term.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
         let raw = raw.trim_end_matches('\r');
@@ -70,9 +72,8 @@ pub fn read_gazetteer(text: &str, project: &Project, csv: bool) -> Result<Vec<Pa
             return Err(GazetteerError {
                 line,
                 reason: format!(
-                    "a term and a label are needed, {} by {}",
-                    if csv { "separated" } else { "tab-separated" },
-                    if csv { "commas" } else { "tabs" }
+                    "a term and a label are needed, separated by {}",
+                    if csv { "a comma" } else { "a tab" }
                 ),
             });
         };
@@ -141,29 +142,42 @@ fn csv_cells(line: &str) -> Vec<String> {
 }
 
 /// "What is tagged somewhere is suggested everywhere else": every text the
-/// project tags (of two characters or more), with the label it carries most
-/// often (accents and case aside).
+/// project tags (of two characters or more), as it is written (case and
+/// accents count: « Azerbaïdjanais » tagged as an actor does not make the
+/// adjective « azerbaïdjanais » one), with the label it carries most often
+/// and the entity its annotations all refer to, if they agree on one.
 pub fn project_patterns(project: &Project) -> Vec<Pattern> {
-    let mut seen: HashMap<String, (String, HashMap<&str, usize>)> = HashMap::new();
+    // Text → label → (count, entity values seen).
+    type Tally<'a> = (usize, Vec<Option<&'a str>>);
+    let mut seen: HashMap<&str, HashMap<&str, Tally<'_>>> = HashMap::new();
     for a in project.annotations().iter().filter(|a| !a.is_discontinuous()) {
         let text = a.text.trim();
         if text.chars().count() < 2 {
             continue;
         }
-        let entry = seen
-            .entry(fold_str_for_search(text))
-            .or_insert_with(|| (text.to_owned(), HashMap::new()));
-        *entry.1.entry(a.label.as_str()).or_default() += 1;
+        let entity = project
+            .schema
+            .attributes_of(&AttrTarget::Label(a.label.clone()))
+            .find(|d| d.kind == AttrKind::Entity)
+            .and_then(|d| match a.attrs.get(&d.id) {
+                Some(AttrValue::Text(e)) => Some(e.as_str()),
+                _ => None,
+            });
+        let entry = seen.entry(text).or_default().entry(a.label.as_str()).or_default();
+        entry.0 += 1;
+        entry.1.push(entity);
     }
     let mut out: Vec<Pattern> = seen
-        .into_values()
+        .into_iter()
         .filter_map(|(term, labels)| {
-            let label = labels.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))?.0;
+            let (label, (_, entities)) = labels.into_iter().max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.0.cmp(a.0)))?;
+            let first = entities.first().copied().flatten();
+            let entity = first.filter(|e| entities.iter().all(|x| *x == Some(*e)));
             Some(Pattern {
-                term,
+                term: term.to_owned(),
                 label: label.to_owned(),
-                entity: None,
-                exact: false,
+                entity: entity.map(str::to_owned),
+                exact: true,
             })
         })
         .collect();
@@ -420,17 +434,32 @@ mod tests {
         let text = p.document("b").unwrap().text.clone();
         let byte = text.as_str().find("Nikol Pashinyan").unwrap();
         let start = text.char_of_byte(byte).unwrap();
-        let a = new_annotation(&p, "b", start..start + 15, "actor", "ana", Timestamp::from_unix(0)).unwrap();
+        let mut a = new_annotation(&p, "b", start..start + 15, "actor", "ana", Timestamp::from_unix(0)).unwrap();
+        a.attrs.insert("refers_to".into(), AttrValue::Text("pashinyan".into()));
         Command::AddAnnotations(vec![a]).apply(&mut p).unwrap();
         let patterns = project_patterns(&p);
         assert_eq!(patterns.len(), 1);
+        let first = &patterns[0];
         assert_eq!(
-            (patterns[0].term.as_str(), patterns[0].label.as_str()),
+            (first.term.as_str(), first.label.as_str()),
             ("Nikol Pashinyan", "actor")
         );
+        assert_eq!(
+            first.entity.as_deref(),
+            Some("pashinyan"),
+            "the entity its annotations agree on"
+        );
+        assert!(
+            first.exact,
+            "as written: a capitalised noun does not make the adjective an actor"
+        );
         let found = suggest(&p, &patterns, "project", &|_| true);
-        assert_eq!(found.len(), 2, "the two in document a; not the one tagged");
-        assert!(found.iter().all(|s| s.doc == "a"));
-        assert_eq!(counts(&found)["project"]["actor"], 2);
+        assert_eq!(
+            found.len(),
+            1,
+            "the one in document a written so; not « nikol pashinyan », not the tagged one"
+        );
+        assert_eq!(found[0].doc, "a");
+        assert_eq!(counts(&found)["project"]["actor"], 1);
     }
 }

@@ -52,12 +52,14 @@ fn literal_search_folds_case_and_accents_and_keeps_exact_offsets() {
     assert_eq!(found(&t, literal("الجيش")), ["الجيش"]);
     assert_eq!(found(&t, literal("军队")), ["军队"]);
     // The offsets are code points: the emoji before counts one per scalar.
+    // Typographic and straight apostrophes are one.
     let m = Matcher::new(&literal("l’armée")).unwrap();
     let (hits, cut) = m.find(&t, None, usize::MAX);
     assert!(!cut);
     let expected: Vec<usize> = TORTURE
         .match_indices("L’ARMÉE")
         .chain(TORTURE.match_indices("l’armée"))
+        .chain(TORTURE.match_indices("l'Armée"))
         .map(|(b, _)| TORTURE[..b].chars().count())
         .collect();
     assert_eq!(hits.iter().map(|r| r.start).collect::<Vec<_>>(), expected);
@@ -126,6 +128,10 @@ fn whole_words_regular_expressions_and_the_limit() {
     let m = Matcher::new(&literal("a")).unwrap();
     let (hits, cut) = m.find(&t, None, 3);
     assert_eq!((hits.len(), cut), (3, true));
+    // Exactly as many hits as the limit: the list is whole; a limit of 0 gives none.
+    let all = m.find(&t, None, usize::MAX).0.len();
+    assert_eq!(m.find(&t, None, all), (m.find(&t, None, usize::MAX).0, false));
+    assert_eq!(m.find(&t, None, 0), (Vec::new(), true));
 }
 
 fn corpus() -> Project {

@@ -385,3 +385,122 @@ fn suggest_lists_then_accepts_a_gazetteers_terms_once_with_their_provenance() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(json(&o)["by_source"]["project"].is_object());
 }
+
+/// Found by a helper trying the corpus commands hard, one check each.
+#[test]
+fn whole_words_by_default_a_bom_a_bad_file_in_a_folder_limits_and_filter_typos() {
+    let (dir, path) = sample();
+    // annotate --all-documents: « Arménie » as a word, not inside « Arméniens ».
+    let words = json(&marginalia(&[
+        "search",
+        p(&path),
+        "Arménie",
+        "--case",
+        "--word",
+        "--json",
+    ]))["total"]
+        .as_u64()
+        .unwrap() as usize;
+    let anywhere = json(&marginalia(&["search", p(&path), "Arménie", "--case", "--json"]))["total"]
+        .as_u64()
+        .unwrap() as usize;
+    assert!(anywhere > words, "{anywhere} {words}");
+    let before = persist::open(&path).unwrap().annotations().len();
+    let o = marginalia(&[
+        "annotate",
+        p(&path),
+        "--label",
+        "actor",
+        "--find",
+        "Arménie",
+        "--all-documents",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let added = json(&o).as_array().unwrap().len();
+    assert!(added <= words && added > 0, "{added} of {words} whole words");
+    assert_eq!(persist::open(&path).unwrap().annotations().len(), before + added);
+    // Again, with --json: an empty list, nothing written.
+    let o = marginalia(&[
+        "annotate",
+        p(&path),
+        "--label",
+        "actor",
+        "--find",
+        "Arménie",
+        "--all-documents",
+        "--json",
+    ]);
+    assert_eq!(stdout(&o).trim(), "[]");
+    // A gazetteer saved with a byte-order mark: its first term still counts.
+    let g = dir.path().join("bom.tsv");
+    std::fs::write(&g, "\u{feff}Ilham Aliyev\tactor\r\nPoutine\tactor\r\n").unwrap();
+    let out = json(&marginalia(&["suggest", p(&path), "--gazetteer", p(&g), "--json"]));
+    assert!(
+        out["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["pattern"] == "Ilham Aliyev"),
+        "{out}"
+    );
+    // A folder with a binary .txt: it is listed as skipped, the rest added.
+    let corpus = dir.path().join("more");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::write(corpus.join("good.txt"), "Un texte.").unwrap();
+    std::fs::write(corpus.join("bad.txt"), [0u8, 159, 146, 150, 0, 0, 1, 2]).unwrap();
+    let o = marginalia(&["add", p(&path), p(&corpus)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("skipped") && stdout(&o).contains("bad.txt"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        persist::open(&path)
+            .unwrap()
+            .documents
+            .iter()
+            .any(|d| d.path.ends_with("good.txt"))
+    );
+    // --limit: 0 gives none; exactly as many hits as there are is not cut.
+    let all = json(&marginalia(&["search", p(&path), "Stepanakert", "--json"]));
+    let total = all["total"].as_u64().unwrap().to_string();
+    let exact = json(&marginalia(&[
+        "search",
+        p(&path),
+        "Stepanakert",
+        "--json",
+        "--limit",
+        &total,
+    ]));
+    assert_eq!(exact["truncated"], false);
+    let none = marginalia(&["search", p(&path), "Stepanakert", "--json", "--limit", "0"]);
+    assert_eq!(none.status.code(), Some(1));
+    // A filter that cannot match says so; filters join with ';'.
+    let o = marginalia(&["search", p(&path), "Stepanakert", "--doc-filter", "label=nolabel"]);
+    assert!(
+        stderr(&o).contains("cannot match") && stderr(&o).contains("not a label"),
+        "{}",
+        stderr(&o)
+    );
+    let joined = json(&marginalia(&[
+        "search",
+        p(&path),
+        "Stepanakert",
+        "--json",
+        "--doc-filter",
+        "outlet=wiki;status=in",
+    ]));
+    let two = json(&marginalia(&[
+        "search",
+        p(&path),
+        "Stepanakert",
+        "--json",
+        "--doc-filter",
+        "outlet=wiki",
+        "--doc-filter",
+        "status=in",
+    ]));
+    assert_eq!(joined["total"], two["total"]);
+}

@@ -295,3 +295,59 @@ fn a_folder_is_added_in_the_background_in_one_step_with_what_it_left_out() {
         message(&h)
     );
 }
+
+#[test]
+fn an_option_changed_searches_again_and_many_hits_are_tagged_only_when_confirmed() {
+    use marginalia::search::{self, Matcher, Query};
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    press(&mut h, Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::F);
+    h.get_by_label("Corpus search query").focus();
+    settle(&mut h);
+    h.event(Event::Text("armée".into()));
+    settle(&mut h);
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    let count = |h: &Harness<'_, Workbench>, whole_word: bool, pattern: &str| {
+        let m = Matcher::new(&Query {
+            pattern: pattern.into(),
+            whole_word,
+            ..Query::default()
+        })
+        .expect("valid");
+        search::search(project(h), &m, &|_| true, &|_| None, search::MAX_HITS)
+            .hits
+            .len()
+    };
+    let hits = |h: &Harness<'_, Workbench>| h.state().state.corpus_search.as_ref().expect("open").hits.len();
+    assert_eq!(hits(&h), count(&h, false, "armée"), "inside « armées » too");
+    // Whole word ticked: searched again at once, « armées » gone.
+    h.get_by_label("Whole word").click();
+    settle(&mut h);
+    assert_eq!(hits(&h), count(&h, true, "armée"));
+    assert!(count(&h, true, "armée") < count(&h, false, "armée"));
+    // A one-letter query: thousands of hits, tagged only when confirmed.
+    let search = h.state_mut().state.corpus_search.as_mut().expect("open");
+    search.query.pattern = "e".into();
+    search.query.whole_word = false;
+    h.state_mut().apply(Action::CorpusSearchRun);
+    settle(&mut h);
+    let many = h.state().state.corpus_search.as_ref().expect("open").ticked.len();
+    assert!(many > 500, "{many}");
+    let before = project(&h).annotations().len();
+    h.get_by_label(&format!("Tag {many} ticked")).click();
+    settle(&mut h);
+    assert_eq!(project(&h).annotations().len(), before, "asked first");
+    h.get_by_label_contains(&format!("Tag {many} hits as"));
+    h.get_by_label("No").click();
+    settle(&mut h);
+    assert_eq!(project(&h).annotations().len(), before);
+    h.get_by_label(&format!("Tag {many} ticked")).click();
+    settle(&mut h);
+    h.get_by_label("Yes, tag them").click();
+    settle(&mut h);
+    assert_eq!(project(&h).annotations().len(), before + many);
+    assert!(
+        h.state().state.corpus_search.as_ref().expect("open").ticked.is_empty(),
+        "the tagged leave the ticks"
+    );
+}

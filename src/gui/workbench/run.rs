@@ -546,11 +546,14 @@ impl Workbench {
             }
             Action::SearchFor(text) => {
                 let search = self.state.corpus_search.get_or_insert_with(Default::default);
+                // A fresh search: the options and document filter of an
+                // earlier one would hide what was asked for.
                 search.query = crate::search::Query {
                     pattern: text,
                     whole_word: true,
                     ..Default::default()
                 };
+                search.doc_filter.clear();
                 search.focus_query = false;
                 if let Some(s) = &self.session {
                     search.run(s.project());

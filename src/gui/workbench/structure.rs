@@ -138,6 +138,18 @@ impl Workbench {
             Ok(tagged) => match tagged.command {
                 Some(command) => {
                     self.edit(command);
+                    // What is tagged now leaves the ticks: the button counts
+                    // what is left.
+                    if let (Some(search), Some(s)) = (&mut self.state.corpus_search, &self.session) {
+                        search.refresh_states(s.project());
+                        let still: Vec<usize> = search
+                            .ticked
+                            .iter()
+                            .copied()
+                            .filter(|&i| search.state(i).is_some_and(|st| st.is_untagged()))
+                            .collect();
+                        search.ticked = still.into_iter().collect();
+                    }
                     if tagged.skipped > 0
                         && let Some(m) = &mut self.state.message
                     {
