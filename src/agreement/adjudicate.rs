@@ -90,20 +90,7 @@ impl Item {
     /// The decisions that make sense for this item (accepting both of an
     /// agreement would duplicate it; a lone annotation has no other side).
     pub fn choices(&self) -> Vec<Decision> {
-        let mut out = Vec::with_capacity(4);
-        if self.a.is_some() {
-            out.push(Decision::AcceptA);
-        }
-        if self.b.is_some() {
-            out.push(Decision::AcceptB);
-        }
-        // Both of two spans that differ only in attribute values would
-        // be the same span twice.
-        if self.a.is_some() && self.b.is_some() && !matches!(self.kind, PairKind::Agree | PairKind::Attributes) {
-            out.push(Decision::AcceptBoth);
-        }
-        out.push(Decision::RejectBoth);
-        out
+        choices(self.kind, self.a.is_some(), self.b.is_some())
     }
 }
 
@@ -129,23 +116,28 @@ pub struct RelationItem {
 }
 
 impl RelationItem {
-    /// The decisions that make sense for this item, as for spans: both of
-    /// two relations that differ only in their values would be one link
-    /// twice, and a lone relation has no other side.
+    /// The decisions that make sense for this item, as for spans.
     pub fn choices(&self) -> Vec<Decision> {
-        let mut out = Vec::with_capacity(4);
-        if self.a.is_some() {
-            out.push(Decision::AcceptA);
-        }
-        if self.b.is_some() {
-            out.push(Decision::AcceptB);
-        }
-        if self.a.is_some() && self.b.is_some() && !matches!(self.kind, PairKind::Agree | PairKind::Attributes) {
-            out.push(Decision::AcceptBoth);
-        }
-        out.push(Decision::RejectBoth);
-        out
+        choices(self.kind, self.a.is_some(), self.b.is_some())
     }
+}
+
+/// The decisions for a pair of `kind` with an A and/or a B side: both of
+/// two that differ only in their values (or agree) would be one thing
+/// twice, and a lone one has no other side.
+fn choices(kind: PairKind, a: bool, b: bool) -> Vec<Decision> {
+    let mut out = Vec::with_capacity(4);
+    if a {
+        out.push(Decision::AcceptA);
+    }
+    if b {
+        out.push(Decision::AcceptB);
+    }
+    if a && b && !matches!(kind, PairKind::Agree | PairKind::Attributes) {
+        out.push(Decision::AcceptBoth);
+    }
+    out.push(Decision::RejectBoth);
+    out
 }
 
 /// The adjudication of annotator A's copy against B's.

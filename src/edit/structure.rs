@@ -502,19 +502,25 @@ pub fn unlink_label(project: &Project, label: &str) -> Vec<Command> {
             .collect();
         commands.push(Command::SetStructure(Structure::RelationTypes(types)));
     }
-    let target = AttrTarget::Label(label.to_owned());
-    if schema.attributes.iter().any(|a| a.applies_to(&target)) {
-        let attributes = schema
-            .attributes
-            .iter()
-            .filter_map(|a| {
-                let on: Vec<AttrTarget> = a.on.iter().filter(|t| **t != target).cloned().collect();
-                (!on.is_empty()).then(|| AttributeDef { on, ..a.clone() })
-            })
-            .collect();
-        commands.push(Command::SetStructure(Structure::Attributes(attributes)));
-    }
+    commands.extend(without_target(schema, &AttrTarget::Label(label.to_owned())));
     commands
+}
+
+/// The step that takes `target` out of every attribute declared on it (an
+/// attribute declared only there goes), if any is.
+fn without_target(schema: &crate::model::Schema, target: &AttrTarget) -> Option<Command> {
+    if !schema.attributes.iter().any(|a| a.applies_to(target)) {
+        return None;
+    }
+    let attributes = schema
+        .attributes
+        .iter()
+        .filter_map(|a| {
+            let on: Vec<AttrTarget> = a.on.iter().filter(|t| *t != target).cloned().collect();
+            (!on.is_empty()).then(|| AttributeDef { on, ..a.clone() })
+        })
+        .collect();
+    Some(Command::SetStructure(Structure::Attributes(attributes)))
 }
 
 /// The step that merges entity `from` into entity `into`: every reference
@@ -614,18 +620,7 @@ pub fn remove_relation_type(project: &Project, kind: &str) -> Result<Command, Ed
     if !relations.is_empty() {
         commands.push(Command::DeleteRelations(relations));
     }
-    let target = AttrTarget::Relation(kind.to_owned());
-    if schema.attributes.iter().any(|a| a.applies_to(&target)) {
-        let attributes = schema
-            .attributes
-            .iter()
-            .filter_map(|a| {
-                let on: Vec<AttrTarget> = a.on.iter().filter(|t| **t != target).cloned().collect();
-                (!on.is_empty()).then(|| AttributeDef { on, ..a.clone() })
-            })
-            .collect();
-        commands.push(Command::SetStructure(Structure::Attributes(attributes)));
-    }
+    commands.extend(without_target(schema, &AttrTarget::Relation(kind.to_owned())));
     let types = schema.relation_types.iter().filter(|x| x.id != kind).cloned().collect();
     commands.push(Command::SetStructure(Structure::RelationTypes(types)));
     Ok(Command::Named {

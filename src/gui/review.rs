@@ -756,13 +756,11 @@ impl Review {
                 side_line(ui, "B", item.b.as_ref());
                 ui.horizontal_wrapped(|ui| {
                     for d in item.choices() {
-                        let key = match d {
-                            Decision::AcceptA => "Alt+A",
-                            Decision::AcceptB => "Alt+B",
-                            Decision::AcceptBoth => "Alt+D",
-                            Decision::RejectBoth => "Alt+R",
-                        };
-                        if ui.button(capitalise(d.describe())).on_hover_text(key).clicked() {
+                        if ui
+                            .button(capitalise(d.describe()))
+                            .on_hover_text(decision_key(d))
+                            .clicked()
+                        {
                             actions.push(Action::ReviewDecide { item: i, decision: d });
                         }
                     }
@@ -822,15 +820,9 @@ impl Review {
             ui.label(format!("B  {}", self.relation_line(item.b.as_ref(), self.pair.1)));
             ui.horizontal_wrapped(|ui| {
                 for d in item.choices() {
-                    let key = match d {
-                        Decision::AcceptA => "Alt+A",
-                        Decision::AcceptB => "Alt+B",
-                        Decision::AcceptBoth => "Alt+D",
-                        Decision::RejectBoth => "Alt+R",
-                    };
                     let button = ui
                         .button(capitalise(d.describe()))
-                        .on_hover_text(key)
+                        .on_hover_text(decision_key(d))
                         .accessible_name(format!("{} (relation)", capitalise(d.describe())));
                     if button.clicked() {
                         actions.push(Action::ReviewDecideRelation { item: i, decision: d });
@@ -1174,5 +1166,15 @@ fn relation_kind_text(kind: PairKind) -> &'static str {
     match kind {
         PairKind::Label => "type differs",
         other => other.describe(),
+    }
+}
+
+/// The key that takes decision `d` in a review.
+pub fn decision_key(d: Decision) -> &'static str {
+    match d {
+        Decision::AcceptA => "Alt+A",
+        Decision::AcceptB => "Alt+B",
+        Decision::AcceptBoth => "Alt+D",
+        Decision::RejectBoth => "Alt+R",
     }
 }

@@ -394,13 +394,10 @@ impl Workbench {
 /// Why a decision key did nothing, and which keys do something here ("Only
 /// B has it": Alt+A cannot accept A's).
 fn not_a_choice(decision: Decision, choices: &[Decision]) -> String {
-    let key = |d: &Decision| match d {
-        Decision::AcceptA => "Alt+A",
-        Decision::AcceptB => "Alt+B",
-        Decision::AcceptBoth => "Alt+D",
-        Decision::RejectBoth => "Alt+R",
-    };
-    let offered: Vec<String> = choices.iter().map(|d| format!("{} {}", key(d), d.describe())).collect();
+    let offered: Vec<String> = choices
+        .iter()
+        .map(|d| format!("{} {}", crate::gui::review::decision_key(*d), d.describe()))
+        .collect();
     format!(
         "“{}” does not apply to this item; here: {}",
         capitalise(decision.describe()),
