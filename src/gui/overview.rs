@@ -154,14 +154,7 @@ fn groups_chart(ui: &mut Ui, project: &Project, groups: &[Group]) {
         .allow_drag(false)
         .allow_scroll(false)
         .include_y(0.0)
-        .x_axis_formatter(move |mark, _| {
-            let i = mark.value.round();
-            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
-                names.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
+        .x_axis_formatter(categories(names))
         .show(ui, |plot| {
             for chart in charts {
                 plot.bar_chart(chart);
@@ -239,13 +232,18 @@ fn agreement_chart(ui: &mut Ui, review: &Review) {
         .allow_scroll(false)
         .include_y(0.0)
         .include_y(1.0)
-        .x_axis_formatter(move |mark, _| {
-            let i = mark.value.round();
-            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
-                names.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
+        .x_axis_formatter(categories(names))
         .show(ui, |plot| plot.bar_chart(BarChart::new("F1", bars)));
+}
+
+/// An x axis whose whole numbers are named by `names` (one bar each).
+fn categories(names: Vec<String>) -> impl Fn(egui_plot::GridMark, &std::ops::RangeInclusive<f64>) -> String {
+    move |mark, _| {
+        let i = mark.value.round();
+        if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+            names.get(i as usize).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    }
 }
