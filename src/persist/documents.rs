@@ -117,6 +117,12 @@ pub struct Collected {
 pub fn collect_files(paths: &[PathBuf]) -> std::io::Result<Collected> {
     let mut out = Collected::default();
     for path in paths {
+        if std::fs::symlink_metadata(path).is_err() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("{} does not exist", path.display()),
+            ));
+        }
         if path.is_dir() {
             walk(path, &mut out)?;
         } else {
@@ -139,6 +145,8 @@ fn walk(dir: &Path, out: &mut Collected) -> std::io::Result<()> {
             out.skipped.push((path, "a link to a folder (not followed)"));
         } else if kind.is_dir() {
             walk(&path, out)?;
+        } else if is_document_file(&path) && entry.metadata().is_ok_and(|m| m.len() == 0) {
+            out.skipped.push((path, "empty"));
         } else if is_document_file(&path) {
             out.files.push(path);
         } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron")) {
@@ -165,7 +173,7 @@ pub enum ReadError {
     Add(#[from] AddError),
     #[error("{path} is already in the project as document {existing:?}; nothing was added")]
     Duplicate { path: String, existing: String },
-    #[error("cannot read the folder: {0}")]
+    #[error("{0}")]
     Walk(#[from] std::io::Error),
     #[error("cancelled: nothing was added")]
     Cancelled,
@@ -286,6 +294,7 @@ mod tests {
             ("notes.pdf", "%PDF"),
             (".git/config", "x"),
             ("old.ron", "()"),
+            ("b/empty.txt", ""),
         ] {
             let p = corpus.join(rel);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -302,10 +311,13 @@ mod tests {
             skipped,
             [
                 (".git".to_owned(), "hidden"),
+                ("b/empty.txt".to_owned(), "empty"),
                 ("notes.pdf".to_owned(), "not a text document (.txt, .md)"),
                 ("old.ron".to_owned(), "a project file"),
             ]
         );
+        let missing = collect_files(&[corpus.join("nope")]).unwrap_err();
+        assert!(missing.to_string().ends_with("nope does not exist"), "{missing}");
     }
 
     #[cfg(unix)]

@@ -50,7 +50,9 @@ pub struct GazetteerError {
 /// starting with `#` are skipped; a first line `term, label, …` is a
 /// header. Labels must be the project's.
 pub fn read_gazetteer(text: &str, project: &Project, csv: bool) -> Result<Vec<Pattern>, GazetteerError> {
-    let mut out = Vec::new();
+    let mut out: Vec<Pattern> = Vec::new();
+    // The line of each pattern, for messages.
+    let mut lines: Vec<usize> = Vec::new();
     // A byte-order mark (Excel writes one) is not part of the first term.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, raw) in text.lines().enumerate() {
@@ -106,6 +108,19 @@ pub fn read_gazetteer(text: &str, project: &Project, csv: bool) -> Result<Vec<Pa
                 });
             }
         };
+        // One term, two labels: which one a match gets would be chance.
+        if let Some((earlier, other)) = out
+            .iter()
+            .enumerate()
+            .find(|(_, p)| p.exact == exact && p.label != label && same_term(&p.term, term, exact))
+            .map(|(k, p)| (lines[k], p.label.clone()))
+        {
+            return Err(GazetteerError {
+                line,
+                reason: format!("{term:?} is also on line {earlier} with the label {other:?}; a term has one label"),
+            });
+        }
+        lines.push(line);
         out.push(Pattern {
             term: term.to_owned(),
             label,
@@ -114,6 +129,15 @@ pub fn read_gazetteer(text: &str, project: &Project, csv: bool) -> Result<Vec<Pa
         });
     }
     Ok(out)
+}
+
+/// True when two terms are one as matching sees them.
+fn same_term(a: &str, b: &str, exact: bool) -> bool {
+    if exact {
+        a == b
+    } else {
+        fold_str_for_search(a) == fold_str_for_search(b)
+    }
 }
 
 /// The cells of a CSV line (double quotes around a cell, `""` inside one).
@@ -378,6 +402,9 @@ mod tests {
         assert_eq!(e.line, 2);
         let e = read_gazetteer("x\tactor\tputin\n", &p, false).unwrap_err();
         assert!(e.reason.contains("not an entity"), "{e}");
+        let e = read_gazetteer("Aliyev\tactor\nALIYEV\tclaim\n", &p, false).unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.reason.contains("also on line 1"), "{e}");
     }
 
     #[test]
