@@ -256,7 +256,7 @@ fn annotate_all_documents(
         &session.author,
         Timestamp::now(),
     )?;
-    let Some(Command::Named { commands, .. }) = tagged.command else {
+    if tagged.added().is_empty() {
         if args.json {
             outln!("[]");
             return Ok(ExitCode::SUCCESS);
@@ -271,14 +271,8 @@ fn annotate_all_documents(
             }
         );
         return Ok(ExitCode::SUCCESS);
-    };
-    let mut new: Vec<Annotation> = commands
-        .into_iter()
-        .flat_map(|c| match c {
-            Command::AddAnnotations(v) => v,
-            _ => Vec::new(),
-        })
-        .collect();
+    }
+    let mut new: Vec<Annotation> = tagged.added().to_vec();
     for a in &mut new {
         if let Some(note) = &args.note {
             a.note = note.clone();

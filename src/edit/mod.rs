@@ -43,16 +43,36 @@ pub fn tag(
     author: &str,
     at: Timestamp,
 ) -> Result<Tagging, EditError> {
+    tag_among(project, doc, ranges, label, author, at, &mut project.used_ids())
+}
+
+/// [`tag`], with the ids already taken given (as [`new_annotations_among`]):
+/// the corpus search tags thousands of documents with one set of ids.
+pub fn tag_among(
+    project: &Project,
+    doc: &str,
+    ranges: &[Range<usize>],
+    label: &str,
+    author: &str,
+    at: Timestamp,
+    taken: &mut std::collections::HashSet<AnnotationId>,
+) -> Result<Tagging, EditError> {
     let existing = project.annotations_of(doc);
     let mut already = Vec::new();
     let mut fresh = Vec::new();
     for range in ranges {
-        match existing.iter().find(|a| a.range() == *range && a.label == label) {
+        // Sorted by start: only those starting where the range does.
+        let from = existing.partition_point(|a| a.start < range.start);
+        let same = existing[from..]
+            .iter()
+            .take_while(|a| a.start == range.start)
+            .find(|a| a.range() == *range && a.label == label);
+        match same {
             Some(a) => already.push(a.id),
             None => fresh.push(range.clone()),
         }
     }
-    let added = new_annotations(project, doc, &fresh, label, author, at)?;
+    let added = new_annotations_among(project, doc, &fresh, label, author, at, taken)?;
     Ok(Tagging { added, already })
 }
 

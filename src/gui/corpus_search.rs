@@ -35,6 +35,13 @@ pub struct CorpusSearch {
     /// Each hit's state, and the annotations generation it was read at.
     states: Vec<HitState>,
     states_at: Option<u64>,
+    /// For the summary line, kept with the states: documents with a hit,
+    /// hits untagged (not counted again every frame over a million hits).
+    hit_documents: usize,
+    untagged: usize,
+    /// Why the document filter cannot match, for the filter it was worked
+    /// out for (not every frame over every document).
+    filter_note: Option<(String, Option<String>)>,
     pub ticked: HashSet<usize>,
     /// The label "Tag" applies.
     pub label: Option<String>,
@@ -61,6 +68,9 @@ impl Default for CorpusSearch {
             searched: None,
             states: Vec::new(),
             states_at: None,
+            hit_documents: 0,
+            untagged: 0,
+            filter_note: None,
             ticked: HashSet::new(),
             label: None,
             untagged_only: true,
@@ -123,6 +133,10 @@ impl CorpusSearch {
         if self.states_at != Some(at) {
             self.states = self.hits.iter().map(|h| search::hit_state(project, h)).collect();
             self.states_at = Some(at);
+            self.untagged = self.states.iter().filter(|s| s.is_untagged()).count();
+            // Hits come in document order: a new document starts a run.
+            self.hit_documents =
+                self.hits.windows(2).filter(|w| w[0].doc != w[1].doc).count() + usize::from(!self.hits.is_empty());
         }
     }
 
@@ -202,7 +216,11 @@ impl CorpusSearch {
                 actions.push(Action::ToggleCorpusSearch);
             }
         });
-        if let Some(why) = search::filter_problem(project, &self.doc_filter) {
+        if self.filter_note.as_ref().is_none_or(|(f, _)| *f != self.doc_filter) {
+            let why = search::filter_problem(project, &self.doc_filter);
+            self.filter_note = Some((self.doc_filter.clone(), why));
+        }
+        if let Some((_, Some(why))) = &self.filter_note {
             ui.colored_label(
                 ui.visuals().warn_fg_color,
                 format!("The document filter cannot match: {why}"),
@@ -211,8 +229,7 @@ impl CorpusSearch {
         if let Some(e) = &self.error {
             ui.colored_label(ui.visuals().error_fg_color, e);
         } else if let Some(q) = &self.searched {
-            let docs: HashSet<&str> = self.hits.iter().map(|h| h.doc.as_str()).collect();
-            let untagged = self.states.iter().filter(|s| s.is_untagged()).count();
+            let untagged = self.untagged;
             let filtered = if self.documents_searched < project.documents.len() {
                 format!(
                     " (the filter kept {} of {})",
@@ -225,7 +242,7 @@ impl CorpusSearch {
             ui.weak(format!(
                 "“{q}”: {} in {} of {} searched{filtered}{} · {untagged} untagged",
                 plural(self.hits.len(), "hit"),
-                docs.len(),
+                self.hit_documents,
                 plural(self.documents_searched, "document"),
                 if self.truncated { ", stopped at the limit" } else { "" },
             ));

@@ -22,9 +22,12 @@ use crate::search::figures::{self, Group, GroupBy};
 /// How many texts each label lists.
 const TOP: usize = 8;
 
-/// The figures shown, and what they were worked out for.
+/// The figures shown, and what they were worked out for (the session's
+/// revision: a document's metadata edited moves it to another group).
 struct Figures {
-    key: (u64, usize, String),
+    key: (u64, String),
+    /// The groupings the project offers (its document fields).
+    choices: Vec<GroupBy>,
     groups: Vec<Group>,
     by_status: BTreeMap<&'static str, usize>,
     top: Vec<(String, Vec<(String, usize)>)>,
@@ -44,8 +47,21 @@ impl Overview {
         self.figures.as_ref().map_or(&[], |f| f.groups.as_slice())
     }
 
-    fn refresh(&mut self, project: &Project, by: &GroupBy) {
-        let key = (project.annotations_generation(), project.documents.len(), by.name());
+    /// Works the figures out again when the project or the grouping changed.
+    fn refresh(&mut self, project: &Project, revision: u64) {
+        let choices = match &self.figures {
+            Some(f) if f.key.0 == revision => f.choices.clone(),
+            _ => figures::groupings(project),
+        };
+        let by = self
+            .group_by
+            .as_deref()
+            .and_then(|name| choices.iter().find(|g| g.name() == name))
+            .or_else(|| choices.get(1))
+            .or_else(|| choices.first())
+            .cloned()
+            .unwrap_or(GroupBy::Status);
+        let key = (revision, by.name());
         if self.figures.as_ref().is_some_and(|f| f.key == key) {
             return;
         }
@@ -57,49 +73,49 @@ impl Overview {
             .collect();
         self.figures = Some(Figures {
             key,
-            groups: figures::grouped(project, by),
+            groups: figures::grouped(project, &by),
+            choices,
             by_status: figures::by_status(project),
             top,
         });
     }
 
     /// The window. Returns whether it stays open, and what was asked.
-    pub fn ui(&mut self, ctx: &egui::Context, project: &Project, review: Option<&Review>) -> (bool, Vec<Action>) {
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        project: &Project,
+        revision: u64,
+        review: Option<&Review>,
+    ) -> (bool, Vec<Action>) {
         let mut actions = Vec::new();
         let mut open = true;
-        let choices = figures::groupings(project);
-        let by = self
-            .group_by
-            .as_deref()
-            .and_then(|name| choices.iter().find(|g| g.name() == name))
-            .or_else(|| choices.get(1))
-            .or_else(|| choices.first())
-            .cloned()
-            .unwrap_or(GroupBy::Status);
-        self.refresh(project, &by);
+        self.refresh(project, revision);
         crate::gui::style::dialog_window(ctx, "Corpus overview")
             .open(&mut open)
             .default_width(720.0)
             .default_height(ctx.content_rect().height() * 0.75)
             .show(ctx, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
+                    let Some(f) = &self.figures else { return };
                     ui.horizontal(|ui| {
                         let lead = ui.label("Annotations by");
-                        let mut chosen = by.name();
+                        let shown = f.key.1.clone();
+                        let mut chosen = shown.clone();
                         egui::ComboBox::from_id_salt("overview-group-by")
                             .selected_text(&chosen)
                             .show_ui(ui, |ui| {
-                                for g in &choices {
+                                for g in &f.choices {
                                     ui.selectable_value(&mut chosen, g.name(), g.name());
                                 }
                             })
                             .response
                             .labelled_by(lead.id);
-                        if chosen != by.name() {
+                        if chosen != shown {
                             self.group_by = Some(chosen);
                         }
                     });
-                    if let Some(f) = &self.figures {
+                    {
                         groups_chart(ui, project, &f.groups);
                         ui.separator();
                         status_ui(ui, &f.by_status, project.documents.len());

@@ -125,6 +125,8 @@ pub struct Review {
     rejected_relations: HashMap<PairKey, Option<u64>>,
     /// (relation disagreements, open ones), kept with their states.
     relation_counts: (usize, usize),
+    /// Agreeing relations not yet in the gold project, kept with the states.
+    relation_agreements_open: usize,
     pub show_agreements: bool,
     /// Scroll the item list to the item in focus at the next frame.
     scroll_list: bool,
@@ -175,6 +177,7 @@ impl Review {
             relations_by_doc: relation_docs,
             rejected_relations: HashMap::new(),
             relation_counts: (0, 0),
+            relation_agreements_open: 0,
             show_agreements: false,
             scroll_list: false,
             list_cache: None,
@@ -218,11 +221,7 @@ impl Review {
     /// with the gold project; cheap when nothing changed, so that drawing
     /// a review of 100,000 items does not walk them every frame.
     pub fn refresh(&mut self, gold: &Project, revision: u64, history: &History) {
-        if self.relation_states_revision != Some(revision) {
-            self.relation_states = self.adjudication.relation_states(gold);
-            self.relation_states_revision = Some(revision);
-            self.relation_counts = self.count_relations(history);
-        }
+        self.refresh_relations(gold, revision, history);
         if self.states_revision != Some(revision) {
             self.states = self.adjudication.states(gold);
             self.states_revision = Some(revision);
@@ -350,6 +349,26 @@ impl Review {
     pub fn record_relation_rejection(&mut self, i: usize, serial: u64) {
         if let Some(item) = self.adjudication.relation_items.get(i) {
             self.rejected_relations.insert(relation_key(item), Some(serial));
+        }
+    }
+
+    /// Brings the relation items' states and counts up to date (alone: a
+    /// decision on a relation leaves the span items as they were).
+    pub fn refresh_relations(&mut self, gold: &Project, revision: u64, history: &History) {
+        if self.relation_states_revision != Some(revision) {
+            self.relation_states = self.adjudication.relation_states(gold);
+            self.relation_states_revision = Some(revision);
+            self.relation_counts = self.count_relations(history);
+            self.relation_agreements_open = self.open_relation_agreements().len();
+        }
+    }
+
+    /// After an edit of relations alone (from `before` to `after`): the
+    /// span items' states, fresh before it, still are (not read again
+    /// over 100,000 items for one relation decided).
+    pub fn spans_unchanged(&mut self, before: u64, after: u64) {
+        if self.states_revision == Some(before) {
+            self.states_revision = Some(after);
         }
     }
 
@@ -789,7 +808,7 @@ impl Review {
         let (all, open) = self.relation_counts;
         ui.label(format!("Relations: {} of {all} disagreements decided", all - open));
         ui.horizontal_wrapped(|ui| {
-            let agreeing = self.open_relation_agreements().len();
+            let agreeing = self.relation_agreements_open;
             if ui
                 .add_enabled(
                     agreeing > 0,

@@ -22,7 +22,7 @@ pub mod figures;
 pub mod suggest;
 
 use crate::edit::{Command, EditError};
-use crate::model::{Annotation, AnnotationId, Document, Project, Text, Timestamp, fold_str_for_search};
+use crate::model::{Annotation, Document, Project, Text, Timestamp, fold_str_for_search};
 
 /// Searches never return more hits than this by default (a one-letter
 /// query over 100 MB would otherwise allocate tens of millions).
@@ -324,25 +324,22 @@ pub fn tag_hits(
         let mut ranges = Vec::new();
         while k < sorted.len() && sorted[k].doc == doc {
             let hit = sorted[k];
-            let mut same = same_span(annotations, hit);
-            let skip = if untagged_only {
-                same.next().is_some()
-            } else {
-                same.any(|a| a.label == label)
-            };
-            if skip {
+            // Only untagged: a span with any annotation is left; the
+            // rule against tagging a span twice with one label is
+            // `edit::tag`'s, below.
+            if untagged_only && same_span(annotations, hit).next().is_some() {
                 out.skipped += 1;
             } else {
                 ranges.push(hit.range());
             }
             k += 1;
         }
-        if ranges.is_empty() {
-            continue;
+        let tagging = crate::edit::tag_among(project, &doc, &ranges, label, author, at, &mut taken)?;
+        out.skipped += tagging.already.len();
+        if !tagging.added.is_empty() {
+            out.per_document.push((doc, tagging.added.len()));
+            added.extend(tagging.added);
         }
-        let new = crate::edit::new_annotations_among(project, &doc, &ranges, label, author, at, &mut taken)?;
-        out.per_document.push((doc, new.len()));
-        added.extend(new);
     }
     if !added.is_empty() {
         let n = added.len();
@@ -360,17 +357,16 @@ pub fn tag_hits(
     Ok(out)
 }
 
-/// The ids of the annotations a [`Tagged`] step adds (for selecting them).
-pub fn added_ids(tagged: &Tagged) -> Vec<AnnotationId> {
-    match &tagged.command {
-        Some(Command::Named { commands, .. }) => commands
-            .iter()
-            .flat_map(|c| match c {
-                Command::AddAnnotations(v) => v.iter().map(|a| a.id).collect(),
-                _ => Vec::new(),
-            })
-            .collect(),
-        _ => Vec::new(),
+impl Tagged {
+    /// The annotations the step adds (none without a step).
+    pub fn added(&self) -> &[Annotation] {
+        match &self.command {
+            Some(Command::Named { commands, .. }) => match commands.as_slice() {
+                [Command::AddAnnotations(v)] => v,
+                _ => &[],
+            },
+            _ => &[],
+        }
     }
 }
 

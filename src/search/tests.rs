@@ -182,8 +182,9 @@ fn hits_across_documents_are_tagged_once_and_never_twice() {
     let mut history = crate::edit::History::default();
     history.apply(&mut p, command).unwrap();
     assert_eq!(p.annotations().len(), 6);
-    for id in added_ids(&tagged) {
-        let a = p.annotation(id).expect("added");
+    assert_eq!(tagged.added().len(), 5);
+    for added in tagged.added() {
+        let a = p.annotation(added.id).expect("added");
         assert_eq!(fold_str_for_search(&a.text), "armee", "the quoted text is the hit's");
     }
     // Again: nothing more, whatever the filter.

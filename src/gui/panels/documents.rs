@@ -63,8 +63,11 @@ pub struct DocumentList {
     pub sort: DocSort,
     /// Positions in `project.documents` of the rows shown, in order.
     rows: Vec<usize>,
-    /// What `rows` was worked out for: (session revision, filter, sort).
-    key: Option<(u64, String, DocSort)>,
+    /// Documents marked done, counted with the rows.
+    done: usize,
+    /// What `rows` was worked out for: (session revision, documents,
+    /// filter, sort); the count keeps every row in bounds.
+    key: Option<(u64, usize, String, DocSort)>,
 }
 
 impl DocumentList {
@@ -78,8 +81,8 @@ impl DocumentList {
     }
 
     fn refresh(&mut self, project: &Project, revision: u64) {
-        let key = (revision, self.filter.clone(), self.sort);
-        if self.key.as_ref() == Some(&key) && self.rows.iter().all(|&i| i < project.documents.len()) {
+        let key = (revision, project.documents.len(), self.filter.clone(), self.sort);
+        if self.key.as_ref() == Some(&key) {
             return;
         }
         let filters: Vec<&str> = self
@@ -120,6 +123,7 @@ impl DocumentList {
             }
         }
         self.rows = rows;
+        self.done = docs.iter().filter(|d| d.status == Status::Done).count();
         self.key = Some(key);
     }
 
@@ -136,8 +140,8 @@ impl DocumentList {
             .show(ui, |ui| {
                 ui.add_space(4.0);
                 ui.heading(&project.name);
-                let done = project.documents.iter().filter(|d| d.status == Status::Done).count();
-                let total = project.documents.len();
+                self.refresh(project, revision);
+                let (done, total) = (self.done, project.documents.len());
                 // Short enough to stay inside the bar at the panel's narrowest.
                 ui.add(
                     egui::ProgressBar::new(if total == 0 { 0.0 } else { done as f32 / total as f32 })
@@ -166,6 +170,7 @@ impl DocumentList {
                         .response
                         .accessible_name("Order of the documents");
                 });
+                // Again: the filter or the sort may have changed just above.
                 self.refresh(project, revision);
                 if self.rows.len() < total {
                     ui.weak(format!("{} of {total} documents shown", self.rows.len()));

@@ -8,6 +8,8 @@
 //! Deleting a label that is in use asks what to do with its annotations.
 //! If the schema changes under the editor (undo), the drafts follow it.
 
+use std::collections::HashMap;
+
 use egui::{RichText, Ui};
 
 use crate::edit::Command;
@@ -27,6 +29,7 @@ pub struct SchemaEditor {
     merge: (Option<String>, Option<String>),
     /// Relation types and attributes.
     pub structure: super::schema_structure::StructureDrafts,
+    uses: Uses,
 }
 
 impl SchemaEditor {
@@ -40,6 +43,7 @@ impl SchemaEditor {
             new_entity: String::new(),
             merge: (None, None),
             structure: Default::default(),
+            uses: Uses::default(),
         };
         editor.refresh(project);
         editor
@@ -107,10 +111,11 @@ impl SchemaEditor {
     }
 
     /// Shows the editor window. Returns whether it stays open and the edits.
-    pub fn ui(&mut self, ctx: &egui::Context, project: &Project) -> (bool, Vec<Action>) {
+    pub fn ui(&mut self, ctx: &egui::Context, project: &Project, revision: u64) -> (bool, Vec<Action>) {
         if project.schema.labels != self.pristine {
             self.refresh(project);
         }
+        self.uses.refresh(project, revision);
         let mut actions = Vec::new();
         let mut open = true;
         crate::gui::style::dialog_window(ctx, "Labels")
@@ -129,11 +134,7 @@ impl SchemaEditor {
         let mut actions = Vec::new();
         let n = self.drafts.len();
         for i in 0..n {
-            let count = project
-                .annotations()
-                .iter()
-                .filter(|a| a.label == self.drafts[i].id)
-                .count();
+            let count = self.uses.label(&self.drafts[i].id);
             ui.push_id(("label", self.drafts[i].id.clone()), |ui| {
                 ui.horizontal(|ui| {
                     let id = self.drafts[i].id.clone();
@@ -232,7 +233,7 @@ impl SchemaEditor {
             }
         });
         ui.separator();
-        actions.extend(self.structure.ui(ui, project));
+        actions.extend(self.structure.ui(ui, project, &self.uses));
         actions.extend(self.entities_ui(ui, project));
         ui.weak(RichText::new("Every change here can be undone with Ctrl+Z.").small());
         actions
@@ -250,8 +251,8 @@ impl SchemaEditor {
         egui::CollapsingHeader::new(format!("Entities ({})", self.entities.len()))
             .id_salt("entities")
             .show(ui, |ui| {
-                let counts = references(project);
-                let uses = |id: &str| counts.get(id).copied().unwrap_or(0);
+                let counts = &self.uses;
+                let uses = |id: &str| counts.entity(id);
                 let mut delete = None;
                 for e in &mut self.entities {
                     ui.horizontal(|ui| {
@@ -372,29 +373,78 @@ fn kind_ui(ui: &mut Ui, kind: &mut LabelKind, used: usize, id: &str) {
         .on_hover_text("span: a stretch of text; event: a trigger whose relations are its roles; document: a class for a whole text");
 }
 
-/// How many annotations, relations and documents refer to each entity (one
-/// pass over them).
-fn references(project: &Project) -> std::collections::HashMap<&str, usize> {
-    let keys: Vec<&str> = project
-        .schema
-        .attributes
-        .iter()
-        .filter(|d| d.kind == AttrKind::Entity)
-        .map(|d| d.id.as_str())
-        .collect();
-    let mut counts = std::collections::HashMap::new();
-    let attrs = project
-        .annotations()
-        .iter()
-        .map(|a| &a.attrs)
-        .chain(project.relations().iter().map(|r| &r.attrs))
-        .chain(project.documents.iter().map(|d| &d.attrs));
-    for a in attrs {
-        for k in &keys {
-            if let Some(AttrValue::Text(t)) = a.get(*k) {
-                *counts.entry(t.as_str()).or_insert(0) += 1;
+/// How much of the project uses each part of the schema, counted in one
+/// pass when the project changes (the editor showed them every frame, and
+/// with 100,000 annotations each count was a walk over all of them).
+#[derive(Default)]
+pub struct Uses {
+    revision: Option<u64>,
+    /// Label → annotations.
+    pub labels: HashMap<String, usize>,
+    /// Relation type → relations.
+    pub relation_types: HashMap<String, usize>,
+    /// Attribute key → annotations, relations and documents holding a value.
+    pub attributes: HashMap<String, usize>,
+    /// Entity → references to it from entity attributes.
+    pub entities: HashMap<String, usize>,
+}
+
+impl Uses {
+    fn refresh(&mut self, project: &Project, revision: u64) {
+        if self.revision == Some(revision) {
+            return;
+        }
+        let entity_keys: Vec<&str> = project
+            .schema
+            .attributes
+            .iter()
+            .filter(|d| d.kind == AttrKind::Entity)
+            .map(|d| d.id.as_str())
+            .collect();
+        let mut uses = Uses {
+            revision: Some(revision),
+            ..Uses::default()
+        };
+        for a in project.annotations() {
+            *uses.labels.entry(a.label.clone()).or_default() += 1;
+        }
+        for r in project.relations() {
+            *uses.relation_types.entry(r.kind.clone()).or_default() += 1;
+        }
+        let attrs = project
+            .annotations()
+            .iter()
+            .map(|a| &a.attrs)
+            .chain(project.relations().iter().map(|r| &r.attrs))
+            .chain(project.documents.iter().map(|d| &d.attrs));
+        for a in attrs {
+            for (key, value) in a {
+                *uses.attributes.entry(key.clone()).or_default() += 1;
+                if let (true, AttrValue::Text(t)) = (entity_keys.contains(&key.as_str()), value) {
+                    *uses.entities.entry(t.clone()).or_default() += 1;
+                }
             }
         }
+        *self = uses;
     }
-    counts
+
+    fn count(map: &HashMap<String, usize>, id: &str) -> usize {
+        map.get(id).copied().unwrap_or(0)
+    }
+
+    pub fn label(&self, id: &str) -> usize {
+        Uses::count(&self.labels, id)
+    }
+
+    pub fn relation_type(&self, id: &str) -> usize {
+        Uses::count(&self.relation_types, id)
+    }
+
+    pub fn attribute(&self, id: &str) -> usize {
+        Uses::count(&self.attributes, id)
+    }
+
+    pub fn entity(&self, id: &str) -> usize {
+        Uses::count(&self.entities, id)
+    }
 }

@@ -81,19 +81,19 @@ impl StructureDrafts {
         self.attrs.iter_mut().find(|a| a.id == id)
     }
 
-    pub fn ui(&mut self, ui: &mut Ui, project: &Project) -> Vec<Action> {
+    pub fn ui(&mut self, ui: &mut Ui, project: &Project, uses: &super::schema::Uses) -> Vec<Action> {
         self.follow(project);
         let mut actions = Vec::new();
         egui::CollapsingHeader::new(format!("Relation types ({})", self.types.len()))
             .id_salt("relation-types")
-            .show(ui, |ui| actions.extend(self.types_ui(ui, project)));
+            .show(ui, |ui| actions.extend(self.types_ui(ui, project, uses)));
         egui::CollapsingHeader::new(format!("Attributes ({})", self.attrs.len()))
             .id_salt("attributes")
-            .show(ui, |ui| actions.extend(self.attrs_ui(ui, project)));
+            .show(ui, |ui| actions.extend(self.attrs_ui(ui, project, uses)));
         actions
     }
 
-    fn types_ui(&mut self, ui: &mut Ui, project: &Project) -> Vec<Action> {
+    fn types_ui(&mut self, ui: &mut Ui, project: &Project, uses: &super::schema::Uses) -> Vec<Action> {
         let mut actions = Vec::new();
         let labels: Vec<(String, String, LabelKind)> = project
             .schema
@@ -111,7 +111,7 @@ impl StructureDrafts {
         ));
         let mut delete = None;
         for t in &mut self.types {
-            let used = project.relations().iter().filter(|r| r.kind == t.id).count();
+            let used = uses.relation_type(&t.id);
             ui.push_id(("type", t.id.clone()), |ui| {
                 ui.horizontal(|ui| {
                     let mut rgb = t.colour.0;
@@ -173,11 +173,17 @@ impl StructureDrafts {
                 guideline(ui, &mut t.guideline, &format!("Guideline of relation type {}", t.id));
             });
             if self.confirm == Some(Deletion::RelationType(t.id.clone())) {
-                let (relations, attributes) = crate::edit::relation_type_uses(project, &t.id);
+                let target = AttrTarget::Relation(t.id.clone());
+                let attributes = project
+                    .schema
+                    .attributes
+                    .iter()
+                    .filter(|a| a.applies_to(&target))
+                    .count();
                 let text = format!(
                     "Deleting the relation type {:?} deletes its {} relation(s){}.",
                     t.id,
-                    relations.len(),
+                    used,
                     match attributes {
                         0 => String::new(),
                         n => format!(" and takes it out of {n} attribute declaration(s)"),
@@ -225,7 +231,7 @@ impl StructureDrafts {
         actions
     }
 
-    fn attrs_ui(&mut self, ui: &mut Ui, project: &Project) -> Vec<Action> {
+    fn attrs_ui(&mut self, ui: &mut Ui, project: &Project, uses: &super::schema::Uses) -> Vec<Action> {
         let mut actions = Vec::new();
         let schema = &project.schema;
         let targets: Vec<(AttrTarget, String)> = schema
@@ -250,7 +256,7 @@ impl StructureDrafts {
         ));
         let mut delete = None;
         for a in &mut self.attrs {
-            let used = crate::edit::attribute_uses(project, &a.id);
+            let used = uses.attribute(&a.id);
             let new_value = self.new_value.entry(a.id.clone()).or_default();
             ui.push_id(("attribute", a.id.clone()), |ui| {
                 ui.horizontal(|ui| {

@@ -156,14 +156,19 @@ impl Workbench {
         if let Some(session) = &self.session
             && let Some(editor) = &mut self.state.schema_editor
         {
-            let (keep, edits) = editor.ui(ui.ctx(), session.project());
+            let (keep, edits) = editor.ui(ui.ctx(), session.project(), session.revision());
             actions.extend(edits);
             if !keep {
                 self.state.schema_editor = None;
             }
         }
         if let (Some(session), Some(overview)) = (&self.session, &mut self.state.overview) {
-            let (keep, asked) = overview.ui(ui.ctx(), session.project(), self.state.review.as_ref());
+            let (keep, asked) = overview.ui(
+                ui.ctx(),
+                session.project(),
+                session.revision(),
+                self.state.review.as_ref(),
+            );
             actions.extend(asked);
             if !keep {
                 self.state.overview = None;

@@ -247,6 +247,7 @@ impl Workbench {
             self.state.message = Some(not_a_choice(decision, &choices));
             return;
         }
+        let before = s.revision();
         match r
             .adjudication
             .decide_relation(item, decision, s.project(), Timestamp::now())
@@ -261,7 +262,8 @@ impl Workbench {
             if decision == Decision::RejectBoth {
                 r.record_relation_rejection(item, s.history().state());
             }
-            r.refresh(s.project(), s.revision(), s.history());
+            r.spans_unchanged(before, s.revision());
+            r.refresh_relations(s.project(), s.revision(), s.history());
         }
         let next = self
             .state
