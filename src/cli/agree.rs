@@ -12,9 +12,14 @@ use marginalia::persist::{self, load::describe};
 #[derive(Debug, Args)]
 pub struct AgreeArgs {
     /// Two or more project files: copies of the same documents annotated by different people.
-    /// The first is the reference for precision and recall.
-    #[arg(required = true, num_args = 2..)]
+    /// The first is the reference for precision and recall. With --suggestions, one is enough.
+    #[arg(required = true, num_args = 1..)]
     projects: Vec<PathBuf>,
+    /// Add the suggestions of SOURCE (e.g. model:spacy) in the first project, with the
+    /// annotations accepted from it, as one more annotator: the model's precision, recall
+    /// and F1 against the people's annotations. Without a value, the only source there is.
+    #[arg(long, value_name = "SOURCE", num_args = 0..=1, default_missing_value = "")]
+    suggestions: Option<String>,
     /// Print {"pairs": [{"a", "b", "overall": {"f1_exact", "f1_overlap", "kappa_char", "alpha_char",
     /// "alpha_u", ...}, "by_label", "by_document", "confusion", "disagreements", ...}], "mean": {...}};
     /// a figure that cannot be computed is null, with its reason under "undefined".
@@ -43,6 +48,40 @@ pub fn agree(args: AgreeArgs) -> anyhow::Result<ExitCode> {
             );
         }
         projects.push((path.display().to_string(), loaded.project));
+    }
+    if let Some(wanted) = &args.suggestions {
+        let first = &projects[0].1;
+        let sources = marginalia::search::predictions::sources(first);
+        let source = if wanted.is_empty() {
+            match sources.as_slice() {
+                [one] => one.clone(),
+                [] => bail!("{} has no suggestions", args.projects[0].display()),
+                many => bail!(
+                    "{} has suggestions from {} sources; name one: --suggestions {}",
+                    args.projects[0].display(),
+                    many.len(),
+                    many.join(" | ")
+                ),
+            }
+        } else if sources.contains(wanted) {
+            wanted.clone()
+        } else {
+            bail!(
+                "{} has no suggestions from {wanted:?} (sources: {})",
+                args.projects[0].display(),
+                if sources.is_empty() {
+                    "none".to_owned()
+                } else {
+                    sources.join(", ")
+                }
+            )
+        };
+        let model = marginalia::search::predictions::as_annotator(first, &source);
+        projects.push((format!("{} [{source}]", args.projects[0].display()), model));
+    } else if projects.len() < 2 {
+        // A usage error, as clap's own (exit 2).
+        eprintln!("error: agreement needs two projects or more (or one, with --suggestions)");
+        return Ok(ExitCode::from(2));
     }
     if let Some(labels) = &args.labels
         && let Some(unknown) = labels

@@ -70,8 +70,26 @@ pub struct ImportArgs {
     #[arg(long, value_enum, default_value = "iob2")]
     scheme: Scheme,
     /// The project file to create (its folder is created if missing; documents are written beside it).
-    #[arg(short, long)]
-    output: PathBuf,
+    #[arg(short, long, required_unless_present = "into", conflicts_with = "into")]
+    output: Option<PathBuf>,
+    /// An existing project to add the input's annotations to as suggestions
+    /// (with --as-suggestions): a model's predictions to accept or reject.
+    /// Documents are matched by their text; offsets carry over exactly.
+    #[arg(long, value_name = "PROJECT", requires = "as_suggestions")]
+    into: Option<PathBuf>,
+    /// Add the annotations as suggestions of the --into project, not as annotations.
+    #[arg(long, requires = "into")]
+    as_suggestions: bool,
+    /// The suggestions' source, recorded as model:NAME (default: the first input's file name without extension).
+    #[arg(long, value_name = "NAME", requires = "as_suggestions")]
+    model: Option<String>,
+    /// Take the input's label FROM as the project's label TO (e.g. PER=actor); repeatable.
+    #[arg(long = "label-map", value_name = "FROM=TO", requires = "as_suggestions")]
+    label_map: Vec<String>,
+    /// Print what --as-suggestions did as JSON: {"source", "added", "already",
+    /// "unmatched_documents", "unknown_labels": {LABEL: N}, "discontinuous"}.
+    #[arg(long, requires = "as_suggestions")]
+    json: bool,
     /// Author of imported annotations where the format carries none
     /// (default: $MARGINALIA_AUTHOR, else the user name).
     #[arg(long)]
@@ -150,14 +168,20 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
 pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let format = checked(&args.format, Format::parse)?;
     let importer = format.importer().context("this format cannot be imported")?;
-    if args.output.exists() {
+    let output = match (&args.output, &args.into) {
+        (_, Some(into)) => return import_suggestions(&args, importer, into),
+        (Some(output), None) => output.clone(),
+        (None, None) => bail!("-o OUTPUT (a new project) or --into PROJECT --as-suggestions is needed"),
+    };
+    if output.exists() {
         bail!(
-            "{} already exists; import creates a new project (choose another -o)",
-            args.output.display()
+            "{} already exists; import creates a new project (choose another -o, or add to it with --into {} --as-suggestions)",
+            output.display(),
+            output.display()
         );
     }
     let name = args.name.unwrap_or_else(|| {
-        args.output
+        output
             .file_stem()
             .map_or_else(|| "Imported".to_owned(), |s| s.to_string_lossy().into_owned())
     });
@@ -175,17 +199,111 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     for skipped in &imported.skipped {
         eprintln!("skipped: {skipped}");
     }
-    let session = create_project(&imported, &args.output)?;
+    let session = create_project(&imported, &output)?;
     let project = session.project();
     outln!(
         "created {} with {} document(s), {} annotation(s), {} label(s)",
-        args.output.display(),
+        output.display(),
         project.documents.len(),
         project.annotations().len(),
         project.schema.labels.len()
     );
     if !imported.skipped.is_empty() {
         eprintln!("{} record(s) skipped (listed above)", imported.skipped.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `import --into P --as-suggestions`: the input's annotations become
+/// suggestions of P's documents (matched by text), in one save.
+fn import_suggestions(
+    args: &ImportArgs,
+    importer: &dyn marginalia::formats::Importer,
+    into: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    let mut label_map = std::collections::HashMap::new();
+    for pair in &args.label_map {
+        let (from, to) = pair
+            .split_once('=')
+            .with_context(|| format!("--label-map {pair:?}: FROM=TO is needed"))?;
+        label_map.insert(from.trim().to_owned(), to.trim().to_owned());
+    }
+    let mut session = super::annotate::open_for_editing(into)?;
+    if let Some((from, to)) = label_map.iter().find(|(_, to)| !session.project().schema.contains(to)) {
+        let known: Vec<&str> = session.project().schema.labels.iter().map(|l| l.id.as_str()).collect();
+        bail!(
+            "--label-map {from}={to}: no label {to:?} in {} (labels: {})",
+            into.display(),
+            known.join(", ")
+        );
+    }
+    let name = match &args.model {
+        Some(name) if !name.trim().is_empty() => name.trim().to_owned(),
+        Some(_) => bail!("--model needs a name"),
+        None => args
+            .inputs
+            .first()
+            .and_then(|p| p.file_stem())
+            .map_or_else(|| "predictions".to_owned(), |s| s.to_string_lossy().into_owned()),
+    };
+    let source = format!("model:{name}");
+    let options = ImportOptions {
+        offsets: args.offsets,
+        scheme: args.scheme,
+        author: args.author.clone().unwrap_or_else(default_author),
+        lenient: args.lenient,
+        name,
+    };
+    let imported = importer.import(&args.inputs, &options, &Progress::new())?;
+    for note in &imported.notes {
+        eprintln!("note: {note}");
+    }
+    for skipped in &imported.skipped {
+        eprintln!("skipped: {skipped}");
+    }
+    let result =
+        marginalia::search::predictions::from_predictions(session.project(), &imported.project, &source, &label_map);
+    let added = result.found.len();
+    if added > 0 {
+        session.apply(marginalia::search::suggest::store(result.found))?;
+        super::annotate::save(&mut session)?;
+    }
+    if args.json {
+        let out = serde_json::json!({
+            "source": source,
+            "added": added,
+            "already": result.already,
+            "unmatched_documents": result.unmatched_documents,
+            "unknown_labels": result.unknown_labels,
+            "discontinuous": result.discontinuous,
+        });
+        outln!("{out}");
+    } else {
+        for doc in &result.unmatched_documents {
+            eprintln!("skipped: document {doc:?}: its text is not one of the project's documents");
+        }
+        for (label, n) in &result.unknown_labels {
+            eprintln!(
+                "skipped: {} labelled {label:?}, which the project does not have (map it with --label-map {label}=LABEL)",
+                marginalia::model::plural(*n, "prediction")
+            );
+        }
+        if result.discontinuous > 0 {
+            eprintln!(
+                "skipped: {} (a suggestion is one span)",
+                marginalia::model::plural(result.discontinuous, "discontinuous prediction")
+            );
+        }
+        outln!(
+            "added {} from {source} to {}{}",
+            marginalia::model::plural(added, "suggestion"),
+            into.display(),
+            if result.already > 0 {
+                format!(" ({} already tagged or offered)", result.already)
+            } else {
+                String::new()
+            }
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

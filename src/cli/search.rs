@@ -94,9 +94,10 @@ fn run(args: &SearchArgs) -> anyhow::Result<bool> {
     if args.json {
         let hits: Vec<serde_json::Value> = rows
             .map(|(h, left, text, right, state)| {
-                let labels = match &state {
-                    HitState::Untagged => Vec::new(),
-                    HitState::Tagged(l) => l.clone(),
+                let (labels, suggested) = match &state {
+                    HitState::Untagged => (Vec::new(), Vec::new()),
+                    HitState::Suggested(l) => (Vec::new(), l.clone()),
+                    HitState::Tagged(l) => (l.clone(), Vec::new()),
                 };
                 serde_json::json!({
                     "doc": h.doc,
@@ -105,8 +106,9 @@ fn run(args: &SearchArgs) -> anyhow::Result<bool> {
                     "text": text,
                     "left": left,
                     "right": right,
-                    "state": if state.is_untagged() { "untagged" } else { "tagged" },
+                    "state": state.name(),
                     "labels": labels,
+                    "suggested": suggested,
                 })
             })
             .collect();

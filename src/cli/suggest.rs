@@ -1,15 +1,17 @@
 //! `marginalia suggest`: pre-annotation from a gazetteer or from the
-//! project's own tags. Lists what would be tagged (nothing written), or
-//! with `--accept-all` tags it in one step, each annotation keeping where
-//! it came from.
+//! project's own tags. Adds what it finds to the project's suggestion
+//! layer (to accept or reject in the workbench), or with `--accept-all`
+//! tags it in one step, each annotation keeping where it came from;
+//! `--dry-run` only lists.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{ArgGroup, Args};
+use marginalia::model::Suggestion;
 use marginalia::model::Timestamp;
-use marginalia::search::suggest::{self, Suggestion};
+use marginalia::search::suggest;
 
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("source").required(true).args(["from_project", "gazetteer"])))]
@@ -27,14 +29,21 @@ pub struct SuggestArgs {
     /// Only the documents that match (as `search --doc-filter`); repeatable.
     #[arg(long = "doc-filter", value_name = "FILTER")]
     doc_filter: Vec<String>,
-    /// Tag every suggestion, in one step, and save (each annotation keeps
-    /// its source and term in its meta: suggested_by, pattern). Without
-    /// it, the suggestions are listed and nothing is written.
-    #[arg(long)]
+    /// Tag every suggestion (those found now and those of this source
+    /// still open), in one step, and save (each annotation keeps its source
+    /// and term in its meta: suggested_by, pattern). Without it, what is
+    /// found is added to the project's suggestions, to accept or reject in
+    /// the workbench.
+    #[arg(long, conflicts_with = "dry_run")]
     accept_all: bool,
-    /// Print JSON: {"total", "by_source": {SOURCE: {LABEL: N}}, "accepted",
-    /// "suggestions": [{"doc", "start", "end", "text", "label", "source",
-    /// "pattern", "entity"}]} (offsets in code points).
+    /// List what would be suggested; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print JSON: {"total", "by_source": {SOURCE: {LABEL: N}}, "stored",
+    /// "accepted", "suggestions": [{"doc", "start", "end", "text", "label",
+    /// "source", "pattern", "entity"}]} (offsets in code points; the
+    /// suggestions found now: a span this source offered before, open or
+    /// rejected, is not offered again).
     #[arg(long)]
     json: bool,
 }
@@ -63,18 +72,34 @@ pub fn suggest(args: SuggestArgs) -> anyhow::Result<ExitCode> {
     };
     let found = suggest::suggest(project, &patterns, &source, &keep);
     let counts = suggest::counts(&found);
-    let listed: Vec<serde_json::Value> = found.iter().map(|s| suggestion_json(project, s)).collect();
-    let mut accepted = 0;
-    if args.accept_all && !found.is_empty() {
-        let command = suggest::accept(project, &found, &session.author, Timestamp::now())?;
-        session.apply(command)?;
+    let listed: Vec<serde_json::Value> = found.iter().map(suggestion_json).collect();
+    let (mut accepted, mut stored) = (0, 0);
+    if args.accept_all {
+        let mut all = found.clone();
+        all.extend(
+            project
+                .suggestions()
+                .iter()
+                .filter(|s| s.source == source && project.is_open(s))
+                .filter(|s| project.document(&s.doc).is_some_and(&keep))
+                .cloned(),
+        );
+        if !all.is_empty() {
+            let command = suggest::accept(project, &all, &session.author, Timestamp::now())?;
+            session.apply(command)?;
+            super::annotate::save(&mut session)?;
+            accepted = all.len();
+        }
+    } else if !args.dry_run && !found.is_empty() {
+        stored = found.len();
+        session.apply(suggest::store(found.clone()))?;
         super::annotate::save(&mut session)?;
-        accepted = found.len();
     }
     if args.json {
         let out = serde_json::json!({
             "total": found.len(),
             "by_source": counts,
+            "stored": stored,
             "accepted": accepted,
             "suggestions": listed,
         });
@@ -103,23 +128,24 @@ pub fn suggest(args: SuggestArgs) -> anyhow::Result<ExitCode> {
         patterns.len(),
         if args.accept_all {
             format!("; {accepted} tagged and saved")
+        } else if args.dry_run {
+            "; nothing written (--dry-run)".to_owned()
+        } else if stored > 0 {
+            "; added to the project's suggestions, to accept or reject in the workbench (--accept-all tags them)"
+                .to_owned()
         } else {
-            "; nothing written (--accept-all tags them)".to_owned()
+            "; nothing new".to_owned()
         }
     );
     Ok(ExitCode::SUCCESS)
 }
 
-fn suggestion_json(project: &marginalia::model::Project, s: &Suggestion) -> serde_json::Value {
-    let text = project
-        .document(&s.doc)
-        .and_then(|d| d.text.slice(s.start..s.end).map(str::to_owned))
-        .unwrap_or_default();
+fn suggestion_json(s: &Suggestion) -> serde_json::Value {
     serde_json::json!({
         "doc": s.doc,
         "start": s.start,
         "end": s.end,
-        "text": text,
+        "text": s.text,
         "label": s.label,
         "source": s.source,
         "pattern": s.pattern,

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::text_map::{Mapped, TextMap};
 use crate::edit::Command;
-use crate::model::{Annotation, AnnotationId, Project, Timestamp, content_hash};
+use crate::model::{Annotation, AnnotationId, Project, Suggestion, Timestamp, content_hash};
 
 /// What re-anchoring a document would do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +35,11 @@ pub struct ReanchorReport {
     pub resized: usize,
     /// Annotations whose text was deleted.
     pub orphaned: Vec<OrphanReport>,
+    /// Suggestions that moved with their text, or stayed.
+    pub suggestions_kept: usize,
+    /// Suggestions whose text was changed or deleted: dropped, as what
+    /// their source proposed no longer stands.
+    pub suggestions_dropped: usize,
 }
 
 /// An annotation that lost its text.
@@ -152,16 +157,43 @@ pub fn reanchor(project: &Project, doc: &str, old_text: &str, at: Timestamp) -> 
             }
         }
     }
-    Ok(Reanchoring {
-        command: Command::SetAnchors {
-            doc: doc.to_owned(),
-            hash: report.new_hash.clone(),
-            length: new_text.len_chars(),
-            annotations,
-            orphans,
-        },
-        report,
-    })
+    let mut command = Command::SetAnchors {
+        doc: doc.to_owned(),
+        hash: report.new_hash.clone(),
+        length: new_text.len_chars(),
+        annotations,
+        orphans,
+    };
+    let old_suggestions = project.suggestions_of(doc);
+    if !old_suggestions.is_empty() {
+        let mut moved = Vec::with_capacity(old_suggestions.len());
+        for s in old_suggestions {
+            match map.map_span(s.range()) {
+                Mapped::Span(r) if new_text.slice(r.clone()) == Some(s.text.as_str()) => moved.push(Suggestion {
+                    start: r.start,
+                    end: r.end,
+                    ..s.clone()
+                }),
+                _ => report.suggestions_dropped += 1,
+            }
+        }
+        // Two suggestions brought onto one span by the edit are one.
+        moved.sort_by(|a, b| a.key().cmp(&b.key()));
+        moved.dedup_by(|a, b| a.key() == b.key());
+        report.suggestions_kept = moved.len();
+        command = Command::Named {
+            what: format!("re-anchor {doc}"),
+            // Taken out while the text they refer to is the recorded one,
+            // put back once the new text is: so the undo, in reverse,
+            // puts the old ones back against the old hash.
+            commands: vec![
+                Command::RemoveSuggestions(old_suggestions.to_vec()),
+                command,
+                Command::AddSuggestions(moved),
+            ],
+        };
+    }
+    Ok(Reanchoring { command, report })
 }
 
 /// The pieces of a discontinuous annotation mapped into the new text:

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use super::structure::{self, Structure};
 use crate::model::{
     Annotation, AnnotationId, AttrTarget, AttrValue, Attrs, Document, Label, Owner, Project, Relation, Status,
-    Timestamp, plural, shorten,
+    Suggestion, Timestamp, plural, shorten,
 };
 
 /// One undoable change.
@@ -117,6 +117,14 @@ pub enum Command {
     /// list (add, edit, remove and reorder in one): refused when what is in
     /// use would stop validating.
     SetStructure(Structure),
+    /// Add suggestions (each new by its key; document, label, span and
+    /// quoted text checked).
+    AddSuggestions(Vec<Suggestion>),
+    /// Remove suggestions, by key (accepted, or cleared).
+    RemoveSuggestions(Vec<Suggestion>),
+    /// Put existing suggestions (by key) back to exactly these values:
+    /// rejecting, and the undo of it.
+    RestoreSuggestions(Vec<Suggestion>),
     /// Several commands as one undoable step.
     Batch(Vec<Command>),
     /// Several commands as one undoable step, described as `what` in the
@@ -313,6 +321,13 @@ impl Command {
                         count,
                     });
                 }
+                let suggested = project.suggestions().iter().filter(|s| &s.label == id).count();
+                if suggested > 0 {
+                    return Err(EditError::Breaks(format!(
+                        "label {id:?} has {}; clear them first",
+                        plural(suggested, "suggestion")
+                    )));
+                }
                 if let Some(user) = label_users(project, id).first() {
                     return Err(EditError::Breaks(format!(
                         "label {id:?} is named by the schema's {user}; change that first"
@@ -342,6 +357,7 @@ impl Command {
                     });
                 }
                 project.schema.labels[index].id = to.clone();
+                project.rename_suggestion_label(from, to);
                 // The schema's own references follow (relation types'
                 // ends, attributes' targets): the label is the same one.
                 rename_label_references(project, from, to);
@@ -420,6 +436,9 @@ impl Command {
             Command::SetDocumentAttrs { doc, attrs } => structure::set_document_attrs(project, doc, attrs),
             Command::SetFragments { id, pieces, at } => structure::set_fragments(project, *id, pieces, *at),
             Command::SetStructure(new) => structure::set_structure(project, new),
+            Command::AddSuggestions(new) => super::suggestions::add(project, new),
+            Command::RemoveSuggestions(gone) => super::suggestions::remove(project, gone),
+            Command::RestoreSuggestions(values) => super::suggestions::restore(project, values),
             Command::Batch(commands) => apply_all(commands, project).map(Command::Batch),
             Command::Named { what, commands } => apply_all(commands, project).map(|commands| Command::Named {
                 what: what.clone(),
@@ -443,6 +462,11 @@ impl Command {
                 true
             }
             (_, Command::RestoreRelations(v) | Command::AddRelations(v)) if v.is_empty() => true,
+            (_, Command::AddSuggestions(v) | Command::RemoveSuggestions(v) | Command::RestoreSuggestions(v))
+                if v.is_empty() =>
+            {
+                true
+            }
             (_, Command::DeleteAnnotations(ids) | Command::DeleteOrphans(ids) | Command::DeleteRelations(ids))
                 if ids.is_empty() =>
             {
@@ -562,6 +586,12 @@ impl Command {
                 n => format!("make an annotation of {n} pieces"),
             },
             Command::SetStructure(s) => s.describe().to_owned(),
+            Command::AddSuggestions(v) => format!("add {}", plural(v.len(), "suggestion")),
+            Command::RemoveSuggestions(v) => format!("remove {}", plural(v.len(), "suggestion")),
+            Command::RestoreSuggestions(v) if v.iter().all(|s| s.rejected) => {
+                format!("reject {}", plural(v.len(), "suggestion"))
+            }
+            Command::RestoreSuggestions(v) => format!("restore {}", plural(v.len(), "suggestion")),
             Command::Named { what, .. } => what.clone(),
         }
     }
@@ -868,5 +898,19 @@ fn remove_documents(project: &mut Project, ids: &[String]) -> Result<Command, Ed
         }
     }
     removed.reverse();
-    Ok(Command::AddDocuments(removed))
+    // Their suggestions go with them (machine output, put back on undo).
+    let suggestions: Vec<Suggestion> = project
+        .suggestions()
+        .iter()
+        .filter(|s| ids.contains(&s.doc))
+        .cloned()
+        .collect();
+    if suggestions.is_empty() {
+        return Ok(Command::AddDocuments(removed));
+    }
+    project.remove_suggestions(&suggestions);
+    Ok(Command::Batch(vec![
+        Command::AddDocuments(removed),
+        Command::AddSuggestions(suggestions),
+    ]))
 }

@@ -7,6 +7,7 @@ mod history;
 mod structure;
 #[cfg(test)]
 mod structure_tests;
+mod suggestions;
 #[cfg(test)]
 mod tests;
 

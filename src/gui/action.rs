@@ -57,6 +57,8 @@ pub enum PickPurpose {
     AddFolder,
     /// Where to create the project of an import.
     ImportedProject,
+    /// A gazetteer (TSV or CSV) to suggest from.
+    Gazetteer,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -274,6 +276,29 @@ pub enum Action {
         label: String,
         untagged_only: bool,
     },
+    /// Bring a suggestion into focus (clicked in the text, or listed).
+    FocusSuggestion(crate::model::Suggestion),
+    /// Focus the next (or previous) open suggestion, in this document then
+    /// in the next ones.
+    SuggestionStep {
+        forward: bool,
+    },
+    /// Accept (tag) or reject the suggestion in focus, then focus the next.
+    DecideSuggestion {
+        accept: bool,
+    },
+    /// Accept or reject, in one step, every open suggestion of a scope
+    /// around the one in focus.
+    DecideSuggestions {
+        scope: crate::gui::suggestions::Scope,
+        accept: bool,
+    },
+    /// Suggest what the project tags somewhere wherever else it occurs.
+    SuggestFromProject,
+    /// Suggest the terms of a gazetteer file (chosen next).
+    SuggestFromGazetteer,
+    /// Take out the open suggestions of a source (the rejected stay, remembered).
+    ClearSuggestions(String),
     /// Ctrl+R: assign the selected event's roles, one after another.
     StartRoles,
     /// The selected text becomes another piece of the selected annotation
@@ -334,6 +359,8 @@ impl Action {
                 | Action::ReviewDecideCurrent(_)
                 | Action::ReviewDecideRelation { .. }
                 | Action::ReviewAcceptRelationAgreements
+                | Action::DecideSuggestion { accept: true }
+                | Action::DecideSuggestions { accept: true, .. }
         )
     }
 

@@ -62,6 +62,12 @@ pub enum UiCommand {
     ReviewReject,
     ReviewAgreements,
     NextConflict,
+    SuggestFromProject,
+    SuggestFromGazetteer,
+    NextSuggestion,
+    PreviousSuggestion,
+    AcceptSuggestion,
+    RejectSuggestion,
     // Help
     CommandPalette,
     Shortcuts,
@@ -153,6 +159,12 @@ impl UiCommand {
             UiCommand::ReviewPrevious => "Previous disagreement",
             UiCommand::ReviewAgreements => "Accept all agreements",
             UiCommand::NextConflict => "Next merge conflict",
+            UiCommand::NextSuggestion => "Next suggestion",
+            UiCommand::PreviousSuggestion => "Previous suggestion",
+            UiCommand::AcceptSuggestion => "Accept the suggestion",
+            UiCommand::RejectSuggestion => "Reject the suggestion",
+            UiCommand::SuggestFromProject => "Suggest what the project tags elsewhere",
+            UiCommand::SuggestFromGazetteer => "Suggest from a gazetteer…",
             UiCommand::AnnotatorName => "Annotator name…",
             UiCommand::CommandPalette => "Command palette…",
             UiCommand::Shortcuts => "Keyboard shortcuts",
@@ -178,6 +190,8 @@ impl UiCommand {
             ReviewNext | ReviewPrevious | ReviewAcceptA | ReviewAcceptB | ReviewAcceptBoth | ReviewReject
             | ReviewAgreements => (Menu::Review, 1),
             NextConflict => (Menu::Review, 2),
+            SuggestFromProject | SuggestFromGazetteer => (Menu::Review, 3),
+            NextSuggestion | PreviousSuggestion | AcceptSuggestion | RejectSuggestion => (Menu::Review, 4),
             CommandPalette | Shortcuts => (Menu::Help, 0),
         }
     }
@@ -246,6 +260,11 @@ impl UiCommand {
             UiCommand::ReviewPrevious => vec![k(Modifiers::ALT, Key::P)],
             UiCommand::ReviewAgreements => vec![k(Modifiers::ALT, Key::G)],
             UiCommand::NextConflict => vec![k(Modifiers::ALT, Key::C)],
+            UiCommand::NextSuggestion => vec![k(Modifiers::NONE, Key::F4)],
+            UiCommand::PreviousSuggestion => vec![k(Modifiers::SHIFT, Key::F4)],
+            UiCommand::AcceptSuggestion => vec![k(cmd, Key::Enter)],
+            UiCommand::RejectSuggestion => vec![k(cmd, Key::Delete)],
+            UiCommand::SuggestFromProject | UiCommand::SuggestFromGazetteer => Vec::new(),
             UiCommand::CommandPalette => vec![k(cmd_shift, Key::P)],
             UiCommand::Shortcuts => vec![k(Modifiers::NONE, Key::F1)],
         }
@@ -279,6 +298,10 @@ impl UiCommand {
                 | UiCommand::ReviewPrevious
                 | UiCommand::ReviewAgreements
                 | UiCommand::NextConflict
+                | UiCommand::NextSuggestion
+                | UiCommand::PreviousSuggestion
+                | UiCommand::AcceptSuggestion
+                | UiCommand::RejectSuggestion
                 | UiCommand::NextAnnotation
                 | UiCommand::PreviousAnnotation
                 | UiCommand::PickAll
@@ -336,6 +359,12 @@ impl UiCommand {
             UiCommand::ReviewPrevious => Action::ReviewNext(false),
             UiCommand::ReviewAgreements => Action::ReviewAcceptAgreements,
             UiCommand::NextConflict => Action::NextConflict,
+            UiCommand::NextSuggestion => Action::SuggestionStep { forward: true },
+            UiCommand::PreviousSuggestion => Action::SuggestionStep { forward: false },
+            UiCommand::AcceptSuggestion => Action::DecideSuggestion { accept: true },
+            UiCommand::RejectSuggestion => Action::DecideSuggestion { accept: false },
+            UiCommand::SuggestFromProject => Action::SuggestFromProject,
+            UiCommand::SuggestFromGazetteer => Action::SuggestFromGazetteer,
             UiCommand::AnnotatorName => Action::AskAuthor(None),
             UiCommand::CommandPalette => Action::OpenCommandPalette,
             UiCommand::Shortcuts => Action::ShowShortcuts,

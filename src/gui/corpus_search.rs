@@ -32,9 +32,10 @@ pub struct CorpusSearch {
     pub documents_searched: usize,
     /// What the last search was for, shown above the hits.
     searched: Option<String>,
-    /// Each hit's state, and the annotations generation it was read at.
+    /// Each hit's state, and the annotations and suggestions generations
+    /// it was read at.
     states: Vec<HitState>,
-    states_at: Option<u64>,
+    states_at: Option<(u64, u64)>,
     /// For the summary line, kept with the states: documents with a hit,
     /// hits untagged (not counted again every frame over a million hits).
     hit_documents: usize,
@@ -127,9 +128,10 @@ impl CorpusSearch {
         self.ticked = (0..self.hits.len()).filter(|&i| self.states[i].is_untagged()).collect();
     }
 
-    /// Reads the hits' states again when the annotations changed.
+    /// Reads the hits' states again when the annotations or the
+    /// suggestions changed.
     pub fn refresh_states(&mut self, project: &Project) {
-        let at = project.annotations_generation();
+        let at = (project.annotations_generation(), project.suggestions_generation());
         if self.states_at != Some(at) {
             self.states = self.hits.iter().map(|h| search::hit_state(project, h)).collect();
             self.states_at = Some(at);
@@ -269,6 +271,13 @@ impl CorpusSearch {
             if ui.small_button("Tagged").clicked() {
                 self.tick(|_, s| !s.is_untagged());
             }
+            if ui
+                .small_button("Suggested")
+                .on_hover_text("The hits with an open suggestion on the same span")
+                .clicked()
+            {
+                self.tick(|_, s| matches!(s, HitState::Suggested(_)));
+            }
             if let Some(doc) = current_doc
                 && ui
                     .small_button("This document's")
@@ -367,13 +376,17 @@ impl CorpusSearch {
                                 self.ticked.remove(&i);
                             }
                         }
-                        let state_text = match &state {
-                            HitState::Untagged => "·".to_owned(),
-                            HitState::Tagged(labels) => labels
+                        let names = |labels: &[String]| {
+                            labels
                                 .iter()
                                 .map(|l| project.schema.get(l).map_or(l.as_str(), |x| x.name.as_str()))
                                 .collect::<Vec<_>>()
-                                .join(", "),
+                                .join(", ")
+                        };
+                        let state_text = match &state {
+                            HitState::Untagged => "·".to_owned(),
+                            HitState::Suggested(labels) => format!("{}?", names(labels)),
+                            HitState::Tagged(labels) => names(labels),
                         };
                         ui.add_sized(
                             [70.0, row_height],

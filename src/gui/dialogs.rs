@@ -31,6 +31,8 @@ pub trait FileDialogs {
     fn pick_projects(&mut self) -> Vec<PathBuf>;
     /// A folder of documents to add.
     fn pick_folder(&mut self) -> Option<PathBuf>;
+    /// A gazetteer (TSV or CSV) to suggest from.
+    fn pick_gazetteer(&mut self) -> Option<PathBuf>;
     /// True when the last dialog could not be shown at all (no
     /// xdg-desktop-portal): the workbench then uses its own picker.
     fn unavailable(&self) -> bool {
@@ -97,6 +99,15 @@ impl FileDialogs for NativeDialogs {
         })
     }
 
+    fn pick_gazetteer(&mut self) -> Option<PathBuf> {
+        self.timed(Option::is_none, || {
+            rfd::FileDialog::new()
+                .set_title("Suggest from a gazetteer: TERM, LABEL[, ENTITY] a line")
+                .add_filter("Gazetteer", &["tsv", "csv", "txt"])
+                .pick_file()
+        })
+    }
+
     fn pick_projects(&mut self) -> Vec<PathBuf> {
         self.timed(Vec::is_empty, || {
             rfd::FileDialog::new()
@@ -150,6 +161,7 @@ pub struct ScriptedDialogs {
     pub import_inputs: Vec<Vec<PathBuf>>,
     pub projects: Vec<Vec<PathBuf>>,
     pub folders: Vec<PathBuf>,
+    pub gazetteers: Vec<PathBuf>,
     /// Act as a system with no dialogs at all (no portal).
     pub no_dialogs: bool,
 }
@@ -193,6 +205,10 @@ impl FileDialogs for ScriptedDialogs {
 
     fn pick_folder(&mut self) -> Option<PathBuf> {
         (!self.folders.is_empty()).then(|| self.folders.remove(0))
+    }
+
+    fn pick_gazetteer(&mut self) -> Option<PathBuf> {
+        (!self.gazetteers.is_empty()).then(|| self.gazetteers.remove(0))
     }
 
     fn unavailable(&self) -> bool {

@@ -39,6 +39,7 @@ pub mod review;
 pub mod settings;
 pub mod state;
 pub mod style;
+pub mod suggestions;
 pub mod view;
 pub mod workbench;
 

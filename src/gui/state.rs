@@ -54,6 +54,8 @@ pub struct UiState {
     /// Files chosen so far for Compare annotators (one per dialog when each
     /// annotator's copy is in its own folder).
     pub review_files: Vec<std::path::PathBuf>,
+    /// The suggestion in focus, and the counts the suggestion bar shows.
+    pub suggestions: super::suggestions::SuggestionState,
     /// View → Corpus overview, while open.
     pub overview: Option<super::overview::Overview>,
     /// A folder of documents being read in the background (Add a folder…).

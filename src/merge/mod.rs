@@ -16,6 +16,7 @@
 pub mod annotations;
 pub mod parts;
 pub mod relations;
+pub mod suggestions;
 pub mod three_way;
 
 use std::collections::HashMap;
@@ -146,6 +147,12 @@ pub fn merge(base: &Project, ours: &Project, theirs: &Project) -> Merged {
     let mut project = Project::from_parts(name, schema, documents, live);
     project.orphans = orphans;
     project.insert_relations(relations);
+    let layer = suggestions::merge(base.suggestions(), ours.suggestions(), theirs.suggestions(), &|s| {
+        project.document(&s.doc).is_some() && project.schema.contains(&s.label)
+    });
+    if !layer.is_empty() {
+        project.insert_suggestions(layer);
+    }
     mark_combined_problems(&mut project, &mut conflicts);
 
     let annotation_count = annotation_conflicts.len();

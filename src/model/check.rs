@@ -222,6 +222,16 @@ pub enum ProblemKind {
     },
     #[error("{owner} has no value for the required attribute {key:?}")]
     RequiredMissing { owner: Owner, doc: String, key: String },
+    #[error("suggestion [{start}, {end}) {label:?} from {origin:?} in document {doc:?}: {reason}")]
+    BadSuggestion {
+        doc: String,
+        start: usize,
+        end: usize,
+        label: String,
+        /// The suggestion's source (`source` is thiserror's word for a cause).
+        origin: String,
+        reason: String,
+    },
     #[error("document {doc:?}: cannot read {path}: {reason}")]
     DocumentUnreadable { doc: String, path: String, reason: String },
     #[error(
@@ -301,6 +311,7 @@ impl ProblemKind {
             | AttributeNotAllowed { doc, .. }
             | AttributeInvalid { doc, .. }
             | UnknownEntity { doc, .. }
+            | BadSuggestion { doc, .. }
             | RequiredMissing { doc, .. } => Some(doc),
             _ => None,
         }
@@ -451,7 +462,55 @@ pub fn check(project: &Project, skip_docs: &HashSet<&str>) -> Vec<ProblemKind> {
     check_schema(&project.schema, &mut problems);
     check_relations(project, &mut ids, &mut problems);
     check_attributes(project, &mut problems);
+    check_suggestions(project, &docs, skip_docs, &mut problems);
     problems
+}
+
+/// Suggestions name a document and a label of the project, cover a
+/// non-empty span inside the text, quote it, and appear once.
+fn check_suggestions(
+    project: &Project,
+    docs: &HashMap<&str, &crate::model::Document>,
+    skip_docs: &HashSet<&str>,
+    problems: &mut Vec<ProblemKind>,
+) {
+    let mut previous: Option<&crate::model::Suggestion> = None;
+    for s in project.suggestions() {
+        let reason = if previous.is_some_and(|p| p.key() == s.key()) {
+            Some("listed twice".to_owned())
+        } else if !project.schema.contains(&s.label) {
+            Some(format!("label {:?} is not in the schema", s.label))
+        } else if s.source.trim().is_empty() {
+            Some("its source is empty".to_owned())
+        } else {
+            match docs.get(s.doc.as_str()) {
+                None => Some("the document is not in the project".to_owned()),
+                Some(_) if s.start >= s.end => Some("the span is empty or reversed".to_owned()),
+                Some(_) if skip_docs.contains(s.doc.as_str()) => None,
+                Some(d) => match d.text.slice(s.range()) {
+                    None => Some(format!(
+                        "it ends past the end of the text ({} code points)",
+                        d.text.len_chars()
+                    )),
+                    Some(actual) if actual != s.text => {
+                        Some(format!("it quotes {:?} but the text there is {actual:?}", s.text))
+                    }
+                    Some(_) => None,
+                },
+            }
+        };
+        if let Some(reason) = reason {
+            problems.push(ProblemKind::BadSuggestion {
+                doc: s.doc.clone(),
+                start: s.start,
+                end: s.end,
+                label: s.label.clone(),
+                origin: s.source.clone(),
+                reason,
+            });
+        }
+        previous = Some(s);
+    }
 }
 
 /// The errors of the project's structure, its texts not looked at (every

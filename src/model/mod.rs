@@ -13,6 +13,7 @@ pub mod offsets;
 mod project;
 mod relation;
 mod schema;
+mod suggestion;
 mod text;
 pub mod words;
 
@@ -31,4 +32,5 @@ pub use schema::{
     AttrKind, AttrTarget, AttributeDef, Cardinality, ChoiceValue, Colour, Entity, Label, LabelKind, RelationType,
     Schema,
 };
+pub use suggestion::{Suggestion, SuggestionKey};
 pub use text::{Text, fold_for_search, fold_str_for_search, plural, shorten};

@@ -15,6 +15,7 @@ use super::document::Document;
 use super::ids::AnnotationId;
 use super::relation::Relation;
 use super::schema::Schema;
+use super::suggestion::{Suggestion, SuggestionKey};
 
 /// A whole project in memory.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -29,9 +30,13 @@ pub struct Project {
     /// span; nothing is dropped silently.
     pub orphans: Vec<Annotation>,
     relations: Vec<Relation>,
-    /// Changed whenever the annotations change (the relations).
+    /// The suggestion layer, in [`Suggestion::key`] order.
+    suggestions: Vec<Suggestion>,
+    /// Changed whenever the annotations change (the relations, the
+    /// suggestions).
     annotations_generation: Generation,
     relations_generation: Generation,
+    suggestions_generation: Generation,
     annotation_index: super::id_index::IdIndex,
     relation_index: super::id_index::IdIndex,
     /// Positions of the relations into each annotation (their `to`).
@@ -88,8 +93,10 @@ impl Project {
             annotations: Vec::new(),
             orphans: Vec::new(),
             relations: Vec::new(),
+            suggestions: Vec::new(),
             annotations_generation: Generation::next(),
             relations_generation: Generation::next(),
+            suggestions_generation: Generation::next(),
             annotation_index: Default::default(),
             relation_index: Default::default(),
             incoming: Default::default(),
@@ -112,8 +119,10 @@ impl Project {
             annotations,
             orphans: Vec::new(),
             relations: Vec::new(),
+            suggestions: Vec::new(),
             annotations_generation: Generation::next(),
             relations_generation: Generation::next(),
+            suggestions_generation: Generation::next(),
             annotation_index: Default::default(),
             relation_index: Default::default(),
             incoming: Default::default(),
@@ -128,6 +137,87 @@ impl Project {
     /// Changes whenever a relation is added, removed or changed.
     pub fn relations_generation(&self) -> u64 {
         self.relations_generation.get()
+    }
+
+    /// Changes whenever a suggestion is added, removed or changed.
+    pub fn suggestions_generation(&self) -> u64 {
+        self.suggestions_generation.get()
+    }
+
+    /// Every suggestion, open and rejected, in key order.
+    pub fn suggestions(&self) -> &[Suggestion] {
+        &self.suggestions
+    }
+
+    /// The suggestions of document `doc`, open and rejected, in order of
+    /// position.
+    pub fn suggestions_of(&self, doc: &str) -> &[Suggestion] {
+        let lo = self.suggestions.partition_point(|s| s.doc.as_str() < doc);
+        let hi = lo + self.suggestions[lo..].partition_point(|s| s.doc.as_str() == doc);
+        &self.suggestions[lo..hi]
+    }
+
+    /// The suggestion with `key`'s document, span, label and source.
+    pub fn suggestion(&self, key: SuggestionKey<'_>) -> Option<&Suggestion> {
+        let at = self.suggestions.partition_point(|s| s.key() < key);
+        self.suggestions.get(at).filter(|s| s.key() == key)
+    }
+
+    /// Whether `s` is open: not rejected, and its span does not carry its
+    /// label already (tagged by hand, or accepted through another source).
+    pub fn is_open(&self, s: &Suggestion) -> bool {
+        if s.rejected {
+            return false;
+        }
+        let of_doc = self.annotations_of(&s.doc);
+        let from = of_doc.partition_point(|a| a.start < s.start);
+        !of_doc[from..]
+            .iter()
+            .take_while(|a| a.start == s.start)
+            .any(|a| a.end == s.end && a.label == s.label)
+    }
+
+    /// Inserts suggestions, keeping key order. Does not validate.
+    pub fn insert_suggestions(&mut self, new: Vec<Suggestion>) {
+        self.suggestions_generation = Generation::next();
+        if new.len() == 1 {
+            let s = new.into_iter().next().expect("one element");
+            let at = self.suggestions.partition_point(|x| x.key() < s.key());
+            self.suggestions.insert(at, s);
+        } else {
+            self.suggestions.extend(new);
+            self.suggestions.sort_by(|a, b| a.key().cmp(&b.key()));
+        }
+    }
+
+    /// Removes the suggestions with the keys of `gone`, returning the
+    /// removed values (those found) in key order.
+    pub fn remove_suggestions(&mut self, gone: &[Suggestion]) -> Vec<Suggestion> {
+        self.suggestions_generation = Generation::next();
+        if let [one] = gone {
+            let at = self.suggestions.partition_point(|x| x.key() < one.key());
+            return match self.suggestions.get(at) {
+                Some(s) if s.key() == one.key() => vec![self.suggestions.remove(at)],
+                _ => Vec::new(),
+            };
+        }
+        let keys: HashSet<SuggestionKey<'_>> = gone.iter().map(Suggestion::key).collect();
+        let (removed, kept): (Vec<Suggestion>, Vec<Suggestion>) = std::mem::take(&mut self.suggestions)
+            .into_iter()
+            .partition(|s| keys.contains(&s.key()));
+        self.suggestions = kept;
+        removed
+    }
+
+    /// Renames a label in every suggestion that carries it.
+    pub fn rename_suggestion_label(&mut self, from: &str, to: &str) {
+        if self.suggestions.iter().any(|s| s.label == from) {
+            self.suggestions_generation = Generation::next();
+            for s in self.suggestions.iter_mut().filter(|s| s.label == from) {
+                s.label = to.to_owned();
+            }
+            self.suggestions.sort_by(|a, b| a.key().cmp(&b.key()));
+        }
     }
 
     /// All relations in canonical order.

@@ -32,6 +32,9 @@
 //!     relations: [  // only when some exist
 //!         (id: "…", doc: "report-2020", type: "claimant", from: "…", to: "…", author: "ana", created: "…", modified: "…"),
 //!     ],
+//!     suggestions: [  // only when some exist: proposed spans, open or rejected
+//!         (doc: "report-2020", start: 310, end: 325, label: "actor", text: "Nikol Pashinyan", source: "gazetteer:actors.tsv", pattern: "nikol pashinyan"),
+//!     ],
 //! )
 //! ```
 //!
@@ -46,6 +49,9 @@
 //! label kinds and the entity list; all of it is optional, so a version-1
 //! file is a valid version-2 file with another number. Version-1 files
 //! load unchanged and are written as version 2 only when saved.
+//! Suggestions came later within version 2 and are optional as well; a
+//! build that predates them refuses a file that has some (an unknown
+//! field, with its line) instead of dropping them at its next save.
 //!
 //! Any valid RON with these fields is accepted, so hand edits and other
 //! tools' output load. Unknown fields are refused (a misspelt optional
@@ -67,7 +73,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{
     Annotation, AnnotationId, AttrTarget, AttrValue, AttributeDef, Attrs, Document, Entity, Label, Project, Relation,
-    RelationType, Schema, Status, Text, Timestamp, write_attr_ron, write_attrs_ron,
+    RelationType, Schema, Status, Suggestion, Text, Timestamp, write_attr_ron, write_attrs_ron,
 };
 
 /// The format version this build writes. Files with a larger number are refused.
@@ -78,6 +84,7 @@ const HEADER: &str = "// Marginalia project file. Offsets are Unicode code point
 
 const ANNOTATIONS_OPEN: &str = "    annotations: [\n";
 const RELATIONS_OPEN: &str = "    relations: [\n";
+const SUGGESTIONS_OPEN: &str = "    suggestions: [\n";
 const LIST_CLOSE: &str = "    ],";
 
 /// A document's entry in the file (the text lives in its own file).
@@ -133,6 +140,8 @@ pub(crate) struct FileIn {
     pub annotations: Vec<Annotation>,
     #[serde(default)]
     pub relations: Vec<Relation>,
+    #[serde(default)]
+    pub suggestions: Vec<Suggestion>,
 }
 
 impl FileIn {
@@ -148,6 +157,9 @@ impl FileIn {
         let mut project = Project::from_parts(self.name, schema, documents(self.documents), self.annotations);
         project.orphans = self.orphans;
         project.insert_relations(self.relations);
+        if !self.suggestions.is_empty() {
+            project.insert_suggestions(self.suggestions);
+        }
         project
     }
 }
@@ -184,6 +196,9 @@ pub fn to_string(project: &Project) -> String {
     list(&mut out, "annotations", annotations, write_annotation);
     if !project.relations().is_empty() {
         list(&mut out, "relations", project.relations(), write_relation);
+    }
+    if !project.suggestions().is_empty() {
+        list(&mut out, "suggestions", project.suggestions(), write_suggestion);
     }
     out.push_str(")\n");
     out
@@ -339,6 +354,23 @@ fn write_provenance(
     }
 }
 
+fn write_suggestion(out: &mut String, s: &Suggestion) {
+    let _ = write!(
+        out,
+        "doc: {:?}, start: {}, end: {}, label: {:?}, text: {:?}, source: {:?}",
+        s.doc, s.start, s.end, s.label, s.text, s.source
+    );
+    if !s.pattern.is_empty() {
+        let _ = write!(out, ", pattern: {:?}", s.pattern);
+    }
+    if let Some(entity) = &s.entity {
+        let _ = write!(out, ", entity: Some({entity:?})");
+    }
+    if s.rejected {
+        out.push_str(", rejected: true");
+    }
+}
+
 fn write_document(out: &mut String, d: &Document) {
     let _ = write!(
         out,
@@ -421,6 +453,18 @@ fn parse_canonical(source: &str) -> Option<FileIn> {
             relations.push(parse_relation(inner)?);
         }
         file.relations = relations;
+        next = lines.next()?;
+    }
+    if next == SUGGESTIONS_OPEN.trim_end_matches('\n') {
+        let mut suggestions = Vec::new();
+        for line in lines.by_ref() {
+            if line == LIST_CLOSE {
+                break;
+            }
+            let inner = line.strip_prefix("        (")?.strip_suffix("),")?;
+            suggestions.push(parse_suggestion(inner)?);
+        }
+        file.suggestions = suggestions;
         next = lines.next()?;
     }
     // `)`, then the empty rest after the final line break.
@@ -542,6 +586,55 @@ fn parse_relation(s: &str) -> Option<Relation> {
         created: common.created?,
         modified: common.modified?,
         meta: common.meta.unwrap_or_default(),
+    })
+}
+
+/// Parses the inside of one canonical suggestion line.
+fn parse_suggestion(s: &str) -> Option<Suggestion> {
+    let mut c = Cursor { s, i: 0 };
+    let (mut doc, mut start, mut end, mut label, mut text, mut source) = (None, None, None, None, None, None);
+    let (mut pattern, mut entity, mut rejected) = (None, None, None);
+    loop {
+        let field = c.ident()?;
+        c.literal(": ")?;
+        let fresh = match field {
+            "doc" => doc.replace(c.string()?.into_owned()).is_none(),
+            "start" => start.replace(c.number()?).is_none(),
+            "end" => end.replace(c.number()?).is_none(),
+            "label" => label.replace(c.string()?.into_owned()).is_none(),
+            "text" => text.replace(c.string()?.into_owned()).is_none(),
+            "source" => source.replace(c.string()?.into_owned()).is_none(),
+            "pattern" => pattern.replace(c.string()?.into_owned()).is_none(),
+            "entity" => {
+                c.literal("Some(")?;
+                let e = c.string()?.into_owned();
+                c.literal(")")?;
+                entity.replace(e).is_none()
+            }
+            "rejected" => {
+                c.literal("true")?;
+                rejected.replace(true).is_none()
+            }
+            _ => return None,
+        };
+        if !fresh {
+            return None;
+        }
+        if c.at_end() {
+            break;
+        }
+        c.literal(", ")?;
+    }
+    Some(Suggestion {
+        doc: doc?,
+        start: start?,
+        end: end?,
+        label: label?,
+        text: text?,
+        source: source?,
+        pattern: pattern.unwrap_or_default(),
+        entity,
+        rejected: rejected.unwrap_or(false),
     })
 }
 

@@ -232,16 +232,31 @@ fn locate(source: &str, kinds: Vec<ProblemKind>) -> Vec<Problem> {
         return Vec::new();
     }
     let mut lines: HashMap<&str, usize> = HashMap::new();
+    // Suggestions have no id: their lines are found by how they start.
+    let mut suggestion_lines: HashMap<&str, usize> = HashMap::new();
     for (i, line) in source.lines().enumerate() {
-        if let Some(rest) = line.trim_start().strip_prefix("(id: \"")
+        let line = line.trim_start();
+        if let Some(rest) = line.strip_prefix("(id: \"")
             && let Some(end) = rest.find('"')
         {
             lines.entry(&rest[..end]).or_insert(i + 1);
+        } else if line.starts_with("(doc: ")
+            && let Some(end) = line.find(", text: ")
+        {
+            suggestion_lines.entry(&line[..end]).or_insert(i + 1);
         }
     }
     kinds
         .into_iter()
         .map(|kind| {
+            if let ProblemKind::BadSuggestion {
+                doc, start, end, label, ..
+            } = &kind
+            {
+                let head = format!("(doc: {doc:?}, start: {start}, end: {end}, label: {label:?}");
+                let line = suggestion_lines.get(head.as_str()).copied();
+                return Problem { line, kind };
+            }
             let key = match (kind.annotation(), kind.document()) {
                 (Some(id), _) => Some(id.to_string()),
                 (None, Some(doc)) => Some(doc.to_owned()),

@@ -19,6 +19,7 @@
 use std::ops::Range;
 
 pub mod figures;
+pub mod predictions;
 pub mod suggest;
 
 use crate::edit::{Command, EditError};
@@ -221,18 +222,39 @@ pub fn search(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HitState {
     Untagged,
+    /// Untagged, with open suggestions of these labels on the same span.
+    Suggested(Vec<String>),
     Tagged(Vec<String>),
 }
 
 impl HitState {
+    /// Not tagged (suggestions are not tags).
     pub fn is_untagged(&self) -> bool {
-        *self == HitState::Untagged
+        !matches!(self, HitState::Tagged(_))
     }
 
-    /// "untagged", or "tagged actor, claim".
+    /// "untagged", "tagged", "suggested": the word scripts read.
+    pub fn name(&self) -> &'static str {
+        match self {
+            HitState::Untagged => "untagged",
+            HitState::Suggested(_) => "suggested",
+            HitState::Tagged(_) => "tagged",
+        }
+    }
+
+    /// The labels it is tagged or suggested with.
+    pub fn labels(&self) -> &[String] {
+        match self {
+            HitState::Untagged => &[],
+            HitState::Suggested(labels) | HitState::Tagged(labels) => labels,
+        }
+    }
+
+    /// "untagged", "suggested actor", or "tagged actor, claim".
     pub fn describe(&self) -> String {
         match self {
             HitState::Untagged => "untagged".to_owned(),
+            HitState::Suggested(labels) => format!("suggested {}", labels.join(", ")),
             HitState::Tagged(labels) => format!("tagged {}", labels.join(", ")),
         }
     }
@@ -240,16 +262,39 @@ impl HitState {
 
 /// The state of `hit` in `project`.
 pub fn hit_state(project: &Project, hit: &Hit) -> HitState {
-    let mut labels: Vec<&str> = same_span(project.annotations_of(&hit.doc), hit)
+    let order = |l: &str| project.schema.position(l).unwrap_or(usize::MAX);
+    let sorted = |mut labels: Vec<&str>| -> Vec<String> {
+        labels.sort_by_key(|l| order(l));
+        labels.dedup();
+        labels.into_iter().map(str::to_owned).collect()
+    };
+    let labels: Vec<&str> = same_span(project.annotations_of(&hit.doc), hit)
         .map(|a| a.label.as_str())
         .collect();
-    if labels.is_empty() {
-        return HitState::Untagged;
+    if !labels.is_empty() {
+        return HitState::Tagged(sorted(labels));
     }
-    let order = |l: &str| project.schema.position(l).unwrap_or(usize::MAX);
-    labels.sort_by_key(|l| order(l));
-    labels.dedup();
-    HitState::Tagged(labels.into_iter().map(str::to_owned).collect())
+    let suggestions = project.suggestions_of(&hit.doc);
+    let from = suggestions.partition_point(|s| s.start < hit.start);
+    let suggested: Vec<&str> = suggestions[from..]
+        .iter()
+        .take_while(|s| s.start == hit.start)
+        .filter(|s| s.end == hit.end && !s.rejected)
+        .map(|s| s.label.as_str())
+        .collect();
+    if suggested.is_empty() {
+        HitState::Untagged
+    } else {
+        HitState::Suggested(sorted(suggested))
+    }
+}
+
+/// Whether document `doc` has open suggestions (of `label`, if given).
+pub fn has_open_suggestions(project: &Project, doc: &str, label: Option<&str>) -> bool {
+    project
+        .suggestions_of(doc)
+        .iter()
+        .any(|s| label.is_none_or(|l| s.label == l) && project.is_open(s))
 }
 
 /// The annotations of a document (sorted by start) with exactly `hit`'s span.
@@ -400,11 +445,23 @@ pub fn filter_problem(project: &Project, filter: &str) -> Option<String> {
                     (!known).then(|| format!("{value:?} is not a label of the project"))
                 }
                 "title" | "id" => None,
+                "suggested" => {
+                    let v = fold_str_for_search(value);
+                    let known = ["yes", "no"].contains(&v.as_str())
+                        || project
+                            .schema
+                            .labels
+                            .iter()
+                            .any(|l| fold_str_for_search(&l.id) == v || fold_str_for_search(&l.name) == v);
+                    (!known).then(|| format!("suggested={value}: yes, no, or a label of the project"))
+                }
                 _ => {
                     let known = project.schema.attribute(key).is_some()
                         || project.documents.iter().any(|d| d.attrs.contains_key(key));
                     (!known).then(|| {
-                        format!("no document has a field {key:?} (fields: title, id, status, label, or a metadata key)")
+                        format!(
+                            "no document has a field {key:?} (fields: title, id, status, label, suggested, or a metadata key)"
+                        )
                     })
                 }
             }
@@ -413,7 +470,8 @@ pub fn filter_problem(project: &Project, filter: &str) -> Option<String> {
 
 /// True when document `doc` matches the filter `filter`: `key=value` for a
 /// metadata field (`outlet=Wikipédia`, `date=2023`: the value starts with
-/// it), `status=done`, `label=claim` (has annotations of that label);
+/// it), `status=done`, `label=claim` (has annotations of that label),
+/// `suggested=yes|no|LABEL` (has open suggestions, of that label);
 /// `title=…`, `id=…`; otherwise text found (accents and case aside) in the
 /// id, the title, the path or a metadata value; several joined by `;`. An
 /// empty filter matches every document.
@@ -436,6 +494,16 @@ pub fn doc_matches(project: &Project, doc: &Document, filter: &str) -> bool {
             "label" => project.annotations_of(&doc.id).iter().any(|a| {
                 fold(&a.label) == value || project.schema.get(&a.label).is_some_and(|l| fold(&l.name) == value)
             }),
+            "suggested" => match value.as_str() {
+                "yes" => has_open_suggestions(project, &doc.id, None),
+                "no" => !has_open_suggestions(project, &doc.id, None),
+                _ => project
+                    .schema
+                    .labels
+                    .iter()
+                    .find(|l| fold(&l.id) == value || fold(&l.name) == value)
+                    .is_some_and(|l| has_open_suggestions(project, &doc.id, Some(&l.id))),
+            },
             _ => doc
                 .attrs
                 .get(key)

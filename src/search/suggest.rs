@@ -13,12 +13,12 @@
 //! `meta` ([`META_SOURCE`], [`META_PATTERN`]), with the term's entity set
 //! when the label has an entity attribute.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::edit::{Command, EditError};
-use crate::model::{AttrKind, AttrTarget, AttrValue, Document, Project, Timestamp, fold_str_for_search};
+use crate::model::{AttrKind, AttrTarget, AttrValue, Document, Project, Suggestion, Timestamp, fold_str_for_search};
 
 /// Meta key of an accepted suggestion: where it came from
 /// (`gazetteer:FILE`, `project`).
@@ -209,21 +209,10 @@ pub fn project_patterns(project: &Project) -> Vec<Pattern> {
     out
 }
 
-/// One suggestion: tag `[start, end)` of `doc` with `label`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Suggestion {
-    pub doc: String,
-    pub start: usize,
-    pub end: usize,
-    pub label: String,
-    /// `gazetteer:FILE` or `project`.
-    pub source: String,
-    pub pattern: String,
-    pub entity: Option<String>,
-}
-
 /// Every place in the documents `keep` accepts where a pattern occurs on
-/// word boundaries and its span does not carry its label yet.
+/// word boundaries, its span does not carry its label yet, and `source`
+/// has not offered it already (open, or rejected: a rejection is
+/// remembered per source).
 pub fn suggest(
     project: &Project,
     patterns: &[Pattern],
@@ -255,7 +244,8 @@ pub fn suggest(
         // One buffer for every document's folded copy; positions are
         // counted along it as the matches come, in order.
         let mut folded = String::new();
-        for doc in project.documents.iter().filter(|d| keep(d)) {
+        // A document whose text changed on disk is re-anchored first.
+        for doc in project.documents.iter().filter(|d| d.text_matches() && keep(d)) {
             let haystack: &str = if exact {
                 doc.text.as_str()
             } else {
@@ -280,7 +270,7 @@ pub fn suggest(
                     .iter()
                     .take_while(|a| a.start == start)
                     .any(|a| a.end == end && a.label == p.label);
-                if tagged {
+                if tagged || project.suggestion((&doc.id, start, end, &p.label, source)).is_some() {
                     continue;
                 }
                 out.push(Suggestion {
@@ -288,9 +278,11 @@ pub fn suggest(
                     start,
                     end,
                     label: p.label.clone(),
+                    text: doc.text.slice(range).unwrap_or_default().to_owned(),
                     source: source.to_owned(),
                     pattern: p.term.clone(),
                     entity: p.entity.clone(),
+                    rejected: false,
                 });
             }
         }
@@ -312,9 +304,35 @@ pub fn counts(suggestions: &[Suggestion]) -> BTreeMap<String, BTreeMap<String, u
     out
 }
 
+/// The step that stores `found` in the project's suggestion layer.
+pub fn store(found: Vec<Suggestion>) -> Command {
+    Command::Named {
+        what: format!("suggest {}", crate::model::plural(found.len(), "span")),
+        commands: vec![Command::AddSuggestions(found)],
+    }
+}
+
+/// The step that rejects `suggestions` (of the layer): they stay, marked,
+/// so that their source does not offer them again.
+pub fn reject(suggestions: &[Suggestion]) -> Command {
+    let values: Vec<Suggestion> = suggestions
+        .iter()
+        .map(|s| Suggestion {
+            rejected: true,
+            ..s.clone()
+        })
+        .collect();
+    Command::Named {
+        what: format!("reject {}", crate::model::plural(values.len(), "suggestion")),
+        commands: vec![Command::RestoreSuggestions(values)],
+    }
+}
+
 /// The step that accepts `suggestions` as annotations, with their
 /// provenance in `meta` and their entity set when the label has an entity
-/// attribute; one undoable edit ("accept 120 suggestions").
+/// attribute, and takes those of the layer out of it; one undoable edit
+/// ("accept 120 suggestions"). A suggestion whose span carries its label
+/// already makes no second annotation.
 pub fn accept(
     project: &Project,
     suggestions: &[Suggestion],
@@ -323,12 +341,22 @@ pub fn accept(
 ) -> Result<Command, EditError> {
     let mut taken = project.used_ids();
     let mut added = Vec::with_capacity(suggestions.len());
+    let mut made: HashSet<(&str, usize, usize, &str)> = HashSet::new();
     for s in suggestions {
+        let tagged = project
+            .annotations_of(&s.doc)
+            .iter()
+            .any(|a| (a.start, a.end, a.label.as_str()) == (s.start, s.end, s.label.as_str()));
+        if tagged || !made.insert((&s.doc, s.start, s.end, &s.label)) {
+            continue;
+        }
         let range = std::slice::from_ref(&(s.start..s.end)).to_vec();
         let mut new = crate::edit::new_annotations_among(project, &s.doc, &range, &s.label, author, at, &mut taken)?;
         for a in &mut new {
             a.meta.insert(META_SOURCE.to_owned(), s.source.clone());
-            a.meta.insert(META_PATTERN.to_owned(), s.pattern.clone());
+            if !s.pattern.is_empty() {
+                a.meta.insert(META_PATTERN.to_owned(), s.pattern.clone());
+            }
             if let Some(entity) = &s.entity {
                 let key = project
                     .schema
@@ -342,9 +370,18 @@ pub fn accept(
         }
         added.extend(new);
     }
+    let stored: Vec<Suggestion> = suggestions
+        .iter()
+        .filter(|s| project.suggestion(s.key()).is_some())
+        .cloned()
+        .collect();
+    let mut commands = vec![Command::AddAnnotations(added)];
+    if !stored.is_empty() {
+        commands.push(Command::RemoveSuggestions(stored));
+    }
     Ok(Command::Named {
-        what: format!("accept {}", crate::model::plural(added.len(), "suggestion")),
-        commands: vec![Command::AddAnnotations(added)],
+        what: format!("accept {}", crate::model::plural(suggestions.len(), "suggestion")),
+        commands,
     })
 }
 

@@ -320,7 +320,7 @@ fn suggest_lists_then_accepts_a_gazetteers_terms_once_with_their_provenance() {
     )
     .expect("write");
     let before = std::fs::read(&path).expect("read");
-    let o = marginalia(&["suggest", p(&path), "--gazetteer", p(&gazetteer), "--json"]);
+    let o = marginalia(&["suggest", p(&path), "--gazetteer", p(&gazetteer), "--dry-run", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = json(&o);
     let total = out["total"].as_u64().expect("total") as usize;
@@ -367,7 +367,7 @@ fn suggest_lists_then_accepts_a_gazetteers_terms_once_with_their_provenance() {
         Some(&marginalia::model::AttrValue::Text("aliyev".into()))
     );
     // Again: nothing left to suggest.
-    let o = marginalia(&["suggest", p(&path), "--gazetteer", p(&gazetteer), "--json"]);
+    let o = marginalia(&["suggest", p(&path), "--gazetteer", p(&gazetteer), "--dry-run", "--json"]);
     assert_eq!(json(&o)["total"], 0);
     // A bad line: its number, and nothing written.
     std::fs::write(&gazetteer, "Ilham Aliyev\tactor\nRuben\tplace\n").expect("write");
@@ -381,7 +381,7 @@ fn suggest_lists_then_accepts_a_gazetteers_terms_once_with_their_provenance() {
     );
     assert_eq!(std::fs::read(&path).expect("read"), before);
     // From the project itself: listed per label.
-    let o = marginalia(&["suggest", p(&path), "--from-project", "--json"]);
+    let o = marginalia(&["suggest", p(&path), "--from-project", "--dry-run", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(json(&o)["by_source"]["project"].is_object());
 }

@@ -351,3 +351,101 @@ fn an_option_changed_searches_again_and_many_hits_are_tagged_only_when_confirmed
         "the tagged leave the ticks"
     );
 }
+
+/// Suggestions from a gazetteer chosen in the file dialog, drawn in the
+/// text and decided from the keyboard: F4 goes to one, Ctrl+Enter
+/// accepts it, Ctrl+Delete rejects the next, each one step; a click on a
+/// dashed span focuses it; "accept all of this term" takes the rest of
+/// the term at once; the documents panel keeps those with open ones.
+#[test]
+fn suggestions_are_focused_accepted_rejected_and_accepted_by_term_from_the_workbench() {
+    let (dir, path) = sample_copy();
+    let g = dir.path().join("actors.tsv");
+    std::fs::write(&g, "Stepanakert\tactor\narmée azerbaïdjanaise\tactor\n").unwrap();
+    let dialogs = ScriptedDialogs {
+        gazetteers: vec![g],
+        ..Default::default()
+    };
+    let mut h = harness_with(&path, dialogs);
+    h.state_mut().apply(Action::SuggestFromGazetteer);
+    settle(&mut h);
+    let total = project(&h).suggestions().len();
+    assert!(total > 3, "{total}");
+    assert!(
+        message(&h).is_some_and(|m| m.contains(&format!("{total} suggestions"))),
+        "{:?}",
+        message(&h)
+    );
+    h.get_by_label_contains("open here");
+    let annotations = project(&h).annotations().len();
+    // F4: the first open one of the document shown.
+    press(&mut h, Modifiers::NONE, Key::F4);
+    let first = h.state().state.suggestions.current.clone().expect("in focus");
+    assert_eq!(first.doc, DOC);
+    assert_eq!(
+        Some(first.start),
+        project(&h).suggestions_of(DOC).iter().map(|s| s.start).min()
+    );
+    // Ctrl+Enter: tagged, with its source; the next one of the document in focus.
+    press(&mut h, Modifiers::COMMAND, Key::Enter);
+    assert_eq!(project(&h).annotations().len(), annotations + 1);
+    let made = project(&h)
+        .annotations_of(DOC)
+        .iter()
+        .find(|a| (a.start, a.end) == (first.start, first.end))
+        .expect("tagged")
+        .clone();
+    assert_eq!(made.meta["suggested_by"], "gazetteer:actors.tsv");
+    assert_eq!(made.author, "gui-test");
+    let second = h.state().state.suggestions.current.clone().expect("the next in focus");
+    assert!(second.start > first.start);
+    // Ctrl+Delete: rejected, kept, not open.
+    press(&mut h, Modifiers::COMMAND, Key::Delete);
+    let kept = project(&h).suggestion(second.key()).expect("remembered").clone();
+    assert!(kept.rejected);
+    assert!(!project(&h).is_open(&kept));
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(!project(&h).suggestion(second.key()).expect("there").rejected, "undone");
+    // A click on a dashed span focuses it.
+    let third = project(&h)
+        .suggestions_of(DOC)
+        .iter()
+        .find(|s| project(&h).is_open(s) && s.start > second.start)
+        .expect("another")
+        .clone();
+    h.state_mut().state.suggestions.current = None;
+    click_at(&mut h, third.start + 1, Modifiers::NONE, false);
+    assert_eq!(
+        h.state().state.suggestions.current.as_ref().map(|s| s.key()),
+        Some(third.key())
+    );
+    // Accept all of this term: every open one with its text (case and
+    // accents aside), in every document, one step.
+    let term = marginalia::model::fold_str_for_search(&third.text);
+    let of_term = project(&h)
+        .suggestions()
+        .iter()
+        .filter(|s| project(&h).is_open(s) && marginalia::model::fold_str_for_search(&s.text) == term)
+        .count();
+    let before = project(&h).annotations().len();
+    h.get_by_label(&format!("Accept all of this term ({of_term})")).click();
+    settle(&mut h);
+    assert_eq!(project(&h).annotations().len(), before + of_term);
+    let undo = h
+        .state()
+        .session()
+        .and_then(|s| s.history().undo_description())
+        .unwrap_or_default();
+    assert_eq!(undo, format!("accept {of_term} suggestions"));
+    // The documents panel: only those with open suggestions.
+    h.get_by_label("Suggested").click();
+    settle(&mut h);
+    let shown = h.state().state.documents.shown(project(&h)).len();
+    let with = project(&h)
+        .documents
+        .iter()
+        .filter(|d| marginalia::search::has_open_suggestions(project(&h), &d.id, None))
+        .count();
+    assert_eq!(shown, with);
+    assert!(with > 0, "open suggestions are left after the term");
+}

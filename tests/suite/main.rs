@@ -9,6 +9,8 @@
 //! - `fuzz`: a short mutation-fuzzing run of every loader.
 //! - `cli`: the real binary, every subcommand and exit status.
 //! - `corpus`: search across documents and tagging every occurrence.
+//! - `suggestions`: the suggestion layer, from file to merge, and a model's
+//!   predictions imported as suggestions.
 //! - `formats`: dataset round trips, golden files, exact offsets.
 //! - `versions`, `merge`, `agreement`: history and diffs, three-way merge
 //!   and git, agreement figures and adjudication.
@@ -28,5 +30,6 @@ mod merge;
 mod offsets;
 mod project_files;
 mod structure;
+mod suggestions;
 mod trust;
 mod versions;

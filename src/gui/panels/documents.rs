@@ -6,12 +6,16 @@
 //! the order chosen, are worked out once per edit, filter or sort (not per
 //! frame), and only the rows on screen are laid out. The filter is
 //! [`crate::search::doc_matches`]: text in a title, id, path or metadata
-//! value, or `outlet=…`, `date=2023`, `status=done`, `label=claim`.
+//! value, or `outlet=…`, `date=2023`, `status=done`, `label=claim`,
+//! `suggested=yes` (a toggle when the project has suggestions).
 
 use egui::{RichText, Ui};
 
 use crate::gui::action::Action;
 use crate::model::{AttrKind, AttrTarget, Project, Status};
+
+/// The filter that keeps the documents with open suggestions.
+const SUGGESTED: &str = "suggested=yes";
 
 /// The symbol shown for a status.
 pub fn status_symbol(status: Status) -> &'static str {
@@ -127,6 +131,24 @@ impl DocumentList {
         self.key = Some(key);
     }
 
+    /// Adds `part` to the filter, or takes it out if it is there.
+    fn toggle_filter(&mut self, part: &str) {
+        let parts: Vec<&str> = self
+            .filter
+            .split(';')
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .collect();
+        let kept: Vec<&str> = parts.iter().copied().filter(|f| *f != part).collect();
+        self.filter = if kept.len() < parts.len() {
+            kept.join("; ")
+        } else {
+            let mut all = kept;
+            all.push(part);
+            all.join("; ")
+        };
+    }
+
     /// The panel.
     pub fn ui(&mut self, ui: &mut Ui, project: &Project, current_doc: Option<&str>, revision: u64) -> Vec<Action> {
         let mut actions = Vec::new();
@@ -157,7 +179,8 @@ impl DocumentList {
                 .accessible_name("Filter documents")
                 .on_hover_text(
                     "Text in a title or a metadata value; FIELD=VALUE (outlet=Le Monde, date=2023), \
-                     status=done, label=claim (has annotations of that label); several with ;",
+                     status=done, label=claim (has annotations of that label), suggested=yes (has open \
+                     suggestions; or suggested=actor); several with ;",
                 );
                 ui.horizontal(|ui| {
                     egui::ComboBox::from_id_salt("documents-sort")
@@ -169,6 +192,16 @@ impl DocumentList {
                         })
                         .response
                         .accessible_name("Order of the documents");
+                    if !project.suggestions().is_empty() {
+                        let on = self.filter.split(';').any(|f| f.trim() == SUGGESTED);
+                        if ui
+                            .selectable_label(on, "Suggested")
+                            .on_hover_text("Only the documents with open suggestions (filter suggested=yes)")
+                            .clicked()
+                        {
+                            self.toggle_filter(SUGGESTED);
+                        }
+                    }
                 });
                 // Again: the filter or the sort may have changed just above.
                 self.refresh(project, revision);

@@ -98,6 +98,10 @@ pub struct ViewInput<'a> {
     pub read_only: bool,
     /// Which relations are drawn.
     pub relations: RelationView<'a>,
+    /// The document's open suggestions (drawn dashed in their label's
+    /// colour), in order of position, and the one in focus.
+    pub suggestions: &'a [crate::model::Suggestion],
+    pub current_suggestion: Option<&'a crate::model::Suggestion>,
 }
 
 /// Which relations the view draws as arrows.
@@ -141,6 +145,8 @@ impl<'a> ViewInput<'a> {
             overlays,
             read_only: true,
             relations: RelationView::default(),
+            suggestions: &[],
+            current_suggestion: None,
         }
     }
 }
@@ -773,6 +779,9 @@ impl DocumentView {
                 s.translate(min.to_vec2());
                 painter.add(s);
             }
+            if input.doc.text_matches() {
+                paint_suggestions(&painter, galley, &block, min, input);
+            }
         }
         let selected = selection
             .annotation
@@ -1023,12 +1032,34 @@ impl DocumentView {
                     _ => {
                         selection.text = None;
                         let under = self.annotations_at(input.project, cp);
-                        // Clicking again on the selected annotation picks the
-                        // next one under the pointer (nested annotations).
-                        selection.annotation = match under.iter().position(|&id| Some(id) == selection.annotation) {
-                            Some(i) => under.get((i + 1) % under.len()).copied(),
-                            None => under.first().copied(),
-                        };
+                        // A click on a suggestion brings it into focus, to
+                        // accept or reject, unless an annotation under the
+                        // pointer is shorter (the innermost wins) or the
+                        // suggestion is in focus already (a second click
+                        // goes on to the annotations, as for nested ones).
+                        let suggestion = input
+                            .suggestions
+                            .iter()
+                            .filter(|s| s.start <= cp && cp < s.end)
+                            .min_by_key(|s| s.end - s.start);
+                        let innermost = under
+                            .first()
+                            .and_then(|id| placed(input).iter().find(|a| a.id == *id))
+                            .map(|a| a.len());
+                        if let Some(s) = suggestion
+                            && input.current_suggestion.is_none_or(|c| c.key() != s.key())
+                            && innermost.is_none_or(|len| s.end - s.start <= len)
+                        {
+                            selection.annotation = None;
+                            actions.push(Action::FocusSuggestion(s.clone()));
+                        } else {
+                            // Clicking again on the selected annotation picks the
+                            // next one under the pointer (nested annotations).
+                            selection.annotation = match under.iter().position(|&id| Some(id) == selection.annotation) {
+                                Some(i) => under.get((i + 1) % under.len()).copied(),
+                                None => under.first().copied(),
+                            };
+                        }
                     }
                 }
             }
@@ -1040,16 +1071,23 @@ impl DocumentView {
         {
             let under = self.annotations_at(input.project, cp);
             hovered = under.first().copied();
-            let tips: Vec<&str> = input
+            let mut tips: Vec<String> = input
                 .overlays
                 .iter()
                 .filter(|o| o.range.start <= cp && cp < o.range.end)
-                .map(|o| o.tip.as_str())
+                .map(|o| o.tip.clone())
                 .collect();
+            tips.extend(
+                input
+                    .suggestions
+                    .iter()
+                    .filter(|s| s.start <= cp && cp < s.end)
+                    .map(|s| suggestion_tip(input.project, s)),
+            );
             if !under.is_empty() || !tips.is_empty() {
                 response.on_hover_ui_at_pointer(|ui| {
                     for tip in &tips {
-                        ui.label(egui::RichText::new(*tip).strong());
+                        ui.label(egui::RichText::new(tip).strong());
                     }
                     for id in &under {
                         if let Some(a) = placed(input).iter().find(|a| a.id == *id) {
@@ -1290,6 +1328,56 @@ fn char_at_screen(
     let block = blocks[*b];
     let local_pos = pos - rect.min.to_vec2();
     Some(block.start + char_at(&c.layout.galley, local_pos).min(block.len()))
+}
+
+/// The open suggestions over `block`: a dashed outline in the label's
+/// colour; the one in focus tinted and outlined in full.
+fn paint_suggestions(painter: &egui::Painter, galley: &egui::Galley, block: &Block, min: Pos2, input: &ViewInput<'_>) {
+    let end = block.text_end.max(block.start + 1);
+    for s in input.suggestions {
+        if s.end <= block.start || s.start >= end {
+            continue;
+        }
+        let colour = input
+            .project
+            .schema
+            .get(&s.label)
+            .map_or(Color32::GRAY, |l| label_colour(l.colour));
+        let current = input.current_suggestion.is_some_and(|c| c.key() == s.key());
+        for r in range_rects(galley, local(&s.range(), block)) {
+            let r = r.translate(min.to_vec2()).expand(1.5);
+            if current {
+                painter.rect_filled(r, 2.0, colour.gamma_multiply(0.25));
+                painter.rect_stroke(r, 2.0, Stroke::new(2.0, colour), StrokeKind::Outside);
+            } else {
+                let outline = [
+                    r.left_top(),
+                    r.right_top(),
+                    r.right_bottom(),
+                    r.left_bottom(),
+                    r.left_top(),
+                ];
+                painter.extend(egui::Shape::dashed_line(&outline, Stroke::new(1.5, colour), 4.0, 3.0));
+            }
+        }
+    }
+}
+
+/// What hovering a suggestion says.
+fn suggestion_tip(project: &Project, s: &crate::model::Suggestion) -> String {
+    let label = project
+        .schema
+        .get(&s.label)
+        .map_or(s.label.as_str(), |l| l.name.as_str());
+    let term = if s.pattern.is_empty() || s.pattern == s.text {
+        String::new()
+    } else {
+        format!(", term “{}”", s.pattern)
+    };
+    format!(
+        "Suggested: {label} (from {}{term}). Click it, then Ctrl+Enter accepts, Ctrl+Delete rejects",
+        s.source
+    )
 }
 
 fn text_style(ui: &Ui, input: &ViewInput<'_>) -> TextStyle {

@@ -31,6 +31,7 @@ impl Workbench {
             PickPurpose::ImportInputs { format, folder } => d.import_inputs(*format, *folder),
             PickPurpose::Review { .. } => d.pick_projects(),
             PickPurpose::AddFolder => d.pick_folder().into_iter().collect(),
+            PickPurpose::Gazetteer => d.pick_gazetteer().into_iter().collect(),
         };
         if paths.is_empty() && self.dialogs.unavailable() {
             self.state.file_picker = Some(self.own_picker(purpose, &suggested));
@@ -92,6 +93,11 @@ impl Workbench {
                 &["ron"],
             ),
             PickPurpose::AddFolder => ("Add a folder of documents", PickMode::Folder, &[]),
+            PickPurpose::Gazetteer => (
+                "Suggest from a gazetteer (TERM, LABEL[, ENTITY] a line)",
+                PickMode::OpenFile,
+                &["tsv", "csv", "txt"],
+            ),
         };
         FilePicker::new(purpose, title, mode, extensions, &start, suggested)
     }
@@ -162,6 +168,7 @@ impl Workbench {
             }
             PickPurpose::ImportedProject => self.create_imported_project(first),
             PickPurpose::AddFolder => self.start_adding_folder(first),
+            PickPurpose::Gazetteer => self.suggest_from_gazetteer(&first),
         }
     }
 

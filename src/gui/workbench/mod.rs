@@ -28,6 +28,7 @@ mod files;
 mod review_steps;
 mod run;
 mod structure;
+mod suggestions;
 
 /// Unsaved work is written to the recovery copy this often.
 pub const AUTOSAVE_INTERVAL: Duration = Duration::from_secs(30);
@@ -380,9 +381,14 @@ impl Workbench {
                 preview = Some((linking.from, a.id, colour));
             }
         }
+        if self.state.review.is_none() {
+            actions.extend(self.state.suggestions.bar_ui(ui, project, &doc.id));
+        }
         if !self.views.get(&doc.id).is_some_and(|v| v.shows(doc)) {
             self.views.insert(doc.id.clone(), DocumentView::new(doc));
         }
+        let current_suggestion = self.state.suggestions.current_open(project).cloned();
+        let open_suggestions = self.state.suggestions.open_of(project, &doc.id);
         let input = ViewInput {
             project,
             doc,
@@ -403,6 +409,8 @@ impl Workbench {
                 hidden: &self.state.hidden_relation_types,
                 preview,
             },
+            suggestions: open_suggestions,
+            current_suggestion: current_suggestion.as_ref(),
         };
         let before = self.state.selection.annotation;
         if let Some(view) = self.views.get_mut(&doc.id) {

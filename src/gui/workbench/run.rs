@@ -566,6 +566,13 @@ impl Workbench {
             }
             Action::ShowHit(i) => self.show_hit(i),
             Action::TagHits { label, untagged_only } => self.tag_hits(&label, untagged_only),
+            Action::FocusSuggestion(s) => self.focus_suggestion(s),
+            Action::SuggestionStep { forward } => self.suggestion_step(forward),
+            Action::DecideSuggestion { accept } => self.decide_suggestion(accept),
+            Action::DecideSuggestions { scope, accept } => self.decide_suggestions(scope, accept),
+            Action::SuggestFromProject => self.suggest_from_project(),
+            Action::SuggestFromGazetteer => self.choose(PickPurpose::Gazetteer),
+            Action::ClearSuggestions(source) => self.clear_suggestions(&source),
             Action::StartRoles => self.start_roles(),
             Action::AddPiece => self.add_piece(),
             Action::RemovePiece(id, k) => self.remove_piece(id, k),

@@ -1,0 +1,203 @@
+//! Suggestions in the workbench: making them (from the project's own tags
+//! or a gazetteer), going from one to the next, accepting and rejecting
+//! them one at a time or a whole scope at once. Each decision is one
+//! undoable step through the session, as every edit.
+
+use super::*;
+use crate::gui::suggestions::{Scope, in_scope, step};
+use crate::gui::view::Selection;
+use crate::model::{Suggestion, Timestamp, plural};
+use crate::search::suggest;
+
+impl Workbench {
+    /// Shows `s` in its document and puts it in focus.
+    pub(super) fn focus_suggestion(&mut self, s: Suggestion) {
+        if self.state.current_doc.as_deref() != Some(s.doc.as_str()) {
+            self.state.current_doc = Some(s.doc.clone());
+        }
+        self.state.selection = Selection {
+            cursor: Some(s.start),
+            ..Default::default()
+        };
+        self.scroll_current_to(s.start);
+        self.state.suggestions.current = Some(s);
+    }
+
+    /// F4 / Shift+F4: the next (previous) open suggestion, in this
+    /// document, then in the next (previous) ones.
+    pub(super) fn suggestion_step(&mut self, forward: bool) {
+        let Some(project) = self.session.as_ref().map(Session::project) else {
+            return;
+        };
+        let doc = self.state.current_doc.clone();
+        let from = self
+            .state
+            .suggestions
+            .current_open(project)
+            .filter(|c| Some(&c.doc) == doc.as_ref())
+            .cloned();
+        match step(project, doc.as_deref(), from.as_ref(), forward) {
+            Some(next) => {
+                let here = crate::gui::suggestions::open_of(project, &next.doc);
+                let at = here.iter().position(|s| s.key() == next.key()).map_or(0, |i| i + 1);
+                self.state.message = Some(format!("Suggestion {at} of {} in this document", here.len()));
+                self.focus_suggestion(next);
+            }
+            None => self.state.message = Some("No open suggestions in the project".to_owned()),
+        }
+    }
+
+    /// The open suggestions of the focus's span and label (several sources
+    /// may suggest the same span): decided together, the focus first.
+    fn focus_and_twins(&mut self) -> Option<Vec<Suggestion>> {
+        let project = self.session.as_ref().map(Session::project)?;
+        let current = self.state.suggestions.current_open(project)?.clone();
+        let mut same = vec![current.clone()];
+        same.extend(
+            project
+                .suggestions_of(&current.doc)
+                .iter()
+                .filter(|s| (s.start, s.end, &s.label) == (current.start, current.end, &current.label))
+                .filter(|s| s.key() != current.key() && project.is_open(s))
+                .cloned(),
+        );
+        Some(same)
+    }
+
+    /// Ctrl+Enter / Ctrl+Delete: accept or reject the suggestion in focus,
+    /// then focus the next one of the document.
+    pub(super) fn decide_suggestion(&mut self, accept: bool) {
+        let Some(same) = self.focus_and_twins() else {
+            self.state.message = Some("No suggestion in focus: F4 goes to the next, or click a dashed span".to_owned());
+            return;
+        };
+        let focus = same[0].clone();
+        self.decide(&same, accept);
+        let Some(project) = self.session.as_ref().map(Session::project) else {
+            return;
+        };
+        let next = crate::gui::suggestions::open_of(project, &focus.doc)
+            .into_iter()
+            .find(|s| (s.start, s.end, &s.label) > (focus.start, focus.end, &focus.label));
+        match next {
+            Some(next) => self.focus_suggestion(next),
+            None => {
+                self.state.suggestions.current = None;
+                if let Some(m) = &mut self.state.message {
+                    m.push_str(". No more here: F4 goes to the next document with suggestions");
+                }
+            }
+        }
+    }
+
+    /// Accept or reject every open suggestion of `scope` around the focus.
+    pub(super) fn decide_suggestions(&mut self, scope: Scope, accept: bool) {
+        let Some(project) = self.session.as_ref().map(Session::project) else {
+            return;
+        };
+        let Some(focus) = self.state.suggestions.current_open(project).cloned() else {
+            self.state.message = Some("No suggestion in focus".to_owned());
+            return;
+        };
+        let all = in_scope(project, &focus, scope);
+        self.decide(&all, accept);
+        self.state.suggestions.current = None;
+    }
+
+    /// One step that accepts (tags) or rejects `suggestions`.
+    fn decide(&mut self, suggestions: &[Suggestion], accept: bool) {
+        let Some(session) = &self.session else { return };
+        if suggestions.is_empty() {
+            return;
+        }
+        let command = if accept {
+            match suggest::accept(session.project(), suggestions, &session.author, Timestamp::now()) {
+                Ok(command) => command,
+                Err(e) => {
+                    self.state.message = Some(format!("Could not accept: {e}"));
+                    return;
+                }
+            }
+        } else {
+            suggest::reject(suggestions)
+        };
+        self.edit(command);
+    }
+
+    /// Review → Suggest what the project tags elsewhere.
+    pub(super) fn suggest_from_project(&mut self) {
+        let Some(project) = self.session.as_ref().map(Session::project) else {
+            return;
+        };
+        let patterns = suggest::project_patterns(project);
+        if patterns.is_empty() {
+            self.state.message = Some("Nothing is tagged yet: tag a few spans, then suggest them elsewhere".to_owned());
+            return;
+        }
+        let found = suggest::suggest(project, &patterns, "project", &|_| true);
+        self.store_suggestions(found, &format!("{} tagged text(s)", patterns.len()));
+    }
+
+    /// Review → Suggest from a gazetteer…, once the file is chosen.
+    pub(super) fn suggest_from_gazetteer(&mut self, path: &Path) {
+        let Some(project) = self.session.as_ref().map(Session::project) else {
+            return;
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) => return self.error("Could not read the gazetteer", format!("{}: {e}", path.display())),
+        };
+        let csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        let patterns = match suggest::read_gazetteer(&text, project, csv) {
+            Ok(p) => p,
+            Err(e) => return self.error("Could not read the gazetteer", format!("{}: {e}", path.display())),
+        };
+        let name = path
+            .file_name()
+            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let found = suggest::suggest(project, &patterns, &format!("gazetteer:{name}"), &|_| true);
+        self.store_suggestions(found, &format!("{} term(s) of {name}", patterns.len()));
+    }
+
+    fn store_suggestions(&mut self, found: Vec<Suggestion>, from: &str) {
+        if found.is_empty() {
+            self.state.message = Some(format!(
+                "No new suggestions from {from}: every occurrence is tagged, or was offered before"
+            ));
+            return;
+        }
+        let documents = {
+            let mut docs: Vec<&str> = found.iter().map(|s| s.doc.as_str()).collect();
+            docs.dedup();
+            docs.len()
+        };
+        let n = found.len();
+        self.edit(suggest::store(found));
+        self.state.message = Some(format!(
+            "{} from {from}, in {}: F4 goes through them, Ctrl+Enter accepts, Ctrl+Delete rejects",
+            plural(n, "suggestion"),
+            plural(documents, "document")
+        ));
+    }
+
+    /// Takes out the open suggestions of `source` (its rejected ones stay,
+    /// so that it does not offer them again).
+    pub(super) fn clear_suggestions(&mut self, source: &str) {
+        let Some(project) = self.session.as_ref().map(Session::project) else {
+            return;
+        };
+        let open: Vec<Suggestion> = project
+            .suggestions()
+            .iter()
+            .filter(|s| s.source == source && !s.rejected)
+            .cloned()
+            .collect();
+        if open.is_empty() {
+            return;
+        }
+        self.edit(crate::edit::Command::Named {
+            what: format!("clear {} from {source}", plural(open.len(), "open suggestion")),
+            commands: vec![crate::edit::Command::RemoveSuggestions(open)],
+        });
+    }
+}

@@ -1,0 +1,160 @@
+//! A model's predictions (or another tool's annotations) as suggestions:
+//! the annotations of an imported project become suggestions of the
+//! project's own documents, to be accepted or rejected instead of retyped.
+//!
+//! A predicted document is matched to the project's by its text (the same
+//! content hash), whatever its id or file name, so the offsets carry over
+//! exactly; a document whose text is not in the project is listed, never
+//! guessed at. A predicted label is the project's label of the same id,
+//! or of the same name (case aside), or what `--label-map` maps it to;
+//! predictions of other labels are counted by label and left out.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::model::{Annotation, AnnotationId, Project, Suggestion};
+
+/// What turning predictions into suggestions found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FromPredictions {
+    /// New suggestions, in key order.
+    pub found: Vec<Suggestion>,
+    /// Predicted documents (by their id in the input) whose text is not
+    /// one of the project's.
+    pub unmatched_documents: Vec<String>,
+    /// Predictions left out because the project has no such label, by label.
+    pub unknown_labels: BTreeMap<String, usize>,
+    /// Predictions whose span carries their label already, or that this
+    /// source offered before (open or rejected).
+    pub already: usize,
+    /// Discontinuous predictions, left out (a suggestion is one span).
+    pub discontinuous: usize,
+}
+
+/// The project's label for a predicted label, if any.
+fn label_for(project: &Project, predicted: &str, map: &HashMap<String, String>) -> Option<String> {
+    if let Some(to) = map.get(predicted) {
+        return project.schema.contains(to).then(|| to.clone());
+    }
+    if project.schema.contains(predicted) {
+        return Some(predicted.to_owned());
+    }
+    project
+        .schema
+        .labels
+        .iter()
+        .find(|l| l.name.eq_ignore_ascii_case(predicted) || l.id.eq_ignore_ascii_case(predicted))
+        .map(|l| l.id.clone())
+}
+
+/// Suggestions of `project` from the annotations of `predicted` (an
+/// imported file), under `source` (`model:NAME`).
+pub fn from_predictions(
+    project: &Project,
+    predicted: &Project,
+    source: &str,
+    label_map: &HashMap<String, String>,
+) -> FromPredictions {
+    let by_hash: HashMap<&str, &str> = project
+        .documents
+        .iter()
+        .filter(|d| d.text_matches())
+        .map(|d| (d.text.content_hash(), d.id.as_str()))
+        .collect();
+    let mut out = FromPredictions::default();
+    for pd in &predicted.documents {
+        let Some(&doc_id) = by_hash.get(pd.text.content_hash()) else {
+            if !predicted.annotations_of(&pd.id).is_empty() {
+                out.unmatched_documents.push(pd.id.clone());
+            }
+            continue;
+        };
+        let Some(doc) = project.document(doc_id) else {
+            continue;
+        };
+        for a in predicted.annotations_of(&pd.id) {
+            if a.is_discontinuous() {
+                out.discontinuous += 1;
+                continue;
+            }
+            let Some(label) = label_for(project, &a.label, label_map) else {
+                *out.unknown_labels.entry(a.label.clone()).or_default() += 1;
+                continue;
+            };
+            let s = Suggestion {
+                doc: doc.id.clone(),
+                start: a.start,
+                end: a.end,
+                text: doc.text.slice(a.range()).unwrap_or_default().to_owned(),
+                label,
+                source: source.to_owned(),
+                pattern: String::new(),
+                entity: None,
+                rejected: false,
+            };
+            if !project.is_open(&s) || project.suggestion(s.key()).is_some() {
+                out.already += 1;
+                continue;
+            }
+            out.found.push(s);
+        }
+    }
+    out.found.sort_by(|a, b| a.key().cmp(&b.key()));
+    let before = out.found.len();
+    out.found.dedup_by(|a, b| a.key() == b.key());
+    out.already += before - out.found.len();
+    out
+}
+
+/// The sources of a project's suggestions and of its accepted ones
+/// (annotations whose `meta` names where they were suggested), sorted.
+pub fn sources(project: &Project) -> Vec<String> {
+    let mut out: Vec<String> = project
+        .suggestions()
+        .iter()
+        .map(|s| s.source.clone())
+        .chain(
+            project
+                .annotations()
+                .iter()
+                .filter_map(|a| a.meta.get(super::suggest::META_SOURCE).cloned()),
+        )
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// What `source` proposed, as an annotator's copy of `project`: its
+/// suggestions, open and rejected, and the annotations accepted from it
+/// (as they are now), so that agreement with the project's annotations is
+/// the source's precision and recall against the people's work.
+pub fn as_annotator(project: &Project, source: &str) -> Project {
+    let mut taken = std::collections::HashSet::new();
+    let mut annotations: Vec<Annotation> = project
+        .annotations()
+        .iter()
+        .filter(|a| a.meta.get(super::suggest::META_SOURCE).is_some_and(|s| s == source))
+        .cloned()
+        .collect();
+    taken.extend(annotations.iter().map(|a| a.id));
+    for s in project.suggestions().iter().filter(|s| s.source == source) {
+        let id = AnnotationId::fresh(|id| taken.contains(&id) || project.id_in_use(id));
+        taken.insert(id);
+        annotations.push(Annotation {
+            id,
+            doc: s.doc.clone(),
+            start: s.start,
+            end: s.end,
+            label: s.label.clone(),
+            text: s.text.clone(),
+            author: source.to_owned(),
+            ..Annotation::placeholder()
+        });
+    }
+    Project::from_parts(
+        format!("{} ({source})", project.name),
+        project.schema.clone(),
+        project.documents.clone(),
+        annotations,
+    )
+}

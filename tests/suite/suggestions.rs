@@ -1,0 +1,388 @@
+//! The suggestion layer: stored apart from the annotations in the project
+//! file (both readers), checked on load, never exported; accepted,
+//! rejected and remembered per source; moved by re-anchoring, combined by
+//! the merge; a model's predictions imported as suggestions with exact
+//! offsets; `agree --suggestions`; the search's "suggested" state and the
+//! `suggested=` document filter.
+
+use std::path::{Path, PathBuf};
+
+use crate::common;
+
+use common::{marginalia, p, stderr, stdout};
+use marginalia::edit::Command;
+use marginalia::model::{Document, Project, Suggestion, Text, Timestamp};
+use marginalia::persist;
+use marginalia::search::suggest;
+
+fn sample() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let from = common::sample_project_path();
+    let folder = from.parent().expect("folder");
+    for entry in std::fs::read_dir(folder).expect("read sample") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
+    }
+    let path = dir.path().join("karabakh.ron");
+    (dir, path)
+}
+
+fn json(o: &std::process::Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(o)).unwrap_or_else(|e| panic!("JSON output ({e}): {}", stdout(o)))
+}
+
+fn gazetteer(dir: &Path) -> PathBuf {
+    let path = dir.join("actors.tsv");
+    std::fs::write(&path, "armée azerbaïdjanaise\tactor\nStepanakert\tactor\n").expect("write");
+    path
+}
+
+#[test]
+fn suggestions_are_stored_apart_read_by_both_readers_checked_and_never_exported() {
+    let (dir, path) = sample();
+    let before = persist::open(&path).expect("opens");
+    let g = gazetteer(dir.path());
+    let o = marginalia(&["suggest", p(&path), "--gazetteer", p(&g), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = json(&o);
+    let total = out["total"].as_u64().unwrap() as usize;
+    assert!(total > 3, "{total}");
+    assert_eq!(out["stored"], total);
+    let after = persist::open(&path).expect("still valid");
+    assert_eq!(after.annotations(), before.annotations(), "no annotation made");
+    assert_eq!(after.suggestions().len(), total);
+    for s in after.suggestions() {
+        let doc = after.document(&s.doc).unwrap();
+        assert_eq!(doc.text.slice(s.range()), Some(s.text.as_str()), "code points, quoted");
+        assert_eq!(s.source, "gazetteer:actors.tsv");
+    }
+    let source = std::fs::read_to_string(&path).unwrap();
+    assert!(source.contains("\n    suggestions: [\n"), "a section of its own");
+    // The same file read by ron (a space makes it non-canonical) is the same project.
+    let loose = source.replace("        (doc: ", "        ( doc: ");
+    std::fs::write(dir.path().join("loose.ron"), &loose).unwrap();
+    let by_ron = persist::open(&dir.path().join("loose.ron")).expect("ron reads it");
+    assert_eq!(by_ron.suggestions(), after.suggestions());
+    // Never exported as annotations.
+    let out_file = dir.path().join("out.jsonl");
+    let o = marginalia(&["export", p(&path), "--format", "jsonl", "-o", p(&out_file)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!("{} annotation(s)", before.annotations().len())),
+        "{}",
+        stdout(&o)
+    );
+    // Offered once: running the gazetteer again finds nothing new.
+    let again = json(&marginalia(&["suggest", p(&path), "--gazetteer", p(&g), "--json"]));
+    assert_eq!(again["total"], 0);
+    // A suggestion edited by hand to quote the wrong text: an error on its line.
+    let first = &after.suggestions()[0];
+    let line = format!("text: {:?}", first.text);
+    let at = source
+        .find(&format!("start: {}, end: {}", first.start, first.end))
+        .unwrap();
+    let line_no = source[..at].matches('\n').count() + 1;
+    let broken = format!(
+        "{}{}",
+        &source[..at],
+        source[at..].replacen(&line, "text: \"something else\"", 1)
+    );
+    std::fs::write(&path, broken).unwrap();
+    let o = marginalia(&["validate", p(&path)]);
+    assert!(!o.status.success());
+    let err = stdout(&o) + &stderr(&o);
+    assert!(err.contains("suggestion") && err.contains("something else"), "{err}");
+    assert!(err.contains(&format!(":{line_no}:")), "line {line_no}: {err}");
+}
+
+#[test]
+fn accepted_suggestions_keep_their_source_rejected_ones_are_remembered_per_source() {
+    let (dir, path) = sample();
+    let g = gazetteer(dir.path());
+    assert!(
+        marginalia(&["suggest", p(&path), "--gazetteer", p(&g)])
+            .status
+            .success()
+    );
+    let mut project = persist::open(&path).expect("opens");
+    let all = project.suggestions().to_vec();
+    let (first, second) = (all[0].clone(), all[1].clone());
+    let at = Timestamp::from_unix(10);
+    let reject = suggest::reject(std::slice::from_ref(&first));
+    let undo_reject = reject.apply(&mut project).expect("rejects");
+    assert!(project.suggestion(first.key()).expect("kept").rejected);
+    let accept = suggest::accept(&project, std::slice::from_ref(&second), "ana", at).expect("step");
+    assert_eq!(accept.describe(), "accept 1 suggestion");
+    let undo_accept = accept.apply(&mut project).expect("accepts");
+    assert!(project.suggestion(second.key()).is_none(), "taken out of the layer");
+    let made = project
+        .annotations_of(&second.doc)
+        .iter()
+        .find(|a| (a.start, a.end, a.label.as_str()) == (second.start, second.end, second.label.as_str()))
+        .expect("an annotation");
+    assert_eq!(made.meta["suggested_by"], "gazetteer:actors.tsv");
+    assert_eq!(made.meta["pattern"], second.pattern);
+    assert_eq!(made.author, "ana");
+    // Neither is offered again by the gazetteer; another source may offer the rejected span.
+    let patterns = suggest::read_gazetteer(&std::fs::read_to_string(&g).unwrap(), &project, false).unwrap();
+    let again = suggest::suggest(&project, &patterns, "gazetteer:actors.tsv", &|_| true);
+    assert!(again.iter().all(|s| s.key() != first.key() && s.key() != second.key()));
+    assert!(again.is_empty(), "the rest are open already");
+    let other = suggest::suggest(&project, &patterns, "gazetteer:other.tsv", &|_| true);
+    assert!(
+        other
+            .iter()
+            .any(|s| (s.start, s.end) == (first.start, first.end) && s.doc == first.doc)
+    );
+    assert!(
+        other
+            .iter()
+            .all(|s| (s.start, s.end, &s.doc) != (second.start, second.end, &second.doc)),
+        "tagged now: no source suggests it"
+    );
+    // Undone: both come back as they were.
+    undo_accept.apply(&mut project).expect("undo accept");
+    undo_reject.apply(&mut project).expect("undo reject");
+    assert_eq!(project.suggestions(), all.as_slice());
+    // --accept-all takes what is open from that source, in one save.
+    let o = marginalia(&["suggest", p(&path), "--gazetteer", p(&g), "--accept-all", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json(&o)["accepted"], all.len());
+    let done = persist::open(&path).unwrap();
+    assert!(done.suggestions().is_empty());
+    let from_gazetteer = done
+        .annotations()
+        .iter()
+        .filter(|a| a.meta.get("suggested_by").is_some_and(|s| s == "gazetteer:actors.tsv"))
+        .count();
+    assert_eq!(from_gazetteer, all.len());
+}
+
+#[test]
+fn search_states_and_document_filters_see_open_suggestions() {
+    let (dir, path) = sample();
+    let g = gazetteer(dir.path());
+    assert!(
+        marginalia(&["suggest", p(&path), "--gazetteer", p(&g)])
+            .status
+            .success()
+    );
+    let project = persist::open(&path).unwrap();
+    let o = marginalia(&["search", p(&path), "Stepanakert", "--word", "--json"]);
+    let out = json(&o);
+    let hits = out["hits"].as_array().unwrap();
+    let suggested: Vec<&serde_json::Value> = hits.iter().filter(|h| h["state"] == "suggested").collect();
+    assert!(!suggested.is_empty());
+    for h in &suggested {
+        assert_eq!(h["suggested"][0], "actor");
+        assert!(h["labels"].as_array().unwrap().is_empty(), "not a tag");
+    }
+    let with: Vec<&str> = project
+        .documents
+        .iter()
+        .filter(|d| marginalia::search::doc_matches(&project, d, "suggested=yes"))
+        .map(|d| d.id.as_str())
+        .collect();
+    let expected: std::collections::BTreeSet<&str> = project.suggestions().iter().map(|s| s.doc.as_str()).collect();
+    assert_eq!(with.len(), expected.len());
+    assert!(with.iter().all(|d| expected.contains(d)));
+    let without = project
+        .documents
+        .iter()
+        .filter(|d| marginalia::search::doc_matches(&project, d, "suggested=no"))
+        .count();
+    assert_eq!(with.len() + without, project.documents.len());
+    assert!(marginalia::search::filter_problem(&project, "suggested=maybe").is_some());
+    assert!(marginalia::search::filter_problem(&project, "suggested=actor").is_none());
+}
+
+/// Text with every kind of trap: astral emoji, a ZWJ sequence, combining
+/// marks, Armenian, Cyrillic, Arabic, CJK, and CRLF line ends.
+const TORTURE: &str =
+    "Nikol Pashinyan 👨🏻‍🚒 a dit:\r\nԵրևան et Москва, الرئيس puis 北京 — e\u{301}lu Ilham Aliyev 🇦🇲.\r\n";
+
+fn utf16(text: &str, cp: usize) -> usize {
+    text.chars().take(cp).map(char::len_utf16).sum()
+}
+
+#[test]
+fn model_predictions_become_suggestions_with_exact_offsets_and_agree_scores_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::write(docs.join("torture.txt"), TORTURE).unwrap();
+    let path = dir.path().join("p.ron");
+    let o = marginalia(&["new", p(&path), p(&docs)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Gold: Pashinyan tagged by a person.
+    let gold = common::span(TORTURE, "Nikol Pashinyan");
+    let o = marginalia(&[
+        "annotate",
+        p(&path),
+        "--doc",
+        "torture",
+        "--start",
+        &gold.start.to_string(),
+        "--end",
+        &gold.end.to_string(),
+        "--label",
+        "actor",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A model's output in UTF-16 offsets (as JavaScript tools write):
+    // Pashinyan (right), Aliyev (right, untagged), Москва (wrong), and a
+    // label the project lacks; plus a text that is not in the project.
+    let wanted = ["Nikol Pashinyan", "Ilham Aliyev", "Москва", "北京"];
+    let labels = ["PER", "PER", "PER", "GPE"];
+    let spans: Vec<serde_json::Value> = wanted
+        .iter()
+        .zip(labels)
+        .map(|(w, l)| {
+            let r = common::span(TORTURE, w);
+            serde_json::json!([utf16(TORTURE, r.start), utf16(TORTURE, r.end), l])
+        })
+        .collect();
+    let pred = dir.path().join("spacy.jsonl");
+    let lines = [
+        serde_json::json!({"text": TORTURE, "label": spans}).to_string(),
+        serde_json::json!({"text": "Another text.", "label": [[0, 7, "PER"]]}).to_string(),
+    ];
+    std::fs::write(&pred, lines.join("\n") + "\n").unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let o = marginalia(&[
+        "import",
+        "--format",
+        "jsonl",
+        p(&pred),
+        "--offsets",
+        "utf16",
+        "--as-suggestions",
+        "--into",
+        p(&path),
+        "--label-map",
+        "PER=actor",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = json(&o);
+    assert_eq!(out["source"], "model:spacy");
+    assert_eq!(out["added"], 2, "Aliyev and Москва; Pashinyan is tagged already");
+    assert_eq!(out["already"], 1);
+    assert_eq!(out["unknown_labels"]["GPE"], 1);
+    assert_eq!(out["unmatched_documents"].as_array().unwrap().len(), 1);
+    let project = persist::open(&path).expect("valid");
+    let texts: Vec<&str> = project.suggestions().iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(texts, ["Москва", "Ilham Aliyev"], "exact code points from UTF-16");
+    // Without --into the import still wants -o; --as-suggestions without --into is refused.
+    let o = marginalia(&["import", "--format", "jsonl", p(&pred), "--as-suggestions"]);
+    assert!(!o.status.success());
+    assert_ne!(std::fs::read(&path).unwrap(), before, "the import saved");
+    // The model as an annotator: its suggestions (the Pashinyan it also
+    // predicted was tagged already, so it is not among them).
+    let o = marginalia(&["agree", p(&path), "--suggestions", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = json(&o);
+    let pair = &report["pairs"][0];
+    assert!(pair["b"].as_str().unwrap().contains("model:spacy"), "{pair}");
+    // Gold: 1 span; model: 2 spans, neither the gold one: F1 0.
+    assert_eq!(pair["overall"]["f1_exact"], 0.0);
+    // Accept Aliyev: now the model has one right of two, the gold two.
+    let mut project = project;
+    let aliyev = project
+        .suggestions()
+        .iter()
+        .find(|s| s.text == "Ilham Aliyev")
+        .unwrap()
+        .clone();
+    suggest::accept(&project, &[aliyev], "ana", Timestamp::from_unix(5))
+        .unwrap()
+        .apply(&mut project)
+        .unwrap();
+    let model = marginalia::search::predictions::as_annotator(&project, "model:spacy");
+    assert_eq!(model.annotations().len(), 2, "the accepted one and the open one");
+    let report = marginalia::agreement::agree(
+        &[("gold".to_owned(), &project), ("model".to_owned(), &model)],
+        &Default::default(),
+    );
+    let f1 = report.pairs[0].overall.f1_exact.value().expect("defined");
+    assert!((f1 - 0.5).abs() < 1e-9, "P 1/2, R 1/2: {f1}");
+    // Naming a source that is not there says which are.
+    let o = marginalia(&["agree", p(&path), "--suggestions", "model:other"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("model:spacy"), "{}", stderr(&o));
+}
+
+fn one_doc_project(text: &str) -> Project {
+    let mut p = Project::new("t");
+    p.documents.push(Document::new("d", "D", "d.txt", Text::new(text)));
+    p
+}
+
+fn suggestion(p: &Project, needle: &str, source: &str) -> Suggestion {
+    let text = &p.documents[0].text;
+    let r = common::span(text.as_str(), needle);
+    Suggestion {
+        doc: "d".into(),
+        start: r.start,
+        end: r.end,
+        label: "actor".into(),
+        text: needle.into(),
+        source: source.into(),
+        pattern: String::new(),
+        entity: None,
+        rejected: false,
+    }
+}
+
+#[test]
+fn reanchoring_moves_suggestions_with_their_text_and_drops_those_whose_text_went() {
+    let old = "Aliyev met Pashinyan in Moscow.";
+    let mut p = one_doc_project(old);
+    let s = vec![
+        suggestion(&p, "Aliyev", "m"),
+        suggestion(&p, "Pashinyan", "m"),
+        suggestion(&p, "Moscow", "m"),
+    ];
+    Command::AddSuggestions(s).apply(&mut p).expect("adds");
+    // The text changes on disk: words before, Pashinyan renamed.
+    let new = "Yesterday, Aliyev met Nikol in Moscow.";
+    p.documents[0].text = Text::new(new);
+    let r = marginalia::diff::reanchor(&p, "d", old, Timestamp::from_unix(1)).expect("re-anchors");
+    assert_eq!((r.report.suggestions_kept, r.report.suggestions_dropped), (2, 1));
+    let undo = r.command.apply(&mut p).expect("applies");
+    let moved: Vec<(&str, usize)> = p.suggestions().iter().map(|s| (s.text.as_str(), s.start)).collect();
+    assert_eq!(moved, [("Aliyev", 11), ("Moscow", 31)]);
+    for s in p.suggestions() {
+        assert_eq!(p.documents[0].text.slice(s.range()), Some(s.text.as_str()));
+    }
+    undo.apply(&mut p).expect("undo");
+    assert_eq!(p.suggestions().len(), 3);
+}
+
+#[test]
+fn the_merge_keeps_both_sides_additions_their_acceptances_and_rejections() {
+    let mut base = one_doc_project("Aliyev met Pashinyan in Moscow.");
+    let all = vec![
+        suggestion(&base, "Aliyev", "m"),
+        suggestion(&base, "Pashinyan", "m"),
+        suggestion(&base, "Moscow", "m"),
+    ];
+    Command::AddSuggestions(all.clone()).apply(&mut base).unwrap();
+    let mut ours = base.clone();
+    suggest::reject(&all[0..1]).apply(&mut ours).unwrap();
+    let mut theirs = base.clone();
+    suggest::accept(&theirs, &all[1..2], "bo", Timestamp::from_unix(3))
+        .unwrap()
+        .apply(&mut theirs)
+        .unwrap();
+    let merged = marginalia::merge::merge(&base, &ours, &theirs);
+    assert!(merged.is_clean(), "{:?}", merged.conflicts);
+    let layer: Vec<(&str, bool)> = merged
+        .project
+        .suggestions()
+        .iter()
+        .map(|s| (s.text.as_str(), s.rejected))
+        .collect();
+    assert_eq!(layer, [("Aliyev", true), ("Moscow", false)]);
+    assert_eq!(merged.project.annotations().len(), 1, "theirs' acceptance");
+}
