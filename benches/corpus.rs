@@ -222,4 +222,53 @@ fn main() {
         ms(t.elapsed())
     );
     drop(copy);
+
+    // The suggestion layer at corpus scale: every suggestion of the
+    // gazetteer stored, then one accepted and one rejected, each with what
+    // the workbench's bar counts again on the next frame (one pass).
+    let stored = found.len();
+    let t = Instant::now();
+    session.apply(search::suggest::store(found)).expect("stores");
+    line(
+        &format!("store {stored} suggestions in one step"),
+        ms(t.elapsed()),
+        2_000.0,
+    );
+    let t = Instant::now();
+    let mut counts = search::layer::Counts::of(session.project());
+    line(
+        &format!(
+            "count the layer once ({} open in {} documents)",
+            counts.open,
+            counts.documents()
+        ),
+        ms(t.elapsed()),
+        1_000.0,
+    );
+    let focus = session.project().suggestions()[stored / 2].clone();
+    let t = Instant::now();
+    let step = search::suggest::accept(
+        session.project(),
+        std::slice::from_ref(&focus),
+        "bench",
+        Timestamp::now(),
+    )
+    .expect("accept");
+    session.apply(step).expect("applies");
+    let next = search::layer::step(session.project(), Some(&focus.doc), Some(&focus), true).expect("a next one");
+    counts.close(std::slice::from_ref(&focus), false);
+    let scopes = counts.scopes(&next);
+    line(
+        &format!("accept a suggestion (step, next, counts: {} of its term)", scopes[0]),
+        ms(t.elapsed()),
+        16.0,
+    );
+    let t = Instant::now();
+    session
+        .apply(search::suggest::reject(std::slice::from_ref(&next)))
+        .expect("applies");
+    let after = search::layer::step(session.project(), Some(&next.doc), Some(&next), true).expect("a next one");
+    counts.close(std::slice::from_ref(&next), true);
+    let _ = counts.scopes(&after);
+    line("reject a suggestion (step, next, counts)", ms(t.elapsed()), 16.0);
 }

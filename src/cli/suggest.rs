@@ -78,9 +78,8 @@ pub fn suggest(args: SuggestArgs) -> anyhow::Result<ExitCode> {
         let mut all = found.clone();
         all.extend(
             project
-                .suggestions()
-                .iter()
-                .filter(|s| s.source == source && project.is_open(s))
+                .open_suggestions()
+                .filter(|s| s.source == source)
                 .filter(|s| project.document(&s.doc).is_some_and(&keep))
                 .cloned(),
         );

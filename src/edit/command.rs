@@ -713,9 +713,8 @@ fn apply_all(commands: &[Command], project: &mut Project) -> Result<Vec<Command>
 
 /// The ids as a set, after checking each exists.
 fn existing_ids(project: &Project, ids: &[AnnotationId]) -> Result<HashSet<AnnotationId>, EditError> {
-    let all = project.annotation_ids();
     for id in ids {
-        if !all.contains(id) {
+        if !project.has_annotation_id(*id) {
             return Err(EditError::UnknownAnnotation(*id));
         }
     }
@@ -799,9 +798,9 @@ fn check_hotkey(project: &Project, label: &Label) -> Result<(), EditError> {
 }
 
 fn add_annotations(project: &mut Project, new: &[Annotation]) -> Result<Command, EditError> {
-    let mut ids = project.used_ids();
+    let mut fresh = HashSet::with_capacity(new.len());
     for a in new {
-        if !ids.insert(a.id) {
+        if !fresh.insert(a.id) || project.id_in_use(a.id) {
             return Err(EditError::DuplicateAnnotation(a.id));
         }
         check_annotation(project, a)?;

@@ -44,7 +44,7 @@ pub fn tag(
     author: &str,
     at: Timestamp,
 ) -> Result<Tagging, EditError> {
-    tag_among(project, doc, ranges, label, author, at, &mut project.used_ids())
+    tag_among(project, doc, ranges, label, author, at, &mut Default::default())
 }
 
 /// [`tag`], with the ids already taken given (as [`new_annotations_among`]):
@@ -88,12 +88,13 @@ pub fn new_annotations(
     author: &str,
     at: Timestamp,
 ) -> Result<Vec<Annotation>, EditError> {
-    new_annotations_among(project, doc, ranges, label, author, at, &mut project.used_ids())
+    new_annotations_among(project, doc, ranges, label, author, at, &mut Default::default())
 }
 
-/// [`new_annotations`], with the ids already taken given (and the new ones
-/// added to them): tagging across thousands of documents gathers the
-/// project's ids once, not once per document.
+/// [`new_annotations`], with the ids this edit has taken already (the new
+/// ones are added to them): tagging across thousands of documents in one
+/// step keeps its new ids apart. The project's own are looked up in its
+/// id set.
 pub fn new_annotations_among(
     project: &Project,
     doc: &str,
@@ -118,7 +119,7 @@ pub fn new_annotations_among(
                     end: range.end,
                 });
             }
-            let id = AnnotationId::fresh(|id| taken.contains(&id));
+            let id = AnnotationId::fresh(|id| taken.contains(&id) || project.id_in_use(id));
             taken.insert(id);
             Ok(Annotation {
                 id,

@@ -3,14 +3,20 @@
 //! values (rejecting one, and its undo). Each returns its inverse, as
 //! every [`Command`] does, so accepting or rejecting is undone like a tag.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::{Command, EditError};
-use crate::model::{Project, Suggestion, SuggestionKey};
+use crate::model::{Document, Project, Suggestion, SuggestionKey};
+
+/// The project's documents by id: a suggestion step can touch hundreds
+/// of thousands of suggestions, and a document is found by a scan.
+fn documents(project: &Project) -> HashMap<&str, &Document> {
+    project.documents.iter().map(|d| (d.id.as_str(), d)).collect()
+}
 
 /// Checks a suggestion against the project: its document, label, span and
 /// quoted text.
-fn check(project: &Project, s: &Suggestion) -> Result<(), EditError> {
+fn check(project: &Project, docs: &HashMap<&str, &Document>, s: &Suggestion) -> Result<(), EditError> {
     if !project.schema.contains(&s.label) {
         return Err(EditError::UnknownLabel(s.label.clone()));
     }
@@ -20,13 +26,28 @@ fn check(project: &Project, s: &Suggestion) -> Result<(), EditError> {
             s.start, s.end, s.doc
         )));
     }
+    let d = docs
+        .get(s.doc.as_str())
+        .ok_or_else(|| EditError::UnknownDocument(s.doc.clone()))?;
     // Offsets refer to the text the document's hash names: while the text
     // loaded is another (changed on disk, before re-anchoring), only the
     // document is checked.
-    if project.document(&s.doc).is_some_and(|d| !d.text_matches()) {
+    if !d.text_matches() {
         return Ok(());
     }
-    let actual = super::command::span_text(project, &s.doc, s.start, s.end)?;
+    if s.start >= s.end {
+        return Err(EditError::EmptySpan {
+            doc: s.doc.clone(),
+            start: s.start,
+            end: s.end,
+        });
+    }
+    let actual = d.text.slice(s.range()).ok_or_else(|| EditError::OutOfBounds {
+        doc: s.doc.clone(),
+        start: s.start,
+        end: s.end,
+        length: d.text.len_chars(),
+    })?;
     if actual != s.text {
         return Err(EditError::Breaks(format!(
             "a suggestion quotes {:?} but document {:?} has {actual:?} at [{}, {})",
@@ -38,8 +59,9 @@ fn check(project: &Project, s: &Suggestion) -> Result<(), EditError> {
 
 pub(super) fn add(project: &mut Project, new: &[Suggestion]) -> Result<Command, EditError> {
     let mut seen: HashSet<SuggestionKey<'_>> = HashSet::with_capacity(new.len());
+    let docs = documents(project);
     for s in new {
-        check(project, s)?;
+        check(project, &docs, s)?;
         if !seen.insert(s.key()) || project.suggestion(s.key()).is_some() {
             return Err(EditError::Breaks(format!(
                 "the suggestion of [{}, {}) in {:?} as {:?} from {:?} is already there",
@@ -69,10 +91,9 @@ pub(super) fn restore(project: &mut Project, values: &[Suggestion]) -> Result<Co
     if let Some(s) = values.iter().find(|s| project.suggestion(s.key()).is_none()) {
         return Err(missing(s));
     }
+    let docs = documents(project);
     for s in values {
-        check(project, s)?;
+        check(project, &docs, s)?;
     }
-    let old = project.remove_suggestions(values);
-    project.insert_suggestions(values.to_vec());
-    Ok(Command::RestoreSuggestions(old))
+    Ok(Command::RestoreSuggestions(project.replace_suggestions(values)))
 }

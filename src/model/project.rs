@@ -37,6 +37,10 @@ pub struct Project {
     annotations_generation: Generation,
     relations_generation: Generation,
     suggestions_generation: Generation,
+    /// The annotations' ids (not the orphans'), kept with them: whether an
+    /// id is taken is asked at every edit, and building a set of 500,000
+    /// each time would cost 30 ms an edit.
+    live_ids: HashSet<AnnotationId>,
     annotation_index: super::id_index::IdIndex,
     relation_index: super::id_index::IdIndex,
     /// Positions of the relations into each annotation (their `to`).
@@ -97,6 +101,7 @@ impl Project {
             annotations_generation: Generation::next(),
             relations_generation: Generation::next(),
             suggestions_generation: Generation::next(),
+            live_ids: HashSet::new(),
             annotation_index: Default::default(),
             relation_index: Default::default(),
             incoming: Default::default(),
@@ -112,6 +117,7 @@ impl Project {
     ) -> Project {
         annotations.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         annotations.reserve(headroom(annotations.len()));
+        let live_ids = annotations.iter().map(|a| a.id).collect();
         Project {
             name,
             schema,
@@ -123,6 +129,7 @@ impl Project {
             annotations_generation: Generation::next(),
             relations_generation: Generation::next(),
             suggestions_generation: Generation::next(),
+            live_ids,
             annotation_index: Default::default(),
             relation_index: Default::default(),
             incoming: Default::default(),
@@ -169,12 +176,25 @@ impl Project {
         if s.rejected {
             return false;
         }
-        let of_doc = self.annotations_of(&s.doc);
-        let from = of_doc.partition_point(|a| a.start < s.start);
-        !of_doc[from..]
-            .iter()
-            .take_while(|a| a.start == s.start)
-            .any(|a| a.end == s.end && a.label == s.label)
+        !carries(self.annotations_of(&s.doc), s)
+    }
+
+    /// Every open suggestion, in key order: one pass, each document's
+    /// annotations found once (where [`Project::is_open`] looks them up
+    /// for each suggestion).
+    pub fn open_suggestions(&self) -> impl Iterator<Item = &Suggestion> + '_ {
+        let mut doc: &str = "";
+        let mut annotations: &[Annotation] = &[];
+        self.suggestions.iter().filter(move |s| {
+            if s.rejected {
+                return false;
+            }
+            if s.doc != doc {
+                doc = &s.doc;
+                annotations = self.annotations_of(doc);
+            }
+            !carries(annotations, s)
+        })
     }
 
     /// Inserts suggestions, keeping key order. Does not validate.
@@ -207,6 +227,21 @@ impl Project {
             .partition(|s| keys.contains(&s.key()));
         self.suggestions = kept;
         removed
+    }
+
+    /// Puts the suggestions with the keys of `values` back to these values
+    /// in place (their keys do not change: rejecting, and its undo),
+    /// returning the previous values of those found.
+    pub fn replace_suggestions(&mut self, values: &[Suggestion]) -> Vec<Suggestion> {
+        self.suggestions_generation = Generation::next();
+        let mut old = Vec::with_capacity(values.len());
+        for v in values {
+            let at = self.suggestions.partition_point(|x| x.key() < v.key());
+            if let Some(slot) = self.suggestions.get_mut(at).filter(|x| x.key() == v.key()) {
+                old.push(std::mem::replace(slot, v.clone()));
+            }
+        }
+        old
     }
 
     /// Renames a label in every suggestion that carries it.
@@ -369,7 +404,12 @@ impl Project {
     /// looked for (through the indexes), where [`Project::used_ids`] builds
     /// the set of all.
     pub fn id_in_use(&self, id: AnnotationId) -> bool {
-        self.annotation(id).is_some() || self.orphans.iter().any(|o| o.id == id) || self.relation(id).is_some()
+        self.has_annotation_id(id) || self.relation(id).is_some()
+    }
+
+    /// Whether `id` is an annotation's or an orphan's.
+    pub fn has_annotation_id(&self, id: AnnotationId) -> bool {
+        self.live_ids.contains(&id) || self.orphans.iter().any(|o| o.id == id)
     }
 
     /// Every id in use: annotations, orphans and relations (one id space).
@@ -395,6 +435,9 @@ impl Project {
         let old_annotations = self.annotations_of(doc).to_vec();
         self.annotations_generation = Generation::next();
         self.annotations.retain(|a| a.doc != doc);
+        for a in &old_annotations {
+            self.live_ids.remove(&a.id);
+        }
         let (old_orphans, kept): (Vec<Annotation>, Vec<Annotation>) = std::mem::take(&mut self.orphans)
             .into_iter()
             .partition(|a| a.doc == doc);
@@ -407,8 +450,7 @@ impl Project {
 
     /// A random annotation id not used in this project.
     pub fn fresh_annotation_id(&self) -> AnnotationId {
-        let ids = self.used_ids();
-        AnnotationId::fresh(|id| ids.contains(&id))
+        AnnotationId::fresh(|id| self.id_in_use(id))
     }
 
     /// A document id derived from `stem` that no document uses yet.
@@ -419,6 +461,7 @@ impl Project {
     /// Inserts annotations, keeping canonical order. Does not validate.
     pub fn insert_annotations(&mut self, new: Vec<Annotation>) {
         self.annotations_generation = Generation::next();
+        self.live_ids.extend(new.iter().map(|a| a.id));
         if new.len() == 1 {
             let a = new.into_iter().next().expect("one element");
             let at = self.annotations.partition_point(|x| x.sort_key() < a.sort_key());
@@ -443,6 +486,9 @@ impl Project {
                 true
             }
         });
+        for a in &removed {
+            self.live_ids.remove(&a.id);
+        }
         removed
     }
 
@@ -455,6 +501,16 @@ impl Project {
         self.insert_annotations(new.into_iter().filter(|a| present.contains(&a.id)).collect());
         old
     }
+}
+
+/// Whether `annotations` (one document's, in order) tag exactly `s`'s
+/// span with its label.
+fn carries(annotations: &[Annotation], s: &Suggestion) -> bool {
+    let from = annotations.partition_point(|a| a.start < s.start);
+    annotations[from..]
+        .iter()
+        .take_while(|a| a.start == s.start)
+        .any(|a| a.end == s.end && a.label == s.label)
 }
 
 /// A document id derived from `stem` (whitespace, control characters and

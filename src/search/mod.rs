@@ -19,6 +19,7 @@
 use std::ops::Range;
 
 pub mod figures;
+pub mod layer;
 pub mod predictions;
 pub mod suggest;
 
@@ -349,7 +350,7 @@ pub fn tag_hits(
     if !project.schema.contains(label) {
         return Err(EditError::UnknownLabel(label.to_owned()));
     }
-    let mut taken = project.used_ids();
+    let mut taken = std::collections::HashSet::new();
     let mut out = Tagged::default();
     let mut added: Vec<Annotation> = Vec::new();
     let order: std::collections::HashMap<&str, usize> = project

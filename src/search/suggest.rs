@@ -339,7 +339,7 @@ pub fn accept(
     author: &str,
     at: Timestamp,
 ) -> Result<Command, EditError> {
-    let mut taken = project.used_ids();
+    let mut taken = HashSet::new();
     let mut added = Vec::with_capacity(suggestions.len());
     let mut made: HashSet<(&str, usize, usize, &str)> = HashSet::new();
     for s in suggestions {

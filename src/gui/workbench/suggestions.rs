@@ -104,12 +104,13 @@ impl Workbench {
         self.state.suggestions.current = None;
     }
 
-    /// One step that accepts (tags) or rejects `suggestions`.
+    /// One step that accepts (tags) or rejects `suggestions` (open ones).
     fn decide(&mut self, suggestions: &[Suggestion], accept: bool) {
         let Some(session) = &self.session else { return };
         if suggestions.is_empty() {
             return;
         }
+        let before = crate::gui::suggestions::generations(session.project());
         let command = if accept {
             match suggest::accept(session.project(), suggestions, &session.author, Timestamp::now()) {
                 Ok(command) => command,
@@ -121,7 +122,15 @@ impl Workbench {
         } else {
             suggest::reject(suggestions)
         };
+        let revision = session.revision();
         self.edit(command);
+        if let Some(session) = &self.session
+            && session.revision() != revision
+        {
+            self.state
+                .suggestions
+                .decided(before, session.project(), suggestions, !accept);
+        }
     }
 
     /// Review → Suggest what the project tags elsewhere.
