@@ -23,59 +23,15 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{large_project, ms, write_project};
-use egui::{Event, Key, Modifiers, MouseWheelUnit, Pos2, RawInput, Rect, vec2};
+use egui::{Event, Key, Modifiers, MouseWheelUnit, Pos2, vec2};
 use marginalia::gui::dialogs::ScriptedDialogs;
 use marginalia::gui::settings::Settings;
 use marginalia::gui::{Workbench, fonts};
 
-const SIZE: [f32; 2] = [1600.0, 1000.0];
+#[path = "common/frames.rs"]
+mod frames;
 
-fn input(time: f64, events: Vec<Event>) -> RawInput {
-    RawInput {
-        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, SIZE.into())),
-        time: Some(time),
-        events,
-        ..RawInput::default()
-    }
-}
-
-struct Runner {
-    ctx: egui::Context,
-    workbench: Workbench,
-    time: f64,
-}
-
-impl Runner {
-    /// One frame: `run_ui` and tessellation, timed.
-    fn frame(&mut self, events: Vec<Event>) -> Duration {
-        self.time += 1.0 / 60.0;
-        let raw = input(self.time, events);
-        let t = Instant::now();
-        let wb = &mut self.workbench;
-        let output = self.ctx.run_ui(raw, |ui| wb.ui(ui));
-        let primitives = self.ctx.tessellate(output.shapes, output.pixels_per_point);
-        let elapsed = t.elapsed();
-        std::hint::black_box(primitives);
-        let mut textures = output.textures_delta;
-        textures.clear();
-        elapsed
-    }
-}
-
-fn p95(times: &mut [Duration]) -> Duration {
-    times.sort();
-    times[(times.len() * 95 / 100).min(times.len() - 1)]
-}
-
-fn report(name: &str, value: f64, unit: &str, target: f64) {
-    let verdict = if value <= target { "ok" } else { "OVER TARGET" };
-    println!("{name:<28} {value:>9.2} {unit:<3} target < {target} {unit}   {verdict}");
-}
-
-/// A figure the issues set no target for, reported all the same.
-fn figure(name: &str, value: f64, unit: &str) {
-    println!("{name:<28} {value:>9.2} {unit:<3} (no target)");
-}
+use frames::{Runner, figure, p95, report, resident_mb};
 
 /// The code points on screen.
 fn visible(r: &Runner) -> std::ops::Range<usize> {
@@ -83,13 +39,6 @@ fn visible(r: &Runner) -> std::ops::Range<usize> {
         .current_view()
         .and_then(|v| v.visible_range())
         .expect("the document view is on screen")
-}
-
-fn resident_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
 }
 
 fn main() {

@@ -45,9 +45,11 @@ pub struct Session {
     /// Whether the project file on disk is known to be in the version
     /// history: after a save, until another program changes the file.
     disk_in_history: bool,
-    /// The project as last read from or written to its file: the common
-    /// ancestor when another program's version is merged in.
-    base: Option<Project>,
+    /// The text of the project file as last read or written: the common
+    /// ancestor when another program's version is merged in. Kept as text
+    /// and parsed only if a merge happens: a copy of a corpus's project
+    /// would cost 130 ms and hundreds of megabytes at every open and save.
+    base: Option<String>,
     /// Held from opening to the last save by one-shot editors (the command
     /// line), so that no other program saves in between.
     lock: Option<ProjectLock>,
@@ -87,10 +89,28 @@ impl Session {
     /// document, a bad offset) are kept in [`Session::problems`] rather than
     /// refusing the project, so the user can see and fix them.
     pub fn open(path: &Path) -> Result<Session, LoadError> {
-        let loaded = persist::load(path)?;
-        Ok(Session {
+        let (loaded, text) = persist::load::load_keeping_text(path)?;
+        Ok(Session::loaded(path, loaded, text))
+    }
+
+    /// [`Session::open`] without checking the documents' texts, which the
+    /// caller checks afterwards ([`persist::load::check_texts`], adding
+    /// what it finds with [`Session::add_problems`]): the workbench opens a
+    /// corpus of 100 MB before hashing it.
+    pub fn open_unchecked(path: &Path) -> Result<Session, LoadError> {
+        let (loaded, text) = persist::load::load_unchecked_keeping_text(path)?;
+        Ok(Session::loaded(path, loaded, text))
+    }
+
+    /// Problems found after opening (the texts checked in the background).
+    pub fn add_problems(&mut self, problems: Vec<Problem>) {
+        self.problems.extend(problems);
+    }
+
+    fn loaded(path: &Path, loaded: Loaded, text: String) -> Session {
+        Session {
             watch: DiskWatch::new(path, &loaded.project),
-            base: Some(loaded.project.clone()),
+            base: Some(text),
             lock: None,
             project: loaded.project,
             path: Some(path.to_owned()),
@@ -103,7 +123,7 @@ impl Session {
             author: default_author(),
             origin: None,
             disk_in_history: false,
-        })
+        }
     }
 
     /// Opens the project at `path` for a read-modify-write: takes the
@@ -232,6 +252,7 @@ impl Session {
         let text = persist::save::save_text(&self.project, &path)?;
         self.after_save(&path);
         self.record_history(&path, &text, message);
+        self.base = Some(text);
         Ok(())
     }
 
@@ -286,8 +307,12 @@ impl Session {
             path: PathBuf::new(),
             source: std::io::Error::new(std::io::ErrorKind::NotFound, "the project has never been saved"),
         })?;
-        let disk = persist::load(&path)?.project;
-        let base = self.base.clone().unwrap_or_else(|| disk.clone());
+        let (disk, disk_text) = persist::load::load_keeping_text(&path)?;
+        let disk = disk.project;
+        let base = match self.base.as_deref() {
+            Some(text) => persist::load::parse_file_only(text, &path)?,
+            None => disk.clone(),
+        };
         let merged = crate::merge::merge(&base, &self.project, &disk);
         self.project = merged.project.clone();
         self.history = History::default();
@@ -296,13 +321,12 @@ impl Session {
         self.revision += 1;
         // The disk version is in the merge now: saving over it is no loss.
         self.watch = DiskWatch::new(&path, &disk);
-        self.base = Some(disk);
+        self.base = Some(disk_text);
         self.disk_in_history = false;
         Ok(merged)
     }
 
     fn after_save(&mut self, path: &Path) {
-        self.base = Some(self.project.clone());
         self.disk_in_history = true;
         self.saved_state = Some(self.history.state());
         self.recovery_state = self.saved_state;
@@ -436,6 +460,7 @@ impl Session {
         self.revision += 1;
         self.after_save(path);
         self.record_history(path, &text, "");
+        self.base = Some(text);
         Ok(())
     }
 }

@@ -150,3 +150,45 @@ pub fn changed_copy(p: &Project, one_in: usize, seed: u64, new_ids: u64) -> Proj
     q.insert_relations(relations);
     q
 }
+
+/// The corpus issue's size: 10,000 documents of about 10 KB (100 MB of
+/// text, windows of the sample's texts, each opened by its number so that
+/// no two are the same) and `annotations` of them tagged (every whole
+/// word "de", as events), written into `dir` (documents in
+/// `outlet-NN/article-NNNNN.txt`, the project as `corpus.ron`).
+pub fn corpus_project(dir: &Path, annotations: usize) -> PathBuf {
+    use marginalia::model::{Document, Text, Timestamp};
+    use marginalia::search::{self, Matcher, Query};
+    const DOCUMENTS: usize = 10_000;
+    const BYTES: usize = 10 * 1024;
+    let seeds = seed_texts().join("\n\n");
+    let chars: Vec<char> = seeds.chars().collect();
+    let mut project = Project::new("corpus");
+    for i in 0..DOCUMENTS {
+        let start = (i * 7919) % (chars.len() - BYTES);
+        let body: String = chars[start..start + BYTES].iter().collect();
+        let rel = format!("outlet-{:02}/article-{i:05}.txt", i % 100);
+        let text = format!("Article {i}\n\n{body}");
+        std::fs::create_dir_all(dir.join(format!("outlet-{:02}", i % 100))).expect("folder");
+        std::fs::write(dir.join(&rel), &text).expect("write");
+        project.documents.push(Document::new(
+            format!("article-{i:05}"),
+            format!("Article {i}"),
+            &rel,
+            Text::new(text),
+        ));
+    }
+    let m = Matcher::new(&Query {
+        pattern: "de".into(),
+        whole_word: true,
+        case_sensitive: true,
+        ..Query::default()
+    })
+    .expect("valid");
+    let hits = search::search(&project, &m, &|_| true, &|_| None, annotations);
+    let tagged = search::tag_hits(&project, &hits.hits, "event", false, "bench", Timestamp::now()).expect("tag");
+    tagged.command.expect("hits").apply(&mut project).expect("applies");
+    let path = dir.join("corpus.ron");
+    marginalia::persist::save(&project, &path).expect("save");
+    path
+}

@@ -40,6 +40,7 @@ pub mod settings;
 pub mod state;
 pub mod style;
 pub mod suggestions;
+pub mod text_check;
 pub mod view;
 pub mod workbench;
 

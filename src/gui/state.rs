@@ -54,6 +54,8 @@ pub struct UiState {
     /// Files chosen so far for Compare annotators (one per dialog when each
     /// annotator's copy is in its own folder).
     pub review_files: Vec<std::path::PathBuf>,
+    /// The documents' texts being checked after the project opened.
+    pub text_check: Option<super::text_check::TextCheck>,
     /// The suggestion in focus, and the counts the suggestion bar shows.
     pub suggestions: super::suggestions::SuggestionState,
     /// View → Corpus overview, while open.

@@ -23,6 +23,8 @@ pub struct SuggestionState {
     pub current: Option<Suggestion>,
     /// The layer's counts, and the generations they are for.
     counts: Option<((u64, u64), Counts)>,
+    /// The scopes' sizes around the focus, for the counts' state.
+    scopes: Option<((u64, u64), Suggestion, [usize; 3])>,
     /// The open suggestions of one document: (document, generations).
     of_doc: Option<(String, (u64, u64), Vec<Suggestion>)>,
 }
@@ -75,18 +77,33 @@ impl SuggestionState {
         self.current.as_ref()
     }
 
+    /// The open suggestions of the scopes around `focus` (worked out once
+    /// per focus and state, not every frame).
+    fn scope_sizes(&mut self, project: &Project, focus: &Suggestion) -> [usize; 3] {
+        let key = generations(project);
+        if let Some((k, f, sizes)) = &self.scopes
+            && *k == key
+            && f.key() == focus.key()
+        {
+            return *sizes;
+        }
+        let sizes = self.counts(project).scopes(focus);
+        self.scopes = Some((key, focus.clone(), sizes));
+        sizes
+    }
+
     /// The suggestion bar above the document, when the project has open
     /// suggestions.
     pub fn bar_ui(&mut self, ui: &mut Ui, project: &Project, doc: &str) -> Vec<Action> {
         let mut actions = Vec::new();
         let current = self.current_open(project).filter(|c| c.doc == doc).cloned();
+        let sizes = current.as_ref().map(|c| self.scope_sizes(project, c));
         let counts = self.counts(project);
         if counts.open == 0 {
             return actions;
         }
         let (open, documents, rejected) = (counts.open, counts.documents(), counts.rejected);
         let sources: Vec<(String, usize)> = counts.sources().into_iter().map(|(s, n)| (s.to_owned(), n)).collect();
-        let sizes = current.as_ref().map(|c| counts.scopes(c));
         let here = self.open_of(project, doc).len();
         let frame = egui::Frame::group(ui.style()).inner_margin(egui::Margin::symmetric(8, 4));
         frame.show(ui, |ui| {

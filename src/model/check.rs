@@ -16,9 +16,11 @@ use std::fmt;
 
 use super::annotation::{Annotation, quote};
 use super::attrs::{AttrValue, Attrs};
+use super::document::Document;
 use super::ids::AnnotationId;
 use super::project::Project;
 use super::schema::{AttrKind, AttrTarget, LabelKind, Schema};
+use super::suggestion::Suggestion;
 
 /// How bad a problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -441,23 +443,7 @@ pub fn check(project: &Project, skip_docs: &HashSet<&str>) -> Vec<ProblemKind> {
         if skip_docs.contains(a.doc.as_str()) {
             continue;
         }
-        match quote(&doc.text, &a.pieces()) {
-            None => problems.push(ProblemKind::OutOfBounds {
-                id: a.id,
-                doc: a.doc.clone(),
-                end: a.end,
-                length: doc.text.len_chars(),
-            }),
-            Some(actual) if actual != a.text => problems.push(ProblemKind::QuoteMismatch {
-                id: a.id,
-                doc: a.doc.clone(),
-                start: a.start,
-                end: a.end,
-                quoted: a.text.clone(),
-                actual: actual.clone(),
-            }),
-            Some(_) => {}
-        }
+        problems.extend(quote_problem(doc, a));
     }
     check_schema(&project.schema, &mut problems);
     check_relations(project, &mut ids, &mut problems);
@@ -470,47 +456,109 @@ pub fn check(project: &Project, skip_docs: &HashSet<&str>) -> Vec<ProblemKind> {
 /// non-empty span inside the text, quote it, and appear once.
 fn check_suggestions(
     project: &Project,
-    docs: &HashMap<&str, &crate::model::Document>,
+    docs: &HashMap<&str, &Document>,
     skip_docs: &HashSet<&str>,
     problems: &mut Vec<ProblemKind>,
 ) {
-    let mut previous: Option<&crate::model::Suggestion> = None;
+    let mut previous: Option<&Suggestion> = None;
     for s in project.suggestions() {
-        let reason = if previous.is_some_and(|p| p.key() == s.key()) {
-            Some("listed twice".to_owned())
-        } else if !project.schema.contains(&s.label) {
-            Some(format!("label {:?} is not in the schema", s.label))
-        } else if s.source.trim().is_empty() {
-            Some("its source is empty".to_owned())
-        } else {
-            match docs.get(s.doc.as_str()) {
-                None => Some("the document is not in the project".to_owned()),
-                Some(_) if s.start >= s.end => Some("the span is empty or reversed".to_owned()),
-                Some(_) if skip_docs.contains(s.doc.as_str()) => None,
-                Some(d) => match d.text.slice(s.range()) {
-                    None => Some(format!(
-                        "it ends past the end of the text ({} code points)",
-                        d.text.len_chars()
-                    )),
-                    Some(actual) if actual != s.text => {
-                        Some(format!("it quotes {:?} but the text there is {actual:?}", s.text))
-                    }
-                    Some(_) => None,
-                },
-            }
-        };
+        let reason = suggestion_structure(project, docs, previous, s).or_else(|| {
+            docs.get(s.doc.as_str())
+                .filter(|_| !skip_docs.contains(s.doc.as_str()))
+                .and_then(|d| suggestion_text(d, s))
+        });
         if let Some(reason) = reason {
-            problems.push(ProblemKind::BadSuggestion {
-                doc: s.doc.clone(),
-                start: s.start,
-                end: s.end,
-                label: s.label.clone(),
-                origin: s.source.clone(),
-                reason,
-            });
+            problems.push(bad_suggestion(s, reason));
         }
         previous = Some(s);
     }
+}
+
+fn bad_suggestion(s: &Suggestion, reason: String) -> ProblemKind {
+    ProblemKind::BadSuggestion {
+        doc: s.doc.clone(),
+        start: s.start,
+        end: s.end,
+        label: s.label.clone(),
+        origin: s.source.clone(),
+        reason,
+    }
+}
+
+/// What is wrong with a suggestion, its document's text aside.
+fn suggestion_structure(
+    project: &Project,
+    docs: &HashMap<&str, &Document>,
+    previous: Option<&Suggestion>,
+    s: &Suggestion,
+) -> Option<String> {
+    if previous.is_some_and(|p| p.key() == s.key()) {
+        Some("listed twice".to_owned())
+    } else if !project.schema.contains(&s.label) {
+        Some(format!("label {:?} is not in the schema", s.label))
+    } else if s.source.trim().is_empty() {
+        Some("its source is empty".to_owned())
+    } else if !docs.contains_key(s.doc.as_str()) {
+        Some("the document is not in the project".to_owned())
+    } else if s.start >= s.end {
+        Some("the span is empty or reversed".to_owned())
+    } else {
+        None
+    }
+}
+
+/// What is wrong with a (structurally valid) suggestion against `doc`'s text.
+fn suggestion_text(doc: &Document, s: &Suggestion) -> Option<String> {
+    match doc.text.slice(s.range()) {
+        None => Some(format!(
+            "it ends past the end of the text ({} code points)",
+            doc.text.len_chars()
+        )),
+        Some(actual) if actual != s.text => Some(format!("it quotes {:?} but the text there is {actual:?}", s.text)),
+        Some(_) => None,
+    }
+}
+
+/// Whether annotation `a` (a valid span of `doc`) quotes `doc`'s text.
+fn quote_problem(doc: &Document, a: &Annotation) -> Option<ProblemKind> {
+    match quote(&doc.text, &a.pieces()) {
+        None => Some(ProblemKind::OutOfBounds {
+            id: a.id,
+            doc: a.doc.clone(),
+            end: a.end,
+            length: doc.text.len_chars(),
+        }),
+        Some(actual) if actual != a.text => Some(ProblemKind::QuoteMismatch {
+            id: a.id,
+            doc: a.doc.clone(),
+            start: a.start,
+            end: a.end,
+            quoted: a.text.clone(),
+            actual,
+        }),
+        Some(_) => None,
+    }
+}
+
+/// What [`check`] finds against the text of document `doc` when it is not
+/// skipped: its annotations' and suggestions' quotes and bounds. With
+/// `check(project, every document)`, the whole check in two parts, so that
+/// the texts can be checked after the project is shown.
+pub fn text_problems(project: &Project, doc: &Document) -> Vec<ProblemKind> {
+    let mut out: Vec<ProblemKind> = project
+        .annotations_of(&doc.id)
+        .iter()
+        .filter(|a| a.start < a.end && fragments_ok(a).is_ok())
+        .filter_map(|a| quote_problem(doc, a))
+        .collect();
+    out.extend(
+        project
+            .suggestions_of(&doc.id)
+            .iter()
+            .filter(|s| s.start < s.end)
+            .filter_map(|s| suggestion_text(doc, s).map(|reason| bad_suggestion(s, reason))),
+    );
+    out
 }
 
 /// The errors of the project's structure, its texts not looked at (every

@@ -21,7 +21,7 @@ pub use annotation::{Annotation, FRAGMENT_JOIN, SortKey, quote};
 pub use attrs::{AttrValue, Attrs, Number, write_attrs_ron, write_ron as write_attr_ron};
 pub use check::{
     Owner, Problem, ProblemKind, Severity, attribute_problems, check, fragments_ok, is_date, structural_errors,
-    value_ok,
+    text_problems, value_ok,
 };
 pub use document::{Document, Status, content_hash, guess_title};
 pub use ids::{AnnotationId, Timestamp};

@@ -41,7 +41,12 @@ pub struct Project {
     /// id is taken is asked at every edit, and building a set of 500,000
     /// each time would cost 30 ms an edit.
     live_ids: HashSet<AnnotationId>,
+    /// How many annotations carry each `meta` key, kept with them: the
+    /// workbench asks after every edit whether any has a merge conflict,
+    /// which would otherwise be a pass over every annotation.
+    meta_keys: HashMap<String, usize>,
     annotation_index: super::id_index::IdIndex,
+    document_index: DocumentIndex,
     relation_index: super::id_index::IdIndex,
     /// Positions of the relations into each annotation (their `to`).
     incoming: super::id_index::Lazy<HashMap<AnnotationId, Vec<usize>>>,
@@ -102,7 +107,9 @@ impl Project {
             relations_generation: Generation::next(),
             suggestions_generation: Generation::next(),
             live_ids: HashSet::new(),
+            meta_keys: HashMap::new(),
             annotation_index: Default::default(),
+            document_index: Default::default(),
             relation_index: Default::default(),
             incoming: Default::default(),
         }
@@ -118,6 +125,8 @@ impl Project {
         annotations.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         annotations.reserve(headroom(annotations.len()));
         let live_ids = annotations.iter().map(|a| a.id).collect();
+        let mut meta_keys = HashMap::new();
+        count_meta(&mut meta_keys, &annotations, 1);
         Project {
             name,
             schema,
@@ -130,7 +139,9 @@ impl Project {
             relations_generation: Generation::next(),
             suggestions_generation: Generation::next(),
             live_ids,
+            meta_keys,
             annotation_index: Default::default(),
+            document_index: Default::default(),
             relation_index: Default::default(),
             incoming: Default::default(),
         }
@@ -386,7 +397,9 @@ impl Project {
 
     /// The document with `id`.
     pub fn document(&self, id: &str) -> Option<&Document> {
-        self.documents.iter().find(|d| d.id == id)
+        self.document_index
+            .find(&self.documents, id)
+            .and_then(|i| self.documents.get(i))
     }
 
     /// The document with `id`, mutably.
@@ -405,6 +418,11 @@ impl Project {
     /// the set of all.
     pub fn id_in_use(&self, id: AnnotationId) -> bool {
         self.has_annotation_id(id) || self.relation(id).is_some()
+    }
+
+    /// How many annotations (not orphans) carry `key` in their `meta`.
+    pub fn annotations_with_meta(&self, key: &str) -> usize {
+        self.meta_keys.get(key).copied().unwrap_or(0)
     }
 
     /// Whether `id` is an annotation's or an orphan's.
@@ -438,6 +456,7 @@ impl Project {
         for a in &old_annotations {
             self.live_ids.remove(&a.id);
         }
+        count_meta(&mut self.meta_keys, &old_annotations, -1);
         let (old_orphans, kept): (Vec<Annotation>, Vec<Annotation>) = std::mem::take(&mut self.orphans)
             .into_iter()
             .partition(|a| a.doc == doc);
@@ -462,6 +481,7 @@ impl Project {
     pub fn insert_annotations(&mut self, new: Vec<Annotation>) {
         self.annotations_generation = Generation::next();
         self.live_ids.extend(new.iter().map(|a| a.id));
+        count_meta(&mut self.meta_keys, &new, 1);
         if new.len() == 1 {
             let a = new.into_iter().next().expect("one element");
             let at = self.annotations.partition_point(|x| x.sort_key() < a.sort_key());
@@ -489,6 +509,7 @@ impl Project {
         for a in &removed {
             self.live_ids.remove(&a.id);
         }
+        count_meta(&mut self.meta_keys, &removed, -1);
         removed
     }
 
@@ -500,6 +521,87 @@ impl Project {
         let present: HashSet<AnnotationId> = old.iter().map(|a| a.id).collect();
         self.insert_annotations(new.into_iter().filter(|a| present.contains(&a.id)).collect());
         old
+    }
+}
+
+/// Documents by id, for [`Project::document`]: a tag checks its document
+/// three times, and a scan of 10,000 ids each time made tagging 10,000
+/// hits cost 200 ms. The list is a public field that changes without the
+/// project knowing, so the map is only a guess: a position it gives is
+/// used only if the document there has the id (else it is built again),
+/// and an id it lacks is looked for by a scan.
+#[derive(Default)]
+struct DocumentIndex(std::sync::Mutex<Option<HashMap<String, usize>>>);
+
+impl DocumentIndex {
+    fn find(&self, documents: &[Document], id: &str) -> Option<usize> {
+        let scan = || documents.iter().position(|d| d.id == id);
+        if documents.len() < 64 {
+            return scan();
+        }
+        let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for _ in 0..2 {
+            let built = map.get_or_insert_with(|| {
+                documents
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .map(|(i, d)| (d.id.clone(), i))
+                    .collect()
+            });
+            match built.get(id) {
+                Some(&i) if documents.get(i).is_some_and(|d| d.id == id) => return Some(i),
+                // Moved since: built again, once.
+                Some(_) => *map = None,
+                None => {
+                    let found = scan();
+                    if found.is_some() {
+                        // Added since.
+                        *map = None;
+                    }
+                    return found;
+                }
+            }
+        }
+        scan()
+    }
+}
+
+impl Clone for DocumentIndex {
+    fn clone(&self) -> DocumentIndex {
+        DocumentIndex::default()
+    }
+}
+
+impl PartialEq for DocumentIndex {
+    fn eq(&self, _: &DocumentIndex) -> bool {
+        true
+    }
+}
+
+impl Eq for DocumentIndex {}
+
+impl std::fmt::Debug for DocumentIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DocumentIndex")
+    }
+}
+
+/// Moves the counts of the `meta` keys of `annotations` by `by`.
+fn count_meta(counts: &mut HashMap<String, usize>, annotations: &[Annotation], by: isize) {
+    for key in annotations.iter().flat_map(|a| a.meta.keys()) {
+        match counts.get_mut(key) {
+            Some(n) => {
+                *n = n.saturating_add_signed(by);
+                if *n == 0 {
+                    counts.remove(key);
+                }
+            }
+            None if by > 0 => {
+                counts.insert(key.clone(), by.unsigned_abs());
+            }
+            None => {}
+        }
     }
 }
 
@@ -535,4 +637,85 @@ pub fn document_id_from(stem: &str, taken: impl Fn(&str) -> bool) -> String {
         n += 1;
     }
     id
+}
+
+#[cfg(test)]
+mod kept_counts_tests {
+    use super::*;
+    use crate::model::{Text, Timestamp};
+
+    fn annotation(id: u64, start: usize, meta: &[&str]) -> Annotation {
+        let mut a = Annotation {
+            id: AnnotationId::from_u64(id),
+            doc: "d".into(),
+            start,
+            end: start + 1,
+            label: "actor".into(),
+            text: "x".into(),
+            author: "t".into(),
+            created: Timestamp::from_unix(0),
+            modified: Timestamp::from_unix(0),
+            ..Annotation::placeholder()
+        };
+        for k in meta {
+            a.meta.insert((*k).to_owned(), "v".into());
+        }
+        a
+    }
+
+    /// The id set and the meta counts agree with a scan after every kind
+    /// of change.
+    #[test]
+    fn ids_and_meta_counts_follow_every_change() {
+        let scan = |p: &Project, key: &str| p.annotations().iter().filter(|a| a.meta.contains_key(key)).count();
+        let mut p = Project::from_parts(
+            "t".into(),
+            Schema::default_political(),
+            vec![Document::new("d", "D", "d.txt", Text::new("xxxxxxxxxx"))],
+            vec![annotation(1, 0, &["conflict"]), annotation(2, 1, &[])],
+        );
+        assert!(p.has_annotation_id(AnnotationId::from_u64(1)));
+        assert_eq!(p.annotations_with_meta("conflict"), 1);
+        p.insert_annotations(vec![annotation(3, 2, &["conflict", "pattern"]), annotation(4, 3, &[])]);
+        assert_eq!(p.annotations_with_meta("conflict"), scan(&p, "conflict"));
+        assert_eq!(p.annotations_with_meta("pattern"), 1);
+        p.remove_annotations(&HashSet::from([AnnotationId::from_u64(1)]));
+        assert!(!p.has_annotation_id(AnnotationId::from_u64(1)));
+        assert_eq!(p.annotations_with_meta("conflict"), scan(&p, "conflict"));
+        p.replace_annotations(vec![annotation(3, 2, &[])]);
+        assert_eq!(p.annotations_with_meta("conflict"), 0);
+        assert_eq!(p.annotations_with_meta("pattern"), 0);
+        assert!(p.has_annotation_id(AnnotationId::from_u64(3)));
+        let (old, _) = p.replace_document_annotations("d", vec![annotation(9, 5, &["conflict"])], Vec::new());
+        assert_eq!(old.len(), 3);
+        assert!(!p.has_annotation_id(AnnotationId::from_u64(2)));
+        assert!(p.has_annotation_id(AnnotationId::from_u64(9)));
+        assert_eq!(p.annotations_with_meta("conflict"), 1);
+        assert!(p.id_in_use(AnnotationId::from_u64(9)));
+        assert!(!p.id_in_use(AnnotationId::from_u64(4)));
+    }
+}
+
+#[cfg(test)]
+mod document_index_tests {
+    use super::*;
+    use crate::model::Text;
+
+    /// The documents list changes behind the index's back: answers stay
+    /// those of a scan.
+    #[test]
+    fn documents_are_found_whatever_happened_to_the_list() {
+        let doc = |i: usize| Document::new(format!("d{i}"), "t", "p", Text::new("x"));
+        let mut p = Project::new("t");
+        p.documents = (0..100).map(doc).collect();
+        assert_eq!(p.document("d42").map(|d| d.id.as_str()), Some("d42"));
+        p.documents.insert(0, doc(500));
+        assert_eq!(p.document("d42").map(|d| d.id.as_str()), Some("d42"), "moved");
+        assert_eq!(p.document("d500").map(|d| d.id.as_str()), Some("d500"), "added");
+        p.documents.retain(|d| d.id != "d7");
+        assert!(p.document("d7").is_none(), "removed");
+        p.documents.push(doc(7));
+        assert_eq!(p.document("d7").map(|d| d.id.as_str()), Some("d7"), "back at the end");
+        assert!(p.document("nope").is_none());
+    }
 }

@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use super::format::{self, FORMAT_VERSION, FileIn};
+use super::format::{self, DocumentEntry, FORMAT_VERSION, FileIn};
 use super::textfile::{self, Decoded, TextFileError};
 use crate::model::{Problem, ProblemKind, Project, Severity, Text, check};
 
@@ -75,6 +75,50 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     parse(&source, path, &|rel, _hash| textfile::read_text_file(&base.join(rel)))
 }
 
+/// [`load`], also handing back the file's text (a session keeps it as the
+/// base of a later three-way merge, instead of a copy of the project).
+pub fn load_keeping_text(path: &Path) -> Result<(Loaded, String), LoadError> {
+    let source = read_source(path)?;
+    let base = base_dir(path);
+    let loaded = parse(&source, path, &|rel, _hash| textfile::read_text_file(&base.join(rel)))?;
+    Ok((loaded, source))
+}
+
+/// [`load_keeping_text`] without checking the documents' texts: the
+/// workbench shows a corpus at once and checks its texts afterwards, a
+/// document at a time ([`check_texts`]), reporting a changed one when it
+/// finds it. Unreadable documents and the project's structure are checked
+/// as by [`load`].
+pub fn load_unchecked_keeping_text(path: &Path) -> Result<(Loaded, String), LoadError> {
+    let source = read_source(path)?;
+    let base = base_dir(path);
+    let loaded = parse_checking(
+        &source,
+        path,
+        &|rel, _hash| textfile::read_text_file(&base.join(rel)),
+        false,
+    )?;
+    Ok((loaded, source))
+}
+
+/// What [`load`] would find wrong with document `doc`'s text, for a
+/// project loaded by [`load_unchecked_keeping_text`]: the text changed
+/// since it was annotated, or (when it did not) annotations and
+/// suggestions that do not quote it. An unreadable document was reported
+/// at loading and has nothing more to say.
+pub fn check_texts(project: &Project, doc: &crate::model::Document) -> Vec<Problem> {
+    let kinds = if doc.text_matches() {
+        crate::model::text_problems(project, doc)
+    } else {
+        vec![ProblemKind::DocumentChanged {
+            doc: doc.id.clone(),
+            path: doc.path.clone(),
+            annotations: project.annotations_of(&doc.id).len(),
+        }]
+    };
+    kinds.into_iter().map(Problem::from).collect()
+}
+
 /// Loads the project at `path` and refuses it if it has any problem.
 pub fn open(path: &Path) -> Result<Project, LoadError> {
     let loaded = load(path)?;
@@ -100,10 +144,18 @@ pub fn base_dir(project_path: &Path) -> PathBuf {
 /// `read_document` reads a document given its path relative to the project
 /// and the hash the file records
 /// (from disk, or from a git revision).
-pub fn parse(
+pub fn parse(source: &str, path: &Path, read_document: &ReadDocument<'_>) -> Result<Loaded, LoadError> {
+    parse_checking(source, path, read_document, true)
+}
+
+/// [`parse`]; with `texts` false, the documents' texts are read but not
+/// checked (neither their hashes nor the quotes of their annotations):
+/// [`check_texts`] does that afterwards, document by document.
+fn parse_checking(
     source: &str,
     path: &Path,
-    read_document: &dyn Fn(&str, &str) -> Result<Decoded, TextFileError>,
+    read_document: &ReadDocument<'_>,
+    texts: bool,
 ) -> Result<Loaded, LoadError> {
     let file = parse_file(source, path)?;
     let annotations = &file.annotations;
@@ -111,14 +163,15 @@ pub fn parse(
     let mut skip = HashSet::new();
     let mut decodings = Vec::new();
     let mut documents = Vec::with_capacity(file.documents.len());
-    for mut entry in file.documents.clone() {
-        let text = match read_document(&entry.path, &entry.hash) {
-            Ok(decoded) => {
-                if let Some(report) = decoded.report() {
+    for (mut entry, read) in read_all(&file.documents, read_document, texts) {
+        let text = match read {
+            Ok((text, report)) => {
+                if let Some(report) = report {
                     decodings.push((entry.id.clone(), report));
                 }
-                let text = Text::new(decoded.text);
-                if text.content_hash() == entry.hash {
+                if !texts {
+                    // Checked later (check_texts): the length the file records stands.
+                } else if text.content_hash() == entry.hash {
                     // The length is derived from the text; trust the text.
                     entry.length = text.len_chars();
                 } else {
@@ -149,7 +202,11 @@ pub fn parse(
         ..file
     }
     .into_project(|_| documents);
-    let skip_refs: HashSet<&str> = skip.iter().map(String::as_str).collect();
+    let skip_refs: HashSet<&str> = if texts {
+        skip.iter().map(String::as_str).collect()
+    } else {
+        project.documents.iter().map(|d| d.id.as_str()).collect()
+    };
     kinds.extend(check(&project, &skip_refs));
     let (problems, warnings) = locate(source, kinds)
         .into_iter()
@@ -160,6 +217,52 @@ pub fn parse(
         warnings,
         decodings,
     })
+}
+
+/// Reads a document given its path relative to the project and the hash
+/// the file records; called from several threads at once.
+pub type ReadDocument<'a> = dyn Fn(&str, &str) -> Result<Decoded, TextFileError> + Sync + 'a;
+
+/// A document read: its text and, if it was not plain UTF-8, how it was
+/// decoded.
+type Read = Result<(Text, Option<String>), TextFileError>;
+
+/// Reads every document of `entries`, on as many threads as there are
+/// cores (reading, decoding and indexing 100 MB of text is most of the
+/// time an opening takes), hashing each text too when `hash`; in order.
+fn read_all(entries: &[DocumentEntry], read_document: &ReadDocument<'_>, hash: bool) -> Vec<(DocumentEntry, Read)> {
+    let read_one = |e: &DocumentEntry| -> Read {
+        let decoded = read_document(&e.path, &e.hash)?;
+        let report = decoded.report();
+        let text = Text::new(decoded.text);
+        if hash {
+            text.content_hash();
+        }
+        Ok((text, report))
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if threads < 2 || entries.len() < 64 {
+        return entries.iter().map(|e| (e.clone(), read_one(e))).collect();
+    }
+    let chunk = entries.len().div_ceil(threads);
+    let mut out = Vec::with_capacity(entries.len());
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = entries
+            .chunks(chunk)
+            .map(|part| {
+                (
+                    part,
+                    scope.spawn(move || part.iter().map(read_one).collect::<Vec<Read>>()),
+                )
+            })
+            .collect();
+        for (part, handle) in handles {
+            // A reader thread that died leaves its documents to this one.
+            let read = handle.join().unwrap_or_else(|_| part.iter().map(read_one).collect());
+            out.extend(part.iter().cloned().zip(read));
+        }
+    });
+    out
 }
 
 /// Reads a project file alone, without its documents: each document keeps

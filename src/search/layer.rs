@@ -142,7 +142,9 @@ pub struct Counts {
     by_doc: HashMap<String, usize>,
     by_source: HashMap<String, usize>,
     by_label: HashMap<String, usize>,
-    by_term: HashMap<(String, String), usize>,
+    /// By label, then text as written (folded only when a scope is asked
+    /// for: folding every text at each count would double its cost).
+    by_text: HashMap<String, HashMap<String, usize>>,
 }
 
 impl Counts {
@@ -163,7 +165,19 @@ impl Counts {
         bump(&mut self.by_doc, s.doc.as_str(), n);
         bump(&mut self.by_source, s.source.as_str(), n);
         bump(&mut self.by_label, s.label.as_str(), n);
-        bump(&mut self.by_term, &(s.label.clone(), fold_str_for_search(&s.text)), n);
+        match self.by_text.get_mut(s.label.as_str()) {
+            Some(texts) => {
+                bump(texts, s.text.as_str(), n);
+                if texts.is_empty() {
+                    self.by_text.remove(s.label.as_str());
+                }
+            }
+            None if n > 0 => {
+                self.by_text
+                    .insert(s.label.clone(), HashMap::from([(s.text.clone(), n.unsigned_abs())]));
+            }
+            None => {}
+        }
     }
 
     /// `decided` (open suggestions) are open no more: accepted, or
@@ -191,9 +205,16 @@ impl Counts {
 
     /// The open suggestions of each scope around `focus`: [term, label, document].
     pub fn scopes(&self, focus: &Suggestion) -> [usize; 3] {
-        let term = (focus.label.clone(), fold_str_for_search(&focus.text));
+        let term = fold_str_for_search(&focus.text);
+        let of_term = self.by_text.get(focus.label.as_str()).map_or(0, |texts| {
+            texts
+                .iter()
+                .filter(|(text, _)| text.chars().map(fold_for_search).eq(term.chars()))
+                .map(|(_, n)| n)
+                .sum()
+        });
         [
-            self.by_term.get(&term).copied().unwrap_or(0),
+            of_term,
             self.by_label.get(&focus.label).copied().unwrap_or(0),
             self.by_doc.get(&focus.doc).copied().unwrap_or(0),
         ]

@@ -504,3 +504,65 @@ fn whole_words_by_default_a_bom_a_bad_file_in_a_folder_limits_and_filter_typos()
     ]));
     assert_eq!(joined["total"], two["total"]);
 }
+
+/// Opening without checking the texts, then checking them document by
+/// document, finds what loading finds: a changed document (and its
+/// annotations not checked against the new text), a quote that does not
+/// match, and nothing for the intact ones.
+#[test]
+fn texts_checked_after_opening_find_what_loading_finds() {
+    let (dir, path) = sample();
+    let project = persist::open(&path).expect("opens");
+    // One document edited on disk; one annotation's quote broken in the file.
+    let changed = &project.documents[1];
+    let file = dir.path().join(&changed.path);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("Preface.\n{text}")).unwrap();
+    let victim = project.annotations_of(&project.documents[0].id)[0].clone();
+    let source = std::fs::read_to_string(&path).unwrap();
+    let quoted = format!("text: {:?}", victim.text);
+    let at = source.find(&format!("id: \"{}\"", victim.id)).unwrap();
+    let broken = format!(
+        "{}{}",
+        &source[..at],
+        source[at..].replacen(&quoted, "text: \"nope\"", 1)
+    );
+    std::fs::write(&path, broken).unwrap();
+
+    let full = persist::load(&path).expect("loads");
+    let (unchecked, text) = persist::load::load_unchecked_keeping_text(&path).expect("loads");
+    assert_eq!(
+        text,
+        std::fs::read_to_string(&path).unwrap(),
+        "the file's text, for a later merge"
+    );
+    assert!(
+        unchecked.problems.iter().all(|p| !matches!(
+            p.kind,
+            marginalia::model::ProblemKind::DocumentChanged { .. }
+                | marginalia::model::ProblemKind::QuoteMismatch { .. }
+        )),
+        "{:?}",
+        unchecked.problems
+    );
+    let mut later: Vec<String> = unchecked
+        .project
+        .documents
+        .iter()
+        .flat_map(|d| persist::load::check_texts(&unchecked.project, d))
+        .map(|p| p.kind.to_string())
+        .collect();
+    let mut all: Vec<String> = unchecked.problems.iter().map(|p| p.kind.to_string()).collect();
+    all.append(&mut later);
+    all.sort();
+    let mut expected: Vec<String> = full.problems.iter().map(|p| p.kind.to_string()).collect();
+    expected.sort();
+    assert_eq!(all, expected);
+    assert_eq!(expected.len(), 2, "{expected:?}");
+    assert!(
+        expected
+            .iter()
+            .any(|p| p.contains(&changed.id) && p.contains("changed"))
+    );
+    assert!(expected.iter().any(|p| p.contains("nope")));
+}

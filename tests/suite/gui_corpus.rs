@@ -449,3 +449,40 @@ fn suggestions_are_focused_accepted_rejected_and_accepted_by_term_from_the_workb
     assert_eq!(shown, with);
     assert!(with > 0, "open suggestions are left after the term");
 }
+
+/// The workbench opens before the texts are checked, then checks them in
+/// the background: a document changed on disk is reported in the banner
+/// a few frames later, and its tags are not drawn over the new text.
+#[test]
+fn a_changed_document_is_reported_by_the_background_check() {
+    let (dir, path) = sample_copy();
+    let project = persist::open(&path).expect("opens");
+    let changed = project.document(DOC).expect("the document").clone();
+    let file = dir.path().join(&changed.path);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("Avant-propos.\n{text}")).unwrap();
+    let mut wb = Workbench::new(test_settings(), Box::new(ScriptedDialogs::default()));
+    wb.open_path(&path);
+    assert!(
+        wb.state.text_check.is_some(),
+        "the texts are checked after opening, not before"
+    );
+    wb.apply(Action::SelectDocument(DOC.into()));
+    let mut h = harness_of(wb, vec2(1400.0, 900.0));
+    settle(&mut h);
+    assert!(h.state().state.text_check.is_none(), "done in a few frames");
+    let problems: Vec<String> = h
+        .state()
+        .session()
+        .expect("open")
+        .current_problems()
+        .iter()
+        .map(|p| p.kind.to_string())
+        .collect();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains(DOC) && problems[0].contains("changed"),
+        "{problems:?}"
+    );
+    h.get_by_label_contains("text changed: tags not shown until re-anchored");
+}

@@ -252,12 +252,18 @@ impl ConflictList {
     pub fn refresh(&mut self, project: &Project) {
         let revision = project.annotations_generation();
         if self.revision != Some(revision) {
-            self.ids = project
-                .annotations()
-                .iter()
-                .filter(|a| merge::has_conflict(a))
-                .map(|a| a.id)
-                .collect();
+            // Counted with the annotations: no pass over 500,000 after each
+            // edit of a project without conflicts.
+            self.ids = if project.annotations_with_meta(merge::CONFLICT) == 0 {
+                Vec::new()
+            } else {
+                project
+                    .annotations()
+                    .iter()
+                    .filter(|a| merge::has_conflict(a))
+                    .map(|a| a.id)
+                    .collect()
+            };
             self.revision = Some(revision);
         }
         let revision = project.relations_generation();

@@ -221,14 +221,26 @@ impl Workbench {
     }
 
     pub(super) fn open(&mut self, path: &Path) {
-        match Session::open(path) {
+        // The texts are checked after the project is shown (a corpus of
+        // 100 MB would otherwise keep the window blank for a second).
+        match Session::open_unchecked(path) {
             Ok(session) => {
                 let problems = session.problems().len();
+                let unreadable: std::collections::HashSet<&str> = session
+                    .problems()
+                    .iter()
+                    .filter_map(|p| match &p.kind {
+                        crate::model::ProblemKind::DocumentUnreadable { doc, .. } => Some(doc.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                let check = crate::gui::text_check::TextCheck::start(session.project(), &unreadable);
                 let recovery = session.pending_recovery().map(|(loaded, summary)| {
                     let changes = recovery_lines(session.project(), &loaded.project);
                     (loaded, summary, changes)
                 });
                 self.set_session(session, path);
+                self.state.text_check = Some(check);
                 if problems > 0 {
                     self.state.message = Some(format!("{problems} problem(s) found while loading; see the banner"));
                 }

@@ -272,12 +272,14 @@ impl Workbench {
             session.project(),
             &self.state.selection,
         ));
+        // While the texts are checked, the status bar says how far it is.
+        let checking = self.state.text_check.as_ref().map(|c| c.describe());
         panels::status::status_bar(
             ui,
             session,
             self.state.current_doc.as_deref(),
             &self.state.selection,
-            self.state.message.as_deref(),
+            checking.as_deref().or(self.state.message.as_deref()),
             self.current_view(),
         );
         if let Some(search) = &mut self.state.corpus_search {
@@ -645,6 +647,23 @@ impl Workbench {
     /// Autosave of the recovery copy and checks for outside changes.
     fn periodic(&mut self, ctx: &egui::Context) {
         let Some(session) = &mut self.session else { return };
+        if let Some(check) = &mut self.state.text_check {
+            let found = check.step(session.project(), crate::gui::text_check::FRAME_BUDGET);
+            if !found.is_empty() {
+                session.add_problems(found);
+            }
+            if check.is_done() {
+                if check.found > 0 {
+                    self.state.message = Some(format!(
+                        "Texts checked: {} found (see the banner)",
+                        crate::model::plural(check.found, "problem")
+                    ));
+                }
+                self.state.text_check = None;
+            } else {
+                ctx.request_repaint();
+            }
+        }
         if self.last_autosave.elapsed() >= AUTOSAVE_INTERVAL {
             self.last_autosave = Instant::now();
             if session.recovery_outdated()
@@ -658,6 +677,15 @@ impl Workbench {
             self.state.disk_changes = session.disk_changes();
         }
         ctx.request_repaint_after(DISK_CHECK_INTERVAL);
+    }
+
+    /// Finishes checking the texts now (before what must not wait for it).
+    pub fn finish_text_check(&mut self) {
+        if let (Some(check), Some(session)) = (self.state.text_check.take(), &mut self.session) {
+            let mut check = check;
+            let found = check.finish(session.project());
+            session.add_problems(found);
+        }
     }
 
     /// Writes the recovery copy now if it is behind (what the 30 s timer does).

@@ -271,6 +271,7 @@ impl Workbench {
                 }
             }
             Action::StartExport => {
+                self.finish_text_check();
                 if let (Some(dialog), Some(s)) = (&mut self.state.export, self.session.as_ref()) {
                     dialog.start(s.project().clone(), s.path());
                 }
