@@ -215,13 +215,6 @@ fn main() {
         text.len() as f64 / 1e6,
         ms(t.elapsed())
     );
-    let t = Instant::now();
-    let copy = session.project().clone();
-    println!(
-        "  cloning the project (kept as the merge base): {:.1} ms",
-        ms(t.elapsed())
-    );
-    drop(copy);
 
     // The suggestion layer at corpus scale: every suggestion of the
     // gazetteer stored, then one accepted and one rejected, each with what
@@ -257,7 +250,7 @@ fn main() {
     session.apply(step).expect("applies");
     let next = search::layer::step(session.project(), Some(&focus.doc), Some(&focus), true).expect("a next one");
     counts.close(std::slice::from_ref(&focus), false);
-    let scopes = counts.scopes(&next);
+    let scopes = counts.scopes(session.project(), &next);
     line(
         &format!("accept a suggestion (step, next, counts: {} of its term)", scopes[0]),
         ms(t.elapsed()),
@@ -269,6 +262,6 @@ fn main() {
         .expect("applies");
     let after = search::layer::step(session.project(), Some(&next.doc), Some(&next), true).expect("a next one");
     counts.close(std::slice::from_ref(&next), true);
-    let _ = counts.scopes(&after);
+    let _ = counts.scopes(session.project(), &after);
     line("reject a suggestion (step, next, counts)", ms(t.elapsed()), 16.0);
 }

@@ -76,7 +76,18 @@ pub fn agree(args: AgreeArgs) -> anyhow::Result<ExitCode> {
                 }
             )
         };
-        let model = marginalia::search::predictions::as_annotator(first, &source);
+        // Compared on the documents the source said something about: a
+        // model run on a few documents is not charged with the others.
+        use marginalia::search::predictions::{as_annotator, documents_of, restrict};
+        let docs = documents_of(first, &source);
+        let model = restrict(&as_annotator(first, &source), &docs);
+        eprintln!(
+            "{source} against the people's annotations, on the {} it has suggestions for",
+            marginalia::model::plural(docs.len(), "document")
+        );
+        for (_, p) in &mut projects {
+            *p = restrict(p, &docs);
+        }
         projects.push((format!("{} [{source}]", args.projects[0].display()), model));
     } else if projects.len() < 2 {
         // A usage error, as clap's own (exit 2).

@@ -96,6 +96,11 @@ pub fn parse_fragments(s: &str) -> anyhow::Result<Vec<Range<usize>>> {
 /// save waits for this one, and this one for it.
 pub fn open_for_editing(path: &Path) -> anyhow::Result<Session> {
     let session = Session::open_locked(path, CLI_WAIT)?;
+    refuse_problems(session, path)
+}
+
+/// The session, unless its project has problems (listed in the error).
+pub fn refuse_problems(session: Session, path: &Path) -> anyhow::Result<Session> {
     if !session.problems().is_empty() {
         let list: Vec<String> = session.problems().iter().map(|p| describe(path, p)).collect();
         bail!(

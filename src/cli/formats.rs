@@ -86,8 +86,10 @@ pub struct ImportArgs {
     /// Take the input's label FROM as the project's label TO (e.g. PER=actor); repeatable.
     #[arg(long = "label-map", value_name = "FROM=TO", requires = "as_suggestions")]
     label_map: Vec<String>,
-    /// Print what --as-suggestions did as JSON: {"source", "added", "already",
-    /// "unmatched_documents", "unknown_labels": {LABEL: N}, "discontinuous"}.
+    /// Print what --as-suggestions did as JSON: {"source", "added", "tagged" (of
+    /// those added, already tagged by people: kept, not offered), "already" (offered
+    /// before, not added again), "unmatched_documents", "unknown_labels": {LABEL: N},
+    /// "discontinuous"}.
     #[arg(long, requires = "as_suggestions")]
     json: bool,
     /// Author of imported annotations where the format carries none
@@ -180,25 +182,12 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             output.display()
         );
     }
-    let name = args.name.unwrap_or_else(|| {
+    let name = args.name.clone().unwrap_or_else(|| {
         output
             .file_stem()
             .map_or_else(|| "Imported".to_owned(), |s| s.to_string_lossy().into_owned())
     });
-    let options = ImportOptions {
-        offsets: args.offsets,
-        scheme: args.scheme,
-        author: args.author.unwrap_or_else(default_author),
-        lenient: args.lenient,
-        name,
-    };
-    let imported = importer.import(&args.inputs, &options, &Progress::new())?;
-    for note in &imported.notes {
-        eprintln!("note: {note}");
-    }
-    for skipped in &imported.skipped {
-        eprintln!("skipped: {skipped}");
-    }
+    let imported = read_input(&args, importer, name)?;
     let session = create_project(&imported, &output)?;
     let project = session.project();
     outln!(
@@ -212,6 +201,29 @@ pub fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         eprintln!("{} record(s) skipped (listed above)", imported.skipped.len());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads the import's input, telling on stderr what it noted and skipped.
+fn read_input(
+    args: &ImportArgs,
+    importer: &dyn marginalia::formats::Importer,
+    name: String,
+) -> anyhow::Result<marginalia::formats::Imported> {
+    let options = ImportOptions {
+        offsets: args.offsets,
+        scheme: args.scheme,
+        author: args.author.clone().unwrap_or_else(default_author),
+        lenient: args.lenient,
+        name,
+    };
+    let imported = importer.import(&args.inputs, &options, &Progress::new())?;
+    for note in &imported.notes {
+        eprintln!("note: {note}");
+    }
+    for skipped in &imported.skipped {
+        eprintln!("skipped: {skipped}");
+    }
+    Ok(imported)
 }
 
 /// `import --into P --as-suggestions`: the input's annotations become
@@ -247,20 +259,7 @@ fn import_suggestions(
             .map_or_else(|| "predictions".to_owned(), |s| s.to_string_lossy().into_owned()),
     };
     let source = format!("model:{name}");
-    let options = ImportOptions {
-        offsets: args.offsets,
-        scheme: args.scheme,
-        author: args.author.clone().unwrap_or_else(default_author),
-        lenient: args.lenient,
-        name,
-    };
-    let imported = importer.import(&args.inputs, &options, &Progress::new())?;
-    for note in &imported.notes {
-        eprintln!("note: {note}");
-    }
-    for skipped in &imported.skipped {
-        eprintln!("skipped: {skipped}");
-    }
+    let imported = read_input(args, importer, name)?;
     let result =
         marginalia::search::predictions::from_predictions(session.project(), &imported.project, &source, &label_map);
     let added = result.found.len();
@@ -273,6 +272,7 @@ fn import_suggestions(
             "source": source,
             "added": added,
             "already": result.already,
+            "tagged": result.tagged,
             "unmatched_documents": result.unmatched_documents,
             "unknown_labels": result.unknown_labels,
             "discontinuous": result.discontinuous,
@@ -298,10 +298,12 @@ fn import_suggestions(
             "added {} from {source} to {}{}",
             marginalia::model::plural(added, "suggestion"),
             into.display(),
-            if result.already > 0 {
-                format!(" ({} already tagged or offered)", result.already)
-            } else {
-                String::new()
+            match (result.tagged, result.already) {
+                (0, 0) => String::new(),
+                (t, 0) =>
+                    format!(" ({t} of them tagged by people already: kept for `agree --suggestions`, not offered)"),
+                (0, a) => format!(" ({a} offered before, not added again)"),
+                (t, a) => format!(" ({t} of them tagged by people already; {a} offered before, not added again)"),
             }
         );
     }

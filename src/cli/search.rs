@@ -28,7 +28,8 @@ pub struct SearchArgs {
     case: bool,
     /// Search only the documents that match: text found in the id, title,
     /// path or a metadata value; or FIELD=VALUE (`outlet=Wikipédia`,
-    /// `date=2023`), `status=done`, `label=claim`. Repeatable: all must match.
+    /// `date=2023`), `status=done`, `label=claim`, `suggested=yes|no|LABEL` (has open
+    /// suggestions). Repeatable: all must match.
     #[arg(long = "doc-filter", value_name = "FILTER")]
     doc_filter: Vec<String>,
     /// Characters of context either side of a hit.
@@ -38,8 +39,9 @@ pub struct SearchArgs {
     #[arg(long)]
     limit: Option<usize>,
     /// Print JSON: {"query", "documents_searched", "total", "truncated",
-    /// "hits": [{"doc", "start", "end", "text", "left", "right", "state",
-    /// "labels"}]} (offsets in code points, half-open).
+    /// "hits": [{"doc", "start", "end", "text", "left", "right", "state"
+    /// (untagged, suggested or tagged), "labels", "suggested"}]} (offsets in code
+    /// points, half-open).
     #[arg(long)]
     json: bool,
 }
@@ -78,7 +80,12 @@ fn run(args: &SearchArgs) -> anyhow::Result<bool> {
             eprintln!("note: --doc-filter {f:?} cannot match: {why}");
         }
     }
-    let keep = |d: &marginalia::model::Document| args.doc_filter.iter().all(|f| search::doc_matches(project, d, f));
+    let filters: Vec<search::DocFilter> = args
+        .doc_filter
+        .iter()
+        .map(|f| search::DocFilter::new(project, f))
+        .collect();
+    let keep = |d: &marginalia::model::Document| filters.iter().all(|f| f.matches(project, d));
     let found = search::search(
         project,
         &matcher,

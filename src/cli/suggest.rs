@@ -49,9 +49,14 @@ pub struct SuggestArgs {
 }
 
 pub fn suggest(args: SuggestArgs) -> anyhow::Result<ExitCode> {
-    // Locked and checked as any edit, even to list: the list is what
-    // --accept-all would add to this very file.
-    let mut session = super::annotate::open_for_editing(&args.project)?;
+    // Checked as any edit, even to list: the list is what --accept-all
+    // would add to this very file. Locked unless only listing (which
+    // writes nothing, not even the lock).
+    let mut session = if args.dry_run {
+        super::annotate::refuse_problems(marginalia::session::Session::open(&args.project)?, &args.project)?
+    } else {
+        super::annotate::open_for_editing(&args.project)?
+    };
     let project = session.project();
     let (patterns, source) = match &args.gazetteer {
         Some(file) => {
@@ -65,11 +70,21 @@ pub fn suggest(args: SuggestArgs) -> anyhow::Result<ExitCode> {
         }
         None => (suggest::project_patterns(project), "project".to_owned()),
     };
-    let keep = |d: &marginalia::model::Document| {
-        args.doc_filter
-            .iter()
-            .all(|f| marginalia::search::doc_matches(project, d, f))
-    };
+    if patterns.is_empty() {
+        eprintln!(
+            "note: {}",
+            match &args.gazetteer {
+                Some(file) => format!("{} has no terms", file.display()),
+                None => "nothing is tagged yet: tag a few spans, then suggest them elsewhere".to_owned(),
+            }
+        );
+    }
+    let filters: Vec<marginalia::search::DocFilter> = args
+        .doc_filter
+        .iter()
+        .map(|f| marginalia::search::DocFilter::new(project, f))
+        .collect();
+    let keep = |d: &marginalia::model::Document| filters.iter().all(|f| f.matches(project, d));
     let found = suggest::suggest(project, &patterns, &source, &keep);
     let counts = suggest::counts(&found);
     let listed: Vec<serde_json::Value> = found.iter().map(suggestion_json).collect();
@@ -84,10 +99,10 @@ pub fn suggest(args: SuggestArgs) -> anyhow::Result<ExitCode> {
                 .cloned(),
         );
         if !all.is_empty() {
-            let command = suggest::accept(project, &all, &session.author, Timestamp::now())?;
-            session.apply(command)?;
+            let step = suggest::accept_step(project, &all, &session.author, Timestamp::now())?;
+            accepted = step.tagged;
+            session.apply(step.command)?;
             super::annotate::save(&mut session)?;
-            accepted = all.len();
         }
     } else if !args.dry_run && !found.is_empty() {
         stored = found.len();

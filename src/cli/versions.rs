@@ -145,6 +145,8 @@ struct DiffJson<'d> {
     relation_changes: &'d [diff::RelationChange],
     attributes_changed: &'d [diff::AttrChange],
     structure: &'d [diff::StructureChange],
+    /// The suggestion layer: added, removed (accepted or cleared), rejected, reopened.
+    suggestions: diff::SuggestionCounts,
 }
 
 /// Returns whether A and B are the same.
@@ -173,6 +175,7 @@ fn run_diff(args: &DiffArgs) -> anyhow::Result<bool> {
             relation_changes: &d.relations,
             attributes_changed: &d.attributes,
             structure: &d.structure,
+            suggestions: d.suggestions,
         };
         outln!("{}", serde_json::to_string_pretty(&json)?);
     } else {
@@ -186,6 +189,16 @@ fn print_diff(d: &ProjectDiff, a: &Project, b: &Project, a_name: &str, b_name: &
     if d.is_empty() {
         outln!("\nno differences");
         return Ok(());
+    }
+    let sc = d.suggestions;
+    if !sc.is_empty() {
+        outln!(
+            "suggestions: {} added, {} removed (accepted or cleared), {} rejected, {} reopened",
+            sc.added,
+            sc.removed,
+            sc.rejected,
+            sc.reopened
+        );
     }
     for l in &d.labels {
         match l {

@@ -11,7 +11,7 @@ pub mod text_map;
 pub use adopt::{AdoptError, Side, adopt, adopt_attributes, adopt_relations};
 pub use project_diff::{
     AttrChange, Change, ChangeKind, Counts, DocumentChange, LabelChange, MatchedBy, ProjectDiff, RelationChange,
-    RelationCounts, StructureChange, diff,
+    RelationCounts, StructureChange, SuggestionCounts, diff,
 };
 pub use reanchor::{ReanchorError, ReanchorReport, Reanchoring, reanchor, reattach};
 pub use text_map::{Mapped, TextMap};

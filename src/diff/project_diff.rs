@@ -166,6 +166,57 @@ pub struct ProjectDiff {
     pub changes: Vec<Change>,
     pub relations: Vec<RelationChange>,
     pub attributes: Vec<AttrChange>,
+    /// How the suggestion layer changed, counted (by key).
+    pub suggestions: SuggestionCounts,
+}
+
+/// Counts of suggestion changes from A to B.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SuggestionCounts {
+    pub added: usize,
+    /// Gone: accepted or cleared.
+    pub removed: usize,
+    pub rejected: usize,
+    /// Rejected in A, open again in B.
+    pub reopened: usize,
+}
+
+impl SuggestionCounts {
+    /// Between the layers of `a` and `b` (both in key order): one walk.
+    pub fn between(a: &[crate::model::Suggestion], b: &[crate::model::Suggestion]) -> SuggestionCounts {
+        let mut out = SuggestionCounts::default();
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            match (a.get(i), b.get(j)) {
+                (Some(x), Some(y)) if x.key() == y.key() => {
+                    match (x.rejected, y.rejected) {
+                        (false, true) => out.rejected += 1,
+                        (true, false) => out.reopened += 1,
+                        _ => {}
+                    }
+                    i += 1;
+                    j += 1;
+                }
+                (Some(x), Some(y)) if x.key() < y.key() => {
+                    out.removed += 1;
+                    i += 1;
+                }
+                (Some(_), None) => {
+                    out.removed += 1;
+                    i += 1;
+                }
+                _ => {
+                    out.added += 1;
+                    j += 1;
+                }
+            }
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == SuggestionCounts::default()
+    }
 }
 
 /// Counts of relation changes, by kind.
@@ -196,6 +247,7 @@ impl ProjectDiff {
             && self.changes.is_empty()
             && self.relations.is_empty()
             && self.attributes.is_empty()
+            && self.suggestions.is_empty()
     }
 
     /// Counts of the relation changes.
@@ -238,6 +290,7 @@ pub fn diff(a: &Project, b: &Project) -> ProjectDiff {
     let mut out = ProjectDiff {
         labels: label_changes(&a.schema.labels, &b.schema.labels),
         structure: structure_changes(a, b),
+        suggestions: SuggestionCounts::between(a.suggestions(), b.suggestions()),
         ..ProjectDiff::default()
     };
     // A's annotation id → B's, for the annotations matched.

@@ -110,12 +110,12 @@ impl CorpusSearch {
             }
             self.folded.retain(|id, _| project.document(id).is_some());
         }
-        let filter = self.doc_filter.clone();
+        let filter = search::DocFilter::new(project, &self.doc_filter);
         let folded = &self.folded;
         let found = search::search(
             project,
             &matcher,
-            &|d| search::doc_matches(project, d, &filter),
+            &|d| filter.matches(project, d),
             &|d| folded.get(&d.id).map(|(_, f)| f.clone()),
             search::MAX_HITS,
         );

@@ -102,7 +102,7 @@ impl FileDialogs for NativeDialogs {
     fn pick_gazetteer(&mut self) -> Option<PathBuf> {
         self.timed(Option::is_none, || {
             rfd::FileDialog::new()
-                .set_title("Suggest from a gazetteer: TERM, LABEL[, ENTITY] a line")
+                .set_title("Suggest from a gazetteer: TERM, LABEL[, ENTITY[, exact]] a line")
                 .add_filter("Gazetteer", &["tsv", "csv", "txt"])
                 .pick_file()
         })

@@ -45,14 +45,16 @@ impl SuggestionState {
         &self.counts.as_ref().expect("just set").1
     }
 
-    /// `decided`, open until the step that left the project at `project`'s
-    /// generations (from `before`), are open no more: the counts follow
-    /// without a new pass when they were those of `before`.
-    pub fn decided(&mut self, before: (u64, u64), project: &Project, decided: &[Suggestion], rejected: bool) {
+    /// `accepted` and `rejected`, open until the step that left the
+    /// project at `project`'s generations (from `before`), are open no
+    /// more: the counts follow without a new pass when they were those of
+    /// `before`.
+    pub fn decided(&mut self, before: (u64, u64), project: &Project, accepted: &[Suggestion], rejected: &[Suggestion]) {
         if let Some((key, counts)) = &mut self.counts
             && *key == before
         {
-            counts.close(decided, rejected);
+            counts.close(accepted, false);
+            counts.close(rejected, true);
             *key = generations(project);
         }
     }
@@ -87,7 +89,11 @@ impl SuggestionState {
         {
             return *sizes;
         }
-        let sizes = self.counts(project).scopes(focus);
+        self.counts(project);
+        let sizes = match &mut self.counts {
+            Some((_, counts)) => counts.scopes(project, focus),
+            None => [0; 3],
+        };
         self.scopes = Some((key, focus.clone(), sizes));
         sizes
     }
@@ -110,8 +116,7 @@ impl SuggestionState {
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new("Suggestions").strong());
                 ui.label(format!(
-                    "{here} open here · {} in {} (counted apart from annotations)",
-                    plural(open, "open"),
+                    "{here} open here · {open} open in {} (counted apart from annotations)",
                     plural(documents, "document")
                 ))
                 .on_hover_text(format!(

@@ -233,6 +233,11 @@ pub enum ProblemKind {
         /// The suggestion's source (`source` is thiserror's word for a cause).
         origin: String,
         reason: String,
+        /// Whether it breaks the project (a document or label that does not
+        /// exist, a span listed twice) rather than leaving one suggestion
+        /// unusable (its text, its entity): suggestions are machine output,
+        /// and a stale one must not stop the work on the annotations.
+        blocking: bool,
     },
     #[error("document {doc:?}: cannot read {path}: {reason}")]
     DocumentUnreadable { doc: String, path: String, reason: String },
@@ -283,7 +288,8 @@ impl ProblemKind {
         match self {
             ProblemKind::AttributeUndeclared { .. }
             | ProblemKind::RequiredMissing { .. }
-            | ProblemKind::RoleMissing { .. } => Severity::Warning,
+            | ProblemKind::RoleMissing { .. }
+            | ProblemKind::BadSuggestion { blocking: false, .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -462,19 +468,30 @@ fn check_suggestions(
 ) {
     let mut previous: Option<&Suggestion> = None;
     for s in project.suggestions() {
-        let reason = suggestion_structure(project, docs, previous, s).or_else(|| {
-            docs.get(s.doc.as_str())
-                .filter(|_| !skip_docs.contains(s.doc.as_str()))
-                .and_then(|d| suggestion_text(d, s))
-        });
-        if let Some(reason) = reason {
-            problems.push(bad_suggestion(s, reason));
+        if let Some(reason) = suggestion_structure(project, docs, previous, s) {
+            problems.push(bad_suggestion(s, reason, true));
+        } else if let Some(reason) = docs
+            .get(s.doc.as_str())
+            .filter(|_| !skip_docs.contains(s.doc.as_str()))
+            .and_then(|d| suggestion_text(d, s))
+        {
+            problems.push(bad_suggestion(s, reason, false));
+        } else if let Some(e) = s
+            .entity
+            .as_deref()
+            .filter(|e| !project.schema.entities.iter().any(|x| x.id == *e))
+        {
+            problems.push(bad_suggestion(
+                s,
+                format!("entity {e:?} is not in the entity list (it is left unset if accepted)"),
+                false,
+            ));
         }
         previous = Some(s);
     }
 }
 
-fn bad_suggestion(s: &Suggestion, reason: String) -> ProblemKind {
+fn bad_suggestion(s: &Suggestion, reason: String, blocking: bool) -> ProblemKind {
     ProblemKind::BadSuggestion {
         doc: s.doc.clone(),
         start: s.start,
@@ -482,6 +499,7 @@ fn bad_suggestion(s: &Suggestion, reason: String) -> ProblemKind {
         label: s.label.clone(),
         origin: s.source.clone(),
         reason,
+        blocking,
     }
 }
 
@@ -556,7 +574,7 @@ pub fn text_problems(project: &Project, doc: &Document) -> Vec<ProblemKind> {
             .suggestions_of(&doc.id)
             .iter()
             .filter(|s| s.start < s.end)
-            .filter_map(|s| suggestion_text(doc, s).map(|reason| bad_suggestion(s, reason))),
+            .filter_map(|s| suggestion_text(doc, s).map(|reason| bad_suggestion(s, reason, false))),
     );
     out
 }

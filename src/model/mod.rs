@@ -26,7 +26,7 @@ pub use check::{
 pub use document::{Document, Status, content_hash, guess_title};
 pub use ids::{AnnotationId, Timestamp};
 pub use offsets::{OffsetIndex, OffsetUnit};
-pub use project::{Project, document_id_from};
+pub use project::{Project, document_id_from, longest, overlapped};
 pub use relation::{Relation, RelationKey};
 pub use schema::{
     AttrKind, AttrTarget, AttributeDef, Cardinality, ChoiceValue, Colour, Entity, Label, LabelKind, RelationType,

@@ -181,13 +181,22 @@ impl Project {
         self.suggestions.get(at).filter(|s| s.key() == key)
     }
 
-    /// Whether `s` is open: not rejected, and its span does not carry its
-    /// label already (tagged by hand, or accepted through another source).
+    /// Whether `s` is open: not rejected, and no annotation of its label
+    /// overlaps its span (tagged by hand, accepted through another source,
+    /// or with other boundaries: accepting it would tag the same thing
+    /// twice).
     pub fn is_open(&self, s: &Suggestion) -> bool {
         if s.rejected {
             return false;
         }
-        !carries(self.annotations_of(&s.doc), s)
+        let annotations = self.annotations_of(&s.doc);
+        !overlapped(annotations, longest(annotations), s.range(), &s.label)
+    }
+
+    /// Whether an annotation of `label` overlaps `range` of `doc`.
+    pub fn label_overlaps(&self, doc: &str, range: std::ops::Range<usize>, label: &str) -> bool {
+        let annotations = self.annotations_of(doc);
+        overlapped(annotations, longest(annotations), range, label)
     }
 
     /// Every open suggestion, in key order: one pass, each document's
@@ -196,6 +205,7 @@ impl Project {
     pub fn open_suggestions(&self) -> impl Iterator<Item = &Suggestion> + '_ {
         let mut doc: &str = "";
         let mut annotations: &[Annotation] = &[];
+        let mut reach = 0;
         self.suggestions.iter().filter(move |s| {
             if s.rejected {
                 return false;
@@ -203,8 +213,9 @@ impl Project {
             if s.doc != doc {
                 doc = &s.doc;
                 annotations = self.annotations_of(doc);
+                reach = longest(annotations);
             }
-            !carries(annotations, s)
+            !overlapped(annotations, reach, s.range(), &s.label)
         })
     }
 
@@ -605,14 +616,22 @@ fn count_meta(counts: &mut HashMap<String, usize>, annotations: &[Annotation], b
     }
 }
 
-/// Whether `annotations` (one document's, in order) tag exactly `s`'s
-/// span with its label.
-fn carries(annotations: &[Annotation], s: &Suggestion) -> bool {
-    let from = annotations.partition_point(|a| a.start < s.start);
-    annotations[from..]
+/// Whether one of `annotations` (one document's, in order; none longer
+/// than `longest`) of `label` overlaps `range`.
+pub fn overlapped(annotations: &[Annotation], longest: usize, range: std::ops::Range<usize>, label: &str) -> bool {
+    // Sorted by start: those starting before the range's end, back to the
+    // farthest start from which the longest annotation could reach it.
+    let before_end = annotations.partition_point(|a| a.start < range.end);
+    annotations[..before_end]
         .iter()
-        .take_while(|a| a.start == s.start)
-        .any(|a| a.end == s.end && a.label == s.label)
+        .rev()
+        .take_while(|a| a.start + longest > range.start)
+        .any(|a| a.end > range.start && a.label == label)
+}
+
+/// The longest extent among `annotations`.
+pub fn longest(annotations: &[Annotation]) -> usize {
+    annotations.iter().map(Annotation::len).max().unwrap_or(0)
 }
 
 /// A document id derived from `stem` (whitespace, control characters and
@@ -693,6 +712,35 @@ mod kept_counts_tests {
         assert_eq!(p.annotations_with_meta("conflict"), 1);
         assert!(p.id_in_use(AnnotationId::from_u64(9)));
         assert!(!p.id_in_use(AnnotationId::from_u64(4)));
+    }
+
+    /// A document's annotations are found before and after an edit.
+    #[test]
+    fn a_documents_annotations_are_found_before_and_after_an_edit() {
+        let mut p = Project::new("t");
+        for d in ["a", "b", "c"] {
+            p.documents.push(Document::new(d, d, d, Text::new("xxxxxxxxxx")));
+        }
+        let mut list = Vec::new();
+        for (i, d) in ["a", "c", "c", "a", "c"].into_iter().enumerate() {
+            list.push(Annotation {
+                doc: d.into(),
+                ..annotation(i as u64 + 1, i, &[])
+            });
+        }
+        p.insert_annotations(list);
+        let expect = |p: &Project, d: &str| p.annotations().iter().filter(|a| a.doc == d).count();
+        for _ in 0..5 {
+            for d in ["a", "b", "c", "zz"] {
+                assert_eq!(p.annotations_of(d).len(), expect(&p, d), "{d}");
+                assert!(p.annotations_of(d).iter().all(|a| a.doc == d));
+            }
+        }
+        p.remove_annotations(&HashSet::from([AnnotationId::from_u64(1)]));
+        for _ in 0..5 {
+            assert_eq!(p.annotations_of("a").len(), 1);
+            assert_eq!(p.annotations_of("c").len(), 3);
+        }
     }
 }
 

@@ -157,13 +157,28 @@ fn parse_checking(
     read_document: &ReadDocument<'_>,
     texts: bool,
 ) -> Result<Loaded, LoadError> {
-    let file = parse_file(source, path)?;
+    // The texts are read while the annotations are parsed: the head gives
+    // the documents, then both halves of the opening run side by side.
+    let (file, early) = std::thread::scope(|scope| {
+        let early = scope.spawn(|| {
+            let entries = format::canonical_documents(source)?;
+            let read = read_all(&entries, read_document, texts);
+            Some((entries, read))
+        });
+        let file = parse_file(source, path);
+        (file, early.join().ok().flatten())
+    });
+    let file = file?;
+    let read = match early {
+        Some((entries, read)) if entries == file.documents => read,
+        _ => read_all(&file.documents, read_document, texts),
+    };
     let annotations = &file.annotations;
     let mut kinds = Vec::new();
     let mut skip = HashSet::new();
     let mut decodings = Vec::new();
     let mut documents = Vec::with_capacity(file.documents.len());
-    for (mut entry, read) in read_all(&file.documents, read_document, texts) {
+    for (mut entry, read) in read {
         let text = match read {
             Ok((text, report)) => {
                 if let Some(report) = report {

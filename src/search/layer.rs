@@ -137,25 +137,52 @@ where
 pub struct Counts {
     pub open: usize,
     pub rejected: usize,
-    /// Open suggestions by document, source, label, and label and folded
-    /// text (a term); no entry at zero.
+    /// Open suggestions by document, source and label; no entry at zero.
     by_doc: HashMap<String, usize>,
     by_source: HashMap<String, usize>,
     by_label: HashMap<String, usize>,
-    /// By label, then text as written (folded only when a scope is asked
-    /// for: folding every text at each count would double its cost).
+    /// For the labels whose terms were asked for ([`Counts::scopes`]):
+    /// open suggestions by text as written (folded when asked for). Built
+    /// on the first question about a label, not at every count.
     by_text: HashMap<String, HashMap<String, usize>>,
 }
 
 impl Counts {
-    /// Counts the layer: one pass.
+    /// Counts the layer: one pass, a map touched once per run of equal
+    /// documents, sources and labels (the layer is sorted by document).
     pub fn of(project: &Project) -> Counts {
         let mut out = Counts {
             rejected: project.suggestions().iter().filter(|s| s.rejected).count(),
             ..Counts::default()
         };
+        let mut runs: [Option<(&str, usize)>; 3] = [None, None, None];
+        let flush = |out: &mut Counts, which: usize, run: Option<(&str, usize)>| {
+            if let Some((key, n)) = run {
+                let map = match which {
+                    0 => &mut out.by_doc,
+                    1 => &mut out.by_source,
+                    _ => &mut out.by_label,
+                };
+                bump(map, key, n as isize);
+            }
+        };
         for s in project.open_suggestions() {
-            out.add(s, 1);
+            out.open += 1;
+            for (which, key) in [s.doc.as_str(), s.source.as_str(), s.label.as_str()]
+                .into_iter()
+                .enumerate()
+            {
+                match &mut runs[which] {
+                    Some((k, n)) if *k == key => *n += 1,
+                    run => {
+                        let done = run.replace((key, 1));
+                        flush(&mut out, which, done);
+                    }
+                }
+            }
+        }
+        for (which, run) in runs.into_iter().enumerate() {
+            flush(&mut out, which, run);
         }
         out
     }
@@ -165,18 +192,8 @@ impl Counts {
         bump(&mut self.by_doc, s.doc.as_str(), n);
         bump(&mut self.by_source, s.source.as_str(), n);
         bump(&mut self.by_label, s.label.as_str(), n);
-        match self.by_text.get_mut(s.label.as_str()) {
-            Some(texts) => {
-                bump(texts, s.text.as_str(), n);
-                if texts.is_empty() {
-                    self.by_text.remove(s.label.as_str());
-                }
-            }
-            None if n > 0 => {
-                self.by_text
-                    .insert(s.label.clone(), HashMap::from([(s.text.clone(), n.unsigned_abs())]));
-            }
-            None => {}
+        if let Some(texts) = self.by_text.get_mut(s.label.as_str()) {
+            bump(texts, s.text.as_str(), n);
         }
     }
 
@@ -203,8 +220,17 @@ impl Counts {
         out
     }
 
-    /// The open suggestions of each scope around `focus`: [term, label, document].
-    pub fn scopes(&self, focus: &Suggestion) -> [usize; 3] {
+    /// The open suggestions of each scope around `focus`: [term, label,
+    /// document]. The first question about a label counts its texts (one
+    /// pass); decisions keep them after that.
+    pub fn scopes(&mut self, project: &Project, focus: &Suggestion) -> [usize; 3] {
+        if !self.by_text.contains_key(focus.label.as_str()) {
+            let mut texts: HashMap<String, usize> = HashMap::new();
+            for s in project.open_suggestions().filter(|s| s.label == focus.label) {
+                bump(&mut texts, s.text.as_str(), 1);
+            }
+            self.by_text.insert(focus.label.clone(), texts);
+        }
         let term = fold_str_for_search(&focus.text);
         let of_term = self.by_text.get(focus.label.as_str()).map_or(0, |texts| {
             texts
@@ -279,14 +305,17 @@ mod tests {
         assert_eq!(in_scope(&p, focus, Scope::Document).len(), 2);
         let mut counts = Counts::of(&p);
         assert_eq!((counts.open, counts.documents(), counts.rejected), (3, 2, 0));
-        assert_eq!(counts.scopes(focus), [2, 3, 2], "the same counts from the index");
+        assert_eq!(counts.scopes(&p, focus), [2, 3, 2], "the same counts from the index");
         assert_eq!(counts.sources(), [("g", 3)]);
         // Decisions move the counts as a new count would.
         let mut q = p.clone();
         let aliyevs = in_scope(&q, focus, Scope::Term);
         crate::search::suggest::reject(&aliyevs).apply(&mut q).unwrap();
         counts.close(&aliyevs, true);
-        assert_eq!(counts, Counts::of(&q));
+        assert_eq!(counts.scopes(&q, focus)[0], 0, "the term's texts kept by the decision");
+        let mut fresh = Counts::of(&q);
+        fresh.scopes(&q, focus);
+        assert_eq!(counts, fresh);
         assert_eq!(counts.documents(), 1, "c has none open now");
         let pashinyan = q.suggestions()[1].clone();
         crate::search::suggest::accept(
@@ -299,7 +328,9 @@ mod tests {
         .apply(&mut q)
         .unwrap();
         counts.close(&[pashinyan], false);
-        assert_eq!(counts, Counts::of(&q));
+        let mut fresh = Counts::of(&q);
+        fresh.scopes(&q, focus);
+        assert_eq!(counts, fresh);
         assert_eq!((counts.open, counts.rejected), (0, 2));
     }
 }

@@ -16,9 +16,13 @@
 //! The workbench's find bar, the corpus search panel and `marginalia
 //! search` / `annotate --all-documents` all use this module.
 
+use std::collections::HashSet;
 use std::ops::Range;
 
+pub use filter::{DocFilter, doc_matches, filter_problem};
+
 pub mod figures;
+mod filter;
 pub mod layer;
 pub mod predictions;
 pub mod suggest;
@@ -350,7 +354,7 @@ pub fn tag_hits(
     if !project.schema.contains(label) {
         return Err(EditError::UnknownLabel(label.to_owned()));
     }
-    let mut taken = std::collections::HashSet::new();
+    let mut taken = HashSet::new();
     let mut out = Tagged::default();
     let mut added: Vec<Annotation> = Vec::new();
     let order: std::collections::HashMap<&str, usize> = project
@@ -414,115 +418,6 @@ impl Tagged {
             _ => &[],
         }
     }
-}
-
-/// Why a document filter cannot match anything, if it cannot: a field no
-/// document has and the schema does not declare, a label or a status that
-/// does not exist (a typo would otherwise read as "no hits").
-pub fn filter_problem(project: &Project, filter: &str) -> Option<String> {
-    filter
-        .split(';')
-        .map(str::trim)
-        .filter(|f| !f.is_empty())
-        .find_map(|f| {
-            let (key, value) = f.split_once('=')?;
-            let (key, value) = (key.trim(), value.trim());
-            match key {
-                "status" => {
-                    let v = fold_str_for_search(value);
-                    let known = crate::model::Status::ALL.iter().any(|s| {
-                        fold_str_for_search(s.name()).starts_with(&v)
-                            || fold_str_for_search(s.describe()).starts_with(&v)
-                    });
-                    (!known).then(|| format!("{value:?} is not a status (todo, in_progress, done)"))
-                }
-                "label" => {
-                    let v = fold_str_for_search(value);
-                    let known = project
-                        .schema
-                        .labels
-                        .iter()
-                        .any(|l| fold_str_for_search(&l.id) == v || fold_str_for_search(&l.name) == v);
-                    (!known).then(|| format!("{value:?} is not a label of the project"))
-                }
-                "title" | "id" => None,
-                "suggested" => {
-                    let v = fold_str_for_search(value);
-                    let known = ["yes", "no"].contains(&v.as_str())
-                        || project
-                            .schema
-                            .labels
-                            .iter()
-                            .any(|l| fold_str_for_search(&l.id) == v || fold_str_for_search(&l.name) == v);
-                    (!known).then(|| format!("suggested={value}: yes, no, or a label of the project"))
-                }
-                _ => {
-                    let known = project.schema.attribute(key).is_some()
-                        || project.documents.iter().any(|d| d.attrs.contains_key(key));
-                    (!known).then(|| {
-                        format!(
-                            "no document has a field {key:?} (fields: title, id, status, label, suggested, or a metadata key)"
-                        )
-                    })
-                }
-            }
-        })
-}
-
-/// True when document `doc` matches the filter `filter`: `key=value` for a
-/// metadata field (`outlet=Wikipédia`, `date=2023`: the value starts with
-/// it), `status=done`, `label=claim` (has annotations of that label),
-/// `suggested=yes|no|LABEL` (has open suggestions, of that label);
-/// `title=…`, `id=…`; otherwise text found (accents and case aside) in the
-/// id, the title, the path or a metadata value; several joined by `;`. An
-/// empty filter matches every document.
-pub fn doc_matches(project: &Project, doc: &Document, filter: &str) -> bool {
-    let filter = filter.trim();
-    if filter.is_empty() {
-        return true;
-    }
-    // Several filters joined by ';': all must match.
-    if filter.contains(';') {
-        return filter.split(';').all(|f| doc_matches(project, doc, f));
-    }
-    let fold = fold_str_for_search;
-    if let Some((key, value)) = filter.split_once('=') {
-        let (key, value) = (key.trim(), fold(value.trim()));
-        return match key {
-            "status" => fold(doc.status.name()).starts_with(&value) || fold(doc.status.describe()).starts_with(&value),
-            "title" => fold(&doc.title).contains(&value),
-            "id" => fold(&doc.id).starts_with(&value),
-            // The label found once, then compared by id: no folding of
-            // 500,000 labels when 10,000 documents are filtered.
-            "label" => {
-                let label = project
-                    .schema
-                    .labels
-                    .iter()
-                    .find(|l| fold(&l.id) == value || fold(&l.name) == value);
-                label.is_some_and(|l| project.annotations_of(&doc.id).iter().any(|a| a.label == l.id))
-            }
-            "suggested" => match value.as_str() {
-                "yes" => has_open_suggestions(project, &doc.id, None),
-                "no" => !has_open_suggestions(project, &doc.id, None),
-                _ => project
-                    .schema
-                    .labels
-                    .iter()
-                    .find(|l| fold(&l.id) == value || fold(&l.name) == value)
-                    .is_some_and(|l| has_open_suggestions(project, &doc.id, Some(&l.id))),
-            },
-            _ => doc
-                .attrs
-                .get(key)
-                .is_some_and(|v| fold(&v.to_string()).starts_with(&value)),
-        };
-    }
-    let needle = fold(filter);
-    [doc.id.as_str(), doc.title.as_str(), doc.path.as_str()]
-        .into_iter()
-        .any(|s| fold(s).contains(&needle))
-        || doc.attrs.values().any(|v| fold(&v.to_string()).contains(&needle))
 }
 
 #[cfg(test)]

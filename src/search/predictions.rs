@@ -23,9 +23,12 @@ pub struct FromPredictions {
     pub unmatched_documents: Vec<String>,
     /// Predictions left out because the project has no such label, by label.
     pub unknown_labels: BTreeMap<String, usize>,
-    /// Predictions whose span carries their label already, or that this
-    /// source offered before (open or rejected).
+    /// Predictions this source made before (open, rejected or kept as
+    /// tagged): not stored again.
     pub already: usize,
+    /// Of those found, how many a person has tagged already (or with
+    /// other boundaries): stored, but not open.
+    pub tagged: usize,
     /// Discontinuous predictions, left out (a suggestion is one span).
     pub discontinuous: usize,
 }
@@ -91,9 +94,15 @@ pub fn from_predictions(
                 entity: None,
                 rejected: false,
             };
-            if !project.is_open(&s) || project.suggestion(s.key()).is_some() {
+            if project.suggestion(s.key()).is_some() {
                 out.already += 1;
                 continue;
+            }
+            // Kept even where a person tagged the span already (not open,
+            // so not offered): the model said it, and `agree
+            // --suggestions` gives it the credit.
+            if !project.is_open(&s) {
+                out.tagged += 1;
             }
             out.found.push(s);
         }
@@ -103,6 +112,44 @@ pub fn from_predictions(
     out.found.dedup_by(|a, b| a.key() == b.key());
     out.already += before - out.found.len();
     out
+}
+
+/// The documents `source` has said something about: those with its
+/// suggestions (of any state) or with annotations accepted from it.
+pub fn documents_of(project: &Project, source: &str) -> std::collections::BTreeSet<String> {
+    project
+        .suggestions()
+        .iter()
+        .filter(|s| s.source == source)
+        .map(|s| s.doc.clone())
+        .chain(
+            project
+                .annotations()
+                .iter()
+                .filter(|a| a.meta.get(super::suggest::META_SOURCE).is_some_and(|s| s == source))
+                .map(|a| a.doc.clone()),
+        )
+        .collect()
+}
+
+/// `project` with only the documents `docs` and their annotations.
+pub fn restrict(project: &Project, docs: &std::collections::BTreeSet<String>) -> Project {
+    Project::from_parts(
+        project.name.clone(),
+        project.schema.clone(),
+        project
+            .documents
+            .iter()
+            .filter(|d| docs.contains(&d.id))
+            .cloned()
+            .collect(),
+        project
+            .annotations()
+            .iter()
+            .filter(|a| docs.contains(&a.doc))
+            .cloned()
+            .collect(),
+    )
 }
 
 /// The sources of a project's suggestions and of its accepted ones
@@ -125,7 +172,8 @@ pub fn sources(project: &Project) -> Vec<String> {
 }
 
 /// What `source` proposed, as an annotator's copy of `project`: its
-/// suggestions, open and rejected, and the annotations accepted from it
+/// suggestions (open, rejected, or kept where people had tagged the span),
+/// and the annotations accepted from it
 /// (as they are now), so that agreement with the project's annotations is
 /// the source's precision and recall against the people's work.
 pub fn as_annotator(project: &Project, source: &str) -> Project {

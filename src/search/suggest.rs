@@ -6,8 +6,9 @@
 //! folded text (accents and case aside, [`super::fold`]) unless it asks
 //! for an exact match, and kept only on word boundaries as the workbench
 //! snaps them, French elisions split: "armée azerbaïdjanaise" is found in
-//! « l’armée azerbaïdjanaise », not inside « désarmée ». A span that
-//! already carries the label is not suggested again.
+//! « l’armée azerbaïdjanaise », not inside « désarmée ». A span that an
+//! annotation of the label overlaps is not suggested (« Pashinyan » inside
+//! a tagged « Nikol Pashinyan »).
 //!
 //! Accepting suggestions makes annotations that keep their provenance in
 //! `meta` ([`META_SOURCE`], [`META_PATTERN`]), with the term's entity set
@@ -254,6 +255,7 @@ pub fn suggest(
                 &folded
             };
             let annotations = project.annotations_of(&doc.id);
+            let reach = crate::model::longest(annotations);
             let (mut at_byte, mut at_char) = (0, 0);
             for m in automaton.find_iter(haystack) {
                 at_char += haystack[at_byte..m.start()].chars().count();
@@ -265,11 +267,9 @@ pub fn suggest(
                     continue;
                 }
                 let p = chosen[m.pattern().as_usize()];
-                let from = annotations.partition_point(|a| a.start < start);
-                let tagged = annotations[from..]
-                    .iter()
-                    .take_while(|a| a.start == start)
-                    .any(|a| a.end == end && a.label == p.label);
+                // Tagged with the label there already, or with other
+                // boundaries ("Pashinyan" inside a tagged "Nikol Pashinyan").
+                let tagged = crate::model::overlapped(annotations, reach, start..end, &p.label);
                 if tagged || project.suggestion((&doc.id, start, end, &p.label, source)).is_some() {
                     continue;
                 }
@@ -328,28 +328,73 @@ pub fn reject(suggestions: &[Suggestion]) -> Command {
     }
 }
 
+/// What accepting suggestions does, in one step.
+#[derive(Clone, Debug)]
+pub struct Accepted {
+    /// The undoable step.
+    pub command: Command,
+    /// The suggestions taken out of the layer (accepted).
+    pub accepted: Vec<Suggestion>,
+    /// How many annotations the step makes.
+    pub tagged: usize,
+    /// Open suggestions of the same label whose spans overlap what was
+    /// tagged (other boundaries for the same thing): rejected in the same
+    /// step, so that the same name is never tagged twice.
+    pub rivals: Vec<Suggestion>,
+}
+
 /// The step that accepts `suggestions` as annotations, with their
 /// provenance in `meta` and their entity set when the label has an entity
-/// attribute, and takes those of the layer out of it; one undoable edit
-/// ("accept 120 suggestions"). A suggestion whose span carries its label
-/// already makes no second annotation.
+/// attribute (and the entity is in the list), and takes them out of the
+/// layer; one undoable edit ("accept 120 suggestions"). A suggestion whose
+/// span overlaps an annotation of its label (one there already, or one
+/// this step makes) makes no annotation; the layer's other open
+/// suggestions that overlap what this step tags, with the same label, are
+/// rejected in the same step.
 pub fn accept(
     project: &Project,
     suggestions: &[Suggestion],
     author: &str,
     at: Timestamp,
 ) -> Result<Command, EditError> {
+    accept_step(project, suggestions, author, at).map(|a| a.command)
+}
+
+/// [`accept`], saying which suggestions it accepted and which it rejected.
+pub fn accept_step(
+    project: &Project,
+    suggestions: &[Suggestion],
+    author: &str,
+    at: Timestamp,
+) -> Result<Accepted, EditError> {
     let mut taken = HashSet::new();
-    let mut added = Vec::with_capacity(suggestions.len());
-    let mut made: HashSet<(&str, usize, usize, &str)> = HashSet::new();
+    let mut added: Vec<crate::model::Annotation> = Vec::with_capacity(suggestions.len());
+    // What this step tags, by document and label, to keep its own
+    // suggestions from overlapping one another.
+    let mut made: HashMap<(&str, &str), Vec<std::ops::Range<usize>>> = HashMap::new();
+    let mut in_list: HashSet<crate::model::SuggestionKey<'_>> = HashSet::new();
+    let mut overlapping: Vec<Suggestion> = Vec::new();
+    // Tagged now, or tagged already: taken out of the layer.
+    let mut settled: HashSet<crate::model::SuggestionKey<'_>> = HashSet::new();
     for s in suggestions {
-        let tagged = project
-            .annotations_of(&s.doc)
-            .iter()
-            .any(|a| (a.start, a.end, a.label.as_str()) == (s.start, s.end, s.label.as_str()));
-        if tagged || !made.insert((&s.doc, s.start, s.end, &s.label)) {
+        in_list.insert(s.key());
+        // A suggestion whose quoted text is not (or no longer) its
+        // document's is left as it is (`validate` lists it).
+        let quoted = project.document(&s.doc).and_then(|d| d.text.slice(s.range()));
+        if quoted != Some(s.text.as_str()) {
             continue;
         }
+        let ranges = made.entry((s.doc.as_str(), s.label.as_str())).or_default();
+        let overlaps_made = ranges.iter().any(|r| r.start < s.end && s.start < r.end);
+        if overlaps_made {
+            overlapping.push(s.clone());
+            continue;
+        }
+        settled.insert(s.key());
+        if project.label_overlaps(&s.doc, s.range(), &s.label) {
+            continue;
+        }
+        ranges.push(s.range());
         let range = std::slice::from_ref(&(s.start..s.end)).to_vec();
         let mut new = crate::edit::new_annotations_among(project, &s.doc, &range, &s.label, author, at, &mut taken)?;
         for a in &mut new {
@@ -357,31 +402,66 @@ pub fn accept(
             if !s.pattern.is_empty() {
                 a.meta.insert(META_PATTERN.to_owned(), s.pattern.clone());
             }
-            if let Some(entity) = &s.entity {
+            let known = |e: &str| project.schema.entities.iter().any(|x| x.id == e);
+            if let Some(entity) = s.entity.as_deref().filter(|e| known(e)) {
                 let key = project
                     .schema
                     .attributes_of(&AttrTarget::Label(s.label.clone()))
                     .find(|d| d.kind == AttrKind::Entity)
                     .map(|d| d.id.clone());
                 if let Some(key) = key {
-                    a.attrs.insert(key, AttrValue::Text(entity.clone()));
+                    a.attrs.insert(key, AttrValue::Text(entity.to_owned()));
                 }
             }
         }
         added.extend(new);
     }
-    let stored: Vec<Suggestion> = suggestions
+    let accepted: Vec<Suggestion> = suggestions
         .iter()
-        .filter(|s| project.suggestion(s.key()).is_some())
+        .filter(|s| settled.contains(&s.key()) && project.suggestion(s.key()).is_some())
         .cloned()
         .collect();
-    let mut commands = vec![Command::AddAnnotations(added)];
-    if !stored.is_empty() {
-        commands.push(Command::RemoveSuggestions(stored));
+    // The layer's open rivals of what is tagged now, and this list's own.
+    let mut rivals: Vec<Suggestion> = overlapping
+        .into_iter()
+        .filter(|s| project.suggestion(s.key()).is_some())
+        .collect();
+    for a in &added {
+        rivals.extend(
+            project
+                .suggestions_of(&a.doc)
+                .iter()
+                .filter(|s| s.label == a.label && s.start < a.end && a.start < s.end)
+                .filter(|s| !in_list.contains(&s.key()) && project.is_open(s))
+                .cloned(),
+        );
     }
-    Ok(Command::Named {
-        what: format!("accept {}", crate::model::plural(suggestions.len(), "suggestion")),
-        commands,
+    rivals.sort_by(|a, b| a.key().cmp(&b.key()));
+    rivals.dedup_by(|a, b| a.key() == b.key());
+    let tagged = added.len();
+    let mut commands = vec![Command::AddAnnotations(added)];
+    if !accepted.is_empty() {
+        commands.push(Command::RemoveSuggestions(accepted.clone()));
+    }
+    if !rivals.is_empty() {
+        commands.push(Command::RestoreSuggestions(
+            rivals
+                .iter()
+                .map(|s| Suggestion {
+                    rejected: true,
+                    ..s.clone()
+                })
+                .collect(),
+        ));
+    }
+    Ok(Accepted {
+        tagged,
+        command: Command::Named {
+            what: format!("accept {}", crate::model::plural(suggestions.len(), "suggestion")),
+            commands,
+        },
+        accepted,
+        rivals,
     })
 }
 

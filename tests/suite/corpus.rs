@@ -10,7 +10,7 @@ use common::{marginalia, p, stderr, stdout};
 use marginalia::persist;
 
 /// A copy of the sample project (four documents) in a temporary folder.
-fn sample() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn sample() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
     let from = common::sample_project_path();
     let folder = from.parent().expect("folder");
@@ -22,7 +22,7 @@ fn sample() -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
-fn json(o: &std::process::Output) -> serde_json::Value {
+pub(crate) fn json(o: &std::process::Output) -> serde_json::Value {
     serde_json::from_str(&stdout(o)).expect("JSON output")
 }
 

@@ -89,17 +89,9 @@ impl DocumentList {
         if self.key.as_ref() == Some(&key) {
             return;
         }
-        let filters: Vec<&str> = self
-            .filter
-            .split(';')
-            .map(str::trim)
-            .filter(|f| !f.is_empty())
-            .collect();
+        let filter = crate::search::DocFilter::new(project, &self.filter);
         let mut rows: Vec<usize> = (0..project.documents.len())
-            .filter(|&i| {
-                let d = &project.documents[i];
-                filters.iter().all(|f| crate::search::doc_matches(project, d, f))
-            })
+            .filter(|&i| filter.matches(project, &project.documents[i]))
             .collect();
         let docs = &project.documents;
         match self.sort {

@@ -94,7 +94,7 @@ impl Workbench {
             ),
             PickPurpose::AddFolder => ("Add a folder of documents", PickMode::Folder, &[]),
             PickPurpose::Gazetteer => (
-                "Suggest from a gazetteer (TERM, LABEL[, ENTITY] a line)",
+                "Suggest from a gazetteer (TERM, LABEL[, ENTITY[, exact]] a line)",
                 PickMode::OpenFile,
                 &["tsv", "csv", "txt"],
             ),

@@ -567,7 +567,12 @@ impl Workbench {
             }
             Action::ShowHit(i) => self.show_hit(i),
             Action::TagHits { label, untagged_only } => self.tag_hits(&label, untagged_only),
-            Action::FocusSuggestion(s) => self.focus_suggestion(s),
+            Action::FocusSuggestion(s) => {
+                self.state.message = Some(
+                    "Suggestion in focus: Ctrl+Enter accepts, Ctrl+Delete rejects, F4 goes to the next".to_owned(),
+                );
+                self.focus_suggestion(s);
+            }
             Action::SuggestionStep { forward } => self.suggestion_step(forward),
             Action::DecideSuggestion { accept } => self.decide_suggestion(accept),
             Action::DecideSuggestions { scope, accept } => self.decide_suggestions(scope, accept),

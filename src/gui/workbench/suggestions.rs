@@ -111,16 +111,16 @@ impl Workbench {
             return;
         }
         let before = crate::gui::suggestions::generations(session.project());
-        let command = if accept {
-            match suggest::accept(session.project(), suggestions, &session.author, Timestamp::now()) {
-                Ok(command) => command,
+        let (command, accepted, rejected) = if accept {
+            match suggest::accept_step(session.project(), suggestions, &session.author, Timestamp::now()) {
+                Ok(step) => (step.command, step.accepted, step.rivals),
                 Err(e) => {
                     self.state.message = Some(format!("Could not accept: {e}"));
                     return;
                 }
             }
         } else {
-            suggest::reject(suggestions)
+            (suggest::reject(suggestions), Vec::new(), suggestions.to_vec())
         };
         let revision = session.revision();
         self.edit(command);
@@ -129,7 +129,7 @@ impl Workbench {
         {
             self.state
                 .suggestions
-                .decided(before, session.project(), suggestions, !accept);
+                .decided(before, session.project(), &accepted, &rejected);
         }
     }
 
