@@ -239,6 +239,11 @@ fn main() {
         1_000.0,
     );
     let focus = session.project().suggestions()[stored / 2].clone();
+    // The first question about a label counts its texts (once; decisions
+    // keep them after that, as in the workbench).
+    let t = Instant::now();
+    let _ = counts.scopes(session.project(), &focus);
+    println!("  the first scope question about a label: {:.1} ms", ms(t.elapsed()));
     let t = Instant::now();
     let step = search::suggest::accept(
         session.project(),

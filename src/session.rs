@@ -341,6 +341,12 @@ impl Session {
         self.watch.changes()
     }
 
+    /// [`Session::disk_changes`] a part at a time ([`DiskWatch::poll`]):
+    /// the project file and `budget` documents in turn.
+    pub fn poll_disk_changes(&mut self, budget: usize) -> Vec<DiskChange> {
+        self.watch.poll(budget)
+    }
+
     /// Forgets changes on disk (the user chose to keep the open version).
     pub fn acknowledge_disk_changes(&mut self) {
         if let Some(path) = &self.path {

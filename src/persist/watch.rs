@@ -61,6 +61,11 @@ pub enum DiskChange {
 pub struct DiskWatch {
     project: Option<(PathBuf, Option<FileStamp>)>,
     documents: Vec<(String, PathBuf, Option<FileStamp>)>,
+    /// Where [`DiskWatch::poll`] goes on among the documents.
+    cursor: usize,
+    /// Documents [`DiskWatch::poll`] found changed (checked again at each
+    /// poll, as they may change back).
+    changed: std::collections::BTreeSet<usize>,
 }
 
 impl DiskWatch {
@@ -68,6 +73,8 @@ impl DiskWatch {
     pub fn new(project_path: &Path, project: &Project) -> DiskWatch {
         let base = base_dir(project_path);
         DiskWatch {
+            cursor: 0,
+            changed: Default::default(),
             project: Some((project_path.to_owned(), FileStamp::of(project_path))),
             documents: project
                 .documents
@@ -94,6 +101,40 @@ impl DiskWatch {
                 out.push(DiskChange::Document(id.clone()));
             }
         }
+        out
+    }
+
+    /// [`DiskWatch::changes`] a part at a time, for a poll every second
+    /// that must not `stat` 10,000 documents on the window's thread: the
+    /// project file, the documents found changed so far, and the next
+    /// `budget` documents in turn. Every document is checked within
+    /// `documents / budget` polls.
+    pub fn poll(&mut self, budget: usize) -> Vec<DiskChange> {
+        let n = self.documents.len();
+        for k in 0..budget.min(n) {
+            let i = (self.cursor + k) % n;
+            let (_, path, stamp) = &self.documents[i];
+            if FileStamp::of(path) != *stamp {
+                self.changed.insert(i);
+            }
+        }
+        if n > 0 {
+            self.cursor = (self.cursor + budget) % n;
+        }
+        let documents = &self.documents;
+        self.changed.retain(|&i| {
+            let (_, path, stamp) = &documents[i];
+            FileStamp::of(path) != *stamp
+        });
+        let mut out = Vec::new();
+        if self.project_changed() {
+            out.push(DiskChange::Project);
+        }
+        out.extend(
+            self.changed
+                .iter()
+                .map(|&i| DiskChange::Document(self.documents[i].0.clone())),
+        );
         out
     }
 
@@ -137,5 +178,32 @@ mod tests {
         assert_eq!(watch.changes(), [DiskChange::Project, DiskChange::Document("d".into())]);
         std::fs::remove_file(&path).unwrap();
         assert!(watch.project_changed(), "deletion is a change");
+    }
+
+    #[test]
+    fn a_poll_checks_documents_in_turn_and_keeps_what_it_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.ron");
+        std::fs::write(&path, "one").unwrap();
+        let mut project = Project::new("p");
+        for i in 0..5 {
+            std::fs::write(dir.path().join(format!("{i}.txt")), "text").unwrap();
+            project.documents.push(Document::new(
+                format!("d{i}"),
+                "D",
+                format!("{i}.txt"),
+                Text::new("text"),
+            ));
+        }
+        let mut watch = DiskWatch::new(&path, &project);
+        std::fs::write(dir.path().join("4.txt"), "changed").unwrap();
+        assert_eq!(watch.poll(2), [], "documents 0 and 1");
+        assert_eq!(watch.poll(2), [], "2 and 3");
+        let found = [DiskChange::Document("d4".into())];
+        assert_eq!(watch.poll(2), found, "4 (and 0)");
+        assert_eq!(watch.poll(2), found, "still reported");
+        std::fs::write(dir.path().join("4.txt"), "text!").unwrap();
+        std::fs::write(&path, "two").unwrap();
+        assert_eq!(watch.poll(2), [DiskChange::Project, DiskChange::Document("d4".into())]);
     }
 }

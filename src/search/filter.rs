@@ -152,6 +152,12 @@ impl DocFilter {
 
     /// Whether `doc` matches every part.
     pub fn matches(&self, project: &Project, doc: &Document) -> bool {
+        self.matches_with(project, doc, &|d| super::has_open_suggestions(project, d, None))
+    }
+
+    /// [`DocFilter::matches`], asking `has_open` whether a document has
+    /// open suggestions (the workbench keeps that counted).
+    pub fn matches_with(&self, project: &Project, doc: &Document, has_open: &dyn Fn(&str) -> bool) -> bool {
         let fold = fold_str_for_search;
         self.parts.iter().all(|part| match part {
             Part::Status(value) => {
@@ -162,7 +168,8 @@ impl DocFilter {
             Part::Label(label) => label
                 .as_ref()
                 .is_some_and(|l| project.annotations_of(&doc.id).iter().any(|a| a.label == *l)),
-            Part::Suggested { label, with } => super::has_open_suggestions(project, &doc.id, label.as_deref()) == *with,
+            Part::Suggested { label: None, with } => has_open(&doc.id) == *with,
+            Part::Suggested { label: Some(l), with } => super::has_open_suggestions(project, &doc.id, Some(l)) == *with,
             Part::Field(key, value) => doc
                 .attrs
                 .get(key)

@@ -208,6 +208,11 @@ impl Counts {
         }
     }
 
+    /// Whether document `doc` has an open suggestion.
+    pub fn has_open(&self, doc: &str) -> bool {
+        self.by_doc.contains_key(doc)
+    }
+
     /// Documents with an open suggestion.
     pub fn documents(&self) -> usize {
         self.by_doc.len()

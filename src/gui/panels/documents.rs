@@ -84,14 +84,14 @@ impl DocumentList {
             .collect()
     }
 
-    fn refresh(&mut self, project: &Project, revision: u64) {
+    fn refresh(&mut self, project: &Project, revision: u64, has_open: &dyn Fn(&str) -> bool) {
         let key = (revision, project.documents.len(), self.filter.clone(), self.sort);
         if self.key.as_ref() == Some(&key) {
             return;
         }
         let filter = crate::search::DocFilter::new(project, &self.filter);
         let mut rows: Vec<usize> = (0..project.documents.len())
-            .filter(|&i| filter.matches(project, &project.documents[i]))
+            .filter(|&i| filter.matches_with(project, &project.documents[i], has_open))
             .collect();
         let docs = &project.documents;
         match self.sort {
@@ -142,7 +142,16 @@ impl DocumentList {
     }
 
     /// The panel.
-    pub fn ui(&mut self, ui: &mut Ui, project: &Project, current_doc: Option<&str>, revision: u64) -> Vec<Action> {
+    /// The panel; `has_open` says whether a document has open suggestions
+    /// (for `suggested=yes`, from the workbench's counts).
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        project: &Project,
+        current_doc: Option<&str>,
+        revision: u64,
+        has_open: &dyn Fn(&str) -> bool,
+    ) -> Vec<Action> {
         let mut actions = Vec::new();
         // In a narrow window the side panels give way to the text.
         let room = ui.available_width();
@@ -154,7 +163,7 @@ impl DocumentList {
             .show(ui, |ui| {
                 ui.add_space(4.0);
                 ui.heading(&project.name);
-                self.refresh(project, revision);
+                self.refresh(project, revision, has_open);
                 let (done, total) = (self.done, project.documents.len());
                 // Short enough to stay inside the bar at the panel's narrowest.
                 ui.add(
@@ -196,7 +205,7 @@ impl DocumentList {
                     }
                 });
                 // Again: the filter or the sort may have changed just above.
-                self.refresh(project, revision);
+                self.refresh(project, revision, has_open);
                 if self.rows.len() < total {
                     ui.weak(format!("{} of {total} documents shown", self.rows.len()));
                 }
