@@ -20,9 +20,6 @@ use std::time::{Duration, Instant};
 use common::{corpus_project, ms};
 use egui::{Event, Key, Modifiers};
 use frames::{Runner, figure, p95, report, resident_mb};
-use marginalia::gui::dialogs::ScriptedDialogs;
-use marginalia::gui::settings::Settings;
-use marginalia::gui::{Workbench, fonts};
 use marginalia::search::suggest::{self, Pattern};
 
 fn key(key: Key, modifiers: Modifiers) -> Event {
@@ -61,20 +58,7 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
-    let ctx = egui::Context::default();
-    fonts::install(&ctx);
-    let settings = Settings {
-        author: "bench".into(),
-        ..Settings::default()
-    };
-    let workbench = Workbench::new(settings, Box::new(ScriptedDialogs::default()));
-    let mut r = Runner {
-        ctx,
-        workbench,
-        time: 0.0,
-    };
-    r.frame(Vec::new());
-    r.frame(Vec::new());
+    let mut r = Runner::start();
 
     let t = Instant::now();
     r.workbench.open_path(&path);

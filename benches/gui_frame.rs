@@ -24,9 +24,6 @@ use std::time::{Duration, Instant};
 
 use common::{large_project, ms, write_project};
 use egui::{Event, Key, Modifiers, MouseWheelUnit, Pos2, vec2};
-use marginalia::gui::dialogs::ScriptedDialogs;
-use marginalia::gui::settings::Settings;
-use marginalia::gui::{Workbench, fonts};
 
 #[path = "common/frames.rs"]
 mod frames;
@@ -47,22 +44,7 @@ fn main() {
     let path = write_project(&project, dir.path());
     drop(project);
 
-    let ctx = egui::Context::default();
-    fonts::install(&ctx);
-    // An annotator who has given their name (edits are not held up asking).
-    let settings = Settings {
-        author: "bench".into(),
-        ..Settings::default()
-    };
-    let workbench = Workbench::new(settings, Box::new(ScriptedDialogs::default()));
-    let mut r = Runner {
-        ctx,
-        workbench,
-        time: 0.0,
-    };
-    // Warm up: fonts take effect, the start screen is drawn.
-    r.frame(Vec::new());
-    r.frame(Vec::new());
+    let mut r = Runner::start();
 
     let t = Instant::now();
     r.workbench.open_path(&path);

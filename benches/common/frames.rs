@@ -26,6 +26,26 @@ pub struct Runner {
 }
 
 impl Runner {
+    /// A workbench on the start screen, warmed up (fonts in effect), for
+    /// an annotator who has given their name (edits are not held up asking).
+    pub fn start() -> Runner {
+        let ctx = egui::Context::default();
+        marginalia::gui::fonts::install(&ctx);
+        let settings = marginalia::gui::settings::Settings {
+            author: "bench".into(),
+            ..Default::default()
+        };
+        let workbench = Workbench::new(settings, Box::new(marginalia::gui::dialogs::ScriptedDialogs::default()));
+        let mut r = Runner {
+            ctx,
+            workbench,
+            time: 0.0,
+        };
+        r.frame(Vec::new());
+        r.frame(Vec::new());
+        r
+    }
+
     /// One frame: `run_ui` and tessellation, timed.
     pub fn frame(&mut self, events: Vec<Event>) -> Duration {
         self.time += 1.0 / 60.0;
