@@ -431,6 +431,11 @@ impl Project {
         self.has_annotation_id(id) || self.relation(id).is_some()
     }
 
+    /// Whether no two annotations (orphans aside) share an id.
+    pub fn annotation_ids_distinct(&self) -> bool {
+        self.live_ids.len() == self.annotations.len()
+    }
+
     /// How many annotations (not orphans) carry `key` in their `meta`.
     pub fn annotations_with_meta(&self, key: &str) -> usize {
         self.meta_keys.get(key).copied().unwrap_or(0)
