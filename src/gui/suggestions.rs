@@ -113,7 +113,7 @@ impl SuggestionState {
         let here = self.open_of(project, doc).len();
         let frame = egui::Frame::group(ui.style()).inner_margin(egui::Margin::symmetric(8, 4));
         frame.show(ui, |ui| {
-            ui.horizontal_wrapped(|ui| {
+            ui.horizontal(|ui| {
                 ui.label(RichText::new("Suggestions").strong());
                 ui.label(format!(
                     "{here} open here · {open} open in {} (counted apart from annotations)",
@@ -155,11 +155,18 @@ impl SuggestionState {
                     }
                 });
             });
+            // Three rows whatever the state, each one line: the text below
+            // does not jump when a suggestion comes into focus.
             let Some(c) = current else {
-                ui.weak(if here > 0 {
-                    "F4 goes to the first, or click a dashed span."
-                } else {
-                    "None in this document: F4 goes to the next document that has some."
+                ui.horizontal(|ui| {
+                    ui.weak(if here > 0 {
+                        "F4 goes to the first, or click a dashed span."
+                    } else {
+                        "None in this document: F4 goes to the next document that has some."
+                    });
+                });
+                ui.horizontal(|ui| {
+                    ui.weak("Accept or reject all of a term, a label or a document: focus a suggestion first.");
                 });
                 return;
             };
@@ -167,7 +174,7 @@ impl SuggestionState {
                 .schema
                 .get(&c.label)
                 .map_or(c.label.as_str(), |l| l.name.as_str());
-            ui.horizontal_wrapped(|ui| {
+            ui.horizontal(|ui| {
                 ui.label(RichText::new(format!("“{}”", shorten(&c.text, 60))).strong());
                 ui.label(format!("→ {label}"));
                 let mut from = c.source.clone();
@@ -190,11 +197,12 @@ impl SuggestionState {
                 }
             });
             if let Some(sizes) = sizes {
-                ui.horizontal_wrapped(|ui| {
+                ui.horizontal(|ui| {
                     ui.weak("Accept all of");
                     for (scope, n) in [Scope::Term, Scope::Label, Scope::Document].into_iter().zip(sizes) {
                         let text = format!("{} ({n})", scope.describe());
-                        let button = ui.small_button(&text).on_hover_text(format!(
+                        let shown = format!("{} ({n})", scope.short());
+                        let button = ui.small_button(&shown).on_hover_text(format!(
                             "Tag the {} of {}, one step",
                             plural(n, "open suggestion"),
                             scope.describe()
@@ -209,8 +217,9 @@ impl SuggestionState {
                     ui.weak("· Reject all of");
                     for (scope, n) in [Scope::Term, Scope::Document].into_iter().zip([sizes[0], sizes[2]]) {
                         let text = format!("{} ({n})", scope.describe());
+                        let shown = format!("{} ({n})", scope.short());
                         let button = ui
-                            .small_button(&text)
+                            .small_button(&shown)
                             .on_hover_text("Rejected, they are not offered again by their sources");
                         button.widget_info(|| {
                             egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Reject all of {text}"))

@@ -26,6 +26,15 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// One word, for a narrow button: "term", "label", "document".
+    pub fn short(self) -> &'static str {
+        match self {
+            Scope::Term => "term",
+            Scope::Label => "label",
+            Scope::Document => "document",
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             Scope::Term => "this term",
