@@ -33,7 +33,7 @@ pub struct AgreeArgs {
     show: usize,
 }
 
-pub fn agree(args: AgreeArgs) -> anyhow::Result<ExitCode> {
+pub fn agree(mut args: AgreeArgs) -> anyhow::Result<ExitCode> {
     let mut projects: Vec<(String, Project)> = Vec::new();
     for path in &args.projects {
         let loaded = persist::load(path)?;
@@ -87,6 +87,15 @@ pub fn agree(args: AgreeArgs) -> anyhow::Result<ExitCode> {
         );
         for (_, p) in &mut projects {
             *p = restrict(p, &docs);
+        }
+        // Scored on the labels it predicts, unless --labels says otherwise:
+        // a model of actors is not charged with the events.
+        if args.labels.is_none() {
+            let mut labels: Vec<String> = model.annotations().iter().map(|a| a.label.clone()).collect();
+            labels.sort_unstable();
+            labels.dedup();
+            eprintln!("on its label(s): {} (--labels to choose)", labels.join(", "));
+            args.labels = Some(labels);
         }
         projects.push((format!("{} [{source}]", args.projects[0].display()), model));
     } else if projects.len() < 2 {

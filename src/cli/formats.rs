@@ -233,21 +233,32 @@ fn import_suggestions(
     importer: &dyn marginalia::formats::Importer,
     into: &std::path::Path,
 ) -> anyhow::Result<ExitCode> {
+    let mut session = super::annotate::open_for_editing(into)?;
     let mut label_map = std::collections::HashMap::new();
     for pair in &args.label_map {
         let (from, to) = pair
             .split_once('=')
             .with_context(|| format!("--label-map {pair:?}: FROM=TO is needed"))?;
-        label_map.insert(from.trim().to_owned(), to.trim().to_owned());
-    }
-    let mut session = super::annotate::open_for_editing(into)?;
-    if let Some((from, to)) = label_map.iter().find(|(_, to)| !session.project().schema.contains(to)) {
-        let known: Vec<&str> = session.project().schema.labels.iter().map(|l| l.id.as_str()).collect();
-        bail!(
-            "--label-map {from}={to}: no label {to:?} in {} (labels: {})",
-            into.display(),
-            known.join(", ")
-        );
+        let (from, to) = (from.trim(), to.trim());
+        // The project's label by id or by name, case aside.
+        let schema = &session.project().schema;
+        let Some(label) = schema
+            .labels
+            .iter()
+            .find(|l| l.id == to || l.id.eq_ignore_ascii_case(to) || l.name.eq_ignore_ascii_case(to))
+        else {
+            let known: Vec<&str> = schema.labels.iter().map(|l| l.id.as_str()).collect();
+            bail!(
+                "--label-map {from}={to}: no label {to:?} in {} (labels: {})",
+                into.display(),
+                known.join(", ")
+            );
+        };
+        if let Some(before) = label_map.insert(from.to_owned(), label.id.clone())
+            && before != label.id
+        {
+            bail!("--label-map maps {from:?} twice (to {before:?} and to {:?})", label.id);
+        }
     }
     let name = match &args.model {
         Some(name) if !name.trim().is_empty() => name.trim().to_owned(),

@@ -40,7 +40,8 @@ pub struct SuggestArgs {
     #[arg(long)]
     dry_run: bool,
     /// Print JSON: {"total", "by_source": {SOURCE: {LABEL: N}}, "stored",
-    /// "accepted", "suggestions": [{"doc", "start", "end", "text", "label",
+    /// "accepted", "rejected_rivals" (other sources' suggestions of other
+    /// boundaries for what was tagged), "suggestions": [{"doc", "start", "end", "text", "label",
     /// "source", "pattern", "entity"}]} (offsets in code points; the
     /// suggestions found now: a span this source offered before, open or
     /// rejected, is not offered again).
@@ -88,7 +89,7 @@ pub fn suggest(args: SuggestArgs) -> anyhow::Result<ExitCode> {
     let found = suggest::suggest(project, &patterns, &source, &keep);
     let counts = suggest::counts(&found);
     let listed: Vec<serde_json::Value> = found.iter().map(suggestion_json).collect();
-    let (mut accepted, mut stored) = (0, 0);
+    let (mut accepted, mut stored, mut rivals) = (0, 0, 0);
     if args.accept_all {
         let mut all = found.clone();
         all.extend(
@@ -101,8 +102,11 @@ pub fn suggest(args: SuggestArgs) -> anyhow::Result<ExitCode> {
         if !all.is_empty() {
             let step = suggest::accept_step(project, &all, &session.author, Timestamp::now())?;
             accepted = step.tagged;
-            session.apply(step.command)?;
-            super::annotate::save(&mut session)?;
+            rivals = step.rivals.len();
+            if step.tagged + step.accepted.len() + step.rivals.len() > 0 {
+                session.apply(step.command)?;
+                super::annotate::save(&mut session)?;
+            }
         }
     } else if !args.dry_run && !found.is_empty() {
         stored = found.len();
@@ -115,6 +119,7 @@ pub fn suggest(args: SuggestArgs) -> anyhow::Result<ExitCode> {
             "by_source": counts,
             "stored": stored,
             "accepted": accepted,
+            "rejected_rivals": rivals,
             "suggestions": listed,
         });
         outln!("{out}");
@@ -140,7 +145,14 @@ pub fn suggest(args: SuggestArgs) -> anyhow::Result<ExitCode> {
         "{} from {} term(s){}",
         marginalia::model::plural(found.len(), "suggestion"),
         patterns.len(),
-        if args.accept_all {
+        if args.accept_all && accepted + rivals == 0 {
+            "; nothing to tag, nothing written".to_owned()
+        } else if args.accept_all && rivals > 0 {
+            format!(
+                "; {accepted} tagged and saved, and {} of other boundaries for the same spans rejected",
+                marginalia::model::plural(rivals, "suggestion")
+            )
+        } else if args.accept_all {
             format!("; {accepted} tagged and saved")
         } else if args.dry_run {
             "; nothing written (--dry-run)".to_owned()

@@ -145,7 +145,7 @@ struct DiffJson<'d> {
     relation_changes: &'d [diff::RelationChange],
     attributes_changed: &'d [diff::AttrChange],
     structure: &'d [diff::StructureChange],
-    /// The suggestion layer: added, removed (accepted or cleared), rejected, reopened.
+    /// The suggestion layer: added, removed (accepted or cleared), rejected, reopened, changed.
     suggestions: diff::SuggestionCounts,
 }
 
@@ -193,11 +193,12 @@ fn print_diff(d: &ProjectDiff, a: &Project, b: &Project, a_name: &str, b_name: &
     let sc = d.suggestions;
     if !sc.is_empty() {
         outln!(
-            "suggestions: {} added, {} removed (accepted or cleared), {} rejected, {} reopened",
+            "suggestions: {} added, {} removed (accepted or cleared), {} rejected, {} reopened, {} changed",
             sc.added,
             sc.removed,
             sc.rejected,
-            sc.reopened
+            sc.reopened,
+            sc.changed
         );
     }
     for l in &d.labels {

@@ -179,6 +179,8 @@ pub struct SuggestionCounts {
     pub rejected: usize,
     /// Rejected in A, open again in B.
     pub reopened: usize,
+    /// The same suggestion with another quoted text, term or entity.
+    pub changed: usize,
 }
 
 impl SuggestionCounts {
@@ -193,6 +195,9 @@ impl SuggestionCounts {
                         (false, true) => out.rejected += 1,
                         (true, false) => out.reopened += 1,
                         _ => {}
+                    }
+                    if (&x.text, &x.pattern, &x.entity) != (&y.text, &y.pattern, &y.entity) {
+                        out.changed += 1;
                     }
                     i += 1;
                     j += 1;

@@ -481,8 +481,12 @@ fn check_suggestions(
 ) {
     let mut previous: Option<&Suggestion> = None;
     for s in project.suggestions() {
-        if let Some(reason) = suggestion_structure(project, docs, previous, s) {
+        if let Some(reason) = suggestion_structure(project, docs, s) {
             problems.push(bad_suggestion(s, reason, true));
+        } else if previous.is_some_and(|p| p.key() == s.key()) {
+            problems.push(bad_suggestion(s, "listed twice".to_owned(), false));
+        } else if s.start >= s.end {
+            problems.push(bad_suggestion(s, "the span is empty or reversed".to_owned(), false));
         } else if let Some(reason) = docs
             .get(s.doc.as_str())
             .filter(|_| !skip_docs.contains(s.doc.as_str()))
@@ -516,23 +520,15 @@ fn bad_suggestion(s: &Suggestion, reason: String, blocking: bool) -> ProblemKind
     }
 }
 
-/// What is wrong with a suggestion, its document's text aside.
-fn suggestion_structure(
-    project: &Project,
-    docs: &HashMap<&str, &Document>,
-    previous: Option<&Suggestion>,
-    s: &Suggestion,
-) -> Option<String> {
-    if previous.is_some_and(|p| p.key() == s.key()) {
-        Some("listed twice".to_owned())
-    } else if !project.schema.contains(&s.label) {
+/// What makes a suggestion break the project: a label or a document it
+/// does not have, an empty source.
+fn suggestion_structure(project: &Project, docs: &HashMap<&str, &Document>, s: &Suggestion) -> Option<String> {
+    if !project.schema.contains(&s.label) {
         Some(format!("label {:?} is not in the schema", s.label))
     } else if s.source.trim().is_empty() {
         Some("its source is empty".to_owned())
     } else if !docs.contains_key(s.doc.as_str()) {
         Some("the document is not in the project".to_owned())
-    } else if s.start >= s.end {
-        Some("the span is empty or reversed".to_owned())
     } else {
         None
     }

@@ -26,8 +26,9 @@ pub struct FromPredictions {
     /// Predictions this source made before (open, rejected or kept as
     /// tagged): not stored again.
     pub already: usize,
-    /// Of those found, how many a person has tagged already (or with
-    /// other boundaries): stored, but not open.
+    /// Of those found, how many overlap an annotation of their label that
+    /// a person made (the same span or other boundaries): stored, but not
+    /// open.
     pub tagged: usize,
     /// Discontinuous predictions, left out (a suggestion is one span).
     pub discontinuous: usize,
@@ -101,9 +102,6 @@ pub fn from_predictions(
             // Kept even where a person tagged the span already (not open,
             // so not offered): the model said it, and `agree
             // --suggestions` gives it the credit.
-            if !project.is_open(&s) {
-                out.tagged += 1;
-            }
             out.found.push(s);
         }
     }
@@ -111,6 +109,7 @@ pub fn from_predictions(
     let before = out.found.len();
     out.found.dedup_by(|a, b| a.key() == b.key());
     out.already += before - out.found.len();
+    out.tagged = out.found.iter().filter(|s| !project.is_open(s)).count();
     out
 }
 

@@ -337,6 +337,10 @@ pub struct Accepted {
     pub accepted: Vec<Suggestion>,
     /// How many annotations the step makes.
     pub tagged: usize,
+    /// Other sources' open suggestions of exactly a span this step tags:
+    /// left in the layer (they were right; `agree --suggestions` counts
+    /// them), no longer open.
+    pub twins: Vec<Suggestion>,
     /// Open suggestions of the same label whose spans overlap what was
     /// tagged (other boundaries for the same thing): rejected in the same
     /// step, so that the same name is never tagged twice.
@@ -374,6 +378,7 @@ pub fn accept_step(
     let mut made: HashMap<(&str, &str), Vec<std::ops::Range<usize>>> = HashMap::new();
     let mut in_list: HashSet<crate::model::SuggestionKey<'_>> = HashSet::new();
     let mut overlapping: Vec<Suggestion> = Vec::new();
+    let mut twins: Vec<Suggestion> = Vec::new();
     // Tagged now, or tagged already: taken out of the layer.
     let mut settled: HashSet<crate::model::SuggestionKey<'_>> = HashSet::new();
     for s in suggestions {
@@ -385,6 +390,12 @@ pub fn accept_step(
             continue;
         }
         let ranges = made.entry((s.doc.as_str(), s.label.as_str())).or_default();
+        if ranges.contains(&s.range()) {
+            // Another source's suggestion of the very span: right too, left
+            // as it is (tagged now, so no longer open).
+            twins.push(s.clone());
+            continue;
+        }
         let overlaps_made = ranges.iter().any(|r| r.start < s.end && s.start < r.end);
         if overlaps_made {
             overlapping.push(s.clone());
@@ -427,15 +438,20 @@ pub fn accept_step(
         .filter(|s| project.suggestion(s.key()).is_some())
         .collect();
     for a in &added {
-        rivals.extend(
-            project
-                .suggestions_of(&a.doc)
-                .iter()
-                .filter(|s| s.label == a.label && s.start < a.end && a.start < s.end)
-                .filter(|s| !in_list.contains(&s.key()) && project.is_open(s))
-                .cloned(),
-        );
+        for s in project
+            .suggestions_of(&a.doc)
+            .iter()
+            .filter(|s| s.label == a.label && s.start < a.end && a.start < s.end)
+            .filter(|s| !in_list.contains(&s.key()) && project.is_open(s))
+        {
+            if s.range() == a.range() {
+                twins.push(s.clone());
+            } else {
+                rivals.push(s.clone());
+            }
+        }
     }
+    twins.retain(|s| project.suggestion(s.key()).is_some());
     rivals.sort_by(|a, b| a.key().cmp(&b.key()));
     rivals.dedup_by(|a, b| a.key() == b.key());
     let tagged = added.len();
@@ -456,6 +472,7 @@ pub fn accept_step(
     }
     Ok(Accepted {
         tagged,
+        twins,
         command: Command::Named {
             what: format!("accept {}", crate::model::plural(suggestions.len(), "suggestion")),
             commands,

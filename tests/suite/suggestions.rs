@@ -472,3 +472,34 @@ fn the_merge_keeps_both_sides_additions_their_acceptances_and_rejections() {
     assert_eq!(layer, [("Aliyev", true), ("Moscow", false)]);
     assert_eq!(merged.project.annotations().len(), 1, "theirs' acceptance");
 }
+
+/// Another source's suggestion of the very span accepted is left as it is
+/// (right too; no longer open), not rejected; the versions' diff counts a
+/// suggestion whose text or entity changed.
+#[test]
+fn a_twin_from_another_source_is_left_and_changed_suggestions_are_counted() {
+    let mut p = one_doc_project("Ilham Aliyev a parlé.");
+    let mine = suggestion(&p, "Ilham Aliyev", "gazetteer:a.tsv");
+    let twin = suggestion(&p, "Ilham Aliyev", "model:x");
+    Command::AddSuggestions(vec![mine.clone(), twin.clone()])
+        .apply(&mut p)
+        .unwrap();
+    let before = p.clone();
+    let step = suggest::accept_step(&p, std::slice::from_ref(&mine), "ana", Timestamp::from_unix(1)).unwrap();
+    assert_eq!(
+        (step.tagged, step.accepted.len(), step.twins.len(), step.rivals.len()),
+        (1, 1, 1, 0)
+    );
+    step.command.apply(&mut p).unwrap();
+    let kept = p.suggestion(twin.key()).expect("left in the layer").clone();
+    assert!(!kept.rejected && !p.is_open(&kept));
+    let model = marginalia::search::predictions::as_annotator(&p, "model:x");
+    assert_eq!(model.annotations().len(), 1, "the model keeps its right answer");
+    // The diff of the layers: one removed (accepted); then a changed text.
+    let counts = marginalia::diff::SuggestionCounts::between(before.suggestions(), p.suggestions());
+    assert_eq!((counts.removed, counts.changed), (1, 0));
+    let mut edited = p.suggestions().to_vec();
+    edited[0].entity = Some("aliyev".into());
+    let counts = marginalia::diff::SuggestionCounts::between(p.suggestions(), &edited);
+    assert_eq!((counts.changed, counts.added, counts.removed), (1, 0, 0));
+}

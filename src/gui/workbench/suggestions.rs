@@ -113,7 +113,11 @@ impl Workbench {
         let before = crate::gui::suggestions::generations(session.project());
         let (command, accepted, rejected) = if accept {
             match suggest::accept_step(session.project(), suggestions, &session.author, Timestamp::now()) {
-                Ok(step) => (step.command, step.accepted, step.rivals),
+                Ok(step) => {
+                    let mut closed = step.accepted;
+                    closed.extend(step.twins);
+                    (step.command, closed, step.rivals)
+                }
                 Err(e) => {
                     self.state.message = Some(format!("Could not accept: {e}"));
                     return;
