@@ -16,7 +16,7 @@ pub struct StatsArgs {
     /// The project file.
     project: PathBuf,
     /// Print `{"documents", "annotations", "by_label", "by_document",
-    /// "by_status", "top_texts", ...}` as JSON (with --by, "by" too).
+    /// "by_status", "top_texts", "suggestions", ...}` as JSON (with --by, "by" too).
     #[arg(long)]
     json: bool,
     /// Group the documents by a metadata field and count annotations per
@@ -112,6 +112,18 @@ struct Stats {
     /// With --by: `{"field", "groups": [{"value", "documents", "annotations", "by_label"}]}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     by: Option<ByJson>,
+    /// The suggestion layer, counted apart from the annotations: `{"open",
+    /// "rejected", "documents", "by_source": {SOURCE: open}}`.
+    suggestions: SuggestionsJson,
+}
+
+#[derive(Serialize)]
+struct SuggestionsJson {
+    open: usize,
+    rejected: usize,
+    /// Documents with an open suggestion.
+    documents: usize,
+    by_source: BTreeMap<String, usize>,
 }
 
 #[derive(Serialize)]
@@ -184,6 +196,13 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|l| (l.id.clone(), figures::top_texts(p, &l.id, args.top)))
         .collect();
+    let counts = marginalia::search::layer::Counts::of(p);
+    let suggestions = SuggestionsJson {
+        open: counts.open,
+        rejected: counts.rejected,
+        documents: counts.documents(),
+        by_source: counts.sources().into_iter().map(|(s, n)| (s.to_owned(), n)).collect(),
+    };
     if args.json {
         let stats = Stats {
             documents: p.documents.len(),
@@ -199,6 +218,7 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
                 field: g.name(),
                 groups,
             }),
+            suggestions,
         };
         outln!("{}", serde_json::to_string_pretty(&stats)?);
         return Ok(ExitCode::SUCCESS);
@@ -222,6 +242,20 @@ pub fn stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
             let name = p.schema.relation_type(kind).map_or(kind.as_str(), |t| t.name.as_str());
             outln!("  {:<24} {:>7}", name, n);
         }
+    }
+    if suggestions.open + suggestions.rejected > 0 {
+        let sources: Vec<String> = suggestions.by_source.iter().map(|(s, n)| format!("{s} {n}")).collect();
+        outln!(
+            "\nsuggestions (apart from the annotations): {} open in {}, {} rejected{}",
+            suggestions.open,
+            marginalia::model::plural(suggestions.documents, "document"),
+            suggestions.rejected,
+            if sources.is_empty() {
+                String::new()
+            } else {
+                format!("; open by source: {}", sources.join(", "))
+            }
+        );
     }
     if !attributes.is_empty() {
         outln!("\nattribute values:");

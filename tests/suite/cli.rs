@@ -197,7 +197,8 @@ fn stats_json_has_the_documented_shape() {
                 "event": [["👨🏻‍🚒", 1]],
                 "claim": [],
                 "actor": [["Ilham Aliyev", 1], ["Հայաստան", 1]]
-            }
+            },
+            "suggestions": {"open": 0, "rejected": 0, "documents": 0, "by_source": {}}
         })
     );
     let o = marginalia(&["stats", p(&f.path)]);

@@ -152,6 +152,14 @@ fn accepted_suggestions_keep_their_source_rejected_ones_are_remembered_per_sourc
             .success()
     );
     let mut project = persist::open(&path).expect("opens");
+    // stats counts them apart from the annotations.
+    let stats = json(&marginalia(&["stats", p(&path), "--json"]));
+    assert_eq!(stats["suggestions"]["open"], project.suggestions().len());
+    assert_eq!(
+        stats["suggestions"]["by_source"]["gazetteer:actors.tsv"],
+        project.suggestions().len()
+    );
+    assert_eq!(stats["annotations"], project.annotations().len());
     // The versions' diff counts the layer's changes.
     let o = marginalia(&["diff", p(&before), p(&path), "--json"]);
     assert_eq!(o.status.code(), Some(1), "they differ: {}", stdout(&o));
