@@ -11,7 +11,7 @@ mod common;
 
 use std::time::Instant;
 
-use common::{ms, seed_texts};
+use common::{corpus_texts, ms, seed_texts, tag_every_de};
 use marginalia::edit::Command;
 use marginalia::model::{Project, Timestamp};
 use marginalia::persist::documents::{collect_files, read_new_document};
@@ -19,7 +19,6 @@ use marginalia::search::{self, Matcher, Query};
 use marginalia::session::Session;
 
 const DOCUMENTS: usize = 10_000;
-const DOC_BYTES: usize = 10 * 1024;
 
 fn line(name: &str, took: f64, target_ms: f64) {
     let verdict = if took <= target_ms { "ok" } else { "OVER TARGET" };
@@ -29,21 +28,13 @@ fn line(name: &str, took: f64, target_ms: f64) {
 fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let corpus = dir.path().join("corpus");
-    // The texts: windows of the sample's texts, each opened by its number
-    // (so that no two are the same), in 100 folders of 100.
-    let seeds = seed_texts().join("\n\n");
-    let chars: Vec<char> = seeds.chars().collect();
     let t = Instant::now();
-    for i in 0..DOCUMENTS {
-        let start = (i * 7919) % (chars.len() - DOC_BYTES);
-        let body: String = chars[start..start + DOC_BYTES].iter().collect();
-        let folder = corpus.join(format!("outlet-{:02}", i % 100));
-        std::fs::create_dir_all(&folder).expect("folder");
-        std::fs::write(
-            folder.join(format!("article-{i:05}.txt")),
-            format!("Article {i}\n\n{body}"),
-        )
-        .expect("write");
+    for (rel, text) in corpus_texts() {
+        let file = corpus.join(rel);
+        if let Some(folder) = file.parent() {
+            std::fs::create_dir_all(folder).expect("folder");
+        }
+        std::fs::write(file, text).expect("write");
     }
     println!(
         "wrote {DOCUMENTS} files in {:.1} s (setup, not measured)",
@@ -71,18 +62,8 @@ fn main() {
 
     // About 500,000 annotations: every whole word "de", tagged.
     let mut session = Session::open(&path).expect("open");
-    let p = session.project();
-    let m = Matcher::new(&Query {
-        pattern: "de".into(),
-        whole_word: true,
-        case_sensitive: true,
-        ..Query::default()
-    })
-    .expect("valid");
     // The 500,000.
-    let hits = search::search(p, &m, &|_| true, &|_| None, 500_000);
-    let tagged = search::tag_hits(p, &hits.hits, "event", false, "bench", Timestamp::now()).expect("tag");
-    let command = tagged.command.expect("hits");
+    let command = tag_every_de(session.project(), 500_000);
     session.apply(command).expect("applies");
     session.save().expect("save");
     let annotations = session.project().annotations().len();
@@ -154,6 +135,7 @@ fn main() {
     // Suggestions from a gazetteer of 10,000 terms: as a real list of
     // actors and places, most never occur (9,800 made-up names) and a
     // few hundred do (two-word phrases of the texts).
+    let seeds = seed_texts().join("\n\n");
     let words: Vec<&str> = seeds
         .split_whitespace()
         .filter(|w| w.chars().all(char::is_alphabetic))

@@ -151,25 +151,57 @@ pub fn changed_copy(p: &Project, one_in: usize, seed: u64, new_ids: u64) -> Proj
     q
 }
 
-/// The corpus issue's size: 10,000 documents of about 10 KB (100 MB of
-/// text, windows of the sample's texts, each opened by its number so that
-/// no two are the same) and `annotations` of them tagged (every whole
-/// word "de", as events), written into `dir` (documents in
-/// `outlet-NN/article-NNNNN.txt`, the project as `corpus.ron`).
-pub fn corpus_project(dir: &Path, annotations: usize) -> PathBuf {
-    use marginalia::model::{Document, Text, Timestamp};
-    use marginalia::search::{self, Matcher, Query};
+/// The corpus issue's texts: 10,000 documents of about 10 KB (100 MB,
+/// windows of the sample's texts, each opened by its number so that no
+/// two are the same), as (path `outlet-NN/article-NNNNN.txt`, text), in
+/// 100 folders of 100.
+pub fn corpus_texts() -> impl Iterator<Item = (String, String)> {
     const DOCUMENTS: usize = 10_000;
     const BYTES: usize = 10 * 1024;
-    let seeds = seed_texts().join("\n\n");
-    let chars: Vec<char> = seeds.chars().collect();
-    let mut project = Project::new("corpus");
-    for i in 0..DOCUMENTS {
+    let chars: Vec<char> = seed_texts().join("\n\n").chars().collect();
+    (0..DOCUMENTS).map(move |i| {
         let start = (i * 7919) % (chars.len() - BYTES);
         let body: String = chars[start..start + BYTES].iter().collect();
-        let rel = format!("outlet-{:02}/article-{i:05}.txt", i % 100);
-        let text = format!("Article {i}\n\n{body}");
-        std::fs::create_dir_all(dir.join(format!("outlet-{:02}", i % 100))).expect("folder");
+        (
+            format!("outlet-{:02}/article-{i:05}.txt", i % 100),
+            format!("Article {i}\n\n{body}"),
+        )
+    })
+}
+
+/// Up to `n` annotations for `project`: every whole word "de", as events,
+/// in one step.
+pub fn tag_every_de(project: &Project, n: usize) -> marginalia::edit::Command {
+    use marginalia::search::{self, Matcher, Query};
+    let m = Matcher::new(&Query {
+        pattern: "de".into(),
+        whole_word: true,
+        case_sensitive: true,
+        ..Query::default()
+    })
+    .expect("valid");
+    let hits = search::search(project, &m, &|_| true, &|_| None, n);
+    let tagged = search::tag_hits(
+        project,
+        &hits.hits,
+        "event",
+        false,
+        "bench",
+        marginalia::model::Timestamp::now(),
+    )
+    .expect("tag");
+    tagged.command.expect("hits")
+}
+
+/// [`corpus_texts`] written into `dir` with a project, `corpus.ron`,
+/// holding `annotations` of [`tag_every_de`].
+pub fn corpus_project(dir: &Path, annotations: usize) -> PathBuf {
+    use marginalia::model::{Document, Text};
+    let mut project = Project::new("corpus");
+    for (i, (rel, text)) in corpus_texts().enumerate() {
+        if let Some(folder) = Path::new(&rel).parent() {
+            std::fs::create_dir_all(dir.join(folder)).expect("folder");
+        }
         std::fs::write(dir.join(&rel), &text).expect("write");
         project.documents.push(Document::new(
             format!("article-{i:05}"),
@@ -178,16 +210,9 @@ pub fn corpus_project(dir: &Path, annotations: usize) -> PathBuf {
             Text::new(text),
         ));
     }
-    let m = Matcher::new(&Query {
-        pattern: "de".into(),
-        whole_word: true,
-        case_sensitive: true,
-        ..Query::default()
-    })
-    .expect("valid");
-    let hits = search::search(&project, &m, &|_| true, &|_| None, annotations);
-    let tagged = search::tag_hits(&project, &hits.hits, "event", false, "bench", Timestamp::now()).expect("tag");
-    tagged.command.expect("hits").apply(&mut project).expect("applies");
+    tag_every_de(&project, annotations)
+        .apply(&mut project)
+        .expect("applies");
     let path = dir.join("corpus.ron");
     marginalia::persist::save(&project, &path).expect("save");
     path

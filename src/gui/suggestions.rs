@@ -27,6 +27,9 @@ pub struct SuggestionState {
     scopes: Option<((u64, u64), Suggestion, [usize; 3])>,
     /// The open suggestions of one document: (document, generations).
     of_doc: Option<(String, (u64, u64), Vec<Suggestion>)>,
+    /// The generations the focus was last found open at (asked several
+    /// times a frame; the answer changes only with them).
+    current_checked: Option<(u64, u64)>,
 }
 
 /// What the cached counts and lists are for.
@@ -68,13 +71,24 @@ impl SuggestionState {
         &self.of_doc.as_ref().expect("just set").2
     }
 
+    /// Puts `s` in focus (or none).
+    pub fn set_focus(&mut self, s: Option<Suggestion>) {
+        self.current = s;
+        self.current_checked = None;
+    }
+
     /// The focus, if it is still open (accepted, rejected or undone away,
     /// it is let go).
     pub fn current_open(&mut self, project: &Project) -> Option<&Suggestion> {
+        let key = generations(project);
         if let Some(c) = &self.current
-            && !project.suggestion(c.key()).is_some_and(|s| project.is_open(s))
+            && self.current_checked != Some(key)
         {
-            self.current = None;
+            if project.suggestion(c.key()).is_some_and(|s| project.is_open(s)) {
+                self.current_checked = Some(key);
+            } else {
+                self.current = None;
+            }
         }
         self.current.as_ref()
     }

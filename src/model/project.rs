@@ -193,6 +193,17 @@ impl Project {
         !overlapped(annotations, longest(annotations), s.range(), &s.label)
     }
 
+    /// The open suggestions of document `doc`, in order: its annotations
+    /// and their longest extent found once (where [`Project::is_open`]
+    /// finds them for each suggestion).
+    pub fn open_suggestions_of<'a>(&'a self, doc: &str) -> impl Iterator<Item = &'a Suggestion> + 'a {
+        let annotations = self.annotations_of(doc);
+        let reach = longest(annotations);
+        self.suggestions_of(doc)
+            .iter()
+            .filter(move |s| !s.rejected && !overlapped(annotations, reach, s.range(), &s.label))
+    }
+
     /// Whether an annotation of `label` overlaps `range` of `doc`.
     pub fn label_overlaps(&self, doc: &str, range: std::ops::Range<usize>, label: &str) -> bool {
         let annotations = self.annotations_of(doc);

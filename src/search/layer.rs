@@ -58,12 +58,7 @@ fn within(s: &Suggestion, focus: &Suggestion, scope: Scope, term: &str) -> bool 
 pub fn in_scope(project: &Project, focus: &Suggestion, scope: Scope) -> Vec<Suggestion> {
     let term = fold_str_for_search(&focus.text);
     if scope == Scope::Document {
-        return project
-            .suggestions_of(&focus.doc)
-            .iter()
-            .filter(|s| project.is_open(s))
-            .cloned()
-            .collect();
+        return project.open_suggestions_of(&focus.doc).cloned().collect();
     }
     project
         .open_suggestions()
@@ -75,12 +70,7 @@ pub fn in_scope(project: &Project, focus: &Suggestion, scope: Scope) -> Vec<Sugg
 /// The open suggestions of document `doc`, in order of position, one per
 /// span and label (two sources suggesting the same are one to decide).
 pub fn open_of(project: &Project, doc: &str) -> Vec<Suggestion> {
-    let mut out: Vec<Suggestion> = project
-        .suggestions_of(doc)
-        .iter()
-        .filter(|s| project.is_open(s))
-        .cloned()
-        .collect();
+    let mut out: Vec<Suggestion> = project.open_suggestions_of(doc).cloned().collect();
     out.dedup_by(|a, b| (a.start, a.end, &a.label) == (b.start, b.end, &b.label));
     out
 }

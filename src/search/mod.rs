@@ -297,9 +297,8 @@ pub fn hit_state(project: &Project, hit: &Hit) -> HitState {
 /// Whether document `doc` has open suggestions (of `label`, if given).
 pub fn has_open_suggestions(project: &Project, doc: &str, label: Option<&str>) -> bool {
     project
-        .suggestions_of(doc)
-        .iter()
-        .any(|s| label.is_none_or(|l| s.label == l) && project.is_open(s))
+        .open_suggestions_of(doc)
+        .any(|s| label.is_none_or(|l| s.label == l))
 }
 
 /// The annotations of a document (sorted by start) with exactly `hit`'s span.

@@ -20,7 +20,7 @@ impl Workbench {
             ..Default::default()
         };
         self.scroll_current_to(s.start);
-        self.state.suggestions.current = Some(s);
+        self.state.suggestions.set_focus(Some(s));
     }
 
     /// F4 / Shift+F4: the next (previous) open suggestion, in this
@@ -55,10 +55,9 @@ impl Workbench {
         let mut same = vec![current.clone()];
         same.extend(
             project
-                .suggestions_of(&current.doc)
-                .iter()
+                .open_suggestions_of(&current.doc)
                 .filter(|s| (s.start, s.end, &s.label) == (current.start, current.end, &current.label))
-                .filter(|s| s.key() != current.key() && project.is_open(s))
+                .filter(|s| s.key() != current.key())
                 .cloned(),
         );
         Some(same)
@@ -82,7 +81,7 @@ impl Workbench {
         match next {
             Some(next) => self.focus_suggestion(next),
             None => {
-                self.state.suggestions.current = None;
+                self.state.suggestions.set_focus(None);
                 if let Some(m) = &mut self.state.message {
                     m.push_str(". No more here: F4 goes to the next document with suggestions");
                 }
@@ -101,7 +100,7 @@ impl Workbench {
         };
         let all = in_scope(project, &focus, scope);
         self.decide(&all, accept);
-        self.state.suggestions.current = None;
+        self.state.suggestions.set_focus(None);
     }
 
     /// One step that accepts (tags) or rejects `suggestions` (open ones).
