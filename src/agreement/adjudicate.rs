@@ -507,7 +507,7 @@ impl Adjudication {
 /// item, so it must be cheap for a gold project of 100,000 annotations:
 /// ids are parsed once and hashed as the random numbers they are.
 struct Provenance<'g> {
-    gold: &'g [Annotation],
+    gold: Vec<&'g Annotation>,
     from_a: IdMap,
     from_b: IdMap,
 }
@@ -560,7 +560,7 @@ impl Hasher for IdHasher {
 
 impl<'g> Provenance<'g> {
     /// Provenance among `annotations` (a whole gold project's, or one document's).
-    fn of(annotations: &'g [Annotation]) -> Provenance<'g> {
+    fn of(annotations: impl IntoIterator<Item = &'g Annotation>) -> Provenance<'g> {
         Provenance::of_sources(annotations, |_| true)
     }
 
@@ -571,7 +571,11 @@ impl<'g> Provenance<'g> {
         Provenance::of_sources(annotations, |id| Some(id) == a || Some(id) == b)
     }
 
-    fn of_sources(annotations: &'g [Annotation], wanted: impl Fn(AnnotationId) -> bool) -> Provenance<'g> {
+    fn of_sources(
+        annotations: impl IntoIterator<Item = &'g Annotation>,
+        wanted: impl Fn(AnnotationId) -> bool,
+    ) -> Provenance<'g> {
+        let annotations: Vec<&'g Annotation> = annotations.into_iter().collect();
         let mut from_a = IdMap::default();
         let mut from_b = IdMap::default();
         for (i, g) in annotations.iter().enumerate() {
@@ -617,7 +621,7 @@ impl<'g> Provenance<'g> {
                 })
                 .map(move |i| (i, y))
         });
-        from_a.chain(from_b).map(|(i, source)| (&self.gold[i as usize], source))
+        from_a.chain(from_b).map(|(i, source)| (self.gold[i as usize], source))
     }
 
     fn ids(&self, item: &Item) -> Vec<AnnotationId> {

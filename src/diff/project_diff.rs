@@ -184,12 +184,15 @@ pub struct SuggestionCounts {
 }
 
 impl SuggestionCounts {
-    /// Between the layers of `a` and `b` (both in key order): one walk.
-    pub fn between(a: &[crate::model::Suggestion], b: &[crate::model::Suggestion]) -> SuggestionCounts {
+    /// Between the layers `a` and `b` (both in key order): one walk.
+    pub fn between<'s>(
+        a: impl IntoIterator<Item = &'s crate::model::Suggestion>,
+        b: impl IntoIterator<Item = &'s crate::model::Suggestion>,
+    ) -> SuggestionCounts {
         let mut out = SuggestionCounts::default();
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() || j < b.len() {
-            match (a.get(i), b.get(j)) {
+        let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+        loop {
+            match (a.peek(), b.peek()) {
                 (Some(x), Some(y)) if x.key() == y.key() => {
                     match (x.rejected, y.rejected) {
                         (false, true) => out.rejected += 1,
@@ -199,24 +202,24 @@ impl SuggestionCounts {
                     if (&x.text, &x.pattern, &x.entity) != (&y.text, &y.pattern, &y.entity) {
                         out.changed += 1;
                     }
-                    i += 1;
-                    j += 1;
+                    a.next();
+                    b.next();
                 }
                 (Some(x), Some(y)) if x.key() < y.key() => {
                     out.removed += 1;
-                    i += 1;
+                    a.next();
                 }
                 (Some(_), None) => {
                     out.removed += 1;
-                    i += 1;
+                    a.next();
                 }
-                _ => {
+                (_, Some(_)) => {
                     out.added += 1;
-                    j += 1;
+                    b.next();
                 }
+                (None, None) => return out,
             }
         }
-        out
     }
 
     pub fn is_empty(&self) -> bool {

@@ -9,16 +9,16 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::model::{Suggestion, SuggestionKey};
 
-fn index(list: &[Suggestion]) -> HashMap<SuggestionKey<'_>, &Suggestion> {
-    list.iter().map(|s| (s.key(), s)).collect()
+fn index<'s>(list: impl IntoIterator<Item = &'s Suggestion>) -> HashMap<SuggestionKey<'s>, &'s Suggestion> {
+    list.into_iter().map(|s| (s.key(), s)).collect()
 }
 
 /// The merged layer, in key order; `keeps` says whether the merged project
 /// still has a suggestion's document and label.
-pub fn merge(
-    base: &[Suggestion],
-    ours: &[Suggestion],
-    theirs: &[Suggestion],
+pub fn merge<'s>(
+    base: impl IntoIterator<Item = &'s Suggestion>,
+    ours: impl IntoIterator<Item = &'s Suggestion>,
+    theirs: impl IntoIterator<Item = &'s Suggestion>,
     keeps: &dyn Fn(&Suggestion) -> bool,
 ) -> Vec<Suggestion> {
     let (b, o, t) = (index(base), index(ours), index(theirs));

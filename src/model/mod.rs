@@ -5,6 +5,7 @@
 
 mod annotation;
 mod attrs;
+mod by_doc;
 mod check;
 mod document;
 mod id_index;
@@ -19,6 +20,7 @@ pub mod words;
 
 pub use annotation::{Annotation, FRAGMENT_JOIN, SortKey, quote};
 pub use attrs::{AttrValue, Attrs, Number, write_attrs_ron, write_ron as write_attr_ron};
+pub use by_doc::{Items, Iter as ItemsIter};
 pub use check::{
     Owner, Problem, ProblemKind, Severity, attribute_problems, check, fragments_ok, is_date, structural_errors,
     text_problems, value_ok,

@@ -1,9 +1,10 @@
 //! The project: schema, documents, annotations and orphans, with its invariants.
 //!
-//! Annotations are kept sorted by [`Annotation::sort_key`] at all times, so
-//! a document's annotations are one contiguous slice (found by binary
-//! search), files are written without sorting, and diffs and merges can walk
-//! two projects in step. Low-level mutators keep that order but do not
+//! Annotations are kept sorted by [`Annotation::sort_key`] at all times,
+//! stored one document at a time ([`super::by_doc`]), so a document's
+//! annotations are one slice, an edit moves only its document's, files are
+//! written without sorting, and diffs and merges can walk two projects in
+//! step. Low-level mutators keep that order but do not
 //! validate: undoable edits go through [`crate::edit::Command`], which
 //! validates first. Relations are kept sorted by [`Relation::sort_key`]
 //! the same way.
@@ -11,6 +12,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::annotation::Annotation;
+use super::by_doc::{ByDoc, Items, Slot};
 use super::document::Document;
 use super::ids::AnnotationId;
 use super::relation::Relation;
@@ -23,7 +25,7 @@ pub struct Project {
     pub name: String,
     pub schema: Schema,
     pub documents: Vec<Document>,
-    annotations: Vec<Annotation>,
+    annotations: ByDoc<Annotation>,
     /// Annotations whose text was deleted when their document changed.
     /// They keep their old offsets and quoted text (which no longer match
     /// the document) until the user deletes them or attaches them to a new
@@ -31,21 +33,21 @@ pub struct Project {
     pub orphans: Vec<Annotation>,
     relations: Vec<Relation>,
     /// The suggestion layer, in [`Suggestion::key`] order.
-    suggestions: Vec<Suggestion>,
+    suggestions: ByDoc<Suggestion>,
     /// Changed whenever the annotations change (the relations, the
     /// suggestions).
     annotations_generation: Generation,
     relations_generation: Generation,
     suggestions_generation: Generation,
-    /// The annotations' ids (not the orphans'), kept with them: whether an
-    /// id is taken is asked at every edit, and building a set of 500,000
-    /// each time would cost 30 ms an edit.
-    live_ids: HashSet<AnnotationId>,
+    /// The annotations' ids (not the orphans'), with their document's
+    /// slot, kept with them: whether an id is taken is asked at every edit
+    /// (building a set of 500,000 each time would cost 30 ms an edit), and
+    /// an annotation is found by id in its document's slot.
+    live_ids: HashMap<AnnotationId, Slot>,
     /// How many annotations carry each `meta` key, kept with them: the
     /// workbench asks after every edit whether any has a merge conflict,
     /// which would otherwise be a pass over every annotation.
     meta_keys: HashMap<String, usize>,
-    annotation_index: super::id_index::IdIndex,
     document_index: DocumentIndex,
     relation_index: super::id_index::IdIndex,
     /// Positions of the relations into each annotation (their `to`).
@@ -99,16 +101,15 @@ impl Project {
             name: name.into(),
             schema: Schema::default_political(),
             documents: Vec::new(),
-            annotations: Vec::new(),
+            annotations: ByDoc::default(),
             orphans: Vec::new(),
             relations: Vec::new(),
-            suggestions: Vec::new(),
+            suggestions: ByDoc::default(),
             annotations_generation: Generation::next(),
             relations_generation: Generation::next(),
             suggestions_generation: Generation::next(),
-            live_ids: HashSet::new(),
+            live_ids: HashMap::new(),
             meta_keys: HashMap::new(),
-            annotation_index: Default::default(),
             document_index: Default::default(),
             relation_index: Default::default(),
             incoming: Default::default(),
@@ -116,17 +117,14 @@ impl Project {
     }
 
     /// Assembles a project, sorting `annotations` into canonical order.
-    pub fn from_parts(
-        name: String,
-        schema: Schema,
-        documents: Vec<Document>,
-        mut annotations: Vec<Annotation>,
-    ) -> Project {
-        annotations.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        annotations.reserve(headroom(annotations.len()));
-        let live_ids = annotations.iter().map(|a| a.id).collect();
+    pub fn from_parts(name: String, schema: Schema, documents: Vec<Document>, annotations: Vec<Annotation>) -> Project {
         let mut meta_keys = HashMap::new();
         count_meta(&mut meta_keys, &annotations, 1);
+        let annotations = ByDoc::from_vec(annotations);
+        let mut live_ids = HashMap::with_capacity(annotations.len());
+        for slot in annotations.every_slot() {
+            live_ids.extend(annotations.in_slot(slot).iter().map(|a| (a.id, slot)));
+        }
         Project {
             name,
             schema,
@@ -134,13 +132,12 @@ impl Project {
             annotations,
             orphans: Vec::new(),
             relations: Vec::new(),
-            suggestions: Vec::new(),
+            suggestions: ByDoc::default(),
             annotations_generation: Generation::next(),
             relations_generation: Generation::next(),
             suggestions_generation: Generation::next(),
             live_ids,
             meta_keys,
-            annotation_index: Default::default(),
             document_index: Default::default(),
             relation_index: Default::default(),
             incoming: Default::default(),
@@ -163,22 +160,21 @@ impl Project {
     }
 
     /// Every suggestion, open and rejected, in key order.
-    pub fn suggestions(&self) -> &[Suggestion] {
-        &self.suggestions
+    pub fn suggestions(&self) -> Items<'_, Suggestion> {
+        self.suggestions.all()
     }
 
     /// The suggestions of document `doc`, open and rejected, in order of
     /// position.
     pub fn suggestions_of(&self, doc: &str) -> &[Suggestion] {
-        let lo = self.suggestions.partition_point(|s| s.doc.as_str() < doc);
-        let hi = lo + self.suggestions[lo..].partition_point(|s| s.doc.as_str() == doc);
-        &self.suggestions[lo..hi]
+        self.suggestions.of(doc)
     }
 
     /// The suggestion with `key`'s document, span, label and source.
     pub fn suggestion(&self, key: SuggestionKey<'_>) -> Option<&Suggestion> {
-        let at = self.suggestions.partition_point(|s| s.key() < key);
-        self.suggestions.get(at).filter(|s| s.key() == key)
+        let of_doc = self.suggestions.of(key.0);
+        let at = of_doc.partition_point(|s| s.key() < key);
+        of_doc.get(at).filter(|s| s.key() == key)
     }
 
     /// Whether `s` is open: not rejected, and no annotation of its label
@@ -214,20 +210,10 @@ impl Project {
     /// annotations found once (where [`Project::is_open`] looks them up
     /// for each suggestion).
     pub fn open_suggestions(&self) -> impl Iterator<Item = &Suggestion> + '_ {
-        let mut doc: &str = "";
-        let mut annotations: &[Annotation] = &[];
-        let mut reach = 0;
-        self.suggestions.iter().filter(move |s| {
-            if s.rejected {
-                return false;
-            }
-            if s.doc != doc {
-                doc = &s.doc;
-                annotations = self.annotations_of(doc);
-                reach = longest(annotations);
-            }
-            !overlapped(annotations, reach, s.range(), &s.label)
-        })
+        self.suggestions
+            .documents()
+            .flat_map(|of_doc| of_doc.first().map(|s| self.open_suggestions_of(&s.doc)))
+            .flatten()
     }
 
     /// Inserts suggestions, keeping key order. Does not validate.
@@ -235,11 +221,9 @@ impl Project {
         self.suggestions_generation = Generation::next();
         if new.len() == 1 {
             let s = new.into_iter().next().expect("one element");
-            let at = self.suggestions.partition_point(|x| x.key() < s.key());
-            self.suggestions.insert(at, s);
+            self.suggestions.insert(s);
         } else {
-            self.suggestions.extend(new);
-            self.suggestions.sort_by(|a, b| a.key().cmp(&b.key()));
+            self.suggestions.extend(new, |_| ());
         }
     }
 
@@ -248,18 +232,19 @@ impl Project {
     pub fn remove_suggestions(&mut self, gone: &[Suggestion]) -> Vec<Suggestion> {
         self.suggestions_generation = Generation::next();
         if let [one] = gone {
-            let at = self.suggestions.partition_point(|x| x.key() < one.key());
-            return match self.suggestions.get(at) {
-                Some(s) if s.key() == one.key() => vec![self.suggestions.remove(at)],
+            let Some(slot) = self.suggestions.slot(&one.doc) else {
+                return Vec::new();
+            };
+            let of_doc = self.suggestions.in_slot(slot);
+            let at = of_doc.partition_point(|x| x.key() < one.key());
+            return match of_doc.get(at) {
+                Some(s) if s.key() == one.key() => self.suggestions.remove_at(slot, at).into_iter().collect(),
                 _ => Vec::new(),
             };
         }
         let keys: HashSet<SuggestionKey<'_>> = gone.iter().map(Suggestion::key).collect();
-        let (removed, kept): (Vec<Suggestion>, Vec<Suggestion>) = std::mem::take(&mut self.suggestions)
-            .into_iter()
-            .partition(|s| keys.contains(&s.key()));
-        self.suggestions = kept;
-        removed
+        let slots = gone.iter().filter_map(|s| self.suggestions.slot(&s.doc)).collect();
+        self.suggestions.remove_where(&slots, |s| keys.contains(&s.key()))
     }
 
     /// Puts the suggestions with the keys of `values` back to these values
@@ -269,8 +254,9 @@ impl Project {
         self.suggestions_generation = Generation::next();
         let mut old = Vec::with_capacity(values.len());
         for v in values {
-            let at = self.suggestions.partition_point(|x| x.key() < v.key());
-            if let Some(slot) = self.suggestions.get_mut(at).filter(|x| x.key() == v.key()) {
+            let of_doc = self.suggestions.of_mut(&v.doc);
+            let at = of_doc.partition_point(|x| x.key() < v.key());
+            if let Some(slot) = of_doc.get_mut(at).filter(|x| x.key() == v.key()) {
                 old.push(std::mem::replace(slot, v.clone()));
             }
         }
@@ -279,12 +265,15 @@ impl Project {
 
     /// Renames a label in every suggestion that carries it.
     pub fn rename_suggestion_label(&mut self, from: &str, to: &str) {
-        if self.suggestions.iter().any(|s| s.label == from) {
+        if self.suggestions.all().iter().any(|s| s.label == from) {
             self.suggestions_generation = Generation::next();
-            for s in self.suggestions.iter_mut().filter(|s| s.label == from) {
-                s.label = to.to_owned();
-            }
-            self.suggestions.sort_by(|a, b| a.key().cmp(&b.key()));
+            self.suggestions.change_all(|s| {
+                let hit = s.label == from;
+                if hit {
+                    s.label = to.to_owned();
+                }
+                hit
+            });
         }
     }
 
@@ -396,25 +385,19 @@ impl Project {
     }
 
     /// All annotations in canonical order.
-    pub fn annotations(&self) -> &[Annotation] {
-        &self.annotations
+    pub fn annotations(&self) -> Items<'_, Annotation> {
+        self.annotations.all()
     }
 
     /// The annotations of document `doc`, in order of position.
     pub fn annotations_of(&self, doc: &str) -> &[Annotation] {
-        let lo = self.annotations.partition_point(|a| a.doc.as_str() < doc);
-        let hi = lo + self.annotations[lo..].partition_point(|a| a.doc.as_str() == doc);
-        &self.annotations[lo..hi]
+        self.annotations.of(doc)
     }
 
-    /// The annotation with `id`.
+    /// The annotation with `id`: looked for among its document's.
     pub fn annotation(&self, id: AnnotationId) -> Option<&Annotation> {
-        let at =
-            self.annotation_index
-                .position(self.annotations_generation.get(), id, self.annotations.len(), || {
-                    Box::new(self.annotations.iter().map(|a| a.id))
-                })?;
-        self.annotations.get(at)
+        let slot = *self.live_ids.get(&id)?;
+        self.annotations.in_slot(slot).iter().find(|a| a.id == id)
     }
 
     /// The document with `id`.
@@ -432,7 +415,12 @@ impl Project {
     /// A set of every annotation id (orphans included), for bulk
     /// membership tests.
     pub fn annotation_ids(&self) -> HashSet<AnnotationId> {
-        self.annotations.iter().chain(&self.orphans).map(|a| a.id).collect()
+        self.annotations
+            .all()
+            .iter()
+            .chain(&self.orphans)
+            .map(|a| a.id)
+            .collect()
     }
 
     /// Whether `id` is an annotation's, an orphan's or a relation's: one id
@@ -454,7 +442,7 @@ impl Project {
 
     /// Whether `id` is an annotation's or an orphan's.
     pub fn has_annotation_id(&self, id: AnnotationId) -> bool {
-        self.live_ids.contains(&id) || self.orphans.iter().any(|o| o.id == id)
+        self.live_ids.contains_key(&id) || self.orphans.iter().any(|o| o.id == id)
     }
 
     /// Every id in use: annotations, orphans and relations (one id space).
@@ -477,9 +465,8 @@ impl Project {
         annotations: Vec<Annotation>,
         orphans: Vec<Annotation>,
     ) -> (Vec<Annotation>, Vec<Annotation>) {
-        let old_annotations = self.annotations_of(doc).to_vec();
         self.annotations_generation = Generation::next();
-        self.annotations.retain(|a| a.doc != doc);
+        let old_annotations = self.annotations.remove_document(doc);
         for a in &old_annotations {
             self.live_ids.remove(&a.id);
         }
@@ -507,32 +494,30 @@ impl Project {
     /// Inserts annotations, keeping canonical order. Does not validate.
     pub fn insert_annotations(&mut self, new: Vec<Annotation>) {
         self.annotations_generation = Generation::next();
-        self.live_ids.extend(new.iter().map(|a| a.id));
         count_meta(&mut self.meta_keys, &new, 1);
         if new.len() == 1 {
             let a = new.into_iter().next().expect("one element");
-            let at = self.annotations.partition_point(|x| x.sort_key() < a.sort_key());
-            self.annotations.insert(at, a);
+            let id = a.id;
+            let slot = self.annotations.insert(a);
+            self.live_ids.insert(id, slot);
         } else {
-            self.annotations.extend(new);
-            self.annotations.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-            self.annotations.reserve(headroom(self.annotations.len()));
+            let placed = self.annotations.extend(new, |a| a.id);
+            self.live_ids.extend(placed);
         }
     }
 
     /// Removes the annotations whose ids are in `ids`, returning them in
     /// canonical order.
     pub fn remove_annotations(&mut self, ids: &HashSet<AnnotationId>) -> Vec<Annotation> {
-        let mut removed = Vec::new();
         self.annotations_generation = Generation::next();
-        self.annotations.retain(|a| {
-            if ids.contains(&a.id) {
-                removed.push(a.clone());
-                false
-            } else {
-                true
-            }
-        });
+        // Only the documents of `ids` are looked in, unless two
+        // annotations share an id (the map knows one of them).
+        let slots = if self.annotation_ids_distinct() {
+            ids.iter().filter_map(|id| self.live_ids.get(id).copied()).collect()
+        } else {
+            self.annotations.every_slot()
+        };
+        let removed = self.annotations.remove_where(&slots, |a| ids.contains(&a.id));
         for a in &removed {
             self.live_ids.remove(&a.id);
         }

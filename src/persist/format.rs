@@ -204,8 +204,13 @@ pub fn to_string(project: &Project) -> String {
     out
 }
 
-fn list<T>(out: &mut String, name: &str, items: &[T], write: fn(&mut String, &T)) {
-    if items.is_empty() {
+fn list<'a, T: 'a, I>(out: &mut String, name: &str, items: I, write: fn(&mut String, &T))
+where
+    I: IntoIterator<Item = &'a T>,
+    I::IntoIter: ExactSizeIterator,
+{
+    let items = items.into_iter();
+    if items.len() == 0 {
         let _ = writeln!(out, "    {name}: [],");
         return;
     }
