@@ -26,6 +26,7 @@ mod filter;
 pub mod layer;
 pub mod predictions;
 pub mod suggest;
+pub mod word_regex;
 
 use crate::edit::{Command, EditError};
 use crate::model::{Annotation, Document, Project, Text, Timestamp, fold_str_for_search};
@@ -66,7 +67,7 @@ pub struct Matcher {
 enum Kind {
     /// The needle as the text is searched: folded unless case matters.
     Literal(String),
-    Regex(regex::Regex),
+    Regex(word_regex::WordRegex),
 }
 
 impl Matcher {
@@ -75,12 +76,8 @@ impl Matcher {
             return Err(SearchError::Empty);
         }
         let kind = if query.regex {
-            let re = regex::RegexBuilder::new(&query.pattern)
-                .case_insensitive(!query.case_sensitive)
-                // A pattern from a user is bounded: no 1 GB automaton.
-                .size_limit(10 << 20)
-                .build()
-                .map_err(|e| SearchError::BadRegex(e.to_string()))?;
+            let re =
+                word_regex::WordRegex::new(&query.pattern, !query.case_sensitive).map_err(SearchError::BadRegex)?;
             Kind::Regex(re)
         } else if query.case_sensitive {
             Kind::Literal(query.pattern.clone())
@@ -140,16 +137,18 @@ impl Matcher {
                 }
             }
             Kind::Regex(re) => {
-                for m in re.find_iter(text.as_str()) {
-                    // An empty match tags nothing.
-                    if m.is_empty() {
-                        continue;
-                    }
-                    if let (Some(start), Some(end)) = (text.char_of_byte(m.start()), text.char_of_byte(m.end()))
+                // An empty match tags nothing: `for_each` leaves them out.
+                let mut cut = false;
+                re.for_each(text.as_str(), |m| {
+                    if let (Some(start), Some(end)) = (text.char_of_byte(m.start), text.char_of_byte(m.end))
                         && keep(start..end, &mut out)
                     {
-                        return (out, true);
+                        cut = true;
                     }
+                    !cut
+                });
+                if cut {
+                    return (out, true);
                 }
             }
         }
