@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::edit::{Command, EditError, History};
 use crate::model::{Problem, Project, Timestamp};
-use crate::persist::history::VersionHistory;
+use crate::persist::history::{Snapshot, VersionHistory};
 use crate::persist::lock::{LockError, ProjectLock};
 use crate::persist::recovery::{self, RecoverySummary};
 use crate::persist::watch::{DiskChange, DiskWatch};
@@ -49,7 +49,11 @@ pub struct Session {
     /// ancestor when another program's version is merged in. Kept as text
     /// and parsed only if a merge happens: a copy of a corpus's project
     /// would cost 130 ms and hundreds of megabytes at every open and save.
-    base: Option<String>,
+    base: Option<std::sync::Arc<String>>,
+    /// Records the version snapshots of saves on a thread, when the
+    /// workbench asks for it ([`Session::record_in_background`]); `None`
+    /// records them in the save (the command line, which exits after).
+    snapshots: Option<persist::snapshots::SnapshotWorker>,
     /// Held from opening to the last save by one-shot editors (the command
     /// line), so that no other program saves in between.
     lock: Option<ProjectLock>,
@@ -72,6 +76,7 @@ impl Session {
             origin: None,
             disk_in_history: false,
             base: None,
+            snapshots: None,
             lock: None,
         }
     }
@@ -110,7 +115,8 @@ impl Session {
     fn loaded(path: &Path, loaded: Loaded, text: String) -> Session {
         Session {
             watch: DiskWatch::new(path, &loaded.project),
-            base: Some(text),
+            base: Some(std::sync::Arc::new(text)),
+            snapshots: None,
             lock: None,
             project: loaded.project,
             path: Some(path.to_owned()),
@@ -239,6 +245,9 @@ impl Session {
     /// disk, unless `overwrite`.
     pub fn save_version(&mut self, overwrite: bool, message: &str) -> Result<(), SessionError> {
         let path = self.path.clone().ok_or(SessionError::NoPath)?;
+        // The snapshots of earlier saves first: they are recorded under
+        // the lock this save takes, and before this one's.
+        self.wait_for_snapshots();
         // Checked and written under the lock: no other program can save
         // between the check and the rename.
         let _lock = self.lock_for_save(&path)?;
@@ -251,8 +260,7 @@ impl Session {
         self.record_found(&path, unknown);
         let text = persist::save::save_text(&self.project, &path)?;
         self.after_save(&path);
-        self.record_history(&path, &text, message);
-        self.base = Some(text);
+        self.record_history(&path, text, message);
         Ok(())
     }
 
@@ -268,11 +276,58 @@ impl Session {
 
     /// Snapshots the saved text in the version history. A failure is kept
     /// as a warning: the project itself is saved.
-    fn record_history(&mut self, path: &Path, text: &str, message: &str) {
-        let history = VersionHistory::of(path);
-        if let Err(e) = history.record(text, &self.project, &self.author, message, Timestamp::now()) {
-            self.history_warning = Some(format!("the version history could not be updated: {e}"));
-            self.disk_in_history = false;
+    /// The text becomes the merge base.
+    fn record_history(&mut self, path: &Path, text: String, message: &str) {
+        let text = std::sync::Arc::new(text);
+        let snapshot = Snapshot::of(text.clone(), &self.project, &self.author, message, Timestamp::now());
+        self.base = Some(text);
+        match &mut self.snapshots {
+            // Not while the session holds the lock: the worker takes it.
+            Some(worker) if self.lock.is_none() => worker.submit(path.to_owned(), snapshot),
+            _ => {
+                if let Err(e) = VersionHistory::of(path).record_snapshot(&snapshot) {
+                    self.snapshot_failed(e.to_string());
+                }
+            }
+        }
+    }
+
+    fn snapshot_failed(&mut self, why: String) {
+        self.history_warning = Some(format!("the version history could not be updated: {why}"));
+        self.disk_in_history = false;
+    }
+
+    /// From now on, saves return once the project file is written, and
+    /// their version snapshots are recorded on a thread, in order (see
+    /// [`persist::snapshots`]). [`Session::poll_snapshots`] tells how they
+    /// went.
+    pub fn record_in_background(&mut self) {
+        if self.snapshots.is_none() {
+            self.snapshots = Some(persist::snapshots::SnapshotWorker::default());
+        }
+    }
+
+    /// Snapshots of saves not yet recorded.
+    pub fn snapshots_pending(&self) -> usize {
+        self.snapshots.as_ref().map_or(0, |w| w.pending())
+    }
+
+    /// Takes a warning for a snapshot recorded in the background that
+    /// failed since the last call, without waiting.
+    pub fn poll_snapshots(&mut self) -> Option<String> {
+        let failed = self.snapshots.as_mut().map(|w| w.poll()).unwrap_or_default();
+        for why in failed {
+            self.snapshot_failed(why);
+        }
+        self.history_warning.take()
+    }
+
+    /// Waits until every snapshot queued is recorded (a failure is kept
+    /// for [`Session::take_history_warning`]).
+    pub fn wait_for_snapshots(&mut self) {
+        let failed = self.snapshots.as_mut().map(|w| w.wait()).unwrap_or_default();
+        for why in failed {
+            self.snapshot_failed(why);
         }
     }
 
@@ -309,7 +364,7 @@ impl Session {
         })?;
         let (disk, disk_text) = persist::load::load_keeping_text(&path)?;
         let disk = disk.project;
-        let base = match self.base.as_deref() {
+        let base = match self.base.as_deref().map(String::as_str) {
             Some(text) => persist::load::parse_file_only(text, &path)?,
             None => disk.clone(),
         };
@@ -321,7 +376,7 @@ impl Session {
         self.revision += 1;
         // The disk version is in the merge now: saving over it is no loss.
         self.watch = DiskWatch::new(&path, &disk);
-        self.base = Some(disk_text);
+        self.base = Some(std::sync::Arc::new(disk_text));
         self.disk_in_history = false;
         Ok(merged)
     }
@@ -440,6 +495,7 @@ impl Session {
     }
 
     fn save_as_checked(&mut self, path: &Path, must_be_new: bool) -> Result<(), SessionError> {
+        self.wait_for_snapshots();
         let mut moved = self.project.clone();
         let old_base = self.path.as_ref().or(self.origin.as_ref()).map(|old| base_dir(old));
         let new_base = base_dir(path);
@@ -465,8 +521,7 @@ impl Session {
         self.path = Some(path.to_owned());
         self.revision += 1;
         self.after_save(path);
-        self.record_history(path, &text, "");
-        self.base = Some(text);
+        self.record_history(path, text, "");
         Ok(())
     }
 }

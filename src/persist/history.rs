@@ -47,7 +47,7 @@ use similar::{Algorithm, DiffOp, capture_diff_slices};
 use super::safe_read::{self, MAX_PROJECT_BYTES};
 use super::save::write_atomic;
 use super::state_dir;
-use crate::model::{Project, Timestamp, content_hash};
+use crate::model::{Project, Text, Timestamp, content_hash};
 
 const INDEX: &str = "versions.ron";
 const DELTA_MAGIC: &str = "MARGINALIA-DELTA 1\n";
@@ -283,15 +283,47 @@ impl VersionHistory {
         message: &str,
         now: Timestamp,
     ) -> Result<Option<Version>, HistoryError> {
+        self.record_parts(
+            text,
+            &Snapshot::texts_of(project),
+            project.annotations().len(),
+            author,
+            message,
+            now,
+        )
+    }
+
+    /// Records `snapshot` (what [`VersionHistory::record`] reads of a
+    /// project, taken apart so that it can be recorded on another thread).
+    pub fn record_snapshot(&self, snapshot: &Snapshot) -> Result<Option<Version>, HistoryError> {
+        self.record_parts(
+            &snapshot.text,
+            &snapshot.texts,
+            snapshot.annotations,
+            &snapshot.author,
+            &snapshot.message,
+            snapshot.at,
+        )
+    }
+
+    fn record_parts(
+        &self,
+        text: &str,
+        texts: &[(String, Text)],
+        annotations: usize,
+        author: &str,
+        message: &str,
+        now: Timestamp,
+    ) -> Result<Option<Version>, HistoryError> {
         let mut versions = self.versions()?;
         // Texts first, even when the file equals the newest snapshot: that
         // one may have been recorded without them (a file as found).
-        for doc in &project.documents {
-            if doc.text_matches()
-                && let Some(file) = text_file(&doc.hash)
+        for (hash, text) in texts {
+            if let Some(file) = text_file(hash)
                 && std::fs::symlink_metadata(self.dir.join(&file)).is_err()
+                && text.content_hash() == hash
             {
-                self.write_gz(&file, doc.text.as_str())?;
+                self.write_gz(&file, text.as_str())?;
             }
         }
         let hash = content_hash(text);
@@ -327,7 +359,7 @@ impl VersionHistory {
                     time: now,
                     author: author.to_owned(),
                     message: message.to_owned(),
-                    annotations: project.annotations().len(),
+                    annotations,
                     hash,
                 }
             }
@@ -340,7 +372,7 @@ impl VersionHistory {
                     time: now,
                     author: author.to_owned(),
                     message: message.to_owned(),
-                    annotations: project.annotations().len(),
+                    annotations,
                     hash,
                 }
             }
@@ -368,6 +400,43 @@ impl VersionHistory {
             message: e.to_string(),
         })?;
         self.io(&path, write_atomic(&path, text.as_bytes(), false))
+    }
+}
+
+/// What a version snapshot records of a project: its file's text as
+/// saved, its documents' texts, its annotation count, and who saved it.
+/// The texts are shared, not copied: taking a snapshot of a corpus costs
+/// little, and recording it (compressing, the delta) can run on a thread.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub text: std::sync::Arc<String>,
+    /// (stored hash, text) of each document; only a text that matches its
+    /// hash is recorded (checked when recorded, off the window's thread).
+    pub texts: Vec<(String, Text)>,
+    pub annotations: usize,
+    pub author: String,
+    pub message: String,
+    pub at: Timestamp,
+}
+
+impl Snapshot {
+    pub fn of(text: std::sync::Arc<String>, project: &Project, author: &str, message: &str, at: Timestamp) -> Snapshot {
+        Snapshot {
+            text,
+            texts: Snapshot::texts_of(project),
+            annotations: project.annotations().len(),
+            author: author.to_owned(),
+            message: message.to_owned(),
+            at,
+        }
+    }
+
+    fn texts_of(project: &Project) -> Vec<(String, Text)> {
+        project
+            .documents
+            .iter()
+            .map(|d| (d.hash.clone(), d.text.clone()))
+            .collect()
     }
 }
 

@@ -23,6 +23,7 @@ pub mod recovery;
 pub mod review;
 pub mod safe_read;
 pub mod save;
+pub mod snapshots;
 pub mod state_dir;
 pub mod textfile;
 pub mod versions;

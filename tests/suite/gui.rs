@@ -1670,6 +1670,8 @@ fn save_version_with_note_from_the_keyboard() {
     press(&mut h, Modifiers::NONE, Key::Enter);
     assert!(modal(&h).is_none(), "Enter saves and closes");
     assert!(!h.state().session().unwrap().is_dirty());
+    // The snapshot is recorded on a thread: waited for.
+    h.state_mut().session_mut().unwrap().wait_for_snapshots();
     let versions = VersionHistory::of(&path).versions().unwrap();
     assert_eq!(versions.last().map(|v| v.message.as_str()), Some("before review"));
 }

@@ -242,6 +242,66 @@ fn snapshots_are_addressed_by_number() {
     }
 }
 
+/// The workbench's saves: the file written at once, the snapshots on a
+/// thread, recorded in the order of the saves, and none lost by dropping
+/// the session (quitting) right after a save.
+#[test]
+fn snapshots_recorded_in_the_background_follow_the_saves() {
+    use marginalia::persist::history::VersionHistory;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("d.txt"), TEXT).unwrap();
+    let path = dir.path().join("p.ron");
+    let mut s = Session::new(base());
+    s.save_as(&path).unwrap();
+    s.record_in_background();
+    let mut counts = vec![s.project().annotations().len()];
+    for (i, needle) in ["Le Kremlin", "ont déposé les armes", "Dmitri Peskov"]
+        .iter()
+        .enumerate()
+    {
+        let a = new_annotation(s.project(), "d", span(TEXT, needle), "event", "ana", at(i as i64)).unwrap();
+        s.apply(Command::AddAnnotations(vec![a])).unwrap();
+        s.save().unwrap();
+        // The file is saved when the save returns, whatever the snapshot.
+        assert_eq!(marginalia::persist::open(&path).unwrap(), *s.project());
+        counts.push(s.project().annotations().len());
+    }
+    assert!(
+        s.snapshots_pending() <= 1,
+        "each save waits for the snapshots before it"
+    );
+    let last = std::fs::read_to_string(&path).unwrap();
+    drop(s);
+    let versions = VersionHistory::of(&path).versions().unwrap();
+    assert_eq!(versions.iter().map(|v| v.annotations).collect::<Vec<_>>(), counts);
+    assert_eq!(
+        versions.last().map(|v| v.hash.clone()),
+        Some(marginalia::model::content_hash(&last))
+    );
+}
+
+/// A snapshot that fails on the thread is said (and the file is saved).
+#[test]
+fn a_background_snapshot_that_fails_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = saved_versions(dir.path());
+    std::fs::write(dir.path().join(".marginalia/history/p/versions.ron"), "[ (oops").unwrap();
+    let mut s = Session::open(&path).unwrap();
+    s.record_in_background();
+    let a = new_annotation(s.project(), "d", span(TEXT, "Dmitri Peskov"), "actor", "ana", at(9)).unwrap();
+    s.apply(Command::AddAnnotations(vec![a])).unwrap();
+    s.save().unwrap();
+    s.wait_for_snapshots();
+    assert_eq!(s.snapshots_pending(), 0);
+    let warning = s.poll_snapshots().expect("the failure is said");
+    assert!(
+        warning.contains("the version history could not be updated"),
+        "{warning}"
+    );
+    assert_eq!(s.poll_snapshots(), None, "said once");
+    assert_eq!(marginalia::persist::open(&path).unwrap().annotations().len(), 8);
+}
+
 fn git(dir: &Path, args: &[&str]) {
     let out = Process::new("git").arg("-C").arg(dir).args(args).output().expect("git");
     assert!(

@@ -92,6 +92,12 @@ impl Workbench {
         self.session.as_ref()
     }
 
+    /// The open session, mutably (to wait for its snapshots, as a test
+    /// or a benchmark does).
+    pub fn session_mut(&mut self) -> Option<&mut Session> {
+        self.session.as_mut()
+    }
+
     /// The project, if one is open.
     pub fn project(&self) -> Option<&Project> {
         self.session.as_ref().map(Session::project)
@@ -273,7 +279,9 @@ impl Workbench {
             &self.state.selection,
         ));
         // While the texts are checked, the status bar says how far it is.
-        let checking = self.state.text_check.as_ref().map(|c| c.describe());
+        let checking = self.state.text_check.as_ref().map(|c| c.describe()).or_else(|| {
+            (session.snapshots_pending() > 0).then(|| "Saved; recording the version in the history…".to_owned())
+        });
         panels::status::status_bar(
             ui,
             session,
@@ -649,6 +657,15 @@ impl Workbench {
     /// Autosave of the recovery copy and checks for outside changes.
     fn periodic(&mut self, ctx: &egui::Context) {
         let Some(session) = &mut self.session else { return };
+        // A save returns once the file is written; its version snapshot
+        // follows on a thread (seconds for a corpus).
+        session.record_in_background();
+        if let Some(warning) = session.poll_snapshots() {
+            self.state.message = Some(format!("Saved, but {warning}"));
+        }
+        if session.snapshots_pending() > 0 {
+            ctx.request_repaint_after(Duration::from_millis(250));
+        }
         if let Some(check) = &mut self.state.text_check {
             let found = check.step(session.project(), crate::gui::text_check::FRAME_BUDGET);
             if !found.is_empty() {

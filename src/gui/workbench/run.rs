@@ -219,6 +219,10 @@ impl Workbench {
                 }
             }
             Action::Reanchor(doc) => {
+                // The history may still be recording the last save's texts.
+                if let Some(s) = &mut self.session {
+                    s.wait_for_snapshots();
+                }
                 let old = self.session.as_ref().and_then(|s| {
                     let hash = &s.project().document(&doc)?.hash;
                     crate::persist::history::VersionHistory::of(s.path()?).text(hash)
@@ -245,6 +249,10 @@ impl Workbench {
                 }
             }
             Action::OpenCompare => {
+                // The last save's version listed too.
+                if let Some(s) = &mut self.session {
+                    s.wait_for_snapshots();
+                }
                 let Some(session) = &self.session else { return };
                 let versions = match session.path() {
                     Some(p) => crate::persist::history::VersionHistory::of(p).versions(),
