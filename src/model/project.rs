@@ -193,9 +193,14 @@ impl Project {
     /// and their longest extent found once (where [`Project::is_open`]
     /// finds them for each suggestion).
     pub fn open_suggestions_of<'a>(&'a self, doc: &str) -> impl Iterator<Item = &'a Suggestion> + 'a {
-        let annotations = self.annotations_of(doc);
+        self.open_among(self.suggestions_of(doc))
+    }
+
+    /// The open ones of `of_doc`, one document's suggestions.
+    fn open_among<'a>(&'a self, of_doc: &'a [Suggestion]) -> impl Iterator<Item = &'a Suggestion> + 'a {
+        let annotations = of_doc.first().map_or(&[][..], |s| self.annotations_of(&s.doc));
         let reach = longest(annotations);
-        self.suggestions_of(doc)
+        of_doc
             .iter()
             .filter(move |s| !s.rejected && !overlapped(annotations, reach, s.range(), &s.label))
     }
@@ -210,10 +215,7 @@ impl Project {
     /// annotations found once (where [`Project::is_open`] looks them up
     /// for each suggestion).
     pub fn open_suggestions(&self) -> impl Iterator<Item = &Suggestion> + '_ {
-        self.suggestions
-            .documents()
-            .flat_map(|of_doc| of_doc.first().map(|s| self.open_suggestions_of(&s.doc)))
-            .flatten()
+        self.suggestions.documents().flat_map(|of_doc| self.open_among(of_doc))
     }
 
     /// Inserts suggestions, keeping key order. Does not validate.

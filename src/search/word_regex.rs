@@ -52,11 +52,7 @@ impl WordRegex {
             .map_err(|e| e.to_string())?;
         let build = |hir: &Hir| {
             Regex::builder()
-                .configure(
-                    meta::Config::new()
-                        .nfa_size_limit(Some(SIZE_LIMIT))
-                        .hybrid_cache_capacity(2 * SIZE_LIMIT),
-                )
+                .configure(meta::Config::new().nfa_size_limit(Some(SIZE_LIMIT)))
                 .syntax(syntax::Config::new().case_insensitive(case_insensitive))
                 .build_from_hir(hir)
                 .map_err(|e| e.to_string())
