@@ -245,8 +245,10 @@ impl Session {
     /// disk, unless `overwrite`.
     pub fn save_version(&mut self, overwrite: bool, message: &str) -> Result<(), SessionError> {
         let path = self.path.clone().ok_or(SessionError::NoPath)?;
-        // The snapshots of earlier saves first: they are recorded under
-        // the lock this save takes, and before this one's.
+        // The save's warnings start afresh; the snapshots of earlier saves
+        // are waited for first (under the lock this save takes, and before
+        // this one's), and a failure of theirs is still said.
+        self.history_warning = None;
         self.wait_for_snapshots();
         // Checked and written under the lock: no other program can save
         // between the check and the rename.
@@ -266,9 +268,8 @@ impl Session {
 
     /// Before a save: if `check`, snapshots the file about to be
     /// overwritten when the history lacks it
-    /// ([`VersionHistory::record_found`]). Starts the save's warnings afresh.
+    /// ([`VersionHistory::record_found`]).
     fn record_found(&mut self, path: &Path, check: bool) {
-        self.history_warning = None;
         if check && let Err(e) = VersionHistory::of(path).record_found(path) {
             self.history_warning = Some(format!("the version history could not be updated: {e}"));
         }
@@ -495,6 +496,7 @@ impl Session {
     }
 
     fn save_as_checked(&mut self, path: &Path, must_be_new: bool) -> Result<(), SessionError> {
+        self.history_warning = None;
         self.wait_for_snapshots();
         let mut moved = self.project.clone();
         let old_base = self.path.as_ref().or(self.origin.as_ref()).map(|old| base_dir(old));
