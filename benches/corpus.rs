@@ -149,16 +149,11 @@ fn main() {
         .take(200)
         .chain((0..9_800).map(|i| format!("Nomfictif{i} Prénom{i}")))
         .collect();
-    let patterns: Vec<search::suggest::Pattern> = terms
-        .iter()
-        .map(|t| search::suggest::Pattern {
-            term: t.clone(),
-            label: "actor".into(),
-            entity: None,
-            exact: false,
-        })
-        .collect();
+    // Read from the file's text, as `suggest --gazetteer` does: the read
+    // checks each term against the others.
+    let tsv: String = terms.iter().map(|t| format!("{t}\tactor\n")).collect();
     let t = Instant::now();
+    let patterns = search::suggest::read_gazetteer(&tsv, &project, false).expect("a valid gazetteer");
     let found = search::suggest::suggest(&project, &patterns, "gazetteer", &|_| true);
     line(
         &format!("suggest: {} terms over 100 MB ({} found)", patterns.len(), found.len()),

@@ -29,8 +29,10 @@ pub struct Session {
     path: Option<PathBuf>,
     history: History,
     saved_state: Option<u64>,
-    /// History state last written to the recovery copy.
+    /// History state last written to the recovery copy (or being written).
     recovery_state: Option<u64>,
+    /// Writes the recovery copy on a thread, for the workbench.
+    recovery: recovery::RecoveryWriter,
     problems: Vec<Problem>,
     watch: DiskWatch,
     /// Counts every change to the project, for caches derived from it.
@@ -68,6 +70,7 @@ impl Session {
             history: History::default(),
             saved_state: None,
             recovery_state: None,
+            recovery: recovery::RecoveryWriter::default(),
             problems: Vec::new(),
             watch: DiskWatch::default(),
             revision: 0,
@@ -123,6 +126,7 @@ impl Session {
             history: History::default(),
             saved_state: Some(0),
             recovery_state: Some(0),
+            recovery: recovery::RecoveryWriter::default(),
             problems: loaded.problems,
             revision: 0,
             history_warning: None,
@@ -383,6 +387,9 @@ impl Session {
     }
 
     fn after_save(&mut self, path: &Path) {
+        // A copy still being written would land after the removal below
+        // and be offered back, older than the file, at the next open.
+        let _ = self.recovery.finish();
         self.disk_in_history = true;
         self.saved_state = Some(self.history.state());
         self.recovery_state = self.saved_state;
@@ -449,13 +456,53 @@ impl Session {
     /// see [`Session::write_unsaved_copy`] for a project with no file).
     pub fn write_recovery(&mut self) -> std::io::Result<()> {
         let Some(path) = &self.path else { return Ok(()) };
+        // After the one in progress, which would otherwise overwrite this.
+        let _ = self.recovery.finish();
         recovery::write_recovery(&self.project, path)?;
         self.recovery_state = Some(self.history.state());
         Ok(())
     }
 
+    /// [`Session::write_recovery`] on a thread, from a clone of the
+    /// project: the workbench's 30-second copy, which must not hold up a
+    /// frame. Does nothing while the previous copy is still being written
+    /// (or for a project with no file). A failure is reported by
+    /// [`Session::poll_recovery`], and the copy is tried again.
+    pub fn write_recovery_in_background(&mut self) -> Option<std::io::Error> {
+        let path = self.path.clone()?;
+        if self.recovery.busy() {
+            return None;
+        }
+        let state = self.history.state();
+        let previous = self.recovery.start(self.project.clone(), path, state);
+        self.recovery_state = Some(state);
+        previous.and_then(|outcome| self.recovery_outcome(outcome))
+    }
+
+    /// Why the last recovery copy written on a thread failed, once it has.
+    pub fn poll_recovery(&mut self) -> Option<std::io::Error> {
+        let outcome = self.recovery.poll()?;
+        self.recovery_outcome(outcome)
+    }
+
+    /// Waits for the recovery copy being written, if any.
+    pub fn wait_for_recovery(&mut self) -> Option<std::io::Error> {
+        let outcome = self.recovery.finish()?;
+        self.recovery_outcome(outcome)
+    }
+
+    fn recovery_outcome(&mut self, (state, result): (u64, std::io::Result<()>)) -> Option<std::io::Error> {
+        let e = result.err()?;
+        // Not written: the copy is behind again, to be tried at the next turn.
+        if self.recovery_state == Some(state) {
+            self.recovery_state = None;
+        }
+        Some(e)
+    }
+
     /// Removes the recovery copy (the user discarded the unsaved changes).
     pub fn discard_recovery(&mut self) -> std::io::Result<()> {
+        let _ = self.recovery.finish();
         match &self.path {
             Some(path) => recovery::remove_recovery(path),
             None => Ok(()),
@@ -601,6 +648,10 @@ mod tests {
         s
     }
 
+    fn state_dir_path(project: &Path) -> PathBuf {
+        persist::state_dir::path(project, &["recovery"])
+    }
+
     fn mark_done(s: &mut Session) {
         s.apply(Command::SetStatus {
             doc: "d".into(),
@@ -677,6 +728,42 @@ mod tests {
         after_crash.save().unwrap();
         assert!(after_crash.pending_recovery().is_none());
         assert!(!recovery::recovery_path(&path).exists());
+    }
+
+    #[test]
+    fn recovery_copies_written_on_a_thread_hold_the_state_they_were_started_at() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.ron");
+        let mut s = saved_session(dir.path());
+        mark_done(&mut s);
+        assert!(s.write_recovery_in_background().is_none());
+        assert!(!s.recovery_outdated(), "counted as written while it is written");
+        // Edits made meanwhile do not reach the copy being written: it is
+        // of a clone.
+        s.undo().unwrap();
+        assert!(s.wait_for_recovery().is_none());
+        let copy = recovery::read_recovery(&path).unwrap().expect("written");
+        assert_eq!(copy.project.documents[0].status, Status::Done);
+        assert_eq!(s.project().documents[0].status, Status::Todo);
+        // A save right after starting one leaves no copy behind to be
+        // offered, older than the file, at the next open.
+        mark_done(&mut s);
+        assert!(s.write_recovery_in_background().is_none());
+        s.save().unwrap();
+        assert!(!recovery::recovery_path(&path).exists());
+        // A copy that cannot be written is said once and tried again.
+        s.apply(Command::SetStatus {
+            doc: "d".into(),
+            status: Status::InProgress,
+        })
+        .unwrap();
+        let blocker = state_dir_path(&path);
+        std::fs::remove_dir_all(&blocker).ok();
+        std::fs::write(&blocker, "a file where the folder goes").unwrap();
+        assert!(s.write_recovery_in_background().is_none());
+        assert!(s.wait_for_recovery().is_some(), "the failure is reported");
+        assert!(s.recovery_outdated(), "and the copy is behind again");
+        assert!(s.wait_for_recovery().is_none(), "once");
     }
 
     #[test]

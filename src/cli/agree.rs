@@ -20,6 +20,12 @@ pub struct AgreeArgs {
     /// and F1 against the people's annotations. Without a value, the only source there is.
     #[arg(long, value_name = "SOURCE", num_args = 0..=1, default_missing_value = "")]
     suggestions: Option<String>,
+    /// With --suggestions, the documents the source is scored on: those it has suggestions
+    /// for (a model run on part of the corpus is not charged with the rest), or those and
+    /// every document people tagged with its labels (where it found nothing, it missed
+    /// them), or all.
+    #[arg(long, value_enum, default_value_t = Scope::Suggested, requires = "suggestions")]
+    documents: Scope,
     /// Print {"pairs": [{"a", "b", "overall": {"f1_exact", "f1_overlap", "kappa_char", "alpha_char",
     /// "alpha_u", ...}, "by_label", "by_document", "confusion", "disagreements", ...}], "mean": {...}};
     /// a figure that cannot be computed is null, with its reason under "undefined".
@@ -31,6 +37,13 @@ pub struct AgreeArgs {
     /// Disagreements listed per pair in the text report.
     #[arg(long, default_value_t = 20)]
     show: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Scope {
+    Suggested,
+    Annotated,
+    All,
 }
 
 pub fn agree(mut args: AgreeArgs) -> anyhow::Result<ExitCode> {
@@ -76,27 +89,53 @@ pub fn agree(mut args: AgreeArgs) -> anyhow::Result<ExitCode> {
                 }
             )
         };
-        // Compared on the documents the source said something about: a
-        // model run on a few documents is not charged with the others.
         use marginalia::search::predictions::{as_annotator, documents_of, restrict};
-        let docs = documents_of(first, &source);
-        let model = restrict(&as_annotator(first, &source), &docs);
+        let model = as_annotator(first, &source);
+        // Scored on the labels it predicts, unless --labels says otherwise:
+        // a model of actors is not charged with the events.
+        let labels = match &args.labels {
+            Some(labels) => labels.clone(),
+            None => {
+                let mut labels: Vec<String> = model.annotations().iter().map(|a| a.label.clone()).collect();
+                labels.sort_unstable();
+                labels.dedup();
+                eprintln!("on its label(s): {} (--labels to choose)", labels.join(", "));
+                labels
+            }
+        };
+        let suggested = documents_of(first, &source);
+        let annotated: std::collections::BTreeSet<String> = first
+            .annotations()
+            .iter()
+            .filter(|a| labels.contains(&a.label))
+            .map(|a| a.doc.clone())
+            .collect();
+        let docs = match args.documents {
+            Scope::Suggested => {
+                let missed = annotated.difference(&suggested).count();
+                if missed > 0 {
+                    eprintln!(
+                        "note: {} tagged with these labels {} no suggestions from {source} and {} left out \
+                         (--documents annotated counts what people tagged there as missed)",
+                        marginalia::model::plural(missed, "document"),
+                        if missed == 1 { "has" } else { "have" },
+                        if missed == 1 { "is" } else { "are" },
+                    );
+                }
+                suggested
+            }
+            Scope::Annotated => suggested.union(&annotated).cloned().collect(),
+            Scope::All => first.documents.iter().map(|d| d.id.clone()).collect(),
+        };
         eprintln!(
-            "{source} against the people's annotations, on the {} it has suggestions for",
+            "{source} against the people's annotations, on {}",
             marginalia::model::plural(docs.len(), "document")
         );
+        let model = restrict(&model, &docs);
         for (_, p) in &mut projects {
             *p = restrict(p, &docs);
         }
-        // Scored on the labels it predicts, unless --labels says otherwise:
-        // a model of actors is not charged with the events.
-        if args.labels.is_none() {
-            let mut labels: Vec<String> = model.annotations().iter().map(|a| a.label.clone()).collect();
-            labels.sort_unstable();
-            labels.dedup();
-            eprintln!("on its label(s): {} (--labels to choose)", labels.join(", "));
-            args.labels = Some(labels);
-        }
+        args.labels = Some(labels);
         projects.push((format!("{} [{source}]", args.projects[0].display()), model));
     } else if projects.len() < 2 {
         // A usage error, as clap's own (exit 2).

@@ -291,7 +291,14 @@ fn import_suggestions(
         outln!("{out}");
     } else {
         for doc in &result.unmatched_documents {
-            eprintln!("skipped: document {doc:?}: its text is not one of the project's documents");
+            // An id the input did not give (doc-LINE) says little: the
+            // text's opening says which record it is.
+            let opening = imported
+                .project
+                .document(doc)
+                .map(|d| marginalia::model::shorten(d.text.as_str().trim_start(), 40).replace('\n', " "))
+                .unwrap_or_default();
+            eprintln!("skipped: document {doc:?} ({opening:?}): its text is not one of the project's documents");
         }
         for (label, n) in &result.unknown_labels {
             eprintln!(

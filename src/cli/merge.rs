@@ -102,6 +102,14 @@ fn run(args: &MergeArgs) -> anyhow::Result<ExitCode> {
         t.deduplicated,
         merged.conflicts.len()
     );
+    // The suggestion layer merges too: what theirs brought to ours.
+    let sc = marginalia::diff::SuggestionCounts::between(ours.suggestions(), merged.project.suggestions());
+    if sc != marginalia::diff::SuggestionCounts::default() {
+        eprintln!(
+            "marginalia merge: suggestions from theirs: {} added, {} removed (accepted or cleared), {} rejected, {} reopened, {} changed",
+            sc.added, sc.removed, sc.rejected, sc.reopened, sc.changed
+        );
+    }
     if merged.is_clean() {
         return Ok(ExitCode::SUCCESS);
     }

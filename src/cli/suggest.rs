@@ -63,7 +63,13 @@ pub fn suggest(args: SuggestArgs) -> anyhow::Result<ExitCode> {
         Some(file) => {
             let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
             let csv = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-            let list = suggest::read_gazetteer(&text, project, csv).with_context(|| format!("{}", file.display()))?;
+            let list = suggest::read_gazetteer(&text, project, csv).map_err(|e| {
+                anyhow::anyhow!(
+                    "{} has {}:\n{e}",
+                    file.display(),
+                    marginalia::model::plural(e.0.len(), "problem")
+                )
+            })?;
             let name = file
                 .file_name()
                 .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());

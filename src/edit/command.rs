@@ -511,6 +511,54 @@ impl Command {
 
     /// [`Command::describe`] with label names instead of ids where the
     /// schema has them ("tag “Erevan” as Place", not "as label_2").
+    /// Where in the corpus this command changes something, for the
+    /// workbench to show it after an undo or redo: a document and, when
+    /// the change is at a span, that span's start. Asked of `project` as
+    /// it is (an annotation deleted by the command is found in its inverse).
+    pub fn place(&self, project: &Project) -> Option<(String, Option<usize>)> {
+        let of_annotation = |id: &AnnotationId| project.annotation(*id).map(|a| (a.doc.clone(), Some(a.start)));
+        let of_relation = |id: &AnnotationId| project.relation(*id).and_then(|r| of_annotation(&r.from));
+        match self {
+            Command::AddAnnotations(list) | Command::RestoreAnnotations(list) | Command::RestoreOrphans(list) => {
+                list.first().map(|a| (a.doc.clone(), Some(a.start)))
+            }
+            Command::DeleteAnnotations(ids) | Command::DeleteOrphans(ids) | Command::Relabel { ids, .. } => {
+                ids.iter().find_map(of_annotation)
+            }
+            Command::SetAnnotationAttrs { ids, .. } => ids.iter().find_map(of_annotation),
+            Command::Resize { id, .. } | Command::SetNote { id, .. } | Command::SetFragments { id, .. } => {
+                of_annotation(id)
+            }
+            Command::SetStatus { doc, .. }
+            | Command::SetDocumentAttrs { doc, .. }
+            | Command::SetAnchors { doc, .. } => Some((doc.clone(), None)),
+            Command::AddRelations(list) | Command::RestoreRelations(list) => {
+                list.iter().find_map(|r| of_annotation(&r.from))
+            }
+            Command::DeleteRelations(ids) => ids.iter().find_map(of_relation),
+            Command::SetAttrs { owner, .. } => match owner {
+                Owner::Annotation(id) => of_annotation(id),
+                Owner::Relation(id) => of_relation(id),
+                Owner::Document(doc) => Some((doc.clone(), None)),
+            },
+            Command::AddSuggestions(list) | Command::RemoveSuggestions(list) | Command::RestoreSuggestions(list) => {
+                list.first().map(|s| (s.doc.clone(), Some(s.start)))
+            }
+            Command::Batch(commands) | Command::Named { commands, .. } => {
+                commands.iter().find_map(|c| c.place(project))
+            }
+            Command::AddLabel { .. }
+            | Command::UpdateLabel(_)
+            | Command::RemoveLabel(_)
+            | Command::RenameLabelId { .. }
+            | Command::MoveLabel { .. }
+            | Command::AddDocuments(_)
+            | Command::RemoveDocuments(_)
+            | Command::SetProjectName(_)
+            | Command::SetStructure(_) => None,
+        }
+    }
+
     pub fn describe_in(&self, schema: &crate::model::Schema) -> String {
         let name = |id: &str| schema.get(id).map_or_else(|| id.to_owned(), |l| l.name.clone());
         match self {

@@ -79,6 +79,14 @@ impl History {
         }
     }
 
+    /// Where the last undo (`undone`) or redo changed the project, as
+    /// [`Command::place`] finds it in `project` now: the command or its
+    /// inverse, whichever still names it.
+    pub fn last_place(&self, project: &Project, undone: bool) -> Option<(String, Option<usize>)> {
+        let entry = if undone { self.undone.last() } else { self.done.last() }?;
+        entry.command.place(project).or_else(|| entry.inverse.place(project))
+    }
+
     /// Description of what Undo would undo.
     pub fn undo_description(&self) -> Option<String> {
         self.done.last().map(|e| e.command.describe())

@@ -357,10 +357,15 @@ fn read_record(
         .and_then(Value::as_str)
         .and_then(Status::parse)
         .unwrap_or_default();
-    let spans = match spans_of(obj) {
-        Ok(spans) => spans,
+    let (spans, bad_spans) = match spans_of(obj) {
+        Ok(read) => read,
         Err(reason) => return Ok(Err(reason)),
     };
+    // A malformed span is that span's problem, not the document's: with
+    // --lenient the rest of the record is kept.
+    for reason in bad_spans {
+        problems.report(file, Some(line), reason)?;
+    }
     for (key, what) in [("cats", "document categories"), ("comments", "comments")] {
         if obj.get(key).and_then(Value::as_array).is_some_and(|r| !r.is_empty()) {
             problems.skip(
@@ -540,16 +545,22 @@ fn relations_of(obj: &serde_json::Map<String, Value>) -> Result<Vec<(String, Str
 
 /// A span read, with the id its record gives it (for relations).
 type Read = (Option<String>, NewSpan);
+/// The spans read from one list, and why each malformed item was left out.
+type ReadSpans = (Vec<Read>, Vec<String>);
 
 /// The spans of a record, in the first form it has.
-fn spans_of(obj: &serde_json::Map<String, Value>) -> Result<Vec<Read>, String> {
+/// The record's spans, and why any malformed one was left out (of the
+/// list read; the others are only compared with it).
+fn spans_of(obj: &serde_json::Map<String, Value>) -> Result<ReadSpans, String> {
     // Marginalia writes spans up to three times (`spans` in full, `label`
     // for doccano, `entities` for doccano's relation form): an edit to one
     // that another lacks must not be dropped silently.
     let mut read: Vec<(&str, Vec<Read>)> = Vec::new();
+    let mut bad: Option<Vec<String>> = None;
     for key in ["spans", "label", "labels", "entities"] {
-        if let Some(spans) = spans_under(obj, key)? {
+        if let Some((spans, problems)) = spans_under(obj, key)? {
             read.push((key, spans));
+            bad.get_or_insert(problems);
         }
     }
     // Compared piece by piece: `label` has a triple per fragment.
@@ -576,11 +587,16 @@ fn spans_of(obj: &serde_json::Map<String, Value>) -> Result<Vec<Read>, String> {
             }
         }
     }
-    Ok(read.into_iter().next().map(|(_, spans)| spans).unwrap_or_default())
+    Ok((
+        read.into_iter().next().map(|(_, spans)| spans).unwrap_or_default(),
+        bad.unwrap_or_default(),
+    ))
 }
 
-/// The spans under `key`, if the record has that key.
-fn spans_under(obj: &serde_json::Map<String, Value>, key: &str) -> Result<Option<Vec<Read>>, String> {
+/// The spans under `key`, if the record has that key, and why each
+/// malformed item was left out. The outer error is the record's (not a
+/// list at all).
+fn spans_under(obj: &serde_json::Map<String, Value>, key: &str) -> Result<Option<ReadSpans>, String> {
     let list = match obj.get(key) {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Array(list)) => list,
@@ -598,22 +614,25 @@ fn spans_under(obj: &serde_json::Map<String, Value>, key: &str) -> Result<Option
             ));
         }
     };
-    if key == "spans" {
-        return list.iter().map(span_object).collect::<Result<_, _>>().map(Some);
-    }
-    if list.iter().all(Value::is_string) && !list.is_empty() {
+    if key != "spans" && list.iter().all(Value::is_string) && !list.is_empty() {
         return Err(format!(
             "\"{key}\" holds document labels (text classification), not spans"
         ));
     }
-    list.iter()
-        .map(|item| match item {
+    let (mut spans, mut bad) = (Vec::with_capacity(list.len()), Vec::new());
+    for (k, item) in list.iter().enumerate() {
+        let read = match item {
+            _ if key == "spans" => span_object(item),
             Value::Array(triple) => triple_span(triple).map(|s| (None, s)),
             Value::Object(_) => span_object(item),
-            _ => Err(format!("\"{key}\" items must be [start, end, label] or objects")),
-        })
-        .collect::<Result<_, _>>()
-        .map(Some)
+            _ => Err("items must be [start, end, label] or objects".to_owned()),
+        };
+        match read {
+            Ok(span) => spans.push(span),
+            Err(reason) => bad.push(format!("\"{key}\" item {} left out: {reason}", k + 1)),
+        }
+    }
+    Ok(Some((spans, bad)))
 }
 
 fn number(v: Option<&Value>, what: &str) -> Result<usize, String> {

@@ -9,9 +9,15 @@
 //! ids can name the slot ([`crate::model::Project::annotation`]); the
 //! documents are ordered by id in a map, so that walking the slots in that
 //! order gives the whole list in canonical order ([`Items`]).
+//!
+//! Each slot's vector is shared (`Arc`) and copied only when changed, so
+//! a clone of the project costs one pointer per document, not a copy of
+//! half a million annotations: the workbench hands such a clone to a
+//! thread to write the recovery copy while the user goes on tagging.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet, btree_map};
+use std::sync::Arc;
 
 /// What a [`ByDoc`] holds: an item of one document, ordered within it.
 pub trait InDocument {
@@ -50,7 +56,7 @@ pub type Slot = u32;
 /// empty and listed in `free`.
 #[derive(Clone)]
 pub struct ByDoc<T> {
-    slots: Vec<Vec<T>>,
+    slots: Vec<Arc<Vec<T>>>,
     order: BTreeMap<String, Slot>,
     free: Vec<Slot>,
     len: usize,
@@ -85,11 +91,11 @@ impl<T: InDocument> ByDoc<T> {
         let doc = run.first().map(|x| x.doc().to_owned()).unwrap_or_default();
         let slot = match self.free.pop() {
             Some(s) => {
-                self.slots[s as usize] = run;
+                self.slots[s as usize] = Arc::new(run);
                 s
             }
             None => {
-                self.slots.push(run);
+                self.slots.push(Arc::new(run));
                 Slot::try_from(self.slots.len() - 1).unwrap_or(Slot::MAX)
             }
         };
@@ -113,7 +119,7 @@ impl<T: InDocument> ByDoc<T> {
 
     /// The items of a slot (empty for a freed or unknown one).
     pub fn in_slot(&self, slot: Slot) -> &[T] {
-        self.slots.get(slot as usize).map_or(&[], Vec::as_slice)
+        self.slots.get(slot as usize).map_or(&[], |items| items.as_slice())
     }
 
     /// The items of document `doc`, in order.
@@ -125,13 +131,16 @@ impl<T: InDocument> ByDoc<T> {
     pub fn documents(&self) -> impl Iterator<Item = &[T]> + '_ {
         self.order.values().map(|&s| self.in_slot(s))
     }
+}
 
+/// Changes: a slot shared with a clone is copied first (`Arc::make_mut`).
+impl<T: InDocument + Clone> ByDoc<T> {
     /// Inserts one item in its place, returning its document's slot.
     pub fn insert(&mut self, item: T) -> Slot {
         self.len += 1;
         match self.slot(item.doc()) {
             Some(slot) => {
-                let items = &mut self.slots[slot as usize];
+                let items = Arc::make_mut(&mut self.slots[slot as usize]);
                 let at = items.partition_point(|x| x.canonical(&item) == Ordering::Less);
                 items.insert(at, item);
                 slot
@@ -148,7 +157,7 @@ impl<T: InDocument> ByDoc<T> {
             let keys: Vec<K> = group.iter().map(&key).collect();
             let slot = match group.first().and_then(|x| self.slot(x.doc())) {
                 Some(slot) => {
-                    let items = &mut self.slots[slot as usize];
+                    let items = Arc::make_mut(&mut self.slots[slot as usize]);
                     items.reserve_exact(group.len());
                     items.extend(group);
                     items.sort_by(T::canonical);
@@ -168,7 +177,7 @@ impl<T: InDocument> ByDoc<T> {
         slots.sort_by(|a, b| self.in_slot(*a)[0].doc().cmp(self.in_slot(*b)[0].doc()));
         let mut removed = Vec::new();
         for slot in slots {
-            let items = std::mem::take(&mut self.slots[slot as usize]);
+            let items = self.take_slot(slot);
             let doc = items[0].doc().to_owned();
             let (out, kept): (Vec<T>, Vec<T>) = items.into_iter().partition(|x| gone(x));
             self.len -= out.len();
@@ -180,7 +189,7 @@ impl<T: InDocument> ByDoc<T> {
 
     /// Removes the item of `slot` at `at`.
     pub fn remove_at(&mut self, slot: Slot, at: usize) -> Option<T> {
-        let items = self.slots.get_mut(slot as usize)?;
+        let items = Arc::make_mut(self.slots.get_mut(slot as usize)?);
         if at >= items.len() {
             return None;
         }
@@ -203,7 +212,7 @@ impl<T: InDocument> ByDoc<T> {
         let Some(slot) = self.order.remove(doc) else {
             return Vec::new();
         };
-        let items = std::mem::take(&mut self.slots[slot as usize]);
+        let items = self.take_slot(slot);
         self.free.push(slot);
         self.len -= items.len();
         items
@@ -216,14 +225,20 @@ impl<T: InDocument> ByDoc<T> {
             self.order.remove(doc);
             self.free.push(slot);
         }
-        self.slots[slot as usize] = items;
+        self.slots[slot as usize] = Arc::new(items);
+    }
+
+    /// A slot's items, taken out (copied only if a clone shares them).
+    fn take_slot(&mut self, slot: Slot) -> Vec<T> {
+        let shared = std::mem::take(&mut self.slots[slot as usize]);
+        Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone())
     }
 
     /// Document `doc`'s items, mutably: the caller keeps them in order and
     /// in their document (values change, keys do not).
     pub fn of_mut(&mut self, doc: &str) -> &mut [T] {
         match self.order.get(doc) {
-            Some(&s) => &mut self.slots[s as usize],
+            Some(&s) => Arc::make_mut(&mut self.slots[s as usize]).as_mut_slice(),
             None => &mut [],
         }
     }
@@ -232,13 +247,25 @@ impl<T: InDocument> ByDoc<T> {
     /// to another document), then sorts each changed document again.
     pub fn change_all(&mut self, mut change: impl FnMut(&mut T) -> bool) {
         for &slot in self.order.values() {
-            let items = &mut self.slots[slot as usize];
+            let shared = &mut self.slots[slot as usize];
             let mut changed = false;
-            for item in items.iter_mut() {
-                changed |= change(item);
+            if let Some(items) = Arc::get_mut(shared) {
+                for item in items.iter_mut() {
+                    changed |= change(item);
+                }
+            } else {
+                // A slot a clone shares is copied only when something in
+                // it changes: each item is tried on a copy first.
+                for k in 0..shared.len() {
+                    let mut item = shared[k].clone();
+                    if change(&mut item) {
+                        Arc::make_mut(shared)[k] = item;
+                        changed = true;
+                    }
+                }
             }
             if changed {
-                items.sort_by(T::canonical);
+                Arc::make_mut(shared).sort_by(T::canonical);
             }
         }
     }
@@ -398,7 +425,7 @@ impl<T: InDocument + std::fmt::Debug> std::fmt::Debug for Items<'_, T> {
 
 /// The items of a [`ByDoc`] in canonical order, from both ends.
 pub struct Iter<'a, T> {
-    slots: &'a [Vec<T>],
+    slots: &'a [Arc<Vec<T>>],
     order: btree_map::Values<'a, String, Slot>,
     front: std::slice::Iter<'a, T>,
     back: std::slice::Iter<'a, T>,
@@ -539,6 +566,37 @@ mod tests {
         assert_eq!(by.len(), 1);
         assert_eq!(by.remove_at(a, 0), Some(item("a", 2)));
         assert!(by.all().is_empty() && by.all().first().is_none());
+    }
+
+    #[test]
+    fn a_clone_shares_each_document_until_one_side_changes_it() {
+        let original = ByDoc::from_vec(vec![item("a", 1), item("b", 2), item("c", 3)]);
+        let mut copy = original.clone();
+        let shared = |by: &ByDoc<Item>, doc: &str| by.of(doc).as_ptr();
+        assert_eq!(shared(&original, "a"), shared(&copy, "a"), "no copy made");
+        // Every kind of change leaves the original as it was.
+        copy.insert(item("a", 0));
+        copy.remove_document("b");
+        let c = copy.slot("c").expect("c");
+        copy.remove_at(c, 0);
+        copy.of_mut("a")[1].1 = 7;
+        copy.change_all(|x| {
+            x.1 += 10;
+            true
+        });
+        assert_eq!(listed(&original), [("a".into(), 1), ("b".into(), 2), ("c".into(), 3)]);
+        assert_eq!(listed(&copy), [("a".into(), 10), ("a".into(), 17)]);
+        // An untouched document stays shared; a touched one is copied.
+        let mut again = original.clone();
+        again.change_all(|x| {
+            x.0 == "b" && {
+                x.1 = 5;
+                true
+            }
+        });
+        assert_eq!(shared(&original, "a"), shared(&again, "a"));
+        assert_ne!(shared(&original, "b"), shared(&again, "b"));
+        assert_eq!(listed(&original)[1], ("b".into(), 2));
     }
 
     #[test]

@@ -103,25 +103,43 @@ pub struct Group {
 
 /// Documents grouped by `by`, in order of value ("(none)" last), each
 /// with its annotations per label (every label of the schema, zeros too).
+/// Values are grouped accents and case aside, as the document filter
+/// matches them ("Le Monde" and "le monde" are one outlet), and shown as
+/// most often written.
 pub fn grouped(project: &Project, by: &GroupBy) -> Vec<Group> {
-    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    // Folded value → the group, and each written form's count.
+    let mut groups: BTreeMap<String, (Group, HashMap<String, usize>)> = BTreeMap::new();
     let labels: BTreeMap<String, usize> = project.schema.labels.iter().map(|l| (l.id.clone(), 0)).collect();
     for doc in &project.documents {
         let value = by.group_of(doc);
-        let g = groups.entry(value.clone()).or_insert_with(|| Group {
-            value,
-            by_label: labels.clone(),
-            ..Group::default()
+        let (g, forms) = groups.entry(fold_str_for_search(&value)).or_insert_with(|| {
+            let group = Group {
+                by_label: labels.clone(),
+                ..Group::default()
+            };
+            (group, HashMap::new())
         });
+        *forms.entry(value).or_default() += 1;
         g.documents += 1;
         for a in project.annotations_of(&doc.id) {
             g.annotations += 1;
             *g.by_label.entry(a.label.clone()).or_default() += 1;
         }
     }
-    let odd = groups.remove(NOT_A_DATE);
-    let none = groups.remove(NONE);
-    groups.into_values().chain(odd).chain(none).collect()
+    let odd = groups.remove(&fold_str_for_search(NOT_A_DATE));
+    let none = groups.remove(&fold_str_for_search(NONE));
+    groups
+        .into_values()
+        .chain(odd)
+        .chain(none)
+        .map(|(mut g, forms)| {
+            g.value = forms
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map_or_else(String::new, |(form, _)| form);
+            g
+        })
+        .collect()
 }
 
 /// Documents per status, every status named (zeros too).
@@ -230,6 +248,17 @@ mod tests {
         assert_eq!(values, ["2020", "2023", NONE]);
         let by_status = grouped(&p, &GroupBy::parse("status").unwrap());
         assert_eq!(by_status.iter().map(|g| g.documents).sum::<usize>(), 4);
+        // One outlet however it is typed, named as most often written.
+        let mut p = p;
+        let spellings = ["Le Monde", "le monde", "Le Monde", "LE MONDE"];
+        for (doc, outlet) in p.documents.iter_mut().zip(spellings) {
+            doc.attrs
+                .insert("outlet".into(), crate::model::AttrValue::Text(outlet.into()));
+        }
+        let by_outlet = grouped(&p, &GroupBy::parse("outlet").unwrap());
+        assert_eq!(by_outlet.len(), 1, "{by_outlet:?}");
+        assert_eq!(by_outlet[0].value, "Le Monde");
+        assert_eq!(by_outlet[0].documents, 4);
         assert!(GroupBy::parse("date:week").is_err());
         assert!(GroupBy::parse(":month").is_err());
         assert_eq!(GroupBy::parse("date:month").unwrap().name(), "date:month");

@@ -46,18 +46,47 @@ pub struct GazetteerError {
     pub reason: String,
 }
 
+/// Every problem of a gazetteer file, by line, in file order: the whole
+/// list is fixed in one pass, not one line per try.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GazetteerProblems(pub Vec<GazetteerError>);
+
+/// How many problems a message lists before it only counts the rest.
+const PROBLEMS_SHOWN: usize = 10;
+
+impl std::fmt::Display for GazetteerProblems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (k, problem) in self.0.iter().take(PROBLEMS_SHOWN).enumerate() {
+            if k > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{problem}")?;
+        }
+        if self.0.len() > PROBLEMS_SHOWN {
+            let more = self.0.len() - PROBLEMS_SHOWN;
+            write!(f, "\n… and {more} more problem{}", if more == 1 { "" } else { "s" })?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for GazetteerProblems {}
+
 /// Reads a gazetteer: one term a line, `TERM<TAB>LABEL[<TAB>ENTITY[<TAB>exact]]`
 /// (or the same separated by commas, for a `.csv`). Blank lines and lines
 /// starting with `#` are skipped; a first line `term, label, …` is a
 /// header. Labels must be the project's.
-pub fn read_gazetteer(text: &str, project: &Project, csv: bool) -> Result<Vec<Pattern>, GazetteerError> {
+pub fn read_gazetteer(text: &str, project: &Project, csv: bool) -> Result<Vec<Pattern>, GazetteerProblems> {
     let mut out: Vec<Pattern> = Vec::new();
-    // The line of each pattern, for messages.
-    let mut lines: Vec<usize> = Vec::new();
+    let mut problems: Vec<GazetteerError> = Vec::new();
+    // Each term as matching sees it (folded unless exact), with its line
+    // and label: a term given two labels is refused.
+    let mut seen: HashMap<(bool, String), (usize, String)> = HashMap::new();
     // A byte-order mark (Excel writes one) is not part of the first term.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
+        let mut problem = |reason: String| problems.push(GazetteerError { line, reason });
         let raw = raw.trim_end_matches('\r');
         if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
             continue;
@@ -72,30 +101,26 @@ pub fn read_gazetteer(text: &str, project: &Project, csv: bool) -> Result<Vec<Pa
             continue;
         }
         let (Some(term), Some(label)) = (cell(0), cell(1)) else {
-            return Err(GazetteerError {
-                line,
-                reason: format!(
-                    "a term and a label are needed, separated by {}",
-                    if csv { "a comma" } else { "a tab" }
-                ),
-            });
+            problem(format!(
+                "a term and a label are needed, separated by {}",
+                if csv { "a comma" } else { "a tab" }
+            ));
+            continue;
         };
-        let label = project
+        let Some(label) = project
             .schema
             .labels
             .iter()
             .find(|l| l.id == label || l.name.eq_ignore_ascii_case(label))
             .map(|l| l.id.clone())
-            .ok_or_else(|| GazetteerError {
-                line,
-                reason: format!("{label:?} is not a label of the project"),
-            })?;
+        else {
+            problem(format!("{label:?} is not a label of the project"));
+            continue;
+        };
         let entity = match cell(2) {
             Some(e) if project.schema.entity(e).is_none() => {
-                return Err(GazetteerError {
-                    line,
-                    reason: format!("{e:?} is not an entity of the project's list"),
-                });
+                problem(format!("{e:?} is not an entity of the project's list"));
+                continue;
             }
             e => e.map(str::to_owned),
         };
@@ -103,25 +128,31 @@ pub fn read_gazetteer(text: &str, project: &Project, csv: bool) -> Result<Vec<Pa
             None => false,
             Some(flag) if flag.eq_ignore_ascii_case("exact") => true,
             Some(other) => {
-                return Err(GazetteerError {
-                    line,
-                    reason: format!("the fourth column is `exact` or nothing, not {other:?}"),
-                });
+                problem(format!("the fourth column is `exact` or nothing, not {other:?}"));
+                continue;
             }
         };
         // One term, two labels: which one a match gets would be chance.
-        if let Some((earlier, other)) = out
-            .iter()
-            .enumerate()
-            .find(|(_, p)| p.exact == exact && p.label != label && same_term(&p.term, term, exact))
-            .map(|(k, p)| (lines[k], p.label.clone()))
-        {
-            return Err(GazetteerError {
-                line,
-                reason: format!("{term:?} is also on line {earlier} with the label {other:?}; a term has one label"),
-            });
+        let key = (
+            exact,
+            if exact {
+                term.to_owned()
+            } else {
+                fold_str_for_search(term)
+            },
+        );
+        match seen.get(&key) {
+            Some((earlier, other)) if *other != label => {
+                problem(format!(
+                    "{term:?} is also on line {earlier} with the label {other:?}; a term has one label"
+                ));
+                continue;
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(key, (line, label.clone()));
+            }
         }
-        lines.push(line);
         out.push(Pattern {
             term: term.to_owned(),
             label,
@@ -129,15 +160,10 @@ pub fn read_gazetteer(text: &str, project: &Project, csv: bool) -> Result<Vec<Pa
             exact,
         });
     }
-    Ok(out)
-}
-
-/// True when two terms are one as matching sees them.
-fn same_term(a: &str, b: &str, exact: bool) -> bool {
-    if exact {
-        a == b
+    if problems.is_empty() {
+        Ok(out)
     } else {
-        fold_str_for_search(a) == fold_str_for_search(b)
+        Err(GazetteerProblems(problems))
     }
 }
 
@@ -529,16 +555,43 @@ mod tests {
         assert!(list[2].exact);
         let csv = "\"Pashinyan, Nikol\",actor\n";
         assert_eq!(read_gazetteer(csv, &p, true).unwrap()[0].term, "Pashinyan, Nikol");
-        let e = read_gazetteer("x\tplace\n", &p, false).unwrap_err();
+        let one = |text: &str| {
+            let mut all = read_gazetteer(text, &p, false).unwrap_err().0;
+            assert_eq!(all.len(), 1, "{all:?}");
+            all.remove(0)
+        };
+        let e = one("x\tplace\n");
         assert_eq!(e.line, 1);
         assert!(e.reason.contains("not a label"), "{e}");
-        let e = read_gazetteer("ok\tactor\nnope\n", &p, false).unwrap_err();
+        let e = one("ok\tactor\nnope\n");
         assert_eq!(e.line, 2);
-        let e = read_gazetteer("x\tactor\tputin\n", &p, false).unwrap_err();
+        let e = one("x\tactor\tputin\n");
         assert!(e.reason.contains("not an entity"), "{e}");
-        let e = read_gazetteer("Aliyev\tactor\nALIYEV\tclaim\n", &p, false).unwrap_err();
+        let e = one("Aliyev\tactor\nALIYEV\tclaim\n");
         assert_eq!(e.line, 2);
         assert!(e.reason.contains("also on line 1"), "{e}");
+        // The same term twice with one label is no problem; exact and
+        // folded terms are apart.
+        assert_eq!(
+            read_gazetteer("Aliyev\tactor\nALIYEV\tactor\nAliyev\tclaim\t\texact\n", &p, false)
+                .unwrap()
+                .len(),
+            3
+        );
+        // Every bad line is reported at once, in order, and the message
+        // counts what it does not list.
+        let mut many = String::from("ok\tactor\n");
+        for k in 0..12 {
+            many.push_str(&format!("term{k}\tplace\n"));
+        }
+        many.push_str("lonely\n");
+        let all = read_gazetteer(&many, &p, false).unwrap_err();
+        let lines: Vec<usize> = all.0.iter().map(|e| e.line).collect();
+        assert_eq!(lines, (2..=14).collect::<Vec<_>>());
+        let message = all.to_string();
+        assert_eq!(message.lines().count(), 11, "{message}");
+        assert!(message.ends_with("… and 3 more problems"), "{message}");
+        assert!(message.starts_with("line 2: \"place\" is not a label"), "{message}");
     }
 
     #[test]

@@ -572,6 +572,42 @@ fn doccano_variants_are_read() {
 }
 
 #[test]
+fn a_malformed_span_is_left_out_alone_when_lenient_and_stops_the_import_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pred.jsonl");
+    std::fs::write(
+        &file,
+        r#"{"text": "Bakou accuse Erevan", "label": [[0, 5, "LOC"], [-1, 6, "LOC"], "Erevan", [13, 19, "LOC"]]}"#,
+    )
+    .unwrap();
+    let lenient = ImportOptions {
+        lenient: true,
+        ..ImportOptions::default()
+    };
+    let back = import(Format::Jsonl, std::slice::from_ref(&file), &lenient);
+    let texts: Vec<&str> = back.project.annotations().iter().map(|a| a.text.as_str()).collect();
+    assert_eq!(texts, ["Bakou", "Erevan"], "the document and its good spans are kept");
+    let reasons: Vec<&str> = back.skipped.iter().map(|s| s.reason.as_str()).collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(
+        reasons[0].starts_with("\"label\" item 2 left out: span start"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1].starts_with("\"label\" item 3 left out: items must be"),
+        "{reasons:?}"
+    );
+    assert!(back.skipped.iter().all(|s| s.line == Some(1)));
+    let err = Format::Jsonl
+        .importer()
+        .expect("importable")
+        .import(&[file], &ImportOptions::default(), &Progress::new())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(":1: \"label\" item 2 left out"), "{err}");
+}
+
+#[test]
 fn text_classification_labels_are_not_mistaken_for_spans() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("cls.jsonl");

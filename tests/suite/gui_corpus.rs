@@ -450,6 +450,60 @@ fn suggestions_are_focused_accepted_rejected_and_accepted_by_term_from_the_workb
     assert!(with > 0, "open suggestions are left after the term");
 }
 
+/// Suggestions over one another (a model's and a gazetteer's): a click
+/// focuses the shortest under the pointer, the next click the longer one,
+/// and, with no annotation there, the next goes round to the first again.
+#[test]
+fn clicks_go_through_suggestions_over_one_another() {
+    use marginalia::model::Suggestion;
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    // An untagged stretch of the text: no annotation under the click.
+    let text = project(&h).document(DOC).expect("doc").text.clone();
+    let word = find(&h, "hostilités", 0);
+    assert!(
+        project(&h)
+            .annotations_of(DOC)
+            .iter()
+            .all(|a| a.end <= word.start || a.start >= word.end),
+        "untagged"
+    );
+    let make = |range: Range<usize>, source: &str| Suggestion {
+        doc: DOC.into(),
+        start: range.start,
+        end: range.end,
+        label: "event".into(),
+        text: text.slice(range).expect("in the text").to_owned(),
+        source: source.into(),
+        pattern: String::new(),
+        entity: None,
+        rejected: false,
+    };
+    let short = make(word.start..word.start + 4, "model:a");
+    let long = make(word.clone(), "gazetteer:g.tsv");
+    h.state_mut()
+        .apply(Action::Edit(marginalia::search::suggest::store(vec![
+            short.clone(),
+            long.clone(),
+        ])));
+    settle(&mut h);
+    let focus = |h: &Harness<'_, Workbench>| h.state().state.suggestions.current.as_ref().map(|s| s.start..s.end);
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        click_at(&mut h, word.start + 1, Modifiers::NONE, false);
+        seen.push(focus(&h));
+        // Apart in time, so that no two clicks make a double click.
+        for _ in 0..4 {
+            h.step();
+        }
+    }
+    assert_eq!(
+        seen,
+        [Some(short.range()), Some(long.range()), Some(short.range())],
+        "shortest first, then the longer, then round again"
+    );
+}
+
 /// The workbench opens before the texts are checked, then checks them in
 /// the background: a document changed on disk is reported in the banner
 /// a few frames later, and its tags are not drawn over the new text.
@@ -485,4 +539,53 @@ fn a_changed_document_is_reported_by_the_background_check() {
         "{problems:?}"
     );
     h.get_by_label_contains("text changed: tags not shown until re-anchored");
+}
+
+/// Undo and redo show what they change: an edit made in one document and
+/// undone from another takes the workbench back to the first.
+#[test]
+fn undo_and_redo_go_to_the_document_they_change() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    h.state_mut().apply(Action::SelectDocument(DOC.into()));
+    settle(&mut h);
+    let span = find(&h, "hostilités", 0);
+    let a = marginalia::edit::new_annotation(
+        project(&h),
+        DOC,
+        span,
+        "event",
+        "ana",
+        marginalia::model::Timestamp::now(),
+    )
+    .expect("a tag");
+    h.state_mut()
+        .apply(Action::Edit(marginalia::edit::Command::AddAnnotations(vec![a.clone()])));
+    settle(&mut h);
+    let other = project(&h)
+        .documents
+        .iter()
+        .find(|d| d.id != DOC)
+        .expect("another document")
+        .id
+        .clone();
+    h.state_mut().apply(Action::SelectDocument(other.clone()));
+    settle(&mut h);
+    assert_eq!(h.state().state.current_doc.as_deref(), Some(other.as_str()));
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(project(&h).annotation(a.id).is_none(), "undone");
+    assert_eq!(
+        h.state().state.current_doc.as_deref(),
+        Some(DOC),
+        "shown where it was undone"
+    );
+    h.state_mut().apply(Action::SelectDocument(other));
+    settle(&mut h);
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert!(project(&h).annotation(a.id).is_some(), "redone");
+    assert_eq!(
+        h.state().state.current_doc.as_deref(),
+        Some(DOC),
+        "shown where it was redone"
+    );
 }

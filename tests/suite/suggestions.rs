@@ -406,6 +406,90 @@ fn model_predictions_become_suggestions_with_exact_offsets_and_agree_scores_the_
     assert!(stderr(&o).contains("model:spacy"), "{}", stderr(&o));
 }
 
+#[test]
+fn agree_with_a_model_says_which_documents_it_scores_and_can_count_what_it_missed() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    let a = "Ilham Aliyev met Nikol Pashinyan.";
+    let b = "Nikol Pashinyan spoke.";
+    std::fs::write(docs.join("a.txt"), a).unwrap();
+    std::fs::write(docs.join("b.txt"), b).unwrap();
+    std::fs::write(docs.join("c.txt"), "Nothing here.").unwrap();
+    let path = dir.path().join("p.ron");
+    assert!(marginalia(&["new", p(&path), p(&docs)]).status.success());
+    // People tagged Pashinyan in a and in b.
+    for (doc, text) in [("a", a), ("b", b)] {
+        let r = common::span(text, "Nikol Pashinyan");
+        let o = marginalia(&[
+            "annotate",
+            p(&path),
+            "--doc",
+            doc,
+            "--start",
+            &r.start.to_string(),
+            "--end",
+            &r.end.to_string(),
+            "--label",
+            "actor",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    // The model saw only a: Pashinyan (right) and Aliyev (not tagged).
+    let pred = dir.path().join("ner.jsonl");
+    std::fs::write(
+        &pred,
+        serde_json::json!({"text": a, "label": [[0, 12, "actor"], [17, 32, "actor"]]}).to_string()
+            + "\n"
+            + &serde_json::json!({"text": "Not in the\nproject", "label": [[0, 3, "actor"]]}).to_string(),
+    )
+    .unwrap();
+    let o = marginalia(&[
+        "import",
+        "--format",
+        "jsonl",
+        p(&pred),
+        "--as-suggestions",
+        "--into",
+        p(&path),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("skipped: document \"doc-2\" (\"Not in the project\"): its text is not"),
+        "{}",
+        stderr(&o)
+    );
+    let f1 = |extra: &[&str]| {
+        let mut args = vec!["agree", p(&path), "--suggestions", "--json"];
+        args.extend_from_slice(extra);
+        let o = marginalia(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        (
+            json(&o)["pairs"][0]["overall"]["f1_exact"].as_f64().unwrap(),
+            stderr(&o),
+        )
+    };
+    // On the one document it has suggestions for: P 1/2, R 1.
+    let (scoped, said) = f1(&[]);
+    assert!((scoped - 2.0 / 3.0).abs() < 1e-9, "{scoped}");
+    assert!(said.contains("on 1 document"), "{said}");
+    assert!(
+        said.contains("1 document tagged with these labels has no suggestions from model:ner and is left out"),
+        "{said}"
+    );
+    // Counting b, where it found nothing: P 1/2, R 1/2.
+    let (annotated, said) = f1(&["--documents", "annotated"]);
+    assert!((annotated - 0.5).abs() < 1e-9, "{annotated}");
+    assert!(said.contains("on 2 documents"), "{said}");
+    assert!(!said.contains("left out"), "{said}");
+    let (all, said) = f1(&["--documents", "all"]);
+    assert!((all - 0.5).abs() < 1e-9, "{all}");
+    assert!(said.contains("on 3 documents"), "{said}");
+    // The choice means nothing without a source.
+    let o = marginalia(&["agree", p(&path), p(&path), "--documents", "all"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
 fn one_doc_project(text: &str) -> Project {
     let mut p = Project::new("t");
     p.documents.push(Document::new("d", "D", "d.txt", Text::new(text)));
@@ -479,6 +563,23 @@ fn the_merge_keeps_both_sides_additions_their_acceptances_and_rejections() {
         .collect();
     assert_eq!(layer, [("Aliyev", true), ("Moscow", false)]);
     assert_eq!(merged.project.annotations().len(), 1, "theirs' acceptance");
+    // The merge driver says what theirs did to the layer.
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str| dir.path().join(format!("{name}.ron"));
+    for (name, project) in [("base", &base), ("ours", &ours), ("theirs", &theirs)] {
+        persist::save(project, &file(name)).unwrap();
+    }
+    std::fs::write(dir.path().join("d.txt"), "Aliyev met Pashinyan in Moscow.").unwrap();
+    let (b, o, t, out) = (file("base"), file("ours"), file("theirs"), file("out"));
+    let run = marginalia(&["merge", p(&b), p(&o), p(&t), "-o", p(&out)]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains(
+            "suggestions from theirs: 0 added, 1 removed (accepted or cleared), 0 rejected, 0 reopened, 0 changed"
+        ),
+        "{}",
+        stderr(&run)
+    );
 }
 
 /// Another source's suggestion of the very span accepted is left as it is

@@ -731,6 +731,11 @@ impl DocumentView {
         let painter = ui.painter().clone();
         self.painted.clear();
         let visuals = ui.visuals().clone();
+        // Matches and suggestions are sorted by start: each block paints
+        // the window of them that can reach it, not the whole list (a
+        // long document can hold 100,000 of either).
+        let longest_match = input.matches.iter().map(|m| m.len()).max().unwrap_or(0);
+        let longest_suggestion = input.suggestions.iter().map(|s| s.end - s.start).max().unwrap_or(0);
         for b in lo..hi {
             let Some(cached) = self.cache.get(&b) else { continue };
             let galley = &cached.layout.galley;
@@ -747,8 +752,11 @@ impl DocumentView {
                     painter.rect_filled(r.translate(min.to_vec2()).expand(1.0), 3.0, o.fill);
                 }
             }
-            for (i, m) in input.matches.iter().enumerate() {
-                if m.end <= block.start || m.start >= block.text_end.max(block.start + 1) {
+            let reach = block.start..block.text_end.max(block.start + 1);
+            let window = sorted_window(input.matches, |m| m.start, longest_match, &reach);
+            for (i, m) in input.matches[window.clone()].iter().enumerate() {
+                let i = i + window.start;
+                if m.end <= reach.start {
                     continue;
                 }
                 let fill = if Some(i) == input.current_match {
@@ -780,7 +788,8 @@ impl DocumentView {
                 painter.add(s);
             }
             if input.doc.text_matches() {
-                paint_suggestions(&painter, galley, &block, min, input);
+                let window = sorted_window(input.suggestions, |s| s.start, longest_suggestion, &reach);
+                paint_suggestions(&painter, galley, &block, min, input, window);
             }
         }
         let selected = selection
@@ -1037,19 +1046,32 @@ impl DocumentView {
                         // pointer is shorter (the innermost wins) or the
                         // suggestion is in focus already (a second click
                         // goes on to the annotations, as for nested ones).
-                        let suggestion = input
+                        // Several suggestions under the pointer (two sources,
+                        // or nested terms): each click takes the next,
+                        // shortest first, and after the last goes on to the
+                        // annotations (or round again when there are none).
+                        let mut here: Vec<&crate::model::Suggestion> = input
                             .suggestions
                             .iter()
                             .filter(|s| s.start <= cp && cp < s.end)
-                            .min_by_key(|s| s.end - s.start);
+                            .collect();
+                        here.sort_by(|a, b| (a.end - a.start).cmp(&(b.end - b.start)).then(a.key().cmp(&b.key())));
                         let innermost = under
                             .first()
                             .and_then(|id| placed(input).iter().find(|a| a.id == *id))
                             .map(|a| a.len());
-                        if let Some(s) = suggestion
-                            && input.current_suggestion.is_none_or(|c| c.key() != s.key())
-                            && innermost.is_none_or(|len| s.end - s.start <= len)
-                        {
+                        let focused = input
+                            .current_suggestion
+                            .and_then(|c| here.iter().position(|s| s.key() == c.key()));
+                        let suggestion = match focused {
+                            Some(i) if i + 1 == here.len() && under.is_empty() => here.first().copied(),
+                            Some(i) => here.get(i + 1).copied(),
+                            None => here
+                                .first()
+                                .copied()
+                                .filter(|s| innermost.is_none_or(|len| s.end - s.start <= len)),
+                        };
+                        if let Some(s) = suggestion {
                             selection.annotation = None;
                             actions.push(Action::FocusSuggestion(s.clone()));
                         } else {
@@ -1332,10 +1354,31 @@ fn char_at_screen(
 
 /// The open suggestions over `block`: a dashed outline in the label's
 /// colour; the one in focus tinted and outlined in full.
-fn paint_suggestions(painter: &egui::Painter, galley: &egui::Galley, block: &Block, min: Pos2, input: &ViewInput<'_>) {
-    let end = block.text_end.max(block.start + 1);
-    for s in input.suggestions {
-        if s.end <= block.start || s.start >= end {
+/// The indices of `sorted` (by `start_of`) whose items may overlap
+/// `range`: those starting before its end, and not so early that even
+/// the `longest` item would end before its start.
+fn sorted_window<T>(
+    sorted: &[T],
+    start_of: impl Fn(&T) -> usize,
+    longest: usize,
+    range: &Range<usize>,
+) -> Range<usize> {
+    let from = sorted.partition_point(|t| start_of(t).saturating_add(longest) <= range.start);
+    let to = sorted.partition_point(|t| start_of(t) < range.end);
+    from..to.max(from)
+}
+
+fn paint_suggestions(
+    painter: &egui::Painter,
+    galley: &egui::Galley,
+    block: &Block,
+    min: Pos2,
+    input: &ViewInput<'_>,
+    window: Range<usize>,
+) {
+    let candidates = &input.suggestions[window];
+    for (k, s) in candidates.iter().enumerate() {
+        if s.end <= block.start {
             continue;
         }
         let colour = input
@@ -1344,8 +1387,16 @@ fn paint_suggestions(painter: &egui::Painter, galley: &egui::Galley, block: &Blo
             .get(&s.label)
             .map_or(Color32::GRAY, |l| label_colour(l.colour));
         let current = input.current_suggestion.is_some_and(|c| c.key() == s.key());
+        // Suggestions over one another (a gazetteer's "Nikol Pashinyan"
+        // and a model's "Pashinyan") are drawn a little apart, so that
+        // two dashed outlines never merge into what looks like the focus.
+        let depth = candidates[k.saturating_sub(8)..k]
+            .iter()
+            .filter(|o| o.end > s.start)
+            .count()
+            .min(3) as f32;
         for r in range_rects(galley, local(&s.range(), block)) {
-            let r = r.translate(min.to_vec2()).expand(1.5);
+            let r = r.translate(min.to_vec2()).expand(1.5 + 2.5 * depth);
             if current {
                 painter.rect_filled(r, 2.0, colour.gamma_multiply(0.25));
                 painter.rect_stroke(r, 2.0, Stroke::new(2.0, colour), StrokeKind::Outside);

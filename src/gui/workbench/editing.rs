@@ -155,12 +155,35 @@ impl Workbench {
         let before = self.review_item_states();
         let Some(s) = &mut self.session else { return };
         let result = if undo { s.undo() } else { s.redo() };
+        // Where the change is, to show it: an undo in another document
+        // (or far down this one) must not change what is not on screen.
+        let place = match &result {
+            Ok(Some(_)) => s.history().last_place(s.project(), undo),
+            _ => None,
+        };
         self.state.message = Some(match result {
             Ok(Some(what)) => format!("{} {what}", if undo { "Undid" } else { "Redid" }),
             Ok(None) => format!("Nothing to {}", if undo { "undo" } else { "redo" }),
             Err(e) => format!("Could not {}: {e}", if undo { "undo" } else { "redo" }),
         });
         self.drop_stale_selection();
+        if let Some((doc, cp)) = place
+            && self.project().is_some_and(|p| p.document(&doc).is_some())
+        {
+            let moved = self.state.current_doc.as_deref() != Some(doc.as_str());
+            if moved {
+                self.apply(Action::SelectDocument(doc));
+            }
+            if let Some(cp) = cp
+                && (moved
+                    || self
+                        .current_view()
+                        .and_then(|v| v.visible_range())
+                        .is_none_or(|r| !r.contains(&cp)))
+            {
+                self.scroll_current_to(cp);
+            }
+        }
         if let (Some(before), Some(after)) = (before, self.review_item_states())
             && let Some(changed) = before.iter().zip(&after).position(|(b, a)| b != a)
         {

@@ -683,13 +683,21 @@ impl Workbench {
                 ctx.request_repaint();
             }
         }
+        let mut failed = session.poll_recovery();
         if self.last_autosave.elapsed() >= AUTOSAVE_INTERVAL {
             self.last_autosave = Instant::now();
-            if session.recovery_outdated()
-                && let Err(e) = write_recovery(session, &self.settings, &mut self.unsaved_copy)
-            {
-                self.state.message = Some(format!("Could not write the recovery copy: {e}"));
+            if session.recovery_outdated() {
+                // On a thread beside the file; a project with no file yet
+                // (small: a review's gold copy) is written here.
+                failed = failed.or(if session.path().is_some() {
+                    session.write_recovery_in_background()
+                } else {
+                    write_recovery(session, &self.settings, &mut self.unsaved_copy).err()
+                });
             }
+        }
+        if let Some(e) = failed {
+            self.state.message = Some(format!("Could not write the recovery copy: {e}"));
         }
         if self.last_disk_check.elapsed() >= DISK_CHECK_INTERVAL {
             self.last_disk_check = Instant::now();

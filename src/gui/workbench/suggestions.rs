@@ -162,7 +162,12 @@ impl Workbench {
         let csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
         let patterns = match suggest::read_gazetteer(&text, project, csv) {
             Ok(p) => p,
-            Err(e) => return self.error("Could not read the gazetteer", format!("{}: {e}", path.display())),
+            Err(e) => {
+                return self.error(
+                    "Could not read the gazetteer",
+                    format!("{} has {}:\n{e}", path.display(), plural(e.0.len(), "problem")),
+                );
+            }
         };
         let name = path
             .file_name()
