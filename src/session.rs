@@ -479,6 +479,21 @@ impl Session {
         previous.and_then(|outcome| self.recovery_outcome(outcome))
     }
 
+    /// Removes a recovery copy that holds undone work: after undoing back
+    /// to the saved state, the copy written meanwhile would be offered
+    /// back at the next open as unsaved work.
+    pub fn drop_recovery_if_clean(&mut self) -> std::io::Result<()> {
+        if self.is_dirty() || self.recovery_state == self.saved_state {
+            return Ok(());
+        }
+        let _ = self.recovery.finish();
+        if let Some(path) = &self.path {
+            recovery::remove_recovery(path)?;
+        }
+        self.recovery_state = self.saved_state;
+        Ok(())
+    }
+
     /// Why the last recovery copy written on a thread failed, once it has.
     pub fn poll_recovery(&mut self) -> Option<std::io::Error> {
         let outcome = self.recovery.poll()?;
@@ -745,6 +760,15 @@ mod tests {
         let copy = recovery::read_recovery(&path).unwrap().expect("written");
         assert_eq!(copy.project.documents[0].status, Status::Done);
         assert_eq!(s.project().documents[0].status, Status::Todo);
+        // Undone back to the saved state: the copy (of undone work) goes.
+        mark_done(&mut s);
+        s.write_recovery().unwrap();
+        s.undo().unwrap();
+        assert!(!s.is_dirty());
+        assert!(recovery::recovery_path(&path).exists());
+        s.drop_recovery_if_clean().unwrap();
+        assert!(!recovery::recovery_path(&path).exists());
+        assert!(Session::open(&path).unwrap().pending_recovery().is_none());
         // A save right after starting one leaves no copy behind to be
         // offered, older than the file, at the next open.
         mark_done(&mut s);

@@ -235,7 +235,7 @@ fn annotate_all_documents(
 ) -> anyhow::Result<ExitCode> {
     use marginalia::search::{self, Matcher, Query};
     let needle = args.find.clone().unwrap_or_default();
-    let matcher = Matcher::new(&Query {
+    let matcher = Matcher::for_corpus(&Query {
         pattern: needle.clone(),
         case_sensitive: true,
         whole_word: !args.within_words,

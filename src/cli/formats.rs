@@ -86,10 +86,15 @@ pub struct ImportArgs {
     /// Take the input's label FROM as the project's label TO (e.g. PER=actor); repeatable.
     #[arg(long = "label-map", value_name = "FROM=TO", requires = "as_suggestions")]
     label_map: Vec<String>,
+    /// Store the predictions even when a fifth of them or more start or end inside a
+    /// word (otherwise refused: their offsets are most likely in another unit).
+    #[arg(long, requires = "as_suggestions")]
+    keep_cut_spans: bool,
     /// Print what --as-suggestions did as JSON: {"source", "added", "tagged" (of
     /// those added, already tagged by people: kept, not offered), "already" (offered
     /// before, not added again), "unmatched_documents", "unknown_labels": {LABEL: N},
-    /// "discontinuous"}.
+    /// "discontinuous", "inside_words" (of those added, spans that start or end inside
+    /// a word)}.
     #[arg(long, requires = "as_suggestions")]
     json: bool,
     /// Author of imported annotations where the format carries none
@@ -274,6 +279,34 @@ fn import_suggestions(
     let result =
         marginalia::search::predictions::from_predictions(session.project(), &imported.project, &source, &label_map);
     let added = result.found.len();
+    if result.wrong_unit() && !args.keep_cut_spans {
+        let cut = |s: &&marginalia::model::Suggestion| {
+            session
+                .project()
+                .document(&s.doc)
+                .is_some_and(|d| marginalia::search::predictions::cuts_words(&d.text, s.range()))
+        };
+        let examples: Vec<String> = result
+            .found
+            .iter()
+            .filter(cut)
+            .take(3)
+            .map(|s| format!("{:?} [{}, {})", s.text, s.start, s.end))
+            .collect();
+        bail!(
+            "{} of {} predicted spans start or end inside a word or at a space ({}, …): the offsets are most \
+             likely not in {}; try --offsets {}, or --keep-cut-spans to store them as they are. Nothing was added.",
+            result.inside_words,
+            added,
+            examples.join(", "),
+            args.offsets.counts(),
+            match args.offsets {
+                OffsetUnit::Byte => "utf16 or codepoint",
+                OffsetUnit::Utf16 => "byte or codepoint",
+                OffsetUnit::CodePoint => "byte or utf16",
+            }
+        );
+    }
     if added > 0 {
         session.apply(marginalia::search::suggest::store(result.found))?;
         super::annotate::save(&mut session)?;
@@ -285,8 +318,10 @@ fn import_suggestions(
             "already": result.already,
             "tagged": result.tagged,
             "unmatched_documents": result.unmatched_documents,
+            "near_documents": result.near_documents.iter().map(|(id, near)| serde_json::json!({"input": id, "document": near})).collect::<Vec<_>>(),
             "unknown_labels": result.unknown_labels,
             "discontinuous": result.discontinuous,
+            "inside_words": result.inside_words,
         });
         outln!("{out}");
     } else {
@@ -296,9 +331,23 @@ fn import_suggestions(
             let opening = imported
                 .project
                 .document(doc)
-                .map(|d| marginalia::model::shorten(d.text.as_str().trim_start(), 40).replace('\n', " "))
+                .map(|d| {
+                    let head: String = d.text.as_str().chars().take(200).collect();
+                    marginalia::model::shorten(&head.split_whitespace().collect::<Vec<_>>().join(" "), 40)
+                })
                 .unwrap_or_default();
-            eprintln!("skipped: document {doc:?} ({opening:?}): its text is not one of the project's documents");
+            let near = result
+                .near_documents
+                .iter()
+                .find(|(id, _)| id == doc)
+                .map_or_else(String::new, |(_, near)| {
+                    format!(
+                        "; it is document {near:?}'s but for white space, line ends or Unicode normalisation, \
+                     so its offsets would not carry over: predict on the text as the project stores it \
+                     (`marginalia export --format jsonl` writes it)"
+                    )
+                });
+            eprintln!("skipped: document {doc:?} ({opening:?}): its text is not one of the project's documents{near}");
         }
         for (label, n) in &result.unknown_labels {
             eprintln!(

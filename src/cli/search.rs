@@ -65,7 +65,7 @@ fn run(args: &SearchArgs) -> anyhow::Result<bool> {
         whole_word: args.word,
         case_sensitive: args.case,
     };
-    let matcher = Matcher::new(&query)?;
+    let matcher = Matcher::for_corpus(&query)?;
     let loaded = persist::load(&args.project)?;
     if !loaded.problems.is_empty() {
         eprintln!(

@@ -7,7 +7,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{ArgGroup, Args};
 use marginalia::model::Suggestion;
 use marginalia::model::Timestamp;
@@ -60,21 +59,7 @@ pub fn suggest(args: SuggestArgs) -> anyhow::Result<ExitCode> {
     };
     let project = session.project();
     let (patterns, source) = match &args.gazetteer {
-        Some(file) => {
-            let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-            let csv = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-            let list = suggest::read_gazetteer(&text, project, csv).map_err(|e| {
-                anyhow::anyhow!(
-                    "{} has {}:\n{e}",
-                    file.display(),
-                    marginalia::model::plural(e.0.len(), "problem")
-                )
-            })?;
-            let name = file
-                .file_name()
-                .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
-            (list, format!("gazetteer:{name}"))
-        }
+        Some(file) => suggest::load_gazetteer(file, project)?,
         None => (suggest::project_patterns(project), "project".to_owned()),
     };
     if patterns.is_empty() {

@@ -263,8 +263,12 @@ pub enum Action {
     StartLinking,
     /// Open or close the corpus overview.
     ToggleOverview,
-    /// Search all documents for this text (whole words), at once.
-    SearchFor(String),
+    /// Search all documents for this text (whole words), at once, ready to
+    /// tag the hits with `label` (the overview's column it was clicked in).
+    SearchFor {
+        text: String,
+        label: Option<String>,
+    },
     /// Open or close Search all documents.
     ToggleCorpusSearch,
     /// Run the corpus search's query.

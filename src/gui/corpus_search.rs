@@ -42,7 +42,7 @@ pub struct CorpusSearch {
     untagged: usize,
     /// Why the document filter cannot match, for the filter it was worked
     /// out for (not every frame over every document).
-    filter_note: Option<(String, Option<String>)>,
+    filter_note: crate::gui::panels::documents::FilterNote,
     pub ticked: HashSet<usize>,
     /// The label "Tag" applies.
     pub label: Option<String>,
@@ -71,7 +71,7 @@ impl Default for CorpusSearch {
             states_at: None,
             hit_documents: 0,
             untagged: 0,
-            filter_note: None,
+            filter_note: Default::default(),
             ticked: HashSet::new(),
             label: None,
             untagged_only: true,
@@ -91,7 +91,7 @@ impl CorpusSearch {
         self.ticked.clear();
         self.current = None;
         self.states_at = None;
-        let matcher = match Matcher::new(&self.query) {
+        let matcher = match Matcher::for_corpus(&self.query) {
             Ok(m) => m,
             Err(e) => {
                 self.hits.clear();
@@ -218,16 +218,7 @@ impl CorpusSearch {
                 actions.push(Action::ToggleCorpusSearch);
             }
         });
-        if self.filter_note.as_ref().is_none_or(|(f, _)| *f != self.doc_filter) {
-            let why = search::filter_problem(project, &self.doc_filter);
-            self.filter_note = Some((self.doc_filter.clone(), why));
-        }
-        if let Some((_, Some(why))) = &self.filter_note {
-            ui.colored_label(
-                ui.visuals().warn_fg_color,
-                format!("The document filter cannot match: {why}"),
-            );
-        }
+        self.filter_note.show(ui, project, &self.doc_filter);
         if let Some(e) = &self.error {
             ui.colored_label(ui.visuals().error_fg_color, e);
         } else if let Some(q) = &self.searched {

@@ -214,7 +214,10 @@ fn top_ui(ui: &mut Ui, project: &Project, top: &[(String, Vec<(String, usize)>)]
                     .on_hover_text(format!("Search all documents for “{text}”"));
                 link.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Link, true, format!("Search for “{text}”")));
                 if link.clicked() {
-                    actions.push(Action::SearchFor(text.clone()));
+                    actions.push(Action::SearchFor {
+                        text: text.clone(),
+                        label: Some(label.clone()),
+                    });
                 }
             }
         }

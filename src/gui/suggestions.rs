@@ -211,35 +211,32 @@ impl SuggestionState {
                 }
             });
             if let Some(sizes) = sizes {
-                ui.horizontal(|ui| {
-                    ui.weak("Accept all of");
-                    for (scope, n) in [Scope::Term, Scope::Label, Scope::Document].into_iter().zip(sizes) {
-                        let text = format!("{} ({n})", scope.describe());
-                        let shown = format!("{} ({n})", scope.short());
-                        let button = ui.small_button(&shown).on_hover_text(format!(
-                            "Tag the {} of {}, one step",
-                            plural(n, "open suggestion"),
-                            scope.describe()
-                        ));
-                        button.widget_info(|| {
-                            egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Accept all of {text}"))
-                        });
-                        if button.clicked() {
-                            actions.push(Action::DecideSuggestions { scope, accept: true });
-                        }
-                    }
-                    ui.weak("· Reject all of");
-                    for (scope, n) in [Scope::Term, Scope::Document].into_iter().zip([sizes[0], sizes[2]]) {
-                        let text = format!("{} ({n})", scope.describe());
-                        let shown = format!("{} ({n})", scope.short());
-                        let button = ui
-                            .small_button(&shown)
-                            .on_hover_text("Rejected, they are not offered again by their sources");
-                        button.widget_info(|| {
-                            egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Reject all of {text}"))
-                        });
-                        if button.clicked() {
-                            actions.push(Action::DecideSuggestions { scope, accept: false });
+                ui.horizontal_wrapped(|ui| {
+                    for accept in [true, false] {
+                        let verb = if accept { "Accept" } else { "Reject" };
+                        ui.weak(if accept { "Accept all of" } else { "· Reject all of" });
+                        for (scope, n) in [Scope::Term, Scope::Label, Scope::Document].into_iter().zip(sizes) {
+                            let text = format!("{} ({n})", scope.describe());
+                            let hover = if accept {
+                                format!(
+                                    "Tag the {} of {}, one step",
+                                    plural(n, "open suggestion"),
+                                    scope.describe()
+                                )
+                            } else {
+                                format!(
+                                    "Reject the {} of {}, one step: they are not offered again by their sources",
+                                    plural(n, "open suggestion"),
+                                    scope.describe()
+                                )
+                            };
+                            let button = ui.small_button(format!("{} ({n})", scope.short())).on_hover_text(hover);
+                            button.widget_info(|| {
+                                egui::WidgetInfo::labeled(egui::Role::Button, true, format!("{verb} all of {text}"))
+                            });
+                            if button.clicked() {
+                                actions.push(Action::DecideSuggestions { scope, accept });
+                            }
                         }
                     }
                 });

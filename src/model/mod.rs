@@ -35,4 +35,4 @@ pub use schema::{
     Schema,
 };
 pub use suggestion::{Suggestion, SuggestionKey};
-pub use text::{Text, fold_for_search, fold_str_for_search, plural, shorten};
+pub use text::{NaturalPart, Text, fold_for_search, fold_str_for_search, natural_key, plural, shorten};

@@ -165,6 +165,36 @@ impl std::fmt::Debug for Text {
     }
 }
 
+/// One piece of a [`natural_key`]: a run of digits (by value) or the text
+/// between them. Numbers sort before text at the same place.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NaturalPart {
+    /// Digits without their leading zeros: shorter is smaller, then by digit.
+    Number(usize, String),
+    Text(String),
+}
+
+/// A key that sorts titles as people read them: "Article 2" before
+/// "Article 10", accents and case aside.
+pub fn natural_key(s: &str) -> Vec<NaturalPart> {
+    let folded = fold_str_for_search(s);
+    let mut out = Vec::new();
+    let mut rest = folded.as_str();
+    while let Some(c) = rest.chars().next() {
+        let digit = c.is_ascii_digit();
+        let end = rest.find(|ch: char| ch.is_ascii_digit() != digit).unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(end);
+        out.push(if digit {
+            let value = run.trim_start_matches('0');
+            NaturalPart::Number(value.len(), value.to_owned())
+        } else {
+            NaturalPart::Text(run.to_owned())
+        });
+        rest = tail;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,5 +237,35 @@ mod tests {
     fn equality_compares_content() {
         assert_eq!(Text::new("x"), Text::new("x"));
         assert_ne!(Text::new("x"), Text::new("y"));
+    }
+
+    #[test]
+    fn natural_keys_sort_numbers_by_value() {
+        let mut titles = vec![
+            "Article 10",
+            "article 2",
+            "Article 1",
+            "Article 100",
+            "Article 02b",
+            "Bakou",
+            "Árticle 3",
+        ];
+        titles.sort_by_cached_key(|t| natural_key(t));
+        assert_eq!(
+            titles,
+            [
+                "Article 1",
+                "article 2",
+                "Article 02b",
+                "Árticle 3",
+                "Article 10",
+                "Article 100",
+                "Bakou"
+            ]
+        );
+        assert!(
+            natural_key("x99999999999999999999999") > natural_key("x1000"),
+            "beyond u64"
+        );
     }
 }

@@ -52,6 +52,8 @@ pub struct Query {
 pub enum SearchError {
     #[error("the query is empty")]
     Empty,
+    #[error("the query is only white space: there is nothing to find or tag in it")]
+    Blank,
     #[error("not a valid regular expression: {0}")]
     BadRegex(String),
 }
@@ -71,6 +73,16 @@ enum Kind {
 }
 
 impl Matcher {
+    /// A matcher for a search over the corpus, whose hits may be tagged:
+    /// a literal query of white space only is refused (the find bar of one
+    /// document may look for spaces; tagging them is never meant).
+    pub fn for_corpus(query: &Query) -> Result<Matcher, SearchError> {
+        if !query.regex && !query.pattern.is_empty() && query.pattern.trim().is_empty() {
+            return Err(SearchError::Blank);
+        }
+        Matcher::new(query)
+    }
+
     pub fn new(query: &Query) -> Result<Matcher, SearchError> {
         if query.pattern.is_empty() {
             return Err(SearchError::Empty);

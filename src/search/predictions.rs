@@ -21,6 +21,10 @@ pub struct FromPredictions {
     /// Predicted documents (by their id in the input) whose text is not
     /// one of the project's.
     pub unmatched_documents: Vec<String>,
+    /// Of those, the ones whose text is a project document's but for white
+    /// space, line ends or Unicode normalisation (a pipeline that strips
+    /// or normalises): the input's id and the project's document.
+    pub near_documents: Vec<(String, String)>,
     /// Predictions left out because the project has no such label, by label.
     pub unknown_labels: BTreeMap<String, usize>,
     /// Predictions this source made before (open, rejected or kept as
@@ -32,6 +36,42 @@ pub struct FromPredictions {
     pub tagged: usize,
     /// Discontinuous predictions, left out (a suggestion is one span).
     pub discontinuous: usize,
+    /// Of those found, how many start or end inside a word, or at white
+    /// space: a few are a model's mistakes; most of them say the offsets
+    /// were counted in another unit ([`FromPredictions::wrong_unit`]).
+    pub inside_words: usize,
+}
+
+impl FromPredictions {
+    /// True when so many spans cut words that the offsets are likely in
+    /// another unit than the one they were read in (UTF-8 bytes read as
+    /// code points shift every span after the first accent).
+    pub fn wrong_unit(&self) -> bool {
+        self.inside_words >= 2 && self.inside_words * 5 >= self.found.len()
+    }
+}
+
+/// True when `range` of `text` starts or ends inside a word, or at white
+/// space.
+pub fn cuts_words(text: &crate::model::Text, range: std::ops::Range<usize>) -> bool {
+    let at = |i: usize| {
+        i.checked_sub(1)
+            .and_then(|j| text.slice(j..i))
+            .and_then(|s| s.chars().next())
+    };
+    let before_start = at(range.start);
+    let first = text.slice(range.start..range.start + 1).and_then(|s| s.chars().next());
+    let last = at(range.end);
+    let after_end = text.slice(range.end..range.end + 1).and_then(|s| s.chars().next());
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let space = |c: Option<char>| c.is_some_and(char::is_whitespace);
+    (word(before_start) && word(first)) || (word(last) && word(after_end)) || space(first) || space(last)
+}
+
+/// A text as compared for a near match: composed (NFC), without white space.
+fn loosely(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfc().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// The project's label for a predicted label, if any.
@@ -65,10 +105,23 @@ pub fn from_predictions(
         .map(|d| (d.text.content_hash(), d.id.as_str()))
         .collect();
     let mut out = FromPredictions::default();
+    // Built only if a document is unmatched: a hint, not a match (the
+    // offsets of another text would not carry over).
+    let mut loose: Option<HashMap<String, &str>> = None;
     for pd in &predicted.documents {
         let Some(&doc_id) = by_hash.get(pd.text.content_hash()) else {
             if !predicted.annotations_of(&pd.id).is_empty() {
                 out.unmatched_documents.push(pd.id.clone());
+                let loose = loose.get_or_insert_with(|| {
+                    project
+                        .documents
+                        .iter()
+                        .map(|d| (loosely(d.text.as_str()), d.id.as_str()))
+                        .collect()
+                });
+                if let Some(near) = loose.get(&loosely(pd.text.as_str())) {
+                    out.near_documents.push((pd.id.clone(), (*near).to_owned()));
+                }
             }
             continue;
         };
@@ -110,6 +163,11 @@ pub fn from_predictions(
     out.found.dedup_by(|a, b| a.key() == b.key());
     out.already += before - out.found.len();
     out.tagged = out.found.iter().filter(|s| !project.is_open(s)).count();
+    out.inside_words = out
+        .found
+        .iter()
+        .filter(|s| project.document(&s.doc).is_some_and(|d| cuts_words(&d.text, s.range())))
+        .count();
     out
 }
 

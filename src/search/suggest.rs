@@ -51,6 +51,38 @@ pub struct GazetteerError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GazetteerProblems(pub Vec<GazetteerError>);
 
+/// Why a gazetteer file cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum GazetteerFileError {
+    #[error(transparent)]
+    Read(#[from] crate::persist::textfile::TextFileError),
+    #[error("{} has {}:\n{problems}", path.display(), crate::model::plural(problems.0.len(), "problem"))]
+    Problems {
+        path: std::path::PathBuf,
+        problems: GazetteerProblems,
+    },
+}
+
+/// Reads the gazetteer file at `path` as documents are read (UTF-8,
+/// UTF-16 with a byte-order mark, or the Windows-1252 a spreadsheet may
+/// save; a binary file refused), commas for a `.csv`, tabs otherwise.
+/// Returns its terms and its source name, `gazetteer:FILE`.
+pub fn load_gazetteer(path: &std::path::Path, project: &Project) -> Result<(Vec<Pattern>, String), GazetteerFileError> {
+    let decoded = crate::persist::textfile::read_text_file(path)?;
+    let csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let patterns = read_gazetteer(&decoded.text, project, csv).map_err(|problems| GazetteerFileError::Problems {
+        path: path.to_owned(),
+        problems,
+    })?;
+    let name = path
+        .file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    Ok((patterns, format!("gazetteer:{name}")))
+}
+
+/// The longest term a gazetteer may hold, in characters.
+pub const MAX_TERM_CHARS: usize = 300;
+
 /// How many problems a message lists before it only counts the rest.
 const PROBLEMS_SHOWN: usize = 10;
 
@@ -107,6 +139,29 @@ pub fn read_gazetteer(text: &str, project: &Project, csv: bool) -> Result<Vec<Pa
             ));
             continue;
         };
+        // A name, not a passage: matching grows with the square of a
+        // term's length (a 100,000-character line took 35 s).
+        let length = term.chars().count();
+        if length > MAX_TERM_CHARS {
+            problem(format!(
+                "the term is {length} characters long; a term is a name or phrase of at most {MAX_TERM_CHARS}"
+            ));
+            continue;
+        }
+        // "." or "l’" alone would be suggested at every full stop or elision.
+        if !term.chars().any(char::is_alphanumeric) {
+            problem(format!("{term:?} has no letter or digit: it would match punctuation"));
+            continue;
+        }
+        if let Some(before) = term.strip_suffix(['’', '\''])
+            && before.chars().count() <= 2
+            && before.chars().all(char::is_alphabetic)
+        {
+            problem(format!(
+                "{term:?} is only an elision: it would match before every word it elides"
+            ));
+            continue;
+        }
         let Some(label) = project
             .schema
             .labels
@@ -120,6 +175,18 @@ pub fn read_gazetteer(text: &str, project: &Project, csv: bool) -> Result<Vec<Pa
         let entity = match cell(2) {
             Some(e) if project.schema.entity(e).is_none() => {
                 problem(format!("{e:?} is not an entity of the project's list"));
+                continue;
+            }
+            // Said, not dropped when the tag is made.
+            Some(e)
+                if !project
+                    .schema
+                    .attributes_of(&AttrTarget::Label(label.clone()))
+                    .any(|d| d.kind == AttrKind::Entity) =>
+            {
+                problem(format!(
+                    "the entity {e:?} cannot be kept: the label {label:?} has no entity attribute"
+                ));
                 continue;
             }
             e => e.map(str::to_owned),
@@ -203,7 +270,10 @@ pub fn project_patterns(project: &Project) -> Vec<Pattern> {
     let mut seen: HashMap<&str, HashMap<&str, Tally<'_>>> = HashMap::new();
     for a in project.annotations().iter().filter(|a| !a.is_discontinuous()) {
         let text = a.text.trim();
-        if text.chars().count() < 2 {
+        // A passage (a long claim) is not a name to find elsewhere, and a
+        // term's cost grows with the square of its length.
+        let length = text.chars().count();
+        if !(2..=MAX_TERM_CHARS).contains(&length) || !text.chars().any(char::is_alphanumeric) {
             continue;
         }
         let entity = project
@@ -481,6 +551,7 @@ pub fn accept_step(
     rivals.sort_by(|a, b| a.key().cmp(&b.key()));
     rivals.dedup_by(|a, b| a.key() == b.key());
     let tagged = added.len();
+    let settled = settled.len();
     let mut commands = vec![Command::AddAnnotations(added)];
     if !accepted.is_empty() {
         commands.push(Command::RemoveSuggestions(accepted.clone()));
@@ -500,7 +571,22 @@ pub fn accept_step(
         tagged,
         twins,
         command: Command::Named {
-            what: format!("accept {}", crate::model::plural(suggestions.len(), "suggestion")),
+            // What the step does, counted as it does it: a suggestion of a
+            // span tagged already is settled without a new tag, and those
+            // over one another were rejected, not accepted.
+            what: {
+                let mut what = format!("accept {}", crate::model::plural(settled, "suggestion"));
+                if tagged != settled {
+                    what.push_str(&format!(" ({tagged} tagged)"));
+                }
+                if !rivals.is_empty() {
+                    what.push_str(&format!(
+                        ", reject {} over them",
+                        crate::model::plural(rivals.len(), "rival")
+                    ));
+                }
+                what
+            },
             commands,
         },
         accepted,
@@ -570,6 +656,20 @@ mod tests {
         let e = one("Aliyev\tactor\nALIYEV\tclaim\n");
         assert_eq!(e.line, 2);
         assert!(e.reason.contains("also on line 1"), "{e}");
+        let e = one(&format!("{}\tactor\n", "a".repeat(MAX_TERM_CHARS + 1)));
+        assert!(e.reason.contains("301 characters long"), "{e}");
+        assert_eq!(
+            read_gazetteer(&format!("{}\tactor\n", "é".repeat(MAX_TERM_CHARS)), &p, false)
+                .unwrap()
+                .len(),
+            1
+        );
+        let e = one("l’\tactor\n");
+        assert!(e.reason.contains("only an elision"), "{e}");
+        let e = one("…\tactor\n");
+        assert!(e.reason.contains("no letter or digit"), "{e}");
+        let e = one("cessez-le-feu\tclaim\tpashinyan\n");
+        assert!(e.reason.contains("the label \"claim\" has no entity attribute"), "{e}");
         // The same term twice with one label is no problem; exact and
         // folded terms are apart.
         assert_eq!(

@@ -125,6 +125,9 @@ fn whole_words_regular_expressions_and_the_limit() {
     assert!(found(&t, re(r"x*", false)).is_empty());
     assert!(matches!(Matcher::new(&re("(", false)), Err(SearchError::BadRegex(_))));
     assert_eq!(Matcher::new(&literal("")).unwrap_err(), SearchError::Empty);
+    assert_eq!(Matcher::for_corpus(&literal(" \t ")).unwrap_err(), SearchError::Blank);
+    assert!(Matcher::new(&literal(" ")).is_ok(), "the find bar may look for spaces");
+    assert!(Matcher::for_corpus(&re(r"\s+", false)).is_ok());
     let m = Matcher::new(&literal("a")).unwrap();
     let (hits, cut) = m.find(&t, None, 3);
     assert_eq!((hits.len(), cut), (3, true));

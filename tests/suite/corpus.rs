@@ -72,6 +72,10 @@ fn search_finds_every_document_with_exact_offsets_context_and_state() {
     assert_eq!(stdout(&o).lines().count(), 2);
     assert!(stderr(&o).contains("2 hits"), "{}", stderr(&o));
     assert!(stderr(&o).contains("stopped at the limit"), "{}", stderr(&o));
+    // White space only is refused (trouble: exit 2), as an empty query is.
+    let o = marginalia(&["search", p(&path), "   "]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("the query is only white space"), "{}", stderr(&o));
 }
 
 #[test]

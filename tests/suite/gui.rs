@@ -470,6 +470,14 @@ fn schema_editor_renames_and_deletes_labels_undoably() {
     settle(&mut h);
     assert!(!project(&h).schema.contains("claim"));
     assert!(project(&h).annotations().iter().all(|a| a.label != "claim"));
+    assert_eq!(
+        h.state()
+            .session()
+            .and_then(|s| s.history().undo_description())
+            .as_deref(),
+        Some("delete label Claim (attributed)"),
+        "one step, named"
+    );
 
     press(&mut h, Modifiers::COMMAND, Key::Z);
     press(&mut h, Modifiers::COMMAND, Key::Z);

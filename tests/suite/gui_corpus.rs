@@ -127,6 +127,11 @@ fn the_overview_charts_the_corpus_and_a_frequent_text_opens_its_search() {
     settle(&mut h);
     let search = h.state().state.corpus_search.as_ref().expect("the search opened");
     assert_eq!(search.query.pattern, text);
+    assert_eq!(
+        search.label.as_deref(),
+        Some("actor"),
+        "ready to tag as what it was clicked under"
+    );
     assert!(!search.hits.is_empty(), "it occurs somewhere");
     // An edit is counted at once.
     let before: usize = h
@@ -188,6 +193,10 @@ fn the_documents_panel_filters_by_metadata_status_and_label_and_sorts() {
     assert_eq!(shown(&h), ["war-2023-wikipedia", "wars-1988-2020-wikipedia"]);
     set(&mut h, "date=2023");
     assert_eq!(shown(&h), ["report-2023-09-21"]);
+    // A filter that cannot match says why, not only "0 of 4".
+    set(&mut h, "label=clam");
+    assert!(shown(&h).is_empty());
+    h.get_by_label_contains("The filter cannot match: \"clam\" is not a label");
     set(&mut h, "");
     // Most annotated first.
     h.state_mut().state.documents.sort = DocSort::Count;

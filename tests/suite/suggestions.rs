@@ -22,6 +22,49 @@ fn gazetteer(dir: &Path) -> PathBuf {
     path
 }
 
+/// A gazetteer saved by a spreadsheet (UTF-16 with a byte-order mark, or
+/// Windows-1252) is read as documents are; a binary file is refused by
+/// name; a file with several bad lines lists them all.
+#[test]
+fn gazetteer_files_are_decoded_as_documents_are_and_their_problems_listed() {
+    let (dir, path) = sample();
+    let utf8 = gazetteer(dir.path());
+    let text = std::fs::read_to_string(&utf8).unwrap();
+    let count = |file: &Path| {
+        let o = marginalia(&["suggest", p(&path), "--gazetteer", p(file), "--dry-run", "--json"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        json(&o)["total"].as_u64().unwrap()
+    };
+    let expected = count(&utf8);
+    assert!(expected > 3);
+    let utf16 = dir.path().join("utf16.tsv");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&utf16, bytes).unwrap();
+    assert_eq!(count(&utf16), expected, "UTF-16 with a BOM");
+    let latin = dir.path().join("latin.tsv");
+    let (encoded, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+    std::fs::write(&latin, encoded.as_ref()).unwrap();
+    assert_eq!(count(&latin), expected, "Windows-1252");
+    let binary = dir.path().join("binary.tsv");
+    std::fs::write(&binary, [0u8, 1, 2, 3, 0, 0, 159, 146, 150]).unwrap();
+    let o = marginalia(&["suggest", p(&path), "--gazetteer", p(&binary), "--dry-run"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("binary.tsv looks like a binary file"),
+        "{}",
+        stderr(&o)
+    );
+    let bad = dir.path().join("bad.tsv");
+    std::fs::write(&bad, "Bakou\tplace\n.\tactor\nok\tactor\n").unwrap();
+    let o = marginalia(&["suggest", p(&path), "--gazetteer", p(&bad), "--dry-run"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("bad.tsv has 2 problems:"), "{err}");
+    assert!(err.contains("line 1: \"place\" is not a label"), "{err}");
+    assert!(err.contains("line 2: \".\" has no letter or digit"), "{err}");
+}
+
 #[test]
 fn suggestions_are_stored_apart_read_by_both_readers_checked_and_never_exported() {
     let (dir, path) = sample();
@@ -123,6 +166,7 @@ fn a_gazetteer_does_not_suggest_inside_a_tag_and_accepting_rejects_rival_boundar
     assert!(p.is_open(&rival));
     let step = suggest::accept_step(&p, &found, "ana", Timestamp::from_unix(1)).unwrap();
     assert_eq!((step.tagged, step.accepted.len(), step.rivals.len()), (1, 1, 1));
+    assert_eq!(step.command.describe(), "accept 1 suggestion, reject 1 rival over them");
     step.command.apply(&mut p).unwrap();
     let kept = p.suggestion(rival.key()).expect("kept").clone();
     assert!(
@@ -441,7 +485,9 @@ fn agree_with_a_model_says_which_documents_it_scores_and_can_count_what_it_misse
         &pred,
         serde_json::json!({"text": a, "label": [[0, 12, "actor"], [17, 32, "actor"]]}).to_string()
             + "\n"
-            + &serde_json::json!({"text": "Not in the\nproject", "label": [[0, 3, "actor"]]}).to_string(),
+            + &serde_json::json!({"text": "Not in the\nproject", "label": [[0, 3, "actor"]]}).to_string()
+            + "\n"
+            + &serde_json::json!({"text": format!("  {b}\r\n"), "label": [[2, 7, "actor"]]}).to_string(),
     )
     .unwrap();
     let o = marginalia(&[
@@ -455,7 +501,14 @@ fn agree_with_a_model_says_which_documents_it_scores_and_can_count_what_it_misse
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("skipped: document \"doc-2\" (\"Not in the project\"): its text is not"),
+        stderr(&o).contains(
+            "skipped: document \"doc-2\" (\"Not in the project\"): its text is not one of the project's documents\n"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("skipped: document \"doc-3\" (\"Nikol Pashinyan spoke.\"): its text is not one of the project's documents; it is document \"b\"'s but for white space"),
         "{}",
         stderr(&o)
     );
@@ -488,6 +541,65 @@ fn agree_with_a_model_says_which_documents_it_scores_and_can_count_what_it_misse
     // The choice means nothing without a source.
     let o = marginalia(&["agree", p(&path), p(&path), "--documents", "all"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+/// Predictions whose offsets were counted in another unit cut words: they
+/// are refused with the unit to try, not stored as garbage; in the right
+/// unit they go in.
+#[test]
+fn predictions_in_the_wrong_unit_are_refused_with_the_unit_to_try() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    let text = "Le président de l’Azerbaïdjan, Ilham Aliyev, a rencontré Nikol Pashinyan à Erevan.";
+    std::fs::write(docs.join("a.txt"), text).unwrap();
+    let path = dir.path().join("p.ron");
+    assert!(marginalia(&["new", p(&path), p(&docs)]).status.success());
+    let spans: Vec<serde_json::Value> = ["Ilham Aliyev", "Nikol Pashinyan"]
+        .iter()
+        .map(|w| {
+            let bytes = text.find(w).unwrap();
+            serde_json::json!([bytes, bytes + w.len(), "actor"])
+        })
+        .collect();
+    let pred = dir.path().join("ner.jsonl");
+    std::fs::write(&pred, serde_json::json!({"text": text, "label": spans}).to_string()).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let import = |extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            "--format",
+            "jsonl",
+            p(&pred),
+            "--as-suggestions",
+            "--into",
+            p(&path),
+        ];
+        args.extend_from_slice(extra);
+        marginalia(&args)
+    };
+    let o = import(&[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("2 of 2 predicted spans start or end inside a word")
+            && err.contains("try --offsets byte or utf16"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before, "nothing stored");
+    let o = import(&["--offsets", "byte", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        (json(&o)["added"].as_u64(), json(&o)["inside_words"].as_u64()),
+        (Some(2), Some(0))
+    );
+    let texts: Vec<String> = persist::open(&path)
+        .unwrap()
+        .suggestions()
+        .iter()
+        .map(|s| s.text.clone())
+        .collect();
+    assert_eq!(texts, ["Ilham Aliyev", "Nikol Pashinyan"]);
 }
 
 fn one_doc_project(text: &str) -> Project {

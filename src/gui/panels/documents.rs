@@ -60,6 +60,22 @@ impl DocSort {
     }
 }
 
+/// Why a document filter cannot match anything ("clam" is not a label),
+/// worked out once per filter text and shown under the filter.
+#[derive(Default)]
+pub struct FilterNote(Option<(String, Option<String>)>);
+
+impl FilterNote {
+    pub fn show(&mut self, ui: &mut Ui, project: &Project, filter: &str) {
+        if self.0.as_ref().is_none_or(|(f, _)| f != filter) {
+            self.0 = Some((filter.to_owned(), crate::search::filter_problem(project, filter)));
+        }
+        if let Some((_, Some(why))) = &self.0 {
+            ui.colored_label(ui.visuals().warn_fg_color, format!("The filter cannot match: {why}"));
+        }
+    }
+}
+
 /// The list's state: the filter, the sort, and the rows they give.
 #[derive(Default)]
 pub struct DocumentList {
@@ -72,6 +88,7 @@ pub struct DocumentList {
     /// What `rows` was worked out for: (session revision, documents,
     /// filter, sort); the count keeps every row in bounds.
     key: Option<(u64, usize, String, DocSort)>,
+    note: FilterNote,
 }
 
 impl DocumentList {
@@ -97,7 +114,7 @@ impl DocumentList {
         match self.sort {
             DocSort::Position => {}
             DocSort::Title => {
-                rows.sort_by_cached_key(|&i| crate::model::fold_str_for_search(&docs[i].title));
+                rows.sort_by_cached_key(|&i| crate::model::natural_key(&docs[i].title));
             }
             DocSort::Status => rows.sort_by_key(|&i| docs[i].status as u8),
             DocSort::Count => rows.sort_by_key(|&i| std::cmp::Reverse(project.annotations_of(&docs[i].id).len())),
@@ -209,6 +226,7 @@ impl DocumentList {
                 if self.rows.len() < total {
                     ui.weak(format!("{} of {total} documents shown", self.rows.len()));
                 }
+                self.note.show(ui, project, &self.filter);
                 ui.separator();
                 actions.extend(self.rows_ui(ui, project, current_doc));
             });

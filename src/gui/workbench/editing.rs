@@ -144,7 +144,15 @@ impl Workbench {
         match s.apply(command) {
             Ok(true) => self.state.message = Some(capitalise(&description)),
             Ok(false) => self.state.message = Some(format!("Nothing to change: {description} would leave it as it is")),
-            Err(e) => self.state.message = Some(format!("Could not {description}: {e}")),
+            Err(e) => {
+                // "Could not make 3 changes", not "Could not 3 changes".
+                let verb = if description.starts_with(|c: char| c.is_ascii_digit()) {
+                    "make "
+                } else {
+                    ""
+                };
+                self.state.message = Some(format!("Could not {verb}{description}: {e}"));
+            }
         }
         self.drop_stale_selection();
     }
@@ -408,10 +416,26 @@ impl Workbench {
                 commands.push(Command::RestoreOrphans(moved));
             }
         }
+        // Its suggestions are proposals of a label that is going: they go
+        // with it (in the same step, so an undo brings them back).
+        let suggested: Vec<crate::model::Suggestion> =
+            p.suggestions().iter().filter(|s| s.label == id).cloned().collect();
+        if !suggested.is_empty() {
+            commands.push(Command::RemoveSuggestions(suggested));
+        }
         // The schema's relation types and attributes stop naming it.
         commands.extend(crate::edit::unlink_label(p, id));
         commands.push(Command::RemoveLabel(id.to_owned()));
-        self.edit(Command::Batch(commands));
+        let name = p.schema.get(id).map_or(id, |l| l.name.as_str());
+        let to = relabel_to
+            .as_deref()
+            .and_then(|l| p.schema.get(l))
+            .map(|l| l.name.as_str());
+        let what = match to {
+            Some(to) => format!("delete label {name} (its tags become {to})"),
+            None => format!("delete label {name}"),
+        };
+        self.edit(Command::Named { what, commands });
         if let (Some(editor), Some(p)) = (&mut self.state.schema_editor, &self.session) {
             editor.refresh(p.project());
         }

@@ -694,6 +694,8 @@ impl Workbench {
                 } else {
                     write_recovery(session, &self.settings, &mut self.unsaved_copy).err()
                 });
+            } else {
+                failed = failed.or(session.drop_recovery_if_clean().err());
             }
         }
         if let Some(e) = failed {

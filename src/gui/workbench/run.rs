@@ -553,8 +553,11 @@ impl Workbench {
                     None => Some(Default::default()),
                 };
             }
-            Action::SearchFor(text) => {
+            Action::SearchFor { text, label } => {
                 let search = self.state.corpus_search.get_or_insert_with(Default::default);
+                if label.is_some() {
+                    search.label = label;
+                }
                 // A fresh search: the options and document filter of an
                 // earlier one would hide what was asked for.
                 search.query = crate::search::Query {

@@ -155,24 +155,12 @@ impl Workbench {
         let Some(project) = self.session.as_ref().map(Session::project) else {
             return;
         };
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) => return self.error("Could not read the gazetteer", format!("{}: {e}", path.display())),
+        let (patterns, source) = match suggest::load_gazetteer(path, project) {
+            Ok(read) => read,
+            Err(e) => return self.error("Could not read the gazetteer", e.to_string()),
         };
-        let csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        let patterns = match suggest::read_gazetteer(&text, project, csv) {
-            Ok(p) => p,
-            Err(e) => {
-                return self.error(
-                    "Could not read the gazetteer",
-                    format!("{} has {}:\n{e}", path.display(), plural(e.0.len(), "problem")),
-                );
-            }
-        };
-        let name = path
-            .file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        let found = suggest::suggest(project, &patterns, &format!("gazetteer:{name}"), &|_| true);
+        let name = source.trim_start_matches("gazetteer:").to_owned();
+        let found = suggest::suggest(project, &patterns, &source, &|_| true);
         self.store_suggestions(found, &format!("{} term(s) of {name}", patterns.len()));
     }
 
