@@ -62,4 +62,7 @@ pub struct UiState {
     pub overview: Option<super::overview::Overview>,
     /// A folder of documents being read in the background (Add a folder…).
     pub adding_folder: Option<super::job::Job<Result<crate::persist::documents::ReadDocuments, String>>>,
+    /// Suggestions being looked for over a corpus in the background (from
+    /// a gazetteer or the project's tags), with what they are from.
+    pub suggesting: Option<(super::job::Job<Vec<crate::model::Suggestion>>, String)>,
 }

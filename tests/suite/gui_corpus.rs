@@ -598,3 +598,44 @@ fn undo_and_redo_go_to_the_document_they_change() {
         "shown where it was redone"
     );
 }
+
+/// Over a corpus, suggestions are looked for on a thread, with a bar,
+/// while the window goes on; what is found is stored in one step, as it
+/// is at once for a small project.
+#[test]
+fn suggestions_over_a_corpus_are_looked_for_in_the_background() {
+    let (dir, path) = sample_copy();
+    let g = dir.path().join("actors.tsv");
+    std::fs::write(&g, "Stepanakert\tactor\narmée azerbaïdjanaise\tactor\n").unwrap();
+    let expected = {
+        let p = persist::open(&path).expect("opens");
+        let (patterns, source) = marginalia::search::suggest::load_gazetteer(&g, &p).expect("valid");
+        marginalia::search::suggest::suggest(&p, &patterns, &source, &|_| true)
+    };
+    assert!(expected.len() > 3);
+    let dialogs = ScriptedDialogs {
+        gazetteers: vec![g],
+        ..Default::default()
+    };
+    let mut h = harness_with(&path, dialogs);
+    h.state_mut().suggest_in_background_over = 0;
+    h.state_mut().apply(Action::SuggestFromGazetteer);
+    assert!(h.state().state.suggesting.is_some(), "on a thread");
+    assert!(project(&h).suggestions().is_empty(), "not yet");
+    for _ in 0..200 {
+        if h.state().state.suggesting.is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+    }
+    assert!(h.state().state.suggesting.is_none(), "done");
+    assert_eq!(project(&h).suggestions(), expected.as_slice());
+    assert_eq!(
+        h.state()
+            .session()
+            .and_then(|s| s.history().undo_description())
+            .as_deref(),
+        Some(format!("suggest {} spans", expected.len()).as_str())
+    );
+}

@@ -63,7 +63,14 @@ pub struct Workbench {
     /// Actions held for a frame while a text field lets go of the keyboard
     /// and commits what was typed ([`Action::wants_drafts_committed`]).
     after_drafts: Vec<Action>,
+    /// Suggestions are looked for on a thread in a corpus of more text
+    /// than this (bytes); under it, at once (no bar flashes by).
+    pub suggest_in_background_over: usize,
 }
+
+/// [`Workbench::suggest_in_background_over`]: about 2 MB of text, where
+/// a gazetteer's pass starts to take a noticeable part of a second.
+pub const SUGGEST_IN_BACKGROUND_OVER: usize = 2_000_000;
 
 impl Workbench {
     /// A workbench showing the start screen.
@@ -83,6 +90,7 @@ impl Workbench {
             unsaved_copy: None,
             queue: std::collections::VecDeque::new(),
             draining: false,
+            suggest_in_background_over: SUGGEST_IN_BACKGROUND_OVER,
             after_drafts: Vec::new(),
         }
     }
@@ -256,6 +264,7 @@ impl Workbench {
 
     fn project_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
         let mut actions = self.adding_folder_ui(ui);
+        self.suggesting_ui(ui);
         let Some(session) = &self.session else { return actions };
         if let Some(cmp) = &mut self.state.comparison {
             // Edits made while comparing (take/restore, undo) change the

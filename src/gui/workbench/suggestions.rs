@@ -146,8 +146,60 @@ impl Workbench {
             self.state.message = Some("Nothing is tagged yet: tag a few spans, then suggest them elsewhere".to_owned());
             return;
         }
-        let found = suggest::suggest(project, &patterns, "project", &|_| true);
-        self.store_suggestions(found, &format!("{} tagged text(s)", patterns.len()));
+        let from = format!("{} tagged text(s)", patterns.len());
+        self.find_suggestions(patterns, "project".to_owned(), from);
+    }
+
+    /// Looks for `patterns` over the corpus and stores what is found: here
+    /// and now for a small project, on a thread (with a bar) for one of
+    /// more than [`Workbench::suggest_in_background_over`] bytes of text,
+    /// over a clone of the project (its annotations are shared, not
+    /// copied). Tagged meanwhile, a span found is stored all the same, but
+    /// not open: the tag settles it.
+    fn find_suggestions(&mut self, patterns: Vec<suggest::Pattern>, source: String, from: String) {
+        let Some(project) = self.session.as_ref().map(Session::project) else {
+            return;
+        };
+        if self.state.suggesting.is_some() {
+            self.state.message = Some("Suggestions are being looked for already".to_owned());
+            return;
+        }
+        let size: usize = project.documents.iter().map(|d| d.text.as_str().len()).sum();
+        if size <= self.suggest_in_background_over {
+            let found = suggest::suggest(project, &patterns, &source, &|_| true);
+            self.store_suggestions(found, &from);
+            return;
+        }
+        let project = project.clone();
+        let job = crate::gui::job::Job::spawn(format!("Looking for {from}"), move |_| {
+            suggest::suggest(&project, &patterns, &source, &|_| true)
+        });
+        self.state.suggesting = Some((job, from));
+    }
+
+    /// The suggestions being looked for: a bar with Cancel while the work
+    /// runs, then what was found stored in one step.
+    pub(super) fn suggesting_ui(&mut self, ui: &mut Ui) {
+        let Some((job, _)) = &self.state.suggesting else { return };
+        match job.poll() {
+            None => {
+                let mut cancel = false;
+                egui::Panel::top("suggesting").show(ui, |ui| cancel = job.ui(ui));
+                if cancel {
+                    self.state.suggesting = None;
+                    self.state.message = Some("Suggestions: cancelled, nothing stored".to_owned());
+                }
+            }
+            Some(result) => {
+                let Some((_, from)) = self.state.suggesting.take() else {
+                    return;
+                };
+                match result {
+                    Ok(found) => self.store_suggestions(found, &from),
+                    Err(e) => self.state.message = Some(format!("Could not look for suggestions: {e}")),
+                }
+            }
+        }
     }
 
     /// Review → Suggest from a gazetteer…, once the file is chosen.
@@ -160,8 +212,8 @@ impl Workbench {
             Err(e) => return self.error("Could not read the gazetteer", e.to_string()),
         };
         let name = source.trim_start_matches("gazetteer:").to_owned();
-        let found = suggest::suggest(project, &patterns, &source, &|_| true);
-        self.store_suggestions(found, &format!("{} term(s) of {name}", patterns.len()));
+        let from = format!("{} term(s) of {name}", patterns.len());
+        self.find_suggestions(patterns, source, from);
     }
 
     fn store_suggestions(&mut self, found: Vec<Suggestion>, from: &str) {
