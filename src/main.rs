@@ -19,7 +19,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(message) = cli::unknown_command(&argv) {
+        eprintln!("error: {message}");
+        return ExitCode::from(2);
+    }
+    let args = cli::Cli::parse_from(argv);
     match cli::run(args) {
         Ok(code) => code,
         Err(e) => {

@@ -103,7 +103,7 @@ fn run(args: &MergeArgs) -> anyhow::Result<ExitCode> {
         merged.conflicts.len()
     );
     // The suggestion layer merges too: what theirs brought to ours.
-    let sc = marginalia::diff::SuggestionCounts::between(ours.suggestions(), merged.project.suggestions());
+    let sc = merged.suggestions;
     if sc != marginalia::diff::SuggestionCounts::default() {
         eprintln!(
             "marginalia merge: suggestions from theirs: {} added, {} removed (accepted or cleared), {} rejected, {} reopened, {} changed",

@@ -137,6 +137,7 @@ enum Command {
     /// Set or unset metadata fields of a document (outlet, date, URL, ...), and save.
     Meta(structure::MetaArgs),
     /// List the saved versions of a project (a snapshot is kept at every save).
+    #[command(visible_alias = "versions")]
     History(versions::HistoryArgs),
     /// Compare two versions of a project: annotations added, removed,
     /// relabeled, resized, with changed notes; labels and documents.
@@ -192,6 +193,36 @@ struct ProjectArg {
 }
 
 /// Runs the parsed command line.
+/// A first argument that is neither a command nor a file: a mistyped
+/// command (`marginalia valdiate p.ron`), said as such with the nearest
+/// command, rather than as a project that does not exist or an argument
+/// clap cannot place.
+pub fn unknown_command(args: &[std::ffi::OsString]) -> Option<String> {
+    use clap::CommandFactory;
+    let word = args.get(1)?.to_str()?;
+    let looks_like_a_path = word.contains(['.', '/', '\\']) || word.starts_with('-');
+    if word.is_empty() || word == "help" || looks_like_a_path || std::path::Path::new(word).exists() {
+        return None;
+    }
+    let command = Cli::command();
+    if command.find_subcommand(word).is_some() {
+        return None;
+    }
+    let names: Vec<String> = command
+        .get_subcommands()
+        .flat_map(|c| std::iter::once(c.get_name().to_owned()).chain(c.get_all_aliases().map(str::to_owned)))
+        .collect();
+    let nearest = names
+        .iter()
+        .map(|n| (strsim::jaro_winkler(word, n), n))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map_or_else(String::new, |(_, n)| format!("; did you mean `{n}`?"));
+    Some(format!(
+        "{word:?} is not a command of marginalia{nearest} (`marginalia --help` lists them; a project to open is a file, such as study.ron)"
+    ))
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => open_gui(cli.project),

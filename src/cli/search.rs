@@ -40,8 +40,8 @@ pub struct SearchArgs {
     limit: Option<usize>,
     /// Print JSON: {"query", "documents_searched", "total", "truncated",
     /// "hits": [{"doc", "start", "end", "text", "left", "right", "state"
-    /// (untagged, suggested or tagged), "labels", "suggested"}]} (offsets in code
-    /// points, half-open).
+    /// (untagged, suggested or tagged), "labels", "suggested", "inside" (labels of
+    /// the longer annotations the hit is part of)}]} (offsets in code points, half-open).
     #[arg(long)]
     json: bool,
 }
@@ -93,14 +93,20 @@ fn run(args: &SearchArgs) -> anyhow::Result<bool> {
         &|_| None,
         args.limit.unwrap_or(search::MAX_HITS),
     );
+    // Each document's longest annotation, once.
+    let mut reach: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let rows = found.hits.iter().map(|h| {
         let text = project.document(&h.doc).map(|d| d.text.clone()).unwrap_or_default();
         let (left, hit, right) = search::context(&text, h.range(), args.context);
-        (h, left, hit, right, search::hit_state(project, h))
+        let reach = *reach
+            .entry(h.doc.as_str())
+            .or_insert_with(|| marginalia::model::longest(project.annotations_of(&h.doc)));
+        let inside = search::inside_labels(project, h, reach);
+        (h, left, hit, right, search::hit_state(project, h), inside)
     });
     if args.json {
         let hits: Vec<serde_json::Value> = rows
-            .map(|(h, left, text, right, state)| {
+            .map(|(h, left, text, right, state, inside)| {
                 let (labels, suggested) = match &state {
                     HitState::Untagged => (Vec::new(), Vec::new()),
                     HitState::Suggested(l) => (Vec::new(), l.clone()),
@@ -116,6 +122,7 @@ fn run(args: &SearchArgs) -> anyhow::Result<bool> {
                     "state": state.name(),
                     "labels": labels,
                     "suggested": suggested,
+                    "inside": inside,
                 })
             })
             .collect();
@@ -128,9 +135,14 @@ fn run(args: &SearchArgs) -> anyhow::Result<bool> {
         });
         outln!("{out}");
     } else {
-        for (h, left, text, right, state) in rows {
+        for (h, left, text, right, state, inside) in rows {
+            let inside = if inside.is_empty() {
+                String::new()
+            } else {
+                format!(" (inside {})", inside.join(", "))
+            };
             outln!(
-                "{}\t[{}, {})\t{left}[{text}]{right}\t{}",
+                "{}\t[{}, {})\t{left}[{text}]{right}\t{}{inside}",
                 h.doc,
                 h.start,
                 h.end,
@@ -138,13 +150,27 @@ fn run(args: &SearchArgs) -> anyhow::Result<bool> {
             );
         }
         let docs: std::collections::BTreeSet<&str> = found.hits.iter().map(|h| h.doc.as_str()).collect();
-        eprintln!(
-            "{} in {} of {} document(s) searched{}",
-            marginalia::model::plural(found.hits.len(), "hit"),
-            docs.len(),
-            found.documents,
-            if found.truncated { " (stopped at the limit)" } else { "" }
-        );
+        let in_scope = project.documents.iter().filter(|d| keep(d)).count();
+        let scope = if args.doc_filter.is_empty() {
+            marginalia::model::plural(in_scope, "document")
+        } else {
+            format!("{} the filter keeps", marginalia::model::plural(in_scope, "document"))
+        };
+        if found.truncated {
+            eprintln!(
+                "the first {} (stopped at the limit of {}), in {}; {} of the {scope} searched",
+                marginalia::model::plural(found.hits.len(), "hit"),
+                args.limit.unwrap_or(search::MAX_HITS),
+                marginalia::model::plural(docs.len(), "document"),
+                found.documents,
+            );
+        } else {
+            eprintln!(
+                "{} in {} of the {scope}",
+                marginalia::model::plural(found.hits.len(), "hit"),
+                docs.len(),
+            );
+        }
     }
     Ok(!found.hits.is_empty())
 }

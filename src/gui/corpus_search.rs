@@ -375,7 +375,17 @@ impl CorpusSearch {
                                 .join(", ")
                         };
                         let state_text = match &state {
-                            HitState::Untagged => "·".to_owned(),
+                            // Untagged, but part of a longer tag: said, so that
+                            // tagging it is a choice, not a slip.
+                            HitState::Untagged => {
+                                let reach = crate::model::longest(project.annotations_of(&hit.doc));
+                                let inside = search::inside_labels(project, hit, reach);
+                                if inside.is_empty() {
+                                    "·".to_owned()
+                                } else {
+                                    format!("in {}", names(&inside))
+                                }
+                            }
                             HitState::Suggested(labels) => format!("{}?", names(labels)),
                             HitState::Tagged(labels) => names(labels),
                         };

@@ -41,6 +41,9 @@ pub struct Merged {
     /// How many of the conflicts are on annotations (marked in their meta).
     pub annotation_conflicts: usize,
     pub tally: Tally,
+    /// What the merge did to ours' suggestion layer: theirs' additions,
+    /// acceptances (removed) and rejections.
+    pub suggestions: crate::diff::SuggestionCounts,
 }
 
 impl Merged {
@@ -157,11 +160,13 @@ pub fn merge(base: &Project, ours: &Project, theirs: &Project) -> Merged {
 
     let annotation_count = annotation_conflicts.len();
     annotation_conflicts.extend(conflicts);
+    let suggestions = crate::diff::SuggestionCounts::between(ours.suggestions(), project.suggestions());
     Merged {
         project,
         conflicts: annotation_conflicts,
         annotation_conflicts: annotation_count,
         tally,
+        suggestions,
     }
 }
 

@@ -305,6 +305,24 @@ pub fn hit_state(project: &Project, hit: &Hit) -> HitState {
     }
 }
 
+/// The labels of the annotations that hold `hit` without being its span
+/// ("armée" inside a tagged "armée azerbaïdjanaise"): an untagged hit may
+/// still be part of a tag. `reach` is the longest annotation of the
+/// document ([`crate::model::longest`]), to look only where one can start.
+pub fn inside_labels(project: &Project, hit: &Hit, reach: usize) -> Vec<String> {
+    let annotations = project.annotations_of(&hit.doc);
+    let from = annotations.partition_point(|a| a.start + reach < hit.end);
+    let mut labels: Vec<String> = annotations[from..]
+        .iter()
+        .take_while(|a| a.start <= hit.start)
+        .filter(|a| a.end >= hit.end && (a.start, a.end) != (hit.start, hit.end))
+        .map(|a| a.label.clone())
+        .collect();
+    labels.sort_by_key(|l| project.schema.position(l).unwrap_or(usize::MAX));
+    labels.dedup();
+    labels
+}
+
 /// Whether document `doc` has open suggestions (of `label`, if given).
 pub fn has_open_suggestions(project: &Project, doc: &str, label: Option<&str>) -> bool {
     project

@@ -39,6 +39,28 @@ fn every_subcommand_has_help() {
 }
 
 #[test]
+fn a_mistyped_command_is_said_to_be_one_with_the_nearest() {
+    let sample = common::sample_project_path();
+    let o = marginalia(&["valdiate", p(&sample)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("\"valdiate\" is not a command of marginalia; did you mean `validate`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = marginalia(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("\"frobnicate\" is not a command"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("did you mean"), "{}", stderr(&o));
+    // `versions` is another name of `history`.
+    let o = marginalia(&["versions", p(&sample)]);
+    assert_ne!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("not a command"), "{}", stderr(&o));
+    let o = marginalia(&["help"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
 fn review_refuses_a_missing_file_before_opening_a_window() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.ron");

@@ -71,7 +71,44 @@ fn search_finds_every_document_with_exact_offsets_context_and_state() {
     let o = marginalia(&["search", p(&path), "Stepanakert", "--limit", "2"]);
     assert_eq!(stdout(&o).lines().count(), 2);
     assert!(stderr(&o).contains("2 hits"), "{}", stderr(&o));
-    assert!(stderr(&o).contains("stopped at the limit"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the first 2 hits (stopped at the limit of 2), in ")
+            && stderr(&o).contains(" of the 4 documents searched"),
+        "{}",
+        stderr(&o)
+    );
+    let o = marginalia(&["search", p(&path), "Stepanakert", "--doc-filter", "date=2023"]);
+    assert!(
+        stderr(&o).contains(" of the 1 document the filter keeps"),
+        "{}",
+        stderr(&o)
+    );
+    // A hit that is part of a longer tag says so: « Interfax » inside the
+    // tagged « agence de presse russe Interfax ».
+    let out = json(&marginalia(&["search", p(&path), "Interfax", "--json"]));
+    let part = out["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["state"] == "untagged" && !h["inside"].as_array().unwrap().is_empty())
+        .expect("a hit inside a tag");
+    let (doc, start, end) = (
+        part["doc"].as_str().unwrap(),
+        part["start"].as_u64().unwrap() as usize,
+        part["end"].as_u64().unwrap() as usize,
+    );
+    let holders: Vec<&str> = project
+        .annotations_of(doc)
+        .iter()
+        .filter(|a| a.start <= start && a.end >= end && (a.start, a.end) != (start, end))
+        .map(|a| a.label.as_str())
+        .collect();
+    assert!(!holders.is_empty());
+    assert!(
+        holders
+            .iter()
+            .all(|l| part["inside"].as_array().unwrap().iter().any(|x| x == l))
+    );
     // White space only is refused (trouble: exit 2), as an empty query is.
     let o = marginalia(&["search", p(&path), "   "]);
     assert_eq!(o.status.code(), Some(2));

@@ -122,9 +122,18 @@ impl Workbench {
                             self.state.disk_changes.clear();
                             self.state.selection = Selection::default();
                             let t = merged.tally;
+                            let sc = merged.suggestions;
+                            let layer = if sc == crate::diff::SuggestionCounts::default() {
+                                String::new()
+                            } else {
+                                format!(
+                                    "; suggestions: {} added, {} accepted or cleared, {} rejected",
+                                    sc.added, sc.removed, sc.rejected
+                                )
+                            };
                             self.state.message = Some(if merged.is_clean() {
                                 format!(
-                                    "Merged the version on disk: {} annotation(s) from theirs, {} deleted; not saved yet",
+                                    "Merged the version on disk: {} annotation(s) from theirs, {} deleted{layer}; not saved yet",
                                     t.from_theirs, t.deleted
                                 )
                             } else {

@@ -219,7 +219,7 @@ impl Workbench {
     fn store_suggestions(&mut self, found: Vec<Suggestion>, from: &str) {
         if found.is_empty() {
             self.state.message = Some(format!(
-                "No new suggestions from {from}: every occurrence is tagged, or was offered before"
+                "No new suggestions from {from}: nothing found that is not tagged already or offered before"
             ));
             return;
         }
