@@ -42,8 +42,8 @@ pub struct SuggestArgs {
     /// "accepted", "rejected_rivals" (other sources' suggestions of other
     /// boundaries for what was tagged), "suggestions": [{"doc", "start", "end", "text", "label",
     /// "source", "pattern", "entity"}]} (offsets in code points; the
-    /// suggestions found now: a span this source offered before, open or
-    /// rejected, is not offered again).
+    /// suggestions found now: a span offered before with the label, by any
+    /// source, open or rejected, is not offered again).
     #[arg(long)]
     json: bool,
 }

@@ -177,6 +177,16 @@ impl Project {
         of_doc.get(at).filter(|s| s.key() == key)
     }
 
+    /// Whether any source suggested `label` on `[start, end)` of `doc`
+    /// (open or rejected).
+    pub fn span_suggested(&self, doc: &str, start: usize, end: usize, label: &str) -> bool {
+        let of_doc = self.suggestions.of(doc);
+        let at = of_doc.partition_point(|s| (s.start, s.end, s.label.as_str()) < (start, end, label));
+        of_doc
+            .get(at)
+            .is_some_and(|s| (s.start, s.end, s.label.as_str()) == (start, end, label))
+    }
+
     /// Whether `s` is open: not rejected, and no annotation of its label
     /// overlaps its span (tagged by hand, accepted through another source,
     /// or with other boundaries: accepting it would tag the same thing

@@ -6,7 +6,8 @@
 //! agreement and the annotation counts never see them. Accepting one makes
 //! an annotation (which keeps the suggestion's source in its `meta`) and
 //! removes the suggestion; rejecting one keeps it, marked `rejected`, so
-//! that the same source does not offer the same span again. A suggestion
+//! that no gazetteer or tag list offers the same span again (a model's
+//! predictions are kept per model, for `agree`). A suggestion
 //! is known by its [`SuggestionKey`]: document, span, label and source.
 //! Offsets are code points, half-open, with the quoted text beside them,
 //! as for annotations.

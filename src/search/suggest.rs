@@ -366,7 +366,10 @@ pub fn suggest(
                 // Tagged with the label there already, or with other
                 // boundaries ("Pashinyan" inside a tagged "Nikol Pashinyan").
                 let tagged = crate::model::overlapped(annotations, reach, start..end, &p.label);
-                if tagged || project.suggestion((&doc.id, start, end, &p.label, source)).is_some() {
+                // Offered before, by this source or another (a model, an
+                // earlier version of the list): a rejection stands whoever
+                // offered it, and an open one is not offered twice.
+                if tagged || project.span_suggested(&doc.id, start, end, &p.label) {
                     continue;
                 }
                 out.push(Suggestion {

@@ -230,16 +230,31 @@ fn accepted_suggestions_keep_their_source_rejected_ones_are_remembered_per_sourc
     assert_eq!(made.meta["suggested_by"], "gazetteer:actors.tsv");
     assert_eq!(made.meta["pattern"], second.pattern);
     assert_eq!(made.author, "ana");
-    // Neither is offered again by the gazetteer; another source may offer the rejected span.
+    // Neither is offered again by the gazetteer, nor by another list (a
+    // revised file): a rejection stands whoever offered the span, and what
+    // is open is not offered twice.
     let patterns = suggest::read_gazetteer(&std::fs::read_to_string(&g).unwrap(), &project, false).unwrap();
     let again = suggest::suggest(&project, &patterns, "gazetteer:actors.tsv", &|_| true);
     assert!(again.iter().all(|s| s.key() != first.key() && s.key() != second.key()));
     assert!(again.is_empty(), "the rest are open already");
-    let other = suggest::suggest(&project, &patterns, "gazetteer:other.tsv", &|_| true);
+    let other = suggest::suggest(&project, &patterns, "gazetteer:actors-v2.tsv", &|_| true);
+    assert!(other.is_empty(), "{other:?}");
+    // A span no source offered yet is offered by the new list.
+    let mut fresh = project.clone();
+    let offered: Vec<Suggestion> = fresh
+        .suggestions()
+        .iter()
+        .filter(|s| s.key() != first.key())
+        .cloned()
+        .collect();
+    Command::RemoveSuggestions(offered).apply(&mut fresh).unwrap();
+    let other = suggest::suggest(&fresh, &patterns, "gazetteer:actors-v2.tsv", &|_| true);
+    assert!(!other.is_empty());
     assert!(
         other
             .iter()
-            .any(|s| (s.start, s.end) == (first.start, first.end) && s.doc == first.doc)
+            .all(|s| (s.start, s.end, &s.doc) != (first.start, first.end, &first.doc)),
+        "the rejected span is not offered by the new list"
     );
     assert!(
         other
