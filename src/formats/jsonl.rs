@@ -393,10 +393,20 @@ fn read_record(
         let to_cp = |offset: usize| {
             t.char_from(offset, unit).ok_or_else(|| {
                 if offset > t.index().len_in(unit) {
+                    // Past the end in this unit but within it in a larger
+                    // one: most likely offsets counted in that unit.
+                    let fits = [OffsetUnit::Utf16, OffsetUnit::Byte].into_iter().find(|u| {
+                        *u != unit && t.index().len_in(*u) > t.index().len_in(unit) && offset <= t.index().len_in(*u)
+                    });
                     format!(
-                        "offset {offset} is beyond the end of the text ({} {})",
+                        "offset {offset} is beyond the end of the text ({} {}){}",
                         t.index().len_in(unit),
-                        unit.counts()
+                        unit.counts(),
+                        fits.map_or_else(String::new, |u| format!(
+                            "; it is within it in {}: are the offsets in that unit (--offsets {})?",
+                            u.counts(),
+                            u.name()
+                        ))
                     )
                 } else {
                     format!(

@@ -459,17 +459,26 @@ impl ProjectBuilder {
 }
 
 /// A file name for a document id (path separators and the like replaced).
-fn file_stem(id: &str) -> String {
-    id.chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+/// A file name stem for document `id`: its letters, digits, `-`, `_` and
+/// `.` (others become `_`), cut to 120 bytes (file systems refuse names
+/// over 255; an id can be any length). Unique names are the caller's.
+pub(crate) fn file_stem(id: &str) -> String {
+    let mut out = String::new();
+    for c in id.chars() {
+        let c = if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            c
+        } else {
+            '_'
+        };
+        if out.len() + c.len_utf8() > MAX_STEM_BYTES {
+            break;
+        }
+        out.push(c);
+    }
+    out
 }
+
+const MAX_STEM_BYTES: usize = 120;
 
 /// Characters no label or author should hold: controls, zero-width and
 /// direction marks, line and paragraph separators, the byte order mark.

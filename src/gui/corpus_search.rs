@@ -30,6 +30,8 @@ pub struct CorpusSearch {
     pub hits: Vec<Hit>,
     pub truncated: bool,
     pub documents_searched: usize,
+    /// The documents the filter keeps (all without one).
+    in_scope: usize,
     /// What the last search was for, shown above the hits.
     searched: Option<String>,
     /// Each hit's state, and the annotations and suggestions generations
@@ -66,6 +68,7 @@ impl Default for CorpusSearch {
             hits: Vec::new(),
             truncated: false,
             documents_searched: 0,
+            in_scope: 0,
             searched: None,
             states: Vec::new(),
             states_at: None,
@@ -125,7 +128,17 @@ impl CorpusSearch {
         self.searched = Some(self.query.pattern.clone());
         // Untagged hits ticked to begin with: what tagging usually wants.
         self.refresh_states(project);
-        self.ticked = (0..self.hits.len()).filter(|&i| self.states[i].is_untagged()).collect();
+        // (Not white space: a regular expression's `.` finds spaces too.)
+        let blank = |h: &Hit| {
+            project
+                .document(&h.doc)
+                .and_then(|d| d.text.slice(h.range()))
+                .is_some_and(|t| t.trim().is_empty())
+        };
+        self.ticked = (0..self.hits.len())
+            .filter(|&i| self.states[i].is_untagged() && !blank(&self.hits[i]))
+            .collect();
+        self.in_scope = project.documents.iter().filter(|d| filter.matches(project, d)).count();
     }
 
     /// Reads the hits' states again when the annotations or the
@@ -223,22 +236,25 @@ impl CorpusSearch {
             ui.colored_label(ui.visuals().error_fg_color, e);
         } else if let Some(q) = &self.searched {
             let untagged = self.untagged;
-            let filtered = if self.documents_searched < project.documents.len() {
+            let scope = if self.doc_filter.trim().is_empty() {
+                plural(self.in_scope, "document")
+            } else {
+                format!("{} the filter keeps", plural(self.in_scope, "document"))
+            };
+            ui.weak(if self.truncated {
                 format!(
-                    " (the filter kept {} of {})",
+                    "“{q}”: the first {} (stopped at the limit), in {}; {} of the {scope} searched · {untagged} untagged",
+                    plural(self.hits.len(), "hit"),
+                    plural(self.hit_documents, "document"),
                     self.documents_searched,
-                    project.documents.len()
                 )
             } else {
-                String::new()
-            };
-            ui.weak(format!(
-                "“{q}”: {} in {} of {} searched{filtered}{} · {untagged} untagged",
-                plural(self.hits.len(), "hit"),
-                self.hit_documents,
-                plural(self.documents_searched, "document"),
-                if self.truncated { ", stopped at the limit" } else { "" },
-            ));
+                format!(
+                    "“{q}”: {} in {} of the {scope} · {untagged} untagged",
+                    plural(self.hits.len(), "hit"),
+                    self.hit_documents,
+                )
+            });
         }
         actions
     }

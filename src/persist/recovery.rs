@@ -172,6 +172,38 @@ pub fn summarize(saved: &Project, recovered: &Project) -> RecoverySummary {
     if saved.name != recovered.name {
         summary.other.push(format!("the project is named {:?}", recovered.name));
     }
+    if ids(saved) == ids(recovered)
+        && saved
+            .documents
+            .iter()
+            .zip(&recovered.documents)
+            .any(|(a, b)| a.attrs != b.attrs || a.title != b.title)
+    {
+        summary.other.push("document titles or metadata differ".to_owned());
+    }
+    if saved.relations() != recovered.relations() {
+        summary.other.push(format!(
+            "the relations differ ({} saved, {} in the copy)",
+            saved.relations().len(),
+            recovered.relations().len()
+        ));
+    }
+    // The suggestion layer is work too: a gazetteer's run, rejections.
+    let sc = crate::diff::SuggestionCounts::between(saved.suggestions(), recovered.suggestions());
+    if sc != crate::diff::SuggestionCounts::default() {
+        summary.other.push(format!(
+            "suggestions: {} added, {} accepted or cleared, {} rejected, {} reopened",
+            sc.added, sc.removed, sc.rejected, sc.reopened
+        ));
+    }
+    if saved.orphans != recovered.orphans {
+        summary.other.push("the orphaned tags differ".to_owned());
+    }
+    // Whatever else a copy holds that the file does not (a note on a
+    // relation, an attribute declaration's order): never silently lost.
+    if summary.is_empty() && format::to_string(saved) != format::to_string(recovered) {
+        summary.other.push("other changes".to_owned());
+    }
     summary
 }
 
@@ -234,6 +266,36 @@ mod tests {
             }
         );
         assert!(summarize(&saved, &saved).is_empty());
+        // Work on the suggestion layer alone (a gazetteer's run, a
+        // rejection) is offered back too, as is a document's metadata.
+        let mut suggested = saved.clone();
+        let s = crate::model::Suggestion {
+            doc: "d".into(),
+            start: 20,
+            end: 27,
+            label: "event".into(),
+            text: "Bichkek".into(),
+            source: "gazetteer:g.tsv".into(),
+            pattern: "Bichkek".into(),
+            entity: None,
+            rejected: false,
+        };
+        Command::AddSuggestions(vec![s.clone()]).apply(&mut suggested).unwrap();
+        Command::RestoreSuggestions(vec![crate::model::Suggestion { rejected: true, ..s }])
+            .apply(&mut suggested)
+            .unwrap();
+        assert_eq!(
+            summarize(&saved, &suggested).other,
+            ["suggestions: 1 added, 0 accepted or cleared, 0 rejected, 0 reopened"]
+        );
+        let mut described = saved.clone();
+        described.documents[0]
+            .attrs
+            .insert("outlet".into(), crate::model::AttrValue::Text("Le Monde".into()));
+        assert_eq!(
+            summarize(&saved, &described).other,
+            ["document titles or metadata differ"]
+        );
         // The project file was never touched.
         assert_eq!(crate::persist::open(&path).unwrap(), saved);
         remove_recovery(&path).unwrap();

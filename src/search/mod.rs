@@ -24,6 +24,7 @@ pub use filter::{DocFilter, doc_matches, filter_problem};
 pub mod figures;
 mod filter;
 pub mod layer;
+pub mod marks;
 pub mod predictions;
 pub mod suggest;
 pub mod word_regex;
@@ -94,7 +95,12 @@ impl Matcher {
         } else if query.case_sensitive {
             Kind::Literal(query.pattern.clone())
         } else {
-            Kind::Literal(fold_str_for_search(&query.pattern))
+            // Accents written apart in the query go as those in the texts.
+            let needle = marks::strip(&fold_str_for_search(&query.pattern));
+            if needle.is_empty() {
+                return Err(SearchError::Empty);
+            }
+            Kind::Literal(needle)
         };
         Ok(Matcher {
             query: query.clone(),
@@ -140,6 +146,20 @@ impl Matcher {
                     }
                 };
                 let len = needle.chars().count();
+                if self.wants_folded() && marks::has_diacritics(haystack.as_str()) {
+                    // Accents written apart: matched without them, the
+                    // hits placed back in the text.
+                    let stripped = marks::Stripped::new(haystack.as_str());
+                    let (mut at_byte, mut at_char) = (0, 0);
+                    for (byte, _) in stripped.text.match_indices(needle.as_str()) {
+                        at_char += stripped.text[at_byte..byte].chars().count();
+                        at_byte = byte;
+                        if keep(stripped.to_text(at_char..at_char + len), &mut out) {
+                            return (out, true);
+                        }
+                    }
+                    return (out, false);
+                }
                 for (byte, _) in haystack.as_str().match_indices(needle.as_str()) {
                     if let Some(start) = haystack.char_of_byte(byte)
                         && keep(start..start + len, &mut out)
@@ -399,13 +419,19 @@ pub fn tag_hits(
     while k < sorted.len() {
         let doc = sorted[k].doc.clone();
         let annotations = project.annotations_of(&doc);
+        let text = project.document(&doc).map(|d| &d.text);
         let mut ranges = Vec::new();
         while k < sorted.len() && sorted[k].doc == doc {
             let hit = sorted[k];
+            // A hit of white space (a regular expression's `.` or `\s`)
+            // is nothing to tag: left, not a failure of the whole step.
+            let blank = text
+                .and_then(|t| t.slice(hit.range()))
+                .is_some_and(|s| s.trim().is_empty());
             // Only untagged: a span with any annotation is left; the
             // rule against tagging a span twice with one label is
             // `edit::tag`'s, below.
-            if untagged_only && same_span(annotations, hit).next().is_some() {
+            if blank || (untagged_only && same_span(annotations, hit).next().is_some()) {
                 out.skipped += 1;
             } else {
                 ranges.push(hit.range());

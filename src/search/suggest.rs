@@ -328,7 +328,7 @@ pub fn suggest(
                 if exact {
                     p.term.clone()
                 } else {
-                    fold_str_for_search(&p.term)
+                    super::marks::strip(&fold_str_for_search(&p.term))
                 }
             })
             .collect();
@@ -343,12 +343,20 @@ pub fn suggest(
         let mut folded = String::new();
         // A document whose text changed on disk is re-anchored first.
         for doc in project.documents.iter().filter(|d| d.text_matches() && keep(d)) {
-            let haystack: &str = if exact {
-                doc.text.as_str()
+            // Accents written apart (NFD) are matched without them, and
+            // the matches placed back in the text.
+            let stripped;
+            let (haystack, apart): (&str, Option<&super::marks::Stripped>) = if exact {
+                (doc.text.as_str(), None)
             } else {
                 folded.clear();
                 folded.extend(doc.text.as_str().chars().map(crate::model::fold_for_search));
-                &folded
+                if super::marks::has_diacritics(&folded) {
+                    stripped = super::marks::Stripped::new(&folded);
+                    (&stripped.text, Some(&stripped))
+                } else {
+                    (&folded, None)
+                }
             };
             let annotations = project.annotations_of(&doc.id);
             let reach = crate::model::longest(annotations);
@@ -356,9 +364,9 @@ pub fn suggest(
             for m in automaton.find_iter(haystack) {
                 at_char += haystack[at_byte..m.start()].chars().count();
                 at_byte = m.start();
-                let start = at_char;
-                let end = start + haystack[m.start()..m.end()].chars().count();
-                let range = start..end;
+                let found = at_char..at_char + haystack[m.start()..m.end()].chars().count();
+                let range = apart.map_or_else(|| found.clone(), |s| s.to_text(found.clone()));
+                let (start, end) = (range.start, range.end);
                 if !super::is_whole_word(&doc.text, &range) {
                     continue;
                 }
@@ -480,7 +488,13 @@ pub fn accept_step(
     let mut twins: Vec<Suggestion> = Vec::new();
     // Tagged now, or tagged already: taken out of the layer.
     let mut settled: HashSet<crate::model::SuggestionKey<'_>> = HashSet::new();
-    for s in suggestions {
+    // Of suggestions starting at one place, the longest first: accepting
+    // « armée » and « armée azerbaïdjanaise » together keeps the phrase and
+    // rejects the word as its rival, not the other way round.
+    let mut ordered: Vec<&Suggestion> = suggestions.iter().collect();
+    ordered
+        .sort_by(|a, b| (&a.doc, a.start, std::cmp::Reverse(a.end)).cmp(&(&b.doc, b.start, std::cmp::Reverse(b.end))));
+    for s in ordered {
         in_list.insert(s.key());
         // A suggestion whose quoted text is not (or no longer) its
         // document's is left as it is (`validate` lists it).
@@ -695,6 +709,21 @@ mod tests {
         assert_eq!(message.lines().count(), 11, "{message}");
         assert!(message.ends_with("… and 3 more problems"), "{message}");
         assert!(message.starts_with("line 2: \"place\" is not a label"), "{message}");
+    }
+
+    #[test]
+    fn accents_written_apart_are_matched_and_quoted_whole() {
+        let mut p = project();
+        let nfd = "L’arme\u{301}e azerbai\u{308}djanaise et l'Arme\u{301}nie.";
+        p.documents.push(Document::new("n", "N", "n.txt", Text::new(nfd)));
+        let list = read_gazetteer("armée azerbaïdjanaise\tactor\nArme\u{301}nie\tactor\n", &p, false).unwrap();
+        let found = suggest(&p, &list, "gazetteer:g.tsv", &|d| d.id == "n");
+        let quoted: Vec<&str> = found.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(quoted, ["arme\u{301}e azerbai\u{308}djanaise", "Arme\u{301}nie"]);
+        for s in &found {
+            let doc = p.document(&s.doc).unwrap();
+            assert_eq!(doc.text.slice(s.range()), Some(s.text.as_str()), "offsets in the text");
+        }
     }
 
     #[test]

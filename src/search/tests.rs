@@ -63,19 +63,30 @@ fn literal_search_folds_case_and_accents_and_keeps_exact_offsets() {
         .map(|(b, _)| TORTURE[..b].chars().count())
         .collect();
     assert_eq!(hits.iter().map(|r| r.start).collect::<Vec<_>>(), expected);
-    // A combining accent is a character of its own: "cafe" is found in
-    // "cafe\u{301}" but is not a whole word there.
-    assert_eq!(found(&t, literal("cafe")), ["cafe", "Café"]);
-    assert_eq!(
-        found(
-            &t,
-            Query {
-                whole_word: true,
-                ..literal("cafe")
-            }
-        ),
-        ["Café"]
-    );
+    // An accent written apart (NFD) is set aside as a precomposed one is,
+    // and belongs to the hit: "cafe", "café" and "cafe\u{301}" all find
+    // "cafe\u{301}", whole, and a whole word.
+    for query in ["cafe", "café", "cafe\u{301}"] {
+        assert_eq!(found(&t, literal(query)), ["cafe\u{301}", "Café"], "{query:?}");
+        assert_eq!(
+            found(
+                &t,
+                Query {
+                    whole_word: true,
+                    ..literal(query)
+                }
+            ),
+            ["cafe\u{301}", "Café"]
+        );
+    }
+    // Case and accents kept: only as written.
+    let exact = Query {
+        case_sensitive: true,
+        ..literal("Café")
+    };
+    assert_eq!(found(&t, exact), ["Café"]);
+    // Accents alone are no query.
+    assert_eq!(Matcher::new(&literal("\u{301}")).unwrap_err(), SearchError::Empty);
 }
 
 #[test]
@@ -202,6 +213,24 @@ fn hits_across_documents_are_tagged_once_and_never_twice() {
         tag_hits(&p, &all.hits, "nope", true, "ana", Timestamp::from_unix(3)),
         Err(EditError::UnknownLabel(_))
     ));
+    // A regular expression that finds spaces too: they are left, the
+    // words tagged, and the step does not fail.
+    let words_and_spaces = Matcher::new(&re_query(r"armée|\s")).unwrap();
+    let found = search(&p, &words_and_spaces, &|_| true, &|_| None, MAX_HITS);
+    let spaces = found.hits.len() - all.hits.len();
+    assert!(spaces > 3, "{spaces}");
+    let tagged = tag_hits(&p, &found.hits, "event", true, "ana", Timestamp::from_unix(4)).unwrap();
+    // (The hit tagged by hand is left too: untagged only.)
+    assert_eq!(tagged.added().len(), all.hits.len() - 1);
+    assert_eq!(tagged.skipped, spaces + 1);
+}
+
+fn re_query(pattern: &str) -> Query {
+    Query {
+        pattern: pattern.into(),
+        regex: true,
+        ..Query::default()
+    }
 }
 
 #[test]

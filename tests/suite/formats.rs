@@ -608,6 +608,26 @@ fn a_malformed_span_is_left_out_alone_when_lenient_and_stops_the_import_otherwis
 }
 
 #[test]
+fn documents_with_very_long_ids_are_written_under_short_file_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("long.jsonl");
+    let ids = ["a".repeat(300), "ж".repeat(300)];
+    let lines: Vec<String> = ids
+        .iter()
+        .map(|id| serde_json::json!({"id": id, "text": format!("Bakou {}", id.len())}).to_string())
+        .collect();
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let project = dir.path().join("out/p.ron");
+    let o = marginalia(&["import", "--format", "jsonl", p(&input), "-o", p(&project)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let back = marginalia::persist::open(&project).expect("reads back");
+    let mut kept: Vec<&str> = back.documents.iter().map(|d| d.id.as_str()).collect();
+    kept.sort_unstable();
+    assert_eq!(kept, [ids[0].as_str(), ids[1].as_str()], "the ids are kept whole");
+    assert!(back.documents.iter().all(|d| d.path.len() <= 124), "short file names");
+}
+
+#[test]
 fn text_classification_labels_are_not_mistaken_for_spans() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("cls.jsonl");

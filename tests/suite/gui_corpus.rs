@@ -511,6 +511,37 @@ fn clicks_go_through_suggestions_over_one_another() {
         [Some(short.range()), Some(long.range()), Some(short.range())],
         "shortest first, then the longer, then round again"
     );
+    // With a tag of another label over them: the suggestions, the tag,
+    // then the suggestions again (never stuck on the tag).
+    let tag = marginalia::edit::new_annotation(
+        project(&h),
+        DOC,
+        word.clone(),
+        "actor",
+        "ana",
+        marginalia::model::Timestamp::now(),
+    )
+    .expect("a tag");
+    h.state_mut()
+        .apply(Action::Edit(marginalia::edit::Command::AddAnnotations(vec![
+            tag.clone(),
+        ])));
+    settle(&mut h);
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        click_at(&mut h, word.start + 1, Modifiers::NONE, false);
+        let selected = h.state().state.selection.annotation;
+        seen.push(if selected.is_some() { None } else { focus(&h) });
+        assert!(selected.is_none() || selected == Some(tag.id));
+        for _ in 0..4 {
+            h.step();
+        }
+    }
+    assert_eq!(
+        seen,
+        [Some(long.range()), None, Some(short.range()), Some(long.range())],
+        "from the long one in focus: the tag, then round through the suggestions"
+    );
 }
 
 /// The workbench opens before the texts are checked, then checks them in

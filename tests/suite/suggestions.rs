@@ -174,6 +174,25 @@ fn a_gazetteer_does_not_suggest_inside_a_tag_and_accepting_rejects_rival_boundar
         "the rival boundary is rejected with it"
     );
     assert_eq!(p.annotations().len(), 2, "one actor for the army, not two");
+    // Accepted together, the phrase wins over the word inside it,
+    // whichever source offered which.
+    let mut r = one_doc_project("l’armée azerbaïdjanaise a tiré.");
+    let mut word = suggestion(&r, "armée", "gazetteer:b.tsv");
+    let mut phrase = suggestion(&r, "armée azerbaïdjanaise", "gazetteer:a.tsv");
+    word.label = "actor".into();
+    phrase.label = "actor".into();
+    Command::AddSuggestions(vec![word.clone(), phrase.clone()])
+        .apply(&mut r)
+        .unwrap();
+    let both = [word.clone(), phrase];
+    let step = suggest::accept_step(&r, &both, "ana", Timestamp::from_unix(1)).unwrap();
+    step.command.apply(&mut r).unwrap();
+    let tagged: Vec<&str> = r.annotations().iter().map(|a| a.text.as_str()).collect();
+    assert_eq!(tagged, ["armée azerbaïdjanaise"]);
+    assert!(
+        r.suggestion(word.key()).expect("kept").rejected,
+        "the word is the rival"
+    );
     // And a span tagged by hand with other boundaries settles a suggestion.
     let mut q = one_doc_project("Ilham Aliyev a parlé.");
     let s = suggestion(&q, "Aliyev", "g");
@@ -602,6 +621,30 @@ fn predictions_in_the_wrong_unit_are_refused_with_the_unit_to_try() {
         "{err}"
     );
     assert_eq!(std::fs::read(&path).unwrap(), before, "nothing stored");
+    // A byte offset past the end in code points says which unit it fits.
+    let far = dir.path().join("far.jsonl");
+    let erevan = text.find("Erevan").unwrap();
+    std::fs::write(
+        &far,
+        serde_json::json!({"text": text, "label": [[erevan, erevan + "Erevan".len(), "actor"]]}).to_string(),
+    )
+    .unwrap();
+    let o = marginalia(&[
+        "import",
+        "--format",
+        "jsonl",
+        p(&far),
+        "--as-suggestions",
+        "--into",
+        p(&path),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("is beyond the end of the text (82 code points); it is within it in UTF-16")
+            || stderr(&o).contains("; it is within it in UTF-8 bytes: are the offsets in that unit (--offsets byte)?"),
+        "{}",
+        stderr(&o)
+    );
     let o = import(&["--offsets", "byte", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(

@@ -172,16 +172,7 @@ fn fragments(text: &Text, range: Range<usize>) -> Vec<Range<usize>> {
 
 /// A file name for a document id, unique among `taken`.
 fn file_stem(id: &str, taken: &mut HashSet<String>) -> String {
-    let base: String = id
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let base = crate::formats::project_builder::file_stem(id);
     let mut stem = base.clone();
     let mut n = 2;
     while taken.contains(&stem) || stem == "annotation" || stem == "visual" {

@@ -1041,15 +1041,10 @@ impl DocumentView {
                     _ => {
                         selection.text = None;
                         let under = self.annotations_at(input.project, cp);
-                        // A click on a suggestion brings it into focus, to
-                        // accept or reject, unless an annotation under the
-                        // pointer is shorter (the innermost wins) or the
-                        // suggestion is in focus already (a second click
-                        // goes on to the annotations, as for nested ones).
-                        // Several suggestions under the pointer (two sources,
-                        // or nested terms): each click takes the next,
-                        // shortest first, and after the last goes on to the
-                        // annotations (or round again when there are none).
+                        // What is under the pointer, in the order clicks go
+                        // through it: the suggestions, shortest first, then the
+                        // annotations, innermost first; round again after the
+                        // last. The first click takes the innermost of the two.
                         let mut here: Vec<&crate::model::Suggestion> = input
                             .suggestions
                             .iter()
@@ -1060,27 +1055,32 @@ impl DocumentView {
                             .first()
                             .and_then(|id| placed(input).iter().find(|a| a.id == *id))
                             .map(|a| a.len());
-                        let focused = input
-                            .current_suggestion
-                            .and_then(|c| here.iter().position(|s| s.key() == c.key()));
-                        let suggestion = match focused {
-                            Some(i) if i + 1 == here.len() && under.is_empty() => here.first().copied(),
-                            Some(i) => here.get(i + 1).copied(),
-                            None => here
-                                .first()
-                                .copied()
-                                .filter(|s| innermost.is_none_or(|len| s.end - s.start <= len)),
+                        let n = here.len();
+                        let total = n + under.len();
+                        // Where the cycle stands: the selected annotation, else
+                        // the suggestion in focus.
+                        let at = match under.iter().position(|&id| Some(id) == selection.annotation) {
+                            Some(i) => Some(n + i),
+                            None => input
+                                .current_suggestion
+                                .and_then(|c| here.iter().position(|s| s.key() == c.key())),
                         };
-                        if let Some(s) = suggestion {
-                            selection.annotation = None;
-                            actions.push(Action::FocusSuggestion(s.clone()));
-                        } else {
-                            // Clicking again on the selected annotation picks the
-                            // next one under the pointer (nested annotations).
-                            selection.annotation = match under.iter().position(|&id| Some(id) == selection.annotation) {
-                                Some(i) => under.get((i + 1) % under.len()).copied(),
-                                None => under.first().copied(),
-                            };
+                        let next = match at {
+                            Some(k) => (k + 1) % total.max(1),
+                            None if here
+                                .first()
+                                .is_some_and(|s| innermost.is_none_or(|len| s.end - s.start <= len)) =>
+                            {
+                                0
+                            }
+                            None => n,
+                        };
+                        match here.get(next) {
+                            Some(s) => {
+                                selection.annotation = None;
+                                actions.push(Action::FocusSuggestion((*s).clone()));
+                            }
+                            None => selection.annotation = under.get(next - n).copied(),
                         }
                     }
                 }

@@ -75,11 +75,21 @@ impl Workbench {
         let Some(project) = self.session.as_ref().map(Session::project) else {
             return;
         };
-        let next = crate::gui::suggestions::open_of(project, &focus.doc)
-            .into_iter()
-            .find(|s| (s.start, s.end, &s.label) > (focus.start, focus.end, &focus.label));
-        match next {
-            Some(next) => self.focus_suggestion(next),
+        let here = crate::gui::suggestions::open_of(project, &focus.doc);
+        let after = here
+            .iter()
+            .find(|s| (s.start, s.end, &s.label) > (focus.start, focus.end, &focus.label))
+            .cloned();
+        // Past the last one, back to the first still open in this
+        // document (earlier ones skipped with F4 or clicked past).
+        let wrapped = after.is_none() && !here.is_empty();
+        match after.or_else(|| here.first().cloned()) {
+            Some(next) => {
+                self.focus_suggestion(next);
+                if wrapped && let Some(m) = &mut self.state.message {
+                    m.push_str(". Back to the first one still open in this document");
+                }
+            }
             None => {
                 self.state.suggestions.set_focus(None);
                 if let Some(m) = &mut self.state.message {
