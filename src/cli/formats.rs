@@ -266,6 +266,9 @@ fn import_suggestions(
         }
     }
     let name = match &args.model {
+        Some(name) if name.chars().any(char::is_control) => {
+            bail!("--model {name:?}: a name of one line, without control characters")
+        }
         Some(name) if !name.trim().is_empty() => name.trim().to_owned(),
         Some(_) => bail!("--model needs a name"),
         None => args
@@ -373,6 +376,17 @@ fn import_suggestions(
                 (t, a) => format!(" ({t} of them tagged by people already; {a} offered before, not added again)"),
             }
         );
+    }
+    // Nothing the project could take (every label unknown, every
+    // document unmatched): a failure for scripts, not a quiet success.
+    if added == 0
+        && result.already == 0
+        && (!result.unknown_labels.is_empty() || !result.unmatched_documents.is_empty())
+    {
+        if !args.json {
+            eprintln!("error: nothing was added (see the skipped predictions above)");
+        }
+        return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -16,8 +16,8 @@ use std::ops::Range;
 pub use command::{Command, EditError};
 pub use history::History;
 pub use structure::{
-    Structure, attribute_uses, defaults, merge_entities, parse_value, relation_type_uses, remove_attribute,
-    remove_relation_type, set_attributes, unlink_label,
+    Structure, attribute_uses, defaults, delete_label, delete_label_problem, merge_entities, parse_value,
+    relation_type_uses, remove_attribute, remove_relation_type, set_attributes, unlink_label,
 };
 
 use crate::model::{Annotation, AnnotationId, AttrTarget, Project, Relation, Timestamp};

@@ -474,6 +474,75 @@ pub fn parse_value(def: Option<&AttributeDef>, raw: &str) -> Result<AttrValue, S
     }
 }
 
+/// The one step that deletes label `id`: its annotations (and orphans)
+/// relabeled as `relabel_to` or deleted, its suggestions taken out, the
+/// structure unlinked from it, then the label itself. Named for the undo
+/// menu and for what a refusal says ("delete label Event").
+pub fn delete_label(project: &Project, id: &str, relabel_to: Option<&str>, at: Timestamp) -> Command {
+    let ids: Vec<AnnotationId> = project
+        .annotations()
+        .iter()
+        .filter(|a| a.label == id)
+        .map(|a| a.id)
+        .collect();
+    let orphans: Vec<Annotation> = project.orphans.iter().filter(|a| a.label == id).cloned().collect();
+    let mut commands = Vec::new();
+    if !ids.is_empty() {
+        commands.push(match relabel_to {
+            Some(label) => Command::Relabel {
+                ids,
+                label: label.to_owned(),
+                at,
+            },
+            None => Command::DeleteAnnotations(ids),
+        });
+    }
+    // Orphans with the label go the same way, or they would name a label
+    // that no longer exists.
+    if !orphans.is_empty() {
+        commands.push(Command::DeleteOrphans(orphans.iter().map(|o| o.id).collect()));
+        if let Some(label) = relabel_to {
+            let moved = orphans
+                .into_iter()
+                .map(|o| Annotation {
+                    label: label.to_owned(),
+                    modified: at,
+                    ..o
+                })
+                .collect();
+            commands.push(Command::RestoreOrphans(moved));
+        }
+    }
+    // Its suggestions are proposals of a label that is going: they go with
+    // it (in the same step, so an undo brings them back).
+    let suggested: Vec<crate::model::Suggestion> = project
+        .suggestions()
+        .iter()
+        .filter(|s| s.label == id)
+        .cloned()
+        .collect();
+    if !suggested.is_empty() {
+        commands.push(Command::RemoveSuggestions(suggested));
+    }
+    commands.extend(unlink_label(project, id));
+    commands.push(Command::RemoveLabel(id.to_owned()));
+    let name = project.schema.get(id).map_or(id, |l| l.name.as_str());
+    let what = match relabel_to.and_then(|l| project.schema.get(l)) {
+        Some(to) => format!("delete label {name} (its tags become {})", to.name),
+        None => format!("delete label {name}"),
+    };
+    Command::Named { what, commands }
+}
+
+/// Why deleting label `id` as [`delete_label`] would be refused, if it
+/// would (a relation type that does not allow the label its tags would
+/// become): tried on a clone, which costs little.
+pub fn delete_label_problem(project: &Project, id: &str, relabel_to: Option<&str>) -> Option<String> {
+    let command = delete_label(project, id, relabel_to, Timestamp::from_unix(0));
+    let mut trial = project.clone();
+    command.apply(&mut trial).err().map(|e| e.to_string())
+}
+
 /// The schema edits that take label `label` out of the structure before
 /// the label itself goes: removed from relation types' ends and from
 /// attributes' targets; a relation type left with no label at an end it

@@ -235,7 +235,12 @@ pub enum Modal {
     DeleteLabel {
         id: String,
         count: usize,
+        /// Its suggestions (taken out with it).
+        suggestions: usize,
         relabel_to: Option<String>,
+        /// Why the step would be refused, for the choice it was tried
+        /// with (tried again when the choice changes).
+        checked: Option<(Option<String>, Option<String>)>,
     },
     Error {
         title: String,
@@ -359,9 +364,21 @@ pub fn modal_ui(ctx: &egui::Context, pending: &mut Option<Modal>, project: Optio
                     }
                 });
             }
-            Modal::DeleteLabel { id, count, relabel_to } => {
+            Modal::DeleteLabel {
+                id,
+                count,
+                suggestions,
+                relabel_to,
+                checked,
+            } => {
                 ui.heading(format!("Delete label “{id}”?"));
                 ui.label(format!("{count} annotation(s) use this label."));
+                if *suggestions > 0 {
+                    ui.label(format!(
+                        "{} of it will be taken out with it (Undo brings them back).",
+                        crate::model::plural(*suggestions, "suggestion")
+                    ));
+                }
                 ui.horizontal(|ui| {
                     ui.label("Relabel them as");
                     let shown = relabel_to
@@ -378,9 +395,24 @@ pub fn modal_ui(ctx: &egui::Context, pending: &mut Option<Modal>, project: Optio
                         .response
                         .accessible_name("Relabel them as");
                 });
+                // Tried before it is asked for: a relation type may not
+                // allow the label its tags would become.
+                if checked.as_ref().is_none_or(|(for_choice, _)| for_choice != relabel_to)
+                    && let Some(p) = project
+                {
+                    let problem = crate::edit::delete_label_problem(p, id, relabel_to.as_deref());
+                    *checked = Some((relabel_to.clone(), problem));
+                }
+                let problem = checked.as_ref().and_then(|(_, why)| why.clone());
+                if let Some(why) = &problem {
+                    ui.colored_label(ui.visuals().error_fg_color, format!("This cannot be done: {why}"));
+                }
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
-                    if ui.button("Delete label").clicked() {
+                    if ui
+                        .add_enabled(problem.is_none(), egui::Button::new("Delete label"))
+                        .clicked()
+                    {
                         actions.push(Action::DeleteLabel {
                             id: id.clone(),
                             relabel_to: relabel_to.clone(),

@@ -21,8 +21,7 @@ pub fn is_diacritic(c: char) -> bool {
 /// True when `text` holds a combining diacritic. Their UTF-8 encodings
 /// start with the byte 0xCC or 0xCD: a text with neither has none.
 pub fn has_diacritics(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    (bytes.contains(&0xCC) || bytes.contains(&0xCD)) && text.chars().any(is_diacritic)
+    memchr::memchr2(0xCC, 0xCD, text.as_bytes()).is_some() && text.chars().any(is_diacritic)
 }
 
 /// `text` without its combining diacritics.

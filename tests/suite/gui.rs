@@ -435,6 +435,36 @@ fn unsaved_changes_guard_asks_save_discard_or_cancel() {
     );
 }
 
+/// A deletion that would break a relation (the agent of an event cannot
+/// be a claim's) is said in the dialog, before it is asked for, and the
+/// button waits for another choice.
+#[test]
+fn deleting_a_label_says_beforehand_when_a_relation_forbids_the_choice() {
+    let (_dir, path) = sample_copy();
+    let mut h = harness(&path);
+    let choice = |h: &Harness<'_, Workbench>| match &h.state().modal {
+        Some(Modal::DeleteLabel { relabel_to, .. }) => relabel_to.clone(),
+        _ => panic!("no delete dialog"),
+    };
+    let why = marginalia::edit::delete_label_problem(project(&h), "event", Some("claim"));
+    assert!(why.as_deref().is_some_and(|w| w.contains("relation")), "{why:?}");
+    h.state_mut().apply(Action::ConfirmDeleteLabel("event".into()));
+    settle(&mut h);
+    assert_eq!(choice(&h).as_deref(), Some("claim"), "relabel by default");
+    h.get_by_label_contains("This cannot be done:");
+    let before = project(&h).clone();
+    h.get_by_label("Delete label").click();
+    settle(&mut h);
+    assert_eq!(project(&h), &before, "the button waits");
+    // Deleting the events (their relations go with them) can be done.
+    if let Some(Modal::DeleteLabel { relabel_to, .. }) = &mut h.state_mut().modal {
+        *relabel_to = None;
+    }
+    settle(&mut h);
+    assert!(h.query_by_label_contains("This cannot be done:").is_none());
+    assert!(marginalia::edit::delete_label_problem(project(&h), "event", None).is_none());
+}
+
 #[test]
 fn schema_editor_renames_and_deletes_labels_undoably() {
     let (_dir, path) = sample_copy();
@@ -466,6 +496,8 @@ fn schema_editor_renames_and_deletes_labels_undoably() {
     if let Some(Modal::DeleteLabel { relabel_to, .. }) = &mut h.state_mut().modal {
         *relabel_to = None;
     }
+    // The dialog shows the new choice (tried first) before it is clicked.
+    settle(&mut h);
     h.get_by_label("Delete label").click();
     settle(&mut h);
     assert!(!project(&h).schema.contains("claim"));

@@ -658,6 +658,37 @@ fn predictions_in_the_wrong_unit_are_refused_with_the_unit_to_try() {
         .map(|s| s.text.clone())
         .collect();
     assert_eq!(texts, ["Ilham Aliyev", "Nikol Pashinyan"]);
+    // Nothing the project can take (a label it lacks): a failure, said.
+    let per = dir.path().join("per.jsonl");
+    std::fs::write(
+        &per,
+        serde_json::json!({"text": text, "label": [[0, 2, "PER"]]}).to_string(),
+    )
+    .unwrap();
+    let o = marginalia(&[
+        "import",
+        "--format",
+        "jsonl",
+        p(&per),
+        "--as-suggestions",
+        "--into",
+        p(&path),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("nothing was added"), "{}", stderr(&o));
+    let o = marginalia(&[
+        "import",
+        "--format",
+        "jsonl",
+        p(&per),
+        "--as-suggestions",
+        "--into",
+        p(&path),
+        "--model",
+        "a\nb",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("without control characters"), "{}", stderr(&o));
 }
 
 fn one_doc_project(text: &str) -> Project {

@@ -179,11 +179,8 @@ impl SchemaEditor {
                         }));
                     }
                     if ui.button("Delete").clicked() {
-                        actions.push(if count == 0 {
-                            Action::DeleteLabel { id, relabel_to: None }
-                        } else {
-                            Action::ConfirmDeleteLabel(id)
-                        });
+                        // Asked first when tags or suggestions use it.
+                        actions.push(Action::ConfirmDeleteLabel(id));
                     }
                 });
                 egui::CollapsingHeader::new("Guideline")

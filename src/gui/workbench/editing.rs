@@ -386,56 +386,8 @@ impl Workbench {
 
     pub(super) fn delete_label(&mut self, id: &str, relabel_to: Option<String>) {
         let Some(p) = self.project() else { return };
-        let ids: Vec<AnnotationId> = p.annotations().iter().filter(|a| a.label == id).map(|a| a.id).collect();
-        let orphans: Vec<crate::model::Annotation> = p.orphans.iter().filter(|a| a.label == id).cloned().collect();
-        let at = Timestamp::now();
-        let mut commands = Vec::new();
-        if !ids.is_empty() {
-            commands.push(match &relabel_to {
-                Some(label) => Command::Relabel {
-                    ids,
-                    label: label.clone(),
-                    at,
-                },
-                None => Command::DeleteAnnotations(ids),
-            });
-        }
-        // Orphans with the label go the same way, or they would name a
-        // label that no longer exists.
-        if !orphans.is_empty() {
-            commands.push(Command::DeleteOrphans(orphans.iter().map(|o| o.id).collect()));
-            if let Some(label) = &relabel_to {
-                let moved = orphans
-                    .into_iter()
-                    .map(|o| crate::model::Annotation {
-                        label: label.clone(),
-                        modified: at,
-                        ..o
-                    })
-                    .collect();
-                commands.push(Command::RestoreOrphans(moved));
-            }
-        }
-        // Its suggestions are proposals of a label that is going: they go
-        // with it (in the same step, so an undo brings them back).
-        let suggested: Vec<crate::model::Suggestion> =
-            p.suggestions().iter().filter(|s| s.label == id).cloned().collect();
-        if !suggested.is_empty() {
-            commands.push(Command::RemoveSuggestions(suggested));
-        }
-        // The schema's relation types and attributes stop naming it.
-        commands.extend(crate::edit::unlink_label(p, id));
-        commands.push(Command::RemoveLabel(id.to_owned()));
-        let name = p.schema.get(id).map_or(id, |l| l.name.as_str());
-        let to = relabel_to
-            .as_deref()
-            .and_then(|l| p.schema.get(l))
-            .map(|l| l.name.as_str());
-        let what = match to {
-            Some(to) => format!("delete label {name} (its tags become {to})"),
-            None => format!("delete label {name}"),
-        };
-        self.edit(Command::Named { what, commands });
+        let command = crate::edit::delete_label(p, id, relabel_to.as_deref(), Timestamp::now());
+        self.edit(command);
         if let (Some(editor), Some(p)) = (&mut self.state.schema_editor, &self.session) {
             editor.refresh(p.project());
         }

@@ -428,9 +428,19 @@ impl Workbench {
                     .chain(&p.orphans)
                     .filter(|a| a.label == id)
                     .count();
+                let suggestions = p.suggestions().iter().filter(|s| s.label == id).count();
+                if count == 0 && suggestions == 0 {
+                    return self.delete_label(&id, None);
+                }
                 // The safe choice first: keep the annotations under another label.
                 let relabel_to = p.schema.labels.iter().find(|l| l.id != id).map(|l| l.id.clone());
-                self.modal = Some(Modal::DeleteLabel { id, count, relabel_to });
+                self.modal = Some(Modal::DeleteLabel {
+                    id,
+                    count,
+                    suggestions,
+                    relabel_to,
+                    checked: None,
+                });
             }
             Action::DeleteLabel { id, relabel_to } => self.delete_label(&id, relabel_to),
             Action::SelectDocument(doc) => {
