@@ -45,7 +45,7 @@ use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use super::safe_read::{self, MAX_PROJECT_BYTES};
-use super::save::write_atomic;
+use super::save::{write_all_durably, write_atomic};
 use super::state_dir;
 use crate::model::{Project, Text, Timestamp, content_hash};
 
@@ -228,13 +228,20 @@ impl VersionHistory {
 
     fn write_gz(&self, file: &str, text: &str) -> Result<(), HistoryError> {
         let path = self.dir.join(file);
+        let bytes = self.gz_bytes(file, text)?;
+        self.io(&path, write_atomic(&path, &bytes, false))
+    }
+
+    /// `text` compressed for `file` of the history, whose folder is made
+    /// (checked for links) on the way.
+    fn gz_bytes(&self, file: &str, text: &str) -> Result<Vec<u8>, HistoryError> {
+        let path = self.dir.join(file);
         let sub: &[&str] = if file.contains('/') { &["texts"] } else { &[] };
         let parts: Vec<&str> = ["history", self.stem.as_str()].iter().chain(sub).copied().collect();
         self.io(&self.dir, state_dir::create(&self.project, &parts))?;
         let mut encoder = GzEncoder::new(Vec::with_capacity(text.len() / 4), Compression::new(4));
         self.io(&path, encoder.write_all(text.as_bytes()))?;
-        let bytes = self.io(&path, encoder.finish())?;
-        self.io(&path, write_atomic(&path, &bytes, false))
+        self.io(&path, encoder.finish())
     }
 
     /// Before a save over the project file: records the file as it is on
@@ -317,14 +324,19 @@ impl VersionHistory {
     ) -> Result<Option<Version>, HistoryError> {
         let mut versions = self.versions()?;
         // Texts first, even when the file equals the newest snapshot: that
-        // one may have been recorded without them (a file as found).
+        // one may have been recorded without them (a file as found). All
+        // made durable at once, before the index that names them.
+        let mut new_texts: Vec<(PathBuf, Vec<u8>)> = Vec::new();
         for (hash, text) in texts {
             if let Some(file) = text_file(hash)
                 && std::fs::symlink_metadata(self.dir.join(&file)).is_err()
                 && text.content_hash() == hash
             {
-                self.write_gz(&file, text.as_str())?;
+                new_texts.push((self.dir.join(&file), self.gz_bytes(&file, text.as_str())?));
             }
+        }
+        if let Some((first, _)) = new_texts.first() {
+            self.io(first, write_all_durably(&new_texts))?;
         }
         let hash = content_hash(text);
         if let Some(last) = versions.last_mut()

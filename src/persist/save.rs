@@ -83,6 +83,46 @@ pub fn write_atomic(path: &Path, bytes: &[u8], backup: bool) -> std::io::Result<
     Ok(())
 }
 
+/// Writes many new files, each whole under its name (temp file, rename),
+/// then makes them all durable at once: one flush of the file system on
+/// Linux (`syncfs`), else an fsync of each. For content-addressed files
+/// that nothing refers to until the caller writes its index afterwards
+/// (the history's texts): 10,000 of them took two fsyncs each before.
+pub fn write_all_durably(files: &[(PathBuf, Vec<u8>)]) -> std::io::Result<()> {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut written: Vec<std::fs::File> = Vec::new();
+    for (path, bytes) in files {
+        let dir = super::load::base_dir(path);
+        let prefix = temp_prefix(path);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let mut tmp = builder.tempfile_in(&dir)?;
+        tmp.write_all(bytes)?;
+        let file = tmp.persist(path).map_err(|e| e.error)?;
+        if cfg!(not(target_os = "linux")) {
+            written.push(file);
+        }
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+    }
+    #[cfg(target_os = "linux")]
+    if let Some(dir) = dirs.first() {
+        let d = std::fs::File::open(dir)?;
+        rustix::fs::syncfs(&d)?;
+        return Ok(());
+    }
+    for file in written {
+        file.sync_all()?;
+    }
+    for dir in &dirs {
+        sync_dir(dir);
+    }
+    Ok(())
+}
+
 /// `path`, or the file a symbolic link at `path` leads to (links to links
 /// followed). A link whose target does not exist yet resolves to that
 /// target, so a first save through it creates the file the link names.
@@ -145,6 +185,29 @@ fn sync_dir(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_files_are_written_whole_and_a_link_in_the_way_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&outside, "untouched").unwrap();
+        let files: Vec<(PathBuf, Vec<u8>)> = (0..50)
+            .map(|i| (dir.path().join(format!("t{i}.gz")), format!("text {i}").into_bytes()))
+            .collect();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&outside, &files[7].0).unwrap();
+        write_all_durably(&files).unwrap();
+        for (path, bytes) in &files {
+            assert_eq!(&std::fs::read(path).unwrap(), bytes);
+            assert!(!std::fs::symlink_metadata(path).unwrap().file_type().is_symlink());
+        }
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "untouched");
+        let leftovers = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "tmp"))
+            .count();
+        assert_eq!(leftovers, 0, "no temporary file left");
+    }
 
     #[test]
     fn backup_keeps_the_previous_content() {
