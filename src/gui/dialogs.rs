@@ -371,7 +371,14 @@ pub fn modal_ui(ctx: &egui::Context, pending: &mut Option<Modal>, project: Optio
                 relabel_to,
                 checked,
             } => {
-                ui.heading(format!("Delete label “{id}”?"));
+                // Named as the palette names them, not by id.
+                let name_of = |l: &str| {
+                    labels
+                        .iter()
+                        .find(|(lid, _)| lid == l)
+                        .map_or_else(|| l.to_owned(), |(_, name)| name.clone())
+                };
+                ui.heading(format!("Delete label “{}”?", name_of(id)));
                 ui.label(format!("{count} annotation(s) use this label."));
                 if *suggestions > 0 {
                     ui.label(format!(
@@ -381,9 +388,7 @@ pub fn modal_ui(ctx: &egui::Context, pending: &mut Option<Modal>, project: Optio
                 }
                 ui.horizontal(|ui| {
                     ui.label("Relabel them as");
-                    let shown = relabel_to
-                        .as_deref()
-                        .map_or("(delete them)".to_owned(), |l| l.to_owned());
+                    let shown = relabel_to.as_deref().map_or("(delete them)".to_owned(), name_of);
                     egui::ComboBox::from_id_salt("relabel-to")
                         .selected_text(shown)
                         .show_ui(ui, |ui| {
