@@ -61,14 +61,7 @@ pub fn backup_path(path: &Path) -> PathBuf {
 pub fn write_atomic(path: &Path, bytes: &[u8], backup: bool) -> std::io::Result<()> {
     let dir = super::load::base_dir(path);
     let prefix = temp_prefix(path);
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    // A new file gets the usual mode (0666 less the umask), not the
-    // owner-only mode temporary files default to.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut tmp = builder.tempfile_in(&dir)?;
-    tmp.write_all(bytes)?;
+    let tmp = temp_with(&dir, &prefix, bytes)?;
     tmp.as_file().sync_all()?;
     if let Ok(meta) = std::fs::symlink_metadata(path)
         && meta.is_file()
@@ -93,14 +86,9 @@ pub fn write_all_durably(files: &[(PathBuf, Vec<u8>)]) -> std::io::Result<()> {
     let mut written: Vec<std::fs::File> = Vec::new();
     for (path, bytes) in files {
         let dir = super::load::base_dir(path);
-        let prefix = temp_prefix(path);
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(".tmp");
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let mut tmp = builder.tempfile_in(&dir)?;
-        tmp.write_all(bytes)?;
-        let file = tmp.persist(path).map_err(|e| e.error)?;
+        let file = temp_with(&dir, &temp_prefix(path), bytes)?
+            .persist(path)
+            .map_err(|e| e.error)?;
         if cfg!(not(target_os = "linux")) {
             written.push(file);
         }
@@ -141,6 +129,19 @@ pub fn resolve_link(path: &Path) -> std::io::Result<PathBuf> {
         std::io::ErrorKind::InvalidInput,
         format!("{}: too many levels of symbolic links", path.display()),
     ))
+}
+
+/// A temporary file in `dir` (named `prefix…tmp`) holding `bytes`, not
+/// yet synced. A new file gets the usual mode (0666 less the umask), not
+/// the owner-only mode temporary files default to.
+fn temp_with(dir: &Path, prefix: &str, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix).suffix(".tmp");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    Ok(tmp)
 }
 
 fn temp_prefix(path: &Path) -> String {

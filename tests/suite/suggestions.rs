@@ -357,19 +357,7 @@ fn model_predictions_become_suggestions_with_exact_offsets_and_agree_scores_the_
     assert!(o.status.success(), "{}", stderr(&o));
     // Gold: Pashinyan tagged by a person.
     let gold = common::span(TORTURE, "Nikol Pashinyan");
-    let o = marginalia(&[
-        "annotate",
-        p(&path),
-        "--doc",
-        "torture",
-        "--start",
-        &gold.start.to_string(),
-        "--end",
-        &gold.end.to_string(),
-        "--label",
-        "actor",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    tag(&path, "torture", &gold, "actor");
     // A model's output in UTF-16 offsets (as JavaScript tools write):
     // Pashinyan (right), Aliyev (right, untagged), Москва (wrong), and a
     // label the project lacks; plus a text that is not in the project.
@@ -499,19 +487,7 @@ fn agree_with_a_model_says_which_documents_it_scores_and_can_count_what_it_misse
     // People tagged Pashinyan in a and in b.
     for (doc, text) in [("a", a), ("b", b)] {
         let r = common::span(text, "Nikol Pashinyan");
-        let o = marginalia(&[
-            "annotate",
-            p(&path),
-            "--doc",
-            doc,
-            "--start",
-            &r.start.to_string(),
-            "--end",
-            &r.end.to_string(),
-            "--label",
-            "actor",
-        ]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        tag(&path, doc, &r, "actor");
     }
     // The model saw only a: Pashinyan (right) and Aliyev (not tagged).
     let pred = dir.path().join("ner.jsonl");
@@ -689,6 +665,24 @@ fn predictions_in_the_wrong_unit_are_refused_with_the_unit_to_try() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("without control characters"), "{}", stderr(&o));
+}
+
+/// Tags `range` of `doc` with `label` through `marginalia annotate`.
+fn tag(path: &Path, doc: &str, range: &std::ops::Range<usize>, label: &str) {
+    let (start, end) = (range.start.to_string(), range.end.to_string());
+    let o = marginalia(&[
+        "annotate",
+        p(path),
+        "--doc",
+        doc,
+        "--start",
+        &start,
+        "--end",
+        &end,
+        "--label",
+        label,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
 }
 
 fn one_doc_project(text: &str) -> Project {
