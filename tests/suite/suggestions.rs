@@ -575,12 +575,12 @@ fn predictions_in_the_wrong_unit_are_refused_with_the_unit_to_try() {
     let pred = dir.path().join("ner.jsonl");
     std::fs::write(&pred, serde_json::json!({"text": text, "label": spans}).to_string()).unwrap();
     let before = std::fs::read(&path).unwrap();
-    let import = |extra: &[&str]| {
+    let import_file = |file: &Path, extra: &[&str]| {
         let mut args = vec![
             "import",
             "--format",
             "jsonl",
-            p(&pred),
+            p(file),
             "--as-suggestions",
             "--into",
             p(&path),
@@ -588,6 +588,7 @@ fn predictions_in_the_wrong_unit_are_refused_with_the_unit_to_try() {
         args.extend_from_slice(extra);
         marginalia(&args)
     };
+    let import = |extra: &[&str]| import_file(&pred, extra);
     let o = import(&[]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
@@ -605,15 +606,7 @@ fn predictions_in_the_wrong_unit_are_refused_with_the_unit_to_try() {
         serde_json::json!({"text": text, "label": [[erevan, erevan + "Erevan".len(), "actor"]]}).to_string(),
     )
     .unwrap();
-    let o = marginalia(&[
-        "import",
-        "--format",
-        "jsonl",
-        p(&far),
-        "--as-suggestions",
-        "--into",
-        p(&path),
-    ]);
+    let o = import_file(&far, &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("is beyond the end of the text (82 code points); it is within it in UTF-16")
@@ -641,28 +634,10 @@ fn predictions_in_the_wrong_unit_are_refused_with_the_unit_to_try() {
         serde_json::json!({"text": text, "label": [[0, 2, "PER"]]}).to_string(),
     )
     .unwrap();
-    let o = marginalia(&[
-        "import",
-        "--format",
-        "jsonl",
-        p(&per),
-        "--as-suggestions",
-        "--into",
-        p(&path),
-    ]);
+    let o = import_file(&per, &[]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("nothing was added"), "{}", stderr(&o));
-    let o = marginalia(&[
-        "import",
-        "--format",
-        "jsonl",
-        p(&per),
-        "--as-suggestions",
-        "--into",
-        p(&path),
-        "--model",
-        "a\nb",
-    ]);
+    let o = import_file(&per, &["--model", "a\nb"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("without control characters"), "{}", stderr(&o));
 }
