@@ -64,5 +64,5 @@ pub struct UiState {
     pub adding_folder: Option<super::job::Job<Result<crate::persist::documents::ReadDocuments, String>>>,
     /// Suggestions being looked for over a corpus in the background (from
     /// a gazetteer or the project's tags), with what they are from.
-    pub suggesting: Option<(super::job::Job<Vec<crate::model::Suggestion>>, String)>,
+    pub suggesting: Option<(super::job::Job<Option<Vec<crate::model::Suggestion>>>, String)>,
 }

@@ -316,6 +316,19 @@ pub fn suggest(
     source: &str,
     keep: &dyn Fn(&Document) -> bool,
 ) -> Vec<Suggestion> {
+    suggest_with(project, patterns, source, keep, &crate::formats::Progress::new()).unwrap_or_default()
+}
+
+/// [`suggest`], counting the documents done on `progress` (one step per
+/// document and pass) and stopping, with `None`, once it is cancelled:
+/// the workbench's run on a thread, with its bar and Cancel.
+pub fn suggest_with(
+    project: &Project,
+    patterns: &[Pattern],
+    source: &str,
+    keep: &dyn Fn(&Document) -> bool,
+    progress: &crate::formats::Progress,
+) -> Option<Vec<Suggestion>> {
     let mut out = Vec::new();
     for exact in [false, true] {
         let chosen: Vec<&Pattern> = patterns.iter().filter(|p| p.exact == exact).collect();
@@ -344,6 +357,7 @@ pub fn suggest(
             .iter()
             .filter(|d| d.text_matches() && keep(d))
             .collect();
+        progress.add_total(docs.len() as u64);
         // The documents shared out among the cores (a 100 MB corpus takes
         // seconds on one); a small project in one go.
         let size: usize = docs.iter().map(|d| d.text.as_str().len()).sum();
@@ -359,7 +373,7 @@ pub fn suggest(
             exact,
             source,
         };
-        let found: Vec<Vec<Suggestion>> = std::thread::scope(|scope| {
+        let found: Option<Vec<Vec<Suggestion>>> = std::thread::scope(|scope| {
             let workers: Vec<_> = docs
                 .chunks(share)
                 .map(|part| {
@@ -369,8 +383,9 @@ pub fn suggest(
                         let mut folded = String::new();
                         for doc in part {
                             find_in(project, doc, &terms, &mut folded, &mut out);
+                            progress.advance(1).ok()?;
                         }
-                        out
+                        Some(out)
                     })
                 })
                 .collect();
@@ -379,11 +394,11 @@ pub fn suggest(
                 .map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
                 .collect()
         });
-        out.extend(found.into_iter().flatten());
+        out.extend(found?.into_iter().flatten());
     }
     out.sort_by(|a, b| (&a.doc, a.start, a.end).cmp(&(&b.doc, b.start, b.end)));
     out.dedup_by(|a, b| (&a.doc, a.start, a.end, &a.label) == (&b.doc, b.start, b.end, &b.label));
-    out
+    Some(out)
 }
 
 /// Above this many bytes of text, [`suggest`] shares the documents out
@@ -792,6 +807,14 @@ mod tests {
         }
         assert!(together.len() > 50_000, "{}", together.len());
         assert_eq!(together, apart);
+        // Counted document by document; cancelled, it stops with nothing.
+        let progress = crate::formats::Progress::new();
+        let counted = suggest_with(&p, &list, "g", &|d| big.contains(&d.id.as_str()), &progress);
+        assert_eq!(counted.as_ref(), Some(&together));
+        assert_eq!(progress.fraction(), Some(1.0));
+        let cancelled = crate::formats::Progress::new();
+        cancelled.cancel();
+        assert_eq!(suggest_with(&p, &list, "g", &|_| true, &cancelled), None);
     }
 
     #[test]

@@ -1352,8 +1352,6 @@ fn char_at_screen(
     Some(block.start + char_at(&c.layout.galley, local_pos).min(block.len()))
 }
 
-/// The open suggestions over `block`: a dashed outline in the label's
-/// colour; the one in focus tinted and outlined in full.
 /// The indices of `sorted` (by `start_of`) whose items may overlap
 /// `range`: those starting before its end, and not so early that even
 /// the `longest` item would end before its start.
@@ -1368,6 +1366,9 @@ fn sorted_window<T>(
     from..to.max(from)
 }
 
+/// The open suggestions over `block` (those of `window`): a dashed
+/// outline in the label's colour; the one in focus tinted and outlined
+/// in full.
 fn paint_suggestions(
     painter: &egui::Painter,
     galley: &egui::Galley,

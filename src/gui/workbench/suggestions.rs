@@ -181,8 +181,9 @@ impl Workbench {
             return;
         }
         let project = project.clone();
-        let job = crate::gui::job::Job::spawn(format!("Looking for {from}"), move |_| {
-            suggest::suggest(&project, &patterns, &source, &|_| true)
+        // None once cancelled: the thread stops at the next document.
+        let job = crate::gui::job::Job::spawn(format!("Looking for {from}"), move |progress| {
+            suggest::suggest_with(&project, &patterns, &source, &|_| true, progress)
         });
         self.state.suggesting = Some((job, from));
     }
@@ -196,6 +197,7 @@ impl Workbench {
                 let mut cancel = false;
                 egui::Panel::top("suggesting").show(ui, |ui| cancel = job.ui(ui));
                 if cancel {
+                    job.cancel();
                     self.state.suggesting = None;
                     self.state.message = Some("Suggestions: cancelled, nothing stored".to_owned());
                 }
@@ -205,7 +207,8 @@ impl Workbench {
                     return;
                 };
                 match result {
-                    Ok(found) => self.store_suggestions(found, &from),
+                    Ok(Some(found)) => self.store_suggestions(found, &from),
+                    Ok(None) => {}
                     Err(e) => self.state.message = Some(format!("Could not look for suggestions: {e}")),
                 }
             }
