@@ -133,13 +133,19 @@ pub fn grouped(project: &Project, by: &GroupBy) -> Vec<Group> {
         .chain(odd)
         .chain(none)
         .map(|(mut g, forms)| {
-            g.value = forms
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-                .map_or_else(String::new, |(form, _)| form);
+            g.value = most_written(forms).unwrap_or_default();
             g
         })
         .collect()
+}
+
+/// Of the written forms of one folded value, with their counts, the one
+/// written most often (the first in order on a tie).
+fn most_written<F: Ord>(forms: HashMap<F, usize>) -> Option<F> {
+    forms
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(form, _)| form)
 }
 
 /// Documents per status, every status named (zeros too).
@@ -164,13 +170,7 @@ pub fn top_texts(project: &Project, label: &str, n: usize) -> Vec<(String, usize
     }
     let mut out: Vec<(String, usize)> = seen
         .into_values()
-        .map(|(count, forms)| {
-            let shown = forms
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
-                .map_or_else(String::new, |(t, _)| t.to_owned());
-            (shown, count)
-        })
+        .map(|(count, forms)| (most_written(forms).unwrap_or_default().to_owned(), count))
         .collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     out.truncate(n);

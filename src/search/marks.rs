@@ -29,6 +29,13 @@ pub fn strip(text: &str) -> String {
     text.chars().filter(|c| !is_diacritic(*c)).collect()
 }
 
+/// A query or a term as folded matching looks for it: accents and case
+/// aside ([`crate::model::fold_str_for_search`]), accents written apart
+/// left out, as they are in the texts it is looked for in.
+pub fn fold_needle(needle: &str) -> String {
+    strip(&crate::model::fold_str_for_search(needle))
+}
+
 /// A text without its combining diacritics, and where each of its
 /// characters is in the text.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -96,7 +96,7 @@ impl Matcher {
             Kind::Literal(query.pattern.clone())
         } else {
             // Accents written apart in the query go as those in the texts.
-            let needle = marks::strip(&fold_str_for_search(&query.pattern));
+            let needle = marks::fold_needle(&query.pattern);
             if needle.is_empty() {
                 return Err(SearchError::Empty);
             }

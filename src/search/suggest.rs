@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::edit::{Command, EditError};
-use crate::model::{AttrKind, AttrTarget, AttrValue, Document, Project, Suggestion, Timestamp, fold_str_for_search};
+use crate::model::{AttrKind, AttrTarget, AttrValue, Document, Project, Suggestion, Timestamp};
 
 /// Meta key of an accepted suggestion: where it came from
 /// (`gazetteer:FILE`, `project`).
@@ -205,7 +205,7 @@ pub fn read_gazetteer(text: &str, project: &Project, csv: bool) -> Result<Vec<Pa
             if exact {
                 term.to_owned()
             } else {
-                fold_str_for_search(term)
+                super::marks::fold_needle(term)
             },
         );
         match seen.get(&key) {
@@ -341,7 +341,7 @@ pub fn suggest_with(
                 if exact {
                     p.term.clone()
                 } else {
-                    super::marks::strip(&fold_str_for_search(&p.term))
+                    super::marks::fold_needle(&p.term)
                 }
             })
             .collect();
@@ -748,6 +748,9 @@ mod tests {
         assert!(e.reason.contains("not an entity"), "{e}");
         let e = one("Aliyev\tactor\nALIYEV\tclaim\n");
         assert_eq!(e.line, 2);
+        assert!(e.reason.contains("also on line 1"), "{e}");
+        // Accents written apart make the same term too.
+        let e = one("Arménie\tactor\nArme\u{301}nie\tclaim\n");
         assert!(e.reason.contains("also on line 1"), "{e}");
         let e = one(&format!("{}\tactor\n", "a".repeat(MAX_TERM_CHARS + 1)));
         assert!(e.reason.contains("301 characters long"), "{e}");
